@@ -1,0 +1,271 @@
+/* hackemu: runs a Hack program. This front end is the headless runner: it runs until the program halts or a
+ * cycle budget is spent, then prints what was asked. */
+#include "hack/asm.h"
+#include "hack/machine.h"
+#include "hack/path.h"
+#include "hack/program.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { EXIT_HALTED = 0, EXIT_BAD_INPUT = 1, EXIT_BUDGET_SPENT = 2, EXIT_MACHINE_FAULT = 3, EXIT_USAGE = 64 };
+enum { MAX_REQUESTS = 64 };
+
+typedef struct {
+    const char *text; /* as given, for resolving after the program (and its symbols) are loaded */
+} request;
+
+typedef struct {
+    const char *program_path;
+    const char *symbols_path;
+    uint64_t budget;
+    bool relaxed, headless, print_registers, print_cycles, quiet;
+    request sets[MAX_REQUESTS];
+    int set_count;
+    request dumps[MAX_REQUESTS];
+    int dump_count;
+} options;
+
+static void usage(FILE *out)
+{
+    fputs("usage: hackemu [options] PROGRAM\n"
+          "Runs a Hack program: PROGRAM.hack (machine code) or PROGRAM.asm (assembled in memory).\n"
+          "\n"
+          "  --headless          run without a window (this build has no window yet, so always)\n"
+          "  --cycles N          stop after N instructions (default: until the program halts)\n"
+          "  --set ADDR=VALUE    put VALUE in RAM[ADDR] before the run (repeatable)\n"
+          "  --ram ADDR[-ADDR]   print RAM words after the run, one 'RAM[i]=v' a line (repeatable)\n"
+          "  --regs              print A, D and PC after the run\n"
+          "  --count             print the number of instructions executed ('cycles=N')\n"
+          "  --relaxed           no machine errors: reads above the keyboard give -1, writes there are\n"
+          "                      ignored, illegal instruction words run as C-instructions\n"
+          "  --symbols FILE      symbol file for a .hack (default: PROGRAM.sym beside it, if any)\n"
+          "  -q, --quiet         say nothing on stderr about why the run stopped\n"
+          "  -h, --help          show this help\n"
+          "\n"
+          "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
+          "variable or label of the program. VALUE is a decimal number from -32768 to 65535.\n"
+          "A program halts at the idiom (END) @END 0;JMP, or when it runs past its last instruction.\n"
+          "\n"
+          "Exit status: 0 halted, 1 the program could not be loaded, 2 the cycle budget was spent before\n"
+          "it halted, 3 machine error (illegal instruction, memory access above the keyboard, jump past\n"
+          "ROM), 64 bad command line.\n",
+          out);
+}
+
+static bool parse_u64(const char *text, uint64_t *value)
+{
+    if (!text || !*text) return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end || text[0] == '-') return false;
+    *value = v;
+    return true;
+}
+
+static bool parse_args(int argc, char **argv, options *opt)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(arg, "--headless") == 0) {
+            opt->headless = true;
+        } else if (strcmp(arg, "--relaxed") == 0) {
+            opt->relaxed = true;
+        } else if (strcmp(arg, "--regs") == 0) {
+            opt->print_registers = true;
+        } else if (strcmp(arg, "--count") == 0) {
+            opt->print_cycles = true;
+        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            opt->quiet = true;
+        } else if (strcmp(arg, "--cycles") == 0) {
+            if (!parse_u64(next, &opt->budget) || opt->budget == 0) {
+                fprintf(stderr, "hackemu: --cycles needs a positive whole number\n");
+                return false;
+            }
+            i++;
+        } else if (strcmp(arg, "--symbols") == 0 && next) {
+            opt->symbols_path = next;
+            i++;
+        } else if ((strcmp(arg, "--set") == 0 || strcmp(arg, "--ram") == 0) && next) {
+            bool is_set = arg[2] == 's';
+            int *count = is_set ? &opt->set_count : &opt->dump_count;
+            if (*count == MAX_REQUESTS) {
+                fprintf(stderr, "hackemu: at most %d uses of %s\n", MAX_REQUESTS, arg);
+                return false;
+            }
+            (is_set ? opt->sets : opt->dumps)[(*count)++].text = next;
+            i++;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            fprintf(stderr, "hackemu: unknown option '%s' (or it lacks its value)\n", arg);
+            return false;
+        } else if (!opt->program_path) {
+            opt->program_path = arg;
+        } else {
+            fprintf(stderr, "hackemu: one program at a time ('%s' and '%s')\n", opt->program_path, arg);
+            return false;
+        }
+    }
+    if (!opt->program_path) {
+        fprintf(stderr, "hackemu: no program given\n");
+        return false;
+    }
+    return true;
+}
+
+/* An address: a number, a predefined symbol or a program symbol. */
+static bool resolve_address(const hack_program *program, const char *text, size_t len, uint32_t *address)
+{
+    if (len == 0) return false;
+    if (text[0] >= '0' && text[0] <= '9') {
+        uint32_t value = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (text[i] < '0' || text[i] > '9') return false;
+            value = value * 10 + (uint32_t)(text[i] - '0');
+            if (value >= HACK_RAM_SIZE) return false;
+        }
+        *address = value;
+        return true;
+    }
+    uint16_t value;
+    if (hack_asm_predefined_symbol(text, len, &value)) {
+        *address = value;
+        return true;
+    }
+    const hack_symbol *symbol = hack_symtab_find(&program->symbols, text, len);
+    if (!symbol) return false;
+    *address = symbol->value;
+    return true;
+}
+
+static bool apply_set(hack_machine *machine, const hack_program *program, const char *text)
+{
+    const char *equals = strchr(text, '=');
+    uint32_t address;
+    char *end;
+    long value = equals ? strtol(equals + 1, &end, 10) : 0;
+    if (!equals || !resolve_address(program, text, (size_t)(equals - text), &address) || equals[1] == '\0' ||
+        *end != '\0' || value < -32768 || value > 65535) {
+        fprintf(stderr, "hackemu: --set %s: expected ADDR=VALUE (ADDR a RAM address or symbol, VALUE -32768..65535)\n",
+                text);
+        return false;
+    }
+    machine->ram[address] = (uint16_t)value;
+    return true;
+}
+
+static int as_signed(uint16_t word)
+{
+    return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
+}
+
+static bool print_dump(const hack_machine *machine, const hack_program *program, const char *text)
+{
+    const char *dash = strchr(text, '-');
+    size_t first_length = dash ? (size_t)(dash - text) : strlen(text);
+    uint32_t first, last;
+    if (!resolve_address(program, text, first_length, &first) ||
+        (dash && !resolve_address(program, dash + 1, strlen(dash + 1), &last)) || (dash && last < first)) {
+        fprintf(stderr, "hackemu: --ram %s: expected ADDR or FIRST-LAST (RAM addresses or symbols)\n", text);
+        return false;
+    }
+    if (!dash) last = first;
+    for (uint32_t address = first; address <= last; address++) {
+        printf("RAM[%" PRIu32 "]=%d\n", address, as_signed(machine->ram[address]));
+    }
+    return true;
+}
+
+static bool load_program(const options *opt, hack_program *program, hack_diag_list *diags)
+{
+    const char *path = opt->program_path;
+    struct stat info;
+    if (stat(path, &info) == 0 && S_ISDIR(info.st_mode)) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0,
+                      "is a folder: this build runs .hack and .asm files");
+        return false;
+    }
+    if (hack_path_has_extension(path, ".asm")) return hack_asm_assemble_file(path, program, diags);
+    if (!hack_path_has_extension(path, ".hack")) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "expected a .hack or .asm file");
+        return false;
+    }
+    if (!hack_program_load_hack_file(program, path, diags)) return false;
+    if (opt->symbols_path) return hack_program_read_symbols(program, opt->symbols_path, diags);
+    char *sym_path = hack_path_with_extension(path, ".sym");
+    bool ok = true;
+    if (sym_path && stat(sym_path, &info) == 0) ok = hack_program_read_symbols(program, sym_path, diags);
+    free(sym_path);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    options opt = {0};
+    if (!parse_args(argc, argv, &opt)) {
+        fputs("Try 'hackemu --help'.\n", stderr);
+        return EXIT_USAGE;
+    }
+
+    hack_program program;
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_machine *machine = hack_machine_create();
+    if (!machine || !hack_program_init(&program)) {
+        fputs("hackemu: out of memory\n", stderr);
+        return EXIT_BAD_INPUT;
+    }
+    int status = EXIT_BAD_INPUT;
+    bool loaded = load_program(&opt, &program, &diags);
+    hack_diag_list_print(stderr, &diags);
+    if (!loaded) goto out;
+
+    hack_machine_load(machine, program.words, program.count);
+    machine->relaxed = opt.relaxed;
+    for (int i = 0; i < opt.set_count; i++)
+        if (!apply_set(machine, &program, opt.sets[i].text)) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+
+    uint64_t budget = opt.budget ? opt.budget : UINT64_MAX;
+    hack_run_result result = hack_machine_run(machine, budget);
+    char text[160];
+    switch (result.reason) {
+    case HACK_STOP_HALT:
+    case HACK_STOP_PROGRAM_END:
+        status = EXIT_HALTED;
+        break;
+    case HACK_STOP_BUDGET:
+        status = EXIT_BUDGET_SPENT;
+        if (!opt.quiet)
+            fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)\n", opt.program_path,
+                    result.cycles, (unsigned)machine->pc);
+        break;
+    case HACK_STOP_FAULT:
+        status = EXIT_MACHINE_FAULT;
+        hack_fault_describe(&machine->fault, text, sizeof text);
+        fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt.program_path,
+                machine->cycles, text);
+        break;
+    }
+    if (opt.print_registers)
+        printf("A=%d D=%d PC=%u\n", as_signed(machine->a), as_signed(machine->d), (unsigned)machine->pc);
+    if (opt.print_cycles) printf("cycles=%" PRIu64 "\n", machine->cycles);
+    for (int i = 0; i < opt.dump_count; i++)
+        if (!print_dump(machine, &program, opt.dumps[i].text)) status = EXIT_USAGE;
+
+out:
+    hack_diag_list_free(&diags);
+    hack_program_free(&program);
+    hack_machine_destroy(machine);
+    return status;
+}

@@ -1,0 +1,24 @@
+/* Reading a whole source file with the checks every tool wants: it exists, it is not too large, it is text. */
+#ifndef HACK_TEXTFILE_H
+#define HACK_TEXTFILE_H
+
+#include "hack/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { HACK_TEXTFILE_MAX_BYTES = 16 * 1024 * 1024 };
+
+/* Reads path into a NUL-terminated buffer (*text, to free) of *length bytes. On failure adds an error to
+ * diags ("cannot open", "larger than 16 MiB", "binary file: NUL byte at line N") and returns false. */
+bool hack_textfile_read(const char *path, char **text, size_t *length, hack_diag_list *diags);
+
+/* Checks text already in memory the same way (no NUL byte); name is used in the message. */
+bool hack_textfile_check(const char *name, const char *text, size_t length, hack_diag_list *diags);
+
+/* Iterates over lines: *line_start and *line_length (without the newline; a trailing CR is kept). Returns false
+ * at the end. *offset starts at 0. */
+bool hack_textfile_next_line(const char *text, size_t length, size_t *offset, const char **line_start,
+                             size_t *line_length);
+
+#endif

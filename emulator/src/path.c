@@ -1,0 +1,27 @@
+#include "hack/path.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *hack_path_with_extension(const char *path, const char *extension)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    size_t stem = (dot && (!slash || dot > slash + 1)) ? (size_t)(dot - path) : strlen(path);
+    size_t ext = strlen(extension);
+    char *result = malloc(stem + ext + 1);
+    if (!result) return NULL;
+    memcpy(result, path, stem);
+    memcpy(result + stem, extension, ext + 1);
+    return result;
+}
+
+bool hack_path_has_extension(const char *path, const char *extension)
+{
+    size_t n = strlen(path), e = strlen(extension);
+    if (n < e) return false;
+    for (size_t i = 0; i < e; i++)
+        if (tolower((unsigned char)path[n - e + i]) != tolower((unsigned char)extension[i])) return false;
+    return true;
+}

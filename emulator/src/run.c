@@ -1,0 +1,262 @@
+/* The run loop. The ROM is decoded once into ops that the loop dispatches on with one switch:
+ *  - an A-instruction followed by a C-instruction is fused into one op (the word after it keeps its own op,
+ *    so jumps into it and single steps still work);
+ *  - each documented computation, y source (A or M) and dest gets its own case, so nothing is decoded or
+ *    tested at run time but the address checks the hardware spec asks for;
+ *  - the common jumps (0;JMP, D;Jcc) have their own cases; everything else takes a generic in-loop path,
+ *    and anything that might fault leaves the fast path for the reference step, which reports it exactly.
+ * Registers and the remaining budget live in locals; cycles are exact (a fused op only runs when two cycles
+ * are left). */
+#include "machine_private.h"
+
+/* The computations with a case of their own: X(name, expression of d and y). */
+#define FAST_FORMS(X)                        \
+    X(ZERO, 0, 0x2A)                         \
+    X(ONE, 1, 0x3F)                          \
+    X(NEG_ONE, 0xFFFFu, 0x3A)                \
+    X(D, d, 0x0C)                            \
+    X(Y, y, 0x30)                            \
+    X(NOT_D, ~d, 0x0D)                       \
+    X(NOT_Y, ~y, 0x31)                       \
+    X(NEG_D, 0u - d, 0x0F)                   \
+    X(NEG_Y, 0u - y, 0x33)                   \
+    X(D_PLUS_1, d + 1u, 0x1F)                \
+    X(Y_PLUS_1, y + 1u, 0x37)                \
+    X(D_MINUS_1, d - 1u, 0x0E)               \
+    X(Y_MINUS_1, y - 1u, 0x32)               \
+    X(D_PLUS_Y, d + y, 0x02)                 \
+    X(D_MINUS_Y, d - y, 0x13)                \
+    X(Y_MINUS_D, y - d, 0x07)                \
+    X(D_AND_Y, d &y, 0x00)                   \
+    X(D_OR_Y, d | y, 0x15)
+
+enum {
+#define FORM_ID(name, expr, bits) FORM_##name,
+    FAST_FORMS(FORM_ID)
+#undef FORM_ID
+    FORM_COUNT
+};
+
+/* Op kinds. A computation's kinds are numbered ((form * 2 + y_is_m) * 8 + dest) * 2 + fused. */
+enum {
+    K_COMPUTE = 0,
+    K_LOAD_A = FORM_COUNT * 32,
+    K_HALT,      /* fused (L) @L 0;JMP */
+    K_JMP_FUSED, /* @L 0;JMP */
+    K_JMP,       /* 0;JMP to A */
+    K_JD_FUSED,  /* @L D;Jcc: six kinds, by jump bits 1..6 */
+    K_JD = K_JD_FUSED + 6,
+    K_GENERIC_FUSED = K_JD + 6,
+    K_GENERIC,
+    K_PROGRAM_END, /* the @0 after the loaded program: stops there when asked */
+    K_SLOW,        /* anything the reference step must do: illegal words, the end of ROM */
+};
+
+#define COMPUTE_KIND(form, y_is_m, dest, fused) (K_COMPUTE + ((((form) * 2 + (y_is_m)) * 8 + (dest)) * 2 + (fused)))
+
+/* form + 1 for each 6-bit ALU control with a case of its own; 0 = none. */
+static const uint8_t form_of_control[64] = {
+#define FORM_CONTROL(name, expr, bits) [bits] = FORM_##name + 1,
+    FAST_FORMS(FORM_CONTROL)
+#undef FORM_CONTROL
+};
+
+static bool touches_memory(uint16_t word)
+{
+    return HACK_COMP_USES_M(HACK_COMP(word)) || (HACK_DEST(word) & HACK_DEST_M);
+}
+
+void hack_decode_at(hack_machine *machine, uint32_t pc)
+{
+    hack_decoded_op *op = &machine->decoded[pc];
+    *op = (hack_decoded_op){K_SLOW, 0, 0, 0};
+    if (pc >= HACK_ROM_SIZE) return;
+
+    uint16_t word = machine->rom[pc];
+    bool fused = false;
+    if (pc == machine->program_size && word == 0) {
+        op->kind = K_PROGRAM_END;
+        return;
+    }
+    if (HACK_IS_A_INSTR(word)) {
+        op->kind = K_LOAD_A;
+        op->value = word;
+        uint16_t next = pc + 1 < HACK_ROM_SIZE ? machine->rom[pc + 1] : 0;
+        /* Fuse with the next C-instruction unless a constant address above the keyboard would fault there:
+         * that is left to the next word's own op, which checks. */
+        if (!HACK_IS_C_INSTR(next) || pc + 1 >= HACK_ROM_SIZE) return;
+        if (word > HACK_KBD && touches_memory(next)) return;
+        fused = true;
+        word = next;
+    } else if (!HACK_IS_C_INSTR(word)) {
+        return; /* illegal: K_SLOW */
+    }
+    op->word = word;
+    const unsigned comp = HACK_COMP(word), dest = HACK_DEST(word), jump = HACK_JUMP(word);
+    const unsigned y_is_m = HACK_COMP_USES_M(comp) ? 1u : 0u;
+    if (jump == 0) {
+        const unsigned form_plus_1 = form_of_control[comp & 0x3Fu];
+        op->kind = form_plus_1 ? (uint16_t)COMPUTE_KIND(form_plus_1 - 1u, y_is_m, dest, fused)
+                               : (fused ? K_GENERIC_FUSED : K_GENERIC);
+    } else if (dest == 0 && !y_is_m && jump == 7) {
+        op->kind = fused ? (op->value == pc ? K_HALT : K_JMP_FUSED) : K_JMP;
+    } else if (dest == 0 && comp == 0x0C) {
+        op->kind = (uint16_t)((fused ? K_JD_FUSED : K_JD) + jump - 1);
+    } else {
+        op->kind = fused ? K_GENERIC_FUSED : K_GENERIC;
+    }
+}
+
+/* Jump conditions on a 16-bit two's complement value, without signed conversions. */
+#define COND_JGT(v) ((uint16_t)((v) - 1u) < 0x7FFFu)
+#define COND_JEQ(v) ((v) == 0)
+#define COND_JGE(v) (((v) & 0x8000u) == 0)
+#define COND_JLT(v) (((v) & 0x8000u) != 0)
+#define COND_JNE(v) ((v) != 0)
+#define COND_JLE(v) ((uint16_t)((v) - 1u) >= 0x7FFFu)
+
+hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
+{
+    const hack_decoded_op *const ops = machine->decoded;
+    uint16_t *const ram = machine->ram;
+    uint16_t a = machine->a, d = machine->d;
+    uint32_t pc = machine->pc;
+    uint64_t left = budget;
+    hack_stop_reason reason = HACK_STOP_BUDGET;
+
+    for (;;) {
+        while (left >= 2) {
+            const hack_decoded_op *op = &ops[pc];
+            switch (op->kind) {
+#define COMPUTE_CASE(form, expr, y_is_m, dest, fused)                                    \
+    case COMPUTE_KIND(FORM_##form, y_is_m, dest, fused): {                               \
+        if (fused) a = op->value;                                                        \
+        if (!(fused) && ((y_is_m) || ((dest) & HACK_DEST_M)) && a > HACK_KBD) goto slow; \
+        const uint16_t y = (y_is_m) ? ram[a] : a;                                        \
+        (void)y;                                                                         \
+        const uint16_t out = (uint16_t)(expr);                                           \
+        if ((dest) & HACK_DEST_M) ram[a] = out;                                          \
+        if ((dest) & HACK_DEST_D) d = out;                                               \
+        if ((dest) & HACK_DEST_A) a = out;                                               \
+        pc += 1u + (fused);                                                              \
+        left -= 1u + (fused);                                                            \
+        continue;                                                                        \
+    }
+#define COMPUTE_CASES_DEST(form, expr, y_is_m, dest) \
+    COMPUTE_CASE(form, expr, y_is_m, dest, 0) COMPUTE_CASE(form, expr, y_is_m, dest, 1)
+#define COMPUTE_CASES_Y(form, expr, y_is_m)                                                     \
+    COMPUTE_CASES_DEST(form, expr, y_is_m, 0) COMPUTE_CASES_DEST(form, expr, y_is_m, 1)         \
+    COMPUTE_CASES_DEST(form, expr, y_is_m, 2) COMPUTE_CASES_DEST(form, expr, y_is_m, 3)         \
+    COMPUTE_CASES_DEST(form, expr, y_is_m, 4) COMPUTE_CASES_DEST(form, expr, y_is_m, 5)         \
+    COMPUTE_CASES_DEST(form, expr, y_is_m, 6) COMPUTE_CASES_DEST(form, expr, y_is_m, 7)
+#define COMPUTE_CASES(form, expr, bits) COMPUTE_CASES_Y(form, expr, 0) COMPUTE_CASES_Y(form, expr, 1)
+                FAST_FORMS(COMPUTE_CASES)
+
+            case K_LOAD_A:
+                a = op->value;
+                pc++;
+                left--;
+                continue;
+            case K_PROGRAM_END:
+                if (machine->stop_at_program_end) {
+                    reason = HACK_STOP_PROGRAM_END;
+                    goto done;
+                }
+                a = 0;
+                pc++;
+                left--;
+                continue;
+            case K_HALT:
+                if (machine->stop_on_halt) {
+                    reason = HACK_STOP_HALT;
+                    goto done;
+                }
+                /* fall through */
+            case K_JMP_FUSED:
+                a = op->value;
+                pc = a;
+                left -= 2;
+                continue;
+            case K_JMP:
+                if (a >= HACK_ROM_SIZE) goto slow;
+                pc = a;
+                left--;
+                continue;
+#define JUMP_ON_D_CASES(cond, bits)                  \
+    case K_JD_FUSED + (bits) - 1:                    \
+        a = op->value;                               \
+        pc = cond(d) ? a : pc + 2u;                  \
+        left -= 2;                                   \
+        continue;                                    \
+    case K_JD + (bits) - 1:                          \
+        if (cond(d)) {                               \
+            if (a >= HACK_ROM_SIZE) goto slow;       \
+            pc = a;                                  \
+        } else {                                     \
+            pc++;                                    \
+        }                                            \
+        left--;                                      \
+        continue;
+                JUMP_ON_D_CASES(COND_JGT, 1)
+                JUMP_ON_D_CASES(COND_JEQ, 2)
+                JUMP_ON_D_CASES(COND_JGE, 3)
+                JUMP_ON_D_CASES(COND_JLT, 4)
+                JUMP_ON_D_CASES(COND_JNE, 5)
+                JUMP_ON_D_CASES(COND_JLE, 6)
+
+            case K_GENERIC_FUSED:
+                a = op->value; /* the A-instruction is done; the C part follows as a lone op */
+                pc++;
+                left--;
+                /* fall through */
+            case K_GENERIC: {
+                const uint16_t word = op->word;
+                const unsigned comp = HACK_COMP(word), dest = HACK_DEST(word);
+                const bool memory_ok = a <= HACK_KBD;
+                if (!memory_ok && (HACK_COMP_USES_M(comp) || (dest & HACK_DEST_M))) goto slow;
+                const uint16_t out = hack_alu(comp & 0x3Fu, d, HACK_COMP_USES_M(comp) ? ram[a] : a);
+                const bool taken = hack_jump_taken(HACK_JUMP(word), out);
+                if (taken && a >= HACK_ROM_SIZE) goto slow;
+                const uint16_t target = a;
+                if (dest & HACK_DEST_M) ram[a] = out;
+                if (dest & HACK_DEST_A) a = out;
+                if (dest & HACK_DEST_D) d = out;
+                pc = taken ? target : pc + 1u;
+                left--;
+                continue;
+            }
+            default:
+                goto slow;
+            }
+        }
+        if (left == 0) break;
+        if (ops[pc].kind == K_HALT && machine->stop_on_halt) {
+            reason = HACK_STOP_HALT;
+            break;
+        }
+        if (ops[pc].kind == K_PROGRAM_END && machine->stop_at_program_end) {
+            reason = HACK_STOP_PROGRAM_END;
+            break;
+        }
+    slow:
+        /* One instruction by the reference path: it faults exactly, or relaxes exactly. */
+        machine->a = a;
+        machine->d = d;
+        machine->pc = (uint16_t)pc;
+        if (!hack_step_uncounted(machine)) {
+            reason = HACK_STOP_FAULT;
+            goto done_synced;
+        }
+        a = machine->a;
+        d = machine->d;
+        pc = machine->pc;
+        left--;
+    }
+done:
+    machine->a = a;
+    machine->d = d;
+    machine->pc = (uint16_t)pc;
+done_synced:
+    machine->cycles += budget - left;
+    return (hack_run_result){reason, budget - left};
+}

@@ -1,0 +1,21 @@
+/* The Hack assembler: .asm text to a program image (ROM words plus the symbol table). */
+#ifndef HACK_ASM_H
+#define HACK_ASM_H
+
+#include "hack/diag.h"
+#include "hack/program.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Assembles text (name is used in messages) into program, which must be initialised. Labels and variables
+ * go into program->symbols. On errors, adds them all (file:line:col with the source line) and returns false. */
+bool hack_asm_assemble(const char *name, const char *text, size_t length, hack_program *program,
+                       hack_diag_list *diags);
+
+/* The value of a predefined symbol (SP, LCL, ARG, THIS, THAT, R0..R15, SCREEN, KBD); false if name is none. */
+bool hack_asm_predefined_symbol(const char *name, size_t len, uint16_t *value);
+
+bool hack_asm_assemble_file(const char *path, hack_program *program, hack_diag_list *diags);
+
+#endif
