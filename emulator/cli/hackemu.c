@@ -1,5 +1,6 @@
 /* hackemu: runs a Hack program. This front end is the headless runner: it runs until the program halts or a
  * cycle budget is spent, then prints what was asked. */
+#define _POSIX_C_SOURCE 200809L
 #include "hack/asm.h"
 #include "hack/machine.h"
 #include "hack/path.h"

@@ -117,9 +117,13 @@ bool hack_program_parse_hack(hack_program *program, const char *name, const char
         size_t digits = 0;
         while (digits < end && (line[digits] == '0' || line[digits] == '1')) digits++;
         if (digits != 16 || end != 16) {
-            if (digits < end)
+            unsigned char c = (unsigned char)line[digits];
+            if (digits < end && c >= 0x20 && c < 0x7F)
                 hack_diag_add(diags, HACK_DIAG_ERROR, name, line_number, (int)digits + 1, line, line_length,
-                              "expected 16 binary digits, found '%c'", line[digits]);
+                              "expected 16 binary digits, found '%c'", c);
+            else if (digits < end)
+                hack_diag_add(diags, HACK_DIAG_ERROR, name, line_number, (int)digits + 1, line, line_length,
+                              "expected 16 binary digits, found byte 0x%02X", c);
             else
                 hack_diag_add(diags, HACK_DIAG_ERROR, name, line_number, (int)end + 1, line, line_length,
                               "expected 16 binary digits, found %zu", digits);

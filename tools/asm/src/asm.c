@@ -88,6 +88,12 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+static const char *skip_blanks(const char *p, const char *end)
+{
+    while (p < end && is_blank(*p)) p++;
+    return p;
+}
+
 static size_t symbol_length(const char *p, const char *end)
 {
     const char *q = p;
@@ -107,12 +113,13 @@ static void emit(assembler *as, uint16_t word, const char *where)
 static void parse_label(assembler *as, const char *p, const char *end)
 {
     const char *name = p + 1;
+    if (name < end && isdigit((unsigned char)*name)) {
+        error_at(as, name, "a label cannot start with a digit");
+        return;
+    }
     size_t n = symbol_length(name, end);
     if (n == 0) {
-        if (name < end && isdigit((unsigned char)*name))
-            error_at(as, name, "a label cannot start with a digit");
-        else
-            error_at(as, name, "expected a label name after '('");
+        error_at(as, name, "expected a label name after '('");
         return;
     }
     const char *close = name + n;
@@ -155,7 +162,8 @@ static void parse_a_instruction(assembler *as, const char *p, const char *end)
             q++;
         }
         if (q < end) {
-            error_at(as, q, is_symbol_char(*q) ? "a symbol cannot start with a digit" : "junk after the constant");
+            error_at(as, skip_blanks(q, end),
+                     is_symbol_char(*q) ? "a symbol cannot start with a digit" : "junk after the constant");
             return;
         }
         if (number > 32767) {
@@ -173,7 +181,7 @@ static void parse_a_instruction(assembler *as, const char *p, const char *end)
         return;
     }
     if (value + n < end) {
-        error_at(as, value + n, "junk after the symbol");
+        error_at(as, skip_blanks(value + n, end), "junk after the symbol");
         return;
     }
     const predefined_symbol *known = find_predefined(value, n);
@@ -210,12 +218,6 @@ static size_t squeeze(const char *p, const char *end, char *out, size_t size)
     return n;
 }
 
-static const char *skip_blanks(const char *p, const char *end)
-{
-    while (p < end && is_blank(*p)) p++;
-    return p;
-}
-
 static void parse_c_instruction(assembler *as, const char *p, const char *end)
 {
     const char *equals = memchr(p, '=', (size_t)(end - p));
@@ -241,8 +243,9 @@ static void parse_c_instruction(assembler *as, const char *p, const char *end)
         const char *where = skip_blanks(comp_start, comp_end);
         if (n == 0) {
             error_at(as, where, "expected a computation");
-        } else if (!equals && !semicolon && n < sizeof field && !strpbrk(field, "+-!&|01")) {
-            error_at(as, where, "unknown instruction '%s' (expected @value, (LABEL) or dest=comp;jump)", field);
+        } else if (!equals && !semicolon && n < sizeof field && strspn(field, "ADM01+-!&|") < n) {
+            error_at(as, where, "unknown instruction '%.*s' (expected @value, (LABEL) or dest=comp;jump)",
+                     (int)(comp_end - where), where);
         } else {
             /* Suggest the documented order for a commuted symmetric form such as A+D. */
             char swapped[8] = "";

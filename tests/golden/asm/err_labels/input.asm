@@ -1,0 +1,8 @@
+(LOOP)
+(1ABC)
+(OPEN
+(X)junk
+(R0)
+(LOOP)
+()
+@LOOP

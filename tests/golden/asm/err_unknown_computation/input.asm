@@ -1,0 +1,5 @@
+D=X
+D=A+D
+M=M+D
+AM=M+2
+D=

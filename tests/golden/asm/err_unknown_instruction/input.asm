@@ -1,0 +1,3 @@
+  foo
+load R0
+@x y

@@ -1,0 +1,12 @@
+MD=D
+DM=D
+AM=D
+MA=D
+AD=D
+DA=D
+AMD=D
+ADM=D
+MAD=D
+MDA=D
+DAM=D
+DMA=D

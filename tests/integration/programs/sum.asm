@@ -1,0 +1,23 @@
+// Adds 1 + 2 + ... + 100 into R0 and halts.
+    @i
+    M=1
+    @R0
+    M=0
+(LOOP)
+    @i
+    D=M
+    @100
+    D=D-A
+    @END
+    D;JGT
+    @i
+    D=M
+    @R0
+    M=D+M
+    @i
+    M=M+1
+    @LOOP
+    0;JMP
+(END)
+    @END
+    0;JMP
