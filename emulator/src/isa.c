@@ -27,7 +27,7 @@ typedef struct {
 } comp_entry;
 
 static const comp_entry comp_table[] = {
-#define COMP_ENTRY(name, mnemonic, bits) {mnemonic, bits},
+#define COMP_ENTRY(name, mnemonic, bits, value) {mnemonic, bits},
     HACK_COMP_TABLE(COMP_ENTRY)
 #undef COMP_ENTRY
 };

@@ -9,38 +9,18 @@
  * are left). */
 #include "machine_private.h"
 
-/* The computations with a case of their own: X(name, expression of d and y). */
-#define FAST_FORMS(X)                        \
-    X(ZERO, 0, 0x2A)                         \
-    X(ONE, 1, 0x3F)                          \
-    X(NEG_ONE, 0xFFFFu, 0x3A)                \
-    X(D, d, 0x0C)                            \
-    X(Y, y, 0x30)                            \
-    X(NOT_D, ~d, 0x0D)                       \
-    X(NOT_Y, ~y, 0x31)                       \
-    X(NEG_D, 0u - d, 0x0F)                   \
-    X(NEG_Y, 0u - y, 0x33)                   \
-    X(D_PLUS_1, d + 1u, 0x1F)                \
-    X(Y_PLUS_1, y + 1u, 0x37)                \
-    X(D_MINUS_1, d - 1u, 0x0E)               \
-    X(Y_MINUS_1, y - 1u, 0x32)               \
-    X(D_PLUS_Y, d + y, 0x02)                 \
-    X(D_MINUS_Y, d - y, 0x13)                \
-    X(Y_MINUS_D, y - d, 0x07)                \
-    X(D_AND_Y, d &y, 0x00)                   \
-    X(D_OR_Y, d | y, 0x15)
-
+/* Each documented computation (isa.h) gets a case per dest, lone or fused with the @ before it. */
 enum {
-#define FORM_ID(name, expr, bits) FORM_##name,
-    FAST_FORMS(FORM_ID)
+#define FORM_ID(name, mnemonic, bits, value) FORM_##name,
+    HACK_COMP_TABLE(FORM_ID)
 #undef FORM_ID
     FORM_COUNT
 };
 
-/* Op kinds. A computation's kinds are numbered ((form * 2 + y_is_m) * 8 + dest) * 2 + fused. */
+/* Op kinds. A computation's kinds are numbered (form * 8 + dest) * 2 + fused. */
 enum {
     K_COMPUTE = 0,
-    K_LOAD_A = FORM_COUNT * 32,
+    K_LOAD_A = FORM_COUNT * 16,
     K_HALT,      /* fused (L) @L 0;JMP */
     K_JMP_FUSED, /* @L 0;JMP */
     K_JMP,       /* 0;JMP to A */
@@ -52,13 +32,13 @@ enum {
     K_SLOW,        /* anything the reference step must do: illegal words, the end of ROM */
 };
 
-#define COMPUTE_KIND(form, y_is_m, dest, fused) (K_COMPUTE + ((((form) * 2 + (y_is_m)) * 8 + (dest)) * 2 + (fused)))
+#define COMPUTE_KIND(form, dest, fused) (K_COMPUTE + ((form) * 8 + (dest)) * 2 + (fused))
 
-/* form + 1 for each 6-bit ALU control with a case of its own; 0 = none. */
-static const uint8_t form_of_control[64] = {
-#define FORM_CONTROL(name, expr, bits) [bits] = FORM_##name + 1,
-    FAST_FORMS(FORM_CONTROL)
-#undef FORM_CONTROL
+/* form + 1 for each 7-bit comp with a case of its own; 0 = none (the 100 undocumented ones). */
+static const uint8_t form_of_comp[128] = {
+#define FORM_OF_COMP(name, mnemonic, bits, value) [bits] = FORM_##name + 1,
+    HACK_COMP_TABLE(FORM_OF_COMP)
+#undef FORM_OF_COMP
 };
 
 static bool touches_memory(uint16_t word)
@@ -93,10 +73,10 @@ void hack_decode_at(hack_machine *machine, uint32_t pc)
     }
     op->word = word;
     const unsigned comp = HACK_COMP(word), dest = HACK_DEST(word), jump = HACK_JUMP(word);
-    const unsigned y_is_m = HACK_COMP_USES_M(comp) ? 1u : 0u;
+    const bool y_is_m = HACK_COMP_USES_M(comp);
     if (jump == 0) {
-        const unsigned form_plus_1 = form_of_control[comp & 0x3Fu];
-        op->kind = form_plus_1 ? (uint16_t)COMPUTE_KIND(form_plus_1 - 1u, y_is_m, dest, fused)
+        const unsigned form_plus_1 = form_of_comp[comp];
+        op->kind = form_plus_1 ? (uint16_t)COMPUTE_KIND(form_plus_1 - 1u, dest, fused)
                                : (fused ? K_GENERIC_FUSED : K_GENERIC);
     } else if (dest == 0 && !y_is_m && jump == 7) {
         op->kind = fused ? (op->value == pc ? K_HALT : K_JMP_FUSED) : K_JMP;
@@ -128,29 +108,28 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
         while (left >= 2) {
             const hack_decoded_op *op = &ops[pc];
             switch (op->kind) {
-#define COMPUTE_CASE(form, expr, y_is_m, dest, fused)                                    \
-    case COMPUTE_KIND(FORM_##form, y_is_m, dest, fused): {                               \
-        if (fused) a = op->value;                                                        \
-        if (!(fused) && ((y_is_m) || ((dest) & HACK_DEST_M)) && a > HACK_KBD) goto slow; \
-        const uint16_t y = (y_is_m) ? ram[a] : a;                                        \
-        (void)y;                                                                         \
-        const uint16_t out = (uint16_t)(expr);                                           \
-        if ((dest) & HACK_DEST_M) ram[a] = out;                                          \
-        if ((dest) & HACK_DEST_D) d = out;                                               \
-        if ((dest) & HACK_DEST_A) a = out;                                               \
-        pc += 1u + (fused);                                                              \
-        left -= 1u + (fused);                                                            \
-        continue;                                                                        \
+#define COMPUTE_CASE(form, bits, expr, dest, fused)                                                  \
+    case COMPUTE_KIND(FORM_##form, dest, fused): {                                                   \
+        if (fused) a = op->value;                                                                    \
+        if (!(fused) && (HACK_COMP_USES_M(bits) || ((dest) & HACK_DEST_M)) && a > HACK_KBD) goto slow; \
+        const uint16_t y = HACK_COMP_USES_M(bits) ? ram[a] : a;                                      \
+        (void)y;                                                                                     \
+        const uint16_t out = (uint16_t)(expr);                                                       \
+        if ((dest) & HACK_DEST_M) ram[a] = out;                                                      \
+        if ((dest) & HACK_DEST_D) d = out;                                                           \
+        if ((dest) & HACK_DEST_A) a = out;                                                           \
+        pc += 1u + (fused);                                                                          \
+        left -= 1u + (fused);                                                                        \
+        continue;                                                                                    \
     }
-#define COMPUTE_CASES_DEST(form, expr, y_is_m, dest) \
-    COMPUTE_CASE(form, expr, y_is_m, dest, 0) COMPUTE_CASE(form, expr, y_is_m, dest, 1)
-#define COMPUTE_CASES_Y(form, expr, y_is_m)                                                     \
-    COMPUTE_CASES_DEST(form, expr, y_is_m, 0) COMPUTE_CASES_DEST(form, expr, y_is_m, 1)         \
-    COMPUTE_CASES_DEST(form, expr, y_is_m, 2) COMPUTE_CASES_DEST(form, expr, y_is_m, 3)         \
-    COMPUTE_CASES_DEST(form, expr, y_is_m, 4) COMPUTE_CASES_DEST(form, expr, y_is_m, 5)         \
-    COMPUTE_CASES_DEST(form, expr, y_is_m, 6) COMPUTE_CASES_DEST(form, expr, y_is_m, 7)
-#define COMPUTE_CASES(form, expr, bits) COMPUTE_CASES_Y(form, expr, 0) COMPUTE_CASES_Y(form, expr, 1)
-                FAST_FORMS(COMPUTE_CASES)
+#define COMPUTE_CASES_DEST(form, bits, expr, dest) \
+    COMPUTE_CASE(form, bits, expr, dest, 0) COMPUTE_CASE(form, bits, expr, dest, 1)
+#define COMPUTE_CASES(form, mnemonic, bits, expr)                                                    \
+    COMPUTE_CASES_DEST(form, bits, expr, 0) COMPUTE_CASES_DEST(form, bits, expr, 1)                  \
+    COMPUTE_CASES_DEST(form, bits, expr, 2) COMPUTE_CASES_DEST(form, bits, expr, 3)                  \
+    COMPUTE_CASES_DEST(form, bits, expr, 4) COMPUTE_CASES_DEST(form, bits, expr, 5)                  \
+    COMPUTE_CASES_DEST(form, bits, expr, 6) COMPUTE_CASES_DEST(form, bits, expr, 7)
+                HACK_COMP_TABLE(COMPUTE_CASES)
 
             case K_LOAD_A:
                 a = op->value;

@@ -38,36 +38,37 @@ enum {
 #define HACK_DEST_M 1u
 #define HACK_COMP_USES_M(comp) (((comp) & 0x40u) != 0)
 
-/* The 28 documented computations: X(name, mnemonic, comp bits a+c1..c6). */
-#define HACK_COMP_TABLE(X)   \
-    X(ZERO, "0", 0x2A)       \
-    X(ONE, "1", 0x3F)        \
-    X(NEG_ONE, "-1", 0x3A)   \
-    X(D, "D", 0x0C)          \
-    X(A, "A", 0x30)          \
-    X(M, "M", 0x70)          \
-    X(NOT_D, "!D", 0x0D)     \
-    X(NOT_A, "!A", 0x31)     \
-    X(NOT_M, "!M", 0x71)     \
-    X(NEG_D, "-D", 0x0F)     \
-    X(NEG_A, "-A", 0x33)     \
-    X(NEG_M, "-M", 0x73)     \
-    X(D_PLUS_1, "D+1", 0x1F) \
-    X(A_PLUS_1, "A+1", 0x37) \
-    X(M_PLUS_1, "M+1", 0x77) \
-    X(D_MINUS_1, "D-1", 0x0E) \
-    X(A_MINUS_1, "A-1", 0x32) \
-    X(M_MINUS_1, "M-1", 0x72) \
-    X(D_PLUS_A, "D+A", 0x02) \
-    X(D_PLUS_M, "D+M", 0x42) \
-    X(D_MINUS_A, "D-A", 0x13) \
-    X(D_MINUS_M, "D-M", 0x53) \
-    X(A_MINUS_D, "A-D", 0x07) \
-    X(M_MINUS_D, "M-D", 0x47) \
-    X(D_AND_A, "D&A", 0x00)  \
-    X(D_AND_M, "D&M", 0x40)  \
-    X(D_OR_A, "D|A", 0x15)   \
-    X(D_OR_M, "D|M", 0x55)
+/* The 28 documented computations: X(name, mnemonic, comp bits a+c1..c6, value as an expression of the
+ * operands d and y, where y is A or M as the a bit says). */
+#define HACK_COMP_TABLE(X)              \
+    X(ZERO, "0", 0x2A, 0)               \
+    X(ONE, "1", 0x3F, 1)                \
+    X(NEG_ONE, "-1", 0x3A, 0xFFFFu)     \
+    X(D, "D", 0x0C, d)                  \
+    X(A, "A", 0x30, y)                  \
+    X(M, "M", 0x70, y)                  \
+    X(NOT_D, "!D", 0x0D, ~d)            \
+    X(NOT_A, "!A", 0x31, ~y)            \
+    X(NOT_M, "!M", 0x71, ~y)            \
+    X(NEG_D, "-D", 0x0F, 0u - d)        \
+    X(NEG_A, "-A", 0x33, 0u - y)        \
+    X(NEG_M, "-M", 0x73, 0u - y)        \
+    X(D_PLUS_1, "D+1", 0x1F, d + 1u)    \
+    X(A_PLUS_1, "A+1", 0x37, y + 1u)    \
+    X(M_PLUS_1, "M+1", 0x77, y + 1u)    \
+    X(D_MINUS_1, "D-1", 0x0E, d - 1u)   \
+    X(A_MINUS_1, "A-1", 0x32, y - 1u)   \
+    X(M_MINUS_1, "M-1", 0x72, y - 1u)   \
+    X(D_PLUS_A, "D+A", 0x02, d + y)     \
+    X(D_PLUS_M, "D+M", 0x42, d + y)     \
+    X(D_MINUS_A, "D-A", 0x13, d - y)    \
+    X(D_MINUS_M, "D-M", 0x53, d - y)    \
+    X(A_MINUS_D, "A-D", 0x07, y - d)    \
+    X(M_MINUS_D, "M-D", 0x47, y - d)    \
+    X(D_AND_A, "D&A", 0x00, d & y)      \
+    X(D_AND_M, "D&M", 0x40, d & y)      \
+    X(D_OR_A, "D|A", 0x15, d | y)       \
+    X(D_OR_M, "D|M", 0x55, d | y)
 
 /* Jump mnemonics, indexed by j1j2j3 (index 0 = no jump). */
 #define HACK_JUMP_TABLE(X) \
