@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { MAX_QUOTED = 200 };
+
 static char *duplicate(const char *text, size_t length)
 {
     char *copy = malloc(length + 1);
@@ -57,6 +59,8 @@ void hack_diag_addv(hack_diag_list *list, hack_diag_severity severity, const cha
     if (line_text) {
         while (line_length > 0 && (line_text[line_length - 1] == '\n' || line_text[line_length - 1] == '\r'))
             line_length--;
+        /* Quote at most a screenful of a very long line. */
+        if (line_length > MAX_QUOTED) line_length = MAX_QUOTED;
         diag->source_line = duplicate(line_text, line_length);
     }
 }
@@ -82,7 +86,7 @@ void hack_diag_print(FILE *out, const hack_diag *diag)
     fprintf(out, "%s: %s\n", severity_names[diag->severity], diag->message);
     if (diag->source_line) {
         fprintf(out, "    %s\n", diag->source_line);
-        if (diag->column > 0) {
+        if (diag->column > 0 && diag->column <= MAX_QUOTED + 1) {
             fputs("    ", out);
             /* Keep tabs so the caret lines up under tabbed source. */
             for (int i = 0; i < diag->column - 1 && diag->source_line[i]; i++)

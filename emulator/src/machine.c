@@ -115,8 +115,11 @@ int hack_fault_describe(const hack_fault *fault, char *buf, size_t size)
     switch (fault->kind) {
     case HACK_FAULT_NONE: return snprintf(buf, size, "no fault");
     case HACK_FAULT_ILLEGAL_INSTRUCTION:
-        return snprintf(buf, size, "PC %u: illegal instruction 0x%04X (bit 15 set but bits 14..13 are not 11)",
-                        (unsigned)fault->pc, (unsigned)fault->instruction);
+        hack_disassemble((uint16_t)(fault->instruction | 0x6000u), text, sizeof text);
+        return snprintf(buf, size,
+                        "PC %u: illegal instruction 0x%04X (bit 15 set but bits 14..13 are not 11; the hardware "
+                        "would run it as %s)",
+                        (unsigned)fault->pc, (unsigned)fault->instruction, text);
     case HACK_FAULT_BAD_READ:
     case HACK_FAULT_BAD_WRITE:
         return snprintf(buf, size, "PC %u (0x%04X %s): %s RAM[%u], above the keyboard (%d)", (unsigned)fault->pc,

@@ -61,18 +61,6 @@ static int mnemonic_meaning(const char *m, int d, int a_or_m)
     return 0;
 }
 
-/* The ALU defined from its control bits, phrased arithmetically (~v = -v - 1). */
-static uint16_t spec_alu(unsigned c, int x, int y)
-{
-    if (c & 32) x = 0;
-    if (c & 16) x = -x - 1;
-    if (c & 8) y = 0;
-    if (c & 4) y = -y - 1;
-    int out = (c & 2) ? x + y : (x & y);
-    if (c & 1) out = -out - 1;
-    return (uint16_t)(out & 0xFFFF);
-}
-
 static const int samples[] = {0, 1, -1, 2, 7, 0x7FFF, -0x8000, 0x1234, -0x1234, 0x5555, -0x5556, 100, -100};
 enum { SAMPLE_COUNT = sizeof samples / sizeof samples[0] };
 

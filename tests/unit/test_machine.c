@@ -23,18 +23,6 @@ static uint16_t c_instr(unsigned comp7, unsigned dest, unsigned jump)
     return (uint16_t)(0xE000u | (comp7 << 6) | (dest << 3) | jump);
 }
 
-/* The ALU from its control bits, phrased arithmetically (~v = -v - 1). */
-static uint16_t spec_alu(unsigned c, int x, int y)
-{
-    if (c & 32) x = 0;
-    if (c & 16) x = -x - 1;
-    if (c & 8) y = 0;
-    if (c & 4) y = -y - 1;
-    int out = (c & 2) ? x + y : (x & y);
-    if (c & 1) out = -out - 1;
-    return (uint16_t)(out & 0xFFFF);
-}
-
 static bool spec_jump(unsigned jump, uint16_t out)
 {
     int v = out >= 0x8000 ? (int)out - 0x10000 : out;
