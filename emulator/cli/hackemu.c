@@ -5,6 +5,7 @@
 #include "hack/machine.h"
 #include "hack/path.h"
 #include "hack/program.h"
+#include "hack/script.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,7 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { EXIT_HALTED = 0, EXIT_BAD_INPUT = 1, EXIT_BUDGET_SPENT = 2, EXIT_MACHINE_FAULT = 3, EXIT_USAGE = 64 };
+enum {
+    EXIT_HALTED = 0,
+    EXIT_BAD_INPUT = 1,
+    EXIT_BUDGET_SPENT = 2,
+    EXIT_MACHINE_FAULT = 3,
+    EXIT_COMPARISON_FAILURE = 4,
+    EXIT_USAGE = 64
+};
 enum { MAX_REQUESTS = 64 };
 
 typedef struct {
@@ -23,6 +31,7 @@ typedef struct {
 typedef struct {
     const char *program_path;
     const char *symbols_path;
+    const char *load_dir, *out_dir;
     uint64_t budget;
     bool relaxed, headless, print_registers, print_cycles, quiet;
     request sets[MAX_REQUESTS];
@@ -34,7 +43,9 @@ typedef struct {
 static void usage(FILE *out)
 {
     fputs("usage: hackemu [options] PROGRAM\n"
-          "Runs a Hack program: PROGRAM.hack (machine code) or PROGRAM.asm (assembled in memory).\n"
+          "       hackemu [options] SCRIPT.tst\n"
+          "Runs a Hack program: PROGRAM.hack (machine code) or PROGRAM.asm (assembled in memory),\n"
+          "or a test script of the course (.tst, with its .cmp), headless.\n"
           "\n"
           "  --headless          run without a window (this build has no window yet, so always)\n"
           "  --cycles N          stop after N instructions (default: until the program halts)\n"
@@ -46,15 +57,21 @@ static void usage(FILE *out)
           "                      ignored, illegal instruction words run as C-instructions\n"
           "  --symbols FILE      symbol file for a .hack (default: PROGRAM.sym beside it, if any)\n"
           "  -q, --quiet         say nothing on stderr about why the run stopped\n"
+          "\n"
+          "Test scripts:\n"
+          "  --cycles N          stop the script after N ticktocks (a 'repeat {' loop never ends without it)\n"
+          "  --load-dir DIR      look for the programs that 'load' names in DIR first (to test your own\n"
+          "                      Mult.asm against the course's Mult.tst without copying files)\n"
+          "  --out-dir DIR       write the .out file in DIR instead of the script's folder\n"
           "  -h, --help          show this help\n"
           "\n"
           "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
           "variable or label of the program. VALUE is a decimal number from -32768 to 65535.\n"
           "A program halts at the idiom (END) @END 0;JMP, or when it runs past its last instruction.\n"
           "\n"
-          "Exit status: 0 halted, 1 the program could not be loaded, 2 the cycle budget was spent before\n"
-          "it halted, 3 machine error (illegal instruction, memory access above the keyboard, jump past\n"
-          "ROM), 64 bad command line.\n",
+          "Exit status: 0 halted (script: every line matched), 1 the program or script could not be\n"
+          "loaded, 2 the cycle budget was spent before it halted, 3 machine error (illegal instruction,\n"
+          "memory access above the keyboard, jump past ROM), 4 comparison failure, 64 bad command line.\n",
           out);
 }
 
@@ -92,6 +109,12 @@ static bool parse_args(int argc, char **argv, options *opt)
                 fprintf(stderr, "hackemu: --cycles needs a positive whole number\n");
                 return false;
             }
+            i++;
+        } else if (strcmp(arg, "--load-dir") == 0 && next) {
+            opt->load_dir = next;
+            i++;
+        } else if (strcmp(arg, "--out-dir") == 0 && next) {
+            opt->out_dir = next;
             i++;
         } else if (strcmp(arg, "--symbols") == 0 && next) {
             opt->symbols_path = next;
@@ -208,6 +231,72 @@ static bool load_program(const options *opt, hack_program *program, hack_diag_li
     return ok;
 }
 
+static void print_message(void *context, const char *text)
+{
+    (void)context;
+    printf("%s\n", text);
+    fflush(stdout);
+}
+
+static int run_script(const options *opt)
+{
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_script *script = hack_script_parse_file(opt->program_path, &diags);
+    hack_machine *machine = script ? hack_machine_create() : NULL;
+    int status = EXIT_BAD_INPUT;
+    if (script && machine) {
+        /* Names in the script are relative to its folder. */
+        char *dir = malloc(strlen(opt->program_path) + 2);
+        strcpy(dir, opt->program_path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            strcpy(dir, ".");
+        hack_script_options script_options = {.script_dir = dir, .load_dir = opt->load_dir, .out_dir = opt->out_dir,
+                                       .cycle_limit = opt->budget, .relaxed = opt->relaxed,
+                                       .message = print_message};
+        hack_script_result result;
+        hack_script_run(script, machine, &script_options, &result, &diags);
+        char text[200];
+        switch (result.status) {
+        case HACK_SCRIPT_PASSED:
+            status = EXIT_HALTED;
+            if (result.lines_compared)
+                printf("End of script - Comparison ended successfully (%d lines, %" PRIu64 " cycles)\n",
+                       result.lines_compared, result.cycles);
+            else
+                printf("End of script (%" PRIu64 " cycles)\n", result.cycles);
+            break;
+        case HACK_SCRIPT_COMPARISON_FAILURE:
+            status = EXIT_COMPARISON_FAILURE;
+            fprintf(stderr, "%s:%d: Comparison failure at line %d\n  expected: %s\n  actual:   %s\n",
+                    opt->program_path, result.script_line, result.compare_line, result.expected, result.actual);
+            break;
+        case HACK_SCRIPT_CYCLE_LIMIT:
+            status = EXIT_BUDGET_SPENT;
+            if (!opt->quiet)
+                fprintf(stderr, "%s:%d: stopped at the cycle limit (%" PRIu64 " cycles)\n", opt->program_path,
+                        result.script_line, result.cycles);
+            break;
+        case HACK_SCRIPT_MACHINE_FAULT:
+            status = EXIT_MACHINE_FAULT;
+            hack_fault_describe(&machine->fault, text, sizeof text);
+            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n", opt->program_path,
+                    result.script_line, result.cycles, text);
+            break;
+        case HACK_SCRIPT_ERROR: status = EXIT_BAD_INPUT; break;
+        }
+        free(dir);
+    }
+    hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags);
+    hack_script_free(script);
+    hack_machine_destroy(machine);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     options opt = {0};
@@ -215,6 +304,8 @@ int main(int argc, char **argv)
         fputs("Try 'hackemu --help'.\n", stderr);
         return EXIT_USAGE;
     }
+
+    if (hack_path_has_extension(opt.program_path, ".tst")) return run_script(&opt);
 
     hack_program program;
     hack_diag_list diags;

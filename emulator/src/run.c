@@ -150,7 +150,11 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
                     reason = HACK_STOP_HALT;
                     goto done;
                 }
-                /* fall through */
+                /* Spinning in (L) @L 0;JMP until the budget is spent: only its parity shows. */
+                a = op->value;
+                pc += (uint32_t)(left & 1u);
+                left = 0;
+                continue;
             case K_JMP_FUSED:
                 a = op->value;
                 pc = a;

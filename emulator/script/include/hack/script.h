@@ -1,0 +1,74 @@
+/* The course's test-script language (.tst with .cmp), driving the core headless:
+ *   load, output-file, compare-to, output-list, output, set, tick, tock, ticktock, repeat, while, echo,
+ *   clear-echo, breakpoint, clear-breakpoints; commands end with ',' ';' or '!'; // and slash-star comments.
+ * Parsing and running are separate: a parsed script can be run many times. Nothing here prints; echo text and
+ * notes go to a callback, and problems come back as diagnostics with the script's file:line:column. */
+#ifndef HACK_SCRIPT_H
+#define HACK_SCRIPT_H
+
+#include "hack/diag.h"
+#include "hack/machine.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hack_script hack_script;
+
+/* Parses script text; name is used in messages. NULL (with diagnostics) on syntax errors. */
+hack_script *hack_script_parse(const char *name, const char *text, size_t length, hack_diag_list *diags);
+hack_script *hack_script_parse_file(const char *path, hack_diag_list *diags);
+void hack_script_free(hack_script *script);
+
+/* A value format %Fl.n.r: F in B D X S, l spaces, the value in n characters, r spaces. */
+typedef struct {
+    char kind; /* 'B', 'D', 'X' or 'S' */
+    int left, width, right;
+} hack_script_format;
+
+/* Formats a 16-bit value as one output-list cell, without the '|' separators (l + n + r characters):
+ * B binary and X lower-case hex, zero-padded to n digits; D signed decimal and S right- or left-aligned in
+ * n; a longer text keeps its last n characters. Returns the length written (buf holds at least l+n+r+1). */
+size_t hack_script_format_value(hack_script_format format, uint16_t value, char *buf, size_t size);
+
+/* A column header: name centred in l + n + r characters (the extra space on the right), cut when longer. */
+size_t hack_script_format_header(hack_script_format format, const char *name, char *buf, size_t size);
+
+/* Whether an output line matches a compare-file line: same length, '*' in the expected line matches any
+ * character. Trailing CR or LF on either is ignored. */
+bool hack_script_lines_match(const char *expected, const char *actual);
+
+typedef enum {
+    HACK_SCRIPT_PASSED,             /* ran to the end; every output line matched */
+    HACK_SCRIPT_COMPARISON_FAILURE, /* an output line differed from the compare file */
+    HACK_SCRIPT_CYCLE_LIMIT,        /* the cycle limit of the options was reached */
+    HACK_SCRIPT_MACHINE_FAULT,      /* the program faulted (machine->fault) */
+    HACK_SCRIPT_ERROR,              /* a script error at run time: missing file, bad load, ... (diagnostics) */
+} hack_script_status;
+
+typedef struct {
+    hack_script_status status;
+    int script_line;     /* where the script stopped (1-based), 0 at the end */
+    int compare_line;    /* on a comparison failure: the compare-file line, header included */
+    char expected[512];  /* on a comparison failure: the two lines */
+    char actual[512];
+    uint64_t cycles;     /* ticktocks run */
+    int lines_compared;
+} hack_script_result;
+
+typedef struct {
+    const char *script_dir; /* relative file names resolve here (the script's folder); NULL = "." */
+    const char *load_dir;   /* when set, `load` looks here first (to test your own programs) */
+    const char *out_dir;    /* when set, output files are written here instead of script_dir */
+    uint64_t cycle_limit;   /* stop after this many ticktocks (0: no limit; `repeat {}` never ends) */
+    bool relaxed;           /* the machine's relaxed mode */
+    /* echo text, breakpoint notes; may be NULL */
+    void (*message)(void *context, const char *text);
+    void *message_context;
+} hack_script_options;
+
+/* Runs the script on machine. Returns the status, with details in *result and diagnostics for errors. */
+hack_script_status hack_script_run(const hack_script *script, hack_machine *machine, const hack_script_options *options,
+                                   hack_script_result *result, hack_diag_list *diags);
+
+#endif

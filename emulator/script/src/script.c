@@ -1,0 +1,1015 @@
+#include "hack/script.h"
+
+#include "hack/asm.h"
+#include "hack/path.h"
+#include "hack/program.h"
+#include "hack/textfile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the parsed script ---- */
+
+typedef enum { VAR_A, VAR_D, VAR_PC, VAR_RAM, VAR_ROM, VAR_TIME } variable_kind;
+
+typedef struct {
+    variable_kind kind;
+    uint16_t index; /* RAM[i], ROM[i] */
+} variable;
+
+typedef struct {
+    variable var;
+    char *name; /* as written, for the header */
+    hack_script_format format;
+} output_item;
+
+typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } comparison;
+
+typedef enum {
+    CMD_LOAD,
+    CMD_OUTPUT_FILE,
+    CMD_COMPARE_TO,
+    CMD_OUTPUT_LIST,
+    CMD_OUTPUT,
+    CMD_SET,
+    CMD_TICK,
+    CMD_TOCK,
+    CMD_TICKTOCK,
+    CMD_ECHO,
+    CMD_CLEAR_ECHO,
+    CMD_BREAKPOINT,
+    CMD_CLEAR_BREAKPOINTS,
+    CMD_REPEAT,
+    CMD_WHILE,
+} command_kind;
+
+typedef struct command command;
+struct command {
+    command_kind kind;
+    int line, column;
+    char *text; /* file name or echo text */
+    variable var;
+    int32_t value;
+    comparison op;
+    output_item *items;
+    size_t item_count;
+    uint64_t count; /* repeat: times; 0 = forever */
+    bool forever;
+    command *body;
+    size_t body_count;
+};
+
+struct hack_script {
+    char *name;
+    command *commands;
+    size_t command_count;
+};
+
+/* ---- tokens ---- */
+
+typedef enum { T_WORD, T_STRING, T_END_COMMAND, T_OPEN, T_CLOSE, T_EOF } token_kind;
+
+typedef struct {
+    token_kind kind;
+    const char *start;
+    size_t length;
+    int line, column;
+} token;
+
+typedef struct {
+    const char *name, *text, *end, *p, *line_start;
+    int line;
+    token current;
+    hack_diag_list *diags;
+    bool failed;
+} parser;
+
+static size_t line_length_from(const char *start, const char *end)
+{
+    const char *newline = memchr(start, '\n', (size_t)(end - start));
+    return (size_t)((newline ? newline : end) - start);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void parse_error(parser *ps, const token *at, const char *format, ...)
+{
+    if (ps->failed) return; /* one error: after it the rest of the parse is not trustworthy */
+    ps->failed = true;
+    const char *line_start = at->start - (at->column - 1);
+    va_list args;
+    va_start(args, format);
+    hack_diag_addv(ps->diags, HACK_DIAG_ERROR, ps->name, at->line, at->column, line_start,
+                   line_length_from(line_start, ps->end), format, args);
+    va_end(args);
+}
+
+static bool is_word_char(const char *p, const char *end)
+{
+    char c = *p;
+    if (isspace((unsigned char)c) || c == ',' || c == ';' || c == '!' || c == '{' || c == '}' || c == '"')
+        return false;
+    if (c == '/' && p + 1 < end && (p[1] == '/' || p[1] == '*')) return false;
+    return true;
+}
+
+static void advance(parser *ps)
+{
+    for (;;) {
+        while (ps->p < ps->end && isspace((unsigned char)*ps->p)) {
+            if (*ps->p == '\n') {
+                ps->line++;
+                ps->line_start = ps->p + 1;
+            }
+            ps->p++;
+        }
+        if (ps->p + 1 < ps->end && ps->p[0] == '/' && ps->p[1] == '/') {
+            while (ps->p < ps->end && *ps->p != '\n') ps->p++;
+            continue;
+        }
+        if (ps->p + 1 < ps->end && ps->p[0] == '/' && ps->p[1] == '*') {
+            token open = {T_EOF, ps->p, 2, ps->line, (int)(ps->p - ps->line_start) + 1};
+            ps->p += 2;
+            while (ps->p + 1 < ps->end && !(ps->p[0] == '*' && ps->p[1] == '/')) {
+                if (*ps->p == '\n') {
+                    ps->line++;
+                    ps->line_start = ps->p + 1;
+                }
+                ps->p++;
+            }
+            if (ps->p + 1 >= ps->end) {
+                parse_error(ps, &open, "comment not closed: no '*/' before the end of the file");
+                ps->p = ps->end;
+            } else {
+                ps->p += 2;
+            }
+            continue;
+        }
+        break;
+    }
+    token *t = &ps->current;
+    t->start = ps->p;
+    t->line = ps->line;
+    t->column = (int)(ps->p - ps->line_start) + 1;
+    t->length = 1;
+    if (ps->p >= ps->end) {
+        t->kind = T_EOF;
+        t->length = 0;
+        return;
+    }
+    char c = *ps->p;
+    if (c == ',' || c == ';' || c == '!') {
+        t->kind = T_END_COMMAND;
+        ps->p++;
+    } else if (c == '{') {
+        t->kind = T_OPEN;
+        ps->p++;
+    } else if (c == '}') {
+        t->kind = T_CLOSE;
+        ps->p++;
+    } else if (c == '"') {
+        const char *close = ps->p + 1;
+        while (close < ps->end && *close != '"' && *close != '\n') close++;
+        if (close >= ps->end || *close != '"') {
+            parse_error(ps, t, "string not closed: no '\"' before the end of the line");
+            ps->p = close;
+            t->kind = T_EOF;
+            return;
+        }
+        t->kind = T_STRING;
+        t->start = ps->p + 1;
+        t->length = (size_t)(close - ps->p - 1);
+        t->column++;
+        ps->p = close + 1;
+    } else {
+        t->kind = T_WORD;
+        const char *q = ps->p;
+        while (q < ps->end && is_word_char(q, ps->end)) q++;
+        t->length = (size_t)(q - ps->p);
+        ps->p = q;
+    }
+}
+
+static bool word_is(const token *t, const char *word)
+{
+    return t->kind == T_WORD && strlen(word) == t->length && memcmp(t->start, word, t->length) == 0;
+}
+
+static char *copy_token(const token *t)
+{
+    char *text = malloc(t->length + 1);
+    if (!text) return NULL;
+    memcpy(text, t->start, t->length);
+    text[t->length] = '\0';
+    return text;
+}
+
+static bool parse_unsigned(const char *s, size_t n, uint64_t limit, uint64_t *value)
+{
+    if (n == 0) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+        if (v > limit) return false;
+    }
+    *value = v;
+    return true;
+}
+
+/* A, D, PC, time, RAM[i], ROM[i] */
+static bool parse_variable(const char *s, size_t n, variable *var)
+{
+    static const struct {
+        const char *name;
+        variable_kind kind;
+    } simple[] = {{"A", VAR_A}, {"D", VAR_D}, {"PC", VAR_PC}, {"time", VAR_TIME}};
+    for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
+        if (strlen(simple[i].name) == n && memcmp(simple[i].name, s, n) == 0) {
+            *var = (variable){simple[i].kind, 0};
+            return true;
+        }
+    if (n > 5 && (memcmp(s, "RAM[", 4) == 0 || memcmp(s, "ROM[", 4) == 0) && s[n - 1] == ']') {
+        uint64_t index;
+        if (!parse_unsigned(s + 4, n - 5, 32767, &index)) return false;
+        *var = (variable){s[1] == 'A' ? VAR_RAM : VAR_ROM, (uint16_t)index};
+        return true;
+    }
+    return false;
+}
+
+/* A value: decimal (-32768..65535), or %D, %X (hex), %B (binary) followed by digits. */
+static bool parse_value(const char *s, size_t n, int32_t *value)
+{
+    int base = 10;
+    if (n >= 2 && s[0] == '%') {
+        switch (s[1]) {
+        case 'D': base = 10; break;
+        case 'X': base = 16; break;
+        case 'B': base = 2; break;
+        default: return false;
+        }
+        s += 2;
+        n -= 2;
+    }
+    bool negative = false;
+    if (n > 0 && s[0] == '-' && base == 10) {
+        negative = true;
+        s++;
+        n--;
+    }
+    if (n == 0 || n > 20) return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int digit;
+        char c = (char)tolower((unsigned char)s[i]);
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else
+            return false;
+        if (digit >= base) return false;
+        v = v * base + digit;
+        if (v > 65535) return false;
+    }
+    if (negative) v = -v;
+    if (v < -32768) return false;
+    *value = (int32_t)v;
+    return true;
+}
+
+static bool parse_format(const char *s, size_t n, hack_script_format *format)
+{
+    /* %Fl.n.r */
+    if (n < 7 || s[0] != '%' || !strchr("BDXS", s[1]) || s[1] == '\0') return false;
+    int parts[3], part = 0, digits = 0, v = 0;
+    for (size_t i = 2; i <= n; i++) {
+        if (i == n || s[i] == '.') {
+            if (digits == 0 || part == 3) return false;
+            parts[part++] = v;
+            v = 0;
+            digits = 0;
+        } else if (isdigit((unsigned char)s[i]) && digits < 3) {
+            v = v * 10 + (s[i] - '0');
+            digits++;
+        } else {
+            return false;
+        }
+    }
+    if (part != 3) return false;
+    *format = (hack_script_format){s[1], parts[0], parts[1], parts[2]};
+    return true;
+}
+
+static void free_commands(command *commands, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(commands[i].text);
+        for (size_t j = 0; j < commands[i].item_count; j++) free(commands[i].items[j].name);
+        free(commands[i].items);
+        free_commands(commands[i].body, commands[i].body_count);
+    }
+    free(commands);
+}
+
+static command *append_command(command **list, size_t *count, size_t *capacity)
+{
+    if (*count == *capacity) {
+        size_t grown = *capacity ? *capacity * 2 : 16;
+        command *bigger = realloc(*list, grown * sizeof *bigger);
+        if (!bigger) return NULL;
+        *list = bigger;
+        *capacity = grown;
+    }
+    command *c = &(*list)[(*count)++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+static bool expect_word(parser *ps, const command *c, const char *what)
+{
+    advance(ps);
+    if (ps->current.kind == T_WORD) return true;
+    (void)c;
+    parse_error(ps, &ps->current, "expected %s", what);
+    return false;
+}
+
+static void expect_end(parser *ps, const char *command_name)
+{
+    advance(ps);
+    if (ps->current.kind == T_END_COMMAND) {
+        advance(ps);
+        return;
+    }
+    if (ps->current.kind == T_CLOSE || ps->current.kind == T_EOF) return; /* tolerated before '}' and at the end */
+    parse_error(ps, &ps->current, "expected ',' ';' or '!' to end the %s command", command_name);
+}
+
+static bool parse_block(parser *ps, command **list, size_t *count, bool nested);
+
+static comparison parse_operator(const char *s, size_t n, bool *ok)
+{
+    static const struct {
+        const char *text;
+        comparison op;
+    } ops[] = {{"=", OP_EQ}, {"<>", OP_NE}, {"<", OP_LT}, {"<=", OP_LE}, {">", OP_GT}, {">=", OP_GE}};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strlen(ops[i].text) == n && memcmp(ops[i].text, s, n) == 0) {
+            *ok = true;
+            return ops[i].op;
+        }
+    *ok = false;
+    return OP_EQ;
+}
+
+/* The loop head: repeat [N] { or while VAR OP VALUE { */
+static bool parse_loop(parser *ps, command *c, bool nested)
+{
+    if (nested) {
+        parse_error(ps, &ps->current, "repeat and while cannot be nested in the test-script language");
+        return false;
+    }
+    advance(ps);
+    if (c->kind == CMD_REPEAT) {
+        if (ps->current.kind == T_WORD) {
+            if (!parse_unsigned(ps->current.start, ps->current.length, UINT64_MAX / 65536, &c->count) ||
+                c->count == 0) {
+                parse_error(ps, &ps->current, "expected a positive repeat count, found '%.*s'",
+                            (int)ps->current.length, ps->current.start);
+                return false;
+            }
+            advance(ps);
+        } else {
+            c->forever = true;
+        }
+    } else {
+        /* while: three words, or one word holding them all (RAM[0]<>0) */
+        token t = ps->current;
+        if (t.kind != T_WORD) {
+            parse_error(ps, &t, "expected a condition after while");
+            return false;
+        }
+        const char *s = t.start, *end = t.start + t.length;
+        const char *op_start = s;
+        while (op_start < end && !strchr("<>=", *op_start)) op_start++;
+        const char *name_end = op_start;
+        const char *op_end, *value_start, *value_end;
+        token value_token = t;
+        if (op_start < end) {
+            op_end = op_start;
+            while (op_end < end && strchr("<>=", *op_end)) op_end++;
+            value_start = op_end;
+            value_end = end;
+            if (value_start == value_end) {
+                advance(ps);
+                value_token = ps->current;
+                value_start = value_token.start;
+                value_end = value_token.start + value_token.length;
+            }
+        } else {
+            advance(ps);
+            token op = ps->current;
+            op_start = op.start;
+            op_end = op.start + op.length;
+            advance(ps);
+            value_token = ps->current;
+            value_start = value_token.start;
+            value_end = value_token.start + value_token.length;
+        }
+        bool ok;
+        if (!parse_variable(s, (size_t)(name_end - s), &c->var)) {
+            parse_error(ps, &t, "unknown variable '%.*s'", (int)(name_end - s), s);
+            return false;
+        }
+        c->op = parse_operator(op_start, (size_t)(op_end - op_start), &ok);
+        if (!ok) {
+            parse_error(ps, &t, "expected a comparison (= <> < <= > >=) after '%.*s'", (int)(name_end - s), s);
+            return false;
+        }
+        if (!parse_value(value_start, (size_t)(value_end - value_start), &c->value)) {
+            parse_error(ps, &value_token, "expected a value (-32768..65535, or %%X, %%B, %%D and digits)");
+            return false;
+        }
+        advance(ps);
+    }
+    if (ps->current.kind != T_OPEN) {
+        parse_error(ps, &ps->current, "expected '{' to open the loop body");
+        return false;
+    }
+    advance(ps);
+    size_t capacity = 0;
+    (void)capacity;
+    if (!parse_block(ps, &c->body, &c->body_count, true)) return false;
+    if (ps->current.kind != T_CLOSE) {
+        parse_error(ps, &ps->current, "expected '}' to close the loop that starts at line %d", c->line);
+        return false;
+    }
+    advance(ps);
+    if (ps->current.kind == T_END_COMMAND) advance(ps); /* a terminator after '}' is harmless */
+    return true;
+}
+
+static bool parse_command(parser *ps, command *c, bool nested)
+{
+    token head = ps->current;
+    c->line = head.line;
+    c->column = head.column;
+    static const struct {
+        const char *name;
+        command_kind kind;
+    } names[] = {
+        {"load", CMD_LOAD},         {"output-file", CMD_OUTPUT_FILE},
+        {"compare-to", CMD_COMPARE_TO}, {"output-list", CMD_OUTPUT_LIST},
+        {"output", CMD_OUTPUT},     {"set", CMD_SET},
+        {"tick", CMD_TICK},         {"tock", CMD_TOCK},
+        {"ticktock", CMD_TICKTOCK}, {"echo", CMD_ECHO},
+        {"clear-echo", CMD_CLEAR_ECHO}, {"breakpoint", CMD_BREAKPOINT},
+        {"clear-breakpoints", CMD_CLEAR_BREAKPOINTS}, {"repeat", CMD_REPEAT},
+        {"while", CMD_WHILE},
+    };
+    size_t i = 0;
+    while (i < sizeof names / sizeof names[0] && !word_is(&head, names[i].name)) i++;
+    if (head.kind != T_WORD || i == sizeof names / sizeof names[0]) {
+        if (head.kind == T_WORD)
+            parse_error(ps, &head, "unknown command '%.*s'", (int)head.length, head.start);
+        else
+            parse_error(ps, &head, "expected a command");
+        return false;
+    }
+    c->kind = names[i].kind;
+    const char *name = names[i].name;
+    switch (c->kind) {
+    case CMD_REPEAT:
+    case CMD_WHILE: return parse_loop(ps, c, nested);
+    case CMD_LOAD:
+        advance(ps);
+        if (ps->current.kind == T_WORD) {
+            c->text = copy_token(&ps->current);
+            advance(ps);
+        }
+        if (ps->current.kind == T_END_COMMAND)
+            advance(ps);
+        else if (ps->current.kind != T_CLOSE && ps->current.kind != T_EOF)
+            parse_error(ps, &ps->current, "expected ',' ';' or '!' to end the load command");
+        return !ps->failed;
+    case CMD_OUTPUT_FILE:
+    case CMD_COMPARE_TO:
+        if (!expect_word(ps, c, "a file name")) return false;
+        c->text = copy_token(&ps->current);
+        break;
+    case CMD_ECHO:
+        advance(ps);
+        if (ps->current.kind != T_STRING && ps->current.kind != T_WORD) {
+            parse_error(ps, &ps->current, "expected the text to echo, in double quotes");
+            return false;
+        }
+        c->text = copy_token(&ps->current);
+        break;
+    case CMD_SET:
+    case CMD_BREAKPOINT:
+        if (!expect_word(ps, c, "a variable (A, D, PC, RAM[i], ROM[i])")) return false;
+        if (!parse_variable(ps->current.start, ps->current.length, &c->var)) {
+            parse_error(ps, &ps->current, "unknown variable '%.*s'", (int)ps->current.length, ps->current.start);
+            return false;
+        }
+        if (c->kind == CMD_SET && c->var.kind == VAR_TIME) {
+            parse_error(ps, &ps->current, "time is read-only");
+            return false;
+        }
+        if (!expect_word(ps, c, "a value")) return false;
+        if (!parse_value(ps->current.start, ps->current.length, &c->value)) {
+            parse_error(ps, &ps->current, "value '%.*s' out of range or malformed (-32768..65535, or %%X, %%B, %%D "
+                        "and digits)", (int)ps->current.length, ps->current.start);
+            return false;
+        }
+        if (c->kind == CMD_SET && c->var.kind == VAR_PC && (c->value < 0 || c->value > 32767)) {
+            parse_error(ps, &ps->current, "PC must be 0..32767");
+            return false;
+        }
+        break;
+    case CMD_OUTPUT_LIST: {
+        size_t capacity = 0;
+        for (;;) {
+            advance(ps);
+            if (ps->current.kind != T_WORD) break;
+            const token *t = &ps->current;
+            const char *percent = memchr(t->start, '%', t->length);
+            size_t name_length = percent ? (size_t)(percent - t->start) : t->length;
+            output_item item = {.format = {'B', 1, 1, 1}};
+            if (!parse_variable(t->start, name_length, &item.var)) {
+                parse_error(ps, t, "unknown variable '%.*s'", (int)name_length, t->start);
+                return false;
+            }
+            if (percent && !parse_format(percent, t->length - name_length, &item.format)) {
+                parse_error(ps, t, "bad format '%.*s' (expected %%Fl.n.r with F one of B D X S, e.g. %%D2.6.2)",
+                            (int)(t->length - name_length), percent);
+                return false;
+            }
+            if (c->item_count == capacity) {
+                capacity = capacity ? capacity * 2 : 8;
+                output_item *grown = realloc(c->items, capacity * sizeof *grown);
+                if (!grown) return false;
+                c->items = grown;
+            }
+            item.name = malloc(name_length + 1);
+            if (!item.name) return false;
+            memcpy(item.name, t->start, name_length);
+            item.name[name_length] = '\0';
+            c->items[c->item_count++] = item;
+        }
+        if (c->item_count == 0) {
+            parse_error(ps, &ps->current, "expected the variables to output");
+            return false;
+        }
+        if (ps->current.kind == T_END_COMMAND)
+            advance(ps);
+        else if (ps->current.kind != T_CLOSE && ps->current.kind != T_EOF)
+            parse_error(ps, &ps->current, "expected ',' ';' or '!' to end the output-list command");
+        return !ps->failed;
+    }
+    default: break;
+    }
+    expect_end(ps, name);
+    return !ps->failed;
+}
+
+static bool parse_block(parser *ps, command **list, size_t *count, bool nested)
+{
+    size_t capacity = 0;
+    while (!ps->failed && ps->current.kind != T_EOF && ps->current.kind != T_CLOSE) {
+        if (ps->current.kind == T_END_COMMAND) { /* an empty command */
+            advance(ps);
+            continue;
+        }
+        command *c = append_command(list, count, &capacity);
+        if (!c) return false;
+        if (!parse_command(ps, c, nested)) return false;
+    }
+    return !ps->failed;
+}
+
+hack_script *hack_script_parse(const char *name, const char *text, size_t length, hack_diag_list *diags)
+{
+    if (!hack_textfile_check(name, text, length, diags)) return NULL;
+    hack_script *script = calloc(1, sizeof *script);
+    if (!script) return NULL;
+    script->name = malloc(strlen(name) + 1);
+    if (script->name) strcpy(script->name, name);
+    parser ps = {.name = name, .text = text, .end = text + length, .p = text, .line_start = text, .line = 1,
+                 .diags = diags};
+    advance(&ps);
+    bool ok = parse_block(&ps, &script->commands, &script->command_count, false);
+    if (ok && ps.current.kind == T_CLOSE) {
+        parse_error(&ps, &ps.current, "'}' without a loop to close");
+        ok = false;
+    }
+    if (!ok || ps.failed) {
+        if (!ps.failed) hack_diag_add(diags, HACK_DIAG_ERROR, name, 0, 0, NULL, 0, "out of memory");
+        hack_script_free(script);
+        return NULL;
+    }
+    return script;
+}
+
+hack_script *hack_script_parse_file(const char *path, hack_diag_list *diags)
+{
+    char *text;
+    size_t length;
+    if (!hack_textfile_read(path, &text, &length, diags)) return NULL;
+    hack_script *script = hack_script_parse(path, text, length, diags);
+    free(text);
+    return script;
+}
+
+void hack_script_free(hack_script *script)
+{
+    if (!script) return;
+    free_commands(script->commands, script->command_count);
+    free(script->name);
+    free(script);
+}
+
+/* ---- running ---- */
+
+enum { MAX_BREAKPOINTS = 64, MAX_LINE = 4096 };
+
+typedef struct {
+    const hack_script *script;
+    hack_machine *machine;
+    const hack_script_options *options;
+    hack_script_result *result;
+    hack_diag_list *diags;
+    FILE *out;
+    char *compare_text;
+    size_t compare_length, compare_offset;
+    const command *output_list;
+    struct {
+        variable var;
+        int32_t value;
+        bool was_hit;
+    } breakpoints[MAX_BREAKPOINTS];
+    int breakpoint_count;
+    uint64_t time;
+    hack_script_status status;
+    bool stop;
+} runner;
+
+static void message(runner *r, const char *text)
+{
+    if (r->options->message) r->options->message(r->options->message_context, text);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void run_error(runner *r, const command *c, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    hack_diag_addv(r->diags, HACK_DIAG_ERROR, r->script->name, c->line, c->column, NULL, 0, format, args);
+    va_end(args);
+    r->status = HACK_SCRIPT_ERROR;
+    r->stop = true;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    if (name[0] == '/' || !dir || !*dir) dir = name[0] == '/' ? "" : ".";
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (path) snprintf(path, n, "%s%s%s", dir, *dir ? "/" : "", name);
+    return path;
+}
+
+static bool file_exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+static int32_t as_signed(uint16_t v)
+{
+    return v >= 0x8000u ? (int32_t)v - 0x10000 : (int32_t)v;
+}
+
+static uint16_t read_variable(const runner *r, variable var)
+{
+    const hack_machine *m = r->machine;
+    switch (var.kind) {
+    case VAR_A: return m->a;
+    case VAR_D: return m->d;
+    case VAR_PC: return m->pc;
+    case VAR_RAM: return m->ram[var.index];
+    case VAR_ROM: return m->rom[var.index];
+    case VAR_TIME: return (uint16_t)r->time;
+    }
+    return 0;
+}
+
+static void write_variable(runner *r, variable var, int32_t value)
+{
+    hack_machine *m = r->machine;
+    uint16_t v = (uint16_t)(value & 0xFFFF);
+    switch (var.kind) {
+    case VAR_A: m->a = v; break;
+    case VAR_D: m->d = v; break;
+    case VAR_PC: m->pc = v; break;
+    case VAR_RAM: m->ram[var.index] = v; break;
+    case VAR_ROM: hack_machine_poke_rom(m, var.index, v); break;
+    case VAR_TIME: break;
+    }
+}
+
+static void load_program(runner *r, const command *c)
+{
+    if (!c->text) {
+        run_error(r, c, "load needs a program: load Name.asm or load Name.hack");
+        return;
+    }
+    const char *dirs[2] = {r->options->load_dir, r->options->script_dir ? r->options->script_dir : "."};
+    char *path = NULL;
+    for (int i = 0; i < 2 && !path; i++) {
+        if (!dirs[i]) continue;
+        char *candidate = join_path(dirs[i], c->text);
+        if (candidate && file_exists(candidate)) {
+            path = candidate;
+            break;
+        }
+        /* A .hack that is not there yet is assembled from its .asm. */
+        if (candidate && hack_path_has_extension(candidate, ".hack")) {
+            char *asm_path = hack_path_with_extension(candidate, ".asm");
+            if (asm_path && file_exists(asm_path)) {
+                free(candidate);
+                path = asm_path;
+                break;
+            }
+            free(asm_path);
+        }
+        free(candidate);
+    }
+    if (!path) {
+        run_error(r, c, "cannot load '%s': no such file in %s%s%s", c->text, dirs[0] ? dirs[0] : "",
+                  dirs[0] ? " or " : "", dirs[1]);
+        return;
+    }
+    hack_program program;
+    if (!hack_program_init(&program)) {
+        free(path);
+        run_error(r, c, "out of memory");
+        return;
+    }
+    bool ok;
+    if (hack_path_has_extension(path, ".asm"))
+        ok = hack_asm_assemble_file(path, &program, r->diags);
+    else if (hack_path_has_extension(path, ".hack"))
+        ok = hack_program_load_hack_file(&program, path, r->diags);
+    else {
+        ok = false;
+        hack_diag_add(r->diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "expected a .hack or .asm program");
+    }
+    if (ok) {
+        hack_machine_load(r->machine, program.words, program.count);
+        /* As the course's emulator: no halt detection, the PC runs on through empty ROM. */
+        r->machine->stop_on_halt = false;
+        r->machine->stop_at_program_end = false;
+        r->machine->relaxed = r->options->relaxed;
+    } else {
+        run_error(r, c, "could not load '%s'", path);
+    }
+    hack_program_free(&program);
+    free(path);
+}
+
+static void open_output(runner *r, const command *c)
+{
+    if (r->out) fclose(r->out);
+    const char *dir = r->options->out_dir ? r->options->out_dir : r->options->script_dir;
+    char *path = join_path(dir, c->text);
+    r->out = path ? fopen(path, "w") : NULL;
+    if (!r->out) run_error(r, c, "cannot write '%s': %s", path ? path : c->text, strerror(errno));
+    free(path);
+}
+
+static void open_compare(runner *r, const command *c)
+{
+    free(r->compare_text);
+    r->compare_text = NULL;
+    r->compare_offset = 0;
+    r->result->lines_compared = 0;
+    char *path = join_path(r->options->script_dir, c->text);
+    if (!path || !hack_textfile_read(path, &r->compare_text, &r->compare_length, r->diags))
+        run_error(r, c, "cannot read the compare file '%s'", c->text);
+    free(path);
+}
+
+/* Writes one line to the output file and compares it with the next compare-file line. */
+static void emit_line(runner *r, const command *c, const char *line)
+{
+    if (!r->out) {
+        run_error(r, c, "output before output-file: there is no output file to write to");
+        return;
+    }
+    fprintf(r->out, "%s\n", line);
+    if (!r->compare_text) return;
+    r->result->lines_compared++;
+    const char *expected;
+    size_t expected_length;
+    char expected_line[MAX_LINE];
+    if (hack_textfile_next_line(r->compare_text, r->compare_length, &r->compare_offset, &expected, &expected_length)) {
+        if (expected_length >= sizeof expected_line) expected_length = sizeof expected_line - 1;
+        memcpy(expected_line, expected, expected_length);
+        expected_line[expected_length] = '\0';
+    } else {
+        snprintf(expected_line, sizeof expected_line, "(the compare file has no more lines)");
+    }
+    if (!hack_script_lines_match(expected_line, line)) {
+        r->status = HACK_SCRIPT_COMPARISON_FAILURE;
+        r->stop = true;
+        r->result->compare_line = r->result->lines_compared;
+        size_t n = strlen(expected_line);
+        while (n > 0 && expected_line[n - 1] == '\r') expected_line[--n] = '\0';
+        snprintf(r->result->expected, sizeof r->result->expected, "%s", expected_line);
+        snprintf(r->result->actual, sizeof r->result->actual, "%s", line);
+    }
+}
+
+static void output_header(runner *r, const command *c)
+{
+    char line[MAX_LINE];
+    size_t at = 0;
+    for (size_t i = 0; i < c->item_count && at + 2 < sizeof line; i++) {
+        line[at++] = '|';
+        at += hack_script_format_header(c->items[i].format, c->items[i].name, line + at, sizeof line - at);
+    }
+    snprintf(line + at, sizeof line - at, "|");
+    emit_line(r, c, line);
+}
+
+static void output_values(runner *r, const command *c)
+{
+    if (!r->output_list) {
+        run_error(r, c, "output before output-list: no variables to output");
+        return;
+    }
+    char line[MAX_LINE];
+    size_t at = 0;
+    const command *list = r->output_list;
+    for (size_t i = 0; i < list->item_count && at + 2 < sizeof line; i++) {
+        line[at++] = '|';
+        at += hack_script_format_value(list->items[i].format, read_variable(r, list->items[i].var), line + at,
+                                       sizeof line - at);
+    }
+    snprintf(line + at, sizeof line - at, "|");
+    emit_line(r, c, line);
+}
+
+static bool compare(int32_t a, comparison op, int32_t b)
+{
+    switch (op) {
+    case OP_EQ: return a == b;
+    case OP_NE: return a != b;
+    case OP_LT: return a < b;
+    case OP_LE: return a <= b;
+    case OP_GT: return a > b;
+    case OP_GE: return a >= b;
+    }
+    return false;
+}
+
+static bool variable_equals(const runner *r, variable var, int32_t value)
+{
+    return read_variable(r, var) == (uint16_t)(value & 0xFFFF);
+}
+
+static void check_breakpoints(runner *r)
+{
+    for (int i = 0; i < r->breakpoint_count; i++) {
+        bool hit = variable_equals(r, r->breakpoints[i].var, r->breakpoints[i].value);
+        if (hit && !r->breakpoints[i].was_hit) {
+            char text[128];
+            snprintf(text, sizeof text, "breakpoint reached at time %llu (PC=%u)", (unsigned long long)r->time,
+                     (unsigned)r->machine->pc);
+            message(r, text);
+        }
+        r->breakpoints[i].was_hit = hit;
+    }
+}
+
+/* Runs n ticktocks, exactly, within the cycle limit. */
+static void run_cycles(runner *r, const command *c, uint64_t n)
+{
+    const uint64_t limit = r->options->cycle_limit;
+    if (limit && r->time + n > limit) {
+        n = limit - r->time;
+        r->stop = true;
+        r->status = HACK_SCRIPT_CYCLE_LIMIT;
+    }
+    uint64_t chunk = r->breakpoint_count ? 1 : n;
+    for (uint64_t done = 0; done < n;) {
+        uint64_t want = n - done < chunk ? n - done : chunk;
+        hack_run_result run = hack_machine_run(r->machine, want);
+        done += run.cycles;
+        r->time += run.cycles;
+        r->result->cycles += run.cycles;
+        if (run.reason == HACK_STOP_FAULT) {
+            r->status = HACK_SCRIPT_MACHINE_FAULT;
+            r->stop = true;
+            r->result->script_line = c->line;
+            return;
+        }
+        if (r->breakpoint_count) check_breakpoints(r);
+    }
+}
+
+static void run_commands(runner *r, const command *commands, size_t count);
+
+/* A loop body made only of ticktocks runs as one budget. */
+static uint64_t ticktocks_only(const command *body, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (body[i].kind != CMD_TICKTOCK) return 0;
+    return count;
+}
+
+static void run_command(runner *r, const command *c)
+{
+    switch (c->kind) {
+    case CMD_LOAD: load_program(r, c); break;
+    case CMD_OUTPUT_FILE: open_output(r, c); break;
+    case CMD_COMPARE_TO: open_compare(r, c); break;
+    case CMD_OUTPUT_LIST:
+        r->output_list = c;
+        output_header(r, c);
+        break;
+    case CMD_OUTPUT: output_values(r, c); break;
+    case CMD_SET: write_variable(r, c->var, c->value); break;
+    case CMD_TICK: /* the instruction happens on the tick; the tock completes the time unit */
+    case CMD_TICKTOCK: run_cycles(r, c, 1); break;
+    case CMD_TOCK: break;
+    case CMD_ECHO: message(r, c->text); break;
+    case CMD_CLEAR_ECHO: break;
+    case CMD_BREAKPOINT:
+        if (r->breakpoint_count == MAX_BREAKPOINTS) {
+            run_error(r, c, "at most %d breakpoints", MAX_BREAKPOINTS);
+            break;
+        }
+        r->breakpoints[r->breakpoint_count].var = c->var;
+        r->breakpoints[r->breakpoint_count].value = c->value;
+        r->breakpoints[r->breakpoint_count].was_hit = variable_equals(r, c->var, c->value);
+        r->breakpoint_count++;
+        break;
+    case CMD_CLEAR_BREAKPOINTS: r->breakpoint_count = 0; break;
+    case CMD_REPEAT: {
+        uint64_t ticks = ticktocks_only(c->body, c->body_count);
+        if (ticks && !c->forever) {
+            run_cycles(r, c, c->count * ticks);
+            break;
+        }
+        for (uint64_t i = 0; (c->forever || i < c->count) && !r->stop; i++) {
+            if (ticks)
+                run_cycles(r, c, ticks * 65536); /* forever: in large steps, still exact at the limit */
+            else
+                run_commands(r, c->body, c->body_count);
+            if (c->forever && c->body_count == 0) break; /* an empty forever loop does nothing forever */
+        }
+        break;
+    }
+    case CMD_WHILE:
+        while (!r->stop && compare(as_signed(read_variable(r, c->var)), c->op, c->value))
+            run_commands(r, c->body, c->body_count);
+        break;
+    }
+}
+
+static void run_commands(runner *r, const command *commands, size_t count)
+{
+    for (size_t i = 0; i < count && !r->stop; i++) {
+        run_command(r, &commands[i]);
+        if (r->stop && r->result->script_line == 0) r->result->script_line = commands[i].line;
+    }
+}
+
+hack_script_status hack_script_run(const hack_script *script, hack_machine *machine, const hack_script_options *options,
+                                   hack_script_result *result, hack_diag_list *diags)
+{
+    memset(result, 0, sizeof *result);
+    runner r = {.script = script, .machine = machine, .options = options, .result = result, .diags = diags,
+                .status = HACK_SCRIPT_PASSED};
+    machine->stop_on_halt = false;
+    machine->stop_at_program_end = false;
+    run_commands(&r, script->commands, script->command_count);
+    if (r.out && fclose(r.out) != 0 && r.status == HACK_SCRIPT_PASSED) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, script->name, 0, 0, NULL, 0, "writing the output file failed");
+        r.status = HACK_SCRIPT_ERROR;
+    }
+    free(r.compare_text);
+    result->status = r.status;
+    return r.status;
+}

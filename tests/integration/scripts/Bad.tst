@@ -1,0 +1,3 @@
+// a script with a mistake on line 3
+load sum.asm,
+set X 1,
