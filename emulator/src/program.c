@@ -10,19 +10,70 @@
 
 bool hack_program_init(hack_program *program)
 {
+    memset(program, 0, sizeof *program);
     hack_symtab_init(&program->symbols);
-    program->count = 0;
     program->words = calloc(HACK_ROM_SIZE, sizeof *program->words);
-    return program->words != NULL;
+    program->asm_lines = calloc(HACK_ROM_SIZE, sizeof *program->asm_lines);
+    if (program->words && program->asm_lines) return true;
+    hack_program_free(program);
+    return false;
+}
+
+static void free_map(hack_program *program)
+{
+    for (size_t i = 0; i < program->source_file_count; i++) free(program->source_files[i]);
+    free(program->source_files);
+    free(program->locations);
+    program->source_files = NULL;
+    program->source_file_count = 0;
+    program->locations = NULL;
 }
 
 void hack_program_free(hack_program *program)
 {
     free(program->words);
+    free(program->asm_lines);
     program->words = NULL;
+    program->asm_lines = NULL;
     program->count = 0;
     hack_symtab_free(&program->symbols);
+    free_map(program);
 }
+
+bool hack_program_add_map(hack_program *program, const char *const *files, size_t file_count)
+{
+    free_map(program);
+    program->locations = calloc(HACK_ROM_SIZE, sizeof *program->locations);
+    program->source_files = calloc(file_count ? file_count : 1, sizeof *program->source_files);
+    if (!program->locations || !program->source_files) {
+        free_map(program);
+        return false;
+    }
+    for (size_t i = 0; i < file_count; i++) {
+        program->source_files[i] = malloc(strlen(files[i]) + 1);
+        if (!program->source_files[i]) {
+            program->source_file_count = i;
+            free_map(program);
+            return false;
+        }
+        strcpy(program->source_files[i], files[i]);
+    }
+    program->source_file_count = file_count;
+    return true;
+}
+
+const hack_symbol *hack_program_function_at(const hack_program *program, uint16_t pc)
+{
+    const hack_symbol *best = NULL;
+    for (size_t i = 0; i < program->symbols.count; i++) {
+        const hack_symbol *symbol = &program->symbols.entries[i];
+        if (symbol->kind == HACK_SYMBOL_FUNCTION && symbol->value <= pc && (!best || symbol->value > best->value))
+            best = symbol;
+    }
+    return best;
+}
+
+static const char *const kind_names[] = {"label", "var", "function", "static"};
 
 static FILE *open_for_writing(const char *path, hack_diag_list *diags)
 {
@@ -59,10 +110,54 @@ bool hack_program_write_symbols(const hack_program *program, const char *path, h
     if (!file) return false;
     for (size_t i = 0; i < program->symbols.count; i++) {
         const hack_symbol *symbol = &program->symbols.entries[i];
-        fprintf(file, "%u %s %s\n", (unsigned)symbol->value, symbol->kind == HACK_SYMBOL_LABEL ? "label" : "var",
-                symbol->name);
+        fprintf(file, "%u %s %s\n", (unsigned)symbol->value, kind_names[symbol->kind], symbol->name);
+    }
+    if (program->locations) {
+        for (size_t i = 0; i < program->source_file_count; i++)
+            fprintf(file, "source %zu %s\n", i, program->source_files[i]);
+        /* Runs of words from the same line and command. */
+        for (size_t first = 0; first < program->count;) {
+            const hack_source_location *at = &program->locations[first];
+            size_t last = first;
+            while (last + 1 < program->count && !program->locations[last].command_end &&
+                   !program->locations[last + 1].command_start && program->locations[last + 1].line == at->line &&
+                   program->locations[last + 1].file == at->file)
+                last++;
+            unsigned flags = (at->command_start ? 1u : 0u) | (program->locations[last].command_end ? 2u : 0u);
+            if (at->line || flags)
+                fprintf(file, "map %zu %zu %u %u %u\n", first, last, (unsigned)at->file, (unsigned)at->line, flags);
+            first = last + 1;
+        }
     }
     return close_written(file, path, diags);
+}
+
+static bool read_map_line(hack_program *program, const char *copy)
+{
+    unsigned long first, last, file, line, start;
+    char name[400];
+    size_t index;
+    if (sscanf(copy, "source %zu %399s", &index, name) == 2) {
+        if (!program->locations && !hack_program_add_map(program, NULL, 0)) return false;
+        if (index != program->source_file_count) return false;
+        char **grown = realloc(program->source_files, (index + 1) * sizeof *grown);
+        if (!grown) return false;
+        program->source_files = grown;
+        grown[index] = malloc(strlen(name) + 1);
+        if (!grown[index]) return false;
+        strcpy(grown[index], name);
+        program->source_file_count++;
+        return true;
+    }
+    if (sscanf(copy, "map %lu %lu %lu %lu %lu", &first, &last, &file, &line, &start) == 5) {
+        if (first > last || last >= HACK_ROM_SIZE || file >= program->source_file_count || start > 3) return false;
+        for (unsigned long address = first; address <= last; address++)
+            program->locations[address] = (hack_source_location){
+                (uint32_t)line, (uint16_t)file, (uint8_t)(address == first && (start & 1u)),
+                (uint8_t)(address == last && (start & 2u))};
+        return true;
+    }
+    return false;
 }
 
 bool hack_program_read_symbols(hack_program *program, const char *path, hack_diag_list *diags)
@@ -84,16 +179,20 @@ bool hack_program_read_symbols(hack_program *program, const char *path, hack_dia
         unsigned value;
         char kind[16], name[400];
         if (copy[0] == '\0' || copy[0] == '\r') continue;
-        if (sscanf(copy, "%u %15s %399s", &value, kind, name) != 3 || value > 0xFFFFu ||
-            (strcmp(kind, "label") != 0 && strcmp(kind, "var") != 0)) {
+        int kind_index = -1;
+        if (sscanf(copy, "%u %15s %399s", &value, kind, name) == 3 && value <= 0xFFFFu)
+            for (int k = 0; k < 4; k++)
+                if (strcmp(kind, kind_names[k]) == 0) kind_index = k;
+        if (kind_index < 0) {
+            if (read_map_line(program, copy)) continue;
             hack_diag_add(diags, HACK_DIAG_ERROR, path, line_number, 1, line, line_length,
-                          "expected \"ADDRESS label|var NAME\"");
+                          "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
             ok = false;
             break;
         }
         bool out_of_memory;
-        hack_symtab_add(&program->symbols, name, strlen(name), (uint16_t)value,
-                        kind[0] == 'l' ? HACK_SYMBOL_LABEL : HACK_SYMBOL_VARIABLE, &out_of_memory);
+        hack_symtab_add(&program->symbols, name, strlen(name), (uint16_t)value, (hack_symbol_kind)kind_index,
+                        &out_of_memory);
         if (out_of_memory) ok = false;
     }
     free(text);

@@ -11,6 +11,8 @@
 typedef enum {
     HACK_SYMBOL_LABEL,    /* a ROM address */
     HACK_SYMBOL_VARIABLE, /* a RAM address given by the assembler (16 up) */
+    HACK_SYMBOL_FUNCTION, /* a VM function's entry address */
+    HACK_SYMBOL_STATIC,   /* a VM static variable's RAM address (File.i) */
 } hack_symbol_kind;
 
 typedef struct {
@@ -34,10 +36,23 @@ bool hack_symtab_add(hack_symtab *table, const char *name, size_t len, uint16_t 
                      bool *out_of_memory);
 const hack_symbol *hack_symtab_find(const hack_symtab *table, const char *name, size_t len);
 
+/* Where a ROM word came from in VM code. */
+typedef struct {
+    uint32_t line;         /* 1-based line in the source file; 0 = the translator's own code (shared routines) */
+    uint16_t file;         /* index into hack_program.source_files */
+    uint8_t command_start; /* 1 on the first word of a VM command */
+    uint8_t command_end;   /* 1 on a word after which a VM command is complete wherever it jumps (return) */
+} hack_source_location;
+
 typedef struct {
     uint16_t *words; /* HACK_ROM_SIZE capacity */
     size_t count;
     hack_symtab symbols;
+    uint32_t *asm_lines; /* per ROM word: the .asm line it came from (0 = not from assembly) */
+    /* The program map, for programs translated from VM code (NULL / 0 otherwise). */
+    hack_source_location *locations; /* per ROM word */
+    char **source_files;
+    size_t source_file_count;
 } hack_program;
 
 /* Returns false when memory ran out. */
@@ -47,7 +62,10 @@ void hack_program_free(hack_program *program);
 /* Writes the words as .hack text (16 binary digits a line). */
 bool hack_program_write_hack(const hack_program *program, const char *path, hack_diag_list *diags);
 
-/* The symbol file beside a .hack ("ADDRESS label|var NAME" a line), so a later run knows the labels. */
+/* The symbol file beside a .hack, so a later run knows the labels (and, for VM code, the program map):
+ * lines "ADDRESS label|var|function|static NAME", "source INDEX PATH" and "map FIRST LAST FILE LINE FLAGS"
+ * (ROM words FIRST..LAST came from line LINE of source FILE; FLAGS bit 0: FIRST begins a VM command, bit 1:
+ * LAST ends one). */
 bool hack_program_write_symbols(const hack_program *program, const char *path, hack_diag_list *diags);
 bool hack_program_read_symbols(hack_program *program, const char *path, hack_diag_list *diags);
 
@@ -56,5 +74,11 @@ bool hack_program_read_symbols(hack_program *program, const char *path, hack_dia
 bool hack_program_parse_hack(hack_program *program, const char *name, const char *text, size_t length,
                              hack_diag_list *diags);
 bool hack_program_load_hack_file(hack_program *program, const char *path, hack_diag_list *diags);
+
+/* Gives the program a map (locations for every ROM word, all zero) and its source file names. */
+bool hack_program_add_map(hack_program *program, const char *const *files, size_t file_count);
+
+/* The function whose code holds ROM address pc (the FUNCTION symbol with the largest entry <= pc), or NULL. */
+const hack_symbol *hack_program_function_at(const hack_program *program, uint16_t pc);
 
 #endif

@@ -4,6 +4,7 @@
 #include "hack/path.h"
 #include "hack/program.h"
 #include "hack/textfile.h"
+#include "hack/vm.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +14,11 @@
 
 /* ---- the parsed script ---- */
 
-typedef enum { VAR_A, VAR_D, VAR_PC, VAR_RAM, VAR_ROM, VAR_TIME } variable_kind;
+typedef enum {
+    VAR_A, VAR_D, VAR_PC, VAR_RAM, VAR_ROM, VAR_TIME,
+    /* the VM emulator's: segment pointers are RAM[0..4]; segment[i] go through them */
+    VAR_LOCAL_I, VAR_ARGUMENT_I, VAR_THIS_I, VAR_THAT_I, VAR_CURRENT_FUNCTION, VAR_LINE,
+} variable_kind;
 
 typedef struct {
     variable_kind kind;
@@ -38,6 +43,7 @@ typedef enum {
     CMD_TICK,
     CMD_TOCK,
     CMD_TICKTOCK,
+    CMD_VMSTEP,
     CMD_ECHO,
     CMD_CLEAR_ECHO,
     CMD_BREAKPOINT,
@@ -221,23 +227,40 @@ static bool parse_unsigned(const char *s, size_t n, uint64_t limit, uint64_t *va
     return true;
 }
 
-/* A, D, PC, time, RAM[i], ROM[i] */
+/* CPU: A, D, PC, time, RAM[i], ROM[i]. VM: sp, local, argument, this, that (RAM[0..4]), local[i],
+ * argument[i], this[i], that[i], temp[i], currentFunction, line. */
 static bool parse_variable(const char *s, size_t n, variable *var)
 {
     static const struct {
         const char *name;
         variable_kind kind;
-    } simple[] = {{"A", VAR_A}, {"D", VAR_D}, {"PC", VAR_PC}, {"time", VAR_TIME}};
+        uint16_t index;
+    } simple[] = {{"A", VAR_A, 0},       {"D", VAR_D, 0},         {"PC", VAR_PC, 0},
+                  {"time", VAR_TIME, 0}, {"sp", VAR_RAM, 0},      {"local", VAR_RAM, 1},
+                  {"argument", VAR_RAM, 2}, {"this", VAR_RAM, 3}, {"that", VAR_RAM, 4},
+                  {"currentFunction", VAR_CURRENT_FUNCTION, 0},   {"line", VAR_LINE, 0}};
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
         if (strlen(simple[i].name) == n && memcmp(simple[i].name, s, n) == 0) {
-            *var = (variable){simple[i].kind, 0};
+            *var = (variable){simple[i].kind, simple[i].index};
             return true;
         }
-    if (n > 5 && (memcmp(s, "RAM[", 4) == 0 || memcmp(s, "ROM[", 4) == 0) && s[n - 1] == ']') {
-        uint64_t index;
-        if (!parse_unsigned(s + 4, n - 5, 32767, &index)) return false;
-        *var = (variable){s[1] == 'A' ? VAR_RAM : VAR_ROM, (uint16_t)index};
-        return true;
+    static const struct {
+        const char *prefix;
+        variable_kind kind;
+        uint64_t limit;
+        uint16_t offset;
+    } indexed[] = {{"RAM[", VAR_RAM, 32767, 0},        {"ROM[", VAR_ROM, 32767, 0},
+                   {"local[", VAR_LOCAL_I, 32767, 0},  {"argument[", VAR_ARGUMENT_I, 32767, 0},
+                   {"this[", VAR_THIS_I, 32767, 0},    {"that[", VAR_THAT_I, 32767, 0},
+                   {"temp[", VAR_RAM, 7, 5}};
+    for (size_t i = 0; i < sizeof indexed / sizeof indexed[0]; i++) {
+        size_t p = strlen(indexed[i].prefix);
+        if (n > p + 1 && memcmp(s, indexed[i].prefix, p) == 0 && s[n - 1] == ']') {
+            uint64_t index;
+            if (!parse_unsigned(s + p, n - p - 1, indexed[i].limit, &index)) return false;
+            *var = (variable){indexed[i].kind, (uint16_t)(index + indexed[i].offset)};
+            return true;
+        }
     }
     return false;
 }
@@ -468,7 +491,7 @@ static bool parse_command(parser *ps, command *c, bool nested)
         {"compare-to", CMD_COMPARE_TO}, {"output-list", CMD_OUTPUT_LIST},
         {"output", CMD_OUTPUT},     {"set", CMD_SET},
         {"tick", CMD_TICK},         {"tock", CMD_TOCK},
-        {"ticktock", CMD_TICKTOCK}, {"echo", CMD_ECHO},
+        {"ticktock", CMD_TICKTOCK}, {"vmstep", CMD_VMSTEP}, {"echo", CMD_ECHO},
         {"clear-echo", CMD_CLEAR_ECHO}, {"breakpoint", CMD_BREAKPOINT},
         {"clear-breakpoints", CMD_CLEAR_BREAKPOINTS}, {"repeat", CMD_REPEAT},
         {"while", CMD_WHILE},
@@ -518,8 +541,9 @@ static bool parse_command(parser *ps, command *c, bool nested)
             parse_error(ps, &ps->current, "unknown variable '%.*s'", (int)ps->current.length, ps->current.start);
             return false;
         }
-        if (c->kind == CMD_SET && c->var.kind == VAR_TIME) {
-            parse_error(ps, &ps->current, "time is read-only");
+        if (c->kind == CMD_SET && (c->var.kind == VAR_TIME || c->var.kind == VAR_CURRENT_FUNCTION ||
+                                   c->var.kind == VAR_LINE)) {
+            parse_error(ps, &ps->current, "%.*s is read-only", (int)ps->current.length, ps->current.start);
             return false;
         }
         if (!expect_word(ps, c, "a value")) return false;
@@ -658,6 +682,8 @@ typedef struct {
     uint64_t time;
     hack_script_status status;
     bool stop;
+    hack_program program; /* the loaded program, with its map when it came from VM code */
+    bool has_program;
 } runner;
 
 static void message(runner *r, const char *text)
@@ -699,9 +725,21 @@ static int32_t as_signed(uint16_t v)
     return v >= 0x8000u ? (int32_t)v - 0x10000 : (int32_t)v;
 }
 
+/* RAM[RAM[base] + index]: the VM's segment[i] */
+static uint16_t *segment_word(hack_machine *m, unsigned base, uint16_t index)
+{
+    return &m->ram[(uint16_t)(m->ram[base] + index) & (HACK_RAM_SIZE - 1)];
+}
+
+static const hack_source_location *location_now(const runner *r)
+{
+    if (!r->has_program || !r->program.locations || r->machine->pc >= HACK_ROM_SIZE) return NULL;
+    return &r->program.locations[r->machine->pc];
+}
+
 static uint16_t read_variable(const runner *r, variable var)
 {
-    const hack_machine *m = r->machine;
+    hack_machine *m = r->machine;
     switch (var.kind) {
     case VAR_A: return m->a;
     case VAR_D: return m->d;
@@ -709,6 +747,12 @@ static uint16_t read_variable(const runner *r, variable var)
     case VAR_RAM: return m->ram[var.index];
     case VAR_ROM: return m->rom[var.index];
     case VAR_TIME: return (uint16_t)r->time;
+    case VAR_LOCAL_I: return *segment_word(m, 1, var.index);
+    case VAR_ARGUMENT_I: return *segment_word(m, 2, var.index);
+    case VAR_THIS_I: return *segment_word(m, 3, var.index);
+    case VAR_THAT_I: return *segment_word(m, 4, var.index);
+    case VAR_LINE: return location_now(r) ? (uint16_t)location_now(r)->line : 0;
+    case VAR_CURRENT_FUNCTION: return 0;
     }
     return 0;
 }
@@ -723,68 +767,145 @@ static void write_variable(runner *r, variable var, int32_t value)
     case VAR_PC: m->pc = v; break;
     case VAR_RAM: m->ram[var.index] = v; break;
     case VAR_ROM: hack_machine_poke_rom(m, var.index, v); break;
-    case VAR_TIME: break;
+    case VAR_LOCAL_I: *segment_word(m, 1, var.index) = v; break;
+    case VAR_ARGUMENT_I: *segment_word(m, 2, var.index) = v; break;
+    case VAR_THIS_I: *segment_word(m, 3, var.index) = v; break;
+    case VAR_THAT_I: *segment_word(m, 4, var.index) = v; break;
+    case VAR_TIME:
+    case VAR_LINE:
+    case VAR_CURRENT_FUNCTION: break;
     }
+}
+
+static bool is_folder(const char *path)
+{
+    hack_vm_sources probe = {0};
+    hack_diag_list quiet;
+    hack_diag_list_init(&quiet);
+    bool folder = hack_vm_sources_read(&probe, path, &quiet) && probe.count > 0 && !hack_path_has_extension(path, ".vm");
+    hack_vm_sources_free(&probe);
+    hack_diag_list_free(&quiet);
+    return folder;
+}
+
+/* Where a file the script names is: the load folder first, then the script's. NULL if in neither. */
+static char *find_file(runner *r, const char *name)
+{
+    const char *dirs[2] = {r->options->load_dir, r->options->script_dir ? r->options->script_dir : "."};
+    for (int i = 0; i < 2; i++) {
+        if (!dirs[i]) continue;
+        char *candidate = join_path(dirs[i], name);
+        if (candidate && file_exists(candidate)) return candidate;
+        free(candidate);
+    }
+    return NULL;
+}
+
+/* The folder holding VM code for the script: the load folder if it has .vm files, else the script's. */
+static char *vm_folder(runner *r)
+{
+    const char *dirs[2] = {r->options->load_dir, r->options->script_dir ? r->options->script_dir : "."};
+    for (int i = 0; i < 2; i++)
+        if (dirs[i] && is_folder(dirs[i])) {
+            char *copy = malloc(strlen(dirs[i]) + 1);
+            if (copy) strcpy(copy, dirs[i]);
+            return copy;
+        }
+    return NULL;
+}
+
+/* Builds the program to load: an .asm or .hack as it is; VM code (a .vm file, or a folder) translated,
+ * with the bootstrap when it stands for a whole program's .asm (as the course's translator makes it). */
+static bool build_program(runner *r, const char *path, bool from_vm, bool bootstrap)
+{
+    bool ok;
+    if (from_vm) {
+        hack_vm_sources sources = {0};
+        hack_vm_options vm_options = {.bootstrap = bootstrap, .require_functions = bootstrap};
+        ok = hack_vm_sources_read(&sources, path, r->diags) &&
+             hack_vm_build(&sources, &vm_options, path, &r->program, r->diags);
+        hack_vm_sources_free(&sources);
+    } else if (hack_path_has_extension(path, ".asm")) {
+        ok = hack_asm_assemble_file(path, &r->program, r->diags);
+    } else if (hack_path_has_extension(path, ".hack")) {
+        ok = hack_program_load_hack_file(&r->program, path, r->diags);
+    } else {
+        ok = false;
+        hack_diag_add(r->diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "expected a .hack, .asm or .vm program");
+    }
+    return ok;
 }
 
 static void load_program(runner *r, const command *c)
 {
-    if (!c->text) {
-        run_error(r, c, "load needs a program: load Name.asm or load Name.hack");
-        return;
-    }
-    const char *dirs[2] = {r->options->load_dir, r->options->script_dir ? r->options->script_dir : "."};
     char *path = NULL;
-    for (int i = 0; i < 2 && !path; i++) {
-        if (!dirs[i]) continue;
-        char *candidate = join_path(dirs[i], c->text);
-        if (candidate && file_exists(candidate)) {
-            path = candidate;
-            break;
-        }
-        /* A .hack that is not there yet is assembled from its .asm. */
-        if (candidate && hack_path_has_extension(candidate, ".hack")) {
-            char *asm_path = hack_path_with_extension(candidate, ".asm");
-            if (asm_path && file_exists(asm_path)) {
-                free(candidate);
-                path = asm_path;
-                break;
-            }
-            free(asm_path);
-        }
-        free(candidate);
+    bool from_vm = false, bootstrap = false, vm_mode = false;
+    if (!c->text) { /* the VM emulator's load: every .vm file of the folder */
+        path = vm_folder(r);
+        from_vm = vm_mode = true;
+    } else if (hack_path_has_extension(c->text, ".vm")) {
+        path = find_file(r, c->text);
+        from_vm = vm_mode = true;
+    } else if ((path = find_file(r, c->text)) == NULL) {
+        /* X.hack not there: from X.asm. X.asm not there: translated from X.vm, or from the folder's VM files
+         * with the bootstrap, as the course's VM translator would have made it. */
+        char *asm_name = hack_path_with_extension(c->text, ".asm");
+        char *vm_name = hack_path_with_extension(c->text, ".vm");
+        if (asm_name && hack_path_has_extension(c->text, ".hack")) path = find_file(r, asm_name);
+        if (!path && vm_name && (path = find_file(r, vm_name)) != NULL) from_vm = true;
+        if (!path && (path = vm_folder(r)) != NULL) from_vm = bootstrap = true;
+        free(asm_name);
+        free(vm_name);
     }
     if (!path) {
-        run_error(r, c, "cannot load '%s': no such file in %s%s%s", c->text, dirs[0] ? dirs[0] : "",
-                  dirs[0] ? " or " : "", dirs[1]);
+        run_error(r, c, "cannot load '%s': not found in %s%s%s", c->text ? c->text : "the folder's .vm files",
+                  r->options->load_dir ? r->options->load_dir : "", r->options->load_dir ? " or " : "",
+                  r->options->script_dir ? r->options->script_dir : ".");
         return;
     }
-    hack_program program;
-    if (!hack_program_init(&program)) {
-        free(path);
-        run_error(r, c, "out of memory");
-        return;
-    }
-    bool ok;
-    if (hack_path_has_extension(path, ".asm"))
-        ok = hack_asm_assemble_file(path, &program, r->diags);
-    else if (hack_path_has_extension(path, ".hack"))
-        ok = hack_program_load_hack_file(&program, path, r->diags);
-    else {
-        ok = false;
-        hack_diag_add(r->diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "expected a .hack or .asm program");
-    }
-    if (ok) {
-        hack_machine_load(r->machine, program.words, program.count);
-        /* As the course's emulator: no halt detection, the PC runs on through empty ROM. */
+    if (r->has_program) hack_program_free(&r->program);
+    r->has_program = hack_program_init(&r->program);
+    if (r->has_program && build_program(r, path, from_vm, bootstrap)) {
+        hack_machine_load(r->machine, r->program.words, r->program.count);
+        /* As the course's emulators: no halt detection, the PC runs on through empty ROM. */
         r->machine->stop_on_halt = false;
         r->machine->stop_at_program_end = false;
         r->machine->relaxed = r->options->relaxed;
+        if (vm_mode) { /* the VM emulator starts at Sys.init when there is one, without a frame */
+            const hack_symbol *init = hack_symtab_find(&r->program.symbols, "Sys.init", 8);
+            if (init && init->kind == HACK_SYMBOL_FUNCTION) r->machine->pc = init->value;
+        }
     } else {
         run_error(r, c, "could not load '%s'", path);
     }
-    hack_program_free(&program);
     free(path);
+}
+
+/* Runs to the start of the next VM command. */
+static void vm_step(runner *r, const command *c)
+{
+    if (!r->has_program || !r->program.locations) {
+        run_error(r, c, "vmstep needs VM code: load a .vm file or the folder");
+        return;
+    }
+    enum { MAX_INSTRUCTIONS_PER_STEP = 1 << 24 };
+    for (uint32_t n = 0; n < MAX_INSTRUCTIONS_PER_STEP; n++) {
+        uint16_t before = r->machine->pc;
+        bool ends = before < r->program.count && r->program.locations[before].command_end;
+        hack_run_result run = hack_machine_run(r->machine, 1);
+        r->result->cycles += run.cycles;
+        if (run.reason == HACK_STOP_FAULT) {
+            r->status = HACK_SCRIPT_MACHINE_FAULT;
+            r->stop = true;
+            return;
+        }
+        uint16_t pc = r->machine->pc;
+        if (ends || pc >= r->program.count || r->program.locations[pc].command_start) {
+            r->time++;
+            return;
+        }
+    }
+    run_error(r, c, "vmstep ran %d instructions without reaching a VM command", MAX_INSTRUCTIONS_PER_STEP);
 }
 
 static void open_output(runner *r, const command *c)
@@ -863,8 +984,13 @@ static void output_values(runner *r, const command *c)
     const command *list = r->output_list;
     for (size_t i = 0; i < list->item_count && at + 2 < sizeof line; i++) {
         line[at++] = '|';
-        at += hack_script_format_value(list->items[i].format, read_variable(r, list->items[i].var), line + at,
-                                       sizeof line - at);
+        if (list->items[i].var.kind == VAR_CURRENT_FUNCTION) {
+            const hack_symbol *f = r->has_program ? hack_program_function_at(&r->program, r->machine->pc) : NULL;
+            at += hack_script_format_text(list->items[i].format, f ? f->name : "", line + at, sizeof line - at);
+        } else {
+            at += hack_script_format_value(list->items[i].format, read_variable(r, list->items[i].var), line + at,
+                                           sizeof line - at);
+        }
     }
     snprintf(line + at, sizeof line - at, "|");
     emit_line(r, c, line);
@@ -953,6 +1079,7 @@ static void run_command(runner *r, const command *c)
     case CMD_TICK: /* the instruction happens on the tick; the tock completes the time unit */
     case CMD_TICKTOCK: run_cycles(r, c, 1); break;
     case CMD_TOCK: break;
+    case CMD_VMSTEP: vm_step(r, c); break;
     case CMD_ECHO: message(r, c->text); break;
     case CMD_CLEAR_ECHO: break;
     case CMD_BREAKPOINT:
@@ -1010,6 +1137,7 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
         r.status = HACK_SCRIPT_ERROR;
     }
     free(r.compare_text);
+    if (r.has_program) hack_program_free(&r.program);
     result->status = r.status;
     return r.status;
 }

@@ -48,6 +48,11 @@ size_t hack_script_format_value(hack_script_format format, uint16_t value, char 
     return put_cell(format, text, pad, buf, size);
 }
 
+size_t hack_script_format_text(hack_script_format format, const char *text, char *buf, size_t size)
+{
+    return put_cell(format, text, ' ', buf, size);
+}
+
 size_t hack_script_format_header(hack_script_format format, const char *name, char *buf, size_t size)
 {
     int space = format.left + format.width + format.right;

@@ -103,8 +103,10 @@ static size_t symbol_length(const char *p, const char *end)
 
 static void emit(assembler *as, uint16_t word, const char *where)
 {
-    if (as->program->count < HACK_ROM_SIZE)
+    if (as->program->count < HACK_ROM_SIZE) {
         as->program->words[as->program->count] = word;
+        as->program->asm_lines[as->program->count] = (uint32_t)as->line_number;
+    }
     else if (as->program->count == HACK_ROM_SIZE) /* reported once; counting on keeps it from repeating */
         error_at(as, where, "program does not fit in ROM (%d words)", HACK_ROM_SIZE);
     as->program->count++;

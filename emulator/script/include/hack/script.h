@@ -1,6 +1,8 @@
 /* The course's test-script language (.tst with .cmp), driving the core headless:
- *   load, output-file, compare-to, output-list, output, set, tick, tock, ticktock, repeat, while, echo,
- *   clear-echo, breakpoint, clear-breakpoints; commands end with ',' ';' or '!'; // and slash-star comments.
+ *   load, output-file, compare-to, output-list, output, set, tick, tock, ticktock, vmstep, repeat, while,
+ *   echo, clear-echo, breakpoint, clear-breakpoints; commands end with ',' ';' or '!'; // and slash-star
+ *   comments. CPU scripts load .hack or .asm; VM-emulator scripts load a .vm file or the folder's .vm files,
+ *   translated on the fly, and use the VM's variables (sp, local, argument[i], temp[i], currentFunction...).
  * Parsing and running are separate: a parsed script can be run many times. Nothing here prints; echo text and
  * notes go to a callback, and problems come back as diagnostics with the script's file:line:column. */
 #ifndef HACK_SCRIPT_H
@@ -30,6 +32,9 @@ typedef struct {
  * B binary and X lower-case hex, zero-padded to n digits; D signed decimal and S right- or left-aligned in
  * n; a longer text keeps its last n characters. Returns the length written (buf holds at least l+n+r+1). */
 size_t hack_script_format_value(hack_script_format format, uint16_t value, char *buf, size_t size);
+
+/* A text (currentFunction) in a cell, as a value of the same format would be placed. */
+size_t hack_script_format_text(hack_script_format format, const char *text, char *buf, size_t size);
 
 /* A column header: name centred in l + n + r characters (the extra space on the right), cut when longer. */
 size_t hack_script_format_header(hack_script_format format, const char *name, char *buf, size_t size);

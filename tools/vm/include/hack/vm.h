@@ -1,0 +1,64 @@
+/* The VM translator: the course's stack-machine language (projects 7 and 8) to Hack assembly.
+ *
+ * The code follows the standard calling convention exactly (frame: return address, LCL, ARG, THIS, THAT;
+ * ARG = SP - nArgs - 5; LCL = SP), so native hooks and code from other toolchains work with it. To keep whole
+ * programs inside 32K of ROM it shares code: call, return and the comparisons are routines placed after the
+ * program, and a function called from several places gets one small stub that sets up its calls. */
+#ifndef HACK_VM_H
+#define HACK_VM_H
+
+#include "hack/diag.h"
+#include "hack/program.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char *path; /* for messages and the map; its base name without .vm names the statics (File.i) */
+    char *text;
+    size_t length;
+} hack_vm_source;
+
+typedef struct {
+    hack_vm_source *items;
+    size_t count;
+} hack_vm_sources;
+
+/* Reads File.vm, or every .vm file of a folder (in name order). Adds to sources. */
+bool hack_vm_sources_read(hack_vm_sources *sources, const char *path, hack_diag_list *diags);
+/* Adds a source from memory (copies both strings). */
+bool hack_vm_sources_add(hack_vm_sources *sources, const char *path, const char *text, size_t length);
+void hack_vm_sources_free(hack_vm_sources *sources);
+
+typedef struct {
+    bool bootstrap;         /* start with SP = 256; call Sys.init */
+    bool require_functions; /* every function called must be defined in the sources (a whole program) */
+} hack_vm_options;
+
+/* Where each line of the generated assembly came from. */
+typedef struct {
+    uint32_t line;         /* VM source line, 0 for the translator's own code */
+    uint16_t file;         /* index into the sources */
+    uint8_t command_start; /* the line starts a VM command */
+    uint8_t command_end;   /* after this line's instruction the command is complete (return's last jump) */
+    uint8_t is_function;   /* the line is a function's entry label */
+} hack_vm_line_origin;
+
+typedef struct {
+    char *text; /* the assembly */
+    size_t length;
+    hack_vm_line_origin *origins; /* per assembly line (index = line - 1) */
+    size_t line_count;
+} hack_vm_assembly;
+
+/* Translates sources into assembly. On errors (file:line:column) returns false. */
+bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *options, hack_vm_assembly *assembly,
+                       hack_diag_list *diags);
+void hack_vm_assembly_free(hack_vm_assembly *assembly);
+
+/* Translates and assembles into program (initialised), with its program map: function entries, statics,
+ * and for every ROM word the VM command it came from. name is used for messages about the assembly. */
+bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *options, const char *name,
+                   hack_program *program, hack_diag_list *diags);
+
+#endif

@@ -1,0 +1,755 @@
+/* Code generation. Every VM command becomes a short, fixed sequence; what is long and common (call, return,
+ * eq/gt/lt) is a routine after the program, reached with the return address in D. Routines and stubs:
+ *   $$CALLn    D = function, R13 = return address: pushes the frame, sets ARG = SP - n - 5 and LCL, jumps.
+ *   $$RETURN   restores the caller's frame and jumps to the return address (saved before *ARG is written).
+ *   $$EQ $$GT $$LT   D = return address: pops y, replaces x with the truth value; gt/lt never overflow.
+ *   $$CALL.f.n a stub for a function called from 3 or more places: R13 = D, D = f, goto $$CALLn.
+ *   $$END      the halt loop after the last command. */
+#define _POSIX_C_SOURCE 200809L
+#include "hack/vm.h"
+
+#include "hack/asm.h"
+#include "hack/textfile.h"
+#include "vm_parse.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- sources ---- */
+
+bool hack_vm_sources_add(hack_vm_sources *sources, const char *path, const char *text, size_t length)
+{
+    hack_vm_source *grown = realloc(sources->items, (sources->count + 1) * sizeof *grown);
+    if (!grown) return false;
+    sources->items = grown;
+    hack_vm_source *source = &grown[sources->count];
+    source->path = malloc(strlen(path) + 1);
+    source->text = malloc(length + 1);
+    if (!source->path || !source->text) {
+        free(source->path);
+        free(source->text);
+        return false;
+    }
+    strcpy(source->path, path);
+    memcpy(source->text, text, length);
+    source->text[length] = '\0';
+    source->length = length;
+    sources->count++;
+    return true;
+}
+
+void hack_vm_sources_free(hack_vm_sources *sources)
+{
+    for (size_t i = 0; i < sources->count; i++) {
+        free(sources->items[i].path);
+        free(sources->items[i].text);
+    }
+    free(sources->items);
+    sources->items = NULL;
+    sources->count = 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool add_file(hack_vm_sources *sources, const char *path, hack_diag_list *diags)
+{
+    char *text;
+    size_t length;
+    if (!hack_textfile_read(path, &text, &length, diags)) return false;
+    bool ok = hack_vm_sources_add(sources, path, text, length);
+    free(text);
+    return ok;
+}
+
+bool hack_vm_sources_read(hack_vm_sources *sources, const char *path, hack_diag_list *diags)
+{
+    struct stat info;
+    if (stat(path, &info) != 0 || !S_ISDIR(info.st_mode)) return add_file(sources, path, diags);
+    DIR *dir = opendir(path);
+    if (!dir) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot open the folder");
+        return false;
+    }
+    char **names = NULL;
+    size_t count = 0;
+    bool ok = true;
+    for (struct dirent *entry; ok && (entry = readdir(dir)) != NULL;) {
+        size_t n = strlen(entry->d_name);
+        if (n < 4 || strcmp(entry->d_name + n - 3, ".vm") != 0) continue;
+        char **grown = realloc(names, (count + 1) * sizeof *grown);
+        char *full = malloc(strlen(path) + n + 2);
+        if (!grown || !full) {
+            free(full);
+            if (grown) names = grown;
+            ok = false;
+            break;
+        }
+        names = grown;
+        sprintf(full, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", entry->d_name);
+        names[count++] = full;
+    }
+    closedir(dir);
+    if (ok && count == 0) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "the folder has no .vm files");
+        ok = false;
+    }
+    if (names) qsort(names, count, sizeof *names, compare_names);
+    for (size_t i = 0; i < count; i++) {
+        if (ok) ok = add_file(sources, names[i], diags);
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+/* ---- assembly text with the origin of every line ---- */
+
+typedef struct {
+    hack_vm_assembly *out;
+    size_t text_capacity, origin_capacity;
+    hack_vm_line_origin origin; /* of the command being translated */
+    bool command_pending;       /* its first instruction is still to come */
+    bool failed;
+} builder;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void emit(builder *b, const char *format, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    if (n < 0 || (size_t)n >= sizeof line) n = (int)sizeof line - 1;
+    hack_vm_assembly *out = b->out;
+    if (out->length + (size_t)n + 2 > b->text_capacity) {
+        size_t capacity = b->text_capacity ? b->text_capacity * 2 : 65536;
+        while (capacity < out->length + (size_t)n + 2) capacity *= 2;
+        char *grown = realloc(out->text, capacity);
+        if (!grown) {
+            b->failed = true;
+            return;
+        }
+        out->text = grown;
+        b->text_capacity = capacity;
+    }
+    if (out->line_count == b->origin_capacity) {
+        size_t capacity = b->origin_capacity ? b->origin_capacity * 2 : 4096;
+        hack_vm_line_origin *grown = realloc(out->origins, capacity * sizeof *grown);
+        if (!grown) {
+            b->failed = true;
+            return;
+        }
+        out->origins = grown;
+        b->origin_capacity = capacity;
+    }
+    memcpy(out->text + out->length, line, (size_t)n);
+    out->length += (size_t)n;
+    out->text[out->length++] = '\n';
+    out->text[out->length] = '\0';
+    hack_vm_line_origin origin = b->origin;
+    origin.command_start = 0;
+    if (line[0] != '(' && line[0] != '/' && b->command_pending) {
+        origin.command_start = 1;
+        b->command_pending = false;
+    }
+    out->origins[out->line_count++] = origin;
+}
+
+static void begin_command(builder *b, uint16_t file, uint32_t line)
+{
+    b->origin = (hack_vm_line_origin){line, file, 0, 0, 0};
+    b->command_pending = true;
+}
+
+/* ---- names ---- */
+
+typedef struct {
+    const char *name;
+    size_t length;
+} name_ref;
+
+static bool same_name(const char *a, size_t a_length, const char *b, size_t b_length)
+{
+    return a_length == b_length && memcmp(a, b, a_length) == 0;
+}
+
+/* The base name of a source path without .vm: the prefix of its statics. */
+static name_ref file_stem(const hack_vm_source *source)
+{
+    const char *start = strrchr(source->path, '/');
+    start = start ? start + 1 : source->path;
+    size_t length = strlen(start);
+    if (length > 3 && strcmp(start + length - 3, ".vm") == 0) length -= 3;
+    return (name_ref){start, length};
+}
+
+/* The scope of labels: the enclosing function, or the file outside any function. */
+static name_ref label_scope(const vm_program *program, const hack_vm_sources *sources, const vm_command *c)
+{
+    if (c->function >= 0) {
+        const vm_command *f = &program->items[c->function];
+        return (name_ref){f->name, f->name_length};
+    }
+    return file_stem(&sources->items[c->file]);
+}
+
+/* ---- checks before generating ---- */
+
+static void command_error(hack_diag_list *diags, const hack_vm_sources *sources, const vm_command *c,
+                          const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    hack_diag_addv(diags, HACK_DIAG_ERROR, sources->items[c->file].path, (int)c->line, c->column, c->line_text,
+                   c->line_length, format, args);
+    va_end(args);
+}
+
+static const vm_command *find_function(const vm_program *program, const char *name, size_t length)
+{
+    for (size_t i = 0; i < program->count; i++) {
+        const vm_command *c = &program->items[i];
+        if (c->op == VM_FUNCTION && same_name(c->name, c->name_length, name, length)) return c;
+    }
+    return NULL;
+}
+
+static bool check_program(const vm_program *program, const hack_vm_sources *sources, const hack_vm_options *options,
+                          hack_diag_list *diags)
+{
+    size_t before = diags->error_count;
+    for (size_t i = 0; i < program->count; i++) {
+        const vm_command *c = &program->items[i];
+        if (c->op == VM_FUNCTION) {
+            const vm_command *first = find_function(program, c->name, c->name_length);
+            if (first != c) {
+                command_error(diags, sources, c, "duplicate function '%.*s' (first defined at %s:%u)",
+                              (int)c->name_length, c->name, sources->items[first->file].path, (unsigned)first->line);
+            }
+            if (c->name_length >= 2 && c->name[0] == '$' && c->name[1] == '$')
+                command_error(diags, sources, c, "names starting with $$ are reserved for the translator");
+        } else if (c->op == VM_CALL && options->require_functions && !find_function(program, c->name, c->name_length)) {
+            command_error(diags, sources, c, "function '%.*s' not found", (int)c->name_length, c->name);
+        } else if (c->op == VM_LABEL || c->op == VM_GOTO || c->op == VM_IF_GOTO) {
+            /* Labels live in the same function (or, outside functions, the same file). */
+            name_ref scope = label_scope(program, sources, c);
+            const vm_command *definition = NULL;
+            for (size_t j = 0; j < program->count; j++) {
+                const vm_command *d = &program->items[j];
+                if (d->op != VM_LABEL || d->file != c->file || !same_name(d->name, d->name_length, c->name, c->name_length))
+                    continue;
+                name_ref other = label_scope(program, sources, d);
+                if (!same_name(other.name, other.length, scope.name, scope.length)) continue;
+                if (!definition) definition = d;
+            }
+            if (!definition)
+                command_error(diags, sources, c, "label '%.*s' not found in %.*s", (int)c->name_length, c->name,
+                              (int)scope.length, scope.name);
+            else if (c->op == VM_LABEL && definition != c)
+                command_error(diags, sources, c, "duplicate label '%.*s' (first at line %u)", (int)c->name_length,
+                              c->name, (unsigned)definition->line);
+        }
+    }
+    return diags->error_count == before;
+}
+
+/* ---- code generation ---- */
+
+enum { STUB_THRESHOLD = 3, MAX_ARGUMENTS = 32768 };
+
+typedef struct {
+    const vm_program *program;
+    const hack_vm_sources *sources;
+    builder b;
+    unsigned return_counter;
+    bool uses_eq, uses_gt, uses_lt, uses_return;
+    bool *call_variant_used; /* per argument count: a $$CALLn routine is needed */
+    /* call sites per callee and argument count, to decide on stubs */
+    struct call_count {
+        const char *name;
+        size_t length;
+        int32_t arguments;
+        unsigned sites;
+    } *calls;
+    size_t call_count;
+} generator;
+
+static const char *const segment_base[] = {[SEG_LOCAL] = "LCL", [SEG_ARGUMENT] = "ARG", [SEG_THIS] = "THIS",
+                                           [SEG_THAT] = "THAT"};
+
+static void push_d(generator *g)
+{
+    emit(&g->b, "@SP");
+    emit(&g->b, "AM=M+1");
+    emit(&g->b, "A=A-1");
+    emit(&g->b, "M=D");
+}
+
+static void pop_d(generator *g)
+{
+    emit(&g->b, "@SP");
+    emit(&g->b, "AM=M-1");
+    emit(&g->b, "D=M");
+}
+
+static void static_name(generator *g, const vm_command *c, char *buf, size_t size)
+{
+    name_ref stem = file_stem(&g->sources->items[c->file]);
+    snprintf(buf, size, "%.*s.%d", (int)stem.length, stem.name, (int)c->number);
+}
+
+/* A = the address of segment[index] for local/argument/this/that (D is free to use). */
+static void address_of(generator *g, const vm_command *c)
+{
+    const char *base = segment_base[c->segment];
+    if (c->number <= 2) {
+        emit(&g->b, "@%s", base);
+        emit(&g->b, c->number == 0 ? "A=M" : "A=M+1");
+        if (c->number == 2) emit(&g->b, "A=A+1");
+    } else {
+        emit(&g->b, "@%d", (int)c->number);
+        emit(&g->b, "D=A");
+        emit(&g->b, "@%s", base);
+        emit(&g->b, "A=D+M");
+    }
+}
+
+static void fixed_address(generator *g, const vm_command *c)
+{
+    char name[300];
+    switch (c->segment) {
+    case SEG_TEMP: emit(&g->b, "@%d", 5 + (int)c->number); break;
+    case SEG_POINTER: emit(&g->b, c->number == 0 ? "@THIS" : "@THAT"); break;
+    default:
+        static_name(g, c, name, sizeof name);
+        emit(&g->b, "@%s", name);
+        break;
+    }
+}
+
+static void gen_push(generator *g, const vm_command *c)
+{
+    switch (c->segment) {
+    case SEG_CONSTANT:
+        if (c->number <= 1) {
+            emit(&g->b, "@SP");
+            emit(&g->b, "AM=M+1");
+            emit(&g->b, "A=A-1");
+            emit(&g->b, "M=%d", (int)c->number);
+            return;
+        }
+        emit(&g->b, "@%d", (int)c->number);
+        emit(&g->b, "D=A");
+        break;
+    case SEG_LOCAL:
+    case SEG_ARGUMENT:
+    case SEG_THIS:
+    case SEG_THAT:
+        address_of(g, c);
+        emit(&g->b, "D=M");
+        break;
+    default:
+        fixed_address(g, c);
+        emit(&g->b, "D=M");
+        break;
+    }
+    push_d(g);
+}
+
+static void gen_pop(generator *g, const vm_command *c)
+{
+    switch (c->segment) {
+    case SEG_LOCAL:
+    case SEG_ARGUMENT:
+    case SEG_THIS:
+    case SEG_THAT:
+        if (c->number <= 5) { /* walk to the address: 6 + index words */
+            pop_d(g);
+            emit(&g->b, "@%s", segment_base[c->segment]);
+            emit(&g->b, "A=M");
+            for (int i = 0; i < c->number; i++) emit(&g->b, "A=A+1");
+            emit(&g->b, "M=D");
+        } else { /* compute the address into R13 first: 11 words */
+            address_of(g, c);
+            emit(&g->b, "D=A");
+            emit(&g->b, "@R13");
+            emit(&g->b, "M=D");
+            pop_d(g);
+            emit(&g->b, "@R13");
+            emit(&g->b, "A=M");
+            emit(&g->b, "M=D");
+        }
+        break;
+    default:
+        pop_d(g);
+        fixed_address(g, c);
+        emit(&g->b, "M=D");
+        break;
+    }
+}
+
+static void gen_binary(generator *g, const char *operation)
+{
+    emit(&g->b, "@SP");
+    emit(&g->b, "AM=M-1");
+    emit(&g->b, "D=M");
+    emit(&g->b, "A=A-1");
+    emit(&g->b, "%s", operation);
+}
+
+static void gen_unary(generator *g, const char *operation)
+{
+    emit(&g->b, "@SP");
+    emit(&g->b, "A=M-1");
+    emit(&g->b, "%s", operation);
+}
+
+/* D = the return label's address, then off to a routine; the label follows. */
+static void call_routine(generator *g, const vm_command *c, const char *routine)
+{
+    char label[300];
+    name_ref scope = label_scope(g->program, g->sources, c);
+    snprintf(label, sizeof label, "%.*s$ret.%u", (int)scope.length, scope.name, g->return_counter++);
+    emit(&g->b, "@%s", label);
+    emit(&g->b, "D=A");
+    emit(&g->b, "@%s", routine);
+    emit(&g->b, "0;JMP");
+    emit(&g->b, "(%s)", label);
+}
+
+static struct call_count *call_entry(generator *g, const vm_command *c)
+{
+    for (size_t i = 0; i < g->call_count; i++)
+        if (g->calls[i].arguments == c->number && same_name(g->calls[i].name, g->calls[i].length, c->name, c->name_length))
+            return &g->calls[i];
+    return NULL;
+}
+
+static void gen_call(generator *g, const vm_command *c)
+{
+    struct call_count *entry = call_entry(g, c);
+    char routine[320];
+    g->call_variant_used[c->number] = true;
+    if (entry && entry->sites >= STUB_THRESHOLD) {
+        snprintf(routine, sizeof routine, "$$CALL.%.*s.%d", (int)c->name_length, c->name, (int)c->number);
+        call_routine(g, c, routine);
+        return;
+    }
+    /* R13 = return address, D = the function, then the shared call routine. */
+    char label[300];
+    name_ref scope = label_scope(g->program, g->sources, c);
+    snprintf(label, sizeof label, "%.*s$ret.%u", (int)scope.length, scope.name, g->return_counter++);
+    emit(&g->b, "@%s", label);
+    emit(&g->b, "D=A");
+    emit(&g->b, "@R13");
+    emit(&g->b, "M=D");
+    emit(&g->b, "@%.*s", (int)c->name_length, c->name);
+    emit(&g->b, "D=A");
+    emit(&g->b, "@$$CALL%d", (int)c->number);
+    emit(&g->b, "0;JMP");
+    emit(&g->b, "(%s)", label);
+}
+
+static void gen_function(generator *g, const vm_command *c)
+{
+    emit(&g->b, "(%.*s)", (int)c->name_length, c->name);
+    g->b.out->origins[g->b.out->line_count - 1].is_function = 1;
+    int locals = (int)c->number;
+    if (locals == 0) return;
+    if (locals <= 2) {
+        emit(&g->b, "@SP");
+        emit(&g->b, "A=M");
+        emit(&g->b, "M=0");
+        if (locals == 2) {
+            emit(&g->b, "A=A+1");
+            emit(&g->b, "M=0");
+        }
+        emit(&g->b, "D=A+1");
+        emit(&g->b, "@SP");
+        emit(&g->b, "M=D");
+        return;
+    }
+    char loop[300];
+    snprintf(loop, sizeof loop, "%.*s$$locals", (int)c->name_length, c->name);
+    emit(&g->b, "@%d", locals);
+    emit(&g->b, "D=A");
+    emit(&g->b, "(%s)", loop);
+    emit(&g->b, "@SP");
+    emit(&g->b, "AM=M+1");
+    emit(&g->b, "A=A-1");
+    emit(&g->b, "M=0");
+    emit(&g->b, "@%s", loop);
+    emit(&g->b, "D=D-1;JGT");
+}
+
+static void gen_command(generator *g, const vm_command *c)
+{
+    name_ref scope;
+    switch (c->op) {
+    case VM_ADD: gen_binary(g, "M=D+M"); break;
+    case VM_SUB: gen_binary(g, "M=M-D"); break;
+    case VM_AND: gen_binary(g, "M=D&M"); break;
+    case VM_OR: gen_binary(g, "M=D|M"); break;
+    case VM_NEG: gen_unary(g, "M=-M"); break;
+    case VM_NOT: gen_unary(g, "M=!M"); break;
+    case VM_EQ:
+        g->uses_eq = true;
+        call_routine(g, c, "$$EQ");
+        break;
+    case VM_GT:
+        g->uses_gt = true;
+        call_routine(g, c, "$$GT");
+        break;
+    case VM_LT:
+        g->uses_lt = true;
+        call_routine(g, c, "$$LT");
+        break;
+    case VM_PUSH: gen_push(g, c); break;
+    case VM_POP: gen_pop(g, c); break;
+    case VM_LABEL:
+        scope = label_scope(g->program, g->sources, c);
+        emit(&g->b, "(%.*s$%.*s)", (int)scope.length, scope.name, (int)c->name_length, c->name);
+        break;
+    case VM_GOTO:
+        scope = label_scope(g->program, g->sources, c);
+        emit(&g->b, "@%.*s$%.*s", (int)scope.length, scope.name, (int)c->name_length, c->name);
+        emit(&g->b, "0;JMP");
+        break;
+    case VM_IF_GOTO:
+        scope = label_scope(g->program, g->sources, c);
+        pop_d(g);
+        emit(&g->b, "@%.*s$%.*s", (int)scope.length, scope.name, (int)c->name_length, c->name);
+        emit(&g->b, "D;JNE");
+        break;
+    case VM_FUNCTION: gen_function(g, c); break;
+    case VM_CALL: gen_call(g, c); break;
+    case VM_RETURN:
+        g->uses_return = true;
+        emit(&g->b, "@$$RETURN");
+        emit(&g->b, "0;JMP");
+        break;
+    }
+}
+
+static void emit_lines(generator *g, const char *const *lines)
+{
+    for (; *lines; lines++) emit(&g->b, "%s", *lines);
+}
+
+/* Pushes the frame (D = function, R13 = return address) and leaves D = SP. */
+static const char *const call_frame[] = {
+    "@R14", "M=D",                                 /* R14 = function */
+    "@R13", "D=M", "@SP", "A=M", "M=D",            /* return address */
+    "@LCL", "D=M", "@SP", "AM=M+1", "M=D",         /* LCL */
+    "@ARG", "D=M", "@SP", "AM=M+1", "M=D",         /* ARG */
+    "@THIS", "D=M", "@SP", "AM=M+1", "M=D",        /* THIS */
+    "@THAT", "D=M", "@SP", "AM=M+1", "M=D",        /* THAT */
+    "@SP", "MD=M+1", "@LCL", "M=D",                /* SP += 5 (in all), LCL = SP */
+    NULL};
+
+static const char *const return_routine[] = {
+    "($$RETURN)",
+    "@5", "D=A", "@LCL", "A=M-D", "D=M", "@R14", "M=D", /* return address, before *ARG can overwrite it */
+    "@SP", "AM=M-1", "D=M", "@ARG", "A=M", "M=D",       /* *ARG = return value */
+    "D=A+1", "@SP", "M=D",                              /* SP = ARG + 1 */
+    "@LCL", "AM=M-1", "D=M", "@THAT", "M=D",            /* LCL walks down the frame; restored last */
+    "@LCL", "AM=M-1", "D=M", "@THIS", "M=D",
+    "@LCL", "AM=M-1", "D=M", "@ARG", "M=D",
+    "@LCL", "A=M-1", "D=M", "@LCL", "M=D",
+    "@R14", "A=M", "0;JMP", /* the end of a return command: see gen_routines */
+    NULL};
+
+/* x = *(SP-2), y = *(SP-1); the result replaces x. R13 holds the return address. */
+static const char *const compare_tail[] = {
+    "($$FALSE)", "@SP", "A=M-1", "M=0", "@R13", "A=M", "0;JMP",
+    "($$TRUE)", "@SP", "A=M-1", "M=-1", "@R13", "A=M", "0;JMP",
+    NULL};
+
+static const char *const eq_routine[] = {
+    "($$EQ)", "@R13", "M=D", "@SP", "AM=M-1", "D=M", "A=A-1", "D=M-D", "@$$TRUE", "D;JEQ", "@$$FALSE", "0;JMP",
+    NULL};
+
+/* x > y without overflow: different signs decide by the sign of x; same signs subtract safely. */
+static const char *const gt_routine[] = {
+    "($$GT)", "@R13", "M=D", "@SP", "AM=M-1", "D=M", "@R14", "M=D", /* R14 = y */
+    "@SP", "A=M-1", "D=M", "@$$GT.xneg", "D;JLT",
+    "@R14", "D=M", "@$$TRUE", "D;JLT", "@$$GT.same", "0;JMP",      /* x >= 0 > y */
+    "($$GT.xneg)", "@R14", "D=M", "@$$FALSE", "D;JGE",             /* x < 0 <= y */
+    "($$GT.same)", "@SP", "A=M-1", "D=M", "@R14", "D=D-M", "@$$TRUE", "D;JGT", "@$$FALSE", "0;JMP",
+    NULL};
+
+static const char *const lt_routine[] = {
+    "($$LT)", "@R13", "M=D", "@SP", "AM=M-1", "D=M", "@R14", "M=D",
+    "@SP", "A=M-1", "D=M", "@$$LT.xneg", "D;JLT",
+    "@R14", "D=M", "@$$FALSE", "D;JLT", "@$$LT.same", "0;JMP",     /* x >= 0 > y */
+    "($$LT.xneg)", "@R14", "D=M", "@$$TRUE", "D;JGE",              /* x < 0 <= y */
+    "($$LT.same)", "@SP", "A=M-1", "D=M", "@R14", "D=D-M", "@$$TRUE", "D;JLT", "@$$FALSE", "0;JMP",
+    NULL};
+
+static void gen_routines(generator *g)
+{
+    begin_command(&g->b, 0, 0);
+    g->b.command_pending = false;
+    for (size_t i = 0; i < g->call_count; i++) {
+        const struct call_count *entry = &g->calls[i];
+        if (entry->sites < STUB_THRESHOLD) continue;
+        emit(&g->b, "($$CALL.%.*s.%d)", (int)entry->length, entry->name, (int)entry->arguments);
+        emit(&g->b, "@R13");
+        emit(&g->b, "M=D");
+        emit(&g->b, "@%.*s", (int)entry->length, entry->name);
+        emit(&g->b, "D=A");
+        emit(&g->b, "@$$CALL%d", (int)entry->arguments);
+        emit(&g->b, "0;JMP");
+    }
+    for (int n = 0; n < MAX_ARGUMENTS; n++) {
+        if (!g->call_variant_used[n]) continue;
+        emit(&g->b, "($$CALL%d)", n);
+        emit_lines(g, call_frame);
+        emit(&g->b, "@%d", n + 5);
+        emit(&g->b, "D=D-A");
+        emit(&g->b, "@ARG");
+        emit(&g->b, "M=D");
+        emit(&g->b, "@R14");
+        emit(&g->b, "A=M");
+        emit(&g->b, "0;JMP");
+    }
+    if (g->uses_return) {
+        emit_lines(g, return_routine);
+        /* Returning completes the command wherever it lands (a VM-emulator script may fake the frame). */
+        g->b.out->origins[g->b.out->line_count - 1].command_end = 1;
+    }
+    if (g->uses_eq) emit_lines(g, eq_routine);
+    if (g->uses_gt) emit_lines(g, gt_routine);
+    if (g->uses_lt) emit_lines(g, lt_routine);
+    if (g->uses_eq || g->uses_gt || g->uses_lt) emit_lines(g, compare_tail);
+}
+
+static bool count_calls(generator *g)
+{
+    for (size_t i = 0; i < g->program->count; i++) {
+        const vm_command *c = &g->program->items[i];
+        if (c->op != VM_CALL) continue;
+        struct call_count *entry = call_entry(g, c);
+        if (!entry) {
+            struct call_count *grown = realloc(g->calls, (g->call_count + 1) * sizeof *grown);
+            if (!grown) return false;
+            g->calls = grown;
+            entry = &g->calls[g->call_count++];
+            *entry = (struct call_count){c->name, c->name_length, c->number, 0};
+        }
+        entry->sites++;
+    }
+    return true;
+}
+
+void hack_vm_assembly_free(hack_vm_assembly *assembly)
+{
+    free(assembly->text);
+    free(assembly->origins);
+    memset(assembly, 0, sizeof *assembly);
+}
+
+bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *options, hack_vm_assembly *assembly,
+                       hack_diag_list *diags)
+{
+    memset(assembly, 0, sizeof *assembly);
+    vm_program program = {0};
+    if (!vm_parse(sources, &program, diags) || !check_program(&program, sources, options, diags)) {
+        vm_program_free(&program);
+        return false;
+    }
+    if (sources->count == 0) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, "hackvm", 0, 0, NULL, 0, "no VM files to translate");
+        vm_program_free(&program);
+        return false;
+    }
+    generator g = {.program = &program, .sources = sources, .b = {.out = assembly},
+                   .call_variant_used = calloc(MAX_ARGUMENTS, sizeof(bool))};
+    bool ok = g.call_variant_used && count_calls(&g);
+    if (ok && options->bootstrap) {
+        begin_command(&g.b, 0, 0);
+        emit(&g.b, "// bootstrap: SP = 256, call Sys.init");
+        emit(&g.b, "@256");
+        emit(&g.b, "D=A");
+        emit(&g.b, "@SP");
+        emit(&g.b, "M=D");
+        vm_command init = {.op = VM_CALL, .name = "Sys.init", .name_length = 8, .number = 0, .function = -1,
+                           .file = 0};
+        if (!find_function(&program, "Sys.init", 8))
+            hack_diag_add(diags, HACK_DIAG_WARNING, sources->count ? sources->items[0].path : "", 0, 0, NULL, 0,
+                          "no Sys.init: the bootstrap calls a function that does not exist");
+        gen_call(&g, &init);
+    }
+    for (size_t i = 0; ok && i < program.count; i++) {
+        const vm_command *c = &program.items[i];
+        begin_command(&g.b, c->file, c->line);
+        gen_command(&g, c);
+    }
+    /* After the last command: a halt loop, a command of its own for vmstep. */
+    begin_command(&g.b, 0, 0);
+    emit(&g.b, "($$END)");
+    emit(&g.b, "@$$END");
+    emit(&g.b, "0;JMP");
+    gen_routines(&g);
+    ok = ok && !g.b.failed;
+    free(g.calls);
+    free(g.call_variant_used);
+    vm_program_free(&program);
+    if (!ok) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, "hackvm", 0, 0, NULL, 0, "out of memory");
+        hack_vm_assembly_free(assembly);
+    }
+    return ok;
+}
+
+bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *options, const char *name,
+                   hack_program *program, hack_diag_list *diags)
+{
+    hack_vm_assembly assembly;
+    if (!hack_vm_translate(sources, options, &assembly, diags)) return false;
+    bool ok = hack_asm_assemble(name, assembly.text, assembly.length, program, diags);
+    const char **files = calloc(sources->count ? sources->count : 1, sizeof *files);
+    ok = ok && files;
+    for (size_t i = 0; ok && i < sources->count; i++) files[i] = sources->items[i].path;
+    ok = ok && hack_program_add_map(program, files, sources->count);
+    free(files);
+    if (ok) {
+        for (size_t a = 0; a < program->count; a++) {
+            uint32_t line = program->asm_lines[a];
+            if (line == 0 || line > assembly.line_count) continue;
+            const hack_vm_line_origin *origin = &assembly.origins[line - 1];
+            program->locations[a] =
+                (hack_source_location){origin->line, origin->file, origin->command_start, origin->command_end};
+        }
+        /* Name the kinds: the labels of function commands, the variables File.i of the sources. */
+        size_t offset = 0;
+        const char *line;
+        size_t line_length;
+        for (size_t index = 0; hack_textfile_next_line(assembly.text, assembly.length, &offset, &line, &line_length);
+             index++) {
+            if (index >= assembly.line_count || !assembly.origins[index].is_function || line_length < 3) continue;
+            const hack_symbol *found = hack_symtab_find(&program->symbols, line + 1, line_length - 2);
+            if (found) program->symbols.entries[found - program->symbols.entries].kind = HACK_SYMBOL_FUNCTION;
+        }
+        for (size_t i = 0; i < program->symbols.count; i++) {
+            hack_symbol *symbol = &program->symbols.entries[i];
+            for (size_t f = 0; symbol->kind == HACK_SYMBOL_VARIABLE && f < sources->count; f++) {
+                name_ref stem = file_stem(&sources->items[f]);
+                if (strncmp(symbol->name, stem.name, stem.length) == 0 && symbol->name[stem.length] == '.')
+                    symbol->kind = HACK_SYMBOL_STATIC;
+            }
+        }
+    }
+    hack_vm_assembly_free(&assembly);
+    return ok;
+}
