@@ -930,6 +930,14 @@ static void open_compare(runner *r, const command *c)
     free(path);
 }
 
+static void copy_truncated(char *to, size_t size, const char *from)
+{
+    size_t n = strlen(from);
+    if (n >= size) n = size - 1;
+    memcpy(to, from, n);
+    to[n] = '\0';
+}
+
 /* Writes one line to the output file and compares it with the next compare-file line. */
 static void emit_line(runner *r, const command *c, const char *line)
 {
@@ -956,8 +964,8 @@ static void emit_line(runner *r, const command *c, const char *line)
         r->result->compare_line = r->result->lines_compared;
         size_t n = strlen(expected_line);
         while (n > 0 && expected_line[n - 1] == '\r') expected_line[--n] = '\0';
-        snprintf(r->result->expected, sizeof r->result->expected, "%s", expected_line);
-        snprintf(r->result->actual, sizeof r->result->actual, "%s", line);
+        copy_truncated(r->result->expected, sizeof r->result->expected, expected_line);
+        copy_truncated(r->result->actual, sizeof r->result->actual, line);
     }
 }
 
