@@ -1,0 +1,99 @@
+/* jackc: compiles Jack classes to VM code, one Xxx.vm beside each Xxx.jack, as the course's compiler does. */
+#include "hack/jack.h"
+#include "hack/path.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fputs("usage: jackc [options] FILE.jack | FOLDER\n"
+          "Compiles each Xxx.jack into Xxx.vm beside it. The files of a folder are one program: calls\n"
+          "between them (and to the OS) are checked.\n"
+          "  --xml        instead, write the course's project 10 output: XxxT.xml (tokens) and Xxx.xml\n"
+          "               (parse tree)\n"
+          "  -h, --help   show this help\n"
+          "Exit status: 0 compiled, 1 errors (each as file:line:column; files with errors get no .vm),\n"
+          "2 bad command line.\n",
+          out);
+}
+
+static bool write_file(const char *path, const char *text, size_t length)
+{
+    FILE *file = fopen(path, "wb");
+    if (!file) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+        return false;
+    }
+    bool ok = fwrite(text, 1, length, file) == length;
+    ok = fclose(file) == 0 && ok;
+    if (!ok) fprintf(stderr, "%s: error: write failed\n", path);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    const char *input = NULL;
+    bool xml = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--xml") == 0) {
+            xml = true;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "jackc: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        } else if (!input) {
+            input = argv[i];
+        } else {
+            fprintf(stderr, "jackc: one file or folder at a time\n");
+            return 2;
+        }
+    }
+    if (!input) {
+        usage(stderr);
+        return 2;
+    }
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_jack_sources sources = {0};
+    bool ok = hack_jack_sources_read(&sources, input, &diags);
+    if (ok && xml) {
+        for (size_t i = 0; i < sources.count; i++) {
+            char *tokens, *tree;
+            size_t tokens_length, tree_length;
+            if (!hack_jack_xml(&sources.items[i], &tokens, &tokens_length, &tree, &tree_length, &diags)) {
+                ok = false;
+                continue;
+            }
+            char *stem = hack_path_with_extension(sources.items[i].path, "");
+            char *tree_path = hack_path_with_extension(sources.items[i].path, ".xml");
+            char *tokens_path = malloc(strlen(stem) + 6);
+            sprintf(tokens_path, "%sT.xml", stem);
+            ok = write_file(tokens_path, tokens, tokens_length) && write_file(tree_path, tree, tree_length) && ok;
+            free(stem);
+            free(tree_path);
+            free(tokens_path);
+            free(tokens);
+            free(tree);
+        }
+    } else if (ok) {
+        hack_jack_outputs outputs = {0};
+        ok = hack_jack_compile(&sources, &outputs, &diags);
+        for (size_t i = 0; i < outputs.count; i++) {
+            if (!outputs.items[i].vm) continue;
+            char *vm_path = hack_path_with_extension(sources.items[i].path, ".vm");
+            if (!write_file(vm_path, outputs.items[i].vm, outputs.items[i].vm_length)) ok = false;
+            free(vm_path);
+        }
+        hack_jack_outputs_free(&outputs);
+    }
+    hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags);
+    hack_jack_sources_free(&sources);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,52 @@
+/* The Jack compiler (book chapters 9-11): Jack classes to VM code, the course's conventions exactly
+ * (constructors allocate with Memory.alloc, methods get this as argument 0, arrays go through `that`).
+ * Errors point at file:line:column with the source line; several are reported per file where the parser
+ * can recover, and semantic errors (undeclared names, `this` in a function, wrong argument counts for the
+ * folder's own subroutines and the OS, values returned from void subroutines...) are found before any VM
+ * code is written. A file with errors gets no VM code. */
+#ifndef HACK_JACK_H
+#define HACK_JACK_H
+
+#include "hack/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char *path; /* for messages */
+    char *text;
+    size_t length;
+} hack_jack_source;
+
+typedef struct {
+    hack_jack_source *items;
+    size_t count;
+} hack_jack_sources;
+
+/* Reads File.jack, or every .jack file of a folder (in name order). */
+bool hack_jack_sources_read(hack_jack_sources *sources, const char *path, hack_diag_list *diags);
+bool hack_jack_sources_add(hack_jack_sources *sources, const char *path, const char *text, size_t length);
+void hack_jack_sources_free(hack_jack_sources *sources);
+
+typedef struct {
+    char *class_name; /* the class the source declares (NULL if it could not be parsed) */
+    char *vm;         /* its VM code, or NULL when the source has errors */
+    size_t vm_length;
+} hack_jack_output;
+
+typedef struct {
+    hack_jack_output *items; /* one per source, in the same order */
+    size_t count;
+} hack_jack_outputs;
+
+/* Compiles the sources as one program (a folder): calls between them are checked. Returns true when no
+ * source has errors; outputs has an entry per source either way. */
+bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outputs, hack_diag_list *diags);
+void hack_jack_outputs_free(hack_jack_outputs *outputs);
+
+/* The course's project 10 output for one source: the token list (XxxT.xml) and the parse tree (Xxx.xml),
+ * CRLF line ends, as the course's files have them. Syntax only. */
+bool hack_jack_xml(const hack_jack_source *source, char **tokens_xml, size_t *tokens_length, char **tree_xml,
+                   size_t *tree_length, hack_diag_list *diags);
+
+#endif

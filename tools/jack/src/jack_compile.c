@@ -1,0 +1,721 @@
+/* Semantic checks and VM code generation, in one walk over each class's tree. The whole folder's classes are
+ * parsed first, so calls between them (and to the OS) are checked for existence, kind and argument count. */
+#define _POSIX_C_SOURCE 200809L
+#include "jack_internal.h"
+
+#include "hack/textfile.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- sources ---- */
+
+bool hack_jack_sources_add(hack_jack_sources *sources, const char *path, const char *text, size_t length)
+{
+    hack_jack_source *grown = realloc(sources->items, (sources->count + 1) * sizeof *grown);
+    if (!grown) return false;
+    sources->items = grown;
+    hack_jack_source *s = &grown[sources->count];
+    s->path = malloc(strlen(path) + 1);
+    s->text = malloc(length + 1);
+    if (!s->path || !s->text) {
+        free(s->path);
+        free(s->text);
+        return false;
+    }
+    strcpy(s->path, path);
+    memcpy(s->text, text, length);
+    s->text[length] = '\0';
+    s->length = length;
+    sources->count++;
+    return true;
+}
+
+void hack_jack_sources_free(hack_jack_sources *sources)
+{
+    for (size_t i = 0; i < sources->count; i++) {
+        free(sources->items[i].path);
+        free(sources->items[i].text);
+    }
+    free(sources->items);
+    sources->items = NULL;
+    sources->count = 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool add_file(hack_jack_sources *sources, const char *path, hack_diag_list *diags)
+{
+    char *text;
+    size_t length;
+    if (!hack_textfile_read(path, &text, &length, diags)) return false;
+    bool ok = hack_jack_sources_add(sources, path, text, length);
+    free(text);
+    return ok;
+}
+
+bool hack_jack_sources_read(hack_jack_sources *sources, const char *path, hack_diag_list *diags)
+{
+    struct stat info;
+    if (stat(path, &info) != 0 || !S_ISDIR(info.st_mode)) return add_file(sources, path, diags);
+    DIR *dir = opendir(path);
+    if (!dir) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot open the folder");
+        return false;
+    }
+    char **names = NULL;
+    size_t count = 0;
+    bool ok = true;
+    for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
+        size_t n = strlen(entry->d_name);
+        if (n < 6 || strcmp(entry->d_name + n - 5, ".jack") != 0) continue;
+        char **grown = realloc(names, (count + 1) * sizeof *grown);
+        char *full = malloc(strlen(path) + n + 2);
+        if (grown) names = grown;
+        if (!grown || !full) {
+            free(full);
+            ok = false;
+            break;
+        }
+        sprintf(full, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", entry->d_name);
+        names[count++] = full;
+    }
+    closedir(dir);
+    if (ok && count == 0) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "the folder has no .jack files");
+        ok = false;
+    }
+    if (names) qsort(names, count, sizeof *names, compare_strings);
+    for (size_t i = 0; i < count; i++) {
+        if (ok) ok = add_file(sources, names[i], diags);
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+void hack_jack_outputs_free(hack_jack_outputs *outputs)
+{
+    for (size_t i = 0; i < outputs->count; i++) {
+        free(outputs->items[i].class_name);
+        free(outputs->items[i].vm);
+    }
+    free(outputs->items);
+    outputs->items = NULL;
+    outputs->count = 0;
+}
+
+/* ---- what is known of subroutines: the folder's classes, and the OS's API ---- */
+
+typedef struct {
+    const char *class_name, *name;
+    keyword kind;
+    int parameters;
+    bool returns_void;
+} signature;
+
+static const signature os_api[] = {
+    {"Math", "init", KW_FUNCTION, 0, true},         {"Math", "abs", KW_FUNCTION, 1, false},
+    {"Math", "multiply", KW_FUNCTION, 2, false},    {"Math", "divide", KW_FUNCTION, 2, false},
+    {"Math", "min", KW_FUNCTION, 2, false},         {"Math", "max", KW_FUNCTION, 2, false},
+    {"Math", "sqrt", KW_FUNCTION, 1, false},        {"String", "new", KW_CONSTRUCTOR, 1, false},
+    {"String", "dispose", KW_METHOD, 0, true},      {"String", "length", KW_METHOD, 0, false},
+    {"String", "charAt", KW_METHOD, 1, false},      {"String", "setCharAt", KW_METHOD, 2, true},
+    {"String", "appendChar", KW_METHOD, 1, false},  {"String", "eraseLastChar", KW_METHOD, 0, true},
+    {"String", "intValue", KW_METHOD, 0, false},    {"String", "setInt", KW_METHOD, 1, true},
+    {"String", "backSpace", KW_FUNCTION, 0, false}, {"String", "doubleQuote", KW_FUNCTION, 0, false},
+    {"String", "newLine", KW_FUNCTION, 0, false},   {"Array", "new", KW_FUNCTION, 1, false},
+    {"Array", "dispose", KW_METHOD, 0, true},       {"Output", "init", KW_FUNCTION, 0, true},
+    {"Output", "moveCursor", KW_FUNCTION, 2, true}, {"Output", "printChar", KW_FUNCTION, 1, true},
+    {"Output", "printString", KW_FUNCTION, 1, true}, {"Output", "printInt", KW_FUNCTION, 1, true},
+    {"Output", "println", KW_FUNCTION, 0, true},    {"Output", "backSpace", KW_FUNCTION, 0, true},
+    {"Screen", "init", KW_FUNCTION, 0, true},       {"Screen", "clearScreen", KW_FUNCTION, 0, true},
+    {"Screen", "setColor", KW_FUNCTION, 1, true},   {"Screen", "drawPixel", KW_FUNCTION, 2, true},
+    {"Screen", "drawLine", KW_FUNCTION, 4, true},   {"Screen", "drawRectangle", KW_FUNCTION, 4, true},
+    {"Screen", "drawCircle", KW_FUNCTION, 3, true}, {"Keyboard", "init", KW_FUNCTION, 0, true},
+    {"Keyboard", "keyPressed", KW_FUNCTION, 0, false}, {"Keyboard", "readChar", KW_FUNCTION, 0, false},
+    {"Keyboard", "readLine", KW_FUNCTION, 1, false}, {"Keyboard", "readInt", KW_FUNCTION, 1, false},
+    {"Memory", "init", KW_FUNCTION, 0, true},       {"Memory", "peek", KW_FUNCTION, 1, false},
+    {"Memory", "poke", KW_FUNCTION, 2, true},       {"Memory", "alloc", KW_FUNCTION, 1, false},
+    {"Memory", "deAlloc", KW_FUNCTION, 1, true},    {"Sys", "init", KW_FUNCTION, 0, true},
+    {"Sys", "halt", KW_FUNCTION, 0, true},          {"Sys", "error", KW_FUNCTION, 1, true},
+    {"Sys", "wait", KW_FUNCTION, 1, true},
+};
+
+typedef struct {
+    class_node **classes;
+    size_t class_count;
+} folder;
+
+static const class_node *folder_class(const folder *f, const char *name)
+{
+    for (size_t i = 0; i < f->class_count; i++)
+        if (f->classes[i] && f->classes[i]->name && strcmp(f->classes[i]->name, name) == 0) return f->classes[i];
+    return NULL;
+}
+
+static bool is_os_class(const char *name)
+{
+    for (size_t i = 0; i < sizeof os_api / sizeof os_api[0]; i++)
+        if (strcmp(os_api[i].class_name, name) == 0) return true;
+    return false;
+}
+
+/* The signature of class_name.name: from the folder, else from the OS API. known is false when the class is
+ * neither (a class compiled elsewhere): nothing can be checked. */
+static bool find_signature(const folder *f, const char *class_name, const char *name, signature *out, bool *known)
+{
+    const class_node *c = folder_class(f, class_name);
+    *known = c != NULL || is_os_class(class_name);
+    if (c) {
+        for (size_t i = 0; i < c->subroutines.count; i++) {
+            const subroutine *s = c->subroutines.items[i];
+            if (strcmp(s->name, name) == 0) {
+                *out = (signature){class_name, name, s->kind, (int)s->parameters.count,
+                                   s->return_type_is_keyword && strcmp(s->return_type, "void") == 0};
+                return true;
+            }
+        }
+        return false;
+    }
+    for (size_t i = 0; i < sizeof os_api / sizeof os_api[0]; i++)
+        if (strcmp(os_api[i].class_name, class_name) == 0 && strcmp(os_api[i].name, name) == 0) {
+            *out = os_api[i];
+            return true;
+        }
+    return false;
+}
+
+/* ---- scopes ---- */
+
+typedef enum { VAR_STATIC, VAR_FIELD, VAR_ARGUMENT, VAR_LOCAL } variable_kind;
+
+typedef struct {
+    const char *name, *type;
+    variable_kind kind;
+    int index;
+    position at;
+} variable;
+
+typedef struct {
+    variable items[512];
+    int count;
+} scope;
+
+static const char *const segment_names[] = {"static", "this", "argument", "local"};
+
+/* ---- the generator ---- */
+
+typedef struct {
+    const folder *f;
+    const class_node *c;
+    const subroutine *s;
+    hack_diag_list *diags;
+    int errors;
+    scope class_scope, sub_scope;
+    int label_counter;
+    char *vm;
+    size_t length, capacity;
+    bool failed;
+} compiler;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void out(compiler *cc, const char *format, ...)
+{
+    char line[400];
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    if (n < 0) return;
+    if ((size_t)n >= sizeof line) n = (int)sizeof line - 1;
+    if (cc->length + (size_t)n + 2 > cc->capacity) {
+        size_t capacity = cc->capacity ? cc->capacity * 2 : 16384;
+        char *grown = realloc(cc->vm, capacity);
+        if (!grown) {
+            cc->failed = true;
+            return;
+        }
+        cc->vm = grown;
+        cc->capacity = capacity;
+    }
+    memcpy(cc->vm + cc->length, line, (size_t)n);
+    cc->length += (size_t)n;
+    cc->vm[cc->length++] = '\n';
+    cc->vm[cc->length] = '\0';
+}
+
+static size_t line_length_at(const compiler *cc, const char *line_start)
+{
+    const char *end = cc->c->source->text + cc->c->source->length;
+    const char *newline = memchr(line_start, '\n', (size_t)(end - line_start));
+    return (size_t)((newline ? newline : end) - line_start);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void report(compiler *cc, hack_diag_severity severity, position at, const char *format, ...)
+{
+    if (severity == HACK_DIAG_ERROR) cc->errors++;
+    va_list args;
+    va_start(args, format);
+    hack_diag_addv(cc->diags, severity, cc->c->source->path, at.line, at.column, at.line_start,
+                   at.line_start ? line_length_at(cc, at.line_start) : 0, format, args);
+    va_end(args);
+}
+
+static const variable *lookup_in(const scope *sc, const char *name)
+{
+    for (int i = 0; i < sc->count; i++)
+        if (strcmp(sc->items[i].name, name) == 0) return &sc->items[i];
+    return NULL;
+}
+
+static const variable *lookup(const compiler *cc, const char *name)
+{
+    const variable *v = lookup_in(&cc->sub_scope, name);
+    return v ? v : lookup_in(&cc->class_scope, name);
+}
+
+static void declare(compiler *cc, scope *sc, const char *name, const char *type, variable_kind kind, position at)
+{
+    const variable *twin = lookup_in(sc, name);
+    if (twin) {
+        report(cc, HACK_DIAG_ERROR, at, "'%s' is already declared (line %d)", name, twin->at.line);
+        return;
+    }
+    if (sc->count == (int)(sizeof sc->items / sizeof sc->items[0])) {
+        report(cc, HACK_DIAG_ERROR, at, "too many variables in one scope");
+        return;
+    }
+    int index = 0;
+    for (int i = 0; i < sc->count; i++)
+        if (sc->items[i].kind == kind) index++;
+    sc->items[sc->count++] = (variable){name, type, kind, index, at};
+}
+
+static bool in_function(const compiler *cc)
+{
+    return cc->s->kind == KW_FUNCTION;
+}
+
+/* A variable as a term or a let target: its segment and index, after the checks. */
+static const variable *resolve(compiler *cc, const char *name, position at)
+{
+    const variable *v = lookup(cc, name);
+    if (!v) {
+        report(cc, HACK_DIAG_ERROR, at, "undeclared variable '%s'", name);
+        return NULL;
+    }
+    if (v->kind == VAR_FIELD && in_function(cc)) {
+        report(cc, HACK_DIAG_ERROR, at, "field '%s' used in function '%s' (a function has no object: make it a method)",
+               name, cc->s->name);
+        return NULL;
+    }
+    return v;
+}
+
+static void push_variable(compiler *cc, const variable *v)
+{
+    out(cc, "push %s %d", segment_names[v->kind], v->index);
+}
+
+static bool is_primitive(const char *type)
+{
+    return strcmp(type, "int") == 0 || strcmp(type, "char") == 0 || strcmp(type, "boolean") == 0;
+}
+
+static void compile_expression(compiler *cc, const expression *e);
+
+static void compile_arguments(compiler *cc, const call *c)
+{
+    for (size_t i = 0; i < c->arguments.count; i++) compile_expression(cc, c->arguments.items[i]);
+}
+
+static void check_arguments(compiler *cc, const call *c, const signature *sig, const char *class_name)
+{
+    if ((int)c->arguments.count != sig->parameters)
+        report(cc, HACK_DIAG_ERROR, c->name_position, "'%s.%s' takes %d argument%s, given %zu", class_name, c->name,
+               sig->parameters, sig->parameters == 1 ? "" : "s", c->arguments.count);
+}
+
+/* Leaves the call's value on the stack. */
+static void compile_call(compiler *cc, const call *c)
+{
+    signature sig;
+    bool known;
+    int extra = 0;
+    const char *class_name;
+    if (!c->qualifier) {
+        /* name(...): a method of this object (or, for convenience, a function of this class) */
+        class_name = cc->c->name;
+        if (!find_signature(cc->f, class_name, c->name, &sig, &known)) {
+            report(cc, HACK_DIAG_ERROR, c->name_position, "class '%s' has no subroutine '%s'", class_name, c->name);
+            return;
+        }
+        if (sig.kind == KW_METHOD) {
+            if (in_function(cc)) {
+                report(cc, HACK_DIAG_ERROR, c->name_position,
+                       "method '%s' called from function '%s', which has no object to call it on", c->name,
+                       cc->s->name);
+                return;
+            }
+            out(cc, "push pointer 0");
+            extra = 1;
+        } else {
+            report(cc, HACK_DIAG_ERROR, c->name_position, "'%s' is a %s: call it as %s.%s(...)", c->name,
+                   sig.kind == KW_FUNCTION ? "function" : "constructor", class_name, c->name);
+            return;
+        }
+        check_arguments(cc, c, &sig, class_name);
+    } else {
+        const variable *v = lookup(cc, c->qualifier);
+        if (v) {
+            /* object.method(...) */
+            if (v->kind == VAR_FIELD && in_function(cc)) {
+                report(cc, HACK_DIAG_ERROR, c->qualifier_position,
+                       "field '%s' used in function '%s' (a function has no object: make it a method)", v->name,
+                       cc->s->name);
+                return;
+            }
+            if (is_primitive(v->type)) {
+                report(cc, HACK_DIAG_ERROR, c->qualifier_position, "'%s' is a%s %s, not an object", v->name,
+                       v->type[0] == 'i' ? "n" : "", v->type);
+                return;
+            }
+            class_name = v->type;
+            if (find_signature(cc->f, class_name, c->name, &sig, &known)) {
+                if (sig.kind != KW_METHOD)
+                    report(cc, HACK_DIAG_ERROR, c->name_position, "'%s.%s' is a %s: call it on the class, not on '%s'",
+                           class_name, c->name, sig.kind == KW_FUNCTION ? "function" : "constructor", v->name);
+                else
+                    check_arguments(cc, c, &sig, class_name);
+            } else if (known) {
+                report(cc, HACK_DIAG_ERROR, c->name_position, "class '%s' has no subroutine '%s'", class_name, c->name);
+            }
+            push_variable(cc, v);
+            extra = 1;
+        } else {
+            /* Class.function(...) */
+            class_name = c->qualifier;
+            if (find_signature(cc->f, class_name, c->name, &sig, &known)) {
+                if (sig.kind == KW_METHOD)
+                    report(cc, HACK_DIAG_ERROR, c->name_position,
+                           "'%s.%s' is a method: call it on an object of class %s", class_name, c->name, class_name);
+                else
+                    check_arguments(cc, c, &sig, class_name);
+            } else if (known) {
+                report(cc, HACK_DIAG_ERROR, c->name_position, "class '%s' has no subroutine '%s'", class_name, c->name);
+            } else if (islower((unsigned char)class_name[0])) {
+                report(cc, HACK_DIAG_ERROR, c->qualifier_position, "undeclared variable '%s'", class_name);
+            }
+        }
+    }
+    compile_arguments(cc, c);
+    out(cc, "call %s.%s %d", class_name, c->name, (int)c->arguments.count + extra);
+}
+
+static void compile_term(compiler *cc, const term *t)
+{
+    const variable *v;
+    switch (t->kind) {
+    case TERM_INT: out(cc, "push constant %d", t->value); break;
+    case TERM_STRING: {
+        size_t n = strlen(t->text);
+        out(cc, "push constant %zu", n);
+        out(cc, "call String.new 1");
+        for (size_t i = 0; i < n; i++) {
+            out(cc, "push constant %d", (unsigned char)t->text[i]);
+            out(cc, "call String.appendChar 2");
+        }
+        break;
+    }
+    case TERM_KEYWORD:
+        switch (t->kw) {
+        case KW_TRUE:
+            out(cc, "push constant 0");
+            out(cc, "not");
+            break;
+        case KW_THIS:
+            if (in_function(cc)) {
+                report(cc, HACK_DIAG_ERROR, t->at, "'this' used in function '%s' (a function has no object)",
+                       cc->s->name);
+                return;
+            }
+            out(cc, "push pointer 0");
+            break;
+        default: out(cc, "push constant 0"); break; /* false, null */
+        }
+        break;
+    case TERM_VARIABLE:
+        if ((v = resolve(cc, t->text, t->at)) != NULL) push_variable(cc, v);
+        break;
+    case TERM_INDEX:
+        if ((v = resolve(cc, t->text, t->at)) == NULL) return;
+        push_variable(cc, v);
+        compile_expression(cc, t->inner);
+        out(cc, "add");
+        out(cc, "pop pointer 1");
+        out(cc, "push that 0");
+        break;
+    case TERM_CALL: compile_call(cc, &t->call); break;
+    case TERM_PARENS: compile_expression(cc, t->inner); break;
+    case TERM_UNARY:
+        compile_term(cc, t->operand);
+        out(cc, t->op == '-' ? "neg" : "not");
+        break;
+    }
+}
+
+static void compile_expression(compiler *cc, const expression *e)
+{
+    compile_term(cc, e->terms.items[0]);
+    for (size_t i = 1; i < e->terms.count; i++) {
+        compile_term(cc, e->terms.items[i]);
+        switch (e->ops[i - 1]) {
+        case '+': out(cc, "add"); break;
+        case '-': out(cc, "sub"); break;
+        case '*': out(cc, "call Math.multiply 2"); break;
+        case '/': out(cc, "call Math.divide 2"); break;
+        case '&': out(cc, "and"); break;
+        case '|': out(cc, "or"); break;
+        case '<': out(cc, "lt"); break;
+        case '>': out(cc, "gt"); break;
+        default: out(cc, "eq"); break;
+        }
+    }
+}
+
+static bool returns_void(const subroutine *s)
+{
+    return s->return_type_is_keyword && strcmp(s->return_type, "void") == 0;
+}
+
+static void compile_statements(compiler *cc, const ptr_list *list);
+
+static void compile_statement(compiler *cc, const statement *st)
+{
+    const variable *v;
+    int label;
+    switch (st->kind) {
+    case ST_LET:
+        if ((v = resolve(cc, st->name, st->name_position)) == NULL) return;
+        if (st->index) {
+            push_variable(cc, v);
+            compile_expression(cc, st->index);
+            out(cc, "add");
+            compile_expression(cc, st->value);
+            out(cc, "pop temp 0");
+            out(cc, "pop pointer 1");
+            out(cc, "push temp 0");
+            out(cc, "pop that 0");
+        } else {
+            compile_expression(cc, st->value);
+            out(cc, "pop %s %d", segment_names[v->kind], v->index);
+        }
+        break;
+    case ST_IF:
+        label = cc->label_counter++;
+        compile_expression(cc, st->value);
+        out(cc, "not");
+        out(cc, "if-goto IF_ELSE%d", label);
+        compile_statements(cc, &st->body);
+        if (st->has_else) out(cc, "goto IF_END%d", label);
+        out(cc, "label IF_ELSE%d", label);
+        if (st->has_else) {
+            compile_statements(cc, &st->else_body);
+            out(cc, "label IF_END%d", label);
+        }
+        break;
+    case ST_WHILE:
+        label = cc->label_counter++;
+        out(cc, "label WHILE_EXP%d", label);
+        compile_expression(cc, st->value);
+        out(cc, "not");
+        out(cc, "if-goto WHILE_END%d", label);
+        compile_statements(cc, &st->body);
+        out(cc, "goto WHILE_EXP%d", label);
+        out(cc, "label WHILE_END%d", label);
+        break;
+    case ST_DO:
+        compile_call(cc, &st->call);
+        out(cc, "pop temp 0");
+        break;
+    case ST_RETURN:
+        if (st->value) {
+            if (returns_void(cc->s))
+                report(cc, HACK_DIAG_ERROR, st->at, "'%s' is void: it cannot return a value", cc->s->name);
+            compile_expression(cc, st->value);
+        } else {
+            if (!returns_void(cc->s))
+                report(cc, HACK_DIAG_ERROR, st->at, "'%s' returns %s: 'return' needs a value", cc->s->name,
+                       cc->s->return_type);
+            out(cc, "push constant 0");
+        }
+        out(cc, "return");
+        break;
+    }
+}
+
+static void compile_statements(compiler *cc, const ptr_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) compile_statement(cc, list->items[i]);
+}
+
+/* Whether every path through the statements ends in a return (a while loop is not trusted to). */
+static bool always_returns(const ptr_list *list)
+{
+    if (list->count == 0) return false;
+    const statement *last = list->items[list->count - 1];
+    if (last->kind == ST_RETURN) return true;
+    if (last->kind == ST_IF && last->has_else) return always_returns(&last->body) && always_returns(&last->else_body);
+    return false;
+}
+
+static void compile_subroutine(compiler *cc, const subroutine *s, int field_count)
+{
+    cc->s = s;
+    cc->sub_scope.count = 0;
+    cc->label_counter = 0;
+    if (s->kind == KW_METHOD) /* argument 0 is this */
+        cc->sub_scope.items[cc->sub_scope.count++] = (variable){"this", cc->c->name, VAR_ARGUMENT, 0, s->at};
+    for (size_t i = 0; i < s->parameters.count; i++) {
+        const declaration *p = s->parameters.items[i];
+        declare(cc, &cc->sub_scope, p->names.items[0], p->type, VAR_ARGUMENT, *(position *)p->positions.items[0]);
+    }
+    int locals = 0;
+    for (size_t i = 0; i < s->locals.count; i++) {
+        const declaration *d = s->locals.items[i];
+        for (size_t k = 0; k < d->names.count; k++) {
+            declare(cc, &cc->sub_scope, d->names.items[k], d->type, VAR_LOCAL, *(position *)d->positions.items[k]);
+            locals++;
+        }
+    }
+    if (s->kind == KW_CONSTRUCTOR && (s->return_type_is_keyword || strcmp(s->return_type, cc->c->name) != 0))
+        report(cc, HACK_DIAG_ERROR, s->name_position, "constructor '%s' must return its class, %s", s->name,
+               cc->c->name);
+    out(cc, "function %s.%s %d", cc->c->name, s->name, locals);
+    if (s->kind == KW_CONSTRUCTOR) {
+        out(cc, "push constant %d", field_count);
+        out(cc, "call Memory.alloc 1");
+        out(cc, "pop pointer 0");
+    } else if (s->kind == KW_METHOD) {
+        out(cc, "push argument 0");
+        out(cc, "pop pointer 0");
+    }
+    compile_statements(cc, &s->statements);
+    if (!always_returns(&s->statements))
+        report(cc, HACK_DIAG_WARNING, s->end, "'%s' can reach its end without a return", s->name);
+}
+
+static char *compile_class(const folder *f, const class_node *c, hack_diag_list *diags, size_t *length, int *errors)
+{
+    compiler *cc = calloc(1, sizeof *cc);
+    if (!cc) return NULL;
+    cc->f = f;
+    cc->c = c;
+    cc->diags = diags;
+    int fields = 0;
+    for (size_t i = 0; i < c->fields.count; i++) {
+        const declaration *d = c->fields.items[i];
+        for (size_t k = 0; k < d->names.count; k++) {
+            declare(cc, &cc->class_scope, d->names.items[k], d->type, d->kind == KW_STATIC ? VAR_STATIC : VAR_FIELD,
+                    *(position *)d->positions.items[k]);
+            if (d->kind == KW_FIELD) fields++;
+        }
+    }
+    for (size_t i = 0; i < c->subroutines.count; i++) {
+        const subroutine *s = c->subroutines.items[i];
+        for (size_t j = 0; j < i; j++) {
+            const subroutine *other = c->subroutines.items[j];
+            if (strcmp(other->name, s->name) == 0) {
+                cc->s = s;
+                report(cc, HACK_DIAG_ERROR, s->name_position, "subroutine '%s' is already declared (line %d)", s->name,
+                       other->name_position.line);
+            }
+        }
+        compile_subroutine(cc, s, fields);
+    }
+    *errors = cc->errors + (cc->failed ? 1 : 0);
+    char *vm = cc->vm;
+    *length = cc->length;
+    free(cc);
+    return vm;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outputs, hack_diag_list *diags)
+{
+    outputs->count = sources->count;
+    outputs->items = calloc(sources->count ? sources->count : 1, sizeof *outputs->items);
+    folder f = {calloc(sources->count ? sources->count : 1, sizeof(class_node *)), sources->count};
+    if (!outputs->items || !f.classes) {
+        free(f.classes);
+        return false;
+    }
+    arena a = {0};
+    bool ok = true;
+    for (size_t i = 0; i < sources->count; i++) {
+        f.classes[i] = jack_parse(&a, &sources->items[i], diags);
+        class_node *c = f.classes[i];
+        if (!c || !c->name) {
+            ok = false;
+            continue;
+        }
+        /* The course's rule: Xxx.jack holds class Xxx. */
+        const char *file = base_name(sources->items[i].path);
+        size_t n = strlen(c->name);
+        if (strncmp(file, c->name, n) != 0 || strcmp(file + n, ".jack") != 0) {
+            hack_diag_add(diags, HACK_DIAG_ERROR, sources->items[i].path, c->name_position.line,
+                          c->name_position.column, c->name_position.line_start, 0,
+                          "class '%s' must be in a file named %s.jack", c->name, c->name);
+            c->errors++;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (f.classes[j] && f.classes[j]->name && strcmp(f.classes[j]->name, c->name) == 0) {
+                hack_diag_add(diags, HACK_DIAG_ERROR, sources->items[i].path, c->name_position.line,
+                              c->name_position.column, NULL, 0, "class '%s' is declared twice (also in %s)", c->name,
+                              sources->items[j].path);
+                c->errors++;
+            }
+        outputs->items[i].class_name = malloc(n + 1);
+        if (outputs->items[i].class_name) strcpy(outputs->items[i].class_name, c->name);
+    }
+    for (size_t i = 0; i < sources->count; i++) {
+        class_node *c = f.classes[i];
+        if (!c || !c->name) continue;
+        size_t length = 0;
+        int errors = 0;
+        char *vm = compile_class(&f, c, diags, &length, &errors);
+        if (errors || c->errors || !vm) {
+            free(vm);
+            ok = false;
+            continue;
+        }
+        outputs->items[i].vm = vm;
+        outputs->items[i].vm_length = length;
+    }
+    if (a.failed) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, "jackc", 0, 0, NULL, 0, "out of memory");
+        ok = false;
+    }
+    arena_free(&a);
+    free(f.classes);
+    return ok;
+}

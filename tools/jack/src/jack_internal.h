@@ -1,0 +1,144 @@
+/* Inside the Jack compiler: tokens, the syntax tree and the arena that holds it. */
+#ifndef HACK_JACK_INTERNAL_H
+#define HACK_JACK_INTERNAL_H
+
+#include "hack/jack.h"
+
+#include <stdint.h>
+
+/* ---- arena: everything of one compilation, freed at once ---- */
+typedef struct arena_block arena_block;
+typedef struct {
+    arena_block *blocks;
+    bool failed;
+} arena;
+
+void *arena_alloc(arena *a, size_t size);
+char *arena_strndup(arena *a, const char *text, size_t length);
+void arena_free(arena *a);
+
+/* A growable array of pointers in the arena. */
+typedef struct {
+    void **items;
+    size_t count, capacity;
+} ptr_list;
+void ptr_list_push(arena *a, ptr_list *list, void *item);
+
+/* ---- tokens ---- */
+typedef enum { TOK_KEYWORD, TOK_SYMBOL, TOK_INT, TOK_STRING, TOK_IDENTIFIER, TOK_EOF, TOK_ERROR } token_kind;
+
+typedef enum {
+    KW_CLASS, KW_CONSTRUCTOR, KW_FUNCTION, KW_METHOD, KW_FIELD, KW_STATIC, KW_VAR, KW_INT, KW_CHAR, KW_BOOLEAN,
+    KW_VOID, KW_TRUE, KW_FALSE, KW_NULL, KW_THIS, KW_LET, KW_DO, KW_IF, KW_ELSE, KW_WHILE, KW_RETURN, KW_COUNT
+} keyword;
+
+extern const char *const jack_keyword_names[KW_COUNT];
+
+typedef struct {
+    token_kind kind;
+    keyword kw;      /* TOK_KEYWORD */
+    char symbol;     /* TOK_SYMBOL */
+    int value;       /* TOK_INT */
+    const char *start; /* in the source; for a string, its first character inside the quotes */
+    size_t length;
+    int line, column;
+    const char *line_start;
+} token;
+
+typedef struct {
+    const char *path, *text, *end, *p, *line_start;
+    int line;
+    hack_diag_list *diags;
+    int errors;
+} lexer;
+
+void lexer_init(lexer *lx, const hack_jack_source *source, hack_diag_list *diags);
+token lexer_next(lexer *lx);
+
+/* ---- the syntax tree ---- */
+typedef struct {
+    int line, column;
+    const char *line_start;
+} position;
+
+typedef struct expression expression;
+
+typedef enum { TERM_INT, TERM_STRING, TERM_KEYWORD, TERM_VARIABLE, TERM_INDEX, TERM_CALL, TERM_PARENS, TERM_UNARY } term_kind;
+
+typedef struct {
+    const char *qualifier; /* Class or variable before the dot, or NULL */
+    const char *name;
+    position qualifier_position, name_position;
+    ptr_list arguments; /* expression* */
+} call;
+
+typedef struct term term;
+struct term {
+    term_kind kind;
+    position at;
+    int value;           /* TERM_INT */
+    keyword kw;          /* TERM_KEYWORD */
+    const char *text;    /* string constant or variable name */
+    expression *inner;   /* TERM_INDEX subscript, TERM_PARENS */
+    char op;             /* TERM_UNARY: '-' or '~' */
+    term *operand;       /* TERM_UNARY */
+    call call;           /* TERM_CALL */
+};
+
+struct expression {
+    position at;
+    ptr_list terms; /* term* */
+    char *ops;      /* ops[i] between terms[i] and terms[i+1] */
+};
+
+typedef enum { ST_LET, ST_IF, ST_WHILE, ST_DO, ST_RETURN } statement_kind;
+
+typedef struct statement statement;
+struct statement {
+    statement_kind kind;
+    position at;
+    const char *name;        /* let target */
+    position name_position;
+    expression *index;       /* let a[i] */
+    expression *value;       /* let value, if/while condition, return value (may be NULL) */
+    ptr_list body;           /* if-then, while body: statement* */
+    ptr_list else_body;
+    bool has_else;
+    call call;               /* do */
+};
+
+typedef struct {
+    const char *type; /* int, char, boolean or a class name */
+    bool type_is_keyword;
+    position type_position;
+    ptr_list names;     /* const char* */
+    ptr_list positions; /* position* */
+    keyword kind;       /* KW_STATIC, KW_FIELD or KW_VAR */
+} declaration;
+
+typedef struct {
+    keyword kind; /* KW_CONSTRUCTOR, KW_FUNCTION, KW_METHOD */
+    const char *return_type;
+    bool return_type_is_keyword;
+    const char *name;
+    position at, name_position;
+    ptr_list parameters; /* declaration* with one name each */
+    ptr_list locals;     /* declaration* (var lines) */
+    ptr_list statements;
+    position end; /* the closing brace */
+} subroutine;
+
+typedef struct {
+    const char *name;
+    position name_position;
+    ptr_list fields;      /* declaration* (static and field lines) */
+    ptr_list subroutines; /* subroutine* */
+    const hack_jack_source *source;
+    int errors;
+} class_node;
+
+/* Parses one source into a class; syntax errors go to diags (several, where recovery is sound).
+ * Returns NULL only when nothing usable was parsed. xml, when not NULL, receives the parse tree. */
+class_node *jack_parse(arena *a, const hack_jack_source *source, hack_diag_list *diags);
+
+#endif
