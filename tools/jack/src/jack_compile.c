@@ -700,6 +700,10 @@ bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outp
     for (size_t i = 0; i < sources->count; i++) {
         class_node *c = f.classes[i];
         if (!c || !c->name) continue;
+        if (c->errors) { /* after syntax errors the tree has holes: checking it would only cascade */
+            ok = false;
+            continue;
+        }
         size_t length = 0;
         int errors = 0;
         char *vm = compile_class(&f, c, diags, &length, &errors);

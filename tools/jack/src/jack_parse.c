@@ -106,16 +106,27 @@ static bool is_statement_start(const token *t)
            (t->kw == KW_LET || t->kw == KW_DO || t->kw == KW_IF || t->kw == KW_WHILE || t->kw == KW_RETURN);
 }
 
-/* After an error inside statements: skip past the next ';', or to a '}' or a statement keyword. */
+/* After an error inside statements: skip past the next ';', or to a '}' or a statement keyword, passing
+ * over whole blocks the broken statement opened (the body of a broken while, say). */
 static void sync_statement(parser *ps)
 {
     if (!ps->panic) return;
+    int depth = 0;
     while (ps->current.kind != TOK_EOF) {
-        if (is_symbol(&ps->current, ';')) {
+        if (is_symbol(&ps->current, '{')) {
+            depth++;
+        } else if (is_symbol(&ps->current, '}')) {
+            if (depth == 0) break;
+            if (--depth == 0) {
+                advance(ps);
+                break;
+            }
+        } else if (depth == 0 && is_symbol(&ps->current, ';')) {
             advance(ps);
             break;
+        } else if (depth == 0 && is_statement_start(&ps->current)) {
+            break;
         }
-        if (is_symbol(&ps->current, '}') || is_statement_start(&ps->current)) break;
         advance(ps);
     }
     ps->panic = false;
