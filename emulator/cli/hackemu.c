@@ -2,6 +2,7 @@
  * cycle budget is spent, then prints what was asked. */
 #define _POSIX_C_SOURCE 200809L
 #include "hack/asm.h"
+#include "hack/build.h"
 #include "hack/machine.h"
 #include "hack/path.h"
 #include "hack/program.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 enum {
     EXIT_HALTED = 0,
@@ -44,8 +44,9 @@ static void usage(FILE *out)
 {
     fputs("usage: hackemu [options] PROGRAM\n"
           "       hackemu [options] SCRIPT.tst\n"
-          "Runs a Hack program: PROGRAM.hack (machine code) or PROGRAM.asm (assembled in memory),\n"
-          "or a test script of the course (.tst, with its .cmp), headless.\n"
+          "Runs a Hack program: PROGRAM.hack (machine code), PROGRAM.asm, PROGRAM.vm, or a folder of\n"
+          "VM files (translated in memory, with the bootstrap), or a test script of the course (.tst,\n"
+          "with its .cmp), headless.\n"
           "\n"
           "  --headless          run without a window (this build has no window yet, so always)\n"
           "  --cycles N          stop after N instructions (default: until the program halts)\n"
@@ -211,24 +212,13 @@ static bool print_dump(const hack_machine *machine, const hack_program *program,
 static bool load_program(const options *opt, hack_program *program, hack_diag_list *diags)
 {
     const char *path = opt->program_path;
-    struct stat info;
-    if (stat(path, &info) == 0 && S_ISDIR(info.st_mode)) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0,
-                      "is a folder: this build runs .hack and .asm files");
-        return false;
-    }
-    if (hack_path_has_extension(path, ".asm")) return hack_asm_assemble_file(path, program, diags);
-    if (!hack_path_has_extension(path, ".hack")) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "expected a .hack or .asm file");
-        return false;
-    }
-    if (!hack_program_load_hack_file(program, path, diags)) return false;
-    if (opt->symbols_path) return hack_program_read_symbols(program, opt->symbols_path, diags);
-    char *sym_path = hack_path_with_extension(path, ".sym");
-    bool ok = true;
-    if (sym_path && stat(sym_path, &info) == 0) ok = hack_program_read_symbols(program, sym_path, diags);
-    free(sym_path);
-    return ok;
+    bool folder = hack_build_is_program_folder(path);
+    /* VM code runs as a whole program: a folder (or a lone file with Sys.init) gets the bootstrap */
+    hack_build_options build = {.bootstrap = folder, .require_functions = folder};
+    if (opt->symbols_path && hack_path_has_extension(path, ".hack"))
+        return hack_program_load_hack_file(program, path, diags) &&
+               hack_program_read_symbols(program, opt->symbols_path, diags);
+    return hack_build_program(path, &build, program, diags);
 }
 
 static void print_message(void *context, const char *text)

@@ -1,6 +1,7 @@
 #include "hack/script.h"
 
 #include "hack/asm.h"
+#include "hack/build.h"
 #include "hack/path.h"
 #include "hack/program.h"
 #include "hack/textfile.h"
@@ -777,17 +778,6 @@ static void write_variable(runner *r, variable var, int32_t value)
     }
 }
 
-static bool is_folder(const char *path)
-{
-    hack_vm_sources probe = {0};
-    hack_diag_list quiet;
-    hack_diag_list_init(&quiet);
-    bool folder = hack_vm_sources_read(&probe, path, &quiet) && probe.count > 0 && !hack_path_has_extension(path, ".vm");
-    hack_vm_sources_free(&probe);
-    hack_diag_list_free(&quiet);
-    return folder;
-}
-
 /* Where a file the script names is: the load folder first, then the script's. NULL if in neither. */
 static char *find_file(runner *r, const char *name)
 {
@@ -806,7 +796,7 @@ static char *vm_folder(runner *r)
 {
     const char *dirs[2] = {r->options->load_dir, r->options->script_dir ? r->options->script_dir : "."};
     for (int i = 0; i < 2; i++)
-        if (dirs[i] && is_folder(dirs[i])) {
+        if (dirs[i] && hack_build_is_program_folder(dirs[i])) {
             char *copy = malloc(strlen(dirs[i]) + 1);
             if (copy) strcpy(copy, dirs[i]);
             return copy;
@@ -814,25 +804,20 @@ static char *vm_folder(runner *r)
     return NULL;
 }
 
-/* Builds the program to load: an .asm or .hack as it is; VM code (a .vm file, or a folder) translated,
- * with the bootstrap when it stands for a whole program's .asm (as the course's translator makes it). */
+/* Builds the program to load: an .asm or .hack as it is; VM code (a .vm file, or a folder of .vm or .jack
+ * files) translated, with the bootstrap when it stands for a whole program's .asm (as the course's
+ * translator makes it). */
 static bool build_program(runner *r, const char *path, bool from_vm, bool bootstrap)
 {
-    bool ok;
-    if (from_vm) {
-        hack_vm_sources sources = {0};
-        hack_vm_options vm_options = {.bootstrap = bootstrap, .require_functions = bootstrap};
-        ok = hack_vm_sources_read(&sources, path, r->diags) &&
-             hack_vm_build(&sources, &vm_options, path, &r->program, r->diags);
-        hack_vm_sources_free(&sources);
-    } else if (hack_path_has_extension(path, ".asm")) {
-        ok = hack_asm_assemble_file(path, &r->program, r->diags);
-    } else if (hack_path_has_extension(path, ".hack")) {
-        ok = hack_program_load_hack_file(&r->program, path, r->diags);
-    } else {
-        ok = false;
-        hack_diag_add(r->diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "expected a .hack, .asm or .vm program");
+    if (!from_vm) {
+        hack_build_options build_options = {0};
+        return hack_build_program(path, &build_options, &r->program, r->diags);
     }
+    hack_vm_sources sources = {0};
+    hack_vm_options vm_options = {.bootstrap = bootstrap, .require_functions = bootstrap};
+    bool ok = hack_build_vm_sources(path, &sources, r->diags) &&
+              hack_vm_build(&sources, &vm_options, path, &r->program, r->diags);
+    hack_vm_sources_free(&sources);
     return ok;
 }
 
