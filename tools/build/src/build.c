@@ -1,0 +1,131 @@
+#define _POSIX_C_SOURCE 200809L
+#include "hack/build.h"
+
+#include "hack/asm.h"
+#include "hack/jack.h"
+#include "hack/path.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool is_folder(const char *path)
+{
+    struct stat info;
+    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+/* Whether the folder has files ending in extension. */
+static bool folder_has(const char *path, const char *extension)
+{
+    DIR *dir = opendir(path);
+    if (!dir) return false;
+    bool found = false;
+    for (struct dirent *entry; !found && (entry = readdir(dir)) != NULL;)
+        found = hack_path_has_extension(entry->d_name, extension) && strlen(entry->d_name) > strlen(extension);
+    closedir(dir);
+    return found;
+}
+
+bool hack_build_is_program_folder(const char *path)
+{
+    return is_folder(path) && (folder_has(path, ".vm") || folder_has(path, ".jack"));
+}
+
+static bool newer_than(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) != 0) return false;
+    if (stat(b, &sb) != 0) return true; /* b missing */
+    return sa.st_mtime > sb.st_mtime;
+}
+
+/* Compiles the Jack sources (all of them one program) and adds their VM code under the .vm names. */
+static bool add_compiled(hack_vm_sources *sources, const hack_jack_sources *jack, const bool *wanted,
+                         hack_diag_list *diags)
+{
+    hack_jack_outputs outputs = {0};
+    bool ok = hack_jack_compile(jack, &outputs, diags);
+    for (size_t i = 0; ok && i < outputs.count; i++) {
+        if (wanted && !wanted[i]) continue;
+        char *vm_path = hack_path_with_extension(jack->items[i].path, ".vm");
+        ok = vm_path && hack_vm_sources_add(sources, vm_path, outputs.items[i].vm, outputs.items[i].vm_length);
+        free(vm_path);
+    }
+    hack_jack_outputs_free(&outputs);
+    return ok;
+}
+
+bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag_list *diags)
+{
+    if (!is_folder(path)) {
+        if (hack_path_has_extension(path, ".jack")) {
+            hack_jack_sources jack = {0};
+            bool ok = hack_jack_sources_read(&jack, path, diags) && add_compiled(sources, &jack, NULL, diags);
+            hack_jack_sources_free(&jack);
+            return ok;
+        }
+        return hack_vm_sources_read(sources, path, diags);
+    }
+    if (!folder_has(path, ".jack")) return hack_vm_sources_read(sources, path, diags);
+    /* Jack compiled in memory: all classes are compiled together (calls between them are checked), and
+     * used where there is no .vm or the .jack is newer; the other .vm files are taken as they are. */
+    hack_jack_sources jack = {0};
+    if (!hack_jack_sources_read(&jack, path, diags)) {
+        hack_jack_sources_free(&jack);
+        return false;
+    }
+    bool *use_compiled = calloc(jack.count ? jack.count : 1, sizeof *use_compiled);
+    bool ok = use_compiled != NULL;
+    for (size_t i = 0; ok && i < jack.count; i++) {
+        char *vm_path = hack_path_with_extension(jack.items[i].path, ".vm");
+        use_compiled[i] = vm_path && newer_than(jack.items[i].path, vm_path);
+        free(vm_path);
+    }
+    ok = ok && add_compiled(sources, &jack, use_compiled, diags);
+    if (ok && folder_has(path, ".vm")) {
+        hack_vm_sources existing = {0};
+        ok = hack_vm_sources_read(&existing, path, diags);
+        for (size_t i = 0; ok && i < existing.count; i++) {
+            bool replaced = false;
+            for (size_t j = 0; j < sources->count; j++)
+                if (strcmp(sources->items[j].path, existing.items[i].path) == 0) replaced = true;
+            if (!replaced)
+                ok = hack_vm_sources_add(sources, existing.items[i].path, existing.items[i].text, existing.items[i].length);
+        }
+        hack_vm_sources_free(&existing);
+    }
+    free(use_compiled);
+    hack_jack_sources_free(&jack);
+    return ok;
+}
+
+bool hack_build_program(const char *path, const hack_build_options *options, hack_program *program,
+                        hack_diag_list *diags)
+{
+    if (!is_folder(path)) {
+        if (hack_path_has_extension(path, ".asm")) return hack_asm_assemble_file(path, program, diags);
+        if (hack_path_has_extension(path, ".hack")) {
+            if (!hack_program_load_hack_file(program, path, diags)) return false;
+            /* the symbols (and program map) beside it, when hackasm or hackvm wrote them */
+            char *sym_path = hack_path_with_extension(path, ".sym");
+            struct stat info;
+            bool ok = !sym_path || stat(sym_path, &info) != 0 || hack_program_read_symbols(program, sym_path, diags);
+            free(sym_path);
+            return ok;
+        }
+        if (!hack_path_has_extension(path, ".vm") && !hack_path_has_extension(path, ".jack")) {
+            hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0,
+                          "expected a .hack, .asm, .vm or .jack file, or a folder of .vm/.jack files");
+            return false;
+        }
+    }
+    hack_vm_sources sources = {0};
+    hack_vm_options vm_options = {.bootstrap = options->bootstrap, .require_functions = options->require_functions};
+    bool ok = hack_build_vm_sources(path, &sources, diags) &&
+              hack_vm_build(&sources, &vm_options, path, program, diags);
+    hack_vm_sources_free(&sources);
+    return ok;
+}
