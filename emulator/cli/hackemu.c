@@ -324,6 +324,7 @@ int main(int argc, char **argv)
     switch (result.reason) {
     case HACK_STOP_HALT:
     case HACK_STOP_PROGRAM_END:
+    case HACK_STOP_HOOK:
         status = EXIT_HALTED;
         break;
     case HACK_STOP_BUDGET:

@@ -22,6 +22,7 @@ hack_machine *hack_machine_create(void)
 void hack_machine_destroy(hack_machine *machine)
 {
     if (!machine) return;
+    hack_machine_clear_hooks(machine);
     free(machine->decoded);
     free(machine);
 }
@@ -38,6 +39,7 @@ void hack_machine_reset(hack_machine *machine)
 void hack_machine_load(hack_machine *machine, const uint16_t *words, size_t count)
 {
     if (count > HACK_ROM_SIZE) count = HACK_ROM_SIZE;
+    hack_machine_clear_hooks(machine);
     if (count) memcpy(machine->rom, words, count * sizeof *words);
     memset(machine->rom + count, 0, (HACK_ROM_SIZE - count) * sizeof *words);
     memset(machine->ram + HACK_SCREEN, 0, HACK_SCREEN_WORDS * sizeof machine->ram[0]);
@@ -131,6 +133,9 @@ int hack_fault_describe(const hack_fault *fault, char *buf, size_t size)
                         (unsigned)fault->pc, (unsigned)fault->instruction, text, (unsigned)fault->address);
     case HACK_FAULT_PC_PAST_ROM:
         return snprintf(buf, size, "PC %u: ran past the end of ROM (32767)", (unsigned)fault->pc);
+    case HACK_FAULT_BAD_FRAME:
+        return snprintf(buf, size, "PC %u: a native function cannot return: LCL (%u) is not a VM frame",
+                        (unsigned)fault->pc, (unsigned)fault->address);
     }
     return snprintf(buf, size, "unknown fault");
 }

@@ -29,6 +29,7 @@ enum {
     K_GENERIC_FUSED = K_JD + 6,
     K_GENERIC,
     K_PROGRAM_END, /* the @0 after the loaded program: stops there when asked */
+    K_HOOK,        /* a native hook (or a return an observe hook waits for) is bound here */
     K_SLOW,        /* anything the reference step must do: illegal words, the end of ROM */
 };
 
@@ -54,6 +55,10 @@ void hack_decode_at(hack_machine *machine, uint32_t pc)
 
     uint16_t word = machine->rom[pc];
     bool fused = false;
+    if (machine->hooks && hack_hooks_at(machine, pc)) {
+        op->kind = K_HOOK;
+        return;
+    }
     if (pc == machine->program_size && word == 0) {
         op->kind = K_PROGRAM_END;
         return;
@@ -65,6 +70,7 @@ void hack_decode_at(hack_machine *machine, uint32_t pc)
         /* Fuse with the next C-instruction unless a constant address above the keyboard would fault there:
          * that is left to the next word's own op, which checks. */
         if (!HACK_IS_C_INSTR(next) || pc + 1 >= HACK_ROM_SIZE) return;
+        if (machine->hooks && hack_hooks_at(machine, pc + 1)) return; /* the next word must dispatch */
         if (word > HACK_KBD && touches_memory(next)) return;
         fused = true;
         word = next;
@@ -208,6 +214,8 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
                 left--;
                 continue;
             }
+            case K_HOOK:
+                goto hook;
             default:
                 goto slow;
             }
@@ -220,6 +228,22 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
         if (ops[pc].kind == K_PROGRAM_END && machine->stop_at_program_end) {
             reason = HACK_STOP_PROGRAM_END;
             break;
+        }
+        if (ops[pc].kind == K_HOOK) goto hook;
+        goto slow;
+    hook:
+        machine->a = a;
+        machine->d = d;
+        machine->pc = (uint16_t)pc;
+        switch (hack_hooks_dispatch(machine)) {
+        case HACK_HOOK_OUTCOME_RESUME:
+            a = machine->a;
+            d = machine->d;
+            pc = machine->pc;
+            continue;
+        case HACK_HOOK_OUTCOME_STOP: reason = HACK_STOP_HOOK; goto done_synced;
+        case HACK_HOOK_OUTCOME_FAULT: reason = HACK_STOP_FAULT; goto done_synced;
+        case HACK_HOOK_OUTCOME_EXECUTE: break;
         }
     slow:
         /* One instruction by the reference path: it faults exactly, or relaxes exactly. */

@@ -16,6 +16,7 @@ typedef enum {
     HACK_FAULT_BAD_WRITE,           /* M written at an address above the keyboard */
     HACK_FAULT_JUMP_PAST_ROM,       /* jump to an address >= 32768 */
     HACK_FAULT_PC_PAST_ROM,         /* ran off the end of ROM */
+    HACK_FAULT_BAD_FRAME,           /* a native hook could not return: LCL does not point at a VM frame */
 } hack_fault_kind;
 
 typedef struct {
@@ -30,6 +31,8 @@ typedef enum {
     HACK_STOP_HALT,   /* reached the halt idiom (L) @L 0;JMP: PC is at the @L */
     HACK_STOP_FAULT,  /* machine error: see machine->fault; PC is at the faulting instruction */
     HACK_STOP_PROGRAM_END, /* PC reached the first word after the loaded program (a program with no halt loop) */
+    HACK_STOP_HOOK,   /* a native hook asked to stop (halt, error, or wait for input): PC is at the hooked
+                         function's entry, so running again calls the hook again */
 } hack_stop_reason;
 
 typedef struct {
@@ -38,6 +41,7 @@ typedef struct {
 } hack_run_result;
 
 typedef struct hack_decoded_op hack_decoded_op; /* private: the ROM decoded for the run loop */
+typedef struct hack_hook_table hack_hook_table; /* private: the hooks bound to ROM addresses */
 
 typedef struct {
     uint16_t rom[HACK_ROM_SIZE];
@@ -54,6 +58,7 @@ typedef struct {
     uint32_t program_size; /* words loaded */
     hack_fault fault;
     hack_decoded_op *decoded; /* HACK_ROM_SIZE + 1 entries */
+    hack_hook_table *hooks;   /* NULL until a hook is bound */
 } hack_machine;
 
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
@@ -61,7 +66,8 @@ hack_machine *hack_machine_create(void);
 void hack_machine_destroy(hack_machine *machine);
 
 /* Puts count words in ROM (the rest is zeroed) and resets A, D, PC, the cycle count and the fault. RAM is kept
- * (as the course's emulator does), apart from the screen, which is cleared. count <= HACK_ROM_SIZE. */
+ * (as the course's emulator does), apart from the screen, which is cleared. count <= HACK_ROM_SIZE. Hooks are
+ * removed (bind them again for the new program). */
 void hack_machine_load(hack_machine *machine, const uint16_t *words, size_t count);
 
 /* Changes one ROM word after loading (keeps the decoded ROM in step; a word past the end extends the program). */
@@ -75,6 +81,49 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget);
 
 /* Executes exactly one instruction by the reference (slow, undecoded) path; false on a fault. */
 bool hack_machine_step(hack_machine *machine);
+
+/* ---- hooks: native code bound to a ROM address, normally a VM function's entry ----
+ * When the PC arrives at a hooked address (by the VM convention's call: ARG = SP - n - 5, LCL = SP), the run
+ * loop calls the hook. The common path of the run loop is unchanged: a hooked address is one more kind of
+ * decoded operation, and nothing is tested where there is no hook. */
+
+typedef enum {
+    HACK_HOOK_REPLACE, /* native code instead of the function: the Jack body never runs */
+    HACK_HOOK_OBSERVE, /* see the call and then its result; the Jack body runs in between */
+} hack_hook_kind;
+
+typedef enum {
+    HACK_HOOK_CALL,   /* the function was entered: arguments at RAM[arg .. arg + count - 1] */
+    HACK_HOOK_RESULT, /* (observe hooks) it returned *value */
+} hack_hook_event_kind;
+
+typedef struct {
+    hack_hook_event_kind kind;
+    uint16_t address; /* the hooked entry */
+    uint16_t arg;     /* RAM address of argument 0 */
+    uint16_t count;   /* number of arguments (LCL - ARG - 5 at entry) */
+    uint16_t value;   /* HACK_HOOK_RESULT: the returned value */
+} hack_hook_event;
+
+typedef enum {
+    HACK_HOOK_RETURN,  /* perform the VM return with *value as the function's result */
+    HACK_HOOK_PROCEED, /* run the function's own code (observe hooks; also after a RESULT event) */
+    HACK_HOOK_STOP,    /* stop the run (HACK_STOP_HOOK), state untouched: the next run calls the hook again */
+    HACK_HOOK_JUMP,    /* the hook set the registers and PC itself (a tail call into other code) */
+} hack_hook_action;
+
+typedef hack_hook_action (*hack_hook_fn)(void *context, hack_machine *machine, const hack_hook_event *event,
+                                         uint16_t *value);
+
+/* Binds fn to a ROM address. Returns false if the address already has a hook or memory ran out. */
+bool hack_machine_add_hook(hack_machine *machine, uint16_t address, hack_hook_kind kind, hack_hook_fn fn,
+                           void *context);
+/* Removes every hook. */
+void hack_machine_clear_hooks(hack_machine *machine);
+
+/* The VM return from the function whose frame is current (LCL), with value as its result: what `return`
+ * does. False (and nothing changed) when the frame is not a plausible one. */
+bool hack_machine_vm_return(hack_machine *machine, uint16_t value);
 
 /* A one-line description of the machine's fault: "PC 12 (0xFC10 AM=M-1): read of RAM[30000] above the
  * keyboard (24576)". Returns what snprintf would return. */
