@@ -7,6 +7,9 @@
 #include "hack/path.h"
 #include "hack/program.h"
 #include "hack/script.h"
+#include "hack/native_memory.h"
+#include "hack/os.h"
+#include "hack/screenshot.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -32,6 +35,10 @@ typedef struct {
     const char *program_path;
     const char *symbols_path;
     const char *load_dir, *out_dir;
+    const char *screenshot_path;
+    int scale;
+    bool screen_hash, jack_os, native_memory, continue_after_bad_free, heap_report;
+    hack_heap_policy heap_policy;
     uint64_t budget;
     bool relaxed, headless, print_registers, print_cycles, quiet;
     request sets[MAX_REQUESTS];
@@ -58,6 +65,16 @@ static void usage(FILE *out)
           "                      ignored, illegal instruction words run as C-instructions\n"
           "  --symbols FILE      symbol file for a .hack (default: PROGRAM.sym beside it, if any)\n"
           "  -q, --quiet         say nothing on stderr about why the run stopped\n"
+          "  --screenshot FILE   after the run, write the screen as a PNG (--scale N: N x N pixels each)\n"
+          "  --screen-hash       after the run, print 'screen=HASH' (equal screens, equal hashes)\n"
+          "\n"
+          "The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
+          "  --os=native         native code where the project has it (Memory), Jack for the rest (default)\n"
+          "  --os=jack           the whole OS in Jack, as any Hack emulator would run it\n"
+          "  --heap=POLICY       the native heap's policy: first-fit (default), best-fit, seed\n"
+          "  --native-memory     the native Memory even when the program brings its own Memory class\n"
+          "  --continue-after-bad-free  report a bad Memory.deAlloc and go on, instead of halting\n"
+          "  --heap-report       at the end, print the native heap's status report\n"
           "\n"
           "Test scripts:\n"
           "  --cycles N          stop the script after N ticktocks (a 'repeat {' loop never ends without it)\n"
@@ -95,6 +112,35 @@ static bool parse_args(int argc, char **argv, options *opt)
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             usage(stdout);
             exit(0);
+        } else if (strcmp(arg, "--os=native") == 0) {
+            opt->jack_os = false;
+        } else if (strcmp(arg, "--os=jack") == 0) {
+            opt->jack_os = true;
+        } else if (strncmp(arg, "--heap=", 7) == 0) {
+            if (strcmp(arg + 7, "first-fit") == 0)
+                opt->heap_policy = HACK_HEAP_FIRST_FIT;
+            else if (strcmp(arg + 7, "best-fit") == 0)
+                opt->heap_policy = HACK_HEAP_BEST_FIT;
+            else if (strcmp(arg + 7, "seed") == 0)
+                opt->heap_policy = HACK_HEAP_SEED;
+            else {
+                fprintf(stderr, "hackemu: --heap takes first-fit, best-fit or seed\n");
+                return false;
+            }
+        } else if (strcmp(arg, "--native-memory") == 0) {
+            opt->native_memory = true;
+        } else if (strcmp(arg, "--continue-after-bad-free") == 0) {
+            opt->continue_after_bad_free = true;
+        } else if (strcmp(arg, "--heap-report") == 0) {
+            opt->heap_report = true;
+        } else if (strcmp(arg, "--screen-hash") == 0) {
+            opt->screen_hash = true;
+        } else if (strcmp(arg, "--screenshot") == 0 && next) {
+            opt->screenshot_path = next;
+            i++;
+        } else if (strcmp(arg, "--scale") == 0 && next) {
+            opt->scale = atoi(next);
+            i++;
         } else if (strcmp(arg, "--headless") == 0) {
             opt->headless = true;
         } else if (strcmp(arg, "--relaxed") == 0) {
@@ -209,16 +255,28 @@ static bool print_dump(const hack_machine *machine, const hack_program *program,
     return true;
 }
 
-static bool load_program(const options *opt, hack_program *program, hack_diag_list *diags)
+/* Builds the program; for VM and Jack code, adds the OS classes it lacks. *os_added: which were added. */
+static bool load_program(const options *opt, hack_program *program, unsigned *os_added, hack_diag_list *diags)
 {
     const char *path = opt->program_path;
-    bool folder = hack_build_is_program_folder(path);
-    /* VM code runs as a whole program: a folder (or a lone file with Sys.init) gets the bootstrap */
-    hack_build_options build = {.bootstrap = folder, .require_functions = folder};
+    bool vm_code = hack_build_is_program_folder(path) || hack_path_has_extension(path, ".vm") ||
+                   hack_path_has_extension(path, ".jack");
+    /* VM code runs as a whole program: the bootstrap, every function present, the OS added */
+    hack_build_options build = {.bootstrap = vm_code, .require_functions = vm_code, .add_os = vm_code};
+    *os_added = 0;
     if (opt->symbols_path && hack_path_has_extension(path, ".hack"))
         return hack_program_load_hack_file(program, path, diags) &&
                hack_program_read_symbols(program, opt->symbols_path, diags);
-    return hack_build_program(path, &build, program, diags);
+    bool ok = hack_build_program(path, &build, program, diags);
+    *os_added = build.os_added;
+    return ok;
+}
+
+static void print_os_message(void *context, const char *text)
+{
+    (void)context;
+    fprintf(stderr, "hackemu: %s", text);
+    if (text[0] && text[strlen(text) - 1] != '\n') fputc('\n', stderr);
 }
 
 static void print_message(void *context, const char *text)
@@ -289,7 +347,7 @@ static int run_script(const options *opt)
 
 int main(int argc, char **argv)
 {
-    options opt = {0};
+    options opt = {.scale = 1};
     if (!parse_args(argc, argv, &opt)) {
         fputs("Try 'hackemu --help'.\n", stderr);
         return EXIT_USAGE;
@@ -306,12 +364,21 @@ int main(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     int status = EXIT_BAD_INPUT;
-    bool loaded = load_program(&opt, &program, &diags);
+    unsigned os_added = 0;
+    hack_native_memory *memory = NULL;
+    bool loaded = load_program(&opt, &program, &os_added, &diags);
     hack_diag_list_print(stderr, &diags);
     if (!loaded) goto out;
 
     hack_machine_load(machine, program.words, program.count);
     machine->relaxed = opt.relaxed;
+    const hack_os_class *memory_class = hack_os_find_class("Memory");
+    bool our_memory = memory_class && (os_added & (1u << (unsigned)(memory_class - hack_os_classes)));
+    if ((!opt.jack_os && our_memory) || opt.native_memory) {
+        hack_native_memory_options memory_options = {opt.heap_policy, opt.continue_after_bad_free, print_os_message,
+                                                     NULL};
+        memory = hack_native_memory_bind(machine, &program, &memory_options);
+    }
     for (int i = 0; i < opt.set_count; i++)
         if (!apply_set(machine, &program, opt.sets[i].text)) {
             status = EXIT_USAGE;
@@ -324,8 +391,10 @@ int main(int argc, char **argv)
     switch (result.reason) {
     case HACK_STOP_HALT:
     case HACK_STOP_PROGRAM_END:
-    case HACK_STOP_HOOK:
         status = EXIT_HALTED;
+        break;
+    case HACK_STOP_HOOK: /* a native OS function stopped the run: an error it has reported */
+        status = hack_native_memory_failed(memory) ? EXIT_MACHINE_FAULT : EXIT_HALTED;
         break;
     case HACK_STOP_BUDGET:
         status = EXIT_BUDGET_SPENT;
@@ -345,8 +414,20 @@ int main(int argc, char **argv)
     if (opt.print_cycles) printf("cycles=%" PRIu64 "\n", machine->cycles);
     for (int i = 0; i < opt.dump_count; i++)
         if (!print_dump(machine, &program, opt.dumps[i].text)) status = EXIT_USAGE;
+    if (opt.screen_hash) printf("screen=%016llx\n", (unsigned long long)hack_screen_hash(machine->ram + HACK_SCREEN));
+    if (opt.screenshot_path &&
+        !hack_screenshot_write_png(machine->ram + HACK_SCREEN, opt.scale, opt.screenshot_path, &diags)) {
+        hack_diag_list_print(stderr, &diags);
+        status = EXIT_BAD_INPUT;
+    }
+    if (opt.heap_report && memory) {
+        char *report = hack_heap_report(hack_native_memory_heap(memory));
+        if (report) fputs(report, stdout);
+        free(report);
+    }
 
 out:
+    hack_native_memory_free(memory);
     hack_diag_list_free(&diags);
     hack_program_free(&program);
     hack_machine_destroy(machine);

@@ -3,6 +3,7 @@
 
 #include "hack/asm.h"
 #include "hack/jack.h"
+#include "hack/os.h"
 #include "hack/path.h"
 
 #include <dirent.h>
@@ -102,7 +103,38 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
     return ok;
 }
 
-bool hack_build_program(const char *path, const hack_build_options *options, hack_program *program,
+/* The class a VM source defines: its file's base name. */
+static bool defines_class(const hack_vm_sources *sources, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sources->count; i++) {
+        const char *base = strrchr(sources->items[i].path, '/');
+        base = base ? base + 1 : sources->items[i].path;
+        if (strncmp(base, name, n) == 0 && strcmp(base + n, ".vm") == 0) return true;
+    }
+    return false;
+}
+
+bool hack_build_add_os(hack_vm_sources *sources, unsigned *added, hack_diag_list *diags)
+{
+    hack_jack_sources os = {0};
+    *added = 0;
+    for (size_t i = 0; i < hack_os_class_count; i++) {
+        if (defines_class(sources, hack_os_classes[i].name)) continue;
+        char path[64];
+        snprintf(path, sizeof path, "(os)/%s.jack", hack_os_classes[i].name);
+        if (!hack_jack_sources_add(&os, path, hack_os_classes[i].source, hack_os_classes[i].length)) {
+            hack_jack_sources_free(&os);
+            return false;
+        }
+        *added |= 1u << i;
+    }
+    bool ok = os.count == 0 || add_compiled(sources, &os, NULL, diags);
+    hack_jack_sources_free(&os);
+    return ok;
+}
+
+bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags)
 {
     if (!is_folder(path)) {
@@ -124,7 +156,9 @@ bool hack_build_program(const char *path, const hack_build_options *options, hac
     }
     hack_vm_sources sources = {0};
     hack_vm_options vm_options = {.bootstrap = options->bootstrap, .require_functions = options->require_functions};
+    options->os_added = 0;
     bool ok = hack_build_vm_sources(path, &sources, diags) &&
+              (!options->add_os || hack_build_add_os(&sources, &options->os_added, diags)) &&
               hack_vm_build(&sources, &vm_options, path, program, diags);
     hack_vm_sources_free(&sources);
     return ok;

@@ -541,6 +541,13 @@ static void compile_statement(compiler *cc, const statement *st)
     case ST_WHILE:
         label = cc->label_counter++;
         out(cc, "label WHILE_EXP%d", label);
+        if (st->body.count == 0 && st->value->terms.count == 1 &&
+            ((const term *)st->value->terms.items[0])->kind == TERM_KEYWORD &&
+            ((const term *)st->value->terms.items[0])->kw == KW_TRUE) {
+            /* while (true) {}: a bare loop, which the translator makes the halt idiom emulators recognise */
+            out(cc, "goto WHILE_EXP%d", label);
+            break;
+        }
         compile_expression(cc, st->value);
         out(cc, "not");
         out(cc, "if-goto WHILE_END%d", label);

@@ -1,0 +1,17 @@
+/* The Hack screen as an image: PNG files (through libpng) and a hash of the screen for tests. */
+#ifndef HACK_SCREENSHOT_H
+#define HACK_SCREENSHOT_H
+
+#include "hack/diag.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Writes the 512x256 screen held in words (RAM 16384.., 8192 words) as a black-and-white PNG, each pixel
+ * scale x scale. */
+bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *path, hack_diag_list *diags);
+
+/* FNV-1a over the screen words: equal screens, equal hashes. */
+uint64_t hack_screen_hash(const uint16_t *words);
+
+#endif

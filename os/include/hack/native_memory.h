@@ -1,0 +1,36 @@
+/* The native Memory class: hooks that bind Memory.init, alloc, deAlloc, defrag, peek, poke and largestFree of
+ * a loaded program to the native heap (hack/heap.h) on its RAM 2048..16383. The free-list head lives in the
+ * Memory class's first static (Memory.0), as os/jack/Memory.jack keeps it, or in RAM[2047] when the program
+ * has no such static. */
+#ifndef HACK_NATIVE_MEMORY_H
+#define HACK_NATIVE_MEMORY_H
+
+#include "hack/heap.h"
+#include "hack/machine.h"
+#include "hack/program.h"
+
+#include <stdbool.h>
+
+typedef void (*hack_os_message_fn)(void *context, const char *text);
+
+typedef struct {
+    hack_heap_policy policy;
+    bool continue_after_bad_free; /* a bad deAlloc is reported and ignored, instead of halting */
+    hack_os_message_fn message;   /* where the clear messages (with the Jack call stack) go; may be NULL */
+    void *message_context;
+} hack_native_memory_options;
+
+typedef struct hack_native_memory hack_native_memory;
+
+/* Binds the hooks for the Memory functions the program has (by their symbols). Returns NULL when the program
+ * has no Memory.alloc, or memory ran out. program must outlive the binding. */
+hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_program *program,
+                                            const hack_native_memory_options *options);
+void hack_native_memory_free(hack_native_memory *memory);
+
+hack_heap *hack_native_memory_heap(hack_native_memory *memory);
+
+/* Whether the run stopped because of a heap error (bad size, no room without Sys.error, a bad deAlloc). */
+bool hack_native_memory_failed(const hack_native_memory *memory);
+
+#endif

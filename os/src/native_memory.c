@@ -1,0 +1,180 @@
+#include "hack/native_memory.h"
+
+#include "hack/backtrace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { HEAP_BASE = 2048, HEAP_END = 16384, FALLBACK_HEAD = 2047 };
+
+struct hack_native_memory {
+    hack_heap *heap;
+    const hack_program *program;
+    hack_native_memory_options options;
+    int32_t sys_error; /* Sys.error's entry, -1 when the program has none */
+    bool failed;
+};
+
+static int32_t function_address(const hack_program *program, const char *name)
+{
+    const hack_symbol *s = hack_symtab_find(&program->symbols, name, strlen(name));
+    return s && (s->kind == HACK_SYMBOL_FUNCTION || s->kind == HACK_SYMBOL_LABEL) ? (int32_t)s->value : -1;
+}
+
+static void report(hack_native_memory *memory, hack_machine *machine, const char *what)
+{
+    if (!memory->options.message) return;
+    char text[2048];
+    int n = snprintf(text, sizeof text, "%s\n", what);
+    if (n > 0 && (size_t)n < sizeof text) hack_backtrace(machine, memory->program, text + n, sizeof text - (size_t)n);
+    memory->options.message(memory->options.message_context, text);
+}
+
+/* Sys.error(code) in the program's own Jack code, so the screen shows ERR<code> as the OS specifies: the
+ * hooked call's one argument becomes the code and Sys.error is entered in its place. */
+static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *machine, const hack_hook_event *event,
+                                    int code)
+{
+    memory->failed = true;
+    if (memory->sys_error < 0 || event->count != 1) return HACK_HOOK_STOP;
+    machine->ram[event->arg] = (uint16_t)code;
+    machine->pc = (uint16_t)memory->sys_error;
+    return HACK_HOOK_JUMP;
+}
+
+static int16_t argument(const hack_machine *machine, const hack_hook_event *event, int i)
+{
+    uint16_t v = event->count > i ? machine->ram[(uint16_t)(event->arg + i)] : 0;
+    return (int16_t)(v >= 0x8000u ? (int)v - 0x10000 : (int)v);
+}
+
+static hack_hook_action memory_init(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
+{
+    (void)machine;
+    (void)event;
+    hack_heap_init(((hack_native_memory *)context)->heap);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action memory_alloc(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
+{
+    hack_native_memory *memory = context;
+    int16_t size = argument(machine, event, 0);
+    uint16_t address;
+    hack_heap_status status = hack_heap_alloc(memory->heap, size, &address);
+    if (status == HACK_HEAP_OK) {
+        *value = address;
+        return HACK_HOOK_RETURN;
+    }
+    char what[200];
+    snprintf(what, sizeof what, "Memory.alloc(%d): %s", (int)size, hack_heap_status_text(status));
+    report(memory, machine, what);
+    if (status == HACK_HEAP_CORRUPT) {
+        memory->failed = true;
+        return HACK_HOOK_STOP;
+    }
+    return raise_error(memory, machine, event, status == HACK_HEAP_BAD_SIZE ? 5 : 6);
+}
+
+static hack_hook_action memory_free(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
+{
+    hack_native_memory *memory = context;
+    uint16_t address = (uint16_t)argument(machine, event, 0);
+    hack_heap_status status = hack_heap_free(memory->heap, address);
+    *value = 0;
+    if (status == HACK_HEAP_OK) return HACK_HOOK_RETURN;
+    char what[200];
+    snprintf(what, sizeof what, "Memory.deAlloc(%u): %s%s", (unsigned)address, hack_heap_status_text(status),
+             memory->options.continue_after_bad_free ? " (ignored)" : "");
+    report(memory, machine, what);
+    if (memory->options.continue_after_bad_free) return HACK_HOOK_RETURN;
+    memory->failed = true;
+    return HACK_HOOK_STOP;
+}
+
+static hack_hook_action memory_defrag(void *context, hack_machine *machine, const hack_hook_event *event,
+                                      uint16_t *value)
+{
+    (void)machine;
+    (void)event;
+    hack_heap_defrag(((hack_native_memory *)context)->heap);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action memory_largest(void *context, hack_machine *machine, const hack_hook_event *event,
+                                       uint16_t *value)
+{
+    (void)machine;
+    (void)event;
+    *value = hack_heap_largest_free(((hack_native_memory *)context)->heap);
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action memory_peek(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
+{
+    (void)context;
+    *value = machine->ram[(uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1)];
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action memory_poke(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
+{
+    (void)context;
+    machine->ram[(uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1)] = (uint16_t)argument(machine, event, 1);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_program *program,
+                                            const hack_native_memory_options *options)
+{
+    if (function_address(program, "Memory.alloc") < 0) return NULL;
+    hack_native_memory *memory = calloc(1, sizeof *memory);
+    if (!memory) return NULL;
+    memory->program = program;
+    memory->options = *options;
+    memory->sys_error = function_address(program, "Sys.error");
+    const hack_symbol *head = hack_symtab_find(&program->symbols, "Memory.0", 8);
+    memory->heap = hack_heap_create(machine->ram, HEAP_BASE, HEAP_END,
+                                    head && head->kind == HACK_SYMBOL_STATIC ? head->value : FALLBACK_HEAD,
+                                    options->policy);
+    if (!memory->heap) {
+        free(memory);
+        return NULL;
+    }
+    /* A program may call alloc before init (or have no init): start with an empty heap. */
+    hack_heap_init(memory->heap);
+    static const struct {
+        const char *name;
+        hack_hook_fn fn;
+    } functions[] = {
+        {"Memory.init", memory_init},       {"Memory.alloc", memory_alloc}, {"Memory.deAlloc", memory_free},
+        {"Memory.defrag", memory_defrag},   {"Memory.peek", memory_peek},   {"Memory.poke", memory_poke},
+        {"Memory.largestFree", memory_largest},
+    };
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        int32_t address = function_address(program, functions[i].name);
+        if (address >= 0) hack_machine_add_hook(machine, (uint16_t)address, HACK_HOOK_REPLACE, functions[i].fn, memory);
+    }
+    return memory;
+}
+
+void hack_native_memory_free(hack_native_memory *memory)
+{
+    if (!memory) return;
+    hack_heap_destroy(memory->heap);
+    free(memory);
+}
+
+hack_heap *hack_native_memory_heap(hack_native_memory *memory)
+{
+    return memory->heap;
+}
+
+bool hack_native_memory_failed(const hack_native_memory *memory)
+{
+    return memory && memory->failed;
+}
