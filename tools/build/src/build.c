@@ -115,21 +115,48 @@ static bool defines_class(const hack_vm_sources *sources, const char *name)
     return false;
 }
 
-bool hack_build_add_os(hack_vm_sources *sources, unsigned *added, hack_diag_list *diags)
+/* Whether some source calls a function of class name ("call Name.f n"). */
+static bool calls_class(const char *text, size_t length, const char *name)
 {
-    hack_jack_sources os = {0};
+    size_t n = strlen(name);
+    for (const char *p = text; (p = strstr(p, "call ")) != NULL && p < text + length; p += 5) {
+        const char *q = p + 5;
+        while (*q == ' ' || *q == '\t') q++;
+        if (strncmp(q, name, n) == 0 && q[n] == '.') return true;
+    }
+    return false;
+}
+
+bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added, hack_diag_list *diags)
+{
     *added = 0;
-    for (size_t i = 0; i < hack_os_class_count; i++) {
-        if (defines_class(sources, hack_os_classes[i].name)) continue;
+    /* All of the OS compiled once; then the classes the program needs, and the ones those need. */
+    hack_jack_sources os = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < hack_os_class_count; i++) {
         char path[64];
         snprintf(path, sizeof path, "(os)/%s.jack", hack_os_classes[i].name);
-        if (!hack_jack_sources_add(&os, path, hack_os_classes[i].source, hack_os_classes[i].length)) {
-            hack_jack_sources_free(&os);
-            return false;
-        }
-        *added |= 1u << i;
+        ok = hack_jack_sources_add(&os, path, hack_os_classes[i].source, hack_os_classes[i].length);
     }
-    bool ok = os.count == 0 || add_compiled(sources, &os, NULL, diags);
+    hack_jack_outputs compiled = {0};
+    ok = ok && hack_jack_compile(&os, &compiled, diags);
+    for (bool grew = ok; grew;) {
+        grew = false;
+        for (size_t i = 0; i < hack_os_class_count && ok; i++) {
+            const char *name = hack_os_classes[i].name;
+            if ((*added & (1u << i)) || defines_class(sources, name)) continue;
+            bool needed = with_sys && strcmp(name, "Sys") == 0; /* the bootstrap calls Sys.init */
+            for (size_t s = 0; s < sources->count && !needed; s++)
+                needed = calls_class(sources->items[s].text, sources->items[s].length, name);
+            if (!needed) continue;
+            char path[64];
+            snprintf(path, sizeof path, "(os)/%s.vm", name);
+            ok = hack_vm_sources_add(sources, path, compiled.items[i].vm, compiled.items[i].vm_length);
+            *added |= 1u << i;
+            grew = true;
+        }
+    }
+    hack_jack_outputs_free(&compiled);
     hack_jack_sources_free(&os);
     return ok;
 }
@@ -158,7 +185,7 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
     hack_vm_options vm_options = {.bootstrap = options->bootstrap, .require_functions = options->require_functions};
     options->os_added = 0;
     bool ok = hack_build_vm_sources(path, &sources, diags) &&
-              (!options->add_os || hack_build_add_os(&sources, &options->os_added, diags)) &&
+              (!options->add_os || hack_build_add_os(&sources, options->bootstrap, &options->os_added, diags)) &&
               hack_vm_build(&sources, &vm_options, path, program, diags);
     hack_vm_sources_free(&sources);
     return ok;

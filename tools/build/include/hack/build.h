@@ -24,9 +24,10 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags);
 
-/* Adds to sources the OS classes (compiled from the Jack the tools carry) that they do not define; returns
- * false on errors. *added gets a bit per class added (index in hack_os_classes). */
-bool hack_build_add_os(hack_vm_sources *sources, unsigned *added, hack_diag_list *diags);
+/* Adds to sources the OS classes (compiled from the Jack the tools carry) that they call but do not define,
+ * and those that these call in turn (with_sys: Sys too, for the bootstrap); returns false on errors. *added gets a bit per class added (index in
+ * hack_os_classes). */
+bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added, hack_diag_list *diags);
 
 /* Whether path is a folder holding .vm or .jack files. */
 bool hack_build_is_program_folder(const char *path);
