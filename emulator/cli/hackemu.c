@@ -9,6 +9,7 @@
 #include "hack/script.h"
 #include "hack/native_memory.h"
 #include "hack/os.h"
+#include "hack/output_mirror.h"
 #include "hack/screenshot.h"
 
 #include <errno.h>
@@ -37,7 +38,7 @@ typedef struct {
     const char *load_dir, *out_dir;
     const char *screenshot_path;
     int scale;
-    bool screen_hash, jack_os, native_memory, continue_after_bad_free, heap_report;
+    bool screen_hash, jack_os, quiet_output, native_memory, continue_after_bad_free, heap_report;
     hack_heap_policy heap_policy;
     uint64_t budget;
     bool relaxed, headless, print_registers, print_cycles, quiet;
@@ -67,6 +68,8 @@ static void usage(FILE *out)
           "  -q, --quiet         say nothing on stderr about why the run stopped\n"
           "  --screenshot FILE   after the run, write the screen as a PNG (--scale N: N x N pixels each)\n"
           "  --screen-hash       after the run, print 'screen=HASH' (equal screens, equal hashes)\n"
+          "  --no-output         do not copy what the program prints with Output to stdout (a line per\n"
+          "                      println; on by default)\n"
           "\n"
           "The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
           "  --os=native         native code where the project has it (Memory), Jack for the rest (default)\n"
@@ -133,6 +136,8 @@ static bool parse_args(int argc, char **argv, options *opt)
             opt->continue_after_bad_free = true;
         } else if (strcmp(arg, "--heap-report") == 0) {
             opt->heap_report = true;
+        } else if (strcmp(arg, "--no-output") == 0) {
+            opt->quiet_output = true;
         } else if (strcmp(arg, "--screen-hash") == 0) {
             opt->screen_hash = true;
         } else if (strcmp(arg, "--screenshot") == 0 && next) {
@@ -272,6 +277,12 @@ static bool load_program(const options *opt, hack_program *program, unsigned *os
     return ok;
 }
 
+static void print_output_line(void *context, const char *text)
+{
+    (void)context;
+    printf("%s\n", text);
+}
+
 static void print_os_message(void *context, const char *text)
 {
     (void)context;
@@ -366,6 +377,7 @@ int main(int argc, char **argv)
     int status = EXIT_BAD_INPUT;
     unsigned os_added = 0;
     hack_native_memory *memory = NULL;
+    hack_output_mirror *mirror = NULL;
     bool loaded = load_program(&opt, &program, &os_added, &diags);
     hack_diag_list_print(stderr, &diags);
     if (!loaded) goto out;
@@ -379,6 +391,7 @@ int main(int argc, char **argv)
                                                      NULL};
         memory = hack_native_memory_bind(machine, &program, &memory_options);
     }
+    if (!opt.quiet_output) mirror = hack_output_mirror_bind(machine, &program, print_output_line, NULL);
     for (int i = 0; i < opt.set_count; i++)
         if (!apply_set(machine, &program, opt.sets[i].text)) {
             status = EXIT_USAGE;
@@ -387,6 +400,9 @@ int main(int argc, char **argv)
 
     uint64_t budget = opt.budget ? opt.budget : UINT64_MAX;
     hack_run_result result = hack_machine_run(machine, budget);
+    hack_output_mirror_free(mirror); /* the last line, unfinished */
+    mirror = NULL;
+    fflush(stdout);
     char text[160];
     switch (result.reason) {
     case HACK_STOP_HALT:

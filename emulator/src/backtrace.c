@@ -28,6 +28,8 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
     for (int depth = 0; depth < 64 && frame >= 261 && frame < HACK_SCREEN && used < size; depth++) {
         uint16_t return_address = machine->ram[frame - 5];
         if (return_address >= HACK_ROM_SIZE || return_address >= program->count) break;
+        const hack_symbol *at = hack_program_function_at(program, return_address);
+        if (at && at->value == return_address) break; /* a return lands after a call, never on an entry: the bootstrap */
         describe(program, return_address, where, sizeof where);
         used += (size_t)snprintf(buf + used, size - used, "  called from %s\n", where);
         uint16_t caller = machine->ram[frame - 4];

@@ -338,7 +338,7 @@ hack_heap_status hack_heap_free(hack_heap *h, uint16_t address)
          * and merged away, which is a double free too */
         int32_t segment = bit_previous(h->starts, b - h->base + 1);
         status = segment >= 0 && bit_test(h->frees, (uint32_t)segment) && (uint32_t)address >= h->base + (uint32_t)segment + 2
-                     ? HACK_HEAP_DOUBLE_FREE
+                     ? HACK_HEAP_FREE_IN_FREE_MEMORY
                      : HACK_HEAP_FREE_NOT_A_BLOCK;
     }
     else if (bit_test(h->frees, b - h->base))
@@ -601,6 +601,7 @@ const char *hack_heap_status_text(hack_heap_status status)
     case HACK_HEAP_FREE_OUTSIDE: return "deAlloc of an address outside the heap";
     case HACK_HEAP_FREE_NOT_A_BLOCK: return "deAlloc of an address that is not the start of a block (inside a block, or a header)";
     case HACK_HEAP_DOUBLE_FREE: return "deAlloc of a block that is already free (double free)";
+    case HACK_HEAP_FREE_IN_FREE_MEMORY: return "deAlloc of an address in free memory (freed before, or never allocated)";
     case HACK_HEAP_CORRUPT: return "the heap's bookkeeping words were overwritten";
     }
     return "?";

@@ -41,6 +41,7 @@ typedef enum {
     HACK_HEAP_FREE_OUTSIDE,      /* not an address in the heap */
     HACK_HEAP_FREE_NOT_A_BLOCK,  /* inside a block or a header, not a block's first word */
     HACK_HEAP_DOUBLE_FREE,       /* the block is already free */
+    HACK_HEAP_FREE_IN_FREE_MEMORY, /* in free memory: freed before (and merged), or never allocated */
     HACK_HEAP_CORRUPT,           /* the emulated bookkeeping was overwritten: see hack_heap_check */
 } hack_heap_status;
 

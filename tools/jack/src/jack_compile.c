@@ -145,7 +145,9 @@ static const signature os_api[] = {
     {"Keyboard", "readLine", KW_FUNCTION, 1, false}, {"Keyboard", "readInt", KW_FUNCTION, 1, false},
     {"Memory", "init", KW_FUNCTION, 0, true},       {"Memory", "peek", KW_FUNCTION, 1, false},
     {"Memory", "poke", KW_FUNCTION, 2, true},       {"Memory", "alloc", KW_FUNCTION, 1, false},
-    {"Memory", "deAlloc", KW_FUNCTION, 1, true},    {"Sys", "init", KW_FUNCTION, 0, true},
+    {"Memory", "deAlloc", KW_FUNCTION, 1, true},    {"Memory", "defrag", KW_FUNCTION, 0, true}, /* ours */
+    {"Memory", "largestFree", KW_FUNCTION, 0, false}, /* ours */
+    {"Sys", "init", KW_FUNCTION, 0, true},
     {"Sys", "halt", KW_FUNCTION, 0, true},          {"Sys", "error", KW_FUNCTION, 1, true},
     {"Sys", "wait", KW_FUNCTION, 1, true},
 };
