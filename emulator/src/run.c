@@ -108,6 +108,7 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
     uint16_t a = machine->a, d = machine->d;
     uint32_t pc = machine->pc;
     uint64_t left = budget;
+    const uint64_t start_cycles = machine->cycles;
     hack_stop_reason reason = HACK_STOP_BUDGET;
 
     for (;;) {
@@ -235,6 +236,7 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
         machine->a = a;
         machine->d = d;
         machine->pc = (uint16_t)pc;
+        machine->cycles = start_cycles + (budget - left); /* hooks may read the time */
         switch (hack_hooks_dispatch(machine)) {
         case HACK_HOOK_OUTCOME_RESUME:
             a = machine->a;
@@ -264,6 +266,6 @@ done:
     machine->d = d;
     machine->pc = (uint16_t)pc;
 done_synced:
-    machine->cycles += budget - left;
+    machine->cycles = start_cycles + (budget - left);
     return (hack_run_result){reason, budget - left};
 }
