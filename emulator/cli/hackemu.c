@@ -38,7 +38,7 @@ typedef struct {
     const char *load_dir, *out_dir;
     const char *screenshot_path;
     int scale;
-    bool screen_hash, jack_os, quiet_output, native_memory, continue_after_bad_free, heap_report;
+    bool screen_hash, jack_os, quiet_output, heap_chosen, native_memory, continue_after_bad_free, heap_report;
     hack_heap_policy heap_policy;
     uint64_t budget;
     bool relaxed, headless, print_registers, print_cycles, quiet;
@@ -120,6 +120,7 @@ static bool parse_args(int argc, char **argv, options *opt)
         } else if (strcmp(arg, "--os=jack") == 0) {
             opt->jack_os = true;
         } else if (strncmp(arg, "--heap=", 7) == 0) {
+            opt->heap_chosen = true;
             if (strcmp(arg + 7, "first-fit") == 0)
                 opt->heap_policy = HACK_HEAP_FIRST_FIT;
             else if (strcmp(arg + 7, "best-fit") == 0)
@@ -297,6 +298,25 @@ static void print_message(void *context, const char *text)
     fflush(stdout);
 }
 
+static void print_os_message(void *context, const char *text);
+
+/* After a script loads a program: the native Memory, when asked for with --heap or --native-memory. */
+typedef struct {
+    const options *opt;
+    hack_native_memory *memory;
+} script_binding;
+
+static void bind_for_script(void *context, hack_machine *machine, const hack_program *program)
+{
+    script_binding *binding = context;
+    hack_native_memory_free(binding->memory);
+    binding->memory = NULL;
+    if (!binding->opt->native_memory && !binding->opt->heap_chosen) return;
+    hack_native_memory_options memory_options = {binding->opt->heap_policy, binding->opt->continue_after_bad_free,
+                                                 print_os_message, NULL};
+    binding->memory = hack_native_memory_bind(machine, program, &memory_options);
+}
+
 static int run_script(const options *opt)
 {
     hack_diag_list diags;
@@ -313,8 +333,10 @@ static int run_script(const options *opt)
             *slash = '\0';
         else
             strcpy(dir, ".");
+        script_binding binding = {opt, NULL};
         hack_script_options script_options = {.script_dir = dir, .load_dir = opt->load_dir, .out_dir = opt->out_dir,
                                        .cycle_limit = opt->budget, .relaxed = opt->relaxed,
+                                       .loaded = bind_for_script, .loaded_context = &binding,
                                        .message = print_message};
         hack_script_result result;
         hack_script_run(script, machine, &script_options, &result, &diags);
@@ -347,6 +369,7 @@ static int run_script(const options *opt)
             break;
         case HACK_SCRIPT_ERROR: status = EXIT_BAD_INPUT; break;
         }
+        hack_native_memory_free(binding.memory);
         free(dir);
     }
     hack_diag_list_print(stderr, &diags);
@@ -386,7 +409,9 @@ int main(int argc, char **argv)
     machine->relaxed = opt.relaxed;
     const hack_os_class *memory_class = hack_os_find_class("Memory");
     bool our_memory = memory_class && (os_added & (1u << (unsigned)(memory_class - hack_os_classes)));
-    if ((!opt.jack_os && our_memory) || opt.native_memory) {
+    /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
+    bool machine_code = hack_path_has_extension(opt.program_path, ".hack") || hack_path_has_extension(opt.program_path, ".asm");
+    if ((!opt.jack_os && (our_memory || machine_code)) || opt.native_memory) {
         hack_native_memory_options memory_options = {opt.heap_policy, opt.continue_after_bad_free, print_os_message,
                                                      NULL};
         memory = hack_native_memory_bind(machine, &program, &memory_options);

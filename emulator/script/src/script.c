@@ -860,6 +860,7 @@ static void load_program(runner *r, const command *c)
             const hack_symbol *init = hack_symtab_find(&r->program.symbols, "Sys.init", 8);
             if (init && init->kind == HACK_SYMBOL_FUNCTION) r->machine->pc = init->value;
         }
+        if (r->options->loaded) r->options->loaded(r->options->loaded_context, r->machine, &r->program);
     } else {
         run_error(r, c, "could not load '%s'", path);
     }

@@ -1,5 +1,6 @@
 /* hackvm: translates VM code to Hack assembly, as the course's VM translator does. */
 #define _POSIX_C_SOURCE 200809L
+#include "hack/build.h"
 #include "hack/path.h"
 #include "hack/vm.h"
 
@@ -13,10 +14,13 @@ static void usage(FILE *out)
 {
     fputs("usage: hackvm [options] FILE.vm | FOLDER\n"
           "Translates FILE.vm into FILE.asm, or every .vm file of FOLDER into FOLDER/FOLDER.asm, as the\n"
-          "course's VM translator does (a folder gets the bootstrap: SP = 256, call Sys.init).\n"
+          "course's VM translator does (a folder gets the bootstrap: SP = 256, call Sys.init). A folder's\n"
+          ".jack files without a .vm (or newer than it) are compiled in memory first.\n"
           "  --bootstrap        add the bootstrap code (default for a folder)\n"
           "  --no-bootstrap     leave it out (default for a file)\n"
           "  --hack             also assemble, writing the .hack beside the .asm\n"
+          "  --with-os          add the project's Jack OS classes the program calls but lacks (compiled from\n"
+          "                     the Jack the tools carry): a standalone program any Hack emulator can run\n"
           "  --map              also write the program map beside it (.sym): function entries, statics and,\n"
           "                     for every ROM word, the VM file and line it came from\n"
           "  -o FILE.asm        where to write the assembly\n"
@@ -42,7 +46,7 @@ int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL;
     int bootstrap = -1;
-    bool write_hack = false, write_map = false;
+    bool write_hack = false, write_map = false, with_os = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
@@ -53,6 +57,8 @@ int main(int argc, char **argv)
             bootstrap = 0;
         } else if (strcmp(argv[i], "--hack") == 0) {
             write_hack = true;
+        } else if (strcmp(argv[i], "--with-os") == 0) {
+            with_os = true;
         } else if (strcmp(argv[i], "--map") == 0) {
             write_map = true;
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
@@ -98,12 +104,16 @@ int main(int argc, char **argv)
     hack_vm_sources sources = {0};
     hack_vm_options options = {.bootstrap = bootstrap != 0, .require_functions = bootstrap != 0};
     hack_vm_assembly assembly = {0};
-    bool ok = hack_vm_sources_read(&sources, input, &diags) &&
+    unsigned os_added = 0;
+    bool ok = hack_build_vm_sources(input, &sources, &diags) &&
+              (!with_os || hack_build_add_os(&sources, options.bootstrap, &os_added, &diags)) &&
               hack_vm_translate(&sources, &options, &assembly, &diags) &&
               write_text(asm_path, assembly.text, assembly.length);
     if (ok && (write_hack || write_map)) {
         hack_program program;
         ok = hack_program_init(&program) && hack_vm_build(&sources, &options, asm_path, &program, &diags);
+        if (ok && program.count > 0 && write_hack)
+            fprintf(stderr, "hackvm: %zu words of ROM (%.0f%% of 32K)\n", program.count, 100.0 * (double)program.count / 32768);
         char *hack_path = hack_path_with_extension(asm_path, ".hack");
         char *sym_path = hack_path_with_extension(asm_path, ".sym");
         if (ok && write_hack) ok = hack_program_write_hack(&program, hack_path, &diags);

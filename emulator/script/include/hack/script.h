@@ -10,6 +10,7 @@
 
 #include "hack/diag.h"
 #include "hack/machine.h"
+#include "hack/program.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,6 +68,9 @@ typedef struct {
     const char *out_dir;    /* when set, output files are written here instead of script_dir */
     uint64_t cycle_limit;   /* stop after this many ticktocks (0: no limit; `repeat {}` never ends) */
     bool relaxed;           /* the machine's relaxed mode */
+    /* called after each load, to bind hooks (the native Memory, say) to the new program; may be NULL */
+    void (*loaded)(void *context, hack_machine *machine, const hack_program *program);
+    void *loaded_context;
     /* echo text, breakpoint notes; may be NULL */
     void (*message)(void *context, const char *text);
     void *message_context;
