@@ -8,6 +8,7 @@
 #include "hack/program.h"
 #include "hack/script.h"
 #include "hack/native_memory.h"
+#include "hack/native_os.h"
 #include "hack/os.h"
 #include "hack/output_mirror.h"
 #include "hack/screenshot.h"
@@ -24,6 +25,7 @@ enum {
     EXIT_BUDGET_SPENT = 2,
     EXIT_MACHINE_FAULT = 3,
     EXIT_COMPARISON_FAILURE = 4,
+    EXIT_SYS_ERROR = 5,
     EXIT_USAGE = 64
 };
 enum { MAX_REQUESTS = 64 };
@@ -37,6 +39,7 @@ typedef struct {
     const char *symbols_path;
     const char *load_dir, *out_dir;
     const char *screenshot_path;
+    const char *jack_classes; /* classes kept in Jack under --os=native, comma-separated */
     int scale;
     bool screen_hash, jack_os, quiet_output, heap_chosen, native_memory, continue_after_bad_free, heap_report;
     hack_heap_policy heap_policy;
@@ -72,7 +75,9 @@ static void usage(FILE *out)
           "                      println; on by default)\n"
           "\n"
           "The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
-          "  --os=native         native code where the project has it (Memory), Jack for the rest (default)\n"
+          "  --os=native         native code where the project has it (Memory, Math, Output, Screen, Sys),\n"
+          "                      Jack for the rest (default)\n"
+          "  --jack=CLASS,...    under --os=native, keep these classes in Jack (e.g. --jack=Output,Screen)\n"
           "  --os=jack           the whole OS in Jack, as any Hack emulator would run it\n"
           "  --heap=POLICY       the native heap's policy: first-fit (default), best-fit, seed\n"
           "  --native-memory     the native Memory even when the program brings its own Memory class\n"
@@ -92,7 +97,8 @@ static void usage(FILE *out)
           "\n"
           "Exit status: 0 halted (script: every line matched), 1 the program or script could not be\n"
           "loaded, 2 the cycle budget was spent before it halted, 3 machine error (illegal instruction,\n"
-          "memory access above the keyboard, jump past ROM), 4 comparison failure, 64 bad command line.\n",
+          "memory access above the keyboard, jump past ROM), 4 comparison failure, 5 the program called\n"
+          "Sys.error (its code and call stack are shown), 64 bad command line.\n",
           out);
 }
 
@@ -131,6 +137,8 @@ static bool parse_args(int argc, char **argv, options *opt)
                 fprintf(stderr, "hackemu: --heap takes first-fit, best-fit or seed\n");
                 return false;
             }
+        } else if (strncmp(arg, "--jack=", 7) == 0) {
+            opt->jack_classes = arg + 7;
         } else if (strcmp(arg, "--native-memory") == 0) {
             opt->native_memory = true;
         } else if (strcmp(arg, "--continue-after-bad-free") == 0) {
@@ -284,6 +292,24 @@ static void print_output_line(void *context, const char *text)
     printf("%s\n", text);
 }
 
+static void put_output_char(void *context, int c)
+{
+    hack_output_mirror_put(context, c);
+}
+
+/* Whether class name runs natively: ours (added to the program), the OS mode native, not kept by --jack. */
+static bool is_native(const options *opt, unsigned os_added, const char *name)
+{
+    const hack_os_class *c = hack_os_find_class(name);
+    if (opt->jack_os || !c || !(os_added & (1u << (unsigned)(c - hack_os_classes)))) return false;
+    if (opt->jack_classes) {
+        size_t n = strlen(name);
+        for (const char *p = opt->jack_classes; (p = strstr(p, name)) != NULL; p += n)
+            if ((p == opt->jack_classes || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return false;
+    }
+    return true;
+}
+
 static void print_os_message(void *context, const char *text)
 {
     (void)context;
@@ -401,22 +427,38 @@ int main(int argc, char **argv)
     unsigned os_added = 0;
     hack_native_memory *memory = NULL;
     hack_output_mirror *mirror = NULL;
+    hack_native_os *native_os = NULL;
     bool loaded = load_program(&opt, &program, &os_added, &diags);
     hack_diag_list_print(stderr, &diags);
     if (!loaded) goto out;
 
     hack_machine_load(machine, program.words, program.count);
     machine->relaxed = opt.relaxed;
-    const hack_os_class *memory_class = hack_os_find_class("Memory");
-    bool our_memory = memory_class && (os_added & (1u << (unsigned)(memory_class - hack_os_classes)));
-    /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
+    /* The native OS: a class runs natively when it is the project's own (added because the program lacked
+     * it), the OS mode is native, and it is not kept in Jack by --jack. */
     bool machine_code = hack_path_has_extension(opt.program_path, ".hack") || hack_path_has_extension(opt.program_path, ".asm");
-    if ((!opt.jack_os && (our_memory || machine_code)) || opt.native_memory) {
+    bool native[4] = {false};
+    static const char *const native_classes[4] = {"Math", "Output", "Screen", "Sys"};
+    for (int i = 0; i < 4; i++) native[i] = is_native(&opt, os_added, native_classes[i]);
+    /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
+    if (is_native(&opt, os_added, "Memory") || (machine_code && !opt.jack_os) || opt.native_memory) {
         hack_native_memory_options memory_options = {opt.heap_policy, opt.continue_after_bad_free, print_os_message,
                                                      NULL};
         memory = hack_native_memory_bind(machine, &program, &memory_options);
     }
-    if (!opt.quiet_output) mirror = hack_output_mirror_bind(machine, &program, print_output_line, NULL);
+    hack_native_os_options os_options = {native[0], native[1], native[2], native[3], print_os_message, NULL,
+                                         NULL, NULL, NULL, NULL};
+    if (!opt.quiet_output) {
+        if (native[1]) {
+            mirror = hack_output_mirror_create(print_output_line, NULL);
+            os_options.print = put_output_char;
+            os_options.print_context = mirror;
+        } else {
+            mirror = hack_output_mirror_bind(machine, &program, print_output_line, NULL);
+        }
+    }
+    native_os = native[0] || native[1] || native[2] || native[3] ? hack_native_os_bind(machine, &program, &os_options)
+                                                                 : hack_native_os_observe_errors(machine, &program, &os_options);
     for (int i = 0; i < opt.set_count; i++)
         if (!apply_set(machine, &program, opt.sets[i].text)) {
             status = EXIT_USAGE;
@@ -432,7 +474,7 @@ int main(int argc, char **argv)
     switch (result.reason) {
     case HACK_STOP_HALT:
     case HACK_STOP_PROGRAM_END:
-        status = EXIT_HALTED;
+        status = hack_native_os_error_code(native_os) ? EXIT_SYS_ERROR : EXIT_HALTED;
         break;
     case HACK_STOP_HOOK: /* a native OS function stopped the run: an error it has reported */
         status = hack_native_memory_failed(memory) ? EXIT_MACHINE_FAULT : EXIT_HALTED;
@@ -469,6 +511,7 @@ int main(int argc, char **argv)
 
 out:
     hack_native_memory_free(memory);
+    hack_native_os_free(native_os);
     hack_diag_list_free(&diags);
     hack_program_free(&program);
     hack_machine_destroy(machine);

@@ -18,6 +18,27 @@ static void flush(hack_output_mirror *mirror)
     mirror->length = 0;
 }
 
+void hack_output_mirror_put(hack_output_mirror *mirror, int c)
+{
+    if (!mirror) return;
+    if (c == 128)
+        flush(mirror);
+    else if (c == 129) {
+        if (mirror->length) mirror->length--;
+    } else if (mirror->length + 1 < sizeof mirror->text) {
+        mirror->text[mirror->length++] = c >= 32 && c < 127 ? (char)c : '?';
+    }
+}
+
+hack_output_mirror *hack_output_mirror_create(void (*line)(void *context, const char *text), void *context)
+{
+    hack_output_mirror *mirror = calloc(1, sizeof *mirror);
+    if (!mirror) return NULL;
+    mirror->line = line;
+    mirror->context = context;
+    return mirror;
+}
+
 static hack_hook_action on_print_char(void *context, hack_machine *machine, const hack_hook_event *event,
                                       uint16_t *value)
 {
@@ -28,14 +49,7 @@ static hack_hook_action on_print_char(void *context, hack_machine *machine, cons
         return HACK_HOOK_PROCEED;
     }
     if (mirror->depth++ > 0) return HACK_HOOK_PROCEED;
-    uint16_t c = machine->ram[event->arg];
-    if (c == 128)
-        flush(mirror);
-    else if (c == 129) {
-        if (mirror->length) mirror->length--;
-    } else if (mirror->length + 1 < sizeof mirror->text) {
-        mirror->text[mirror->length++] = c >= 32 && c < 127 ? (char)c : '?';
-    }
+    hack_output_mirror_put(mirror, machine->ram[event->arg]);
     return HACK_HOOK_PROCEED;
 }
 
@@ -74,10 +88,8 @@ hack_output_mirror *hack_output_mirror_bind(hack_machine *machine, const hack_pr
 {
     int32_t print_char = entry(program, "Output.printChar");
     if (print_char < 0) return NULL;
-    hack_output_mirror *mirror = calloc(1, sizeof *mirror);
+    hack_output_mirror *mirror = hack_output_mirror_create(line, context);
     if (!mirror) return NULL;
-    mirror->line = line;
-    mirror->context = context;
     hack_machine_add_hook(machine, (uint16_t)print_char, HACK_HOOK_OBSERVE, on_print_char, mirror);
     int32_t println = entry(program, "Output.println");
     if (println >= 0) hack_machine_add_hook(machine, (uint16_t)println, HACK_HOOK_OBSERVE, on_println, mirror);

@@ -1,0 +1,10 @@
+# Writes OUTPUT, a C table of the OS font from font.txt (the one source of the font).
+file(STRINGS ${FONT} lines REGEX "^[0-9]")
+set(rows "")
+foreach(line IN LISTS lines)
+  string(REPLACE " " ";" fields "${line}")
+  list(POP_FRONT fields code)
+  list(JOIN fields ", " values)
+  string(APPEND rows "    [${code}] = {${values}},\n")
+endforeach()
+file(WRITE ${OUTPUT} "/* Generated from os/font/font.txt by os/font.cmake: do not edit. */\n#include <stdint.h>\n\nconst uint16_t hack_os_font[127][11] = {\n${rows}};\n")

@@ -1,0 +1,46 @@
+/* The native OS classes: hooks that do in C what os/jack does in Jack, with the same results on the screen
+ * and in RAM, where speed or real time pays. They keep their state where the Jack classes keep it (Output's
+ * cursor and Screen's color are the Jack classes' statics), and leave the init functions to the Jack code,
+ * so the heap is laid out the same in either mode.
+ *   Math:   multiply, divide, sqrt
+ *   Output: printChar, printString, printInt, println, backSpace, moveCursor
+ *   Screen: clearScreen, setColor, drawPixel, drawLine, drawRectangle, drawCircle
+ *   Sys:    wait (virtual time: returns at once when no clock is given), error (observed: the host hears of it,
+ *           the Jack code draws ERR<code> and halts)
+ * Errors go through the program's Sys.error, as the Jack code would. */
+#ifndef HACK_NATIVE_OS_H
+#define HACK_NATIVE_OS_H
+
+#include "hack/machine.h"
+#include "hack/program.h"
+
+#include <stdbool.h>
+
+typedef struct hack_native_os hack_native_os;
+
+typedef struct {
+    /* which classes to make native (names "Math", "Output", "Screen", "Sys"); a class is made native only
+     * when the program has the project's own (the layouts must be ours) */
+    bool math, output, screen, sys;
+    void (*message)(void *context, const char *text); /* Sys.error's report, with the call stack; may be NULL */
+    void *message_context;
+    /* every character the native Output prints (128 newline, 129 backspace), for a copy on the host */
+    void (*print)(void *context, int c);
+    void *print_context;
+    /* Sys.wait in real time: called with the milliseconds to wait; NULL = virtual time (tests, headless) */
+    void (*wait)(void *context, int milliseconds);
+    void *wait_context;
+} hack_native_os_options;
+
+hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *program,
+                                    const hack_native_os_options *options);
+void hack_native_os_free(hack_native_os *os);
+
+/* Only the observer of Sys.error (for --os=jack: the host still hears of errors). */
+hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_program *program,
+                                              const hack_native_os_options *options);
+
+/* The code Sys.error was called with, or 0 when it was not. */
+int hack_native_os_error_code(const hack_native_os *os);
+
+#endif

@@ -1,0 +1,416 @@
+#include "hack/native_os.h"
+
+#include "hack/backtrace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const uint16_t hack_os_font[127][11];
+
+enum { SCREEN = 16384, SCREEN_END = 24576 };
+
+struct hack_native_os {
+    const hack_program *program;
+    hack_native_os_options options;
+    int32_t sys_error;
+    int32_t output_row, output_column, screen_color; /* the Jack classes' statics */
+    int error_code;
+};
+
+static const char *const error_meanings[21] = {
+    [1] = "Sys.wait duration negative",          [2] = "Array.new size <= 0",
+    [3] = "Math.divide by zero",                 [4] = "Math.sqrt of a negative number",
+    [5] = "Memory.alloc size <= 0",              [6] = "Memory.alloc: heap overflow",
+    [7] = "Screen.drawPixel illegal coordinates", [8] = "Screen.drawLine illegal coordinates",
+    [9] = "Screen.drawRectangle illegal coordinates", [12] = "Screen.drawCircle illegal center",
+    [13] = "Screen.drawCircle illegal radius",   [14] = "String.new negative length",
+    [15] = "String.charAt index out of bounds",  [16] = "String.setCharAt index out of bounds",
+    [17] = "String.appendChar: string full",     [18] = "String.eraseLastChar: string empty",
+    [19] = "String.setInt: insufficient capacity", [20] = "Output.moveCursor illegal position",
+};
+
+static int32_t symbol(const hack_program *program, const char *name)
+{
+    const hack_symbol *s = hack_symtab_find(&program->symbols, name, strlen(name));
+    return s ? (int32_t)s->value : -1;
+}
+
+static int arg(const hack_machine *m, const hack_hook_event *event, int i)
+{
+    uint16_t v = event->count > i ? m->ram[(uint16_t)(event->arg + i)] : 0;
+    return v >= 0x8000u ? (int)v - 0x10000 : (int)v;
+}
+
+/* Sys.error(code) in the program's Jack code, entered in place of the hooked function (it never returns). */
+static hack_hook_action raise_error(hack_native_os *os, hack_machine *m, const hack_hook_event *event, int code)
+{
+    if (os->sys_error < 0 || event->count < 1) {
+        os->error_code = code;
+        return HACK_HOOK_STOP;
+    }
+    m->ram[event->arg] = (uint16_t)code;
+    m->pc = (uint16_t)os->sys_error;
+    return HACK_HOOK_JUMP;
+}
+
+/* ---- Math ---- */
+
+static hack_hook_action math_multiply(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)c;
+    *value = (uint16_t)((uint32_t)arg(m, e, 0) * (uint32_t)arg(m, e, 1));
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action math_divide(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    int x = arg(m, e, 0), y = arg(m, e, 1);
+    if (y == 0) return raise_error(c, m, e, 3);
+    *value = (uint16_t)(x / y); /* C rounds toward zero, as Math.jack does; -32768 / -1 wraps the same */
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action math_sqrt(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    int x = arg(m, e, 0);
+    if (x < 0) return raise_error(c, m, e, 4);
+    int y = 0;
+    while ((y + 1) * (y + 1) <= x) y++;
+    *value = (uint16_t)y;
+    return HACK_HOOK_RETURN;
+}
+
+/* ---- Output: the cursor lives in Output's statics ---- */
+
+static void draw_char(hack_native_os *os, hack_machine *m, int c)
+{
+    if (c < 32 || c > 126) c = 32;
+    int row = m->ram[os->output_row], column = m->ram[os->output_column];
+    uint32_t address = SCREEN + (uint32_t)(row * 352 + column / 2);
+    for (int i = 0; i < 11 && address < SCREEN_END; i++, address += 32) {
+        uint16_t word = m->ram[address], bits = hack_os_font[c][i];
+        m->ram[address] = (column & 1) ? (uint16_t)((word & 0x00FFu) | (uint16_t)(bits << 8))
+                                       : (uint16_t)((word & 0xFF00u) | bits);
+    }
+}
+
+static void echo(hack_native_os *os, int c)
+{
+    if (os->options.print) os->options.print(os->options.print_context, c);
+}
+
+static void println(hack_native_os *os, hack_machine *m)
+{
+    echo(os, 128);
+    m->ram[os->output_column] = 0;
+    uint16_t row = (uint16_t)(m->ram[os->output_row] + 1);
+    m->ram[os->output_row] = row == 23 ? 0 : row;
+}
+
+static void backspace(hack_native_os *os, hack_machine *m)
+{
+    echo(os, 129);
+    uint16_t *row = &m->ram[os->output_row], *column = &m->ram[os->output_column];
+    if (*column == 0) {
+        if (*row > 0) {
+            (*row)--;
+            *column = 63;
+        }
+    } else {
+        (*column)--;
+    }
+    draw_char(os, m, 32);
+}
+
+static void print_char(hack_native_os *os, hack_machine *m, int c)
+{
+    if (c == 128) {
+        println(os, m);
+        return;
+    }
+    if (c == 129) {
+        backspace(os, m);
+        return;
+    }
+    draw_char(os, m, c);
+    echo(os, c);
+    m->ram[os->output_column]++;
+    if (m->ram[os->output_column] == 64) println(os, m);
+}
+
+static hack_hook_action output_print_char(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    print_char(c, m, arg(m, e, 0));
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action output_print_string(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    uint16_t s = (uint16_t)arg(m, e, 0); /* String: chars, length, capacity */
+    uint16_t chars = m->ram[s & 0x7FFF], length = m->ram[(s + 1) & 0x7FFF];
+    for (uint16_t i = 0; i < length; i++) print_char(c, m, m->ram[(uint16_t)(chars + i) & 0x7FFF]);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action output_print_int(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    char digits[8];
+    snprintf(digits, sizeof digits, "%d", arg(m, e, 0));
+    for (const char *p = digits; *p; p++) print_char(c, m, *p);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action output_println(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)e;
+    println(c, m);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action output_backspace(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)e;
+    backspace(c, m);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action output_move_cursor(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    hack_native_os *os = c;
+    int i = arg(m, e, 0), j = arg(m, e, 1);
+    if (i < 0 || i > 22 || j < 0 || j > 63) return raise_error(os, m, e, 20);
+    m->ram[os->output_row] = (uint16_t)i;
+    m->ram[os->output_column] = (uint16_t)j;
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+/* ---- Screen: the color lives in Screen's static ---- */
+
+static void paint(hack_native_os *os, hack_machine *m, uint32_t address, uint16_t mask)
+{
+    if (m->ram[os->screen_color])
+        m->ram[address] |= mask;
+    else
+        m->ram[address] &= (uint16_t)~mask;
+}
+
+static void draw_run(hack_native_os *os, hack_machine *m, int x1, int x2, int y)
+{
+    uint32_t row = SCREEN + (uint32_t)y * 32;
+    int first = x1 / 16, last = x2 / 16;
+    uint16_t first_mask = (uint16_t)(0xFFFFu << (x1 & 15)), last_mask = (uint16_t)(0xFFFFu >> (15 - (x2 & 15)));
+    if (first == last) {
+        paint(os, m, row + (uint32_t)first, first_mask & last_mask);
+        return;
+    }
+    paint(os, m, row + (uint32_t)first, first_mask);
+    for (int w = first + 1; w < last; w++) m->ram[row + (uint32_t)w] = m->ram[os->screen_color] ? 0xFFFFu : 0;
+    paint(os, m, row + (uint32_t)last, last_mask);
+}
+
+static bool on_screen(int x, int y)
+{
+    return x >= 0 && x <= 511 && y >= 0 && y <= 255;
+}
+
+static hack_hook_action screen_clear(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)c;
+    (void)e;
+    memset(m->ram + SCREEN, 0, (SCREEN_END - SCREEN) * sizeof m->ram[0]);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action screen_set_color(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    hack_native_os *os = c;
+    m->ram[os->screen_color] = (uint16_t)arg(m, e, 0);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action screen_draw_pixel(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    int x = arg(m, e, 0), y = arg(m, e, 1);
+    if (!on_screen(x, y)) return raise_error(c, m, e, 7);
+    paint(c, m, SCREEN + (uint32_t)(y * 32 + x / 16), (uint16_t)(1u << (x & 15)));
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action screen_draw_line(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    int x1 = arg(m, e, 0), y1 = arg(m, e, 1), x2 = arg(m, e, 2), y2 = arg(m, e, 3), swap;
+    if (!on_screen(x1, y1) || !on_screen(x2, y2)) return raise_error(c, m, e, 8);
+    *value = 0;
+    if (y1 == y2) {
+        if (x1 > x2) {
+            swap = x1;
+            x1 = x2;
+            x2 = swap;
+        }
+        draw_run(c, m, x1, x2, y1);
+        return HACK_HOOK_RETURN;
+    }
+    if (y1 > y2) { /* the same steps as Screen.jack: downwards, a along x, b along y */
+        swap = x1;
+        x1 = x2;
+        x2 = swap;
+        swap = y1;
+        y1 = y2;
+        y2 = swap;
+    }
+    int dx = x2 - x1, dy = y2 - y1, step_x = 1, a = 0, b = 0, diff = 0;
+    if (dx < 0) {
+        dx = -dx;
+        step_x = -1;
+    }
+    while (a <= dx && b <= dy) {
+        int x = x1 + a * step_x, y = y1 + b;
+        paint(c, m, SCREEN + (uint32_t)(y * 32 + x / 16), (uint16_t)(1u << (x & 15)));
+        if (diff < 0) {
+            a++;
+            diff += dy;
+        } else {
+            b++;
+            diff -= dx;
+        }
+    }
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action screen_draw_rectangle(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    int x1 = arg(m, e, 0), y1 = arg(m, e, 1), x2 = arg(m, e, 2), y2 = arg(m, e, 3);
+    if (x1 > x2 || y1 > y2 || x1 < 0 || x2 > 511 || y1 < 0 || y2 > 255) return raise_error(c, m, e, 9);
+    for (int y = y1; y <= y2; y++) draw_run(c, m, x1, x2, y);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action screen_draw_circle(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    int x = arg(m, e, 0), y = arg(m, e, 1), r = arg(m, e, 2);
+    if (!on_screen(x, y)) return raise_error(c, m, e, 12);
+    if (r < 0 || r > 181) return raise_error(c, m, e, 13);
+    for (int dy = -r; dy <= r; dy++) {
+        if (y + dy < 0 || y + dy > 255) continue;
+        int square = r * r - dy * dy, half = 0;
+        while ((half + 1) * (half + 1) <= square) half++;
+        int left = x - half < 0 ? 0 : x - half, right = x + half > 511 ? 511 : x + half;
+        draw_run(c, m, left, right, y + dy);
+    }
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+/* ---- Sys ---- */
+
+static hack_hook_action sys_wait(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    hack_native_os *os = c;
+    int duration = arg(m, e, 0);
+    if (duration < 0) return raise_error(os, m, e, 1);
+    if (os->options.wait && duration > 0) os->options.wait(os->options.wait_context, duration);
+    *value = 0;
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    hack_native_os *os = c;
+    if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
+    os->error_code = arg(m, e, 0);
+    if (os->options.message) {
+        char text[2048];
+        int code = os->error_code;
+        int n = snprintf(text, sizeof text, "Sys.error(%d): %s\n", code,
+                         code > 0 && code <= 20 && error_meanings[code] ? error_meanings[code] : "an error code of the program's own");
+        if (n > 0 && (size_t)n < sizeof text) hack_backtrace(m, os->program, text + n, sizeof text - (size_t)n);
+        os->options.message(os->options.message_context, text);
+    }
+    return HACK_HOOK_PROCEED; /* the Jack code prints ERR<code> and halts */
+}
+
+typedef struct {
+    const char *name;
+    hack_hook_fn fn;
+    hack_hook_kind kind;
+} binding;
+
+static void bind_all(hack_native_os *os, hack_machine *m, const binding *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        int32_t address = symbol(os->program, list[i].name);
+        if (address >= 0) hack_machine_add_hook(m, (uint16_t)address, list[i].kind, list[i].fn, os);
+    }
+}
+
+hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *program,
+                                    const hack_native_os_options *options)
+{
+    hack_native_os *os = calloc(1, sizeof *os);
+    if (!os) return NULL;
+    os->program = program;
+    os->options = *options;
+    os->sys_error = symbol(program, "Sys.error");
+    os->output_row = symbol(program, "Output.1");
+    os->output_column = symbol(program, "Output.2");
+    os->screen_color = symbol(program, "Screen.1");
+    static const binding math[] = {{"Math.multiply", math_multiply, HACK_HOOK_REPLACE},
+                                   {"Math.divide", math_divide, HACK_HOOK_REPLACE},
+                                   {"Math.sqrt", math_sqrt, HACK_HOOK_REPLACE}};
+    static const binding output[] = {
+        {"Output.printChar", output_print_char, HACK_HOOK_REPLACE},
+        {"Output.printString", output_print_string, HACK_HOOK_REPLACE},
+        {"Output.printInt", output_print_int, HACK_HOOK_REPLACE},
+        {"Output.println", output_println, HACK_HOOK_REPLACE},
+        {"Output.backSpace", output_backspace, HACK_HOOK_REPLACE},
+        {"Output.moveCursor", output_move_cursor, HACK_HOOK_REPLACE}};
+    static const binding screen[] = {
+        {"Screen.clearScreen", screen_clear, HACK_HOOK_REPLACE},
+        {"Screen.setColor", screen_set_color, HACK_HOOK_REPLACE},
+        {"Screen.drawPixel", screen_draw_pixel, HACK_HOOK_REPLACE},
+        {"Screen.drawLine", screen_draw_line, HACK_HOOK_REPLACE},
+        {"Screen.drawRectangle", screen_draw_rectangle, HACK_HOOK_REPLACE},
+        {"Screen.drawCircle", screen_draw_circle, HACK_HOOK_REPLACE}};
+    static const binding sys[] = {{"Sys.wait", sys_wait, HACK_HOOK_REPLACE},
+                                  {"Sys.error", sys_error, HACK_HOOK_OBSERVE}};
+    if (options->math) bind_all(os, machine, math, sizeof math / sizeof math[0]);
+    if (options->output && os->output_row >= 0 && os->output_column >= 0)
+        bind_all(os, machine, output, sizeof output / sizeof output[0]);
+    if (options->screen && os->screen_color >= 0) bind_all(os, machine, screen, sizeof screen / sizeof screen[0]);
+    if (options->sys) bind_all(os, machine, sys, sizeof sys / sizeof sys[0]);
+    return os;
+}
+
+hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_program *program,
+                                              const hack_native_os_options *options)
+{
+    hack_native_os *os = calloc(1, sizeof *os);
+    if (!os) return NULL;
+    os->program = program;
+    os->options = *options;
+    int32_t address = symbol(program, "Sys.error");
+    if (address >= 0) hack_machine_add_hook(machine, (uint16_t)address, HACK_HOOK_OBSERVE, sys_error, os);
+    return os;
+}
+
+void hack_native_os_free(hack_native_os *os)
+{
+    free(os);
+}
+
+int hack_native_os_error_code(const hack_native_os *os)
+{
+    return os ? os->error_code : 0;
+}
