@@ -49,6 +49,9 @@ typedef struct {
     int set_count;
     request dumps[MAX_REQUESTS];
     int dump_count;
+    const char *keys;      /* "CYCLE:CODE,..." */
+    const char *type_text; /* typed a key at a time */
+    uint64_t key_cycles;   /* how long --type holds (and then releases) each key */
 } options;
 
 static void usage(FILE *out)
@@ -73,6 +76,9 @@ static void usage(FILE *out)
           "  --screen-hash       after the run, print 'screen=HASH' (equal screens, equal hashes)\n"
           "  --no-output         do not copy what the program prints with Output to stdout (a line per\n"
           "                      println; on by default)\n"
+          "  --keys C:K,...      hold key code K from cycle C on (K = 0 releases); e.g. 2000000:131,2100000:0\n"
+          "  --type TEXT         type TEXT from cycle 1,000,000 on, each key held 100,000 cycles then released\n"
+          "                      for as long ('\\n' is Enter, '\\b' backspace); --key-cycles N changes 100,000\n"
           "\n"
           "The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
           "  --os=native         native code where the project has it (Memory, Math, Output, Screen, Sys),\n"
@@ -100,6 +106,74 @@ static void usage(FILE *out)
           "memory access above the keyboard, jump past ROM), 4 comparison failure, 5 the program called\n"
           "Sys.error (its code and call stack are shown), 64 bad command line.\n",
           out);
+}
+
+typedef struct {
+    uint64_t cycle;
+    uint16_t key;
+} key_event;
+
+static int compare_events(const void *a, const void *b)
+{
+    const key_event *x = a, *y = b;
+    return (x->cycle > y->cycle) - (x->cycle < y->cycle);
+}
+
+/* The key presses of --keys and --type, in time order; NULL (and *count 0) for none, or on a bad spec. */
+static key_event *key_schedule(const options *opt, size_t *count, bool *ok)
+{
+    *count = 0;
+    *ok = true;
+    size_t capacity = 16 + (opt->keys ? strlen(opt->keys) : 0) + 2 * (opt->type_text ? strlen(opt->type_text) : 0);
+    key_event *events = malloc(capacity * sizeof *events);
+    if (!events) return NULL;
+    for (const char *p = opt->keys; p && *p;) {
+        char *end;
+        unsigned long long cycle = strtoull(p, &end, 10);
+        if (*end != ':') break;
+        unsigned long key = strtoul(end + 1, &end, 10);
+        if (key > 65535 || (*end != ',' && *end != '\0')) break;
+        events[(*count)++] = (key_event){cycle, (uint16_t)key};
+        p = *end ? end + 1 : end;
+    }
+    if (opt->keys) {
+        /* a spec that did not parse to its end is refused */
+        size_t commas = 0;
+        for (const char *p = opt->keys; *p; p++) commas += *p == ',';
+        if (*count != commas + 1) *ok = false;
+    }
+    uint64_t at = 1000000;
+    for (const char *p = opt->type_text; p && *p; p++) {
+        uint16_t key = (uint16_t)(unsigned char)*p;
+        if (*p == '\\' && (p[1] == 'n' || p[1] == 'b')) {
+            key = p[1] == 'n' ? 128 : 129;
+            p++;
+        }
+        events[(*count)++] = (key_event){at, key};
+        events[(*count)++] = (key_event){at + opt->key_cycles, 0};
+        at += 2 * opt->key_cycles;
+    }
+    qsort(events, *count, sizeof *events, compare_events);
+    return events;
+}
+
+/* Runs to the budget, pressing and releasing keys on the way. */
+static hack_run_result run_with_keys(hack_machine *machine, uint64_t budget, const key_event *events, size_t count)
+{
+    hack_run_result total = {HACK_STOP_BUDGET, 0};
+    for (size_t i = 0; i <= count; i++) {
+        uint64_t until = i < count ? events[i].cycle : UINT64_MAX;
+        uint64_t slice = until > machine->cycles ? until - machine->cycles : 0;
+        if (slice > budget - total.cycles) slice = budget - total.cycles;
+        if (slice > 0) {
+            hack_run_result part = hack_machine_run(machine, slice);
+            total.cycles += part.cycles;
+            total.reason = part.reason;
+            if (part.reason != HACK_STOP_BUDGET || total.cycles == budget) return total;
+        }
+        if (i < count) machine->ram[HACK_KBD] = events[i].key;
+    }
+    return total;
 }
 
 static bool parse_u64(const char *text, uint64_t *value)
@@ -147,6 +221,18 @@ static bool parse_args(int argc, char **argv, options *opt)
             opt->heap_report = true;
         } else if (strcmp(arg, "--no-output") == 0) {
             opt->quiet_output = true;
+        } else if (strcmp(arg, "--keys") == 0 && next) {
+            opt->keys = next;
+            i++;
+        } else if (strcmp(arg, "--key-cycles") == 0) {
+            if (!parse_u64(next, &opt->key_cycles) || opt->key_cycles == 0) {
+                fprintf(stderr, "hackemu: --key-cycles needs a positive whole number\n");
+                return false;
+            }
+            i++;
+        } else if (strcmp(arg, "--type") == 0 && next) {
+            opt->type_text = next;
+            i++;
         } else if (strcmp(arg, "--screen-hash") == 0) {
             opt->screen_hash = true;
         } else if (strcmp(arg, "--screenshot") == 0 && next) {
@@ -407,7 +493,7 @@ static int run_script(const options *opt)
 
 int main(int argc, char **argv)
 {
-    options opt = {.scale = 1};
+    options opt = {.scale = 1, .key_cycles = 100000};
     if (!parse_args(argc, argv, &opt)) {
         fputs("Try 'hackemu --help'.\n", stderr);
         return EXIT_USAGE;
@@ -466,7 +552,17 @@ int main(int argc, char **argv)
         }
 
     uint64_t budget = opt.budget ? opt.budget : UINT64_MAX;
-    hack_run_result result = hack_machine_run(machine, budget);
+    size_t key_count;
+    bool keys_ok;
+    key_event *keys = key_schedule(&opt, &key_count, &keys_ok);
+    if (!keys_ok) {
+        fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas\n");
+        free(keys);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    hack_run_result result = run_with_keys(machine, budget, keys, key_count);
+    free(keys);
     hack_output_mirror_free(mirror); /* the last line, unfinished */
     mirror = NULL;
     fflush(stdout);
