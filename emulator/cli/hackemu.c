@@ -39,6 +39,7 @@ typedef struct {
     const char *symbols_path;
     const char *load_dir, *out_dir;
     const char *screenshot_path;
+    const char *export_path;
     const char *jack_classes; /* classes kept in Jack under --os=native, comma-separated */
     int scale;
     bool screen_hash, jack_os, quiet_output, heap_chosen, native_memory, continue_after_bad_free, heap_report;
@@ -89,6 +90,8 @@ static void usage(FILE *out)
           "  --native-memory     the native Memory even when the program brings its own Memory class\n"
           "  --continue-after-bad-free  report a bad Memory.deAlloc and go on, instead of halting\n"
           "  --heap-report       at the end, print the native heap's status report\n"
+          "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
+          "                      FILE.hack (and FILE.sym) that any Hack emulator can run\n"
           "\n"
           "Test scripts:\n"
           "  --cycles N          stop the script after N ticktocks (a 'repeat {' loop never ends without it)\n"
@@ -221,6 +224,9 @@ static bool parse_args(int argc, char **argv, options *opt)
             opt->heap_report = true;
         } else if (strcmp(arg, "--no-output") == 0) {
             opt->quiet_output = true;
+        } else if (strcmp(arg, "--export") == 0 && next) {
+            opt->export_path = next;
+            i++;
         } else if (strcmp(arg, "--keys") == 0 && next) {
             opt->keys = next;
             i++;
@@ -518,6 +524,18 @@ int main(int argc, char **argv)
     hack_diag_list_print(stderr, &diags);
     if (!loaded) goto out;
 
+    if (opt.export_path) {
+        char *sym_path = hack_path_with_extension(opt.export_path, ".sym");
+        bool written = hack_program_write_hack(&program, opt.export_path, &diags) &&
+                       hack_program_write_symbols(&program, sym_path, &diags);
+        hack_diag_list_print(stderr, &diags);
+        if (written)
+            printf("wrote %s: %zu words of ROM (%.0f%% of 32768), and %s\n", opt.export_path, program.count,
+                   100.0 * (double)program.count / HACK_ROM_SIZE, sym_path);
+        free(sym_path);
+        status = written ? EXIT_HALTED : EXIT_BAD_INPUT;
+        goto out;
+    }
     hack_machine_load(machine, program.words, program.count);
     machine->relaxed = opt.relaxed;
     /* The native OS: a class runs natively when it is the project's own (added because the program lacked

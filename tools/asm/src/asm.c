@@ -330,6 +330,9 @@ bool hack_asm_assemble(const char *name, const char *text, size_t length, hack_p
         as.line_number++;
         parse_line(&as);
     }
+    if (program->count > HACK_ROM_SIZE)
+        hack_diag_add(diags, HACK_DIAG_NOTE, name, 0, 0, NULL, 0,
+                      "the program needs %zu words of ROM; the Hack computer has %d", program->count, HACK_ROM_SIZE);
     if (as.errors == 0 && !as.out_of_memory) resolve_symbols(&as);
     if (as.errors > MAX_ERRORS)
         hack_diag_add(diags, HACK_DIAG_NOTE, name, 0, 0, NULL, 0, "%zu more errors not shown", as.errors - MAX_ERRORS);
