@@ -12,6 +12,9 @@
 #include "hack/os.h"
 #include "hack/output_mirror.h"
 #include "hack/screenshot.h"
+#ifdef HACK_WITH_SDL
+#include "hack/window.h"
+#endif
 
 #include <errno.h>
 #include <inttypes.h>
@@ -53,6 +56,9 @@ typedef struct {
     const char *keys;      /* "CYCLE:CODE,..." */
     const char *type_text; /* typed a key at a time */
     uint64_t key_cycles;   /* how long --type holds (and then releases) each key */
+    uint64_t hz;           /* the window's emulated clock rate (0: full speed) */
+    bool start_paused, stats;
+    double quit_after;
 } options;
 
 static void usage(FILE *out)
@@ -63,7 +69,7 @@ static void usage(FILE *out)
           "VM files (translated in memory, with the bootstrap), or a test script of the course (.tst,\n"
           "with its .cmp), headless.\n"
           "\n"
-          "  --headless          run without a window (this build has no window yet, so always)\n"
+          "  --headless          run without a window (for scripts and tests)\n"
           "  --cycles N          stop after N instructions (default: until the program halts)\n"
           "  --set ADDR=VALUE    put VALUE in RAM[ADDR] before the run (repeatable)\n"
           "  --ram ADDR[-ADDR]   print RAM words after the run, one 'RAM[i]=v' a line (repeatable)\n"
@@ -80,8 +86,9 @@ static void usage(FILE *out)
           "  --keys C:K,...      hold key code K from cycle C on (K = 0 releases); e.g. 2000000:131,2100000:0\n"
           "  --type TEXT         type TEXT from cycle 1,000,000 on, each key held 100,000 cycles then released\n"
           "                      for as long ('\\n' is Enter, '\\b' backspace); --key-cycles N changes 100,000\n"
-          "\n"
-          "The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
+          "\n",
+          out);
+    fputs("The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
           "  --os=native         native code where the project has it (Memory, Math, Output, Screen, Sys),\n"
           "                      Jack for the rest (default)\n"
           "  --jack=CLASS,...    under --os=native, keep these classes in Jack (e.g. --jack=Output,Screen)\n"
@@ -92,8 +99,20 @@ static void usage(FILE *out)
           "  --heap-report       at the end, print the native heap's status report\n"
           "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
           "                      FILE.hack (and FILE.sym) that any Hack emulator can run\n"
-          "\n"
-          "Test scripts:\n"
+          "\n",
+          out);
+    fputs("The window (the default, when built with SDL2):\n"
+          "  --scale N           N x N pixels for each Hack pixel (default 2; the window can be resized)\n"
+          "  --hz N              emulate N instructions a second (default: as fast as the host goes)\n"
+          "  --paused            start paused\n"
+          "  --cycles N          pause at cycle N; with --screenshot, save the window's pixels then and quit\n"
+          "  --stats             at the end, print frames per second, speed, and CPU time\n"
+          "  --quit-after S      close by itself after S seconds\n"
+          "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R reset, Ctrl+S screenshot\n"
+          "  (hackemu-N.png), Ctrl+Q quit; every other key goes to the program (RAM[24576]).\n"
+          "\n",
+          out);
+    fputs("Test scripts:\n"
           "  --cycles N          stop the script after N ticktocks (a 'repeat {' loop never ends without it)\n"
           "  --load-dir DIR      look for the programs that 'load' names in DIR first (to test your own\n"
           "                      Mult.asm against the course's Mult.tst without copying files)\n"
@@ -224,6 +243,19 @@ static bool parse_args(int argc, char **argv, options *opt)
             opt->heap_report = true;
         } else if (strcmp(arg, "--no-output") == 0) {
             opt->quiet_output = true;
+        } else if (strcmp(arg, "--hz") == 0) {
+            if (!parse_u64(next, &opt->hz) || opt->hz == 0) {
+                fprintf(stderr, "hackemu: --hz needs a positive whole number\n");
+                return false;
+            }
+            i++;
+        } else if (strcmp(arg, "--paused") == 0) {
+            opt->start_paused = true;
+        } else if (strcmp(arg, "--stats") == 0) {
+            opt->stats = true;
+        } else if (strcmp(arg, "--quit-after") == 0 && next) {
+            opt->quit_after = atof(next);
+            i++;
         } else if (strcmp(arg, "--export") == 0 && next) {
             opt->export_path = next;
             i++;
@@ -402,6 +434,14 @@ static bool is_native(const options *opt, unsigned os_added, const char *name)
     return true;
 }
 
+#ifdef HACK_WITH_SDL
+static uint64_t window_clock(void *context)
+{
+    (void)context;
+    return hack_window_now_ms();
+}
+#endif
+
 static void print_os_message(void *context, const char *text)
 {
     (void)context;
@@ -497,9 +537,124 @@ static int run_script(const options *opt)
     return status;
 }
 
+/* A program running: the machine, and what is bound to it (rebound on reset). */
+typedef struct {
+    const options *opt;
+    hack_machine *machine;
+    hack_program *program;
+    unsigned os_added;
+    bool window;
+    hack_native_memory *memory;
+    hack_native_os *native_os;
+    hack_output_mirror *mirror;
+} session;
+
+static void unbind_session(session *s)
+{
+    hack_output_mirror_free(s->mirror);
+    hack_native_memory_free(s->memory);
+    hack_native_os_free(s->native_os);
+    s->mirror = NULL;
+    s->memory = NULL;
+    s->native_os = NULL;
+}
+
+/* Loads the program and binds the native OS to it (a class runs natively when it is the project's own, added
+ * because the program lacked it, the OS mode is native, and --jack does not keep it in Jack). */
+static bool bind_session(session *s)
+{
+    const options *opt = s->opt;
+    hack_machine *machine = s->machine;
+    hack_machine_load(machine, s->program->words, s->program->count);
+    machine->relaxed = opt->relaxed;
+    bool machine_code = hack_path_has_extension(opt->program_path, ".hack") || hack_path_has_extension(opt->program_path, ".asm");
+    bool native[4] = {false};
+    static const char *const native_classes[4] = {"Math", "Output", "Screen", "Sys"};
+    for (int i = 0; i < 4; i++) native[i] = is_native(opt, s->os_added, native_classes[i]);
+    /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
+    if (is_native(opt, s->os_added, "Memory") || (machine_code && !opt->jack_os) || opt->native_memory) {
+        hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free, print_os_message,
+                                                     NULL};
+        s->memory = hack_native_memory_bind(machine, s->program, &memory_options);
+    }
+    hack_native_os_options os_options = {native[0], native[1], native[2], native[3], print_os_message, NULL,
+                                         NULL, NULL, NULL, NULL};
+#ifdef HACK_WITH_SDL
+    if (s->window) os_options.now_ms = window_clock;
+#endif
+    if (!opt->quiet_output) {
+        if (native[1]) {
+            s->mirror = hack_output_mirror_create(print_output_line, NULL);
+            os_options.print = put_output_char;
+            os_options.print_context = s->mirror;
+        } else {
+            s->mirror = hack_output_mirror_bind(machine, s->program, print_output_line, NULL);
+        }
+    }
+    s->native_os = native[0] || native[1] || native[2] || native[3]
+                       ? hack_native_os_bind(machine, s->program, &os_options)
+                       : hack_native_os_observe_errors(machine, s->program, &os_options);
+    for (int i = 0; i < opt->set_count; i++)
+        if (!apply_set(machine, s->program, opt->sets[i].text)) return false;
+    return true;
+}
+
+#ifdef HACK_WITH_SDL
+static void window_reset(void *context, hack_machine *machine)
+{
+    (void)machine;
+    session *s = context;
+    unbind_session(s);
+    bind_session(s);
+}
+
+static bool window_waiting(void *context, uint64_t *until_ms)
+{
+    return hack_native_os_waiting(((session *)context)->native_os, until_ms);
+}
+
+static void window_report(void *context, hack_machine *machine, hack_run_result result)
+{
+    session *s = context;
+    char text[160];
+    if (result.reason == HACK_STOP_FAULT) {
+        hack_fault_describe(&machine->fault, text, sizeof text);
+        fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", s->opt->program_path,
+                machine->cycles, text);
+    }
+}
+
+static int run_window(session *s)
+{
+    const options *opt = s->opt;
+    const char *name = strrchr(opt->program_path, '/');
+    name = name && name[1] ? name + 1 : opt->program_path;
+    hack_window_options w = {.name = name, .scale = opt->scale ? opt->scale : 2, .hz = opt->hz,
+                             .start_paused = opt->start_paused, .quit_after_seconds = opt->quit_after,
+                             .stats = opt->stats};
+    if (opt->screenshot_path && opt->budget) {
+        w.screenshot_at = opt->budget;
+        w.screenshot_path = opt->screenshot_path;
+        w.quit_after_screenshot = true;
+    } else {
+        w.budget = opt->budget;
+    }
+    hack_window_callbacks callbacks = {s, window_reset, window_waiting, window_report};
+    return hack_window_run(s->machine, &w, &callbacks);
+}
+
+static int window_status(const session *s, int reason)
+{
+    if (hack_native_os_error_code(s->native_os)) return EXIT_SYS_ERROR;
+    if (reason == HACK_STOP_FAULT) return EXIT_MACHINE_FAULT;
+    if (reason == HACK_STOP_HOOK) return hack_native_memory_failed(s->memory) ? EXIT_MACHINE_FAULT : EXIT_HALTED;
+    return EXIT_HALTED;
+}
+#endif
+
 int main(int argc, char **argv)
 {
-    options opt = {.scale = 1, .key_cycles = 100000};
+    options opt = {.scale = 0, .key_cycles = 100000};
     if (!parse_args(argc, argv, &opt)) {
         fputs("Try 'hackemu --help'.\n", stderr);
         return EXIT_USAGE;
@@ -518,7 +673,6 @@ int main(int argc, char **argv)
     int status = EXIT_BAD_INPUT;
     unsigned os_added = 0;
     hack_native_memory *memory = NULL;
-    hack_output_mirror *mirror = NULL;
     hack_native_os *native_os = NULL;
     bool loaded = load_program(&opt, &program, &os_added, &diags);
     hack_diag_list_print(stderr, &diags);
@@ -536,39 +690,27 @@ int main(int argc, char **argv)
         status = written ? EXIT_HALTED : EXIT_BAD_INPUT;
         goto out;
     }
-    hack_machine_load(machine, program.words, program.count);
-    machine->relaxed = opt.relaxed;
-    /* The native OS: a class runs natively when it is the project's own (added because the program lacked
-     * it), the OS mode is native, and it is not kept in Jack by --jack. */
-    bool machine_code = hack_path_has_extension(opt.program_path, ".hack") || hack_path_has_extension(opt.program_path, ".asm");
-    bool native[4] = {false};
-    static const char *const native_classes[4] = {"Math", "Output", "Screen", "Sys"};
-    for (int i = 0; i < 4; i++) native[i] = is_native(&opt, os_added, native_classes[i]);
-    /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
-    if (is_native(&opt, os_added, "Memory") || (machine_code && !opt.jack_os) || opt.native_memory) {
-        hack_native_memory_options memory_options = {opt.heap_policy, opt.continue_after_bad_free, print_os_message,
-                                                     NULL};
-        memory = hack_native_memory_bind(machine, &program, &memory_options);
+    session run = {.opt = &opt, .machine = machine, .program = &program, .os_added = os_added};
+#ifdef HACK_WITH_SDL
+    run.window = !opt.headless;
+#endif
+    if (!bind_session(&run)) {
+        status = EXIT_USAGE;
+        goto out;
     }
-    hack_native_os_options os_options = {native[0], native[1], native[2], native[3], print_os_message, NULL,
-                                         NULL, NULL, NULL, NULL};
-    if (!opt.quiet_output) {
-        if (native[1]) {
-            mirror = hack_output_mirror_create(print_output_line, NULL);
-            os_options.print = put_output_char;
-            os_options.print_context = mirror;
-        } else {
-            mirror = hack_output_mirror_bind(machine, &program, print_output_line, NULL);
-        }
-    }
-    native_os = native[0] || native[1] || native[2] || native[3] ? hack_native_os_bind(machine, &program, &os_options)
-                                                                 : hack_native_os_observe_errors(machine, &program, &os_options);
-    for (int i = 0; i < opt.set_count; i++)
-        if (!apply_set(machine, &program, opt.sets[i].text)) {
-            status = EXIT_USAGE;
+    hack_run_result result;
+#ifdef HACK_WITH_SDL
+    if (run.window) {
+        int reason = run_window(&run);
+        unbind_session(&run);
+        if (reason < 0) {
+            status = EXIT_BAD_INPUT;
             goto out;
         }
-
+        status = window_status(&run, reason);
+        goto out;
+    }
+#endif
     uint64_t budget = opt.budget ? opt.budget : UINT64_MAX;
     size_t key_count;
     bool keys_ok;
@@ -577,12 +719,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas\n");
         free(keys);
         status = EXIT_USAGE;
+        unbind_session(&run);
         goto out;
     }
-    hack_run_result result = run_with_keys(machine, budget, keys, key_count);
+    result = run_with_keys(machine, budget, keys, key_count);
     free(keys);
-    hack_output_mirror_free(mirror); /* the last line, unfinished */
-    mirror = NULL;
+    hack_output_mirror_free(run.mirror); /* the last line, unfinished */
+    run.mirror = NULL;
+    memory = run.memory;
+    native_os = run.native_os;
     fflush(stdout);
     char text[160];
     switch (result.reason) {
@@ -613,7 +758,7 @@ int main(int argc, char **argv)
         if (!print_dump(machine, &program, opt.dumps[i].text)) status = EXIT_USAGE;
     if (opt.screen_hash) printf("screen=%016llx\n", (unsigned long long)hack_screen_hash(machine->ram + HACK_SCREEN));
     if (opt.screenshot_path &&
-        !hack_screenshot_write_png(machine->ram + HACK_SCREEN, opt.scale, opt.screenshot_path, &diags)) {
+        !hack_screenshot_write_png(machine->ram + HACK_SCREEN, opt.scale ? opt.scale : 1, opt.screenshot_path, &diags)) {
         hack_diag_list_print(stderr, &diags);
         status = EXIT_BAD_INPUT;
     }

@@ -16,6 +16,8 @@ struct hack_native_os {
     int32_t sys_error;
     int32_t output_row, output_column, screen_color; /* the Jack classes' statics */
     int error_code;
+    bool waiting;
+    uint64_t wait_until;
 };
 
 static const char *const error_meanings[21] = {
@@ -319,7 +321,15 @@ static hack_hook_action sys_wait(void *c, hack_machine *m, const hack_hook_event
     hack_native_os *os = c;
     int duration = arg(m, e, 0);
     if (duration < 0) return raise_error(os, m, e, 1);
-    if (os->options.wait && duration > 0) os->options.wait(os->options.wait_context, duration);
+    if (os->options.now_ms) {
+        uint64_t now = os->options.now_ms(os->options.clock_context);
+        if (!os->waiting) {
+            os->waiting = true;
+            os->wait_until = now + (uint64_t)duration;
+        }
+        if (now < os->wait_until) return HACK_HOOK_STOP; /* called again when the run goes on */
+        os->waiting = false;
+    }
     *value = 0;
     return HACK_HOOK_RETURN;
 }
@@ -408,6 +418,13 @@ hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_
 void hack_native_os_free(hack_native_os *os)
 {
     free(os);
+}
+
+bool hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms)
+{
+    if (!os || !os->waiting) return false;
+    *until_ms = os->wait_until;
+    return true;
 }
 
 int hack_native_os_error_code(const hack_native_os *os)

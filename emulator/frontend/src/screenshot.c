@@ -19,29 +19,20 @@ uint64_t hack_screen_hash(const uint16_t *words)
 }
 
 /* The libpng calls, on their own: libpng reports errors by longjmp back to here. */
-static bool write_png(png_structp png, png_infop info, FILE *file, const uint16_t *words, int scale, png_bytep row)
+static bool write_png(png_structp png, png_infop info, FILE *file, const uint8_t *pixels, int width, int height)
 {
     if (setjmp(png_jmpbuf(png))) return false;
-    const int width = HACK_SCREEN_WIDTH * scale, height = HACK_SCREEN_HEIGHT * scale;
     png_init_io(png, file);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
-    for (int y = 0; y < height; y++) {
-        const uint16_t *line = words + (y / scale) * 32;
-        for (int x = 0; x < width; x++) {
-            int px = x / scale;
-            row[x] = (line[px >> 4] >> (px & 15)) & 1u ? 0 : 255; /* 1 is black */
-        }
-        png_write_row(png, row);
-    }
+    for (int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * (size_t)width));
     png_write_end(png, NULL);
     return true;
 }
 
-bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *path, hack_diag_list *diags)
+bool hack_png_write_gray(const uint8_t *pixels, int width, int height, const char *path, hack_diag_list *diags)
 {
-    if (scale < 1 || scale > 8) scale = 1;
     FILE *file = fopen(path, "wb");
     if (!file) {
         hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
@@ -49,11 +40,30 @@ bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *pat
     }
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    png_bytep row = malloc((size_t)HACK_SCREEN_WIDTH * (size_t)scale);
-    bool ok = png && info && row && write_png(png, info, file, words, scale, row);
+    bool ok = png && info && write_png(png, info, file, pixels, width, height);
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
-    free(row);
     if (fclose(file) != 0) ok = false;
     if (!ok) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "could not write the PNG");
+    return ok;
+}
+
+bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *path, hack_diag_list *diags)
+{
+    if (scale < 1 || scale > 8) scale = 1;
+    const int width = HACK_SCREEN_WIDTH * scale, height = HACK_SCREEN_HEIGHT * scale;
+    uint8_t *pixels = malloc((size_t)width * (size_t)height);
+    if (!pixels) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "out of memory");
+        return false;
+    }
+    for (int y = 0; y < height; y++) {
+        const uint16_t *line = words + (y / scale) * 32;
+        for (int x = 0; x < width; x++) {
+            int px = x / scale;
+            pixels[(size_t)y * (size_t)width + (size_t)x] = (line[px >> 4] >> (px & 15)) & 1u ? 0 : 255; /* 1 is black */
+        }
+    }
+    bool ok = hack_png_write_gray(pixels, width, height, path, diags);
+    free(pixels);
     return ok;
 }

@@ -27,9 +27,10 @@ typedef struct {
     /* every character the native Output prints (128 newline, 129 backspace), for a copy on the host */
     void (*print)(void *context, int c);
     void *print_context;
-    /* Sys.wait in real time: called with the milliseconds to wait; NULL = virtual time (tests, headless) */
-    void (*wait)(void *context, int milliseconds);
-    void *wait_context;
+    /* Sys.wait in real time: a clock in milliseconds; the hook stops the run (HACK_STOP_HOOK) until the time
+     * has come, so the front end can sleep meanwhile. NULL = virtual time: it returns at once (headless) */
+    uint64_t (*now_ms)(void *context);
+    void *clock_context;
 } hack_native_os_options;
 
 hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *program,
@@ -39,6 +40,9 @@ void hack_native_os_free(hack_native_os *os);
 /* Only the observer of Sys.error (for --os=jack: the host still hears of errors). */
 hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_program *program,
                                               const hack_native_os_options *options);
+
+/* Whether the run stopped in a real-time Sys.wait; *until_ms is when it ends (on the now_ms clock). */
+bool hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms);
 
 /* The code Sys.error was called with, or 0 when it was not. */
 int hack_native_os_error_code(const hack_native_os *os);

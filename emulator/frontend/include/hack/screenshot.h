@@ -11,6 +11,10 @@
  * scale x scale. */
 bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *path, hack_diag_list *diags);
 
+/* Writes gray pixels (0 black .. 255 white), width x height, as a PNG: what both the headless screenshots and
+ * the window's (its rendered pixels) go through, so equal pixels make equal files. */
+bool hack_png_write_gray(const uint8_t *pixels, int width, int height, const char *path, hack_diag_list *diags);
+
 /* FNV-1a over the screen words: equal screens, equal hashes. */
 uint64_t hack_screen_hash(const uint16_t *words);
 

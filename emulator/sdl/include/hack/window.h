@@ -1,0 +1,39 @@
+/* The SDL2 window: the screen scaled by a whole number (crisp when resized), the keyboard, speed, pause and
+ * single step, reset, screenshots. Emulation runs in slices between frames paced on a monotonic clock; the
+ * window never waits on the program, and a paused or halted program burns no CPU (it waits for events). */
+#ifndef HACK_WINDOW_H
+#define HACK_WINDOW_H
+
+#include "hack/machine.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *name;        /* the program, for the title */
+    int scale;               /* 1..8 */
+    uint64_t hz;             /* instructions per second to emulate; 0 = as fast as possible */
+    bool start_paused;
+    uint64_t budget;         /* pause after this many instructions (0: none) */
+    uint64_t screenshot_at;  /* at this cycle, write the window's pixels to screenshot_path (0: never) */
+    const char *screenshot_path;
+    bool quit_after_screenshot;
+    double quit_after_seconds; /* close by itself after this long (0: never), for measurements */
+    bool stats;              /* at the end, print frames per second, emulation speed and CPU time */
+} hack_window_options;
+
+typedef struct {
+    void *context;
+    void (*reset)(void *context, hack_machine *machine); /* load the program again and rebind its hooks */
+    bool (*waiting)(void *context, uint64_t *until_ms);  /* the run stopped in a real-time Sys.wait */
+    void (*report_stop)(void *context, hack_machine *machine, hack_run_result result); /* halt, fault, error */
+} hack_window_callbacks;
+
+/* Milliseconds on the window's monotonic clock (for the native Sys.wait). */
+uint64_t hack_window_now_ms(void);
+
+/* Opens the window and runs until it is closed. Returns the reason the program last stopped (BUDGET while it
+ * was still running), or -1 when the window could not be opened (a message on stderr). */
+int hack_window_run(hack_machine *machine, const hack_window_options *options, const hack_window_callbacks *callbacks);
+
+#endif

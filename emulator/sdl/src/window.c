@@ -1,0 +1,328 @@
+#define _POSIX_C_SOURCE 200809L
+#include "hack/window.h"
+
+#include "hack/keymap.h"
+#include "hack/screenshot.h"
+
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef enum { STATE_RUNNING, STATE_PAUSED, STATE_HALTED, STATE_FAULT } run_state;
+
+typedef struct {
+    hack_machine *machine;
+    const hack_window_options *options;
+    const hack_window_callbacks *callbacks;
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    SDL_Texture *texture;
+    uint16_t shown[HACK_SCREEN_WORDS]; /* the screen as last drawn */
+    bool must_draw;
+    run_state state;
+    SDL_Keycode held; /* the key whose code is in the keyboard register */
+    uint64_t frames, presents, cycles_run;
+    double running_seconds;
+    int screenshot_count;
+    int last_reason;
+    double hz_credit; /* instructions owed under --hz */
+} app;
+
+uint64_t hack_window_now_ms(void)
+{
+    return SDL_GetTicks64();
+}
+
+static double seconds(void)
+{
+    return (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+}
+
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void update_title(app *a, double mhz)
+{
+    static const char *const states[] = {"running", "paused", "halted", "stopped: machine error"};
+    char title[256];
+    if (a->state == STATE_RUNNING)
+        snprintf(title, sizeof title, "%s - hackemu - running at %.0f MHz", a->options->name, mhz);
+    else
+        snprintf(title, sizeof title, "%s - hackemu - %s (cycle %llu)", a->options->name, states[a->state],
+                 (unsigned long long)a->machine->cycles);
+    SDL_SetWindowTitle(a->window, title);
+}
+
+/* Where the screen goes in the window: the largest whole-number scale that fits, centred. */
+static SDL_Rect screen_rect(app *a)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(a->renderer, &w, &h);
+    int scale = w / HACK_SCREEN_WIDTH < h / HACK_SCREEN_HEIGHT ? w / HACK_SCREEN_WIDTH : h / HACK_SCREEN_HEIGHT;
+    if (scale < 1) scale = 1;
+    SDL_Rect r = {(w - HACK_SCREEN_WIDTH * scale) / 2, (h - HACK_SCREEN_HEIGHT * scale) / 2, HACK_SCREEN_WIDTH * scale,
+                  HACK_SCREEN_HEIGHT * scale};
+    return r;
+}
+
+static void draw(app *a)
+{
+    const uint16_t *screen = a->machine->ram + HACK_SCREEN;
+    if (a->must_draw || memcmp(screen, a->shown, sizeof a->shown) != 0) {
+        void *pixels;
+        int pitch;
+        if (SDL_LockTexture(a->texture, NULL, &pixels, &pitch) == 0) {
+            for (int y = 0; y < HACK_SCREEN_HEIGHT; y++) {
+                uint32_t *row = (uint32_t *)((uint8_t *)pixels + (size_t)y * (size_t)pitch);
+                for (int x = 0; x < HACK_SCREEN_WIDTH; x++)
+                    row[x] = (screen[y * 32 + (x >> 4)] >> (x & 15)) & 1u ? 0xFF000000u : 0xFFFFFFFFu;
+            }
+            SDL_UnlockTexture(a->texture);
+        }
+        memcpy(a->shown, screen, sizeof a->shown);
+        a->must_draw = false;
+        SDL_SetRenderDrawColor(a->renderer, 96, 96, 96, 255);
+        SDL_RenderClear(a->renderer);
+        SDL_Rect r = screen_rect(a);
+        SDL_RenderCopy(a->renderer, a->texture, NULL, &r);
+        SDL_RenderPresent(a->renderer);
+        a->presents++;
+    }
+}
+
+/* The window's pixels, as shown, to a PNG (the same writer as headless screenshots). */
+static void save_screenshot(app *a, const char *path)
+{
+    a->must_draw = true;
+    draw(a);
+    SDL_Rect r = screen_rect(a);
+    uint32_t *argb = malloc((size_t)r.w * (size_t)r.h * 4);
+    uint8_t *gray = malloc((size_t)r.w * (size_t)r.h);
+    char name[64];
+    if (!path) {
+        snprintf(name, sizeof name, "hackemu-%d.png", ++a->screenshot_count);
+        path = name;
+    }
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    if (argb && gray && SDL_RenderReadPixels(a->renderer, &r, SDL_PIXELFORMAT_ARGB8888, argb, r.w * 4) == 0) {
+        for (size_t i = 0; i < (size_t)r.w * (size_t)r.h; i++) gray[i] = (argb[i] & 0xFFu) >= 128 ? 255 : 0;
+        if (hack_png_write_gray(gray, r.w, r.h, path, &diags)) fprintf(stderr, "hackemu: screenshot %s\n", path);
+    } else {
+        fprintf(stderr, "hackemu: cannot read the window's pixels: %s\n", SDL_GetError());
+    }
+    hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags);
+    free(argb);
+    free(gray);
+}
+
+static void stopped(app *a, hack_run_result result)
+{
+    a->last_reason = (int)result.reason;
+    if (result.reason == HACK_STOP_HALT || result.reason == HACK_STOP_PROGRAM_END)
+        a->state = STATE_HALTED;
+    else if (result.reason == HACK_STOP_FAULT)
+        a->state = STATE_FAULT;
+    if (a->callbacks->report_stop && a->state != STATE_RUNNING) a->callbacks->report_stop(a->callbacks->context, a->machine, result);
+}
+
+/* Runs instructions for about `slice` seconds (or the --hz share of a frame), stopping exactly at the budget
+ * and the screenshot cycle. */
+static void run_slice(app *a, double slice, double frame_seconds)
+{
+    const hack_window_options *o = a->options;
+    double start = seconds();
+    uint64_t owed = UINT64_MAX;
+    if (o->hz) {
+        a->hz_credit += (double)o->hz * frame_seconds;
+        owed = (uint64_t)a->hz_credit;
+        a->hz_credit -= (double)owed;
+    }
+    while (a->state == STATE_RUNNING && owed > 0) {
+        uint64_t chunk = owed < 250000 ? owed : 250000;
+        if (o->budget && a->machine->cycles + chunk > o->budget) chunk = o->budget - a->machine->cycles;
+        if (o->screenshot_at && a->machine->cycles < o->screenshot_at && a->machine->cycles + chunk > o->screenshot_at)
+            chunk = o->screenshot_at - a->machine->cycles;
+        hack_run_result result = chunk ? hack_machine_run(a->machine, chunk) : (hack_run_result){HACK_STOP_BUDGET, 0};
+        a->cycles_run += result.cycles;
+        if (owed != UINT64_MAX) owed -= result.cycles < owed ? result.cycles : owed;
+        if (result.reason == HACK_STOP_HOOK) {
+            uint64_t until;
+            if (a->callbacks->waiting && a->callbacks->waiting(a->callbacks->context, &until)) {
+                uint64_t now = hack_window_now_ms();
+                double left = slice - (seconds() - start);
+                if (until > now && left > 0) SDL_Delay((uint32_t)(until - now < left * 1000 ? until - now : left * 1000));
+                if (seconds() - start >= slice) break;
+                continue;
+            }
+            stopped(a, result); /* a native function stopped the program (an error it reported) */
+            a->state = STATE_FAULT;
+            break;
+        }
+        if (result.reason != HACK_STOP_BUDGET) {
+            stopped(a, result);
+            break;
+        }
+        if (o->screenshot_at && a->machine->cycles == o->screenshot_at) {
+            save_screenshot(a, o->screenshot_path);
+            if (o->quit_after_screenshot) {
+                a->state = STATE_PAUSED;
+                SDL_Event quit = {.type = SDL_QUIT};
+                SDL_PushEvent(&quit);
+                break;
+            }
+        }
+        if (o->budget && a->machine->cycles >= o->budget) {
+            a->state = STATE_PAUSED;
+            break;
+        }
+        if (!o->hz && seconds() - start >= slice) break;
+    }
+    a->running_seconds += seconds() - start;
+}
+
+/* Ctrl with a letter controls the emulator; everything else goes to the program. */
+static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
+{
+    if (!(key->keysym.mod & KMOD_CTRL)) return false;
+    switch (key->keysym.sym) {
+    case SDLK_q: *quit = true; break;
+    case SDLK_p:
+        if (a->state == STATE_RUNNING)
+            a->state = STATE_PAUSED;
+        else if (a->state == STATE_PAUSED)
+            a->state = STATE_RUNNING;
+        break;
+    case SDLK_n: /* one instruction, when paused */
+        if (a->state == STATE_PAUSED) {
+            hack_run_result r = hack_machine_run(a->machine, 1);
+            if (r.reason != HACK_STOP_BUDGET && r.reason != HACK_STOP_HOOK) stopped(a, r);
+            if (a->state != STATE_FAULT && a->state != STATE_HALTED) a->state = STATE_PAUSED;
+        }
+        break;
+    case SDLK_r:
+        if (a->callbacks->reset) a->callbacks->reset(a->callbacks->context, a->machine);
+        a->state = STATE_RUNNING;
+        a->must_draw = true;
+        break;
+    case SDLK_s: save_screenshot(a, NULL); break;
+    default: return false;
+    }
+    return true;
+}
+
+int hack_window_run(hack_machine *machine, const hack_window_options *options, const hack_window_callbacks *callbacks)
+{
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "hackemu: cannot open a window: %s (use --headless to run without one)\n", SDL_GetError());
+        return -1;
+    }
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
+    app *a = calloc(1, sizeof *a);
+    a->machine = machine;
+    a->options = options;
+    a->callbacks = callbacks;
+    a->state = options->start_paused ? STATE_PAUSED : STATE_RUNNING;
+    a->must_draw = true;
+    a->last_reason = HACK_STOP_BUDGET;
+    int scale = options->scale >= 1 && options->scale <= 8 ? options->scale : 2;
+    a->window = SDL_CreateWindow(options->name, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, HACK_SCREEN_WIDTH * scale,
+                                 HACK_SCREEN_HEIGHT * scale, SDL_WINDOW_RESIZABLE);
+    if (a->window) a->renderer = SDL_CreateRenderer(a->window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (a->window && !a->renderer) a->renderer = SDL_CreateRenderer(a->window, -1, SDL_RENDERER_SOFTWARE);
+    if (a->renderer)
+        a->texture = SDL_CreateTexture(a->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+                                       HACK_SCREEN_WIDTH, HACK_SCREEN_HEIGHT);
+    if (!a->texture) {
+        fprintf(stderr, "hackemu: cannot open a window: %s (use --headless to run without one)\n", SDL_GetError());
+        if (a->renderer) SDL_DestroyRenderer(a->renderer);
+        if (a->window) SDL_DestroyWindow(a->window);
+        free(a);
+        SDL_Quit();
+        return -1;
+    }
+    SDL_DisplayMode mode;
+    double refresh = SDL_GetWindowDisplayMode(a->window, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
+    const double frame = 1.0 / refresh;
+    const double started = seconds(), cpu_started = cpu_seconds();
+    double next_title = 0, paused_cpu = 0, paused_since = 0, paused_total = 0;
+    uint64_t title_cycles = 0;
+    bool quit = false;
+    update_title(a, 0);
+    while (!quit) {
+        double frame_start = seconds();
+        SDL_Event e;
+        run_state before = a->state;
+        /* a program that is not running: sleep until something happens */
+        bool have = a->state == STATE_RUNNING ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 500);
+        for (; have; have = SDL_PollEvent(&e)) {
+            switch (e.type) {
+            case SDL_QUIT: quit = true; break;
+            case SDL_WINDOWEVENT: a->must_draw = true; break;
+            case SDL_KEYDOWN:
+                if (control_key(a, &e.key, &quit) || e.key.repeat) break;
+                {
+                    uint16_t code = hack_keymap_code(e.key.keysym.sym, e.key.keysym.mod);
+                    if (code) {
+                        machine->ram[HACK_KBD] = code;
+                        a->held = e.key.keysym.sym;
+                    }
+                }
+                break;
+            case SDL_KEYUP:
+                if (e.key.keysym.sym == a->held) {
+                    machine->ram[HACK_KBD] = 0;
+                    a->held = 0;
+                }
+                break;
+            default: break;
+            }
+        }
+        if (quit) break;
+        if (a->state == STATE_RUNNING) run_slice(a, frame * 0.85, frame);
+        draw(a);
+        a->frames++;
+        double now = seconds();
+        if (a->state != before || now >= next_title) {
+            double mhz = now > next_title - 0.5 ? (double)(a->cycles_run - title_cycles) / 0.5 / 1e6 : 0;
+            update_title(a, mhz);
+            title_cycles = a->cycles_run;
+            next_title = now + 0.5;
+        }
+        if (a->state != STATE_RUNNING && before == STATE_RUNNING) {
+            paused_since = now;
+            paused_cpu = cpu_seconds();
+        }
+        if (a->state == STATE_RUNNING && before != STATE_RUNNING && paused_since > 0) paused_total += now - paused_since;
+        if (options->quit_after_seconds > 0 && now - started >= options->quit_after_seconds) quit = true;
+        /* pace to the display's rate when presenting does not wait for it */
+        double rest = frame - (seconds() - frame_start);
+        if (a->state == STATE_RUNNING && rest > 0.0005) SDL_Delay((uint32_t)(rest * 1000));
+    }
+    if (options->stats) {
+        double elapsed = seconds() - started;
+        double running = a->running_seconds > 0 ? a->running_seconds : 1e-9;
+        fprintf(stderr, "hackemu: %llu frames in %.2f s (%.1f frames/s), %llu redrawn; %.0f million instructions/s "
+                        "while running (%.0f over the whole time)",
+                (unsigned long long)a->frames, elapsed, (double)a->frames / elapsed, (unsigned long long)a->presents,
+                (double)a->cycles_run / running / 1e6, (double)a->cycles_run / elapsed / 1e6);
+        if (a->state != STATE_RUNNING && paused_since > 0)
+            fprintf(stderr, "; CPU while stopped: %.3f s in %.2f s", cpu_seconds() - paused_cpu, seconds() - paused_since);
+        fprintf(stderr, "; CPU in all %.2f s\n", cpu_seconds() - cpu_started);
+    }
+    (void)paused_total;
+    int reason = a->last_reason;
+    SDL_DestroyTexture(a->texture);
+    SDL_DestroyRenderer(a->renderer);
+    SDL_DestroyWindow(a->window);
+    free(a);
+    SDL_Quit();
+    return reason;
+}
