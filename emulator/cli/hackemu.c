@@ -85,7 +85,7 @@ static void usage(FILE *out)
           "                      println; on by default)\n"
           "  --keys C:K,...      hold key code K from cycle C on (K = 0 releases); e.g. 2000000:131,2100000:0\n"
           "  --type TEXT         type TEXT from cycle 1,000,000 on, each key held 100,000 cycles then released\n"
-          "                      for as long ('\\n' is Enter, '\\b' backspace); --key-cycles N changes 100,000\n"
+          "                      for as long ('\\n' Enter, '\\b' backspace, '\\e' Esc); --key-cycles N changes it\n"
           "\n",
           out);
     fputs("The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
@@ -167,8 +167,8 @@ static key_event *key_schedule(const options *opt, size_t *count, bool *ok)
     uint64_t at = 1000000;
     for (const char *p = opt->type_text; p && *p; p++) {
         uint16_t key = (uint16_t)(unsigned char)*p;
-        if (*p == '\\' && (p[1] == 'n' || p[1] == 'b')) {
-            key = p[1] == 'n' ? 128 : 129;
+        if (*p == '\\' && (p[1] == 'n' || p[1] == 'b' || p[1] == 'e')) {
+            key = p[1] == 'n' ? 128 : p[1] == 'b' ? 129 : 140;
             p++;
         }
         events[(*count)++] = (key_event){at, key};

@@ -25,7 +25,7 @@ void hack_output_mirror_put(hack_output_mirror *mirror, int c)
         flush(mirror);
     else if (c == 129) {
         if (mirror->length) mirror->length--;
-    } else if (mirror->length + 1 < sizeof mirror->text) {
+    } else if (mirror->length + 1 < sizeof mirror->text && c < 130) { /* arrows, Esc, F-keys print nothing */
         mirror->text[mirror->length++] = c >= 32 && c < 127 ? (char)c : '?';
     }
 }

@@ -168,6 +168,11 @@ static void run_slice(app *a, double slice, double frame_seconds)
         }
         if (result.reason != HACK_STOP_BUDGET) {
             stopped(a, result);
+            if (o->screenshot_at && o->quit_after_screenshot) { /* it ended first: the picture is taken now */
+                save_screenshot(a, o->screenshot_path);
+                SDL_Event quit = {.type = SDL_QUIT};
+                SDL_PushEvent(&quit);
+            }
             break;
         }
         if (o->screenshot_at && a->machine->cycles == o->screenshot_at) {

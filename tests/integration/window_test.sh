@@ -1,0 +1,45 @@
+#!/bin/sh
+# Window tests under a virtual X server. usage: window_test.sh HACKEMU SAMPLES_DIR PROGRAMS_DIR WORK_DIR
+# 1. The window's pixels at a cycle equal the headless screenshot at that cycle (Snake and Drawing).
+# 2. Keys sent to the window with xdotool reach the program (KeyboardEcho prints what was typed).
+# Exit 77 (skipped) without xvfb-run or xdotool.
+hackemu=$1 samples=$2 programs=$3 work=$4
+if ! command -v xvfb-run >/dev/null || ! command -v xdotool >/dev/null; then
+    echo "xvfb-run or xdotool not found: window tests skipped (apt-get install xvfb xdotool)"
+    exit 77
+fi
+mkdir -p "$work"
+status=0
+for case in "Snake 450000" "Drawing 200000"; do
+    set -- $case
+    rm -f "$work/window-$1.png" "$work/headless-$1.png"
+    timeout 30 xvfb-run -a -s "-screen 0 1280x800x24" "$hackemu" "$samples/$1" --cycles "$2" --screenshot "$work/window-$1.png" \
+        --no-output -q
+    "$hackemu" --headless "$samples/$1" --cycles "$2" --screenshot "$work/headless-$1.png" --scale 2 --no-output -q
+    if cmp -s "$work/window-$1.png" "$work/headless-$1.png"; then
+        echo "ok: the window shows $1 as headless does at cycle $2"
+    else
+        echo "FAIL: the window's pixels of $1 differ from the headless screenshot at cycle $2"
+        status=1
+    fi
+done
+# Typing into the window: the program echoes the line and doubles the number.
+out="$work/window-keys.txt"
+xvfb-run -a -s "-screen 0 1280x800x24" sh -c "
+    timeout 30 '$hackemu' '$programs/KeyboardEcho' --quit-after 12 > '$out' 2>&1 &
+    window=\$(xdotool search --sync --name 'KeyboardEcho' | head -n 1)
+    xdotool windowactivate --sync \$window 2>/dev/null || xdotool windowfocus --sync \$window
+    sleep 1
+    xdotool type --delay 150 'Bob'
+    xdotool key --delay 150 Return
+    xdotool type --delay 150 '21'
+    xdotool key --delay 150 Return
+    wait"
+if grep -q '^hello Bob$' "$out" && grep -q '^42$' "$out"; then
+    echo "ok: keys typed into the window reached the program"
+else
+    echo "FAIL: the program did not get the typed keys:"
+    cat "$out"
+    status=1
+fi
+exit $status
