@@ -695,6 +695,7 @@ int main(int argc, char **argv)
     run.window = !opt.headless;
 #endif
     if (!bind_session(&run)) {
+        unbind_session(&run);
         status = EXIT_USAGE;
         goto out;
     }
