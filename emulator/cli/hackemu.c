@@ -179,20 +179,33 @@ static key_event *key_schedule(const options *opt, size_t *count, bool *ok)
     return events;
 }
 
-/* Runs to the budget, pressing and releasing keys on the way. */
-static hack_run_result run_with_keys(hack_machine *machine, uint64_t budget, const key_event *events, size_t count)
+/* Runs to the budget, pressing and releasing keys on the way. When the native Keyboard waits for a key, time
+ * jumps to the next key event (none left: the run stops there, waiting). */
+static hack_run_result run_with_keys(hack_machine *machine, const hack_native_os *os, uint64_t budget,
+                                     const key_event *events, size_t count, bool *waiting_for_key)
 {
     hack_run_result total = {HACK_STOP_BUDGET, 0};
+    *waiting_for_key = false;
     for (size_t i = 0; i <= count; i++) {
         uint64_t until = i < count ? events[i].cycle : UINT64_MAX;
-        uint64_t slice = until > machine->cycles ? until - machine->cycles : 0;
-        if (slice > budget - total.cycles) slice = budget - total.cycles;
-        if (slice > 0) {
+        while (machine->cycles < until && total.cycles < budget) {
+            uint64_t slice = until - machine->cycles;
+            if (slice > budget - total.cycles) slice = budget - total.cycles;
             hack_run_result part = hack_machine_run(machine, slice);
             total.cycles += part.cycles;
             total.reason = part.reason;
-            if (part.reason != HACK_STOP_BUDGET || total.cycles == budget) return total;
+            uint64_t ignored;
+            if (part.reason == HACK_STOP_HOOK && hack_native_os_waiting(os, &ignored) == HACK_NATIVE_OS_WAITING_KEY) {
+                if (i == count) {
+                    *waiting_for_key = true;
+                    return total;
+                }
+                machine->cycles = until; /* nothing happens until the next key event */
+                break;
+            }
+            if (part.reason != HACK_STOP_BUDGET) return total;
         }
+        if (total.cycles >= budget) return total;
         if (i < count) machine->ram[HACK_KBD] = events[i].key;
     }
     return total;
@@ -568,17 +581,17 @@ static bool bind_session(session *s)
     hack_machine_load(machine, s->program->words, s->program->count);
     machine->relaxed = opt->relaxed;
     bool machine_code = hack_path_has_extension(opt->program_path, ".hack") || hack_path_has_extension(opt->program_path, ".asm");
-    bool native[4] = {false};
-    static const char *const native_classes[4] = {"Math", "Output", "Screen", "Sys"};
-    for (int i = 0; i < 4; i++) native[i] = is_native(opt, s->os_added, native_classes[i]);
+    bool native[5] = {false};
+    static const char *const native_classes[5] = {"Math", "Output", "Screen", "Sys", "Keyboard"};
+    for (int i = 0; i < 5; i++) native[i] = is_native(opt, s->os_added, native_classes[i]);
     /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
     if (is_native(opt, s->os_added, "Memory") || (machine_code && !opt->jack_os) || opt->native_memory) {
         hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free, print_os_message,
                                                      NULL};
         s->memory = hack_native_memory_bind(machine, s->program, &memory_options);
     }
-    hack_native_os_options os_options = {native[0], native[1], native[2], native[3], print_os_message, NULL,
-                                         NULL, NULL, NULL, NULL};
+    hack_native_os_options os_options = {native[0], native[1], native[2], native[3], native[4], print_os_message,
+                                         NULL, NULL, NULL, NULL, NULL};
 #ifdef HACK_WITH_SDL
     if (s->window) os_options.now_ms = window_clock;
 #endif
@@ -591,7 +604,7 @@ static bool bind_session(session *s)
             s->mirror = hack_output_mirror_bind(machine, s->program, print_output_line, NULL);
         }
     }
-    s->native_os = native[0] || native[1] || native[2] || native[3]
+    s->native_os = native[0] || native[1] || native[2] || native[3] || native[4]
                        ? hack_native_os_bind(machine, s->program, &os_options)
                        : hack_native_os_observe_errors(machine, s->program, &os_options);
     for (int i = 0; i < opt->set_count; i++)
@@ -608,9 +621,9 @@ static void window_reset(void *context, hack_machine *machine)
     bind_session(s);
 }
 
-static bool window_waiting(void *context, uint64_t *until_ms)
+static int window_waiting(void *context, uint64_t *until_ms)
 {
-    return hack_native_os_waiting(((session *)context)->native_os, until_ms);
+    return (int)hack_native_os_waiting(((session *)context)->native_os, until_ms);
 }
 
 static void window_report(void *context, hack_machine *machine, hack_run_result result)
@@ -723,8 +736,13 @@ int main(int argc, char **argv)
         unbind_session(&run);
         goto out;
     }
-    result = run_with_keys(machine, budget, keys, key_count);
+    bool waiting_for_key;
+    result = run_with_keys(machine, run.native_os, budget, keys, key_count, &waiting_for_key);
     free(keys);
+    if (waiting_for_key) {
+        fprintf(stderr, "hackemu: %s: waiting for a key, and no more are scripted (--keys, --type)\n", opt.program_path);
+        result.reason = HACK_STOP_BUDGET;
+    }
     hack_output_mirror_free(run.mirror); /* the last line, unfinished */
     run.mirror = NULL;
     memory = run.memory;
@@ -741,7 +759,7 @@ int main(int argc, char **argv)
         break;
     case HACK_STOP_BUDGET:
         status = EXIT_BUDGET_SPENT;
-        if (!opt.quiet)
+        if (!opt.quiet && !waiting_for_key)
             fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)\n", opt.program_path,
                     result.cycles, (unsigned)machine->pc);
         break;

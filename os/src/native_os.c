@@ -18,6 +18,9 @@ struct hack_native_os {
     int error_code;
     bool waiting;
     uint64_t wait_until;
+    int read_phase; /* Keyboard.readChar: 0 not in it, 1 waiting for a key, 2 waiting for its release */
+    uint16_t read_key;
+    bool waiting_key;
 };
 
 static const char *const error_meanings[21] = {
@@ -314,6 +317,37 @@ static hack_hook_action screen_draw_circle(void *c, hack_machine *m, const hack_
     return HACK_HOOK_RETURN;
 }
 
+/* ---- Keyboard ---- */
+
+/* As Keyboard.jack: a cursor while waiting, the key once pressed and released, echoed. */
+static hack_hook_action keyboard_read_char(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)e;
+    hack_native_os *os = c;
+    os->waiting_key = false;
+    if (os->read_phase == 0) {
+        print_char(os, m, 95);
+        os->read_phase = 1;
+    }
+    if (os->read_phase == 1) {
+        if (m->ram[HACK_KBD] == 0) {
+            os->waiting_key = true;
+            return HACK_HOOK_STOP;
+        }
+        os->read_key = m->ram[HACK_KBD];
+        os->read_phase = 2;
+    }
+    if (m->ram[HACK_KBD] != 0) {
+        os->waiting_key = true;
+        return HACK_HOOK_STOP;
+    }
+    os->read_phase = 0;
+    backspace(os, m);
+    if (os->read_key != 128 && os->read_key != 129) print_char(os, m, os->read_key);
+    *value = os->read_key;
+    return HACK_HOOK_RETURN;
+}
+
 /* ---- Sys ---- */
 
 static hack_hook_action sys_wait(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
@@ -393,6 +427,7 @@ hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *p
         {"Screen.drawLine", screen_draw_line, HACK_HOOK_REPLACE},
         {"Screen.drawRectangle", screen_draw_rectangle, HACK_HOOK_REPLACE},
         {"Screen.drawCircle", screen_draw_circle, HACK_HOOK_REPLACE}};
+    static const binding keyboard[] = {{"Keyboard.readChar", keyboard_read_char, HACK_HOOK_REPLACE}};
     static const binding sys[] = {{"Sys.wait", sys_wait, HACK_HOOK_REPLACE},
                                   {"Sys.error", sys_error, HACK_HOOK_OBSERVE}};
     if (options->math) bind_all(os, machine, math, sizeof math / sizeof math[0]);
@@ -400,6 +435,8 @@ hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *p
         bind_all(os, machine, output, sizeof output / sizeof output[0]);
     if (options->screen && os->screen_color >= 0) bind_all(os, machine, screen, sizeof screen / sizeof screen[0]);
     if (options->sys) bind_all(os, machine, sys, sizeof sys / sizeof sys[0]);
+    if (options->keyboard && options->output && os->output_row >= 0 && os->output_column >= 0)
+        bind_all(os, machine, keyboard, sizeof keyboard / sizeof keyboard[0]);
     return os;
 }
 
@@ -420,11 +457,12 @@ void hack_native_os_free(hack_native_os *os)
     free(os);
 }
 
-bool hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms)
+hack_native_os_wait hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms)
 {
-    if (!os || !os->waiting) return false;
+    if (os && os->waiting_key) return HACK_NATIVE_OS_WAITING_KEY;
+    if (!os || !os->waiting) return HACK_NATIVE_OS_NOT_WAITING;
     *until_ms = os->wait_until;
-    return true;
+    return HACK_NATIVE_OS_WAITING_TIME;
 }
 
 int hack_native_os_error_code(const hack_native_os *os)

@@ -27,6 +27,7 @@ typedef struct {
     double running_seconds;
     int screenshot_count;
     int last_reason;
+    bool waiting_key; /* the program waits for a key: the window sleeps until one comes */
     double hz_credit; /* instructions owed under --hz */
 } app;
 
@@ -155,7 +156,12 @@ static void run_slice(app *a, double slice, double frame_seconds)
         if (owed != UINT64_MAX) owed -= result.cycles < owed ? result.cycles : owed;
         if (result.reason == HACK_STOP_HOOK) {
             uint64_t until;
-            if (a->callbacks->waiting && a->callbacks->waiting(a->callbacks->context, &until)) {
+            int why = a->callbacks->waiting ? a->callbacks->waiting(a->callbacks->context, &until) : 0;
+            if (why == 2) {
+                a->waiting_key = true;
+                break;
+            }
+            if (why == 1) {
                 uint64_t now = hack_window_now_ms();
                 double left = slice - (seconds() - start);
                 if (until > now && left > 0) SDL_Delay((uint32_t)(until - now < left * 1000 ? until - now : left * 1000));
@@ -265,8 +271,8 @@ int hack_window_run(hack_machine *machine, const hack_window_options *options, c
         double frame_start = seconds();
         SDL_Event e;
         run_state before = a->state;
-        /* a program that is not running: sleep until something happens */
-        bool have = a->state == STATE_RUNNING ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 500);
+        /* a program that is not running, or waits for a key: sleep until something happens */
+        bool have = a->state == STATE_RUNNING && !a->waiting_key ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 500);
         for (; have; have = SDL_PollEvent(&e)) {
             switch (e.type) {
             case SDL_QUIT: quit = true; break;
@@ -278,6 +284,7 @@ int hack_window_run(hack_machine *machine, const hack_window_options *options, c
                     if (code) {
                         machine->ram[HACK_KBD] = code;
                         a->held = e.key.keysym.sym;
+                        a->waiting_key = false;
                     }
                 }
                 break;
@@ -285,13 +292,14 @@ int hack_window_run(hack_machine *machine, const hack_window_options *options, c
                 if (e.key.keysym.sym == a->held) {
                     machine->ram[HACK_KBD] = 0;
                     a->held = 0;
+                    a->waiting_key = false;
                 }
                 break;
             default: break;
             }
         }
         if (quit) break;
-        if (a->state == STATE_RUNNING) run_slice(a, frame * 0.85, frame);
+        if (a->state == STATE_RUNNING && !a->waiting_key) run_slice(a, frame * 0.85, frame);
         draw(a);
         a->frames++;
         double now = seconds();
@@ -309,7 +317,7 @@ int hack_window_run(hack_machine *machine, const hack_window_options *options, c
         if (options->quit_after_seconds > 0 && now - started >= options->quit_after_seconds) quit = true;
         /* pace to the display's rate when presenting does not wait for it */
         double rest = frame - (seconds() - frame_start);
-        if (a->state == STATE_RUNNING && rest > 0.0005) SDL_Delay((uint32_t)(rest * 1000));
+        if (a->state == STATE_RUNNING && !a->waiting_key && rest > 0.0005) SDL_Delay((uint32_t)(rest * 1000));
     }
     if (options->stats) {
         double elapsed = seconds() - started;

@@ -7,6 +7,8 @@
  *   Screen: clearScreen, setColor, drawPixel, drawLine, drawRectangle, drawCircle
  *   Sys:    wait (virtual time: returns at once when no clock is given), error (observed: the host hears of it,
  *           the Jack code draws ERR<code> and halts)
+ *   Keyboard: readChar (with a native Output): while no key is down, or the key is not yet released, it stops
+ *           the run (HACK_STOP_HOOK) instead of spinning, so a front end can sleep until a key event
  * Errors go through the program's Sys.error, as the Jack code would. */
 #ifndef HACK_NATIVE_OS_H
 #define HACK_NATIVE_OS_H
@@ -21,7 +23,7 @@ typedef struct hack_native_os hack_native_os;
 typedef struct {
     /* which classes to make native (names "Math", "Output", "Screen", "Sys"); a class is made native only
      * when the program has the project's own (the layouts must be ours) */
-    bool math, output, screen, sys;
+    bool math, output, screen, sys, keyboard;
     void (*message)(void *context, const char *text); /* Sys.error's report, with the call stack; may be NULL */
     void *message_context;
     /* every character the native Output prints (128 newline, 129 backspace), for a copy on the host */
@@ -41,8 +43,14 @@ void hack_native_os_free(hack_native_os *os);
 hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_program *program,
                                               const hack_native_os_options *options);
 
-/* Whether the run stopped in a real-time Sys.wait; *until_ms is when it ends (on the now_ms clock). */
-bool hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms);
+typedef enum {
+    HACK_NATIVE_OS_NOT_WAITING,
+    HACK_NATIVE_OS_WAITING_TIME, /* in a real-time Sys.wait, until *until_ms */
+    HACK_NATIVE_OS_WAITING_KEY,  /* in Keyboard.readChar, for a key to go down or up */
+} hack_native_os_wait;
+
+/* Why the run stopped in the native OS, if it is waiting. */
+hack_native_os_wait hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms);
 
 /* The code Sys.error was called with, or 0 when it was not. */
 int hack_native_os_error_code(const hack_native_os *os);

@@ -25,7 +25,8 @@ typedef struct {
 typedef struct {
     void *context;
     void (*reset)(void *context, hack_machine *machine); /* load the program again and rebind its hooks */
-    bool (*waiting)(void *context, uint64_t *until_ms);  /* the run stopped in a real-time Sys.wait */
+    /* why the run stopped in a hook, when it is waiting: 1 for time (until *until_ms), 2 for a key; 0 if not */
+    int (*waiting)(void *context, uint64_t *until_ms);
     void (*report_stop)(void *context, hack_machine *machine, hack_run_result result); /* halt, fault, error */
 } hack_window_callbacks;
 
