@@ -31,7 +31,28 @@ enum {
     K_PROGRAM_END, /* the @0 after the loaded program: stops there when asked */
     K_HOOK,        /* a native hook (or a return an observe hook waits for) is bound here */
     K_SLOW,        /* anything the reference step must do: illegal words, the end of ROM */
+    K_COUNT
 };
+
+/* Dispatch: a switch in portable C; with GCC or Clang, each handler jumps straight to the next one through a
+ * table of label addresses ("labels as values"), which saves the switch's range check and its shared jump.
+ * The same handlers serve both; HACK_PORTABLE_DISPATCH keeps the switch (the sanitizer build tests it). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(HACK_PORTABLE_DISPATCH)
+#define THREADED_DISPATCH 1
+#define HANDLER(kind, label) \
+    case kind:               \
+    label:
+#define NEXT()                          \
+    do {                                \
+        if (left < 2) break;            \
+        op = &ops[pc];                  \
+        goto *dispatch_table[op->kind]; \
+    } while (0)
+#else
+#define THREADED_DISPATCH 0
+#define HANDLER(kind, label) case kind:
+#define NEXT() continue
+#endif
 
 #define COMPUTE_KIND(form, dest, fused) (K_COMPUTE + ((form) * 8 + (dest)) * 2 + (fused))
 
@@ -101,6 +122,11 @@ void hack_decode_at(hack_machine *machine, uint32_t pc)
 #define COND_JNE(v) ((v) != 0)
 #define COND_JLE(v) ((uint16_t)((v) - 1u) >= 0x7FFFu)
 
+#if THREADED_DISPATCH
+/* labels as values are the GNU extension this fast path is made of (its portable twin is the switch) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
 hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
 {
     const hack_decoded_op *const ops = machine->decoded;
@@ -108,15 +134,34 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
     uint16_t a = machine->a, d = machine->d;
     uint32_t pc = machine->pc;
     uint64_t left = budget;
-    const uint64_t start_cycles = machine->cycles;
     hack_stop_reason reason = HACK_STOP_BUDGET;
+    const hack_decoded_op *op;
+#if THREADED_DISPATCH
+#define COMPUTE_LABEL(form, bits, expr, dest, fused) [COMPUTE_KIND(FORM_##form, dest, fused)] = &&L_##form##_##dest##_##fused,
+#define COMPUTE_LABELS_DEST(form, bits, expr, dest) \
+    COMPUTE_LABEL(form, bits, expr, dest, 0) COMPUTE_LABEL(form, bits, expr, dest, 1)
+#define COMPUTE_LABELS(form, mnemonic, bits, expr)                                               \
+    COMPUTE_LABELS_DEST(form, bits, expr, 0) COMPUTE_LABELS_DEST(form, bits, expr, 1)             \
+    COMPUTE_LABELS_DEST(form, bits, expr, 2) COMPUTE_LABELS_DEST(form, bits, expr, 3)             \
+    COMPUTE_LABELS_DEST(form, bits, expr, 4) COMPUTE_LABELS_DEST(form, bits, expr, 5)             \
+    COMPUTE_LABELS_DEST(form, bits, expr, 6) COMPUTE_LABELS_DEST(form, bits, expr, 7)
+    static const void *const dispatch_table[K_COUNT] = {
+        HACK_COMP_TABLE(COMPUTE_LABELS)
+        [K_LOAD_A] = &&L_LOAD_A, [K_HALT] = &&L_HALT, [K_JMP_FUSED] = &&L_JMP_FUSED, [K_JMP] = &&L_JMP,
+        [K_JD_FUSED + 0] = &&L_JD_FUSED_1, [K_JD_FUSED + 1] = &&L_JD_FUSED_2, [K_JD_FUSED + 2] = &&L_JD_FUSED_3,
+        [K_JD_FUSED + 3] = &&L_JD_FUSED_4, [K_JD_FUSED + 4] = &&L_JD_FUSED_5, [K_JD_FUSED + 5] = &&L_JD_FUSED_6,
+        [K_JD + 0] = &&L_JD_1, [K_JD + 1] = &&L_JD_2, [K_JD + 2] = &&L_JD_3, [K_JD + 3] = &&L_JD_4,
+        [K_JD + 4] = &&L_JD_5, [K_JD + 5] = &&L_JD_6, [K_GENERIC_FUSED] = &&L_GENERIC_FUSED,
+        [K_GENERIC] = &&L_GENERIC, [K_PROGRAM_END] = &&L_PROGRAM_END, [K_HOOK] = &&L_HOOK, [K_SLOW] = &&L_SLOW,
+    };
+#endif
 
     for (;;) {
         while (left >= 2) {
-            const hack_decoded_op *op = &ops[pc];
+            op = &ops[pc];
             switch (op->kind) {
 #define COMPUTE_CASE(form, bits, expr, dest, fused)                                                  \
-    case COMPUTE_KIND(FORM_##form, dest, fused): {                                                   \
+    HANDLER(COMPUTE_KIND(FORM_##form, dest, fused), L_##form##_##dest##_##fused) {                    \
         if (fused) a = op->value;                                                                    \
         if (!(fused) && (HACK_COMP_USES_M(bits) || ((dest) & HACK_DEST_M)) && a > HACK_KBD) goto slow; \
         const uint16_t y = HACK_COMP_USES_M(bits) ? ram[a] : a;                                      \
@@ -127,7 +172,8 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
         if ((dest) & HACK_DEST_A) a = out;                                                           \
         pc += 1u + (fused);                                                                          \
         left -= 1u + (fused);                                                                        \
-        continue;                                                                                    \
+        NEXT();                                                                                      \
+        break;                                                                                       \
     }
 #define COMPUTE_CASES_DEST(form, bits, expr, dest) \
     COMPUTE_CASE(form, bits, expr, dest, 0) COMPUTE_CASE(form, bits, expr, dest, 1)
@@ -138,12 +184,13 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
     COMPUTE_CASES_DEST(form, bits, expr, 6) COMPUTE_CASES_DEST(form, bits, expr, 7)
                 HACK_COMP_TABLE(COMPUTE_CASES)
 
-            case K_LOAD_A:
+            HANDLER(K_LOAD_A, L_LOAD_A)
                 a = op->value;
                 pc++;
                 left--;
-                continue;
-            case K_PROGRAM_END:
+                NEXT();
+                break;
+            HANDLER(K_PROGRAM_END, L_PROGRAM_END)
                 if (machine->stop_at_program_end) {
                     reason = HACK_STOP_PROGRAM_END;
                     goto done;
@@ -151,8 +198,9 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
                 a = 0;
                 pc++;
                 left--;
-                continue;
-            case K_HALT:
+                NEXT();
+                break;
+            HANDLER(K_HALT, L_HALT)
                 if (machine->stop_on_halt) {
                     reason = HACK_STOP_HALT;
                     goto done;
@@ -161,24 +209,27 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
                 a = op->value;
                 pc += (uint32_t)(left & 1u);
                 left = 0;
-                continue;
-            case K_JMP_FUSED:
+                break;
+            HANDLER(K_JMP_FUSED, L_JMP_FUSED)
                 a = op->value;
                 pc = a;
                 left -= 2;
-                continue;
-            case K_JMP:
+                NEXT();
+                break;
+            HANDLER(K_JMP, L_JMP)
                 if (a >= HACK_ROM_SIZE) goto slow;
                 pc = a;
                 left--;
-                continue;
+                NEXT();
+                break;
 #define JUMP_ON_D_CASES(cond, bits)                  \
-    case K_JD_FUSED + (bits) - 1:                    \
+    HANDLER(K_JD_FUSED + (bits) - 1, L_JD_FUSED_##bits) \
         a = op->value;                               \
         pc = cond(d) ? a : pc + 2u;                  \
         left -= 2;                                   \
-        continue;                                    \
-    case K_JD + (bits) - 1:                          \
+        NEXT();                                      \
+        break;                                       \
+    HANDLER(K_JD + (bits) - 1, L_JD_##bits)          \
         if (cond(d)) {                               \
             if (a >= HACK_ROM_SIZE) goto slow;       \
             pc = a;                                  \
@@ -186,7 +237,8 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
             pc++;                                    \
         }                                            \
         left--;                                      \
-        continue;
+        NEXT();                                      \
+        break;
                 JUMP_ON_D_CASES(COND_JGT, 1)
                 JUMP_ON_D_CASES(COND_JEQ, 2)
                 JUMP_ON_D_CASES(COND_JGE, 3)
@@ -194,12 +246,13 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
                 JUMP_ON_D_CASES(COND_JNE, 5)
                 JUMP_ON_D_CASES(COND_JLE, 6)
 
-            case K_GENERIC_FUSED:
+            HANDLER(K_GENERIC_FUSED, L_GENERIC_FUSED)
                 a = op->value; /* the A-instruction is done; the C part follows as a lone op */
                 pc++;
                 left--;
-                /* fall through */
-            case K_GENERIC: {
+                goto generic;
+            HANDLER(K_GENERIC, L_GENERIC)
+            generic : {
                 const uint16_t word = op->word;
                 const unsigned comp = HACK_COMP(word), dest = HACK_DEST(word);
                 const bool memory_ok = a <= HACK_KBD;
@@ -213,10 +266,12 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
                 if (dest & HACK_DEST_D) d = out;
                 pc = taken ? target : pc + 1u;
                 left--;
-                continue;
+                NEXT();
+                break;
             }
-            case K_HOOK:
+            HANDLER(K_HOOK, L_HOOK)
                 goto hook;
+            HANDLER(K_SLOW, L_SLOW)
             default:
                 goto slow;
             }
@@ -236,8 +291,10 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
         machine->a = a;
         machine->d = d;
         machine->pc = (uint16_t)pc;
-        machine->cycles = start_cycles + (budget - left); /* hooks may read the time */
-        switch (hack_hooks_dispatch(machine)) {
+        machine->cycles += budget - left; /* hooks may read the time (the run adds it up again at the end) */
+        hack_hook_outcome outcome = hack_hooks_dispatch(machine);
+        machine->cycles -= budget - left;
+        switch (outcome) {
         case HACK_HOOK_OUTCOME_RESUME:
             a = machine->a;
             d = machine->d;
@@ -266,6 +323,9 @@ done:
     machine->d = d;
     machine->pc = (uint16_t)pc;
 done_synced:
-    machine->cycles = start_cycles + (budget - left);
+    machine->cycles += budget - left;
     return (hack_run_result){reason, budget - left};
 }
+#if THREADED_DISPATCH
+#pragma GCC diagnostic pop
+#endif
