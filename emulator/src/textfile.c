@@ -74,6 +74,19 @@ bool hack_textfile_read(const char *path, char **text, size_t *length, hack_diag
     return true;
 }
 
+bool hack_textfile_write(const char *path, const char *text, size_t length, hack_diag_list *diags)
+{
+    FILE *file = fopen(path, "wb");
+    if (!file) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+        return false;
+    }
+    bool ok = fwrite(text, 1, length, file) == length;
+    ok = fclose(file) == 0 && ok;
+    if (!ok) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "write failed: %s", strerror(errno));
+    return ok;
+}
+
 bool hack_textfile_next_line(const char *text, size_t length, size_t *offset, const char **line_start,
                              size_t *line_length)
 {

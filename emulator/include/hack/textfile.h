@@ -13,6 +13,9 @@ enum { HACK_TEXTFILE_MAX_BYTES = 16 * 1024 * 1024 };
  * diags ("cannot open", "larger than 16 MiB", "binary file: NUL byte at line N") and returns false. */
 bool hack_textfile_read(const char *path, char **text, size_t *length, hack_diag_list *diags);
 
+/* Writes length bytes of text to path; on failure adds an error ("cannot write: ...") and returns false. */
+bool hack_textfile_write(const char *path, const char *text, size_t length, hack_diag_list *diags);
+
 /* Checks text already in memory the same way (no NUL byte); name is used in the message. */
 bool hack_textfile_check(const char *name, const char *text, size_t length, hack_diag_list *diags);
 

@@ -1,8 +1,8 @@
 /* jackc: compiles Jack classes to VM code, one Xxx.vm beside each Xxx.jack, as the course's compiler does. */
 #include "hack/jack.h"
 #include "hack/path.h"
+#include "hack/textfile.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +18,6 @@ static void usage(FILE *out)
           "Exit status: 0 compiled, 1 errors (each as file:line:column; files with errors get no .vm),\n"
           "2 bad command line.\n",
           out);
-}
-
-static bool write_file(const char *path, const char *text, size_t length)
-{
-    FILE *file = fopen(path, "wb");
-    if (!file) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
-        return false;
-    }
-    bool ok = fwrite(text, 1, length, file) == length;
-    ok = fclose(file) == 0 && ok;
-    if (!ok) fprintf(stderr, "%s: error: write failed\n", path);
-    return ok;
 }
 
 int main(int argc, char **argv)
@@ -74,7 +61,8 @@ int main(int argc, char **argv)
             char *tree_path = hack_path_with_extension(sources.items[i].path, ".xml");
             char *tokens_path = malloc(strlen(stem) + 6);
             sprintf(tokens_path, "%sT.xml", stem);
-            ok = write_file(tokens_path, tokens, tokens_length) && write_file(tree_path, tree, tree_length) && ok;
+            ok = hack_textfile_write(tokens_path, tokens, tokens_length, &diags) &&
+                 hack_textfile_write(tree_path, tree, tree_length, &diags) && ok;
             free(stem);
             free(tree_path);
             free(tokens_path);
@@ -87,7 +75,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < outputs.count; i++) {
             if (!outputs.items[i].vm) continue;
             char *vm_path = hack_path_with_extension(sources.items[i].path, ".vm");
-            if (!write_file(vm_path, outputs.items[i].vm, outputs.items[i].vm_length)) ok = false;
+            if (!hack_textfile_write(vm_path, outputs.items[i].vm, outputs.items[i].vm_length, &diags)) ok = false;
             free(vm_path);
         }
         hack_jack_outputs_free(&outputs);

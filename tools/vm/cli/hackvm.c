@@ -2,9 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hack/build.h"
 #include "hack/path.h"
+#include "hack/textfile.h"
 #include "hack/vm.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +27,6 @@ static void usage(FILE *out)
           "  -h, --help         show this help\n"
           "Exit status: 0 translated, 1 errors in the VM code (each as file:line:column), 2 bad command line.\n",
           out);
-}
-
-static bool write_text(const char *path, const char *text, size_t length)
-{
-    FILE *file = fopen(path, "w");
-    if (!file) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
-        return false;
-    }
-    bool ok = fwrite(text, 1, length, file) == length;
-    ok = fclose(file) == 0 && ok;
-    if (!ok) fprintf(stderr, "%s: error: write failed\n", path);
-    return ok;
 }
 
 int main(int argc, char **argv)
@@ -108,7 +95,7 @@ int main(int argc, char **argv)
     bool ok = hack_build_vm_sources(input, &sources, &diags) &&
               (!with_os || hack_build_add_os(&sources, options.bootstrap, &os_added, &diags)) &&
               hack_vm_translate(&sources, &options, &assembly, &diags) &&
-              write_text(asm_path, assembly.text, assembly.length);
+              hack_textfile_write(asm_path, assembly.text, assembly.length, &diags);
     if (ok && (write_hack || write_map)) {
         hack_program program;
         ok = hack_program_init(&program) && hack_vm_build(&sources, &options, asm_path, &program, &diags);

@@ -12,101 +12,14 @@
 #include "hack/textfile.h"
 #include "vm_parse.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* ---- sources ---- */
-
-bool hack_vm_sources_add(hack_vm_sources *sources, const char *path, const char *text, size_t length)
-{
-    hack_vm_source *grown = realloc(sources->items, (sources->count + 1) * sizeof *grown);
-    if (!grown) return false;
-    sources->items = grown;
-    hack_vm_source *source = &grown[sources->count];
-    source->path = malloc(strlen(path) + 1);
-    source->text = malloc(length + 1);
-    if (!source->path || !source->text) {
-        free(source->path);
-        free(source->text);
-        return false;
-    }
-    strcpy(source->path, path);
-    memcpy(source->text, text, length);
-    source->text[length] = '\0';
-    source->length = length;
-    sources->count++;
-    return true;
-}
-
-void hack_vm_sources_free(hack_vm_sources *sources)
-{
-    for (size_t i = 0; i < sources->count; i++) {
-        free(sources->items[i].path);
-        free(sources->items[i].text);
-    }
-    free(sources->items);
-    sources->items = NULL;
-    sources->count = 0;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool add_file(hack_vm_sources *sources, const char *path, hack_diag_list *diags)
-{
-    char *text;
-    size_t length;
-    if (!hack_textfile_read(path, &text, &length, diags)) return false;
-    bool ok = hack_vm_sources_add(sources, path, text, length);
-    free(text);
-    return ok;
-}
 
 bool hack_vm_sources_read(hack_vm_sources *sources, const char *path, hack_diag_list *diags)
 {
-    struct stat info;
-    if (stat(path, &info) != 0 || !S_ISDIR(info.st_mode)) return add_file(sources, path, diags);
-    DIR *dir = opendir(path);
-    if (!dir) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot open the folder");
-        return false;
-    }
-    char **names = NULL;
-    size_t count = 0;
-    bool ok = true;
-    for (struct dirent *entry; ok && (entry = readdir(dir)) != NULL;) {
-        size_t n = strlen(entry->d_name);
-        if (n < 4 || strcmp(entry->d_name + n - 3, ".vm") != 0) continue;
-        char **grown = realloc(names, (count + 1) * sizeof *grown);
-        char *full = malloc(strlen(path) + n + 2);
-        if (!grown || !full) {
-            free(full);
-            if (grown) names = grown;
-            ok = false;
-            break;
-        }
-        names = grown;
-        sprintf(full, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", entry->d_name);
-        names[count++] = full;
-    }
-    closedir(dir);
-    if (ok && count == 0) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "the folder has no .vm files");
-        ok = false;
-    }
-    if (names) qsort(names, count, sizeof *names, compare_names);
-    for (size_t i = 0; i < count; i++) {
-        if (ok) ok = add_file(sources, names[i], diags);
-        free(names[i]);
-    }
-    free(names);
-    return ok;
+    return hack_sources_read(sources, path, ".vm", diags);
 }
 
 /* ---- assembly text with the origin of every line ---- */

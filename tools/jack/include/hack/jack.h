@@ -8,25 +8,18 @@
 #define HACK_JACK_H
 
 #include "hack/diag.h"
+#include "hack/sources.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef struct {
-    char *path; /* for messages */
-    char *text;
-    size_t length;
-} hack_jack_source;
-
-typedef struct {
-    hack_jack_source *items;
-    size_t count;
-} hack_jack_sources;
+typedef hack_source hack_jack_source;
+typedef hack_sources hack_jack_sources;
 
 /* Reads File.jack, or every .jack file of a folder (in name order). */
 bool hack_jack_sources_read(hack_jack_sources *sources, const char *path, hack_diag_list *diags);
-bool hack_jack_sources_add(hack_jack_sources *sources, const char *path, const char *text, size_t length);
-void hack_jack_sources_free(hack_jack_sources *sources);
+#define hack_jack_sources_add hack_sources_add
+#define hack_jack_sources_free hack_sources_free
 
 typedef struct {
     char *class_name; /* the class the source declares (NULL if it could not be parsed) */

@@ -9,26 +9,19 @@
 
 #include "hack/diag.h"
 #include "hack/program.h"
+#include "hack/sources.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef struct {
-    char *path; /* for messages and the map; its base name without .vm names the statics (File.i) */
-    char *text;
-    size_t length;
-} hack_vm_source;
-
-typedef struct {
-    hack_vm_source *items;
-    size_t count;
-} hack_vm_sources;
+/* VM sources: a file's base name without .vm names its statics (File.i). */
+typedef hack_source hack_vm_source;
+typedef hack_sources hack_vm_sources;
 
 /* Reads File.vm, or every .vm file of a folder (in name order). Adds to sources. */
 bool hack_vm_sources_read(hack_vm_sources *sources, const char *path, hack_diag_list *diags);
-/* Adds a source from memory (copies both strings). */
-bool hack_vm_sources_add(hack_vm_sources *sources, const char *path, const char *text, size_t length);
-void hack_vm_sources_free(hack_vm_sources *sources);
+#define hack_vm_sources_add hack_sources_add
+#define hack_vm_sources_free hack_sources_free
 
 typedef struct {
     bool bootstrap;         /* start with SP = 256; call Sys.init */
