@@ -754,6 +754,7 @@ int main(int argc, char **argv)
     case HACK_STOP_PROGRAM_END:
         status = hack_native_os_error_code(native_os) ? EXIT_SYS_ERROR : EXIT_HALTED;
         break;
+    case HACK_STOP_WATCH: /* not left over: run_with_keys hands these to the heap check */
     case HACK_STOP_HOOK: /* a native OS function stopped the run: an error it has reported */
         status = hack_native_memory_failed(memory) ? EXIT_MACHINE_FAULT : EXIT_HALTED;
         break;

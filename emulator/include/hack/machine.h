@@ -33,6 +33,8 @@ typedef enum {
     HACK_STOP_PROGRAM_END, /* PC reached the first word after the loaded program (a program with no halt loop) */
     HACK_STOP_HOOK,   /* a native hook asked to stop (halt, error, or wait for input): PC is at the hooked
                          function's entry, so running again calls the hook again */
+    HACK_STOP_WATCH,  /* an instruction is about to read or write a watched word (machine->watch_hit); PC is at
+                         it: hack_machine_step runs it without looking, and the run can go on */
 } hack_stop_reason;
 
 typedef struct {
@@ -42,6 +44,12 @@ typedef struct {
 
 typedef struct hack_decoded_op hack_decoded_op; /* private: the ROM decoded for the run loop */
 typedef struct hack_hook_table hack_hook_table; /* private: the hooks bound to ROM addresses */
+
+typedef struct {
+    uint16_t pc;      /* the C-instruction about to access the word */
+    uint16_t address; /* the watched word */
+    bool write;
+} hack_watch_hit;
 
 typedef struct {
     uint16_t rom[HACK_ROM_SIZE];
@@ -59,6 +67,11 @@ typedef struct {
     hack_fault fault;
     hack_decoded_op *decoded; /* HACK_ROM_SIZE + 1 entries */
     hack_hook_table *hooks;   /* NULL until a hook is bound */
+    /* Watching memory (a checker's: the heap sanitizer): NULL = off, and the run loop does no checking at all.
+     * watch[i] != 0: stop before an M access to RAM[i], unless trusted[pc] != 0 (trusted may be NULL). */
+    const uint8_t *watch;     /* HACK_RAM_SIZE entries */
+    const uint8_t *trusted;   /* HACK_ROM_SIZE entries */
+    hack_watch_hit watch_hit;
 } hack_machine;
 
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
