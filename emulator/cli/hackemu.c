@@ -9,6 +9,7 @@
 #include "hack/script.h"
 #include "hack/native_memory.h"
 #include "hack/native_os.h"
+#include "hack/heap_check.h"
 #include "hack/os.h"
 #include "hack/output_mirror.h"
 #include "hack/screenshot.h"
@@ -29,6 +30,7 @@ enum {
     EXIT_MACHINE_FAULT = 3,
     EXIT_COMPARISON_FAILURE = 4,
     EXIT_SYS_ERROR = 5,
+    EXIT_HEAP_PROBLEMS = 6,
     EXIT_USAGE = 64
 };
 enum { MAX_REQUESTS = 64 };
@@ -45,7 +47,7 @@ typedef struct {
     const char *export_path;
     const char *jack_classes; /* classes kept in Jack under --os=native, comma-separated */
     int scale;
-    bool screen_hash, jack_os, quiet_output, heap_chosen, native_memory, continue_after_bad_free, heap_report;
+    bool screen_hash, jack_os, quiet_output, heap_chosen, check_heap, native_memory, continue_after_bad_free, heap_report;
     hack_heap_policy heap_policy;
     uint64_t budget;
     bool relaxed, headless, print_registers, print_cycles, quiet;
@@ -97,6 +99,8 @@ static void usage(FILE *out)
           "  --native-memory     the native Memory even when the program brings its own Memory class\n"
           "  --continue-after-bad-free  report a bad Memory.deAlloc and go on, instead of halting\n"
           "  --heap-report       at the end, print the native heap's status report\n"
+          "  --check-heap        the heap sanitizer (headless): reads and writes outside live blocks, use\n"
+          "                      after free, bad frees, leaks at the end, each with its call stacks; exit 6\n"
           "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
           "                      FILE.hack (and FILE.sym) that any Hack emulator can run\n"
           "\n",
@@ -181,8 +185,8 @@ static key_event *key_schedule(const options *opt, size_t *count, bool *ok)
 
 /* Runs to the budget, pressing and releasing keys on the way. When the native Keyboard waits for a key, time
  * jumps to the next key event (none left: the run stops there, waiting). */
-static hack_run_result run_with_keys(hack_machine *machine, const hack_native_os *os, uint64_t budget,
-                                     const key_event *events, size_t count, bool *waiting_for_key)
+static hack_run_result run_with_keys(hack_machine *machine, const hack_native_os *os, hack_heap_sanitizer *check,
+                                     uint64_t budget, const key_event *events, size_t count, bool *waiting_for_key)
 {
     hack_run_result total = {HACK_STOP_BUDGET, 0};
     *waiting_for_key = false;
@@ -194,6 +198,15 @@ static hack_run_result run_with_keys(hack_machine *machine, const hack_native_os
             hack_run_result part = hack_machine_run(machine, slice);
             total.cycles += part.cycles;
             total.reason = part.reason;
+            if (part.reason == HACK_STOP_WATCH && check) { /* report, step over the access, go on */
+                hack_heap_sanitizer_on_watch(check);
+                if (!hack_machine_step(machine)) {
+                    total.reason = HACK_STOP_FAULT;
+                    return total;
+                }
+                total.cycles++;
+                continue;
+            }
             uint64_t ignored;
             if (part.reason == HACK_STOP_HOOK && hack_native_os_waiting(os, &ignored) == HACK_NATIVE_OS_WAITING_KEY) {
                 if (i == count) {
@@ -252,6 +265,8 @@ static bool parse_args(int argc, char **argv, options *opt)
             opt->native_memory = true;
         } else if (strcmp(arg, "--continue-after-bad-free") == 0) {
             opt->continue_after_bad_free = true;
+        } else if (strcmp(arg, "--check-heap") == 0) {
+            opt->check_heap = true;
         } else if (strcmp(arg, "--heap-report") == 0) {
             opt->heap_report = true;
         } else if (strcmp(arg, "--no-output") == 0) {
@@ -484,7 +499,7 @@ static void bind_for_script(void *context, hack_machine *machine, const hack_pro
     binding->memory = NULL;
     if (!binding->opt->native_memory && !binding->opt->heap_chosen) return;
     hack_native_memory_options memory_options = {binding->opt->heap_policy, binding->opt->continue_after_bad_free,
-                                                 print_os_message, NULL};
+                                                 print_os_message, NULL, NULL, NULL};
     binding->memory = hack_native_memory_bind(machine, program, &memory_options);
 }
 
@@ -560,13 +575,35 @@ typedef struct {
     hack_native_memory *memory;
     hack_native_os *native_os;
     hack_output_mirror *mirror;
+    hack_heap_sanitizer *check;
 } session;
+
+static void print_check_report(void *context, const char *text)
+{
+    (void)context;
+    fputs(text, stderr);
+}
+
+/* The native Memory's events, for the heap check. */
+static void memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                         const char *why)
+{
+    hack_heap_sanitizer *check = context;
+    switch (kind) {
+    case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(check); break;
+    case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(check, address, words); break;
+    case HACK_MEMORY_FREE: hack_heap_sanitizer_on_free(check, address); break;
+    case HACK_MEMORY_BAD_FREE: hack_heap_sanitizer_on_bad_free(check, address, why); break;
+    }
+}
 
 static void unbind_session(session *s)
 {
     hack_output_mirror_free(s->mirror);
     hack_native_memory_free(s->memory);
     hack_native_os_free(s->native_os);
+    hack_heap_sanitizer_free(s->check);
+    s->check = NULL;
     s->mirror = NULL;
     s->memory = NULL;
     s->native_os = NULL;
@@ -580,6 +617,7 @@ static bool bind_session(session *s)
     hack_machine *machine = s->machine;
     hack_machine_load(machine, s->program->words, s->program->count);
     machine->relaxed = opt->relaxed;
+    if (opt->check_heap) s->check = hack_heap_sanitizer_create(machine, s->program, 20, print_check_report, NULL);
     bool machine_code = hack_path_has_extension(opt->program_path, ".hack") || hack_path_has_extension(opt->program_path, ".asm");
     bool native[5] = {false};
     static const char *const native_classes[5] = {"Math", "Output", "Screen", "Sys", "Keyboard"};
@@ -587,9 +625,10 @@ static bool bind_session(session *s)
     /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
     if (is_native(opt, s->os_added, "Memory") || (machine_code && !opt->jack_os) || opt->native_memory) {
         hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free, print_os_message,
-                                                     NULL};
+                                                     NULL, s->check ? memory_event : NULL, s->check};
         s->memory = hack_native_memory_bind(machine, s->program, &memory_options);
     }
+    if (s->check && !s->memory) hack_heap_sanitizer_observe_jack_memory(s->check);
     hack_native_os_options os_options = {native[0], native[1], native[2], native[3], native[4], print_os_message,
                                          NULL, NULL, NULL, NULL, NULL};
 #ifdef HACK_WITH_SDL
@@ -737,7 +776,7 @@ int main(int argc, char **argv)
         goto out;
     }
     bool waiting_for_key;
-    result = run_with_keys(machine, run.native_os, budget, keys, key_count, &waiting_for_key);
+    result = run_with_keys(machine, run.native_os, run.check, budget, keys, key_count, &waiting_for_key);
     free(keys);
     if (waiting_for_key) {
         fprintf(stderr, "hackemu: %s: waiting for a key, and no more are scripted (--keys, --type)\n", opt.program_path);
@@ -745,6 +784,9 @@ int main(int argc, char **argv)
     }
     hack_output_mirror_free(run.mirror); /* the last line, unfinished */
     run.mirror = NULL;
+    int heap_problems = run.check ? hack_heap_sanitizer_finish(run.check) : 0;
+    hack_heap_sanitizer_free(run.check);
+    run.check = NULL;
     memory = run.memory;
     native_os = run.native_os;
     fflush(stdout);
@@ -782,6 +824,7 @@ int main(int argc, char **argv)
         hack_diag_list_print(stderr, &diags);
         status = EXIT_BAD_INPUT;
     }
+    if (heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
     if (opt.heap_report && memory) {
         char *report = hack_heap_report(hack_native_memory_heap(memory));
         if (report) fputs(report, stdout);

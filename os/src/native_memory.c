@@ -49,11 +49,18 @@ static int16_t argument(const hack_machine *machine, const hack_hook_event *even
     return (int16_t)(v >= 0x8000u ? (int)v - 0x10000 : (int)v);
 }
 
+static void tell(hack_native_memory *memory, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                 const char *why)
+{
+    if (memory->options.event) memory->options.event(memory->options.event_context, kind, address, words, why);
+}
+
 static hack_hook_action memory_init(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
 {
     (void)machine;
     (void)event;
     hack_heap_init(((hack_native_memory *)context)->heap);
+    tell(context, HACK_MEMORY_INIT, 0, 0, NULL);
     *value = 0;
     return HACK_HOOK_RETURN;
 }
@@ -65,6 +72,7 @@ static hack_hook_action memory_alloc(void *context, hack_machine *machine, const
     uint16_t address;
     hack_heap_status status = hack_heap_alloc(memory->heap, size, &address);
     if (status == HACK_HEAP_OK) {
+        tell(memory, HACK_MEMORY_ALLOC, address, (uint16_t)size, NULL);
         *value = address;
         return HACK_HOOK_RETURN;
     }
@@ -84,7 +92,14 @@ static hack_hook_action memory_free(void *context, hack_machine *machine, const 
     uint16_t address = (uint16_t)argument(machine, event, 0);
     hack_heap_status status = hack_heap_free(memory->heap, address);
     *value = 0;
-    if (status == HACK_HEAP_OK) return HACK_HOOK_RETURN;
+    if (status == HACK_HEAP_OK) {
+        tell(memory, HACK_MEMORY_FREE, address, 0, NULL);
+        return HACK_HOOK_RETURN;
+    }
+    if (memory->options.event) { /* a checker reports it (with the call stack) and the run goes on */
+        tell(memory, HACK_MEMORY_BAD_FREE, address, 0, hack_heap_status_text(status));
+        return HACK_HOOK_RETURN;
+    }
     char what[200];
     snprintf(what, sizeof what, "Memory.deAlloc(%u): %s%s", (unsigned)address, hack_heap_status_text(status),
              memory->options.continue_after_bad_free ? " (ignored)" : "");

@@ -13,11 +13,17 @@
 
 typedef void (*hack_os_message_fn)(void *context, const char *text);
 
+typedef enum { HACK_MEMORY_INIT, HACK_MEMORY_ALLOC, HACK_MEMORY_FREE, HACK_MEMORY_BAD_FREE } hack_native_memory_event;
+
 typedef struct {
     hack_heap_policy policy;
     bool continue_after_bad_free; /* a bad deAlloc is reported and ignored, instead of halting */
     hack_os_message_fn message;   /* where the clear messages (with the Jack call stack) go; may be NULL */
     void *message_context;
+    /* what a checker wants to know (may be NULL): init (address 0), alloc (the block and the words asked
+     * for), free (the block), a refused free (the address and why) */
+    void (*event)(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words, const char *why);
+    void *event_context;
 } hack_native_memory_options;
 
 typedef struct hack_native_memory hack_native_memory;

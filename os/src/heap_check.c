@@ -1,0 +1,300 @@
+#include "hack/heap_check.h"
+
+#include "hack/backtrace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { HEAP_BASE = 2048, HEAP_END = 16384, WATCH_HEADER = 1, WATCH_FREE = 2, STACK_TEXT = 1500 };
+
+typedef struct {
+    uint16_t words;
+    bool live;
+    char *allocated; /* call stack at alloc */
+    char *freed;     /* call stack at free */
+} block_info;
+
+struct hack_heap_sanitizer {
+    hack_machine *machine;
+    const hack_program *program;
+    void (*report)(void *context, const char *text);
+    void *context;
+    int max_reports, problems;
+    uint8_t watch[HACK_RAM_SIZE];
+    uint8_t trusted[HACK_ROM_SIZE];
+    uint16_t owner[HACK_RAM_SIZE];     /* data word -> its live block's address */
+    uint16_t was_owner[HACK_RAM_SIZE]; /* data word of a freed block -> that block's address */
+    block_info blocks[HACK_RAM_SIZE];  /* by block address */
+    uint16_t pending_alloc_size;       /* Jack Memory: the size of the alloc in progress */
+    int alloc_depth;
+};
+
+static char *stack_text(hack_heap_sanitizer *c)
+{
+    char text[STACK_TEXT];
+    hack_backtrace(c->machine, c->program, text, sizeof text);
+    char *copy = malloc(strlen(text) + 1);
+    if (copy) strcpy(copy, text);
+    return copy;
+}
+
+static void emit(hack_heap_sanitizer *c, const char *text)
+{
+    c->problems++;
+    if (c->problems <= c->max_reports && c->report) c->report(c->context, text);
+}
+
+hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hack_program *program, int max_reports,
+                                        void (*report)(void *context, const char *text), void *context)
+{
+    hack_heap_sanitizer *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->machine = machine;
+    c->program = program;
+    c->max_reports = max_reports;
+    c->report = report;
+    c->context = context;
+    hack_heap_sanitizer_on_init(c);
+    machine->watch = c->watch;
+    machine->trusted = c->trusted;
+    return c;
+}
+
+void hack_heap_sanitizer_free(hack_heap_sanitizer *c)
+{
+    if (!c) return;
+    if (c->machine->watch == c->watch) {
+        c->machine->watch = NULL;
+        c->machine->trusted = NULL;
+    }
+    for (size_t i = 0; i < HACK_RAM_SIZE; i++) {
+        free(c->blocks[i].allocated);
+        free(c->blocks[i].freed);
+    }
+    free(c);
+}
+
+void hack_heap_sanitizer_on_init(hack_heap_sanitizer *c)
+{
+    for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
+        c->watch[a] = WATCH_FREE;
+        c->owner[a] = 0;
+        c->was_owner[a] = 0;
+    }
+}
+
+void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint16_t words)
+{
+    if (address < HEAP_BASE + 2 || address >= HEAP_END) return;
+    block_info *b = &c->blocks[address];
+    free(b->allocated);
+    free(b->freed);
+    b->allocated = stack_text(c);
+    b->freed = NULL;
+    b->words = words;
+    b->live = true;
+    c->watch[address - 2] = c->watch[address - 1] = WATCH_HEADER;
+    for (uint32_t a = address; a < (uint32_t)address + words && a < HEAP_END; a++) {
+        c->watch[a] = 0;
+        c->owner[a] = address;
+        c->was_owner[a] = 0;
+    }
+}
+
+void hack_heap_sanitizer_on_free(hack_heap_sanitizer *c, uint16_t address)
+{
+    if (address < HEAP_BASE || address >= HEAP_END || !c->blocks[address].live) return;
+    block_info *b = &c->blocks[address];
+    b->live = false;
+    free(b->freed);
+    b->freed = stack_text(c);
+    for (uint32_t a = address; a < (uint32_t)address + b->words && a < HEAP_END; a++) {
+        c->watch[a] = WATCH_FREE;
+        c->owner[a] = 0;
+        c->was_owner[a] = address;
+    }
+    c->watch[address - 2] = c->watch[address - 1] = WATCH_FREE;
+}
+
+void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, const char *why)
+{
+    char text[3 * STACK_TEXT + 400];
+    const block_info *b = address < HACK_RAM_SIZE ? &c->blocks[address] : NULL;
+    int n;
+    if (b && b->allocated && !b->live) /* this check saw it freed: say so, and where */
+        n = snprintf(text, sizeof text, "heap check: double free of the block %u..%u\n", (unsigned)address,
+                     (unsigned)(address + b->words - 1));
+    else
+        n = snprintf(text, sizeof text, "heap check: bad free of %u: %s\n", (unsigned)address, why);
+    if (n > 0 && (size_t)n < sizeof text) {
+        size_t used = (size_t)n;
+        used += hack_backtrace(c->machine, c->program, text + used, sizeof text - used);
+        if (b && b->allocated && !b->live && used < sizeof text)
+            snprintf(text + used, sizeof text - used, "  the block was allocated:\n%s  and first freed:\n%s",
+                     b->allocated, b->freed ? b->freed : "");
+    }
+    emit(c, text);
+}
+
+/* The live block that ends just below address (within a few words), or 0. */
+static uint16_t block_below(const hack_heap_sanitizer *c, uint16_t address)
+{
+    for (uint32_t a = address; a > HEAP_BASE && a + 8 > address; a--)
+        if (c->owner[a - 1]) return c->owner[a - 1];
+    return 0;
+}
+
+void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
+{
+    const hack_watch_hit *hit = &c->machine->watch_hit;
+    const char *access = hit->write ? "write to" : "read of";
+    char text[3 * STACK_TEXT + 600];
+    int n;
+    uint16_t freed = c->was_owner[hit->address];
+    uint16_t below = block_below(c, hit->address);
+    if (freed && !c->blocks[freed].live) {
+        const block_info *b = &c->blocks[freed];
+        n = snprintf(text, sizeof text,
+                     "heap check: use after free: %s RAM[%u], word %u of the block %u..%u, which was freed\n"
+                     "  the access:\n%s  the block was allocated:\n%s  and freed:\n%s",
+                     access, (unsigned)hit->address, (unsigned)(hit->address - freed), (unsigned)freed,
+                     (unsigned)(freed + b->words - 1), "", b->allocated ? b->allocated : "", b->freed ? b->freed : "");
+    } else if (below) {
+        const block_info *b = &c->blocks[below];
+        n = snprintf(text, sizeof text,
+                     "heap check: out of bounds: %s RAM[%u], %u word%s past the end of the block %u..%u (%s)\n"
+                     "  the access:\n%s  the block was allocated:\n%s",
+                     access, (unsigned)hit->address, (unsigned)(hit->address - (below + b->words) + 1),
+                     hit->address - (below + b->words) == 0 ? "" : "s", (unsigned)below,
+                     (unsigned)(below + b->words - 1),
+                     c->watch[hit->address] == WATCH_HEADER ? "into the next block's header" : "into free memory", "",
+                     b->allocated ? b->allocated : "");
+    } else {
+        n = snprintf(text, sizeof text, "heap check: %s RAM[%u], in the heap but in no live block (%s)\n  the access:\n%s",
+                     access, (unsigned)hit->address,
+                     c->watch[hit->address] == WATCH_HEADER ? "a block header" : "free memory", "");
+    }
+    /* the access's own call stack goes where the empty "" stands: after "the access:" */
+    if (n > 0 && (size_t)n < sizeof text) {
+        char stack[STACK_TEXT];
+        hack_backtrace(c->machine, c->program, stack, sizeof stack);
+        char *mark = strstr(text, "  the access:\n");
+        if (mark) {
+            mark += strlen("  the access:\n");
+            size_t rest = strlen(mark), add = strlen(stack);
+            if ((size_t)(mark - text) + rest + add + 1 <= sizeof text) {
+                memmove(mark + add, mark, rest + 1);
+                memcpy(mark, stack, add);
+            }
+        }
+    }
+    emit(c, text);
+}
+
+static bool is_os_class_frame(const char *line)
+{
+    static const char *const classes[] = {"Math.", "String.", "Array.", "Output.", "Screen.", "Keyboard.",
+                                          "Memory.", "Sys."};
+    const char *name = strstr(line, "in ");
+    const char *from = strstr(line, "called from ");
+    name = from ? from + 12 : name ? name + 3 : line;
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+        if (strncmp(name, classes[i], strlen(classes[i])) == 0) return true;
+    return false;
+}
+
+/* A block is the program's when some frame of its allocation is not the OS's, and it is not a string's. */
+static bool programs_block(const char *stack)
+{
+    if (!stack || strstr(stack, "String.new")) return false;
+    for (const char *line = stack; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (*line && !is_os_class_frame(line)) return true;
+    return false;
+}
+
+int hack_heap_sanitizer_finish(hack_heap_sanitizer *c)
+{
+    int leaks = 0, leaked_words = 0;
+    for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
+        const block_info *b = &c->blocks[a];
+        if (!b->live || !programs_block(b->allocated)) continue;
+        leaks++;
+        leaked_words += b->words;
+        char text[STACK_TEXT + 200];
+        snprintf(text, sizeof text, "heap check: leak: the block %u..%u (%u words) was never freed; allocated:\n%s",
+                 (unsigned)a, (unsigned)(a + b->words - 1), (unsigned)b->words, b->allocated);
+        emit(c, text);
+    }
+    char summary[200];
+    snprintf(summary, sizeof summary, "heap check: %d problem%s (%d leak%s, %d words)%s\n", c->problems,
+             c->problems == 1 ? "" : "s", leaks, leaks == 1 ? "" : "s", leaked_words,
+             c->problems > c->max_reports ? "; only the first are shown" : "");
+    if (c->report) c->report(c->context, summary);
+    return c->problems;
+}
+
+/* ---- a Jack Memory, seen through observe hooks ---- */
+
+static hack_hook_action observe_init(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)m;
+    (void)value;
+    if (e->kind == HACK_HOOK_CALL) hack_heap_sanitizer_on_init(context);
+    return HACK_HOOK_PROCEED;
+}
+
+static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    hack_heap_sanitizer *c = context;
+    if (e->kind == HACK_HOOK_CALL) {
+        c->pending_alloc_size = e->count ? m->ram[e->arg] : 0;
+        return HACK_HOOK_PROCEED;
+    }
+    /* the result: the frame is back at the caller's, so the stack is the caller's (as with the native heap) */
+    int16_t size = (int16_t)c->pending_alloc_size;
+    if (e->value && size > 0) hack_heap_sanitizer_on_alloc(c, e->value, (uint16_t)size);
+    return HACK_HOOK_PROCEED;
+}
+
+static hack_hook_action observe_free(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    hack_heap_sanitizer *c = context;
+    if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
+    uint16_t address = e->count ? m->ram[e->arg] : 0;
+    if (address >= HEAP_BASE && address < HEAP_END && c->blocks[address].live)
+        hack_heap_sanitizer_on_free(c, address);
+    else
+        hack_heap_sanitizer_on_bad_free(c, address,
+                                    address >= HEAP_BASE && address < HEAP_END && c->blocks[address].allocated
+                                        ? "the block is already free (double free)"
+                                        : "not the address of a live block");
+    return HACK_HOOK_PROCEED;
+}
+
+void hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
+{
+    const hack_symtab *symbols = &c->program->symbols;
+    /* Memory's own code may touch headers and free memory */
+    for (size_t i = 0; i < symbols->count; i++) {
+        const hack_symbol *s = &symbols->entries[i];
+        if (s->kind != HACK_SYMBOL_FUNCTION || strncmp(s->name, "Memory.", 7) != 0) continue;
+        uint32_t end = HACK_ROM_SIZE;
+        for (size_t j = 0; j < symbols->count; j++)
+            if (symbols->entries[j].kind == HACK_SYMBOL_FUNCTION && symbols->entries[j].value > s->value &&
+                symbols->entries[j].value < end)
+                end = symbols->entries[j].value;
+        if (end > c->program->count) end = (uint32_t)c->program->count;
+        memset(c->trusted + s->value, 1, end - s->value);
+    }
+    static const struct {
+        const char *name;
+        hack_hook_fn fn;
+    } hooks[] = {{"Memory.init", observe_init}, {"Memory.alloc", observe_alloc}, {"Memory.deAlloc", observe_free}};
+    for (size_t i = 0; i < 3; i++) {
+        const hack_symbol *s = hack_symtab_find(symbols, hooks[i].name, strlen(hooks[i].name));
+        if (s) hack_machine_add_hook(c->machine, s->value, HACK_HOOK_OBSERVE, hooks[i].fn, c);
+    }
+}
