@@ -10,6 +10,7 @@
 #include "hack/native_memory.h"
 #include "hack/native_os.h"
 #include "hack/heap_check.h"
+#include "hack/heap_map.h"
 #include "hack/os.h"
 #include "hack/output_mirror.h"
 #include "hack/screenshot.h"
@@ -45,6 +46,7 @@ typedef struct {
     const char *load_dir, *out_dir;
     const char *screenshot_path;
     const char *export_path;
+    const char *heap_map_path;
     const char *jack_classes; /* classes kept in Jack under --os=native, comma-separated */
     int scale;
     bool screen_hash, jack_os, quiet_output, heap_chosen, check_heap, native_memory, continue_after_bad_free, heap_report;
@@ -99,8 +101,10 @@ static void usage(FILE *out)
           "  --native-memory     the native Memory even when the program brings its own Memory class\n"
           "  --continue-after-bad-free  report a bad Memory.deAlloc and go on, instead of halting\n"
           "  --heap-report       at the end, print the native heap's status report\n"
-          "  --check-heap        the heap sanitizer (headless): reads and writes outside live blocks, use\n"
+          "  --check-heap        the heap sanitizer: reads and writes outside live blocks, use\n"
           "                      after free, bad frees, leaks at the end, each with its call stacks; exit 6\n"
+          "  --heap-map FILE.png after the run, a picture of the heap: a cell per word, free white, headers\n"
+          "                      gray, live blocks blue, the latest allocations orange (in the window: Ctrl+H)\n"
           "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
           "                      FILE.hack (and FILE.sym) that any Hack emulator can run\n"
           "\n",
@@ -113,7 +117,8 @@ static void usage(FILE *out)
           "  --stats             at the end, print frames per second, speed, and CPU time\n"
           "  --quit-after S      close by itself after S seconds\n"
           "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R reset, Ctrl+S screenshot\n"
-          "  (hackemu-N.png), Ctrl+Q quit; every other key goes to the program (RAM[24576]).\n"
+          "  (hackemu-N.png), Ctrl+H the heap map (and back), Ctrl+Q quit; every other key goes to the\n"
+          "  program (RAM[24576]).\n"
           "\n",
           out);
     fputs("Test scripts:\n"
@@ -265,6 +270,9 @@ static bool parse_args(int argc, char **argv, options *opt)
             opt->native_memory = true;
         } else if (strcmp(arg, "--continue-after-bad-free") == 0) {
             opt->continue_after_bad_free = true;
+        } else if (strcmp(arg, "--heap-map") == 0 && next) {
+            opt->heap_map_path = next;
+            i++;
         } else if (strcmp(arg, "--check-heap") == 0) {
             opt->check_heap = true;
         } else if (strcmp(arg, "--heap-report") == 0) {
@@ -499,7 +507,7 @@ static void bind_for_script(void *context, hack_machine *machine, const hack_pro
     binding->memory = NULL;
     if (!binding->opt->native_memory && !binding->opt->heap_chosen) return;
     hack_native_memory_options memory_options = {binding->opt->heap_policy, binding->opt->continue_after_bad_free,
-                                                 print_os_message, NULL, NULL, NULL};
+                                                 print_os_message, NULL, NULL, NULL, false};
     binding->memory = hack_native_memory_bind(machine, program, &memory_options);
 }
 
@@ -576,6 +584,8 @@ typedef struct {
     hack_native_os *native_os;
     hack_output_mirror *mirror;
     hack_heap_sanitizer *check;
+    uint16_t recent[8]; /* the latest blocks the native Memory handed out, for the heap map */
+    size_t recent_next;
 } session;
 
 static void print_check_report(void *context, const char *text)
@@ -584,11 +594,14 @@ static void print_check_report(void *context, const char *text)
     fputs(text, stderr);
 }
 
-/* The native Memory's events, for the heap check. */
+/* The native Memory's events: the latest blocks for the heap map, and everything for the heap check. */
 static void memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
                          const char *why)
 {
-    hack_heap_sanitizer *check = context;
+    session *s = context;
+    if (kind == HACK_MEMORY_ALLOC) s->recent[s->recent_next++ % 8] = address;
+    hack_heap_sanitizer *check = s->check;
+    if (!check) return;
     switch (kind) {
     case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(check); break;
     case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(check, address, words); break;
@@ -624,8 +637,9 @@ static bool bind_session(session *s)
     for (int i = 0; i < 5; i++) native[i] = is_native(opt, s->os_added, native_classes[i]);
     /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
     if (is_native(opt, s->os_added, "Memory") || (machine_code && !opt->jack_os) || opt->native_memory) {
-        hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free, print_os_message,
-                                                     NULL, s->check ? memory_event : NULL, s->check};
+        /* under the heap check, bad frees are its findings: reported there, and the run goes on */
+        hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free || s->check != NULL,
+                                                     print_os_message, NULL, memory_event, s, s->check != NULL};
         s->memory = hack_native_memory_bind(machine, s->program, &memory_options);
     }
     if (s->check && !s->memory) hack_heap_sanitizer_observe_jack_memory(s->check);
@@ -651,7 +665,49 @@ static bool bind_session(session *s)
     return true;
 }
 
+enum { MAP_SCALE = 4 };
+
+/* The heap map's pixels and a caption of its figures; false when the words are no heap of this layout. */
+static bool render_heap_map(const session *s, uint8_t *rgb, char *caption, size_t size)
+{
+    hack_heap_map_stats stats;
+    hack_heap_map_render(s->machine->ram, s->recent, s->recent_next < 8 ? s->recent_next : 8, MAP_SCALE, rgb, &stats);
+    if (stats.malformed)
+        snprintf(caption, size, "heap: not in this project's layout (an allocator of its own?)");
+    else
+        snprintf(caption, size, "heap: %u live blocks, %u free words, largest free block %u, fragmentation %.2f",
+                 (unsigned)stats.live_blocks, (unsigned)stats.free_words,
+                 (unsigned)(stats.largest_free >= 2 ? stats.largest_free - 2 : 0), stats.fragmentation);
+    return !stats.malformed;
+}
+
+static bool write_heap_map(const session *s, const char *path, hack_diag_list *diags)
+{
+    const int width = HACK_HEAP_MAP_COLUMNS * MAP_SCALE, height = HACK_HEAP_MAP_ROWS * MAP_SCALE;
+    uint8_t *rgb = malloc((size_t)width * (size_t)height * 3);
+    char caption[200];
+    if (!rgb) return false;
+    render_heap_map(s, rgb, caption, sizeof caption);
+    bool ok = hack_png_write_rgb(rgb, width, height, path, diags);
+    hack_diag_list_print(stderr, diags);
+    if (ok) printf("%s\n", caption);
+    free(rgb);
+    return ok;
+}
+
 #ifdef HACK_WITH_SDL
+static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t size)
+{
+    return render_heap_map(context, rgb, caption, size);
+}
+
+static void window_watch(void *context, hack_machine *machine)
+{
+    (void)machine;
+    session *s = context;
+    if (s->check) hack_heap_sanitizer_on_watch(s->check);
+}
+
 static void window_reset(void *context, hack_machine *machine)
 {
     (void)machine;
@@ -691,7 +747,7 @@ static int run_window(session *s)
     } else {
         w.budget = opt->budget;
     }
-    hack_window_callbacks callbacks = {s, window_reset, window_waiting, window_report};
+    hack_window_callbacks callbacks = {s, window_reset, window_waiting, window_report, window_heap_map, window_watch};
     return hack_window_run(s->machine, &w, &callbacks);
 }
 
@@ -755,12 +811,14 @@ int main(int argc, char **argv)
 #ifdef HACK_WITH_SDL
     if (run.window) {
         int reason = run_window(&run);
+        int heap_problems_seen = run.check ? hack_heap_sanitizer_finish(run.check) : 0;
         unbind_session(&run);
         if (reason < 0) {
             status = EXIT_BAD_INPUT;
             goto out;
         }
         status = window_status(&run, reason);
+        if (heap_problems_seen && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
         goto out;
     }
 #endif
@@ -825,6 +883,7 @@ int main(int argc, char **argv)
         status = EXIT_BAD_INPUT;
     }
     if (heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
+    if (opt.heap_map_path && !write_heap_map(&run, opt.heap_map_path, &diags)) status = EXIT_BAD_INPUT;
     if (opt.heap_report && memory) {
         char *report = hack_heap_report(hack_native_memory_heap(memory));
         if (report) fputs(report, stdout);

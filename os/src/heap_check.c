@@ -86,7 +86,7 @@ void hack_heap_sanitizer_on_init(hack_heap_sanitizer *c)
 
 void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint16_t words)
 {
-    if (address < HEAP_BASE + 2 || address >= HEAP_END) return;
+    if (address < HEAP_BASE || address >= HEAP_END) return;
     block_info *b = &c->blocks[address];
     free(b->allocated);
     free(b->freed);
@@ -94,7 +94,10 @@ void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint
     b->freed = NULL;
     b->words = words;
     b->live = true;
-    c->watch[address - 2] = c->watch[address - 1] = WATCH_HEADER;
+    /* the two words before a block are its header in this project's heaps; a student's allocator may have none,
+     * and its words stay watched as free until they are part of a block */
+    for (uint32_t a = address - 2u; a < address; a++)
+        if (a >= HEAP_BASE && !c->owner[a]) c->watch[a] = WATCH_HEADER;
     for (uint32_t a = address; a < (uint32_t)address + words && a < HEAP_END; a++) {
         c->watch[a] = 0;
         c->owner[a] = address;
@@ -114,7 +117,8 @@ void hack_heap_sanitizer_on_free(hack_heap_sanitizer *c, uint16_t address)
         c->owner[a] = 0;
         c->was_owner[a] = address;
     }
-    c->watch[address - 2] = c->watch[address - 1] = WATCH_FREE;
+    for (uint32_t a = address - 2u; a < address; a++)
+        if (a >= HEAP_BASE && !c->owner[a]) c->watch[a] = WATCH_FREE;
 }
 
 void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, const char *why)
@@ -254,7 +258,36 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
     }
     /* the result: the frame is back at the caller's, so the stack is the caller's (as with the native heap) */
     int16_t size = (int16_t)c->pending_alloc_size;
-    if (e->value && size > 0) hack_heap_sanitizer_on_alloc(c, e->value, (uint16_t)size);
+    if (size <= 0 || !e->value) return HACK_HOOK_PROCEED;
+    uint32_t start = e->value, end = (uint32_t)e->value + (uint32_t)size; /* data words start..end-1 */
+    char text[2 * STACK_TEXT + 400];
+    if (start < HEAP_BASE || end > HEAP_END) {
+        int n = snprintf(text, sizeof text,
+                         "heap check: Memory.alloc(%d) returned %u: the block %u..%u is not inside the heap (%d..%d)\n",
+                         (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), HEAP_BASE, HEAP_END - 1);
+        if (n > 0 && (size_t)n < sizeof text) hack_backtrace(m, c->program, text + n, sizeof text - (size_t)n);
+        emit(c, text);
+        return HACK_HOOK_PROCEED;
+    }
+    for (uint32_t a = start; a < end; a++)
+        if (c->owner[a]) {
+            const block_info *other = &c->blocks[c->owner[a]];
+            int n = snprintf(text, sizeof text,
+                             "heap check: Memory.alloc(%d) returned %u: the block %u..%u overlaps the live block "
+                             "%u..%u\n",
+                             (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), (unsigned)c->owner[a],
+                             (unsigned)(c->owner[a] + other->words - 1));
+            if (n > 0 && (size_t)n < sizeof text) {
+                size_t used = (size_t)n;
+                used += hack_backtrace(m, c->program, text + used, sizeof text - used);
+                if (used < sizeof text)
+                    snprintf(text + used, sizeof text - used, "  the live block was allocated:\n%s",
+                             other->allocated ? other->allocated : "");
+            }
+            emit(c, text);
+            break; /* recorded all the same: the program will use it, and reports about it would only repeat */
+        }
+    hack_heap_sanitizer_on_alloc(c, e->value, (uint16_t)size);
     return HACK_HOOK_PROCEED;
 }
 

@@ -96,14 +96,13 @@ static hack_hook_action memory_free(void *context, hack_machine *machine, const 
         tell(memory, HACK_MEMORY_FREE, address, 0, NULL);
         return HACK_HOOK_RETURN;
     }
-    if (memory->options.event) { /* a checker reports it (with the call stack) and the run goes on */
-        tell(memory, HACK_MEMORY_BAD_FREE, address, 0, hack_heap_status_text(status));
-        return HACK_HOOK_RETURN;
+    tell(memory, HACK_MEMORY_BAD_FREE, address, 0, hack_heap_status_text(status));
+    if (!memory->options.bad_free_reported_by_event) {
+        char what[200];
+        snprintf(what, sizeof what, "Memory.deAlloc(%u): %s%s", (unsigned)address, hack_heap_status_text(status),
+                 memory->options.continue_after_bad_free ? " (ignored)" : "");
+        report(memory, machine, what);
     }
-    char what[200];
-    snprintf(what, sizeof what, "Memory.deAlloc(%u): %s%s", (unsigned)address, hack_heap_status_text(status),
-             memory->options.continue_after_bad_free ? " (ignored)" : "");
-    report(memory, machine, what);
     if (memory->options.continue_after_bad_free) return HACK_HOOK_RETURN;
     memory->failed = true;
     return HACK_HOOK_STOP;

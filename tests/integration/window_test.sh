@@ -42,4 +42,16 @@ else
     cat "$out"
     status=1
 fi
+# The heap check in the window: the same report as headless, and exit status 6.
+out="$work/window-check.txt"
+timeout 30 xvfb-run -a -s "-screen 0 1280x800x24" "$hackemu" --check-heap "$samples/bugs/UseAfterFree" --quit-after 3 \
+    > "$out" 2>&1
+code=$?
+if [ "$code" = 6 ] && grep -q '^heap check: use after free' "$out"; then
+    echo "ok: the heap check reports in the window too"
+else
+    echo "FAIL: the heap check in the window (exit $code):"
+    cat "$out"
+    status=1
+fi
 exit $status

@@ -28,6 +28,10 @@ typedef struct {
     int screenshot_count;
     int last_reason;
     bool waiting_key; /* the program waits for a key: the window sleeps until one comes */
+    bool show_heap;   /* Ctrl+H: the heap map instead of the screen */
+    SDL_Texture *map_texture;
+    uint8_t *map_pixels;
+    char map_caption[200];
     double hz_credit; /* instructions owed under --hz */
 } app;
 
@@ -52,7 +56,9 @@ static void update_title(app *a, double mhz)
 {
     static const char *const states[] = {"running", "paused", "halted", "stopped: machine error"};
     char title[256];
-    if (a->state == STATE_RUNNING)
+    if (a->show_heap && a->map_caption[0])
+        snprintf(title, sizeof title, "%s - hackemu - %s", a->options->name, a->map_caption);
+    else if (a->state == STATE_RUNNING)
         snprintf(title, sizeof title, "%s - hackemu - running at %.0f MHz", a->options->name, mhz);
     else
         snprintf(title, sizeof title, "%s - hackemu - %s (cycle %llu)", a->options->name, states[a->state],
@@ -72,8 +78,41 @@ static SDL_Rect screen_rect(app *a)
     return r;
 }
 
+enum { MAP_WIDTH = 512, MAP_HEIGHT = 448 };
+
+static void draw_heap_map(app *a)
+{
+    if (!a->map_texture) {
+        a->map_texture = SDL_CreateTexture(a->renderer, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING, MAP_WIDTH,
+                                           MAP_HEIGHT);
+        a->map_pixels = malloc((size_t)MAP_WIDTH * MAP_HEIGHT * 3);
+        if (!a->map_texture || !a->map_pixels) return;
+    }
+    a->callbacks->heap_map(a->callbacks->context, a->map_pixels, a->map_caption, sizeof a->map_caption);
+    SDL_UpdateTexture(a->map_texture, NULL, a->map_pixels, MAP_WIDTH * 3);
+    SDL_SetRenderDrawColor(a->renderer, 96, 96, 96, 255);
+    SDL_RenderClear(a->renderer);
+    int w, h;
+    SDL_GetRendererOutputSize(a->renderer, &w, &h);
+    int scale = w / MAP_WIDTH < h / MAP_HEIGHT ? w / MAP_WIDTH : h / MAP_HEIGHT;
+    if (scale < 1) scale = 1;
+    SDL_Rect r = {(w - MAP_WIDTH * scale) / 2, (h - MAP_HEIGHT * scale) / 2, MAP_WIDTH * scale, MAP_HEIGHT * scale};
+    if (r.w > w || r.h > h) { /* smaller than the map: fit it, crispness aside */
+        r = (SDL_Rect){0, 0, w, w * MAP_HEIGHT / MAP_WIDTH};
+        if (r.h > h) r = (SDL_Rect){0, 0, h * MAP_WIDTH / MAP_HEIGHT, h};
+    }
+    SDL_RenderCopy(a->renderer, a->map_texture, NULL, &r);
+    SDL_RenderPresent(a->renderer);
+    a->presents++;
+}
+
 static void draw(app *a)
 {
+    if (a->show_heap && a->callbacks->heap_map) {
+        draw_heap_map(a);
+        a->must_draw = true; /* the screen again when the map goes */
+        return;
+    }
     const uint16_t *screen = a->machine->ram + HACK_SCREEN;
     if (a->must_draw || memcmp(screen, a->shown, sizeof a->shown) != 0) {
         void *pixels;
@@ -154,6 +193,15 @@ static void run_slice(app *a, double slice, double frame_seconds)
         hack_run_result result = chunk ? hack_machine_run(a->machine, chunk) : (hack_run_result){HACK_STOP_BUDGET, 0};
         a->cycles_run += result.cycles;
         if (owed != UINT64_MAX) owed -= result.cycles < owed ? result.cycles : owed;
+        if (result.reason == HACK_STOP_WATCH && a->callbacks->watch) {
+            a->callbacks->watch(a->callbacks->context, a->machine);
+            if (!hack_machine_step(a->machine)) {
+                stopped(a, (hack_run_result){HACK_STOP_FAULT, 0});
+                break;
+            }
+            a->cycles_run++;
+            continue;
+        }
         if (result.reason == HACK_STOP_HOOK) {
             uint64_t until;
             int why = a->callbacks->waiting ? a->callbacks->waiting(a->callbacks->context, &until) : 0;
@@ -224,6 +272,7 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
         a->must_draw = true;
         break;
     case SDLK_s: save_screenshot(a, NULL); break;
+    case SDLK_h: a->show_heap = !a->show_heap; break;
     default: return false;
     }
     return true;
@@ -332,6 +381,8 @@ int hack_window_run(hack_machine *machine, const hack_window_options *options, c
     }
     (void)paused_total;
     int reason = a->last_reason;
+    if (a->map_texture) SDL_DestroyTexture(a->map_texture);
+    free(a->map_pixels);
     SDL_DestroyTexture(a->texture);
     SDL_DestroyRenderer(a->renderer);
     SDL_DestroyWindow(a->window);

@@ -24,6 +24,7 @@ typedef struct {
      * for), free (the block), a refused free (the address and why) */
     void (*event)(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words, const char *why);
     void *event_context;
+    bool bad_free_reported_by_event; /* the event's receiver reports bad frees (no message here) */
 } hack_native_memory_options;
 
 typedef struct hack_native_memory hack_native_memory;

@@ -15,6 +15,9 @@ bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *pat
  * the window's (its rendered pixels) go through, so equal pixels make equal files. */
 bool hack_png_write_gray(const uint8_t *pixels, int width, int height, const char *path, hack_diag_list *diags);
 
+/* The same for RGB pixels (3 bytes each). */
+bool hack_png_write_rgb(const uint8_t *pixels, int width, int height, const char *path, hack_diag_list *diags);
+
 /* FNV-1a over the screen words: equal screens, equal hashes. */
 uint64_t hack_screen_hash(const uint16_t *words);
 

@@ -28,6 +28,10 @@ typedef struct {
     /* why the run stopped in a hook, when it is waiting: 1 for time (until *until_ms), 2 for a key; 0 if not */
     int (*waiting)(void *context, uint64_t *until_ms);
     void (*report_stop)(void *context, hack_machine *machine, hack_run_result result); /* halt, fault, error */
+    /* the heap map (Ctrl+H): 512 x 448 RGB pixels and a caption for the title; may be NULL */
+    bool (*heap_map)(void *context, uint8_t *rgb, char *caption, size_t size);
+    /* the run stopped at a watched word (the heap check): report it; the window steps over it and goes on */
+    void (*watch)(void *context, hack_machine *machine);
 } hack_window_callbacks;
 
 /* Milliseconds on the window's monotonic clock (for the native Sys.wait). */
