@@ -61,7 +61,7 @@ typedef struct {
     const char *type_text; /* typed a key at a time */
     uint64_t key_cycles;   /* how long --type holds (and then releases) each key */
     uint64_t hz;           /* the window's emulated clock rate (0: full speed) */
-    bool start_paused, stats;
+    bool start_paused, stats, show_heap_map;
     double quit_after;
 } options;
 
@@ -103,6 +103,7 @@ static void usage(FILE *out)
           "  --heap-report       at the end, print the native heap's status report\n"
           "  --check-heap        the heap sanitizer: reads and writes outside live blocks, use\n"
           "                      after free, bad frees, leaks at the end, each with its call stacks; exit 6\n"
+          "                      (window, headless, and test scripts: each program a script loads)\n"
           "  --heap-map FILE.png after the run, a picture of the heap: a cell per word, free white, headers\n"
           "                      gray, live blocks blue, the latest allocations orange (in the window: Ctrl+H)\n"
           "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
@@ -113,6 +114,7 @@ static void usage(FILE *out)
           "  --scale N           N x N pixels for each Hack pixel (default 2; the window can be resized)\n"
           "  --hz N              emulate N instructions a second (default: as fast as the host goes)\n"
           "  --paused            start paused\n"
+          "  --show-heap-map     start with the heap map shown (Ctrl+H toggles it; --screenshot takes it)\n"
           "  --cycles N          pause at cycle N; with --screenshot, save the window's pixels then and quit\n"
           "  --stats             at the end, print frames per second, speed, and CPU time\n"
           "  --quit-after S      close by itself after S seconds\n"
@@ -287,6 +289,8 @@ static bool parse_args(int argc, char **argv, options *opt)
             i++;
         } else if (strcmp(arg, "--paused") == 0) {
             opt->start_paused = true;
+        } else if (strcmp(arg, "--show-heap-map") == 0) {
+            opt->show_heap_map = true;
         } else if (strcmp(arg, "--stats") == 0) {
             opt->stats = true;
         } else if (strcmp(arg, "--quit-after") == 0 && next) {
@@ -494,21 +498,60 @@ static void print_message(void *context, const char *text)
 
 static void print_os_message(void *context, const char *text);
 
-/* After a script loads a program: the native Memory, when asked for with --heap or --native-memory. */
+static void print_check_report(void *context, const char *text);
+
+/* After a script loads a program: the native Memory, when asked for with --heap or --native-memory, and the
+ * heap check with --check-heap. */
 typedef struct {
     const options *opt;
     hack_native_memory *memory;
+    hack_heap_sanitizer *check;
+    int heap_problems; /* of the programs loaded before the current one */
 } script_binding;
+
+static void script_memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                                const char *why)
+{
+    hack_heap_sanitizer *check = context;
+    switch (kind) {
+    case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(check); break;
+    case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(check, address, words); break;
+    case HACK_MEMORY_FREE: hack_heap_sanitizer_on_free(check, address); break;
+    case HACK_MEMORY_BAD_FREE: hack_heap_sanitizer_on_bad_free(check, address, why); break;
+    }
+}
+
+static void unbind_for_script(script_binding *binding)
+{
+    hack_native_memory_free(binding->memory);
+    binding->memory = NULL;
+    if (binding->check) binding->heap_problems += hack_heap_sanitizer_finish(binding->check);
+    hack_heap_sanitizer_free(binding->check);
+    binding->check = NULL;
+}
 
 static void bind_for_script(void *context, hack_machine *machine, const hack_program *program)
 {
     script_binding *binding = context;
-    hack_native_memory_free(binding->memory);
-    binding->memory = NULL;
-    if (!binding->opt->native_memory && !binding->opt->heap_chosen) return;
-    hack_native_memory_options memory_options = {binding->opt->heap_policy, binding->opt->continue_after_bad_free,
-                                                 print_os_message, NULL, NULL, NULL, false};
-    binding->memory = hack_native_memory_bind(machine, program, &memory_options);
+    const options *opt = binding->opt;
+    unbind_for_script(binding);
+    if (opt->check_heap) binding->check = hack_heap_sanitizer_create(machine, program, 20, print_check_report, NULL);
+    if (opt->native_memory || opt->heap_chosen) {
+        hack_native_memory_options memory_options = {opt->heap_policy,
+                                                     opt->continue_after_bad_free || binding->check != NULL,
+                                                     print_os_message, NULL,
+                                                     binding->check ? script_memory_event : NULL, binding->check,
+                                                     binding->check != NULL};
+        binding->memory = hack_native_memory_bind(machine, program, &memory_options);
+    }
+    if (binding->check && !binding->memory) hack_heap_sanitizer_observe_jack_memory(binding->check);
+}
+
+static void script_watched(void *context, hack_machine *machine)
+{
+    (void)machine;
+    script_binding *binding = context;
+    if (binding->check) hack_heap_sanitizer_on_watch(binding->check);
 }
 
 static int run_script(const options *opt)
@@ -527,10 +570,11 @@ static int run_script(const options *opt)
             *slash = '\0';
         else
             strcpy(dir, ".");
-        script_binding binding = {opt, NULL};
+        script_binding binding = {opt, NULL, NULL, 0};
         hack_script_options script_options = {.script_dir = dir, .load_dir = opt->load_dir, .out_dir = opt->out_dir,
                                        .cycle_limit = opt->budget, .relaxed = opt->relaxed,
                                        .loaded = bind_for_script, .loaded_context = &binding,
+                                       .watched = script_watched, .watched_context = &binding,
                                        .message = print_message};
         hack_script_result result;
         hack_script_run(script, machine, &script_options, &result, &diags);
@@ -563,7 +607,8 @@ static int run_script(const options *opt)
             break;
         case HACK_SCRIPT_ERROR: status = EXIT_BAD_INPUT; break;
         }
-        hack_native_memory_free(binding.memory);
+        unbind_for_script(&binding);
+        if (binding.heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
         free(dir);
     }
     hack_diag_list_print(stderr, &diags);
@@ -738,7 +783,8 @@ static int run_window(session *s)
     const char *name = strrchr(opt->program_path, '/');
     name = name && name[1] ? name + 1 : opt->program_path;
     hack_window_options w = {.name = name, .scale = opt->scale ? opt->scale : 2, .hz = opt->hz,
-                             .start_paused = opt->start_paused, .quit_after_seconds = opt->quit_after,
+                             .start_paused = opt->start_paused, .start_with_heap_map = opt->show_heap_map,
+                             .quit_after_seconds = opt->quit_after,
                              .stats = opt->stats};
     if (opt->screenshot_path && opt->budget) {
         w.screenshot_at = opt->budget;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Window tests under a virtual X server. usage: window_test.sh HACKEMU SAMPLES_DIR PROGRAMS_DIR WORK_DIR
 # 1. The window's pixels at a cycle equal the headless screenshot at that cycle (Snake and Drawing).
-# 2. Keys sent to the window with xdotool reach the program (KeyboardEcho prints what was typed).
+# 2. The heap map shown in the window equals the headless --heap-map picture at that cycle.
+# 3. Keys sent to the window with xdotool reach the program (KeyboardEcho prints what was typed).
+# 4. The heap check reports in the window as headless.
 # Exit 77 (skipped) without xvfb-run or xdotool.
 hackemu=$1 samples=$2 programs=$3 work=$4
 if ! command -v xvfb-run >/dev/null || ! command -v xdotool >/dev/null; then
@@ -23,6 +25,18 @@ for case in "Snake 450000" "Drawing 200000"; do
         status=1
     fi
 done
+# The heap map in the window (shown from the start) is the headless --heap-map picture at the same cycle.
+rm -f "$work/window-heapmap.png" "$work/headless-heapmap.png"
+timeout 30 xvfb-run -a -s "-screen 0 1280x800x24" "$hackemu" "$samples/HeapFragments" --show-heap-map --cycles 500000 \
+    --screenshot "$work/window-heapmap.png" --no-output -q
+"$hackemu" --headless "$samples/HeapFragments" --cycles 500000 --heap-map "$work/headless-heapmap.png" --no-output -q \
+    > /dev/null
+if [ -s "$work/window-heapmap.png" ] && cmp -s "$work/window-heapmap.png" "$work/headless-heapmap.png"; then
+    echo "ok: the window's heap map is the headless heap map at cycle 500000"
+else
+    echo "FAIL: the window's heap map differs from the headless one at cycle 500000"
+    status=1
+fi
 # Typing into the window: the program echoes the line and doubles the number.
 out="$work/window-keys.txt"
 xvfb-run -a -s "-screen 0 1280x800x24" sh -c "

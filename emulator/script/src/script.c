@@ -867,6 +867,18 @@ static void load_program(runner *r, const command *c)
     free(path);
 }
 
+/* The run stopped before a watched access: tell the options' handler, then run the access itself. */
+static void step_over_watch(runner *r, hack_run_result *run)
+{
+    if (r->options->watched) r->options->watched(r->options->watched_context, r->machine);
+    if (hack_machine_step(r->machine)) {
+        run->reason = HACK_STOP_BUDGET;
+        run->cycles++;
+    } else {
+        run->reason = HACK_STOP_FAULT;
+    }
+}
+
 /* Runs to the start of the next VM command. */
 static void vm_step(runner *r, const command *c)
 {
@@ -879,6 +891,7 @@ static void vm_step(runner *r, const command *c)
         uint16_t before = r->machine->pc;
         bool ends = before < r->program.count && r->program.locations[before].command_end;
         hack_run_result run = hack_machine_run(r->machine, 1);
+        if (run.reason == HACK_STOP_WATCH) step_over_watch(r, &run);
         r->result->cycles += run.cycles;
         if (run.reason == HACK_STOP_FAULT) {
             r->status = HACK_SCRIPT_MACHINE_FAULT;
@@ -1035,6 +1048,7 @@ static void run_cycles(runner *r, const command *c, uint64_t n)
     for (uint64_t done = 0; done < n;) {
         uint64_t want = n - done < chunk ? n - done : chunk;
         hack_run_result run = hack_machine_run(r->machine, want);
+        if (run.reason == HACK_STOP_WATCH) step_over_watch(r, &run);
         done += run.cycles;
         r->time += run.cycles;
         r->result->cycles += run.cycles;

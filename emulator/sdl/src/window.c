@@ -80,6 +80,21 @@ static SDL_Rect screen_rect(app *a)
 
 enum { MAP_WIDTH = 512, MAP_HEIGHT = 448 };
 
+/* Where the map goes: scaled by a whole number, centred (or fitted, when the window is smaller). */
+static SDL_Rect map_rect(app *a)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(a->renderer, &w, &h);
+    int scale = w / MAP_WIDTH < h / MAP_HEIGHT ? w / MAP_WIDTH : h / MAP_HEIGHT;
+    if (scale < 1) scale = 1;
+    SDL_Rect r = {(w - MAP_WIDTH * scale) / 2, (h - MAP_HEIGHT * scale) / 2, MAP_WIDTH * scale, MAP_HEIGHT * scale};
+    if (r.w > w || r.h > h) { /* smaller than the map: fit it, crispness aside */
+        r = (SDL_Rect){0, 0, w, w * MAP_HEIGHT / MAP_WIDTH};
+        if (r.h > h) r = (SDL_Rect){0, 0, h * MAP_WIDTH / MAP_HEIGHT, h};
+    }
+    return r;
+}
+
 static void draw_heap_map(app *a)
 {
     if (!a->map_texture) {
@@ -92,15 +107,7 @@ static void draw_heap_map(app *a)
     SDL_UpdateTexture(a->map_texture, NULL, a->map_pixels, MAP_WIDTH * 3);
     SDL_SetRenderDrawColor(a->renderer, 96, 96, 96, 255);
     SDL_RenderClear(a->renderer);
-    int w, h;
-    SDL_GetRendererOutputSize(a->renderer, &w, &h);
-    int scale = w / MAP_WIDTH < h / MAP_HEIGHT ? w / MAP_WIDTH : h / MAP_HEIGHT;
-    if (scale < 1) scale = 1;
-    SDL_Rect r = {(w - MAP_WIDTH * scale) / 2, (h - MAP_HEIGHT * scale) / 2, MAP_WIDTH * scale, MAP_HEIGHT * scale};
-    if (r.w > w || r.h > h) { /* smaller than the map: fit it, crispness aside */
-        r = (SDL_Rect){0, 0, w, w * MAP_HEIGHT / MAP_WIDTH};
-        if (r.h > h) r = (SDL_Rect){0, 0, h * MAP_WIDTH / MAP_HEIGHT, h};
-    }
+    SDL_Rect r = map_rect(a);
     SDL_RenderCopy(a->renderer, a->map_texture, NULL, &r);
     SDL_RenderPresent(a->renderer);
     a->presents++;
@@ -136,14 +143,16 @@ static void draw(app *a)
     }
 }
 
-/* The window's pixels, as shown, to a PNG (the same writer as headless screenshots). */
+/* The window's pixels, as shown, to a PNG (the same writer as headless screenshots): the screen in black and
+ * white, or the heap map in colour. */
 static void save_screenshot(app *a, const char *path)
 {
     a->must_draw = true;
     draw(a);
-    SDL_Rect r = screen_rect(a);
+    bool map = a->show_heap && a->callbacks->heap_map;
+    SDL_Rect r = map ? map_rect(a) : screen_rect(a);
     uint32_t *argb = malloc((size_t)r.w * (size_t)r.h * 4);
-    uint8_t *gray = malloc((size_t)r.w * (size_t)r.h);
+    uint8_t *out = malloc((size_t)r.w * (size_t)r.h * (map ? 3 : 1));
     char name[64];
     if (!path) {
         snprintf(name, sizeof name, "hackemu-%d.png", ++a->screenshot_count);
@@ -151,16 +160,28 @@ static void save_screenshot(app *a, const char *path)
     }
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    if (argb && gray && SDL_RenderReadPixels(a->renderer, &r, SDL_PIXELFORMAT_ARGB8888, argb, r.w * 4) == 0) {
-        for (size_t i = 0; i < (size_t)r.w * (size_t)r.h; i++) gray[i] = (argb[i] & 0xFFu) >= 128 ? 255 : 0;
-        if (hack_png_write_gray(gray, r.w, r.h, path, &diags)) fprintf(stderr, "hackemu: screenshot %s\n", path);
+    if (argb && out && SDL_RenderReadPixels(a->renderer, &r, SDL_PIXELFORMAT_ARGB8888, argb, r.w * 4) == 0) {
+        size_t n = (size_t)r.w * (size_t)r.h;
+        bool written;
+        if (map) {
+            for (size_t i = 0; i < n; i++) {
+                out[3 * i] = (uint8_t)(argb[i] >> 16);
+                out[3 * i + 1] = (uint8_t)(argb[i] >> 8);
+                out[3 * i + 2] = (uint8_t)argb[i];
+            }
+            written = hack_png_write_rgb(out, r.w, r.h, path, &diags);
+        } else {
+            for (size_t i = 0; i < n; i++) out[i] = (argb[i] & 0xFFu) >= 128 ? 255 : 0;
+            written = hack_png_write_gray(out, r.w, r.h, path, &diags);
+        }
+        if (written) fprintf(stderr, "hackemu: screenshot %s\n", path);
     } else {
         fprintf(stderr, "hackemu: cannot read the window's pixels: %s\n", SDL_GetError());
     }
     hack_diag_list_print(stderr, &diags);
     hack_diag_list_free(&diags);
     free(argb);
-    free(gray);
+    free(out);
 }
 
 static void stopped(app *a, hack_run_result result)
@@ -290,6 +311,7 @@ int hack_window_run(hack_machine *machine, const hack_window_options *options, c
     a->options = options;
     a->callbacks = callbacks;
     a->state = options->start_paused ? STATE_PAUSED : STATE_RUNNING;
+    a->show_heap = options->start_with_heap_map;
     a->must_draw = true;
     a->last_reason = HACK_STOP_BUDGET;
     int scale = options->scale >= 1 && options->scale <= 8 ? options->scale : 2;

@@ -71,6 +71,10 @@ typedef struct {
     /* called after each load, to bind hooks (the native Memory, say) to the new program; may be NULL */
     void (*loaded)(void *context, hack_machine *machine, const hack_program *program);
     void *loaded_context;
+    /* called when the run stops before a watched access (machine->watch, set by whatever `loaded` bound: the
+     * heap check); the runner then steps over the access and goes on. NULL: the access is stepped over. */
+    void (*watched)(void *context, hack_machine *machine);
+    void *watched_context;
     /* echo text, breakpoint notes; may be NULL */
     void (*message)(void *context, const char *text);
     void *message_context;

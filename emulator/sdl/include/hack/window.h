@@ -14,8 +14,10 @@ typedef struct {
     int scale;               /* 1..8 */
     uint64_t hz;             /* instructions per second to emulate; 0 = as fast as possible */
     bool start_paused;
+    bool start_with_heap_map; /* show the heap map (Ctrl+H) from the start */
     uint64_t budget;         /* pause after this many instructions (0: none) */
-    uint64_t screenshot_at;  /* at this cycle, write the window's pixels to screenshot_path (0: never) */
+    uint64_t screenshot_at;  /* at this cycle, write the window's pixels to screenshot_path (0: never); the
+                              * screen in black and white, or the heap map in colour when it is shown */
     const char *screenshot_path;
     bool quit_after_screenshot;
     double quit_after_seconds; /* close by itself after this long (0: never), for measurements */
