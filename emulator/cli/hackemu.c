@@ -655,6 +655,23 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
     }
 }
 
+static void note_recent_allocation(void *context, uint16_t address, uint16_t words)
+{
+    (void)words;
+    session *s = context;
+    s->recent[s->recent_next++ % 8] = address;
+}
+
+/* A Jack Memory without the heap check: its allocations, seen as Memory.alloc returns, for the heap map. */
+static hack_hook_action observe_jack_alloc(void *context, hack_machine *machine, const hack_hook_event *event,
+                                           uint16_t *value)
+{
+    (void)machine;
+    (void)value;
+    if (event->kind == HACK_HOOK_RESULT && event->value) note_recent_allocation(context, event->value, 0);
+    return HACK_HOOK_PROCEED;
+}
+
 static void unbind_session(session *s)
 {
     hack_output_mirror_free(s->mirror);
@@ -687,7 +704,15 @@ static bool bind_session(session *s)
                                                      print_os_message, NULL, memory_event, s, s->check != NULL};
         s->memory = hack_native_memory_bind(machine, s->program, &memory_options);
     }
-    if (s->check && !s->memory) hack_heap_sanitizer_observe_jack_memory(s->check);
+    s->recent_next = 0;
+    if (s->check && !s->memory) {
+        hack_heap_sanitizer_observe_jack_memory(s->check);
+        hack_heap_sanitizer_listen_allocations(s->check, note_recent_allocation, s);
+    } else if (!s->memory && (s->window || opt->heap_map_path)) {
+        const hack_symbol *alloc = hack_symtab_find(&s->program->symbols, "Memory.alloc", 12);
+        if (alloc && alloc->kind == HACK_SYMBOL_FUNCTION)
+            hack_machine_add_hook(machine, alloc->value, HACK_HOOK_OBSERVE, observe_jack_alloc, s);
+    }
     hack_native_os_options os_options = {native[0], native[1], native[2], native[3], native[4], print_os_message,
                                          NULL, NULL, NULL, NULL, NULL};
 #ifdef HACK_WITH_SDL
@@ -720,9 +745,12 @@ static bool render_heap_map(const session *s, uint8_t *rgb, char *caption, size_
     if (stats.malformed)
         snprintf(caption, size, "heap: not in this project's layout (an allocator of its own?)");
     else
-        snprintf(caption, size, "heap: %u live blocks, %u free words, largest free block %u, fragmentation %.2f",
+        snprintf(caption, size,
+                 "heap: %u live blocks, %u free words, largest free block %u, fragmentation %.2f, %u latest "
+                 "allocations in orange",
                  (unsigned)stats.live_blocks, (unsigned)stats.free_words,
-                 (unsigned)(stats.largest_free >= 2 ? stats.largest_free - 2 : 0), stats.fragmentation);
+                 (unsigned)(stats.largest_free >= 2 ? stats.largest_free - 2 : 0), stats.fragmentation,
+                 (unsigned)stats.recent_live);
     return !stats.malformed;
 }
 

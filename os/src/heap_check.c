@@ -27,6 +27,8 @@ struct hack_heap_sanitizer {
     uint16_t was_owner[HACK_RAM_SIZE]; /* data word of a freed block -> that block's address */
     block_info blocks[HACK_RAM_SIZE];  /* by block address */
     uint16_t pending_alloc_size;       /* Jack Memory: the size of the alloc in progress */
+    void (*allocation_listener)(void *context, uint16_t address, uint16_t words);
+    void *allocation_listener_context;
     int alloc_depth;
 };
 
@@ -84,9 +86,18 @@ void hack_heap_sanitizer_on_init(hack_heap_sanitizer *c)
     }
 }
 
+void hack_heap_sanitizer_listen_allocations(hack_heap_sanitizer *c,
+                                            void (*fn)(void *context, uint16_t address, uint16_t words),
+                                            void *context)
+{
+    c->allocation_listener = fn;
+    c->allocation_listener_context = context;
+}
+
 void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint16_t words)
 {
     if (address < HEAP_BASE || address >= HEAP_END) return;
+    if (c->allocation_listener) c->allocation_listener(c->allocation_listener_context, address, words);
     block_info *b = &c->blocks[address];
     free(b->allocated);
     free(b->freed);

@@ -37,6 +37,7 @@ void hack_heap_map_render(const uint16_t *ram, const uint16_t *recent, size_t re
         }
         if (live) {
             stats->live_blocks++;
+            stats->recent_live += is_recent;
             parity ^= 1;
         } else {
             free_words += size;

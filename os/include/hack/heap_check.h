@@ -27,6 +27,11 @@ void hack_heap_sanitizer_free(hack_heap_sanitizer *check);
 /* For a Jack Memory (no native one): observe hooks on Memory.init, alloc and deAlloc, its code trusted. */
 void hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *check);
 
+/* Tells fn of every block the sanitizer learns of (the heap map's latest allocations, with a Jack Memory). */
+void hack_heap_sanitizer_listen_allocations(hack_heap_sanitizer *check,
+                                            void (*fn)(void *context, uint16_t address, uint16_t words),
+                                            void *context);
+
 /* Events from a native allocator (called at the hooked function's entry, so the call stack is the caller's). */
 void hack_heap_sanitizer_on_init(hack_heap_sanitizer *check);
 void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *check, uint16_t address, uint16_t words);

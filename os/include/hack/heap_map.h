@@ -12,6 +12,7 @@ enum { HACK_HEAP_MAP_COLUMNS = 128, HACK_HEAP_MAP_ROWS = 112 };
 
 typedef struct {
     uint32_t live_blocks, free_words, largest_free;
+    uint32_t recent_live; /* of the recent blocks, how many are live (and highlighted) */
     double fragmentation;
     bool malformed; /* the words do not describe a heap (an allocator of another layout) */
 } hack_heap_map_stats;
