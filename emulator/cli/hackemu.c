@@ -500,6 +500,10 @@ static void print_os_message(void *context, const char *text);
 
 static void print_check_report(void *context, const char *text);
 
+#define NO_ALLOCATOR_TO_CHECK                                                                                   \
+    "hackemu: --check-heap: the program has no Memory.alloc function (a .hack needs its .sym beside it), "   \
+    "so there are no blocks to check\n"
+
 /* After a script loads a program: the native Memory, when asked for with --heap or --native-memory, and the
  * heap check with --check-heap. */
 typedef struct {
@@ -544,7 +548,8 @@ static void bind_for_script(void *context, hack_machine *machine, const hack_pro
                                                      binding->check != NULL};
         binding->memory = hack_native_memory_bind(machine, program, &memory_options);
     }
-    if (binding->check && !binding->memory) hack_heap_sanitizer_observe_jack_memory(binding->check);
+    if (binding->check && !binding->memory && !hack_heap_sanitizer_observe_jack_memory(binding->check))
+        fputs(NO_ALLOCATOR_TO_CHECK, stderr);
 }
 
 static void script_watched(void *context, hack_machine *machine)
@@ -706,7 +711,7 @@ static bool bind_session(session *s)
     }
     s->recent_next = 0;
     if (s->check && !s->memory) {
-        hack_heap_sanitizer_observe_jack_memory(s->check);
+        if (!hack_heap_sanitizer_observe_jack_memory(s->check)) fputs(NO_ALLOCATOR_TO_CHECK, stderr);
         hack_heap_sanitizer_listen_allocations(s->check, note_recent_allocation, s);
     } else if (!s->memory && (s->window || opt->heap_map_path)) {
         const hack_symbol *alloc = hack_symtab_find(&s->program->symbols, "Memory.alloc", 12);

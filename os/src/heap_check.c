@@ -318,9 +318,17 @@ static hack_hook_action observe_free(void *context, hack_machine *m, const hack_
     return HACK_HOOK_PROCEED;
 }
 
-void hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
+bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
 {
     const hack_symtab *symbols = &c->program->symbols;
+    const hack_symbol *alloc = hack_symtab_find(symbols, "Memory.alloc", 12);
+    if (!alloc) {
+        if (c->machine->watch == c->watch) {
+            c->machine->watch = NULL;
+            c->machine->trusted = NULL;
+        }
+        return false;
+    }
     /* Memory's own code may touch headers and free memory */
     for (size_t i = 0; i < symbols->count; i++) {
         const hack_symbol *s = &symbols->entries[i];
@@ -341,4 +349,5 @@ void hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
         const hack_symbol *s = hack_symtab_find(symbols, hooks[i].name, strlen(hooks[i].name));
         if (s) hack_machine_add_hook(c->machine, s->value, HACK_HOOK_OBSERVE, hooks[i].fn, c);
     }
+    return true;
 }

@@ -24,8 +24,10 @@ hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hac
                                         void (*report)(void *context, const char *text), void *context);
 void hack_heap_sanitizer_free(hack_heap_sanitizer *check);
 
-/* For a Jack Memory (no native one): observe hooks on Memory.init, alloc and deAlloc, its code trusted. */
-void hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *check);
+/* For a Jack Memory (no native one): observe hooks on Memory.init, alloc and deAlloc, its code trusted.
+ * False when the program has no Memory.alloc function (no allocator to learn blocks from: a program that
+ * does not use the heap, or a .hack without its .sym); the check is then of no use, and watches nothing. */
+bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *check);
 
 /* Tells fn of every block the sanitizer learns of (the heap map's latest allocations, with a Jack Memory). */
 void hack_heap_sanitizer_listen_allocations(hack_heap_sanitizer *check,

@@ -161,11 +161,31 @@ bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added,
     return ok;
 }
 
+/* A label shaped Class.function (identifiers around one dot) is a VM function's entry in assembly that a VM
+ * translator wrote (its other labels carry a '$'): seen as a function, for call stacks and hooks. */
+static bool looks_like_vm_function(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot || dot == name || !dot[1] || strchr(dot + 1, '.')) return false;
+    for (const char *c = name; *c; c++)
+        if (c != dot && !(*c == '_' || (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+            return false;
+    return !(name[0] >= '0' && name[0] <= '9') && !(dot[1] >= '0' && dot[1] <= '9');
+}
+
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags)
 {
     if (!is_folder(path)) {
-        if (hack_path_has_extension(path, ".asm")) return hack_asm_assemble_file(path, program, diags);
+        if (hack_path_has_extension(path, ".asm")) {
+            if (!hack_asm_assemble_file(path, program, diags)) return false;
+            for (size_t i = 0; i < program->symbols.count; i++) {
+                hack_symbol *symbol = &program->symbols.entries[i];
+                if (symbol->kind == HACK_SYMBOL_LABEL && looks_like_vm_function(symbol->name))
+                    symbol->kind = HACK_SYMBOL_FUNCTION;
+            }
+            return true;
+        }
         if (hack_path_has_extension(path, ".hack")) {
             if (!hack_program_load_hack_file(program, path, diags)) return false;
             /* the symbols (and program map) beside it, when hackasm or hackvm wrote them */
