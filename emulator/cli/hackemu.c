@@ -513,7 +513,8 @@ typedef struct {
     int heap_problems; /* of the programs loaded before the current one */
 } script_binding;
 
-static void script_memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
+/* The native Memory's events, to the heap check (its context). */
+static void check_memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
                                 const char *why)
 {
     hack_heap_sanitizer *check = context;
@@ -544,7 +545,7 @@ static void bind_for_script(void *context, hack_machine *machine, const hack_pro
         hack_native_memory_options memory_options = {opt->heap_policy,
                                                      opt->continue_after_bad_free || binding->check != NULL,
                                                      print_os_message, NULL,
-                                                     binding->check ? script_memory_event : NULL, binding->check,
+                                                     binding->check ? check_memory_event : NULL, binding->check,
                                                      binding->check != NULL};
         binding->memory = hack_native_memory_bind(machine, program, &memory_options);
     }
@@ -650,14 +651,7 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
 {
     session *s = context;
     if (kind == HACK_MEMORY_ALLOC) s->recent[s->recent_next++ % 8] = address;
-    hack_heap_sanitizer *check = s->check;
-    if (!check) return;
-    switch (kind) {
-    case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(check); break;
-    case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(check, address, words); break;
-    case HACK_MEMORY_FREE: hack_heap_sanitizer_on_free(check, address); break;
-    case HACK_MEMORY_BAD_FREE: hack_heap_sanitizer_on_bad_free(check, address, why); break;
-    }
+    if (s->check) check_memory_event(s->check, kind, address, words, why);
 }
 
 static void note_recent_allocation(void *context, uint16_t address, uint16_t words)
