@@ -513,17 +513,44 @@ typedef struct {
     int heap_problems; /* of the programs loaded before the current one */
 } script_binding;
 
-/* The native Memory's events, to the heap check (its context). */
-static void check_memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
-                                const char *why)
+typedef void memory_event_fn(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                             const char *why);
+
+/* An event of the native Memory, to the heap check (when there is one). */
+static void forward_to_heap_check(hack_heap_sanitizer *check, hack_native_memory_event kind, uint16_t address,
+                                  uint16_t words, const char *why)
 {
-    hack_heap_sanitizer *check = context;
+    if (!check) return;
     switch (kind) {
     case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(check); break;
     case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(check, address, words); break;
     case HACK_MEMORY_FREE: hack_heap_sanitizer_on_free(check, address); break;
     case HACK_MEMORY_BAD_FREE: hack_heap_sanitizer_on_bad_free(check, address, why); break;
     }
+}
+
+/* For a program just loaded: the heap check (--check-heap), and the native Memory when native is set (its
+ * events to event); without a native Memory, the check observes the program's own Memory. */
+static void bind_heap(const options *opt, hack_machine *machine, const hack_program *program, bool native,
+                      memory_event_fn *event, void *event_context, hack_native_memory **memory,
+                      hack_heap_sanitizer **check)
+{
+    *check = opt->check_heap ? hack_heap_sanitizer_create(machine, program, 20, print_check_report, NULL) : NULL;
+    *memory = NULL;
+    if (native) {
+        /* under the heap check, bad frees are its findings: reported there, and the run goes on */
+        hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free || *check != NULL,
+                                                     print_os_message, NULL, event, event_context, *check != NULL};
+        *memory = hack_native_memory_bind(machine, program, &memory_options);
+    }
+    if (*check && !*memory && !hack_heap_sanitizer_observe_jack_memory(*check)) fputs(NO_ALLOCATOR_TO_CHECK, stderr);
+}
+
+static void script_memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                                const char *why)
+{
+    script_binding *binding = context;
+    forward_to_heap_check(binding->check, kind, address, words, why);
 }
 
 static void unbind_for_script(script_binding *binding)
@@ -540,17 +567,8 @@ static void bind_for_script(void *context, hack_machine *machine, const hack_pro
     script_binding *binding = context;
     const options *opt = binding->opt;
     unbind_for_script(binding);
-    if (opt->check_heap) binding->check = hack_heap_sanitizer_create(machine, program, 20, print_check_report, NULL);
-    if (opt->native_memory || opt->heap_chosen) {
-        hack_native_memory_options memory_options = {opt->heap_policy,
-                                                     opt->continue_after_bad_free || binding->check != NULL,
-                                                     print_os_message, NULL,
-                                                     binding->check ? check_memory_event : NULL, binding->check,
-                                                     binding->check != NULL};
-        binding->memory = hack_native_memory_bind(machine, program, &memory_options);
-    }
-    if (binding->check && !binding->memory && !hack_heap_sanitizer_observe_jack_memory(binding->check))
-        fputs(NO_ALLOCATOR_TO_CHECK, stderr);
+    bind_heap(opt, machine, program, opt->native_memory || opt->heap_chosen, script_memory_event, binding,
+              &binding->memory, &binding->check);
 }
 
 static void script_watched(void *context, hack_machine *machine)
@@ -645,20 +663,20 @@ static void print_check_report(void *context, const char *text)
     fputs(text, stderr);
 }
 
-/* The native Memory's events: the latest blocks for the heap map, and everything for the heap check. */
-static void memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
-                         const char *why)
-{
-    session *s = context;
-    if (kind == HACK_MEMORY_ALLOC) s->recent[s->recent_next++ % 8] = address;
-    if (s->check) check_memory_event(s->check, kind, address, words, why);
-}
-
 static void note_recent_allocation(void *context, uint16_t address, uint16_t words)
 {
     (void)words;
     session *s = context;
     s->recent[s->recent_next++ % 8] = address;
+}
+
+/* The native Memory's events: the latest blocks for the heap map, and everything for the heap check. */
+static void memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                         const char *why)
+{
+    session *s = context;
+    if (kind == HACK_MEMORY_ALLOC) note_recent_allocation(s, address, words);
+    forward_to_heap_check(s->check, kind, address, words, why);
 }
 
 /* A Jack Memory without the heap check: its allocations, seen as Memory.alloc returns, for the heap map. */
@@ -691,21 +709,15 @@ static bool bind_session(session *s)
     hack_machine *machine = s->machine;
     hack_machine_load(machine, s->program->words, s->program->count);
     machine->relaxed = opt->relaxed;
-    if (opt->check_heap) s->check = hack_heap_sanitizer_create(machine, s->program, 20, print_check_report, NULL);
     bool machine_code = hack_path_has_extension(opt->program_path, ".hack") || hack_path_has_extension(opt->program_path, ".asm");
     bool native[5] = {false};
     static const char *const native_classes[5] = {"Math", "Output", "Screen", "Sys", "Keyboard"};
     for (int i = 0; i < 5; i++) native[i] = is_native(opt, s->os_added, native_classes[i]);
     /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
-    if (is_native(opt, s->os_added, "Memory") || (machine_code && !opt->jack_os) || opt->native_memory) {
-        /* under the heap check, bad frees are its findings: reported there, and the run goes on */
-        hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free || s->check != NULL,
-                                                     print_os_message, NULL, memory_event, s, s->check != NULL};
-        s->memory = hack_native_memory_bind(machine, s->program, &memory_options);
-    }
+    bool native_memory = is_native(opt, s->os_added, "Memory") || (machine_code && !opt->jack_os) || opt->native_memory;
     s->recent_next = 0;
+    bind_heap(opt, machine, s->program, native_memory, memory_event, s, &s->memory, &s->check);
     if (s->check && !s->memory) {
-        if (!hack_heap_sanitizer_observe_jack_memory(s->check)) fputs(NO_ALLOCATOR_TO_CHECK, stderr);
         hack_heap_sanitizer_listen_allocations(s->check, note_recent_allocation, s);
     } else if (!s->memory && (s->window || opt->heap_map_path)) {
         const hack_symbol *alloc = hack_symtab_find(&s->program->symbols, "Memory.alloc", 12);

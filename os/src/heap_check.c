@@ -47,6 +47,15 @@ static void emit(hack_heap_sanitizer *c, const char *text)
     if (c->problems <= c->max_reports && c->report) c->report(c->context, text);
 }
 
+/* The machine no longer stops on this check's watched words (unless another watch map replaced it). */
+static void stop_watching(hack_heap_sanitizer *c)
+{
+    if (c->machine->watch == c->watch) {
+        c->machine->watch = NULL;
+        c->machine->trusted = NULL;
+    }
+}
+
 hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hack_program *program, int max_reports,
                                         void (*report)(void *context, const char *text), void *context)
 {
@@ -66,10 +75,7 @@ hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hac
 void hack_heap_sanitizer_free(hack_heap_sanitizer *c)
 {
     if (!c) return;
-    if (c->machine->watch == c->watch) {
-        c->machine->watch = NULL;
-        c->machine->trusted = NULL;
-    }
+    stop_watching(c);
     for (size_t i = 0; i < HACK_RAM_SIZE; i++) {
         free(c->blocks[i].allocated);
         free(c->blocks[i].freed);
@@ -323,10 +329,7 @@ bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
     const hack_symtab *symbols = &c->program->symbols;
     const hack_symbol *alloc = hack_symtab_find(symbols, "Memory.alloc", 12);
     if (!alloc) {
-        if (c->machine->watch == c->watch) {
-            c->machine->watch = NULL;
-            c->machine->trusted = NULL;
-        }
+        stop_watching(c);
         return false;
     }
     /* Memory's own code may touch headers and free memory */

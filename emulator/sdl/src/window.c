@@ -80,6 +80,16 @@ static SDL_Rect screen_rect(app *a)
 
 enum { MAP_WIDTH = 512, MAP_HEIGHT = 448 };
 
+/* A frame: texture at r on the gray background. */
+static void present(app *a, SDL_Texture *texture, SDL_Rect r)
+{
+    SDL_SetRenderDrawColor(a->renderer, 96, 96, 96, 255);
+    SDL_RenderClear(a->renderer);
+    SDL_RenderCopy(a->renderer, texture, NULL, &r);
+    SDL_RenderPresent(a->renderer);
+    a->presents++;
+}
+
 /* Where the map goes: scaled by a whole number, centred (or fitted, when the window is smaller). */
 static SDL_Rect map_rect(app *a)
 {
@@ -105,12 +115,7 @@ static void draw_heap_map(app *a)
     }
     a->callbacks->heap_map(a->callbacks->context, a->map_pixels, a->map_caption, sizeof a->map_caption);
     SDL_UpdateTexture(a->map_texture, NULL, a->map_pixels, MAP_WIDTH * 3);
-    SDL_SetRenderDrawColor(a->renderer, 96, 96, 96, 255);
-    SDL_RenderClear(a->renderer);
-    SDL_Rect r = map_rect(a);
-    SDL_RenderCopy(a->renderer, a->map_texture, NULL, &r);
-    SDL_RenderPresent(a->renderer);
-    a->presents++;
+    present(a, a->map_texture, map_rect(a));
 }
 
 static void draw(app *a)
@@ -134,12 +139,7 @@ static void draw(app *a)
         }
         memcpy(a->shown, screen, sizeof a->shown);
         a->must_draw = false;
-        SDL_SetRenderDrawColor(a->renderer, 96, 96, 96, 255);
-        SDL_RenderClear(a->renderer);
-        SDL_Rect r = screen_rect(a);
-        SDL_RenderCopy(a->renderer, a->texture, NULL, &r);
-        SDL_RenderPresent(a->renderer);
-        a->presents++;
+        present(a, a->texture, screen_rect(a));
     }
 }
 

@@ -6,6 +6,7 @@
 #include "hack/os.h"
 #include "hack/path.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,16 +162,21 @@ bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added,
     return ok;
 }
 
-/* A label shaped Class.function (identifiers around one dot) is a VM function's entry in assembly that a VM
- * translator wrote (its other labels carry a '$'): seen as a function, for call stacks and hooks. */
+/* Whether begin..end is an identifier: letters, digits and '_', not starting with a digit. */
+static bool is_identifier(const char *begin, const char *end)
+{
+    if (begin == end || isdigit((unsigned char)*begin)) return false;
+    for (const char *c = begin; c < end; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_') return false;
+    return true;
+}
+
+/* A label shaped Class.function is a VM function's entry in assembly that a VM translator wrote (its other
+ * labels carry a '$'): seen as a function, for call stacks and hooks. */
 static bool looks_like_vm_function(const char *name)
 {
     const char *dot = strchr(name, '.');
-    if (!dot || dot == name || !dot[1] || strchr(dot + 1, '.')) return false;
-    for (const char *c = name; *c; c++)
-        if (c != dot && !(*c == '_' || (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
-            return false;
-    return !(name[0] >= '0' && name[0] <= '9') && !(dot[1] >= '0' && dot[1] <= '9');
+    return dot && is_identifier(name, dot) && is_identifier(dot + 1, dot + 1 + strlen(dot + 1));
 }
 
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
