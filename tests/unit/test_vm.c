@@ -23,9 +23,8 @@ static void teardown(void)
     hack_program_free(&program);
 }
 
-/* Translates the files (name, text pairs; NULL-terminated), loads them with SP=256, LCL=300, ARG=400,
- * THIS=3000, THAT=3010 and the rest of RAM at -1, and runs to the halt loop after the last command. */
-static uint64_t run_files(const char *const *files, bool bootstrap)
+/* Translates the files (name, text pairs; NULL-terminated) into program and loads it, the RAM at -1. */
+static void build_and_load(const char *const *files, bool bootstrap)
 {
     hack_vm_sources sources = {0};
     for (; files[0]; files += 2) ck_assert(hack_vm_sources_add(&sources, files[0], files[1], strlen(files[1])));
@@ -41,6 +40,13 @@ static uint64_t run_files(const char *const *files, bool bootstrap)
     hack_vm_sources_free(&sources);
     for (int i = 0; i < HACK_RAM_SIZE; i++) machine->ram[i] = 0xFFFF;
     hack_machine_load(machine, program.words, program.count);
+}
+
+/* Builds and loads the files, sets SP=256, LCL=300, ARG=400, THIS=3000, THAT=3010, and runs to the halt
+ * loop after the last command. */
+static uint64_t run_files(const char *const *files, bool bootstrap)
+{
+    build_and_load(files, bootstrap);
     machine->ram[0] = 256;
     machine->ram[1] = 300;
     machine->ram[2] = 400;
@@ -239,16 +245,7 @@ START_TEST(calls_returns_recursion_and_frames)
 {
     const char *files[] = {"Main.vm", main_vm, "Sys.vm", sys_vm, NULL};
     /* with the bootstrap: SP = 256, call Sys.init; the halt is Sys.init's own loop */
-    hack_vm_sources srcs = {0};
-    for (const char *const *f = files; f[0]; f += 2) hack_vm_sources_add(&srcs, f[0], f[1], strlen(f[1]));
-    hack_diag_list diags;
-    hack_diag_list_init(&diags);
-    hack_vm_options options = {.bootstrap = true, .require_functions = true};
-    ck_assert(hack_vm_build(&srcs, &options, "t.asm", &program, &diags));
-    hack_vm_sources_free(&srcs);
-    hack_diag_list_free(&diags);
-    for (int i = 0; i < HACK_RAM_SIZE; i++) machine->ram[i] = 0xFFFF;
-    hack_machine_load(machine, program.words, program.count);
+    build_and_load(files, true);
     machine->stop_on_halt = false;
     hack_run_result result = hack_machine_run(machine, 20000000);
     ck_assert_int_eq(result.reason, HACK_STOP_BUDGET);
@@ -274,15 +271,7 @@ START_TEST(zero_argument_return_keeps_the_return_address)
     const char *files[] = {"Sys.vm", "function Sys.init 0\ncall Sys.seven 0\npop temp 0\nlabel L\ngoto L\n"
                                      "function Sys.seven 3\npush constant 7\nreturn\n",
                            NULL};
-    hack_vm_sources srcs = {0};
-    hack_vm_sources_add(&srcs, files[0], files[1], strlen(files[1]));
-    hack_diag_list diags;
-    hack_diag_list_init(&diags);
-    hack_vm_options options = {.bootstrap = true};
-    ck_assert(hack_vm_build(&srcs, &options, "t.asm", &program, &diags));
-    hack_vm_sources_free(&srcs);
-    hack_diag_list_free(&diags);
-    hack_machine_load(machine, program.words, program.count);
+    build_and_load(files, true);
     machine->stop_on_halt = false;
     hack_machine_run(machine, 5000);
     ck_assert_int_eq(word_at(5), 7);
@@ -361,15 +350,7 @@ START_TEST(labels_are_scoped_by_function)
                                      "push constant 1\nreturn\n"
                                      "function Sys.b 0\ngoto DONE\nlabel DONE\npush constant 2\nreturn\n",
                            NULL};
-    hack_vm_sources srcs = {0};
-    hack_vm_sources_add(&srcs, files[0], files[1], strlen(files[1]));
-    hack_diag_list diags;
-    hack_diag_list_init(&diags);
-    hack_vm_options options = {.bootstrap = true};
-    ck_assert(hack_vm_build(&srcs, &options, "t.asm", &program, &diags));
-    hack_vm_sources_free(&srcs);
-    hack_diag_list_free(&diags);
-    hack_machine_load(machine, program.words, program.count);
+    build_and_load(files, true);
     machine->stop_on_halt = false;
     hack_machine_run(machine, 5000);
     ck_assert_int_eq(word_at(5), 3);
