@@ -7,12 +7,9 @@
 #include "hack/path.h"
 #include "hack/program.h"
 #include "hack/script.h"
-#include "hack/native_memory.h"
-#include "hack/native_os.h"
-#include "hack/heap_check.h"
+#include "hack/session.h"
+#include "hack/heap.h"
 #include "hack/heap_map.h"
-#include "hack/os.h"
-#include "hack/output_mirror.h"
 #include "hack/screenshot.h"
 #ifdef HACK_WITH_SDL
 #include "hack/window.h"
@@ -141,24 +138,19 @@ static void usage(FILE *out)
           out);
 }
 
-typedef struct {
-    uint64_t cycle;
-    uint16_t key;
-} key_event;
-
 static int compare_events(const void *a, const void *b)
 {
-    const key_event *x = a, *y = b;
+    const hack_key_event *x = a, *y = b;
     return (x->cycle > y->cycle) - (x->cycle < y->cycle);
 }
 
 /* The key presses of --keys and --type, in time order; NULL (and *count 0) for none, or on a bad spec. */
-static key_event *key_schedule(const options *opt, size_t *count, bool *ok)
+static hack_key_event *key_schedule(const options *opt, size_t *count, bool *ok)
 {
     *count = 0;
     *ok = true;
     size_t capacity = 16 + (opt->keys ? strlen(opt->keys) : 0) + 2 * (opt->type_text ? strlen(opt->type_text) : 0);
-    key_event *events = malloc(capacity * sizeof *events);
+    hack_key_event *events = malloc(capacity * sizeof *events);
     if (!events) return NULL;
     for (const char *p = opt->keys; p && *p;) {
         char *end;
@@ -166,7 +158,7 @@ static key_event *key_schedule(const options *opt, size_t *count, bool *ok)
         if (*end != ':') break;
         unsigned long key = strtoul(end + 1, &end, 10);
         if (key > 65535 || (*end != ',' && *end != '\0')) break;
-        events[(*count)++] = (key_event){cycle, (uint16_t)key};
+        events[(*count)++] = (hack_key_event){cycle, (uint16_t)key};
         p = *end ? end + 1 : end;
     }
     if (opt->keys) {
@@ -182,53 +174,12 @@ static key_event *key_schedule(const options *opt, size_t *count, bool *ok)
             key = p[1] == 'n' ? 128 : p[1] == 'b' ? 129 : 140;
             p++;
         }
-        events[(*count)++] = (key_event){at, key};
-        events[(*count)++] = (key_event){at + opt->key_cycles, 0};
+        events[(*count)++] = (hack_key_event){at, key};
+        events[(*count)++] = (hack_key_event){at + opt->key_cycles, 0};
         at += 2 * opt->key_cycles;
     }
     qsort(events, *count, sizeof *events, compare_events);
     return events;
-}
-
-/* Runs to the budget, pressing and releasing keys on the way. When the native Keyboard waits for a key, time
- * jumps to the next key event (none left: the run stops there, waiting). */
-static hack_run_result run_with_keys(hack_machine *machine, const hack_native_os *os, hack_heap_sanitizer *check,
-                                     uint64_t budget, const key_event *events, size_t count, bool *waiting_for_key)
-{
-    hack_run_result total = {HACK_STOP_BUDGET, 0};
-    *waiting_for_key = false;
-    for (size_t i = 0; i <= count; i++) {
-        uint64_t until = i < count ? events[i].cycle : UINT64_MAX;
-        while (machine->cycles < until && total.cycles < budget) {
-            uint64_t slice = until - machine->cycles;
-            if (slice > budget - total.cycles) slice = budget - total.cycles;
-            hack_run_result part = hack_machine_run(machine, slice);
-            total.cycles += part.cycles;
-            total.reason = part.reason;
-            if (part.reason == HACK_STOP_WATCH && check) { /* report, step over the access, go on */
-                hack_heap_sanitizer_on_watch(check);
-                if (!hack_machine_step(machine)) {
-                    total.reason = HACK_STOP_FAULT;
-                    return total;
-                }
-                total.cycles++;
-                continue;
-            }
-            uint64_t ignored;
-            if (part.reason == HACK_STOP_HOOK && hack_native_os_waiting(os, &ignored) == HACK_NATIVE_OS_WAITING_KEY) {
-                if (i == count) {
-                    *waiting_for_key = true;
-                    return total;
-                }
-                machine->cycles = until; /* nothing happens until the next key event */
-                break;
-            }
-            if (part.reason != HACK_STOP_BUDGET) return total;
-        }
-        if (total.cycles >= budget) return total;
-        if (i < count) machine->ram[HACK_KBD] = events[i].key;
-    }
-    return total;
 }
 
 static bool parse_u64(const char *text, uint64_t *value)
@@ -370,40 +321,22 @@ static bool parse_args(int argc, char **argv, options *opt)
     return true;
 }
 
-/* An address: a number, a predefined symbol or a program symbol. */
-static bool resolve_address(const hack_program *program, const char *text, size_t len, uint32_t *address)
+static int as_signed(uint16_t word)
 {
-    if (len == 0) return false;
-    if (text[0] >= '0' && text[0] <= '9') {
-        uint32_t value = 0;
-        for (size_t i = 0; i < len; i++) {
-            if (text[i] < '0' || text[i] > '9') return false;
-            value = value * 10 + (uint32_t)(text[i] - '0');
-            if (value >= HACK_RAM_SIZE) return false;
-        }
-        *address = value;
-        return true;
-    }
-    uint16_t value;
-    if (hack_asm_predefined_symbol(text, len, &value)) {
-        *address = value;
-        return true;
-    }
-    const hack_symbol *symbol = hack_symtab_find(&program->symbols, text, len);
-    if (!symbol) return false;
-    *address = symbol->value;
-    return true;
+    return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
 }
 
 static bool apply_set(hack_machine *machine, const hack_program *program, const char *text)
 {
     const char *equals = strchr(text, '=');
-    uint32_t address;
+    uint16_t address;
     char *end;
+    errno = 0;
     long value = equals ? strtol(equals + 1, &end, 10) : 0;
-    if (!equals || !resolve_address(program, text, (size_t)(equals - text), &address) || equals[1] == '\0' ||
-        *end != '\0' || value < -32768 || value > 65535) {
-        fprintf(stderr, "hackemu: --set %s: expected ADDR=VALUE (ADDR a RAM address or symbol, VALUE -32768..65535)\n",
+    if (!equals || !hack_session_resolve_address(program, text, (size_t)(equals - text), &address) ||
+        equals[1] == '\0' || *end != '\0' || errno || value < -32768 || value > 65535) {
+        fprintf(stderr, "hackemu: --set %s: expected ADDR=VALUE (ADDR a RAM address 0..32767 or a symbol, VALUE "
+                        "-32768..65535)\n",
                 text);
         return false;
     }
@@ -411,25 +344,20 @@ static bool apply_set(hack_machine *machine, const hack_program *program, const 
     return true;
 }
 
-static int as_signed(uint16_t word)
-{
-    return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
-}
-
 static bool print_dump(const hack_machine *machine, const hack_program *program, const char *text)
 {
     const char *dash = strchr(text, '-');
     size_t first_length = dash ? (size_t)(dash - text) : strlen(text);
-    uint32_t first, last;
-    if (!resolve_address(program, text, first_length, &first) ||
-        (dash && !resolve_address(program, dash + 1, strlen(dash + 1), &last)) || (dash && last < first)) {
-        fprintf(stderr, "hackemu: --ram %s: expected ADDR or FIRST-LAST (RAM addresses or symbols)\n", text);
+    uint16_t first, last;
+    if (!hack_session_resolve_address(program, text, first_length, &first) ||
+        (dash && !hack_session_resolve_address(program, dash + 1, strlen(dash + 1), &last)) ||
+        (dash && last < first)) {
+        fprintf(stderr, "hackemu: --ram %s: expected ADDR or FIRST-LAST (RAM addresses 0..32767 or symbols)\n", text);
         return false;
     }
     if (!dash) last = first;
-    for (uint32_t address = first; address <= last; address++) {
+    for (uint32_t address = first; address <= last; address++)
         printf("RAM[%" PRIu32 "]=%d\n", address, as_signed(machine->ram[address]));
-    }
     return true;
 }
 
@@ -456,22 +384,24 @@ static void print_output_line(void *context, const char *text)
     printf("%s\n", text);
 }
 
-static void put_output_char(void *context, int c)
+static void print_os_message(void *context, const char *text)
 {
-    hack_output_mirror_put(context, c);
+    (void)context;
+    fprintf(stderr, "hackemu: %s", text);
+    if (text[0] && text[strlen(text) - 1] != '\n') fputc('\n', stderr);
 }
 
-/* Whether class name runs natively: ours (added to the program), the OS mode native, not kept by --jack. */
-static bool is_native(const options *opt, unsigned os_added, const char *name)
+static void print_check_report(void *context, const char *text)
 {
-    const hack_os_class *c = hack_os_find_class(name);
-    if (opt->jack_os || !c || !(os_added & (1u << (unsigned)(c - hack_os_classes)))) return false;
-    if (opt->jack_classes) {
-        size_t n = strlen(name);
-        for (const char *p = opt->jack_classes; (p = strstr(p, name)) != NULL; p += n)
-            if ((p == opt->jack_classes || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return false;
-    }
-    return true;
+    (void)context;
+    fputs(text, stderr);
+}
+
+static void print_message(void *context, const char *text)
+{
+    (void)context;
+    printf("%s\n", text);
+    fflush(stdout);
 }
 
 #ifdef HACK_WITH_SDL
@@ -482,100 +412,21 @@ static uint64_t window_clock(void *context)
 }
 #endif
 
-static void print_os_message(void *context, const char *text)
+/* What the options ask the run driver to bind. */
+static hack_session_options session_options(const options *opt, bool window, bool test_script)
 {
-    (void)context;
-    fprintf(stderr, "hackemu: %s", text);
-    if (text[0] && text[strlen(text) - 1] != '\n') fputc('\n', stderr);
-}
-
-static void print_message(void *context, const char *text)
-{
-    (void)context;
-    printf("%s\n", text);
-    fflush(stdout);
-}
-
-static void print_os_message(void *context, const char *text);
-
-static void print_check_report(void *context, const char *text);
-
-#define NO_ALLOCATOR_TO_CHECK                                                                                   \
-    "hackemu: --check-heap: the program has no Memory.alloc function (a .hack needs its .sym beside it), "   \
-    "so there are no blocks to check\n"
-
-/* After a script loads a program: the native Memory, when asked for with --heap or --native-memory, and the
- * heap check with --check-heap. */
-typedef struct {
-    const options *opt;
-    hack_native_memory *memory;
-    hack_heap_sanitizer *check;
-    int heap_problems; /* of the programs loaded before the current one */
-} script_binding;
-
-typedef void memory_event_fn(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
-                             const char *why);
-
-/* An event of the native Memory, to the heap check (when there is one). */
-static void forward_to_heap_check(hack_heap_sanitizer *check, hack_native_memory_event kind, uint16_t address,
-                                  uint16_t words, const char *why)
-{
-    if (!check) return;
-    switch (kind) {
-    case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(check); break;
-    case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(check, address, words); break;
-    case HACK_MEMORY_FREE: hack_heap_sanitizer_on_free(check, address); break;
-    case HACK_MEMORY_BAD_FREE: hack_heap_sanitizer_on_bad_free(check, address, why); break;
-    }
-}
-
-/* For a program just loaded: the heap check (--check-heap), and the native Memory when native is set (its
- * events to event); without a native Memory, the check observes the program's own Memory. */
-static void bind_heap(const options *opt, hack_machine *machine, const hack_program *program, bool native,
-                      memory_event_fn *event, void *event_context, hack_native_memory **memory,
-                      hack_heap_sanitizer **check)
-{
-    *check = opt->check_heap ? hack_heap_sanitizer_create(machine, program, 20, print_check_report, NULL) : NULL;
-    *memory = NULL;
-    if (native) {
-        /* under the heap check, bad frees are its findings: reported there, and the run goes on */
-        hack_native_memory_options memory_options = {opt->heap_policy, opt->continue_after_bad_free || *check != NULL,
-                                                     print_os_message, NULL, event, event_context, *check != NULL};
-        *memory = hack_native_memory_bind(machine, program, &memory_options);
-    }
-    if (*check && !*memory && !hack_heap_sanitizer_observe_jack_memory(*check)) fputs(NO_ALLOCATOR_TO_CHECK, stderr);
-}
-
-static void script_memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
-                                const char *why)
-{
-    script_binding *binding = context;
-    forward_to_heap_check(binding->check, kind, address, words, why);
-}
-
-static void unbind_for_script(script_binding *binding)
-{
-    hack_native_memory_free(binding->memory);
-    binding->memory = NULL;
-    if (binding->check) binding->heap_problems += hack_heap_sanitizer_finish(binding->check);
-    hack_heap_sanitizer_free(binding->check);
-    binding->check = NULL;
-}
-
-static void bind_for_script(void *context, hack_machine *machine, const hack_program *program)
-{
-    script_binding *binding = context;
-    const options *opt = binding->opt;
-    unbind_for_script(binding);
-    bind_heap(opt, machine, program, opt->native_memory || opt->heap_chosen, script_memory_event, binding,
-              &binding->memory, &binding->check);
-}
-
-static void script_watched(void *context, hack_machine *machine)
-{
-    (void)machine;
-    script_binding *binding = context;
-    if (binding->check) hack_heap_sanitizer_on_watch(binding->check);
+    hack_session_options o = {.jack_os = opt->jack_os, .jack_classes = opt->jack_classes,
+                              .native_memory = opt->native_memory, .heap_policy = opt->heap_policy,
+                              .heap_chosen = opt->heap_chosen, .continue_after_bad_free = opt->continue_after_bad_free,
+                              .check_heap = opt->check_heap, .relaxed = opt->relaxed,
+                              .mirror_output = !opt->quiet_output && !test_script, .test_script = test_script,
+                              .track_allocations = window || opt->heap_map_path != NULL,
+                              .message = print_os_message, .heap_report = print_check_report,
+                              .output_line = print_output_line};
+#ifdef HACK_WITH_SDL
+    if (window) o.now_ms = window_clock;
+#endif
+    return o;
 }
 
 static int run_script(const options *opt)
@@ -584,22 +435,21 @@ static int run_script(const options *opt)
     hack_diag_list_init(&diags);
     hack_script *script = hack_script_parse_file(opt->program_path, &diags);
     hack_machine *machine = script ? hack_machine_create() : NULL;
+    hack_session_options so = session_options(opt, false, true);
+    hack_session *session = machine ? hack_session_create(machine, &so) : NULL;
     int status = EXIT_BAD_INPUT;
-    if (script && machine) {
+    char *dir = opt->program_path ? malloc(strlen(opt->program_path) + 2) : NULL;
+    if (script && session && dir) {
         /* Names in the script are relative to its folder. */
-        char *dir = malloc(strlen(opt->program_path) + 2);
         strcpy(dir, opt->program_path);
         char *slash = strrchr(dir, '/');
         if (slash)
             *slash = '\0';
         else
             strcpy(dir, ".");
-        script_binding binding = {opt, NULL, NULL, 0};
         hack_script_options script_options = {.script_dir = dir, .load_dir = opt->load_dir, .out_dir = opt->out_dir,
-                                       .cycle_limit = opt->budget, .relaxed = opt->relaxed,
-                                       .loaded = bind_for_script, .loaded_context = &binding,
-                                       .watched = script_watched, .watched_context = &binding,
-                                       .message = print_message};
+                                              .cycle_limit = opt->budget, .relaxed = opt->relaxed,
+                                              .session = session, .message = print_message};
         hack_script_result result;
         hack_script_run(script, machine, &script_options, &result, &diags);
         char text[200];
@@ -620,8 +470,14 @@ static int run_script(const options *opt)
         case HACK_SCRIPT_CYCLE_LIMIT:
             status = EXIT_BUDGET_SPENT;
             if (!opt->quiet)
-                fprintf(stderr, "%s:%d: stopped at the cycle limit (%" PRIu64 " cycles)\n", opt->program_path,
-                        result.script_line, result.cycles);
+                fprintf(stderr, "%s:%d: stopped at the cycle limit (%" PRIu64 " cycles%s)\n", opt->program_path,
+                        result.script_line, result.cycles, opt->budget ? "" : ", the default: --cycles N to change it");
+            break;
+        case HACK_SCRIPT_COMMAND_LIMIT:
+            status = EXIT_BUDGET_SPENT;
+            if (!opt->quiet)
+                fprintf(stderr, "%s:%d: stopped after %llu script commands: a loop that never ends?\n",
+                        opt->program_path, result.script_line, (unsigned long long)HACK_SCRIPT_DEFAULT_COMMANDS);
             break;
         case HACK_SCRIPT_MACHINE_FAULT:
             status = EXIT_MACHINE_FAULT;
@@ -629,130 +485,36 @@ static int run_script(const options *opt)
             fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n", opt->program_path,
                     result.script_line, result.cycles, text);
             break;
+        case HACK_SCRIPT_PROGRAM_STOPPED:
+            status = EXIT_MACHINE_FAULT;
+            fprintf(stderr, "%s:%d: the program was stopped at cycle %" PRIu64 " (reported above)\n",
+                    opt->program_path, result.script_line, result.cycles);
+            break;
         case HACK_SCRIPT_ERROR: status = EXIT_BAD_INPUT; break;
         }
-        unbind_for_script(&binding);
-        if (binding.heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
-        free(dir);
+        if (hack_session_heap_problems(session) && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
+    } else if (script) {
+        fputs("hackemu: out of memory\n", stderr);
     }
+    free(dir);
     hack_diag_list_print(stderr, &diags);
     hack_diag_list_free(&diags);
     hack_script_free(script);
+    hack_session_free(session);
     hack_machine_destroy(machine);
     return status;
-}
-
-/* A program running: the machine, and what is bound to it (rebound on reset). */
-typedef struct {
-    const options *opt;
-    hack_machine *machine;
-    hack_program *program;
-    unsigned os_added;
-    bool window;
-    hack_native_memory *memory;
-    hack_native_os *native_os;
-    hack_output_mirror *mirror;
-    hack_heap_sanitizer *check;
-    uint16_t recent[8]; /* the latest blocks the native Memory handed out, for the heap map */
-    size_t recent_next;
-} session;
-
-static void print_check_report(void *context, const char *text)
-{
-    (void)context;
-    fputs(text, stderr);
-}
-
-static void note_recent_allocation(void *context, uint16_t address, uint16_t words)
-{
-    (void)words;
-    session *s = context;
-    s->recent[s->recent_next++ % 8] = address;
-}
-
-/* The native Memory's events: the latest blocks for the heap map, and everything for the heap check. */
-static void memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
-                         const char *why)
-{
-    session *s = context;
-    if (kind == HACK_MEMORY_ALLOC) note_recent_allocation(s, address, words);
-    forward_to_heap_check(s->check, kind, address, words, why);
-}
-
-/* A Jack Memory without the heap check: its allocations, seen as Memory.alloc returns, for the heap map. */
-static hack_hook_action observe_jack_alloc(void *context, hack_machine *machine, const hack_hook_event *event,
-                                           uint16_t *value)
-{
-    (void)machine;
-    (void)value;
-    if (event->kind == HACK_HOOK_RESULT && event->value) note_recent_allocation(context, event->value, 0);
-    return HACK_HOOK_PROCEED;
-}
-
-static void unbind_session(session *s)
-{
-    hack_output_mirror_free(s->mirror);
-    hack_native_memory_free(s->memory);
-    hack_native_os_free(s->native_os);
-    hack_heap_sanitizer_free(s->check);
-    s->check = NULL;
-    s->mirror = NULL;
-    s->memory = NULL;
-    s->native_os = NULL;
-}
-
-/* Loads the program and binds the native OS to it (a class runs natively when it is the project's own, added
- * because the program lacked it, the OS mode is native, and --jack does not keep it in Jack). */
-static bool bind_session(session *s)
-{
-    const options *opt = s->opt;
-    hack_machine *machine = s->machine;
-    hack_machine_load(machine, s->program->words, s->program->count);
-    machine->relaxed = opt->relaxed;
-    bool machine_code = hack_path_has_extension(opt->program_path, ".hack") || hack_path_has_extension(opt->program_path, ".asm");
-    bool native[5] = {false};
-    static const char *const native_classes[5] = {"Math", "Output", "Screen", "Sys", "Keyboard"};
-    for (int i = 0; i < 5; i++) native[i] = is_native(opt, s->os_added, native_classes[i]);
-    /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
-    bool native_memory = is_native(opt, s->os_added, "Memory") || (machine_code && !opt->jack_os) || opt->native_memory;
-    s->recent_next = 0;
-    bind_heap(opt, machine, s->program, native_memory, memory_event, s, &s->memory, &s->check);
-    if (s->check && !s->memory) {
-        hack_heap_sanitizer_listen_allocations(s->check, note_recent_allocation, s);
-    } else if (!s->memory && (s->window || opt->heap_map_path)) {
-        const hack_symbol *alloc = hack_symtab_find(&s->program->symbols, "Memory.alloc", 12);
-        if (alloc && alloc->kind == HACK_SYMBOL_FUNCTION)
-            hack_machine_add_hook(machine, alloc->value, HACK_HOOK_OBSERVE, observe_jack_alloc, s);
-    }
-    hack_native_os_options os_options = {native[0], native[1], native[2], native[3], native[4], print_os_message,
-                                         NULL, NULL, NULL, NULL, NULL};
-#ifdef HACK_WITH_SDL
-    if (s->window) os_options.now_ms = window_clock;
-#endif
-    if (!opt->quiet_output) {
-        if (native[1]) {
-            s->mirror = hack_output_mirror_create(print_output_line, NULL);
-            os_options.print = put_output_char;
-            os_options.print_context = s->mirror;
-        } else {
-            s->mirror = hack_output_mirror_bind(machine, s->program, print_output_line, NULL);
-        }
-    }
-    s->native_os = native[0] || native[1] || native[2] || native[3] || native[4]
-                       ? hack_native_os_bind(machine, s->program, &os_options)
-                       : hack_native_os_observe_errors(machine, s->program, &os_options);
-    for (int i = 0; i < opt->set_count; i++)
-        if (!apply_set(machine, s->program, opt->sets[i].text)) return false;
-    return true;
 }
 
 enum { MAP_SCALE = 4 };
 
 /* The heap map's pixels and a caption of its figures; false when the words are no heap of this layout. */
-static bool render_heap_map(const session *s, uint8_t *rgb, char *caption, size_t size)
+static bool render_heap_map(const hack_session *session, const hack_machine *machine, uint8_t *rgb, char *caption,
+                            size_t size)
 {
     hack_heap_map_stats stats;
-    hack_heap_map_render(s->machine->ram, s->recent, s->recent_next < 8 ? s->recent_next : 8, MAP_SCALE, rgb, &stats);
+    uint16_t recent[8];
+    size_t recent_count = hack_session_recent_allocations(session, recent, 8);
+    hack_heap_map_render(machine->ram, recent, recent_count, MAP_SCALE, rgb, &stats);
     if (stats.malformed)
         snprintf(caption, size, "heap: not in this project's layout (an allocator of its own?)");
     else
@@ -765,13 +527,14 @@ static bool render_heap_map(const session *s, uint8_t *rgb, char *caption, size_
     return !stats.malformed;
 }
 
-static bool write_heap_map(const session *s, const char *path, hack_diag_list *diags)
+static bool write_heap_map(const hack_session *session, const hack_machine *machine, const char *path,
+                           hack_diag_list *diags)
 {
     const int width = HACK_HEAP_MAP_COLUMNS * MAP_SCALE, height = HACK_HEAP_MAP_ROWS * MAP_SCALE;
     uint8_t *rgb = malloc((size_t)width * (size_t)height * 3);
     char caption[200];
     if (!rgb) return false;
-    render_heap_map(s, rgb, caption, sizeof caption);
+    render_heap_map(session, machine, rgb, caption, sizeof caption);
     bool ok = hack_png_write_rgb(rgb, width, height, path, diags);
     hack_diag_list_print(stderr, diags);
     if (ok) printf("%s\n", caption);
@@ -779,52 +542,54 @@ static bool write_heap_map(const session *s, const char *path, hack_diag_list *d
     return ok;
 }
 
+/* The exit status for the state the program stopped in. */
+static int exit_status(hack_session_state state)
+{
+    switch (state) {
+    case HACK_SESSION_HALTED: return EXIT_HALTED;
+    case HACK_SESSION_BUDGET:
+    case HACK_SESSION_WAITING_KEY:
+    case HACK_SESSION_WAITING_TIME: return EXIT_BUDGET_SPENT;
+    case HACK_SESSION_FAULT:
+    case HACK_SESSION_HEAP_ERROR: return EXIT_MACHINE_FAULT;
+    case HACK_SESSION_SYS_ERROR: return EXIT_SYS_ERROR;
+    }
+    return EXIT_MACHINE_FAULT;
+}
+
+static void report_fault(const options *opt, const hack_machine *machine)
+{
+    char text[200];
+    hack_fault_describe(&machine->fault, text, sizeof text);
+    fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt->program_path, machine->cycles, text);
+}
+
 #ifdef HACK_WITH_SDL
+typedef struct {
+    const options *opt;
+    hack_session *session;
+    hack_machine *machine;
+} window_context;
+
 static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t size)
 {
-    return render_heap_map(context, rgb, caption, size);
+    window_context *w = context;
+    return render_heap_map(w->session, w->machine, rgb, caption, size);
 }
 
-static void window_watch(void *context, hack_machine *machine)
+static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
 {
-    (void)machine;
-    session *s = context;
-    if (s->check) hack_heap_sanitizer_on_watch(s->check);
+    window_context *w = context;
+    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, machine);
 }
 
-static void window_reset(void *context, hack_machine *machine)
+static int run_window(const options *opt, hack_session *session, hack_machine *machine)
 {
-    (void)machine;
-    session *s = context;
-    unbind_session(s);
-    bind_session(s);
-}
-
-static int window_waiting(void *context, uint64_t *until_ms)
-{
-    return (int)hack_native_os_waiting(((session *)context)->native_os, until_ms);
-}
-
-static void window_report(void *context, hack_machine *machine, hack_run_result result)
-{
-    session *s = context;
-    char text[160];
-    if (result.reason == HACK_STOP_FAULT) {
-        hack_fault_describe(&machine->fault, text, sizeof text);
-        fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", s->opt->program_path,
-                machine->cycles, text);
-    }
-}
-
-static int run_window(session *s)
-{
-    const options *opt = s->opt;
     const char *name = strrchr(opt->program_path, '/');
     name = name && name[1] ? name + 1 : opt->program_path;
     hack_window_options w = {.name = name, .scale = opt->scale ? opt->scale : 2, .hz = opt->hz,
                              .start_paused = opt->start_paused, .start_with_heap_map = opt->show_heap_map,
-                             .quit_after_seconds = opt->quit_after,
-                             .stats = opt->stats};
+                             .quit_after_seconds = opt->quit_after, .stats = opt->stats};
     if (opt->screenshot_path && opt->budget) {
         w.screenshot_at = opt->budget;
         w.screenshot_path = opt->screenshot_path;
@@ -832,18 +597,83 @@ static int run_window(session *s)
     } else {
         w.budget = opt->budget;
     }
-    hack_window_callbacks callbacks = {s, window_reset, window_waiting, window_report, window_heap_map, window_watch};
-    return hack_window_run(s->machine, &w, &callbacks);
-}
-
-static int window_status(const session *s, int reason)
-{
-    if (hack_native_os_error_code(s->native_os)) return EXIT_SYS_ERROR;
-    if (reason == HACK_STOP_FAULT) return EXIT_MACHINE_FAULT;
-    if (reason == HACK_STOP_HOOK) return hack_native_memory_failed(s->memory) ? EXIT_MACHINE_FAULT : EXIT_HALTED;
-    return EXIT_HALTED;
+    window_context context = {opt, session, machine};
+    hack_window_callbacks callbacks = {&context, window_report, window_heap_map};
+    return hack_window_run(session, machine, &w, &callbacks);
 }
 #endif
+
+/* After a headless run: what the options ask to see. Returns the exit status, changed if something failed. */
+static int print_results(const options *opt, hack_session *session, hack_machine *machine, int status,
+                         hack_diag_list *diags)
+{
+    const hack_program *program = hack_session_program(session);
+    if (opt->print_registers)
+        printf("A=%d D=%d PC=%u\n", as_signed(machine->a), as_signed(machine->d), (unsigned)machine->pc);
+    if (opt->print_cycles) printf("cycles=%" PRIu64 "\n", machine->cycles);
+    for (int i = 0; i < opt->dump_count; i++)
+        if (!print_dump(machine, program, opt->dumps[i].text)) status = EXIT_USAGE;
+    if (opt->screen_hash) printf("screen=%016llx\n", (unsigned long long)hack_screen_hash(machine->ram + HACK_SCREEN));
+    if (opt->screenshot_path &&
+        !hack_screenshot_write_png(machine->ram + HACK_SCREEN, opt->scale ? opt->scale : 1, opt->screenshot_path, diags)) {
+        hack_diag_list_print(stderr, diags);
+        status = EXIT_BAD_INPUT;
+    }
+    if (opt->heap_map_path && !write_heap_map(session, machine, opt->heap_map_path, diags)) status = EXIT_BAD_INPUT;
+    hack_heap *heap = hack_session_heap(session);
+    if (opt->heap_report && heap) {
+        char *report = hack_heap_report(heap);
+        if (report) fputs(report, stdout);
+        free(report);
+    }
+    return status;
+}
+
+/* Runs a program headless, with the scripted keys, to its stop. */
+static int run_headless(const options *opt, hack_session *session, hack_machine *machine, hack_diag_list *diags)
+{
+    size_t key_count;
+    bool keys_ok;
+    hack_key_event *keys = key_schedule(opt, &key_count, &keys_ok);
+    if (!keys_ok) {
+        fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas\n");
+        free(keys);
+        return EXIT_USAGE;
+    }
+    bool keys_set = hack_session_set_keys(session, keys, key_count);
+    free(keys);
+    if (!keys_set) {
+        fputs("hackemu: out of memory\n", stderr);
+        return EXIT_BAD_INPUT;
+    }
+    hack_session_stop stop = hack_session_run(session, opt->budget ? opt->budget : UINT64_MAX);
+    int heap_problems = hack_session_finish(session);
+    fflush(stdout);
+    if (stop.state == HACK_SESSION_WAITING_KEY)
+        fprintf(stderr, "hackemu: %s: waiting for a key, and no more are scripted (--keys, --type)\n",
+                opt->program_path);
+    else if (stop.state == HACK_SESSION_BUDGET && !opt->quiet)
+        fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)\n", opt->program_path,
+                stop.cycles, (unsigned)machine->pc);
+    else if (stop.state == HACK_SESSION_FAULT)
+        report_fault(opt, machine);
+    int status = print_results(opt, session, machine, exit_status(stop.state), diags);
+    if (heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
+    return status;
+}
+
+static int export_program(const options *opt, const hack_program *program, hack_diag_list *diags)
+{
+    char *sym_path = hack_path_with_extension(opt->export_path, ".sym");
+    bool written = sym_path && hack_program_write_hack(program, opt->export_path, diags) &&
+                   hack_program_write_symbols(program, sym_path, diags);
+    hack_diag_list_print(stderr, diags);
+    if (written)
+        printf("wrote %s: %zu words of ROM (%.0f%% of 32768), and %s\n", opt->export_path, program->count,
+               100.0 * (double)program->count / HACK_ROM_SIZE, sym_path);
+    free(sym_path);
+    return written ? EXIT_HALTED : EXIT_BAD_INPUT;
+}
 
 int main(int argc, char **argv)
 {
@@ -852,132 +682,63 @@ int main(int argc, char **argv)
         fputs("Try 'hackemu --help'.\n", stderr);
         return EXIT_USAGE;
     }
-
     if (hack_path_has_extension(opt.program_path, ".tst")) return run_script(&opt);
 
+    bool window = false;
+#ifdef HACK_WITH_SDL
+    window = !opt.headless && !opt.export_path;
+    char why[160];
+    if (window && !hack_window_available(why, sizeof why)) {
+        fprintf(stderr, "hackemu: %s\n", why);
+        return EXIT_BAD_INPUT;
+    }
+#endif
     hack_program program;
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
     if (!machine || !hack_program_init(&program)) {
         fputs("hackemu: out of memory\n", stderr);
+        hack_machine_destroy(machine);
         return EXIT_BAD_INPUT;
     }
     int status = EXIT_BAD_INPUT;
     unsigned os_added = 0;
-    hack_native_memory *memory = NULL;
-    hack_native_os *native_os = NULL;
+    hack_session *session = NULL;
     bool loaded = load_program(&opt, &program, &os_added, &diags);
     hack_diag_list_print(stderr, &diags);
     if (!loaded) goto out;
-
     if (opt.export_path) {
-        char *sym_path = hack_path_with_extension(opt.export_path, ".sym");
-        bool written = hack_program_write_hack(&program, opt.export_path, &diags) &&
-                       hack_program_write_symbols(&program, sym_path, &diags);
+        status = export_program(&opt, &program, &diags);
+        goto out;
+    }
+    hack_session_options so = session_options(&opt, window, false);
+    session = hack_session_create(machine, &so);
+    bool machine_code = hack_path_has_extension(opt.program_path, ".hack") ||
+                        hack_path_has_extension(opt.program_path, ".asm");
+    if (!session || !hack_session_load(session, &program, os_added, machine_code, &diags)) {
         hack_diag_list_print(stderr, &diags);
-        if (written)
-            printf("wrote %s: %zu words of ROM (%.0f%% of 32768), and %s\n", opt.export_path, program.count,
-                   100.0 * (double)program.count / HACK_ROM_SIZE, sym_path);
-        free(sym_path);
-        status = written ? EXIT_HALTED : EXIT_BAD_INPUT;
         goto out;
     }
-    session run = {.opt = &opt, .machine = machine, .program = &program, .os_added = os_added};
-#ifdef HACK_WITH_SDL
-    run.window = !opt.headless;
-#endif
-    if (!bind_session(&run)) {
-        unbind_session(&run);
-        status = EXIT_USAGE;
-        goto out;
-    }
-    hack_run_result result;
-#ifdef HACK_WITH_SDL
-    if (run.window) {
-        int reason = run_window(&run);
-        int heap_problems_seen = run.check ? hack_heap_sanitizer_finish(run.check) : 0;
-        unbind_session(&run);
-        if (reason < 0) {
-            status = EXIT_BAD_INPUT;
+    for (int i = 0; i < opt.set_count; i++)
+        if (!apply_set(machine, &program, opt.sets[i].text)) {
+            status = EXIT_USAGE;
             goto out;
         }
-        status = window_status(&run, reason);
-        if (heap_problems_seen && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
+#ifdef HACK_WITH_SDL
+    if (window) {
+        int state = run_window(&opt, session, machine);
+        int heap_problems = hack_session_finish(session);
+        status = state < 0 ? EXIT_BAD_INPUT : exit_status((hack_session_state)state);
+        if (status == EXIT_BUDGET_SPENT) status = EXIT_HALTED; /* closed while it ran: the user's choice */
+        if (heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
         goto out;
     }
 #endif
-    uint64_t budget = opt.budget ? opt.budget : UINT64_MAX;
-    size_t key_count;
-    bool keys_ok;
-    key_event *keys = key_schedule(&opt, &key_count, &keys_ok);
-    if (!keys_ok) {
-        fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas\n");
-        free(keys);
-        status = EXIT_USAGE;
-        unbind_session(&run);
-        goto out;
-    }
-    bool waiting_for_key;
-    result = run_with_keys(machine, run.native_os, run.check, budget, keys, key_count, &waiting_for_key);
-    free(keys);
-    if (waiting_for_key) {
-        fprintf(stderr, "hackemu: %s: waiting for a key, and no more are scripted (--keys, --type)\n", opt.program_path);
-        result.reason = HACK_STOP_BUDGET;
-    }
-    hack_output_mirror_free(run.mirror); /* the last line, unfinished */
-    run.mirror = NULL;
-    int heap_problems = run.check ? hack_heap_sanitizer_finish(run.check) : 0;
-    hack_heap_sanitizer_free(run.check);
-    run.check = NULL;
-    memory = run.memory;
-    native_os = run.native_os;
-    fflush(stdout);
-    char text[160];
-    switch (result.reason) {
-    case HACK_STOP_HALT:
-    case HACK_STOP_PROGRAM_END:
-        status = hack_native_os_error_code(native_os) ? EXIT_SYS_ERROR : EXIT_HALTED;
-        break;
-    case HACK_STOP_WATCH: /* not left over: run_with_keys hands these to the heap check */
-    case HACK_STOP_HOOK: /* a native OS function stopped the run: an error it has reported */
-        status = hack_native_memory_failed(memory) ? EXIT_MACHINE_FAULT : EXIT_HALTED;
-        break;
-    case HACK_STOP_BUDGET:
-        status = EXIT_BUDGET_SPENT;
-        if (!opt.quiet && !waiting_for_key)
-            fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)\n", opt.program_path,
-                    result.cycles, (unsigned)machine->pc);
-        break;
-    case HACK_STOP_FAULT:
-        status = EXIT_MACHINE_FAULT;
-        hack_fault_describe(&machine->fault, text, sizeof text);
-        fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt.program_path,
-                machine->cycles, text);
-        break;
-    }
-    if (opt.print_registers)
-        printf("A=%d D=%d PC=%u\n", as_signed(machine->a), as_signed(machine->d), (unsigned)machine->pc);
-    if (opt.print_cycles) printf("cycles=%" PRIu64 "\n", machine->cycles);
-    for (int i = 0; i < opt.dump_count; i++)
-        if (!print_dump(machine, &program, opt.dumps[i].text)) status = EXIT_USAGE;
-    if (opt.screen_hash) printf("screen=%016llx\n", (unsigned long long)hack_screen_hash(machine->ram + HACK_SCREEN));
-    if (opt.screenshot_path &&
-        !hack_screenshot_write_png(machine->ram + HACK_SCREEN, opt.scale ? opt.scale : 1, opt.screenshot_path, &diags)) {
-        hack_diag_list_print(stderr, &diags);
-        status = EXIT_BAD_INPUT;
-    }
-    if (heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
-    if (opt.heap_map_path && !write_heap_map(&run, opt.heap_map_path, &diags)) status = EXIT_BAD_INPUT;
-    if (opt.heap_report && memory) {
-        char *report = hack_heap_report(hack_native_memory_heap(memory));
-        if (report) fputs(report, stdout);
-        free(report);
-    }
+    status = run_headless(&opt, session, machine, &diags);
 
 out:
-    hack_native_memory_free(memory);
-    hack_native_os_free(native_os);
+    hack_session_free(session);
     hack_diag_list_free(&diags);
     hack_program_free(&program);
     hack_machine_destroy(machine);

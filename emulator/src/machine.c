@@ -15,7 +15,8 @@ hack_machine *hack_machine_create(void)
     }
     machine->stop_on_halt = true;
     machine->stop_at_program_end = true;
-    hack_machine_load(machine, NULL, 0);
+    for (uint32_t pc = 0; pc <= HACK_ROM_SIZE; pc++) hack_decode_at(machine, pc); /* ROM all zero */
+    hack_machine_reset(machine);
     return machine;
 }
 
@@ -40,11 +41,16 @@ void hack_machine_load(hack_machine *machine, const uint16_t *words, size_t coun
 {
     if (count > HACK_ROM_SIZE) count = HACK_ROM_SIZE;
     hack_machine_clear_hooks(machine);
+    /* Every ROM word at or above program_size is zero (pokes past the end extend the program), and decoded as
+     * such: only the words below the larger of the old and the new size need copying, clearing and decoding,
+     * which makes loading a small program cheap (test scripts and tests load many). */
+    const uint32_t old_size = machine->program_size;
     if (count) memcpy(machine->rom, words, count * sizeof *words);
-    memset(machine->rom + count, 0, (HACK_ROM_SIZE - count) * sizeof *words);
+    if (old_size > count) memset(machine->rom + count, 0, (old_size - count) * sizeof *words);
     memset(machine->ram + HACK_SCREEN, 0, HACK_SCREEN_WORDS * sizeof machine->ram[0]);
     machine->program_size = (uint32_t)count;
-    for (uint32_t pc = 0; pc <= HACK_ROM_SIZE; pc++) hack_decode_at(machine, pc);
+    const uint32_t extent = old_size > count ? old_size : (uint32_t)count;
+    for (uint32_t pc = 0; pc <= extent && pc <= HACK_ROM_SIZE; pc++) hack_decode_at(machine, pc);
     hack_machine_reset(machine);
 }
 

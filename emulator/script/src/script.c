@@ -685,10 +685,24 @@ typedef struct {
     bool stop;
     hack_program program; /* the loaded program, with its map when it came from VM code */
     bool has_program;
+    hack_session *session; /* runs the loaded program (the options' or the runner's own) */
+    uint64_t cycle_limit, command_limit, output_limit;
+    uint64_t commands;     /* executed so far, loops included */
+    uint64_t output_bytes; /* written to the output file */
+    uint64_t message_bytes; /* of echo text and breakpoint notes */
 } runner;
 
-static void message(runner *r, const char *text)
+static void run_error(runner *r, const command *c, const char *format, ...);
+
+/* Echo text and breakpoint notes, within the limit on what a script may print. */
+static void message(runner *r, const command *c, const char *text)
 {
+    r->message_bytes += strlen(text) + 1;
+    if (r->message_bytes > HACK_SCRIPT_DEFAULT_MESSAGE_BYTES) {
+        run_error(r, c, "the script has printed more than %llu bytes of messages: stopped (a loop without end?)",
+                  (unsigned long long)HACK_SCRIPT_DEFAULT_MESSAGE_BYTES);
+        return;
+    }
     if (r->options->message) r->options->message(r->options->message_context, text);
 }
 
@@ -821,6 +835,15 @@ static bool build_program(runner *r, const char *path, bool from_vm, bool bootst
     return ok;
 }
 
+/* The program loaded before is done with: its run ends (the heap check's last reports), then it is freed. */
+static void unload_program(runner *r)
+{
+    if (!r->has_program) return;
+    hack_session_unload(r->session);
+    hack_program_free(&r->program);
+    r->has_program = false;
+}
+
 static void load_program(runner *r, const command *c)
 {
     char *path = NULL;
@@ -848,10 +871,10 @@ static void load_program(runner *r, const command *c)
                   r->options->script_dir ? r->options->script_dir : ".");
         return;
     }
-    if (r->has_program) hack_program_free(&r->program);
+    unload_program(r);
     r->has_program = hack_program_init(&r->program);
-    if (r->has_program && build_program(r, path, from_vm, bootstrap)) {
-        hack_machine_load(r->machine, r->program.words, r->program.count);
+    if (r->has_program && build_program(r, path, from_vm, bootstrap) &&
+        hack_session_load(r->session, &r->program, 0, !from_vm, r->diags)) {
         /* As the course's emulators: no halt detection, the PC runs on through empty ROM. */
         r->machine->stop_on_halt = false;
         r->machine->stop_at_program_end = false;
@@ -860,23 +883,20 @@ static void load_program(runner *r, const command *c)
             const hack_symbol *init = hack_symtab_find(&r->program.symbols, "Sys.init", 8);
             if (init && init->kind == HACK_SYMBOL_FUNCTION) r->machine->pc = init->value;
         }
-        if (r->options->loaded) r->options->loaded(r->options->loaded_context, r->machine, &r->program);
     } else {
         run_error(r, c, "could not load '%s'", path);
     }
     free(path);
 }
 
-/* The run stopped before a watched access: tell the options' handler, then run the access itself. */
-static void step_over_watch(runner *r, hack_run_result *run)
+/* What a stop of the program means for the script: a fault or a heap error ends it. */
+static bool program_stopped(runner *r, const command *c, hack_session_state state)
 {
-    if (r->options->watched) r->options->watched(r->options->watched_context, r->machine);
-    if (hack_machine_step(r->machine)) {
-        run->reason = HACK_STOP_BUDGET;
-        run->cycles++;
-    } else {
-        run->reason = HACK_STOP_FAULT;
-    }
+    if (state != HACK_SESSION_FAULT && state != HACK_SESSION_HEAP_ERROR) return false;
+    r->status = state == HACK_SESSION_FAULT ? HACK_SCRIPT_MACHINE_FAULT : HACK_SCRIPT_PROGRAM_STOPPED;
+    r->stop = true;
+    r->result->script_line = c->line;
+    return true;
 }
 
 /* Runs to the start of the next VM command. */
@@ -890,16 +910,16 @@ static void vm_step(runner *r, const command *c)
     for (uint32_t n = 0; n < MAX_INSTRUCTIONS_PER_STEP; n++) {
         uint16_t before = r->machine->pc;
         bool ends = before < r->program.count && r->program.locations[before].command_end;
-        hack_run_result run = hack_machine_run(r->machine, 1);
-        if (run.reason == HACK_STOP_WATCH) step_over_watch(r, &run);
-        r->result->cycles += run.cycles;
-        if (run.reason == HACK_STOP_FAULT) {
-            r->status = HACK_SCRIPT_MACHINE_FAULT;
-            r->stop = true;
-            return;
-        }
+        uint64_t done;
+        hack_session_state state = hack_session_tick(r->session, 1, &done);
+        r->result->cycles += done;
+        if (program_stopped(r, c, state)) return;
         uint16_t pc = r->machine->pc;
         if (ends || pc >= r->program.count || r->program.locations[pc].command_start) {
+            r->time++;
+            return;
+        }
+        if (state != HACK_SESSION_BUDGET) { /* it spins in place (waits, or halted in the OS): a step of time */
             r->time++;
             return;
         }
@@ -942,6 +962,12 @@ static void emit_line(runner *r, const command *c, const char *line)
 {
     if (!r->out) {
         run_error(r, c, "output before output-file: there is no output file to write to");
+        return;
+    }
+    r->output_bytes += strlen(line) + 1;
+    if (r->output_bytes > r->output_limit) {
+        run_error(r, c, "the output file has grown past %llu bytes: stopped (a loop that outputs without end?)",
+                  (unsigned long long)r->output_limit);
         return;
     }
     fprintf(r->out, "%s\n", line);
@@ -1021,7 +1047,7 @@ static bool variable_equals(const runner *r, variable var, int32_t value)
     return read_variable(r, var) == (uint16_t)(value & 0xFFFF);
 }
 
-static void check_breakpoints(runner *r)
+static void check_breakpoints(runner *r, const command *c)
 {
     for (int i = 0; i < r->breakpoint_count; i++) {
         bool hit = variable_equals(r, r->breakpoints[i].var, r->breakpoints[i].value);
@@ -1029,7 +1055,7 @@ static void check_breakpoints(runner *r)
             char text[128];
             snprintf(text, sizeof text, "breakpoint reached at time %llu (PC=%u)", (unsigned long long)r->time,
                      (unsigned)r->machine->pc);
-            message(r, text);
+            message(r, c, text);
         }
         r->breakpoints[i].was_hit = hit;
     }
@@ -1038,31 +1064,35 @@ static void check_breakpoints(runner *r)
 /* Runs n ticktocks, exactly, within the cycle limit. */
 static void run_cycles(runner *r, const command *c, uint64_t n)
 {
-    const uint64_t limit = r->options->cycle_limit;
-    if (limit && r->time + n > limit) {
+    const uint64_t limit = r->cycle_limit;
+    if (r->time + n > limit) {
         n = limit - r->time;
         r->stop = true;
         r->status = HACK_SCRIPT_CYCLE_LIMIT;
     }
     uint64_t chunk = r->breakpoint_count ? 1 : n;
     for (uint64_t done = 0; done < n;) {
-        uint64_t want = n - done < chunk ? n - done : chunk;
-        hack_run_result run = hack_machine_run(r->machine, want);
-        if (run.reason == HACK_STOP_WATCH) step_over_watch(r, &run);
-        done += run.cycles;
-        r->time += run.cycles;
-        r->result->cycles += run.cycles;
-        if (run.reason == HACK_STOP_FAULT) {
-            r->status = HACK_SCRIPT_MACHINE_FAULT;
-            r->stop = true;
-            r->result->script_line = c->line;
-            return;
-        }
-        if (r->breakpoint_count) check_breakpoints(r);
+        uint64_t want = n - done < chunk ? n - done : chunk, ran;
+        hack_session_state state = hack_session_tick(r->session, want, &ran);
+        done += ran;
+        r->time += ran;
+        r->result->cycles += ran;
+        if (program_stopped(r, c, state)) return;
+        if (r->breakpoint_count) check_breakpoints(r, c);
     }
 }
 
 static void run_commands(runner *r, const command *commands, size_t count);
+
+/* Counts one more command or loop iteration against the limit; false (the script stopped) past it. */
+static bool count_command(runner *r, const command *c)
+{
+    if (++r->commands <= r->command_limit) return true;
+    r->status = HACK_SCRIPT_COMMAND_LIMIT;
+    r->stop = true;
+    r->result->script_line = c->line;
+    return false;
+}
 
 /* A loop body made only of ticktocks runs as one budget. */
 static uint64_t ticktocks_only(const command *body, size_t count)
@@ -1088,7 +1118,7 @@ static void run_command(runner *r, const command *c)
     case CMD_TICKTOCK: run_cycles(r, c, 1); break;
     case CMD_TOCK: break;
     case CMD_VMSTEP: vm_step(r, c); break;
-    case CMD_ECHO: message(r, c->text); break;
+    case CMD_ECHO: message(r, c, c->text); break;
     case CMD_CLEAR_ECHO: break;
     case CMD_BREAKPOINT:
         if (r->breakpoint_count == MAX_BREAKPOINTS) {
@@ -1107,7 +1137,7 @@ static void run_command(runner *r, const command *c)
             run_cycles(r, c, c->count * ticks);
             break;
         }
-        for (uint64_t i = 0; (c->forever || i < c->count) && !r->stop; i++) {
+        for (uint64_t i = 0; (c->forever || i < c->count) && !r->stop && count_command(r, c); i++) {
             if (ticks)
                 run_cycles(r, c, ticks * 65536); /* forever: in large steps, still exact at the limit */
             else
@@ -1117,7 +1147,7 @@ static void run_command(runner *r, const command *c)
         break;
     }
     case CMD_WHILE:
-        while (!r->stop && compare(as_signed(read_variable(r, c->var)), c->op, c->value))
+        while (!r->stop && compare(as_signed(read_variable(r, c->var)), c->op, c->value) && count_command(r, c))
             run_commands(r, c->body, c->body_count);
         break;
     }
@@ -1126,6 +1156,7 @@ static void run_command(runner *r, const command *c)
 static void run_commands(runner *r, const command *commands, size_t count)
 {
     for (size_t i = 0; i < count && !r->stop; i++) {
+        if (!count_command(r, &commands[i])) return;
         run_command(r, &commands[i]);
         if (r->stop && r->result->script_line == 0) r->result->script_line = commands[i].line;
     }
@@ -1136,7 +1167,20 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
 {
     memset(result, 0, sizeof *result);
     runner r = {.script = script, .machine = machine, .options = options, .result = result, .diags = diags,
-                .status = HACK_SCRIPT_PASSED};
+                .status = HACK_SCRIPT_PASSED, .session = options->session,
+                .cycle_limit = options->cycle_limit ? options->cycle_limit : HACK_SCRIPT_DEFAULT_CYCLES,
+                .command_limit = options->command_limit ? options->command_limit : HACK_SCRIPT_DEFAULT_COMMANDS,
+                .output_limit = options->output_limit ? options->output_limit : HACK_SCRIPT_DEFAULT_OUTPUT_BYTES};
+    hack_session *own = NULL;
+    if (!r.session) {
+        hack_session_options plain = {.test_script = true, .relaxed = options->relaxed};
+        r.session = own = hack_session_create(machine, &plain);
+        if (!own) {
+            hack_diag_add(diags, HACK_DIAG_ERROR, script->name, 0, 0, NULL, 0, "out of memory");
+            result->status = HACK_SCRIPT_ERROR;
+            return HACK_SCRIPT_ERROR;
+        }
+    }
     machine->stop_on_halt = false;
     machine->stop_at_program_end = false;
     run_commands(&r, script->commands, script->command_count);
@@ -1145,7 +1189,8 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
         r.status = HACK_SCRIPT_ERROR;
     }
     free(r.compare_text);
-    if (r.has_program) hack_program_free(&r.program);
+    unload_program(&r);
+    hack_session_free(own);
     result->status = r.status;
     return r.status;
 }

@@ -13,6 +13,7 @@
 typedef enum { STATE_RUNNING, STATE_PAUSED, STATE_HALTED, STATE_FAULT } run_state;
 
 typedef struct {
+    hack_session *session;
     hack_machine *machine;
     const hack_window_options *options;
     const hack_window_callbacks *callbacks;
@@ -184,14 +185,21 @@ static void save_screenshot(app *a, const char *path)
     free(out);
 }
 
-static void stopped(app *a, hack_run_result result)
+/* What a stop of the program means for the window: false when it can go on. */
+static bool stopped(app *a, hack_session_stop stop)
 {
-    a->last_reason = (int)result.reason;
-    if (result.reason == HACK_STOP_HALT || result.reason == HACK_STOP_PROGRAM_END)
-        a->state = STATE_HALTED;
-    else if (result.reason == HACK_STOP_FAULT)
-        a->state = STATE_FAULT;
-    if (a->callbacks->report_stop && a->state != STATE_RUNNING) a->callbacks->report_stop(a->callbacks->context, a->machine, result);
+    switch (stop.state) {
+    case HACK_SESSION_BUDGET:
+    case HACK_SESSION_WAITING_KEY:
+    case HACK_SESSION_WAITING_TIME: return false;
+    case HACK_SESSION_HALTED:
+    case HACK_SESSION_SYS_ERROR: a->state = STATE_HALTED; break;
+    case HACK_SESSION_FAULT:
+    case HACK_SESSION_HEAP_ERROR: a->state = STATE_FAULT; break;
+    }
+    a->last_reason = (int)stop.state;
+    if (a->callbacks->report_stop) a->callbacks->report_stop(a->callbacks->context, a->machine, stop);
+    return true;
 }
 
 /* Runs instructions for about `slice` seconds (or the --hz share of a frame), stopping exactly at the budget
@@ -211,38 +219,22 @@ static void run_slice(app *a, double slice, double frame_seconds)
         if (o->budget && a->machine->cycles + chunk > o->budget) chunk = o->budget - a->machine->cycles;
         if (o->screenshot_at && a->machine->cycles < o->screenshot_at && a->machine->cycles + chunk > o->screenshot_at)
             chunk = o->screenshot_at - a->machine->cycles;
-        hack_run_result result = chunk ? hack_machine_run(a->machine, chunk) : (hack_run_result){HACK_STOP_BUDGET, 0};
-        a->cycles_run += result.cycles;
-        if (owed != UINT64_MAX) owed -= result.cycles < owed ? result.cycles : owed;
-        if (result.reason == HACK_STOP_WATCH && a->callbacks->watch) {
-            a->callbacks->watch(a->callbacks->context, a->machine);
-            if (!hack_machine_step(a->machine)) {
-                stopped(a, (hack_run_result){HACK_STOP_FAULT, 0});
-                break;
-            }
-            a->cycles_run++;
-            continue;
-        }
-        if (result.reason == HACK_STOP_HOOK) {
-            uint64_t until;
-            int why = a->callbacks->waiting ? a->callbacks->waiting(a->callbacks->context, &until) : 0;
-            if (why == 2) {
-                a->waiting_key = true;
-                break;
-            }
-            if (why == 1) {
-                uint64_t now = hack_window_now_ms();
-                double left = slice - (seconds() - start);
-                if (until > now && left > 0) SDL_Delay((uint32_t)(until - now < left * 1000 ? until - now : left * 1000));
-                if (seconds() - start >= slice) break;
-                continue;
-            }
-            stopped(a, result); /* a native function stopped the program (an error it reported) */
-            a->state = STATE_FAULT;
+        hack_session_stop stop = chunk ? hack_session_run(a->session, chunk) : (hack_session_stop){0};
+        a->cycles_run += stop.cycles;
+        if (owed != UINT64_MAX) owed -= stop.cycles < owed ? stop.cycles : owed;
+        if (stop.state == HACK_SESSION_WAITING_KEY) {
+            a->waiting_key = true;
             break;
         }
-        if (result.reason != HACK_STOP_BUDGET) {
-            stopped(a, result);
+        if (stop.state == HACK_SESSION_WAITING_TIME) {
+            uint64_t now = hack_window_now_ms();
+            double left = slice - (seconds() - start);
+            if (stop.until_ms > now && left > 0)
+                SDL_Delay((uint32_t)(stop.until_ms - now < left * 1000 ? stop.until_ms - now : left * 1000));
+            if (seconds() - start >= slice) break;
+            continue;
+        }
+        if (stopped(a, stop)) {
             if (o->screenshot_at && o->quit_after_screenshot) { /* it ended first: the picture is taken now */
                 save_screenshot(a, o->screenshot_path);
                 SDL_Event quit = {.type = SDL_QUIT};
@@ -282,13 +274,12 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
         break;
     case SDLK_n: /* one instruction, when paused */
         if (a->state == STATE_PAUSED) {
-            hack_run_result r = hack_machine_run(a->machine, 1);
-            if (r.reason != HACK_STOP_BUDGET && r.reason != HACK_STOP_HOOK) stopped(a, r);
-            if (a->state != STATE_FAULT && a->state != STATE_HALTED) a->state = STATE_PAUSED;
+            if (!stopped(a, hack_session_run(a->session, 1))) a->state = STATE_PAUSED;
         }
         break;
     case SDLK_r:
-        if (a->callbacks->reset) a->callbacks->reset(a->callbacks->context, a->machine);
+        hack_session_reload(a->session, NULL);
+        a->waiting_key = false;
         a->state = STATE_RUNNING;
         a->must_draw = true;
         break;
@@ -299,21 +290,37 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
     return true;
 }
 
-int hack_window_run(hack_machine *machine, const hack_window_options *options, const hack_window_callbacks *callbacks)
+bool hack_window_available(char *why, size_t size)
 {
+    const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY"), *driver = getenv("SDL_VIDEODRIVER");
+    if (driver && *driver) return true; /* the user chose a video driver: let SDL say whether it works */
+    if ((x11 && *x11) || (wayland && *wayland)) return true;
+    snprintf(why, size, "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): use --headless");
+    return false;
+}
+
+int hack_window_run(hack_session *session, hack_machine *machine, const hack_window_options *options,
+                    const hack_window_callbacks *callbacks)
+{
+    char why[160];
+    if (!hack_window_available(why, sizeof why)) {
+        fprintf(stderr, "hackemu: %s\n", why);
+        return -1;
+    }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "hackemu: cannot open a window: %s (use --headless to run without one)\n", SDL_GetError());
         return -1;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
     app *a = calloc(1, sizeof *a);
+    a->session = session;
     a->machine = machine;
     a->options = options;
     a->callbacks = callbacks;
     a->state = options->start_paused ? STATE_PAUSED : STATE_RUNNING;
     a->show_heap = options->start_with_heap_map;
     a->must_draw = true;
-    a->last_reason = HACK_STOP_BUDGET;
+    a->last_reason = HACK_SESSION_BUDGET;
     int scale = options->scale >= 1 && options->scale <= 8 ? options->scale : 2;
     a->window = SDL_CreateWindow(options->name, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, HACK_SCREEN_WIDTH * scale,
                                  HACK_SCREEN_HEIGHT * scale, SDL_WINDOW_RESIZABLE);

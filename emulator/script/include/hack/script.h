@@ -11,6 +11,7 @@
 #include "hack/diag.h"
 #include "hack/machine.h"
 #include "hack/program.h"
+#include "hack/session.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,6 +50,9 @@ typedef enum {
     HACK_SCRIPT_COMPARISON_FAILURE, /* an output line differed from the compare file */
     HACK_SCRIPT_CYCLE_LIMIT,        /* the cycle limit of the options was reached */
     HACK_SCRIPT_MACHINE_FAULT,      /* the program faulted (machine->fault) */
+    HACK_SCRIPT_PROGRAM_STOPPED,    /* the native Memory stopped the program (a bad deAlloc, a corrupted heap:
+                                       reported through the session's message) */
+    HACK_SCRIPT_COMMAND_LIMIT,      /* the command limit of the options was reached (a loop without end) */
     HACK_SCRIPT_ERROR,              /* a script error at run time: missing file, bad load, ... (diagnostics) */
 } hack_script_status;
 
@@ -62,19 +66,26 @@ typedef struct {
     int lines_compared;
 } hack_script_result;
 
+/* The limits when the options give none: a few seconds of running at full speed. */
+#define HACK_SCRIPT_DEFAULT_CYCLES 1000000000ull
+#define HACK_SCRIPT_DEFAULT_COMMANDS 100000000ull
+#define HACK_SCRIPT_DEFAULT_OUTPUT_BYTES (64ull * 1024 * 1024)
+#define HACK_SCRIPT_DEFAULT_MESSAGE_BYTES (1024ull * 1024) /* echo text and breakpoint notes */
+
 typedef struct {
     const char *script_dir; /* relative file names resolve here (the script's folder); NULL = "." */
     const char *load_dir;   /* when set, `load` looks here first (to test your own programs) */
     const char *out_dir;    /* when set, output files are written here instead of script_dir */
-    uint64_t cycle_limit;   /* stop after this many ticktocks (0: no limit; `repeat {}` never ends) */
+    uint64_t cycle_limit;   /* stop after this many ticktocks (0: HACK_SCRIPT_DEFAULT_CYCLES) */
     bool relaxed;           /* the machine's relaxed mode */
-    /* called after each load, to bind hooks (the native Memory, say) to the new program; may be NULL */
-    void (*loaded)(void *context, hack_machine *machine, const hack_program *program);
-    void *loaded_context;
-    /* called when the run stops before a watched access (machine->watch, set by whatever `loaded` bound: the
-     * heap check); the runner then steps over the access and goes on. NULL: the access is stepped over. */
-    void (*watched)(void *context, hack_machine *machine);
-    void *watched_context;
+    /* the run driver that loads and runs each program the script loads (what it binds: the native Memory,
+     * the heap check); NULL: a plain one of the runner's own */
+    hack_session *session;
+    /* limits, so that no script runs forever or fills the disk: commands executed (every loop iteration,
+     * nested or not, counts; 0: HACK_SCRIPT_DEFAULT_COMMANDS) and bytes of output file (0:
+     * HACK_SCRIPT_DEFAULT_OUTPUT_BYTES). The cycle limit, when 0, is HACK_SCRIPT_DEFAULT_CYCLES. */
+    uint64_t command_limit;
+    uint64_t output_limit;
     /* echo text, breakpoint notes; may be NULL */
     void (*message)(void *context, const char *text);
     void *message_context;

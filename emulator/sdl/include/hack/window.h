@@ -5,6 +5,7 @@
 #define HACK_WINDOW_H
 
 #include "hack/machine.h"
+#include "hack/session.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,21 +27,24 @@ typedef struct {
 
 typedef struct {
     void *context;
-    void (*reset)(void *context, hack_machine *machine); /* load the program again and rebind its hooks */
-    /* why the run stopped in a hook, when it is waiting: 1 for time (until *until_ms), 2 for a key; 0 if not */
-    int (*waiting)(void *context, uint64_t *until_ms);
-    void (*report_stop)(void *context, hack_machine *machine, hack_run_result result); /* halt, fault, error */
+    /* the program stopped for good (halt, fault, Sys.error, heap error): tell the user; may be NULL */
+    void (*report_stop)(void *context, hack_machine *machine, hack_session_stop stop);
     /* the heap map (Ctrl+H): 512 x 448 RGB pixels and a caption for the title; may be NULL */
     bool (*heap_map)(void *context, uint8_t *rgb, char *caption, size_t size);
-    /* the run stopped at a watched word (the heap check): report it; the window steps over it and goes on */
-    void (*watch)(void *context, hack_machine *machine);
 } hack_window_callbacks;
 
 /* Milliseconds on the window's monotonic clock (for the native Sys.wait). */
 uint64_t hack_window_now_ms(void);
 
-/* Opens the window and runs until it is closed. Returns the reason the program last stopped (BUDGET while it
- * was still running), or -1 when the window could not be opened (a message on stderr). */
-int hack_window_run(hack_machine *machine, const hack_window_options *options, const hack_window_callbacks *callbacks);
+/* Whether a window can be opened here (a display to talk to); false with a one-line reason in why. Checked
+ * before SDL starts, so that a run without a display fails at once instead of waiting behind an invisible
+ * window. */
+bool hack_window_available(char *why, size_t size);
+
+/* Opens the window and runs the session's program (through hack_session_run; Ctrl+R reloads it) until the
+ * window is closed. Returns the state the program last stopped in (HACK_SESSION_BUDGET while it was still
+ * running), or -1 when the window could not be opened (a message on stderr). */
+int hack_window_run(hack_session *session, hack_machine *machine, const hack_window_options *options,
+                    const hack_window_callbacks *callbacks);
 
 #endif

@@ -1,0 +1,122 @@
+/* The run driver: a program on a machine with everything hackemu binds around it (the native OS classes, the
+ * native Memory, the heap check, the copy of Output's text, scripted keys), run to a stop that means one thing
+ * whoever runs it. The headless runner, the window and the test-script runner all run programs through it, so
+ * a stop in a hook, a watched access or a wait for input is handled the same way everywhere.
+ * Nothing here prints: messages (OS errors, heap reports) and the program's printed lines go to callbacks. */
+#ifndef HACK_SESSION_H
+#define HACK_SESSION_H
+
+#include "hack/diag.h"
+#include "hack/heap.h"
+#include "hack/machine.h"
+#include "hack/program.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    /* The OS. A class of the project's OS that the build added runs natively unless jack_os is set or
+     * jack_classes ("Output,Screen") keeps it in Jack. */
+    bool jack_os;
+    const char *jack_classes;
+    bool native_memory;           /* the native Memory even for a program's own Memory class */
+    hack_heap_policy heap_policy; /* of the native Memory */
+    bool heap_chosen;             /* a policy was asked for (test scripts: then the native Memory is bound) */
+    bool continue_after_bad_free; /* a bad deAlloc is reported and ignored instead of stopping the run */
+    bool check_heap;              /* the heap sanitizer */
+    int check_report_limit;       /* findings written out (the rest are counted); 0: 20 */
+    bool relaxed;                 /* the machine's relaxed mode */
+    bool mirror_output;           /* Output's text to output_line, a line at a time */
+    bool test_script;             /* bound by a test script: no native OS classes, the native Memory only when
+                                     native_memory or heap_chosen, as the course's emulators run code */
+    /* Sys.wait in real time (the window): milliseconds on a monotonic clock; NULL: virtual time */
+    uint64_t (*now_ms)(void *context);
+    bool track_allocations;       /* keep the latest allocations (the heap map) with a Jack Memory too */
+    /* OS errors with their call stacks, bad frees: one a call, one or more lines (no "hackemu: " prefix) */
+    void (*message)(void *context, const char *text);
+    /* the heap check's findings, each a finished text of several lines */
+    void (*heap_report)(void *context, const char *text);
+    /* a line the program printed with Output, without its newline */
+    void (*output_line)(void *context, const char *text);
+    void *context;
+} hack_session_options;
+
+typedef struct hack_session hack_session;
+
+/* A key held down from a cycle on (0 releases it), for runs without a keyboard. */
+typedef struct {
+    uint64_t cycle;
+    uint16_t key;
+} hack_key_event;
+
+/* The options are copied (the strings in them must outlive the session). NULL when memory ran out. */
+hack_session *hack_session_create(hack_machine *machine, const hack_session_options *options);
+/* Unbinds and frees the session (not the machine, not the program). */
+void hack_session_free(hack_session *session);
+
+/* Loads program into the machine and binds what the options ask for. os_added: the OS classes the build
+ * added (hack_build_options.os_added), which are the only ones that may run natively. machine_code: the
+ * program came as a .hack or .asm. The program must outlive the binding. False (with an error in diags) when
+ * something could not be bound. Loading again unbinds the previous program first. */
+bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
+                       hack_diag_list *diags);
+
+/* The program's run is over: hack_session_finish, then everything is unbound (the program may be freed). */
+void hack_session_unload(hack_session *session);
+
+/* Loads the same program again, as a reset does: the machine starts over and everything is bound anew. */
+bool hack_session_reload(hack_session *session, hack_diag_list *diags);
+
+/* Scripted keys for runs without a keyboard, in cycle order (copied). While the program waits for a key in
+ * the native Keyboard, time jumps to the next event. */
+bool hack_session_set_keys(hack_session *session, const hack_key_event *events, size_t count);
+
+typedef enum {
+    HACK_SESSION_BUDGET,       /* the budget is spent; the program can go on */
+    HACK_SESSION_HALTED,       /* it halted (the halt idiom, or it ran past its last instruction) */
+    HACK_SESSION_FAULT,        /* machine error: machine->fault */
+    HACK_SESSION_SYS_ERROR,    /* the program called Sys.error and halted (reported to message) */
+    HACK_SESSION_HEAP_ERROR,   /* the native Memory stopped it: a bad deAlloc, a corrupted heap (reported) */
+    HACK_SESSION_WAITING_KEY,  /* the native Keyboard waits for a key to go down or up, and none is scripted */
+    HACK_SESSION_WAITING_TIME, /* a real-time Sys.wait until until_ms: run again when the time has come */
+} hack_session_state;
+
+typedef struct {
+    hack_session_state state;
+    uint64_t cycles;   /* instructions executed by this call (watched accesses included) */
+    uint64_t until_ms; /* HACK_SESSION_WAITING_TIME */
+} hack_session_stop;
+
+/* Runs at most budget instructions (UINT64_MAX: no limit). Watched accesses are reported to the heap check
+ * and stepped over; a hook that stops the run is turned into the state it means. Running again after
+ * BUDGET or WAITING_* goes on; after any other state the program has stopped for good. */
+hack_session_stop hack_session_run(hack_session *session, uint64_t budget);
+
+/* A test script's tick: exactly n instructions of time pass, whatever the program does. A program that
+ * halts, stops in the native OS or waits for a key spins in place, as it would on the course's emulators,
+ * so its time is counted without running anything. Returns the state of the last stop: FAULT and
+ * HEAP_ERROR end early (*done: the cycles that passed). */
+hack_session_state hack_session_tick(hack_session *session, uint64_t n, uint64_t *done);
+
+/* Ends the run: the rest of Output's last line, the heap check's leaks and summary. Returns the number of
+ * problems the heap check found in this program (0 without it). Called again, returns 0. */
+int hack_session_finish(hack_session *session);
+
+/* Heap problems the check found in every program loaded so far (test scripts load several). */
+int hack_session_heap_problems(const hack_session *session);
+
+/* What the session has bound; NULL when none. */
+const hack_program *hack_session_program(const hack_session *session);
+hack_heap *hack_session_heap(hack_session *session); /* the native heap */
+int hack_session_sys_error_code(const hack_session *session);
+
+/* The latest blocks allocated (up to 8, oldest first), for the heap map. Returns how many. */
+size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity);
+
+/* An address given by the user (--set, --ram, the debugger): a number 0..32767, a predefined symbol (R0..R15,
+ * SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a RAM symbol of the program (a variable or static). Any other
+ * text, or a symbol outside RAM, is refused. */
+bool hack_session_resolve_address(const hack_program *program, const char *text, size_t length, uint16_t *address);
+
+#endif

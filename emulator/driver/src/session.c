@@ -1,0 +1,389 @@
+/* The run driver: binding a program's native OS, Memory, heap check and Output mirror, and running it to a
+ * stop with one meaning (see session.h). */
+#include "hack/session.h"
+
+#include "hack/asm.h"
+#include "hack/heap_check.h"
+#include "hack/native_memory.h"
+#include "hack/native_os.h"
+#include "hack/os.h"
+#include "hack/output_mirror.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { RECENT = 8, DEFAULT_REPORT_LIMIT = 20 };
+
+struct hack_session {
+    hack_machine *machine;
+    hack_session_options options;
+    const hack_program *program;
+    unsigned os_added;
+    bool machine_code;
+    hack_native_memory *memory;
+    hack_native_os *native_os;
+    hack_output_mirror *mirror;
+    hack_heap_sanitizer *check;
+    int heap_problems; /* of the programs loaded before, and of this one once finished */
+    uint16_t recent[RECENT]; /* a ring of the latest blocks handed out */
+    size_t recent_next;
+    hack_key_event *keys;
+    size_t key_count, key_next;
+};
+
+static void message(const hack_session *s, const char *text)
+{
+    if (s->options.message) s->options.message(s->options.context, text);
+}
+
+static void os_message(void *context, const char *text)
+{
+    message(context, text);
+}
+
+static void heap_report(void *context, const char *text)
+{
+    const hack_session *s = context;
+    if (s->options.heap_report) s->options.heap_report(s->options.context, text);
+}
+
+static void output_line(void *context, const char *text)
+{
+    const hack_session *s = context;
+    if (s->options.output_line) s->options.output_line(s->options.context, text);
+}
+
+static void put_output_char(void *context, int c)
+{
+    hack_output_mirror_put(context, c);
+}
+
+static void note_recent_allocation(void *context, uint16_t address, uint16_t words)
+{
+    (void)words;
+    hack_session *s = context;
+    s->recent[s->recent_next++ % RECENT] = address;
+}
+
+/* The native Memory's events: the latest blocks for the heap map, and everything for the heap check. */
+static void memory_event(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                         const char *why)
+{
+    hack_session *s = context;
+    if (kind == HACK_MEMORY_ALLOC) note_recent_allocation(s, address, words);
+    if (!s->check) return;
+    switch (kind) {
+    case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(s->check); break;
+    case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(s->check, address, words); break;
+    case HACK_MEMORY_FREE: hack_heap_sanitizer_on_free(s->check, address); break;
+    case HACK_MEMORY_BAD_FREE: hack_heap_sanitizer_on_bad_free(s->check, address, why); break;
+    }
+}
+
+/* A Jack Memory without the heap check: its allocations, seen as Memory.alloc returns, for the heap map. */
+static hack_hook_action observe_jack_alloc(void *context, hack_machine *machine, const hack_hook_event *event,
+                                           uint16_t *value)
+{
+    (void)machine;
+    (void)value;
+    if (event->kind == HACK_HOOK_RESULT && event->value) note_recent_allocation(context, event->value, 0);
+    return HACK_HOOK_PROCEED;
+}
+
+/* Whether class name runs natively: the project's own (added to the program), the OS mode native, not kept
+ * in Jack by jack_classes. */
+static bool is_native(const hack_session *s, const char *name)
+{
+    const hack_os_class *c = hack_os_find_class(name);
+    if (s->options.test_script || s->options.jack_os || !c ||
+        !(s->os_added & (1u << (unsigned)(c - hack_os_classes))))
+        return false;
+    const char *list = s->options.jack_classes;
+    if (list) {
+        size_t n = strlen(name);
+        for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+            if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return false;
+    }
+    return true;
+}
+
+/* finish: the program's run is over (its leaks are reported); otherwise it is abandoned (a reset). */
+static void unbind(hack_session *s, bool finish)
+{
+    if (finish) hack_session_finish(s);
+    hack_output_mirror_free(s->mirror);
+    hack_native_memory_free(s->memory);
+    hack_native_os_free(s->native_os);
+    hack_heap_sanitizer_free(s->check);
+    s->mirror = NULL;
+    s->memory = NULL;
+    s->native_os = NULL;
+    s->check = NULL;
+}
+
+/* The heap check (check_heap), and the native Memory when it is to run; without a native Memory, the check
+ * observes the program's own. */
+static void bind_heap(hack_session *s)
+{
+    const hack_session_options *o = &s->options;
+    int limit = o->check_report_limit > 0 ? o->check_report_limit : DEFAULT_REPORT_LIMIT;
+    s->check = o->check_heap ? hack_heap_sanitizer_create(s->machine, s->program, limit, heap_report, s) : NULL;
+    bool native;
+    if (o->test_script)
+        native = o->native_memory || o->heap_chosen;
+    else /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
+        native = is_native(s, "Memory") || (s->machine_code && !o->jack_os) || o->native_memory;
+    if (native) {
+        /* under the heap check, bad frees are its findings: reported there, and the run goes on */
+        hack_native_memory_options memory_options = {o->heap_policy, o->continue_after_bad_free || s->check != NULL,
+                                                     os_message, s, memory_event, s, s->check != NULL};
+        s->memory = hack_native_memory_bind(s->machine, s->program, &memory_options);
+    }
+    if (s->check && !s->memory) {
+        if (hack_heap_sanitizer_observe_jack_memory(s->check))
+            hack_heap_sanitizer_listen_allocations(s->check, note_recent_allocation, s);
+        else
+            message(s, "--check-heap: the program has no Memory.alloc function (a .hack needs its .sym beside it), "
+                       "so there are no blocks to check");
+    } else if (!s->memory && o->track_allocations) {
+        const hack_symbol *alloc = hack_symtab_find(&s->program->symbols, "Memory.alloc", 12);
+        if (alloc && alloc->kind == HACK_SYMBOL_FUNCTION)
+            hack_machine_add_hook(s->machine, alloc->value, HACK_HOOK_OBSERVE, observe_jack_alloc, s);
+    }
+}
+
+static void bind_os(hack_session *s)
+{
+    const hack_session_options *o = &s->options;
+    if (o->test_script) return;
+    static const char *const classes[] = {"Math", "Output", "Screen", "Sys", "Keyboard"};
+    bool native[5];
+    bool any = false;
+    for (int i = 0; i < 5; i++) any |= native[i] = is_native(s, classes[i]);
+    hack_native_os_options os_options = {native[0], native[1], native[2], native[3], native[4], os_message, s,
+                                         NULL, NULL, o->now_ms, o->context};
+    if (o->mirror_output) {
+        if (native[1]) {
+            s->mirror = hack_output_mirror_create(output_line, s);
+            os_options.print = put_output_char;
+            os_options.print_context = s->mirror;
+        } else {
+            s->mirror = hack_output_mirror_bind(s->machine, s->program, output_line, s);
+        }
+    }
+    s->native_os = any ? hack_native_os_bind(s->machine, s->program, &os_options)
+                       : hack_native_os_observe_errors(s->machine, s->program, &os_options);
+}
+
+hack_session *hack_session_create(hack_machine *machine, const hack_session_options *options)
+{
+    hack_session *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->machine = machine;
+    s->options = *options;
+    return s;
+}
+
+void hack_session_free(hack_session *session)
+{
+    if (!session) return;
+    unbind(session, false);
+    free(session->keys);
+    free(session);
+}
+
+bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
+                       hack_diag_list *diags)
+{
+    (void)diags;
+    hack_session *s = session;
+    unbind(s, s->options.test_script); /* a script's programs are checked one after the other */
+    s->program = program;
+    s->os_added = os_added;
+    s->machine_code = machine_code;
+    s->recent_next = 0;
+    s->key_next = 0;
+    hack_machine_load(s->machine, program->words, program->count);
+    s->machine->relaxed = s->options.relaxed;
+    bind_heap(s);
+    bind_os(s);
+    return true;
+}
+
+void hack_session_unload(hack_session *session)
+{
+    unbind(session, true);
+    session->program = NULL;
+}
+
+bool hack_session_reload(hack_session *session, hack_diag_list *diags)
+{
+    if (!session->program) return false;
+    return hack_session_load(session, session->program, session->os_added, session->machine_code, diags);
+}
+
+bool hack_session_set_keys(hack_session *session, const hack_key_event *events, size_t count)
+{
+    hack_key_event *copy = count ? malloc(count * sizeof *copy) : NULL;
+    if (count && !copy) return false;
+    if (count) memcpy(copy, events, count * sizeof *copy);
+    free(session->keys);
+    session->keys = copy;
+    session->key_count = count;
+    session->key_next = 0;
+    return true;
+}
+
+/* A hook stopped the run: what it means. */
+static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop)
+{
+    uint64_t until = 0;
+    switch (hack_native_os_waiting(s->native_os, &until)) {
+    case HACK_NATIVE_OS_WAITING_KEY: stop.state = HACK_SESSION_WAITING_KEY; return stop;
+    case HACK_NATIVE_OS_WAITING_TIME:
+        stop.state = HACK_SESSION_WAITING_TIME;
+        stop.until_ms = until;
+        return stop;
+    case HACK_NATIVE_OS_NOT_WAITING: break;
+    }
+    if (hack_native_memory_failed(s->memory))
+        stop.state = HACK_SESSION_HEAP_ERROR;
+    else if (hack_native_os_error_code(s->native_os))
+        stop.state = HACK_SESSION_SYS_ERROR;
+    else
+        stop.state = HACK_SESSION_HALTED;
+    return stop;
+}
+
+hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
+{
+    hack_session *s = session;
+    hack_machine *m = s->machine;
+    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0};
+    for (;;) {
+        while (s->key_next < s->key_count && s->keys[s->key_next].cycle <= m->cycles)
+            m->ram[HACK_KBD] = s->keys[s->key_next++].key;
+        if (stop.cycles >= budget) return stop;
+        uint64_t slice = budget - stop.cycles;
+        if (s->key_next < s->key_count && s->keys[s->key_next].cycle - m->cycles < slice)
+            slice = s->keys[s->key_next].cycle - m->cycles;
+        hack_run_result part = hack_machine_run(m, slice);
+        stop.cycles += part.cycles;
+        switch (part.reason) {
+        case HACK_STOP_BUDGET: break;
+        case HACK_STOP_WATCH: /* report the access, run it, go on */
+            if (s->check) hack_heap_sanitizer_on_watch(s->check);
+            if (!hack_machine_step(m)) {
+                stop.state = HACK_SESSION_FAULT;
+                return stop;
+            }
+            stop.cycles++;
+            break;
+        case HACK_STOP_HALT:
+        case HACK_STOP_PROGRAM_END:
+            stop.state = hack_native_os_error_code(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
+            return stop;
+        case HACK_STOP_FAULT: stop.state = HACK_SESSION_FAULT; return stop;
+        case HACK_STOP_HOOK:
+            stop = stopped_in_hook(s, stop);
+            if (stop.state == HACK_SESSION_WAITING_KEY && s->key_next < s->key_count) {
+                m->cycles = s->keys[s->key_next].cycle; /* nothing happens until the next key event */
+                stop.state = HACK_SESSION_BUDGET;
+                break;
+            }
+            return stop;
+        }
+    }
+}
+
+hack_session_state hack_session_tick(hack_session *session, uint64_t n, uint64_t *done)
+{
+    *done = 0;
+    while (*done < n) {
+        hack_session_stop stop = hack_session_run(session, n - *done);
+        *done += stop.cycles;
+        switch (stop.state) {
+        case HACK_SESSION_BUDGET:
+            if (stop.cycles == 0) return stop.state; /* cannot happen: a budget left always runs */
+            break;
+        case HACK_SESSION_FAULT:
+        case HACK_SESSION_HEAP_ERROR: return stop.state;
+        case HACK_SESSION_HALTED:
+        case HACK_SESSION_SYS_ERROR:
+        case HACK_SESSION_WAITING_KEY:
+        case HACK_SESSION_WAITING_TIME:
+            /* the program spins where it is: its time passes */
+            session->machine->cycles += n - *done;
+            *done = n;
+            return stop.state;
+        }
+    }
+    return HACK_SESSION_BUDGET;
+}
+
+int hack_session_finish(hack_session *session)
+{
+    hack_output_mirror_free(session->mirror); /* hands over the unfinished last line */
+    session->mirror = NULL;
+    int found = 0;
+    if (session->check) {
+        found = hack_heap_sanitizer_finish(session->check);
+        hack_heap_sanitizer_free(session->check);
+        session->check = NULL;
+    }
+    session->heap_problems += found;
+    return found;
+}
+
+int hack_session_heap_problems(const hack_session *session)
+{
+    return session->heap_problems;
+}
+
+const hack_program *hack_session_program(const hack_session *session)
+{
+    return session->program;
+}
+
+hack_heap *hack_session_heap(hack_session *session)
+{
+    return session->memory ? hack_native_memory_heap(session->memory) : NULL;
+}
+
+int hack_session_sys_error_code(const hack_session *session)
+{
+    return hack_native_os_error_code(session->native_os);
+}
+
+size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity)
+{
+    size_t count = session->recent_next < RECENT ? session->recent_next : RECENT;
+    if (count > capacity) count = capacity;
+    for (size_t i = 0; i < count; i++)
+        addresses[i] = session->recent[(session->recent_next - count + i) % RECENT];
+    return count;
+}
+
+bool hack_session_resolve_address(const hack_program *program, const char *text, size_t length, uint16_t *address)
+{
+    if (length == 0) return false;
+    if (text[0] >= '0' && text[0] <= '9') {
+        uint32_t value = 0;
+        for (size_t i = 0; i < length; i++) {
+            if (text[i] < '0' || text[i] > '9') return false;
+            value = value * 10 + (uint32_t)(text[i] - '0');
+            if (value >= HACK_RAM_SIZE) return false;
+        }
+        *address = (uint16_t)value;
+        return true;
+    }
+    uint16_t value;
+    if (hack_asm_predefined_symbol(text, length, &value)) {
+        *address = value;
+        return true;
+    }
+    const hack_symbol *symbol = program ? hack_symtab_find(&program->symbols, text, length) : NULL;
+    if (!symbol || symbol->value >= HACK_RAM_SIZE) return false; /* a hostile .sym can say anything */
+    *address = symbol->value;
+    return true;
+}
