@@ -577,6 +577,12 @@ static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t s
     return render_heap_map(w->session, w->machine, rgb, caption, size);
 }
 
+static void window_reset(void *context, hack_machine *machine)
+{
+    window_context *w = context;
+    for (int i = 0; i < w->opt->set_count; i++) apply_set(machine, hack_session_program(w->session), w->opt->sets[i].text);
+}
+
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
 {
     window_context *w = context;
@@ -598,7 +604,7 @@ static int run_window(const options *opt, hack_session *session, hack_machine *m
         w.budget = opt->budget;
     }
     window_context context = {opt, session, machine};
-    hack_window_callbacks callbacks = {&context, window_report, window_heap_map};
+    hack_window_callbacks callbacks = {&context, window_reset, window_report, window_heap_map};
     return hack_window_run(session, machine, &w, &callbacks);
 }
 #endif

@@ -350,11 +350,6 @@ hack_heap *hack_session_heap(hack_session *session)
     return session->memory ? hack_native_memory_heap(session->memory) : NULL;
 }
 
-int hack_session_sys_error_code(const hack_session *session)
-{
-    return hack_native_os_error_code(session->native_os);
-}
-
 size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity)
 {
     size_t count = session->recent_next < RECENT ? session->recent_next : RECENT;

@@ -279,6 +279,7 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
         break;
     case SDLK_r:
         hack_session_reload(a->session, NULL);
+        if (a->callbacks->reset) a->callbacks->reset(a->callbacks->context, a->machine);
         a->waiting_key = false;
         a->state = STATE_RUNNING;
         a->must_draw = true;

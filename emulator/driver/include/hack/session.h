@@ -109,7 +109,6 @@ int hack_session_heap_problems(const hack_session *session);
 /* What the session has bound; NULL when none. */
 const hack_program *hack_session_program(const hack_session *session);
 hack_heap *hack_session_heap(hack_session *session); /* the native heap */
-int hack_session_sys_error_code(const hack_session *session);
 
 /* The latest blocks allocated (up to 8, oldest first), for the heap map. Returns how many. */
 size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity);

@@ -27,6 +27,8 @@ typedef struct {
 
 typedef struct {
     void *context;
+    /* after Ctrl+R reloaded the program: set up what the front end sets before a run (--set); may be NULL */
+    void (*reset)(void *context, hack_machine *machine);
     /* the program stopped for good (halt, fault, Sys.error, heap error): tell the user; may be NULL */
     void (*report_stop)(void *context, hack_machine *machine, hack_session_stop stop);
     /* the heap map (Ctrl+H): 512 x 448 RGB pixels and a caption for the title; may be NULL */
