@@ -49,7 +49,7 @@ typedef struct {
     bool screen_hash, jack_os, quiet_output, heap_chosen, check_heap, native_memory, continue_after_bad_free, heap_report;
     hack_heap_policy heap_policy;
     uint64_t budget;
-    bool relaxed, headless, print_registers, print_cycles, quiet;
+    bool relaxed, headless, print_registers, print_cycles, quiet, translate;
     request sets[MAX_REQUESTS];
     int set_count;
     request dumps[MAX_REQUESTS];
@@ -125,6 +125,8 @@ static void usage(FILE *out)
           "  --load-dir DIR      look for the programs that 'load' names in DIR first (to test your own\n"
           "                      Mult.asm against the course's Mult.tst without copying files)\n"
           "  --out-dir DIR       write the .out file in DIR instead of the script's folder\n"
+          "  --translate         a CPU script's program (X.asm, X.hack) that is not there is made by hackemu\n"
+          "                      (from X.asm, X.vm or the folder's VM code) instead of being an error\n"
           "  -h, --help          show this help\n"
           "\n"
           "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
@@ -270,6 +272,8 @@ static bool parse_args(int argc, char **argv, options *opt)
         } else if (strcmp(arg, "--scale") == 0 && next) {
             opt->scale = atoi(next);
             i++;
+        } else if (strcmp(arg, "--translate") == 0) {
+            opt->translate = true;
         } else if (strcmp(arg, "--headless") == 0) {
             opt->headless = true;
         } else if (strcmp(arg, "--relaxed") == 0) {
@@ -361,20 +365,24 @@ static bool print_dump(const hack_machine *machine, const hack_program *program,
     return true;
 }
 
-/* Builds the program; for VM and Jack code, adds the OS classes it lacks. *os_added: which were added. */
-static bool load_program(const options *opt, hack_program *program, unsigned *os_added, hack_diag_list *diags)
+/* Builds the program. VM and Jack code as the course's VM emulator takes it: a whole program gets the OS
+ * classes it lacks and the bootstrap; a lone .vm without Sys.init or Main.main runs from its first command
+ * with SP = 256 (*stack_at_256). *os_added: the OS classes that were added. */
+static bool load_program(const options *opt, hack_program *program, unsigned *os_added, bool *stack_at_256,
+                         hack_diag_list *diags)
 {
     const char *path = opt->program_path;
     bool vm_code = hack_build_is_program_folder(path) || hack_path_has_extension(path, ".vm") ||
                    hack_path_has_extension(path, ".jack");
-    /* VM code runs as a whole program: the bootstrap, every function present, the OS added */
-    hack_build_options build = {.bootstrap = vm_code, .require_functions = vm_code, .add_os = vm_code};
+    hack_build_options build = {.bootstrap = vm_code, .vm_emulator = vm_code};
     *os_added = 0;
+    *stack_at_256 = false;
     if (opt->symbols_path && hack_path_has_extension(path, ".hack"))
         return hack_program_load_hack_file(program, path, diags) &&
                hack_program_read_symbols(program, opt->symbols_path, diags);
     bool ok = hack_build_program(path, &build, program, diags);
     *os_added = build.os_added;
+    *stack_at_256 = vm_code && !build.bootstrapped;
     return ok;
 }
 
@@ -449,9 +457,12 @@ static int run_script(const options *opt)
             strcpy(dir, ".");
         hack_script_options script_options = {.script_dir = dir, .load_dir = opt->load_dir, .out_dir = opt->out_dir,
                                               .cycle_limit = opt->budget, .relaxed = opt->relaxed,
-                                              .session = session, .message = print_message};
+                                              .translate = opt->translate, .session = session, .message = print_message};
         hack_script_result result;
         hack_script_run(script, machine, &script_options, &result, &diags);
+        hack_diag_list_print(stderr, &diags); /* notes of what was made on the user's behalf, errors */
+        hack_diag_list_free(&diags);
+        hack_diag_list_init(&diags);
         char text[200];
         switch (result.status) {
         case HACK_SCRIPT_PASSED:
@@ -711,7 +722,8 @@ int main(int argc, char **argv)
     int status = EXIT_BAD_INPUT;
     unsigned os_added = 0;
     hack_session *session = NULL;
-    bool loaded = load_program(&opt, &program, &os_added, &diags);
+    bool stack_at_256;
+    bool loaded = load_program(&opt, &program, &os_added, &stack_at_256, &diags);
     hack_diag_list_print(stderr, &diags);
     if (!loaded) goto out;
     if (opt.export_path) {
@@ -726,6 +738,7 @@ int main(int argc, char **argv)
         hack_diag_list_print(stderr, &diags);
         goto out;
     }
+    if (stack_at_256) machine->ram[0] = 256; /* as the VM emulator starts a program without Sys.init */
     for (int i = 0; i < opt.set_count; i++)
         if (!apply_set(machine, &program, opt.sets[i].text)) {
             status = EXIT_USAGE;

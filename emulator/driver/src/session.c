@@ -95,7 +95,7 @@ static hack_hook_action observe_jack_alloc(void *context, hack_machine *machine,
 static bool is_native(const hack_session *s, const char *name)
 {
     const hack_os_class *c = hack_os_find_class(name);
-    if (s->options.test_script || s->options.jack_os || !c ||
+    if (s->options.jack_os || !c ||
         !(s->os_added & (1u << (unsigned)(c - hack_os_classes))))
         return false;
     const char *list = s->options.jack_classes;
@@ -129,10 +129,10 @@ static void bind_heap(hack_session *s)
     int limit = o->check_report_limit > 0 ? o->check_report_limit : DEFAULT_REPORT_LIMIT;
     s->check = o->check_heap ? hack_heap_sanitizer_create(s->machine, s->program, limit, heap_report, s) : NULL;
     bool native;
-    if (o->test_script)
-        native = o->native_memory || o->heap_chosen;
-    else /* a .hack or .asm with Memory functions was built from VM code: their Memory is the OS's */
-        native = is_native(s, "Memory") || (s->machine_code && !o->jack_os) || o->native_memory;
+    native = is_native(s, "Memory") || o->native_memory;
+    if (s->machine_code) /* a .hack or .asm with Memory functions was built from VM code: their Memory is the
+                            OS's (a test script's only when a policy is asked for) */
+        native = native || (o->test_script ? o->heap_chosen : !o->jack_os);
     if (native) {
         /* under the heap check, bad frees are its findings: reported there, and the run goes on */
         hack_native_memory_options memory_options = {o->heap_policy, o->continue_after_bad_free || s->check != NULL,
@@ -155,7 +155,6 @@ static void bind_heap(hack_session *s)
 static void bind_os(hack_session *s)
 {
     const hack_session_options *o = &s->options;
-    if (o->test_script) return;
     static const char *const classes[] = {"Math", "Output", "Screen", "Sys", "Keyboard"};
     bool native[5];
     bool any = false;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- the parsed script ---- */
 
@@ -690,6 +691,10 @@ typedef struct {
     uint64_t commands;     /* executed so far, loops included */
     uint64_t output_bytes; /* written to the output file */
     uint64_t message_bytes; /* of echo text and breakpoint notes */
+    /* VM code loaded as the VM emulator loads it: its sources (the goto test), and the vmstep map */
+    hack_vm_sources *vm_sources;
+    uint8_t *empty_before; /* per ROM word: see map_empty_commands */
+    unsigned pending_empty; /* steps owed to such commands before the command at PC */
 } runner;
 
 static void run_error(runner *r, const command *c, const char *format, ...);
@@ -818,70 +823,199 @@ static char *vm_folder(runner *r)
     return NULL;
 }
 
-/* Builds the program to load: an .asm or .hack as it is; VM code (a .vm file, or a folder of .vm or .jack
- * files) translated, with the bootstrap when it stands for a whole program's .asm (as the course's
- * translator makes it). */
-static bool build_program(runner *r, const char *path, bool from_vm, bool bootstrap)
+/* How a program is loaded. */
+typedef enum {
+    LOAD_MACHINE_CODE, /* a .hack or .asm, as it is */
+    LOAD_VM,           /* VM code as the course's VM emulator loads it */
+    LOAD_TRANSLATED,   /* --translate: the .asm a CPU script names, made from VM code as a VM translator would */
+} load_kind;
+
+/* Builds the program to load. VM code: the OS classes a whole program lacks are added (the runner then
+ * starts it at Sys.init, without a frame, as the VM emulator does); translated: with the bootstrap when it
+ * is a whole program, as the course's VM translator writes a folder's .asm. */
+static bool build_program(runner *r, const char *path, load_kind kind, unsigned *os_added)
 {
-    if (!from_vm) {
-        hack_build_options build_options = {0};
-        return hack_build_program(path, &build_options, &r->program, r->diags);
-    }
-    hack_vm_sources sources = {0};
-    hack_vm_options vm_options = {.bootstrap = bootstrap, .require_functions = bootstrap};
-    bool ok = hack_build_vm_sources(path, &sources, r->diags) &&
-              hack_vm_build(&sources, &vm_options, path, &r->program, r->diags);
-    hack_vm_sources_free(&sources);
+    hack_build_options build = {.vm_emulator = kind != LOAD_MACHINE_CODE, .bootstrap = kind == LOAD_TRANSLATED};
+    bool ok = hack_build_program(path, &build, &r->program, r->diags);
+    *os_added = build.os_added;
     return ok;
+}
+
+static bool is_directory(const char *path)
+{
+    struct stat info;
+    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+/* Where VM code for a VM-emulator script is: `load,` the folder; `load X.vm` a file; `load Folder`. */
+static char *vm_path(runner *r, const command *c)
+{
+    if (!c->text) return vm_folder(r);
+    char *path = find_file(r, c->text);
+    if (path && (hack_path_has_extension(path, ".vm") || hack_build_is_program_folder(path))) return path;
+    free(path);
+    return NULL;
+}
+
+/* The vmstep map of VM code just loaded: at the first word of each VM command, how many commands that make
+ * no instructions come just before it in the source: a `function` without locals (our translation makes no
+ * code for it), and then whatever else makes none up to the command. The course's VM emulator runs a
+ * function command as a step of its own when a call enters it, and steps over labels without counting them
+ * (its getNextInstruction), so vmstep counts the same way: labels are no steps, functions are. */
+static void map_empty_commands(runner *r, const hack_vm_sources *sources)
+{
+    free(r->empty_before);
+    r->empty_before = calloc(HACK_ROM_SIZE + 1, 1);
+    const hack_program *p = &r->program;
+    if (!r->empty_before || !p->locations) return;
+    for (size_t f = 0; f < p->source_file_count; f++) {
+        const hack_vm_source *src = NULL;
+        for (size_t i = 0; i < sources->count && !src; i++)
+            if (strcmp(sources->items[i].path, p->source_files[f]) == 0) src = &sources->items[i];
+        if (!src) continue;
+        /* the first ROM word of each line's command */
+        size_t lines = 1;
+        for (size_t i = 0; i < src->length; i++) lines += src->text[i] == '\n';
+        uint32_t *first = calloc(lines + 1, sizeof *first); /* ROM address + 1; 0 = no words */
+        if (!first) continue;
+        for (size_t a = 0; a < p->count; a++) {
+            const hack_source_location *at = &p->locations[a];
+            if (at->file == f && at->command_start && at->line <= lines && !first[at->line]) first[at->line] = (uint32_t)a + 1;
+        }
+        size_t offset = 0, line_number = 0, pending = 0;
+        const char *line;
+        size_t length;
+        while (hack_textfile_next_line(src->text, src->length, &offset, &line, &length)) {
+            line_number++;
+            size_t i = 0;
+            while (i < length && (line[i] == ' ' || line[i] == '\t')) i++;
+            if (i == length || line[i] == '\r' || (i + 1 < length && line[i] == '/' && line[i + 1] == '/')) continue;
+            bool function = length - i > 9 && strncmp(line + i, "function", 8) == 0 && (line[i + 8] == ' ' || line[i + 8] == '\t');
+            bool label = length - i > 6 && strncmp(line + i, "label", 5) == 0 && (line[i + 5] == ' ' || line[i + 5] == '\t');
+            if (label) continue; /* the VM emulator steps over labels: they are no steps */
+            if (function) pending = 0;
+            if (line_number <= lines && first[line_number]) {
+                r->empty_before[first[line_number] - 1] = (uint8_t)(pending > 255 ? 255 : pending);
+                pending = 0;
+            } else {
+                pending++;
+            }
+        }
+        free(first);
+    }
+}
+
+/* The VM command at ROM word pc is a goto or an if-goto (read from its source line). */
+static bool is_goto(const runner *r, uint16_t pc)
+{
+    const hack_program *p = &r->program;
+    if (!p->locations || pc >= p->count || !r->vm_sources) return false;
+    const hack_source_location *at = &p->locations[pc];
+    if (!at->line || at->file >= p->source_file_count) return false;
+    const hack_vm_sources *sources = r->vm_sources;
+    for (size_t i = 0; i < sources->count; i++) {
+        if (strcmp(sources->items[i].path, p->source_files[at->file]) != 0) continue;
+        size_t offset = 0, n = 0, length;
+        const char *line;
+        while (hack_textfile_next_line(sources->items[i].text, sources->items[i].length, &offset, &line, &length))
+            if (++n == at->line) {
+                while (length && (*line == ' ' || *line == '\t')) line++, length--;
+                return (length > 5 && strncmp(line, "goto", 4) == 0 && (line[4] == ' ' || line[4] == '\t')) ||
+                       (length > 8 && strncmp(line, "if-goto", 7) == 0 && (line[7] == ' ' || line[7] == '\t'));
+            }
+    }
+    return false;
 }
 
 /* The program loaded before is done with: its run ends (the heap check's last reports), then it is freed. */
 static void unload_program(runner *r)
 {
+    if (r->vm_sources) hack_vm_sources_free(r->vm_sources);
+    free(r->vm_sources);
+    r->vm_sources = NULL;
+    free(r->empty_before);
+    r->empty_before = NULL;
     if (!r->has_program) return;
     hack_session_unload(r->session);
     hack_program_free(&r->program);
     r->has_program = false;
 }
 
+/* X.asm beside a missing X.hack, or NULL. */
+static char *find_asm(runner *r, const char *hack_name)
+{
+    char *asm_name = hack_path_with_extension(hack_name, ".asm");
+    char *path = asm_name ? find_file(r, asm_name) : NULL;
+    free(asm_name);
+    return path;
+}
+
 static void load_program(runner *r, const command *c)
 {
     char *path = NULL;
-    bool from_vm = false, bootstrap = false, vm_mode = false;
-    if (!c->text) { /* the VM emulator's load: every .vm file of the folder */
-        path = vm_folder(r);
-        from_vm = vm_mode = true;
-    } else if (hack_path_has_extension(c->text, ".vm")) {
-        path = find_file(r, c->text);
-        from_vm = vm_mode = true;
-    } else if ((path = find_file(r, c->text)) == NULL) {
-        /* X.hack not there: from X.asm. X.asm not there: translated from X.vm, or from the folder's VM files
-         * with the bootstrap, as the course's VM translator would have made it. */
+    load_kind kind = LOAD_MACHINE_CODE;
+    if (!c->text || hack_path_has_extension(c->text, ".vm") ||
+        ((path = find_file(r, c->text)) != NULL && is_directory(path))) {
+        free(path);
+        path = vm_path(r, c);
+        kind = LOAD_VM;
+    } else if (!path && hack_path_has_extension(c->text, ".hack") && (path = find_asm(r, c->text)) != NULL) {
+        /* the user's own assembly, assembled as the course's assembler would (byte for byte) */
+        hack_diag_add(r->diags, HACK_DIAG_NOTE, r->script->name, c->line, c->column, NULL, 0,
+                      "%s not found: assembled %s with hackemu's assembler", c->text, path);
+    } else if (!path && r->options->translate) {
+        /* --translate: X.asm (or X.hack) not there: made from X.asm, X.vm, or the folder's VM code */
         char *asm_name = hack_path_with_extension(c->text, ".asm");
         char *vm_name = hack_path_with_extension(c->text, ".vm");
         if (asm_name && hack_path_has_extension(c->text, ".hack")) path = find_file(r, asm_name);
-        if (!path && vm_name && (path = find_file(r, vm_name)) != NULL) from_vm = true;
-        if (!path && (path = vm_folder(r)) != NULL) from_vm = bootstrap = true;
+        if (!path && vm_name && (path = find_file(r, vm_name)) != NULL) kind = LOAD_TRANSLATED;
+        if (!path && (path = vm_folder(r)) != NULL) kind = LOAD_TRANSLATED;
+        if (path)
+            hack_diag_add(r->diags, HACK_DIAG_NOTE, r->script->name, c->line, c->column, NULL, 0,
+                          "%s not found: %s %s with hackemu's own %s (--translate)", c->text,
+                          kind == LOAD_TRANSLATED ? "translated" : "assembled", path,
+                          kind == LOAD_TRANSLATED ? "VM translator" : "assembler");
         free(asm_name);
         free(vm_name);
     }
     if (!path) {
-        run_error(r, c, "cannot load '%s': not found in %s%s%s", c->text ? c->text : "the folder's .vm files",
-                  r->options->load_dir ? r->options->load_dir : "", r->options->load_dir ? " or " : "",
-                  r->options->script_dir ? r->options->script_dir : ".");
+        const char *dirs = r->options->load_dir ? r->options->load_dir : "";
+        if (kind == LOAD_MACHINE_CODE && !r->options->translate &&
+            (hack_path_has_extension(c->text, ".asm") || hack_path_has_extension(c->text, ".hack")))
+            run_error(r, c,
+                      "cannot load '%s': not found in %s%s%s (make it with your %s, or run with --translate to have "
+                      "hackemu make it)",
+                      c->text, dirs, *dirs ? " or " : "", r->options->script_dir ? r->options->script_dir : ".",
+                      hack_path_has_extension(c->text, ".asm") ? "VM translator" : "assembler");
+        else
+            run_error(r, c, "cannot load '%s': not found in %s%s%s", c->text ? c->text : "the folder's .vm files",
+                      dirs, *dirs ? " or " : "", r->options->script_dir ? r->options->script_dir : ".");
         return;
     }
     unload_program(r);
     r->has_program = hack_program_init(&r->program);
-    if (r->has_program && build_program(r, path, from_vm, bootstrap) &&
-        hack_session_load(r->session, &r->program, 0, !from_vm, r->diags)) {
+    unsigned os_added = 0;
+    if (r->has_program && build_program(r, path, kind, &os_added) &&
+        hack_session_load(r->session, &r->program, os_added, kind == LOAD_MACHINE_CODE, r->diags)) {
         /* As the course's emulators: no halt detection, the PC runs on through empty ROM. */
         r->machine->stop_on_halt = false;
         r->machine->stop_at_program_end = false;
         r->machine->relaxed = r->options->relaxed;
-        if (vm_mode) { /* the VM emulator starts at Sys.init when there is one, without a frame */
+        r->pending_empty = 0;
+        if (kind == LOAD_VM) {
+            /* the VM emulator: the stack at 256, and Sys.init entered without a frame when there is one */
+            r->machine->ram[0] = 256;
             const hack_symbol *init = hack_symtab_find(&r->program.symbols, "Sys.init", 8);
             if (init && init->kind == HACK_SYMBOL_FUNCTION) r->machine->pc = init->value;
+            hack_diag_list quiet; /* the notes of this second reading were given by the first */
+            hack_diag_list_init(&quiet);
+            r->vm_sources = calloc(1, sizeof *r->vm_sources);
+            bool read = r->vm_sources && hack_build_vm_sources(path, r->vm_sources, &quiet);
+            hack_diag_list_free(&quiet);
+            if (read) {
+                map_empty_commands(r, r->vm_sources);
+                if (r->empty_before) r->pending_empty = r->empty_before[r->machine->pc];
+            }
         }
     } else {
         run_error(r, c, "could not load '%s'", path);
@@ -899,14 +1033,35 @@ static bool program_stopped(runner *r, const command *c, hack_session_state stat
     return true;
 }
 
-/* Runs to the start of the next VM command. */
+/* The first word after the VM command that starts at pc: where it goes when it does not jump. */
+static uint16_t fall_through(const runner *r, uint16_t pc)
+{
+    const hack_source_location *at = r->program.locations;
+    uint32_t next = pc + 1u;
+    while (next < r->program.count && !at[next].command_start && at[next].line == at[pc].line &&
+           at[next].file == at[pc].file)
+        next++;
+    return (uint16_t)next;
+}
+
+/* Runs one VM command, as the course's VM emulator steps: to the start of the next command, or through one
+ * command that makes no instructions (a function without locals). */
 static void vm_step(runner *r, const command *c)
 {
     if (!r->has_program || !r->program.locations) {
         run_error(r, c, "vmstep needs VM code: load a .vm file or the folder");
         return;
     }
+    if (r->pending_empty) {
+        r->pending_empty--;
+        r->time++;
+        return;
+    }
     enum { MAX_INSTRUCTIONS_PER_STEP = 1 << 24 };
+    const uint16_t start = r->machine->pc;
+    const bool starts_command = start < r->program.count && r->program.locations[start].command_start;
+    const bool jumps = starts_command && is_goto(r, start);
+    const uint16_t next_in_line = starts_command ? fall_through(r, start) : 0;
     for (uint32_t n = 0; n < MAX_INSTRUCTIONS_PER_STEP; n++) {
         uint16_t before = r->machine->pc;
         bool ends = before < r->program.count && r->program.locations[before].command_end;
@@ -917,6 +1072,9 @@ static void vm_step(runner *r, const command *c)
         uint16_t pc = r->machine->pc;
         if (ends || pc >= r->program.count || r->program.locations[pc].command_start) {
             r->time++;
+            /* the empty commands it lands on are steps of their own (not when a goto lands after a label) */
+            bool jumped_over = jumps && pc != next_in_line;
+            if (r->empty_before && pc < r->program.count && !jumped_over) r->pending_empty = r->empty_before[pc];
             return;
         }
         if (state != HACK_SESSION_BUDGET) { /* it spins in place (waits, or halted in the OS): a step of time */

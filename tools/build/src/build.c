@@ -44,6 +44,24 @@ static bool newer_than(const char *a, const char *b)
     return sa.st_mtime > sb.st_mtime;
 }
 
+/* Names joined by ", " for a note. */
+typedef struct {
+    char *text;
+    size_t length, count;
+} hack_strlist;
+
+static void strlist_add(hack_strlist *list, const char *name)
+{
+    size_t n = strlen(name), extra = list->length ? 2 : 0;
+    char *grown = realloc(list->text, list->length + extra + n + 1);
+    if (!grown) return;
+    if (extra) memcpy(grown + list->length, ", ", 2);
+    memcpy(grown + list->length + extra, name, n + 1);
+    list->text = grown;
+    list->length += extra + n;
+    list->count++;
+}
+
 /* Compiles the Jack sources (all of them one program) and adds their VM code under the .vm names. */
 static bool add_compiled(hack_vm_sources *sources, const hack_jack_sources *jack, const bool *wanted,
                          hack_diag_list *diags)
@@ -73,7 +91,8 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
     }
     if (!folder_has(path, ".jack")) return hack_vm_sources_read(sources, path, diags);
     /* Jack compiled in memory: all classes are compiled together (calls between them are checked), and
-     * used where there is no .vm or the .jack is newer; the other .vm files are taken as they are. */
+     * used where there is no .vm; a .vm is taken as it is, even when its .jack is newer (it may come from the
+     * user's own compiler: what runs is their code, unless they delete the .vm). */
     hack_jack_sources jack = {0};
     if (!hack_jack_sources_read(&jack, path, diags)) {
         hack_jack_sources_free(&jack);
@@ -81,12 +100,28 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
     }
     bool *use_compiled = calloc(jack.count ? jack.count : 1, sizeof *use_compiled);
     bool ok = use_compiled != NULL;
+    hack_strlist compiled_names = {0}, stale_names = {0};
     for (size_t i = 0; ok && i < jack.count; i++) {
         char *vm_path = hack_path_with_extension(jack.items[i].path, ".vm");
-        use_compiled[i] = vm_path && newer_than(jack.items[i].path, vm_path);
+        struct stat info;
+        use_compiled[i] = vm_path && stat(vm_path, &info) != 0;
+        const char *base = strrchr(jack.items[i].path, '/');
+        base = base ? base + 1 : jack.items[i].path;
+        if (use_compiled[i]) strlist_add(&compiled_names, base);
+        else if (vm_path && newer_than(jack.items[i].path, vm_path)) strlist_add(&stale_names, base);
         free(vm_path);
     }
     ok = ok && add_compiled(sources, &jack, use_compiled, diags);
+    if (ok && compiled_names.length)
+        hack_diag_add(diags, HACK_DIAG_NOTE, path, 0, 0, NULL, 0, "compiled %s in memory (no .vm beside %s)",
+                      compiled_names.text, compiled_names.count == 1 ? "it" : "them");
+    if (ok && stale_names.length)
+        hack_diag_add(diags, HACK_DIAG_NOTE, path, 0, 0, NULL, 0,
+                      "%s %s newer than %s .vm: running the .vm as it is (compile again, or delete the .vm to have "
+                      "hackemu compile the .jack)",
+                      stale_names.text, stale_names.count == 1 ? "is" : "are", stale_names.count == 1 ? "its" : "their");
+    free(compiled_names.text);
+    free(stale_names.text);
     if (ok && folder_has(path, ".vm")) {
         hack_vm_sources existing = {0};
         ok = hack_vm_sources_read(&existing, path, diags);
@@ -157,6 +192,14 @@ bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added,
             grew = true;
         }
     }
+    hack_strlist names = {0};
+    for (size_t i = 0; i < hack_os_class_count; i++)
+        if (*added & (1u << i)) strlist_add(&names, hack_os_classes[i].name);
+    if (ok && names.length)
+        hack_diag_add(diags, HACK_DIAG_NOTE, NULL, 0, 0, NULL, 0,
+                      "the program lacks %s: added %s from hackemu's OS", names.text,
+                      names.count == 1 ? "it" : "them");
+    free(names.text);
     hack_jack_outputs_free(&compiled);
     hack_jack_sources_free(&os);
     return ok;
@@ -208,11 +251,38 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
         }
     }
     hack_vm_sources sources = {0};
-    hack_vm_options vm_options = {.bootstrap = options->bootstrap, .require_functions = options->require_functions};
     options->os_added = 0;
-    bool ok = hack_build_vm_sources(path, &sources, diags) &&
-              (!options->add_os || hack_build_add_os(&sources, options->bootstrap, &options->os_added, diags)) &&
-              hack_vm_build(&sources, &vm_options, path, program, diags);
+    bool ok = hack_build_vm_sources(path, &sources, diags);
+    bool bootstrap = options->bootstrap, add_os = options->add_os, require = options->require_functions;
+    if (ok && options->vm_emulator) {
+        /* as the course's VM emulator: a whole program calls Sys.init (its own, or the OS's) */
+        bool whole = is_folder(path) || hack_build_defines_function(&sources, "Main.main") ||
+                     hack_build_defines_function(&sources, "Sys.init");
+        add_os = require = whole;
+        bootstrap = bootstrap && whole;
+    }
+    ok = ok && (!add_os || hack_build_add_os(&sources, bootstrap || options->vm_emulator, &options->os_added, diags));
+    options->has_sys_init = ok && hack_build_defines_function(&sources, "Sys.init");
+    options->bootstrapped = bootstrap && options->has_sys_init;
+    hack_vm_options vm_options = {.bootstrap = options->bootstrapped, .require_functions = require};
+    ok = ok && hack_vm_build(&sources, &vm_options, path, program, diags);
     hack_vm_sources_free(&sources);
     return ok;
+}
+
+bool hack_build_defines_function(const hack_vm_sources *sources, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sources->count; i++) {
+        const char *text = sources->items[i].text, *end = text + sources->items[i].length;
+        for (const char *p = text; p < end && (p = strstr(p, "function")) != NULL; p += 8) {
+            if (p != text && p[-1] != '\n' && p[-1] != ' ' && p[-1] != '\t') continue;
+            const char *q = p + 8;
+            if (*q != ' ' && *q != '\t') continue;
+            while (*q == ' ' || *q == '\t') q++;
+            if (strncmp(q, name, n) == 0 && (q[n] == ' ' || q[n] == '\t' || q[n] == '\r' || q[n] == '\n' || !q[n]))
+                return true;
+        }
+    }
+    return false;
 }

@@ -28,8 +28,8 @@ typedef struct {
     int check_report_limit;       /* findings written out (the rest are counted); 0: 20 */
     bool relaxed;                 /* the machine's relaxed mode */
     bool mirror_output;           /* Output's text to output_line, a line at a time */
-    bool test_script;             /* bound by a test script: no native OS classes, the native Memory only when
-                                     native_memory or heap_chosen, as the course's emulators run code */
+    bool test_script;             /* bound by a test script: each program's run finished when the next is
+                                     loaded; machine code gets the native Memory only when heap_chosen */
     /* Sys.wait in real time (the window): milliseconds on a monotonic clock; NULL: virtual time */
     uint64_t (*now_ms)(void *context);
     bool track_allocations;       /* keep the latest allocations (the heap map) with a Jack Memory too */

@@ -78,6 +78,9 @@ typedef struct {
     const char *out_dir;    /* when set, output files are written here instead of script_dir */
     uint64_t cycle_limit;   /* stop after this many ticktocks (0: HACK_SCRIPT_DEFAULT_CYCLES) */
     bool relaxed;           /* the machine's relaxed mode */
+    /* a CPU script's `load X.asm` (or X.hack) that is not there: make it from X.asm, X.vm or the folder's VM
+     * code (a note says so) instead of the error the course's CPU emulator gives */
+    bool translate;
     /* the run driver that loads and runs each program the script loads (what it binds: the native Memory,
      * the heap check); NULL: a plain one of the runner's own */
     hack_session *session;

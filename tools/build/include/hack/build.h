@@ -14,19 +14,31 @@ typedef struct {
     bool bootstrap;          /* VM code: start with SP = 256, call Sys.init */
     bool require_functions;  /* VM code: every function called must exist (a whole program) */
     bool add_os;             /* VM code: add each class of the project's Jack OS that the program lacks */
+    /* VM code as the course's VM emulator takes it (bootstrap, require_functions and add_os are then decided
+     * here): a whole program (a folder, or code with Main.main) gets the OS classes it lacks, Sys included
+     * when it has no Sys.init, and the bootstrap when asked for; a lone file without Sys.init or Main.main
+     * (project 7 and 8 tests) runs as it is from its first command, with no OS and no bootstrap. */
+    bool vm_emulator;
     unsigned os_added;       /* out: bit i set when hack_os_classes[i] was added */
+    bool has_sys_init;       /* out: the program (with what was added) has Sys.init */
+    bool bootstrapped;       /* out: the bootstrap was put in */
 } hack_build_options;
 
-/* Collects the VM code of path (a .vm or .jack file, or a folder) into sources, compiling Jack as needed. */
+/* Collects the VM code of path (a .vm or .jack file, or a folder) into sources, compiling Jack where there
+ * is no .vm: a .vm beside its .jack is taken as it is (it may be the output of the user's own compiler), with
+ * a note when the .jack is newer. Notes say what was compiled on the user's behalf. */
 bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag_list *diags);
+
+/* Whether the sources define function name ("Sys.init"). */
+bool hack_build_defines_function(const hack_vm_sources *sources, const char *name);
 
 /* Builds path into program (initialised). */
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags);
 
 /* Adds to sources the OS classes (compiled from the Jack the tools carry) that they call but do not define,
- * and those that these call in turn (with_sys: Sys too, for the bootstrap); returns false on errors. *added gets a bit per class added (index in
- * hack_os_classes). */
+ * and those that these call in turn (with_sys: Sys too, for the bootstrap); returns false on errors. *added
+ * gets a bit per class added (index in hack_os_classes); a note in diags names them. */
 bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added, hack_diag_list *diags);
 
 /* Whether path is a folder holding .vm or .jack files. */
