@@ -2,6 +2,7 @@
  * cycle budget is spent, then prints what was asked. */
 #define _POSIX_C_SOURCE 200809L
 #include "hack/asm.h"
+#include "hack/backtrace.h"
 #include "hack/build.h"
 #include "hack/machine.h"
 #include "hack/path.h"
@@ -575,6 +576,19 @@ static void report_fault(const options *opt, const hack_machine *machine)
     fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt->program_path, machine->cycles, text);
 }
 
+/* A program that halted in a loop that can no longer change anything: where (the course's Sys.halt is such
+ * a loop, and so is a Jack `while (true) {}`). */
+static void report_endless_loop(const options *opt, const hack_session *session, const hack_machine *machine)
+{
+    char stack[400];
+    hack_backtrace(machine, hack_session_program(session), stack, sizeof stack);
+    char *end = strchr(stack, '\n');
+    if (end) *end = '\0';
+    const char *where = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
+    fprintf(stderr, "hackemu: %s: halted at cycle %" PRIu64 " in %s, a loop that can no longer change anything\n",
+            opt->program_path, machine->cycles, where);
+}
+
 #ifdef HACK_WITH_SDL
 typedef struct {
     const options *opt;
@@ -674,6 +688,8 @@ static int run_headless(const options *opt, hack_session *session, hack_machine 
                 stop.cycles, (unsigned)machine->pc);
     else if (stop.state == HACK_SESSION_FAULT)
         report_fault(opt, machine);
+    else if (stop.endless_loop && !opt->quiet)
+        report_endless_loop(opt, session, machine);
     int status = print_results(opt, session, machine, exit_status(stop.state), diags);
     if (heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
     return status;

@@ -162,3 +162,8 @@ hack_hook_outcome hack_hooks_dispatch(hack_machine *machine)
     }
     return HACK_HOOK_OUTCOME_EXECUTE;
 }
+
+bool hack_machine_hooked(const hack_machine *machine, uint16_t address)
+{
+    return machine->hooks && hack_hooks_at(machine, address);
+}

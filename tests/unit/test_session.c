@@ -159,6 +159,51 @@ START_TEST(native_memory_bad_free_is_a_heap_error)
 }
 END_TEST
 
+/* A loop that writes the same values again and again is a halt; one that reads the keyboard or counts is not. */
+START_TEST(endless_loops_halt)
+{
+    assemble("@5\nD=A\n@R0\nM=D\n(LOOP)\n@R1\nM=0\nM=-1\nM=0\n@LOOP\n0;JMP\n");
+    hack_session_options options = {0};
+    start(&options, 0, true);
+    hack_session_stop stop = hack_session_run(session, 100000000);
+    ck_assert_int_eq(stop.state, HACK_SESSION_HALTED);
+    ck_assert(stop.endless_loop);
+    ck_assert_uint_lt(stop.cycles, 10000000); /* found within the first looks, not at the budget */
+    ck_assert_uint_eq(stop.cycles, machine->cycles);
+    hack_session_free(session);
+    session = NULL;
+
+    hack_program_free(&program);
+    ck_assert(hack_program_init(&program));
+    assemble("(LOOP)\n@KBD\nD=M\n@R1\nM=0\n@LOOP\n0;JMP\n"); /* waits on the keyboard: input may come */
+    start(&options, 0, true);
+    stop = hack_session_run(session, 20000000);
+    ck_assert_int_eq(stop.state, HACK_SESSION_BUDGET);
+    ck_assert_uint_eq(stop.cycles, 20000000);
+    hack_session_free(session);
+    session = NULL;
+
+    hack_program_free(&program);
+    ck_assert(hack_program_init(&program));
+    assemble("(LOOP)\n@R1\nM=M+1\n@LOOP\n0;JMP\n"); /* counts: never the same state twice in a row */
+    start(&options, 0, true);
+    stop = hack_session_run(session, 20000000);
+    ck_assert_int_eq(stop.state, HACK_SESSION_BUDGET);
+    ck_assert_uint_eq(machine->ram[1], (uint16_t)5000000); /* 4 instructions a round */
+
+    /* a test script's program spins on: its time passes, as on the course's emulators */
+    hack_session_free(session);
+    session = NULL;
+    hack_program_free(&program);
+    ck_assert(hack_program_init(&program));
+    assemble("(LOOP)\n@R1\nM=0\n@LOOP\n0;JMP\n");
+    hack_session_options script = {.test_script = true};
+    start(&script, 0, true);
+    stop = hack_session_run(session, 20000000);
+    ck_assert_int_eq(stop.state, HACK_SESSION_BUDGET);
+}
+END_TEST
+
 START_TEST(addresses_stay_in_ram)
 {
     assemble("@x\nM=1\n@y\nM=1\n");
@@ -190,6 +235,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, scripted_keys_arrive_at_their_cycle);
     tcase_add_test(tc, tick_lets_time_pass_after_a_halt);
     tcase_add_test(tc, native_memory_bad_free_is_a_heap_error);
+    tcase_add_test(tc, endless_loops_halt);
     tcase_add_test(tc, addresses_stay_in_ram);
     suite_add_tcase(s, tc);
     return s;

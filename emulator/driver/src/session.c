@@ -29,7 +29,11 @@ struct hack_session {
     size_t recent_next;
     hack_key_event *keys;
     size_t key_count, key_next;
+    uint64_t since_loop_check; /* instructions run since the last look for an endless loop */
 };
+
+/* How often (in instructions) and how far (one round of at most this many) to look for an endless loop. */
+enum { LOOP_CHECK_INTERVAL = 1 << 22, LOOP_ROUND_MAX = 2048, LOOP_WRITES_MAX = 64 };
 
 static void message(const hack_session *s, const char *text)
 {
@@ -254,11 +258,50 @@ static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop
     return stop;
 }
 
+/* Follows one round of the loop the PC is in, instruction by instruction (each one counted in *ran, as
+ * the program really runs it), and tells whether the machine came back to where it was with nothing changed:
+ * a fixed point it can never leave. Anything that could bring change (the keyboard, a hook, a watched word,
+ * a fault) ends the look with false. */
+static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran)
+{
+    hack_machine *m = s->machine;
+    const uint16_t pc0 = m->pc, a0 = m->a, d0 = m->d;
+    uint16_t written[LOOP_WRITES_MAX], before[LOOP_WRITES_MAX];
+    int writes = 0;
+    *ran = 0;
+    for (uint64_t n = 0; n < LOOP_ROUND_MAX && *ran < budget; n++) {
+        const uint16_t pc = m->pc;
+        if (pc >= HACK_ROM_SIZE || hack_machine_hooked(m, pc)) return false;
+        const uint16_t word = m->rom[pc];
+        if (HACK_IS_C_INSTR(word)) {
+            const bool reads = HACK_COMP_USES_M(HACK_COMP(word)), writes_m = (HACK_DEST(word) & HACK_DEST_M) != 0;
+            if ((reads || writes_m) && (m->a >= HACK_KBD || (m->watch && m->watch[m->a]))) return false;
+            if (writes_m) {
+                int i = 0;
+                while (i < writes && written[i] != m->a) i++;
+                if (i == writes) {
+                    if (writes == LOOP_WRITES_MAX) return false;
+                    written[writes] = m->a;
+                    before[writes++] = m->ram[m->a];
+                }
+            }
+        }
+        if (!hack_machine_step(m)) return false; /* the fault happens again in the normal run */
+        ++*ran;
+        if (m->pc == pc0 && m->a == a0 && m->d == d0) {
+            for (int i = 0; i < writes; i++)
+                if (m->ram[written[i]] != before[i]) return false;
+            return true;
+        }
+    }
+    return false;
+}
+
 hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
 {
     hack_session *s = session;
     hack_machine *m = s->machine;
-    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0};
+    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false};
     for (;;) {
         while (s->key_next < s->key_count && s->keys[s->key_next].cycle <= m->cycles)
             m->ram[HACK_KBD] = s->keys[s->key_next++].key;
@@ -266,10 +309,30 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
         uint64_t slice = budget - stop.cycles;
         if (s->key_next < s->key_count && s->keys[s->key_next].cycle - m->cycles < slice)
             slice = s->keys[s->key_next].cycle - m->cycles;
+        if (!s->options.test_script && s->since_loop_check < LOOP_CHECK_INTERVAL &&
+            LOOP_CHECK_INTERVAL - s->since_loop_check < slice)
+            slice = LOOP_CHECK_INTERVAL - s->since_loop_check; /* a look for an endless loop is due then */
         hack_run_result part = hack_machine_run(m, slice);
         stop.cycles += part.cycles;
+        s->since_loop_check += part.cycles;
         switch (part.reason) {
-        case HACK_STOP_BUDGET: break;
+        case HACK_STOP_BUDGET:
+            if (s->since_loop_check >= LOOP_CHECK_INTERVAL && !s->options.test_script && stop.cycles < budget) {
+                s->since_loop_check = 0;
+                uint64_t ran;
+                bool fixed = at_fixed_point(s, budget - stop.cycles, &ran);
+                stop.cycles += ran;
+                if (fixed) {
+                    stop.state = HACK_SESSION_HALTED;
+                    stop.endless_loop = true;
+                    return stop;
+                }
+                if (m->fault.kind != HACK_FAULT_NONE) {
+                    stop.state = HACK_SESSION_FAULT;
+                    return stop;
+                }
+            }
+            break;
         case HACK_STOP_WATCH: /* report the access, run it, go on */
             if (s->check) hack_heap_sanitizer_on_watch(s->check);
             if (!hack_machine_step(m)) {

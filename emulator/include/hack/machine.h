@@ -133,6 +133,8 @@ bool hack_machine_add_hook(hack_machine *machine, uint16_t address, hack_hook_ki
                            void *context);
 /* Removes every hook. */
 void hack_machine_clear_hooks(hack_machine *machine);
+/* Whether a hook (or a return an observe hook waits for) is bound at address. */
+bool hack_machine_hooked(const hack_machine *machine, uint16_t address);
 
 /* The VM return from the function whose frame is current (LCL), with value as its result: what `return`
  * does. False (and nothing changed) when the frame is not a plausible one. */

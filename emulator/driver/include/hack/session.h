@@ -86,11 +86,17 @@ typedef struct {
     hack_session_state state;
     uint64_t cycles;   /* instructions executed by this call (watched accesses included) */
     uint64_t until_ms; /* HACK_SESSION_WAITING_TIME */
+    bool endless_loop; /* HALTED: in a loop that can no longer change anything (see hack_session_run) */
 } hack_session_stop;
 
 /* Runs at most budget instructions (UINT64_MAX: no limit). Watched accesses are reported to the heap check
  * and stepped over; a hook that stops the run is turned into the state it means. Running again after
- * BUDGET or WAITING_* goes on; after any other state the program has stopped for good. */
+ * BUDGET or WAITING_* goes on; after any other state the program has stopped for good.
+ * Besides the halt idiom, a program halts when it is caught in a loop that can no longer change anything
+ * (HALTED with endless_loop): every few million instructions the driver follows one round of the loop the
+ * PC is in, and when the round writes only the values already there, reads no keyboard, runs no hook and
+ * comes back to the same A, D and PC, the machine is at a fixed point (a Jack `while (true) {}`, the course's
+ * Sys.halt). Not in test scripts, where a halted program's time passes as on the course's emulators. */
 hack_session_stop hack_session_run(hack_session *session, uint64_t budget);
 
 /* A test script's tick: exactly n instructions of time pass, whatever the program does. A program that
