@@ -1,5 +1,6 @@
 #include "hack/diag.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,12 @@ void hack_diag_addv(hack_diag_list *list, hack_diag_severity severity, const cha
     if (line_text) {
         while (line_length > 0 && (line_text[line_length - 1] == '\n' || line_text[line_length - 1] == '\r'))
             line_length--;
-        /* Quote at most a screenful of a very long line. */
-        if (line_length > MAX_QUOTED) line_length = MAX_QUOTED;
+        /* Quote at most a screenful of a very long line, not cutting a UTF-8 character in two. */
+        if (line_length > MAX_QUOTED) {
+            line_length = MAX_QUOTED;
+            for (int back = 0; back < 3 && ((unsigned char)line_text[line_length] & 0xC0u) == 0x80u; back++)
+                line_length--;
+        }
         diag->source_line = duplicate(line_text, line_length);
     }
 }
@@ -74,24 +79,101 @@ void hack_diag_add(hack_diag_list *list, hack_diag_severity severity, const char
     va_end(args);
 }
 
+/* ---- printing text from files: what reaches the terminal is never a control sequence ---- */
+
+/* The length of the UTF-8 sequence of a printable character at p (1 to 4 bytes), or 0 when the byte at p
+ * must be escaped: a control character (C0, DEL or C1, which terminals may obey), or not valid UTF-8
+ * (a stray continuation byte, a sequence cut short, overlong, a surrogate or beyond U+10FFFF). */
+static size_t printable_length(const unsigned char *p, size_t left)
+{
+    unsigned char c = p[0];
+    if (c < 0x80) return c >= 0x20 && c != 0x7F ? 1 : 0;
+    size_t length;
+    uint32_t code;
+    if (c >= 0xC2 && c <= 0xDF) {
+        length = 2;
+        code = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        length = 3;
+        code = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        length = 4;
+        code = c & 0x07u;
+    } else {
+        return 0;
+    }
+    if (left < length) return 0;
+    for (size_t i = 1; i < length; i++) {
+        if ((p[i] & 0xC0u) != 0x80u) return 0;
+        code = (code << 6) | (p[i] & 0x3Fu);
+    }
+    static const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < smallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return 0;
+    if (code >= 0x80 && code <= 0x9F) return 0; /* C1 controls, such as U+009B (CSI) */
+    return length;
+}
+
+enum { ESCAPE_WIDTH = 4 }; /* "\xHH" */
+
+/* The text with every byte that is not printable shown as \xHH. Tabs stay (the caret line keeps them). */
+static void print_escaped(FILE *out, const char *text, size_t length)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    for (size_t i = 0; i < length;) {
+        size_t n = printable_length(p + i, length - i);
+        if (n > 0) {
+            fwrite(p + i, 1, n, out);
+            i += n;
+        } else if (p[i] == '\t') {
+            fputc('\t', out);
+            i++;
+        } else {
+            fprintf(out, "\\x%02x", p[i]);
+            i++;
+        }
+    }
+}
+
+/* Blanks as wide as the first bytes bytes of text are when printed escaped, then a caret. */
+static void print_caret(FILE *out, const char *text, size_t length, size_t bytes)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    for (size_t i = 0; i < bytes && i < length;) {
+        size_t n = printable_length(p + i, length - i);
+        if (n > 0) {
+            fputc(' ', out); /* one character, one column */
+            i += n;
+        } else if (p[i] == '\t') {
+            fputc('\t', out); /* so the caret lines up under tabbed source */
+            i++;
+        } else {
+            fprintf(out, "%*s", ESCAPE_WIDTH, "");
+            i++;
+        }
+    }
+    fputs("^\n", out);
+}
+
 void hack_diag_print(FILE *out, const hack_diag *diag)
 {
     static const char *const severity_names[] = {"error", "warning", "note"};
     if (diag->file) {
-        fputs(diag->file, out);
+        print_escaped(out, diag->file, strlen(diag->file));
         if (diag->line > 0) fprintf(out, ":%d", diag->line);
         if (diag->line > 0 && diag->column > 0) fprintf(out, ":%d", diag->column);
         fputs(": ", out);
     }
-    fprintf(out, "%s: %s\n", severity_names[diag->severity], diag->message);
+    fprintf(out, "%s: ", severity_names[diag->severity]);
+    print_escaped(out, diag->message, strlen(diag->message));
+    fputc('\n', out);
     if (diag->source_line) {
-        fprintf(out, "    %s\n", diag->source_line);
+        size_t length = strlen(diag->source_line);
+        fputs("    ", out);
+        print_escaped(out, diag->source_line, length);
+        fputc('\n', out);
         if (diag->column > 0 && diag->column <= MAX_QUOTED + 1) {
             fputs("    ", out);
-            /* Keep tabs so the caret lines up under tabbed source. */
-            for (int i = 0; i < diag->column - 1 && diag->source_line[i]; i++)
-                fputc(diag->source_line[i] == '\t' ? '\t' : ' ', out);
-            fputs("^\n", out);
+            print_caret(out, diag->source_line, length, (size_t)diag->column - 1);
         }
     }
 }

@@ -4,6 +4,7 @@
 #include "hack/textfile.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,32 +133,183 @@ bool hack_program_write_symbols(const hack_program *program, const char *path, h
     return close_written(file, path, diags);
 }
 
-static bool read_map_line(hack_program *program, const char *copy)
+/* ---- reading a .sym file: everything in it is checked, since later code indexes ROM and RAM with it ---- */
+
+typedef struct {
+    const char *start;
+    size_t length;
+} field;
+
+typedef struct {
+    hack_program *program;
+    const char *path;
+    hack_diag_list *diags;
+    const char *line; /* the current line, without its line end */
+    size_t line_length;
+    int line_number;
+    int32_t last_mapped; /* the last ROM word of the previous map line (-1: none yet) */
+} symbol_reader;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static bool symbol_error(symbol_reader *r, const char *at, const char *format, ...)
 {
-    unsigned long first, last, file, line, start;
-    char name[400];
-    size_t index;
-    if (sscanf(copy, "source %zu %399s", &index, name) == 2) {
-        if (!program->locations && !hack_program_add_map(program, NULL, 0)) return false;
-        if (index != program->source_file_count) return false;
-        char **grown = realloc(program->source_files, (index + 1) * sizeof *grown);
-        if (!grown) return false;
-        program->source_files = grown;
-        grown[index] = malloc(strlen(name) + 1);
-        if (!grown[index]) return false;
-        strcpy(grown[index], name);
-        program->source_file_count++;
-        return true;
-    }
-    if (sscanf(copy, "map %lu %lu %lu %lu %lu", &first, &last, &file, &line, &start) == 5) {
-        if (first > last || last >= HACK_ROM_SIZE || file >= program->source_file_count || start > 3) return false;
-        for (unsigned long address = first; address <= last; address++)
-            program->locations[address] = (hack_source_location){
-                (uint32_t)line, (uint16_t)file, (uint8_t)(address == first && (start & 1u)),
-                (uint8_t)(address == last && (start & 2u))};
-        return true;
-    }
+    va_list args;
+    va_start(args, format);
+    hack_diag_addv(r->diags, HACK_DIAG_ERROR, r->path, r->line_number, (int)(at - r->line) + 1, r->line,
+                   r->line_length, format, args);
+    va_end(args);
     return false;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The next run of non-blanks from *p (empty at the end of the line). */
+static field next_field(symbol_reader *r, const char **p)
+{
+    const char *end = r->line + r->line_length;
+    while (*p < end && is_blank(**p)) (*p)++;
+    const char *start = *p;
+    while (*p < end && !is_blank(**p)) (*p)++;
+    return (field){start, (size_t)(*p - start)};
+}
+
+static bool field_is(field f, const char *text)
+{
+    return f.length == strlen(text) && memcmp(f.start, text, f.length) == 0;
+}
+
+/* A decimal number no larger than limit. */
+static bool field_number(field f, uint32_t limit, uint32_t *value)
+{
+    if (f.length == 0) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < f.length; i++) {
+        if (f.start[i] < '0' || f.start[i] > '9') return false;
+        v = v * 10 + (uint64_t)(f.start[i] - '0');
+        if (v > limit) return false;
+    }
+    *value = (uint32_t)v;
+    return true;
+}
+
+/* Names are assembly symbols: letters, digits, _ . $ :, not starting with a digit. */
+static bool is_symbol_name(field f)
+{
+    if (f.length == 0 || (f.start[0] >= '0' && f.start[0] <= '9')) return false;
+    for (size_t i = 0; i < f.length; i++) {
+        unsigned char c = (unsigned char)f.start[i];
+        bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!letter && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '$' && c != ':') return false;
+    }
+    return true;
+}
+
+static bool nothing_after(symbol_reader *r, const char **p, const char *what)
+{
+    field junk = next_field(r, p);
+    if (junk.length == 0) return true;
+    return symbol_error(r, junk.start, "unexpected '%.*s' after %s", (int)junk.length, junk.start, what);
+}
+
+/* ADDRESS label|var|function|static NAME */
+static bool read_symbol_line(symbol_reader *r, field address, const char **p)
+{
+    field kind = next_field(r, p);
+    int kind_index = -1;
+    for (int k = 0; k < 4; k++)
+        if (field_is(kind, kind_names[k])) kind_index = k;
+    if (kind_index < 0)
+        return symbol_error(r, kind.length ? kind.start : *p, "expected label, var, function or static, found '%.*s'",
+                            (int)kind.length, kind.start);
+    /* Labels and functions are ROM addresses, variables and statics RAM addresses: both 15 bits. */
+    bool in_rom = kind_index == HACK_SYMBOL_LABEL || kind_index == HACK_SYMBOL_FUNCTION;
+    uint32_t value;
+    if (!field_number(address, (in_rom ? HACK_ROM_SIZE : HACK_RAM_SIZE) - 1, &value))
+        return symbol_error(r, address.start, "a %s's address must be in %s (0..%d), found '%.*s'",
+                            kind_names[kind_index], in_rom ? "ROM" : "RAM", (in_rom ? HACK_ROM_SIZE : HACK_RAM_SIZE) - 1,
+                            (int)address.length, address.start);
+    field name = next_field(r, p);
+    if (!is_symbol_name(name))
+        return symbol_error(r, name.length ? name.start : *p,
+                            "expected a name (letters, digits, _ . $ :, not starting with a digit), found '%.*s'",
+                            (int)name.length, name.start);
+    if (!nothing_after(r, p, "the name")) return false;
+    bool out_of_memory;
+    if (hack_symtab_add(&r->program->symbols, name.start, name.length, (uint16_t)value, (hack_symbol_kind)kind_index,
+                        &out_of_memory))
+        return true;
+    if (out_of_memory) return symbol_error(r, r->line, "out of memory");
+    return symbol_error(r, name.start, "'%.*s' is defined twice", (int)name.length, name.start);
+}
+
+/* source INDEX PATH: the sources are numbered from 0, in order; PATH is the rest of the line. */
+static bool read_source_line(symbol_reader *r, const char **p)
+{
+    hack_program *program = r->program;
+    field index = next_field(r, p);
+    uint32_t value;
+    if (!field_number(index, UINT16_MAX, &value) || value != program->source_file_count)
+        return symbol_error(r, index.length ? index.start : *p, "expected source number %zu, found '%.*s'",
+                            program->source_file_count, (int)index.length, index.start);
+    const char *path = *p, *end = r->line + r->line_length;
+    while (path < end && is_blank(*path)) path++;
+    while (end > path && is_blank(end[-1])) end--;
+    if (path == end) return symbol_error(r, path, "expected the source's path");
+    for (const char *c = path; c < end; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            return symbol_error(r, c, "a source path cannot hold control characters");
+    if (!program->locations && !hack_program_add_map(program, NULL, 0)) return symbol_error(r, r->line, "out of memory");
+    char **grown = realloc(program->source_files, (program->source_file_count + 1) * sizeof *grown);
+    if (!grown) return symbol_error(r, r->line, "out of memory");
+    program->source_files = grown;
+    size_t length = (size_t)(end - path);
+    char *copy = malloc(length + 1);
+    if (!copy) return symbol_error(r, r->line, "out of memory");
+    memcpy(copy, path, length);
+    copy[length] = '\0';
+    grown[program->source_file_count++] = copy;
+    return true;
+}
+
+/* map FIRST LAST FILE LINE FLAGS: ROM words FIRST..LAST came from line LINE of source FILE. The runs come in
+ * ROM order without overlapping, as hack_program_write_symbols writes them, so reading is linear. */
+static bool read_map_line(symbol_reader *r, const char **p)
+{
+    hack_program *program = r->program;
+    field fields[5];
+    for (int i = 0; i < 5; i++) fields[i] = next_field(r, p);
+    uint32_t first, last, file, line, flags;
+    if (!field_number(fields[0], HACK_ROM_SIZE - 1, &first))
+        return symbol_error(r, fields[0].length ? fields[0].start : *p, "expected the first ROM address (0..%d), found '%.*s'",
+                            HACK_ROM_SIZE - 1, (int)fields[0].length, fields[0].start);
+    if ((int32_t)first <= r->last_mapped)
+        return symbol_error(r, fields[0].start, "map runs must come in ROM order without overlapping (the previous one ends at %d)",
+                            (int)r->last_mapped);
+    if (!field_number(fields[1], HACK_ROM_SIZE - 1, &last) || last < first)
+        return symbol_error(r, fields[1].length ? fields[1].start : *p,
+                            "expected the last ROM address (%u..%d), found '%.*s'", (unsigned)first, HACK_ROM_SIZE - 1,
+                            (int)fields[1].length, fields[1].start);
+    if (!field_number(fields[2], UINT16_MAX, &file) || file >= program->source_file_count)
+        return symbol_error(r, fields[2].length ? fields[2].start : *p,
+                            "expected a source number given by a 'source' line above (%zu so far), found '%.*s'",
+                            program->source_file_count, (int)fields[2].length, fields[2].start);
+    if (!field_number(fields[3], UINT32_MAX, &line))
+        return symbol_error(r, fields[3].length ? fields[3].start : *p, "expected a line number, found '%.*s'",
+                            (int)fields[3].length, fields[3].start);
+    if (!field_number(fields[4], 3, &flags))
+        return symbol_error(r, fields[4].length ? fields[4].start : *p, "expected flags 0..3, found '%.*s'",
+                            (int)fields[4].length, fields[4].start);
+    if (!nothing_after(r, p, "the flags")) return false;
+    for (uint32_t address = first; address <= last; address++)
+        program->locations[address] = (hack_source_location){
+            line, (uint16_t)file, (uint8_t)(address == first && (flags & 1u)), (uint8_t)(address == last && (flags & 2u))};
+    r->last_mapped = (int32_t)last;
+    return true;
 }
 
 bool hack_program_read_symbols(hack_program *program, const char *path, hack_diag_list *diags)
@@ -165,35 +317,24 @@ bool hack_program_read_symbols(hack_program *program, const char *path, hack_dia
     char *text;
     size_t length;
     if (!hack_textfile_read(path, &text, &length, diags)) return false;
+    symbol_reader r = {.program = program, .path = path, .diags = diags, .last_mapped = -1};
     size_t offset = 0;
-    const char *line;
-    size_t line_length;
-    int line_number = 0;
     bool ok = true;
-    while (ok && hack_textfile_next_line(text, length, &offset, &line, &line_length)) {
-        line_number++;
-        char copy[512];
-        if (line_length >= sizeof copy) line_length = sizeof copy - 1;
-        memcpy(copy, line, line_length);
-        copy[line_length] = '\0';
-        unsigned value;
-        char kind[16], name[400];
-        if (copy[0] == '\0' || copy[0] == '\r') continue;
-        int kind_index = -1;
-        if (sscanf(copy, "%u %15s %399s", &value, kind, name) == 3 && value <= 0xFFFFu)
-            for (int k = 0; k < 4; k++)
-                if (strcmp(kind, kind_names[k]) == 0) kind_index = k;
-        if (kind_index < 0) {
-            if (read_map_line(program, copy)) continue;
-            hack_diag_add(diags, HACK_DIAG_ERROR, path, line_number, 1, line, line_length,
-                          "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
-            ok = false;
-            break;
-        }
-        bool out_of_memory;
-        hack_symtab_add(&program->symbols, name, strlen(name), (uint16_t)value, (hack_symbol_kind)kind_index,
-                        &out_of_memory);
-        if (out_of_memory) ok = false;
+    while (ok && hack_textfile_next_line(text, length, &offset, &r.line, &r.line_length)) {
+        r.line_number++;
+        if (r.line_length > 0 && r.line[r.line_length - 1] == '\r') r.line_length--;
+        const char *p = r.line;
+        field first = next_field(&r, &p);
+        if (first.length == 0) continue;
+        if (first.start[0] >= '0' && first.start[0] <= '9')
+            ok = read_symbol_line(&r, first, &p);
+        else if (field_is(first, "source"))
+            ok = read_source_line(&r, &p);
+        else if (field_is(first, "map"))
+            ok = read_map_line(&r, &p);
+        else
+            ok = symbol_error(&r, first.start,
+                              "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
     }
     free(text);
     return ok;
@@ -216,7 +357,8 @@ bool hack_program_parse_hack(hack_program *program, const char *name, const char
         size_t digits = 0;
         while (digits < end && (line[digits] == '0' || line[digits] == '1')) digits++;
         if (digits != 16 || end != 16) {
-            unsigned char c = (unsigned char)line[digits];
+            /* Only bytes of the line are looked at: the text need not end in a NUL. */
+            unsigned char c = digits < end ? (unsigned char)line[digits] : 0;
             if (digits < end && c >= 0x20 && c < 0x7F)
                 hack_diag_add(diags, HACK_DIAG_ERROR, name, line_number, (int)digits + 1, line, line_length,
                               "expected 16 binary digits, found '%c'", c);

@@ -85,6 +85,32 @@ START_TEST(rom_overflow)
 }
 END_TEST
 
+START_TEST(label_past_a_full_rom_is_an_error)
+{
+    /* 32768 instructions fill ROM; a label after them would be 32768, which @END cannot load (it would be
+     * the C-instruction 0x8000): the label is an error where it is defined, not a silent 32767 */
+    static char text[32768 * 5 + 64];
+    size_t at = 0;
+    for (size_t i = 0; i < 32768; i++, at += 5) memcpy(text + at, "D=0\r\n", 5);
+    strcpy(text + at, "\t(END)\r\n\t@END\r\n");
+    ck_assert(!assemble(text));
+    ck_assert_int_eq(diags.items[0].line, 32769);
+    ck_assert_int_eq(diags.items[0].column, 3);
+    ck_assert_str_eq(diags.items[0].message, "label 'END' is at 32768, past the end of ROM: the program fills all 32768 words");
+    ck_assert_ptr_null(hack_symtab_find(&program.symbols, "END", 3));
+    /* the same label one instruction earlier is the last word of ROM */
+    strcpy(text + at - 5, "\t(END)\r\n\t@END\r\n");
+    ck_assert(assemble(text));
+    ck_assert_uint_eq(program.words[32767], 32767);
+    /* after an instruction that does not fit, the overflow is the error (once), not every label after it */
+    memcpy(text + at - 5, "D=0\r\n", 5);
+    strcpy(text + at, "@1\r\n(A)\r\n(B)\r\n");
+    ck_assert(!assemble(text));
+    ck_assert_uint_eq(diags.error_count, 1);
+    ck_assert_str_eq(diags.items[0].message, "program does not fit in ROM (32768 words)");
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("asm");
@@ -95,6 +121,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, syntax_variants);
     tcase_add_test(tc, several_errors_are_reported);
     tcase_add_test(tc, rom_overflow);
+    tcase_add_test(tc, label_past_a_full_rom_is_an_error);
     suite_add_tcase(suite, tc);
     return suite;
 }

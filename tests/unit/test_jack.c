@@ -3,6 +3,7 @@
  * compiled by us and by the course's compiler (its reference .vm), must behave the same. */
 #include "hack/jack.h"
 #include "hack/machine.h"
+#include "hack/strbuf.h"
 #include "hack/vm.h"
 #include "test_support.h"
 
@@ -42,9 +43,10 @@ static void add_compiled(hack_vm_sources *vm, const hack_jack_sources *jack)
     hack_diag_list_print(stderr, &diags);
     ck_assert_msg(ok, "compile errors: %s", hack_diag_first_error(&diags));
     for (size_t i = 0; i < outputs.count; i++) {
-        char path[300];
-        snprintf(path, sizeof path, "%s.vm", outputs.items[i].class_name);
-        ck_assert(hack_vm_sources_add(vm, path, outputs.items[i].vm, outputs.items[i].vm_length));
+        hack_strbuf path = {0};
+        hack_strbuf_appendf(&path, "%s.vm", outputs.items[i].class_name);
+        ck_assert(hack_vm_sources_add(vm, path.text, outputs.items[i].vm, outputs.items[i].vm_length));
+        hack_strbuf_free(&path);
     }
     hack_jack_outputs_free(&outputs);
     hack_diag_list_free(&diags);
@@ -92,9 +94,10 @@ static void run_jack(const char *const *classes)
 {
     hack_jack_sources sources = test_os();
     for (; classes[0]; classes += 2) {
-        char path[200];
-        snprintf(path, sizeof path, "%s.jack", classes[0]);
-        ck_assert(hack_jack_sources_add(&sources, path, classes[1], strlen(classes[1])));
+        hack_strbuf path = {0};
+        hack_strbuf_appendf(&path, "%s.jack", classes[0]);
+        ck_assert(hack_jack_sources_add(&sources, path.text, classes[1], strlen(classes[1])));
+        hack_strbuf_free(&path);
     }
     hack_vm_sources vm = {0};
     add_compiled(&vm, &sources);
@@ -213,6 +216,175 @@ START_TEST(arrays_and_strings)
 }
 END_TEST
 
+/* ---- what no file can do: expressions and names of any length; nesting beyond the limit is an error ---- */
+
+START_TEST(expressions_of_any_length)
+{
+    /* more operators than the 512 the parser once kept: 600 ones, and 1,400 terms of + 2 - 1 */
+    hack_strbuf main = {0};
+    hack_strbuf_appendf(&main, "class Main {\r\n\tfunction void main() {\r\n\t\tdo Output.printInt(1");
+    for (int i = 1; i < 600; i++) hack_strbuf_appendf(&main, "+1");
+    hack_strbuf_appendf(&main, ");\r\n\t\tdo Output.printInt(0");
+    for (int i = 0; i < 700; i++) hack_strbuf_appendf(&main, " + 2 - 1");
+    hack_strbuf_appendf(&main, ");\r\n\t\treturn;\r\n\t}\r\n}\r\n");
+    const char *classes[] = {"Main", main.text, NULL};
+    run_jack(classes);
+    const int expected[] = {600, 700};
+    expect_log(expected, 2);
+    hack_strbuf_free(&main);
+}
+END_TEST
+
+START_TEST(scopes_of_any_size)
+{
+    /* 700 locals in one function: more than the 512 a scope once held */
+    hack_strbuf main = {0};
+    hack_strbuf_appendf(&main, "class Main {\n  function void main() {\n    var int v0");
+    for (int i = 1; i < 700; i++) hack_strbuf_appendf(&main, ", v%d", i);
+    hack_strbuf_appendf(&main, ";\n    let v699 = 3;\n    let v0 = v699 + 4;\n    do Output.printInt(v0);\n"
+                               "    return;\n  }\n}\n");
+    const char *classes[] = {"Main", main.text, NULL};
+    run_jack(classes);
+    const int expected[] = {7};
+    expect_log(expected, 1);
+    hack_strbuf_free(&main);
+}
+END_TEST
+
+START_TEST(names_of_any_length)
+{
+    /* a class named with 240 characters (a file name has at most 255 bytes), a 1,000-character function and
+     * 500-character static and local names: every VM line written for them is whole */
+    hack_strbuf class_name = {0}, function = {0}, variable = {0}, main = {0}, other = {0};
+    for (int i = 0; i < 240; i++) hack_strbuf_append_char(&class_name, i ? (char)('a' + i % 26) : 'C');
+    for (int i = 0; i < 1000; i++) hack_strbuf_append_char(&function, (char)('a' + i % 26));
+    for (int i = 0; i < 500; i++) hack_strbuf_append_char(&variable, i % 3 ? 'v' : '_');
+    const char *c = class_name.text, *f = function.text, *v = variable.text;
+    hack_strbuf_appendf(&other,
+                        "class %s {\r\n\tstatic int %s;\r\n\tfunction int %s(int %s) {\r\n"
+                        "\t\tlet %s = %s + 1;\r\n\t\treturn %s;\r\n\t}\r\n}\r\n",
+                        c, v, f, v, v, v, v);
+    hack_strbuf_appendf(&main, "class Main {\r\n\tfunction void main() {\r\n\t\tvar int %s;\r\n"
+                               "\t\tlet %s = %s.%s(41);\r\n\t\tdo Output.printInt(%s);\r\n\t\treturn;\r\n\t}\r\n}\r\n",
+                        v, v, c, f, v);
+    const char *classes[] = {"Main", main.text, c, other.text, NULL};
+    run_jack(classes);
+    const int expected[] = {42};
+    expect_log(expected, 1);
+    hack_strbuf_free(&class_name);
+    hack_strbuf_free(&function);
+    hack_strbuf_free(&variable);
+    hack_strbuf_free(&main);
+    hack_strbuf_free(&other);
+}
+END_TEST
+
+/* Compiles one Main.jack (with the test OS): true when it compiles; *diags gets the messages. */
+static bool compile_main(const char *text, hack_diag_list *diags)
+{
+    hack_jack_sources sources = test_os();
+    ck_assert(hack_jack_sources_add(&sources, "Main.jack", text, strlen(text)));
+    hack_jack_outputs outputs = {0};
+    hack_diag_list_init(diags);
+    bool ok = hack_jack_compile(&sources, &outputs, diags);
+    hack_jack_outputs_free(&outputs);
+    hack_jack_sources_free(&sources);
+    return ok;
+}
+
+START_TEST(messages_quote_names_whole)
+{
+    hack_strbuf name = {0}, text = {0};
+    for (int i = 0; i < 1000; i++) hack_strbuf_append_char(&name, 'n');
+    hack_strbuf_appendf(&text, "class Main {\n  function void main() {\n    var int x;\n    let x = 1 %s;\n"
+                               "    return;\n  }\n}\n", name.text);
+    hack_diag_list diags;
+    ck_assert(!compile_main(text.text, &diags));
+    hack_strbuf expected = {0};
+    hack_strbuf_appendf(&expected, "expected ';', found '%s'", name.text);
+    ck_assert_str_eq(hack_diag_first_error(&diags), expected.text);
+    hack_diag_list_free(&diags);
+    hack_strbuf_free(&name);
+    hack_strbuf_free(&text);
+    hack_strbuf_free(&expected);
+}
+END_TEST
+
+/* main's statement, with open and close repeated depth times around the middle. */
+static char *nested(const char *before, const char *open, int depth, const char *middle, const char *close,
+                    const char *after)
+{
+    hack_strbuf text = {0};
+    hack_strbuf_appendf(&text, "class Main {\r\n\tfunction int f(int x) { return x; }\r\n"
+                               "\tfunction void main() {\r\n\t\tvar int x;\r\n%s", before);
+    for (int i = 0; i < depth; i++) hack_strbuf_appendf(&text, "%s", open);
+    hack_strbuf_appendf(&text, "%s", middle);
+    for (int i = 0; i < depth; i++) hack_strbuf_appendf(&text, "%s", close);
+    hack_strbuf_appendf(&text, "%s\r\n\t\treturn;\r\n\t}\r\n}\r\n", after);
+    ck_assert(!text.failed);
+    return hack_strbuf_take(&text, NULL);
+}
+
+/* The text compiles (expected NULL) or gives exactly one error, "LINE:COLUMN: message". */
+static void expect_nesting(char *text, const char *expected)
+{
+    hack_diag_list diags;
+    bool ok = compile_main(text, &diags);
+    if (!expected) {
+        ck_assert_msg(ok, "refused: %s", hack_diag_first_error(&diags));
+    } else {
+        ck_assert(!ok);
+        ck_assert_uint_eq(diags.error_count, 1);
+        char got[200];
+        snprintf(got, sizeof got, "%d:%d: %s", diags.items[0].line, diags.items[0].column, diags.items[0].message);
+        ck_assert_str_eq(got, expected);
+        ck_assert_str_eq(diags.items[0].file, "Main.jack");
+    }
+    hack_diag_list_free(&diags);
+    free(text);
+}
+
+START_TEST(nesting_up_to_the_limit_compiles)
+{
+    /* a term inside 499 parentheses is 500 levels deep: the limit, which still compiles (and, in the
+     * sanitizer build, fits the host stack with room to spare) */
+    expect_nesting(nested("\t\tlet x = ", "(", 499, "1", ")", ";"), NULL);
+    expect_nesting(nested("\t\tlet x = ", "Main.f(", 499, "1", ")", ";"), NULL);
+    expect_nesting(nested("\t\tlet x = ", "-", 499, "1", "", ";"), NULL);
+    expect_nesting(nested("\t\tlet x = ", "x[", 499, "1", "]", ";"), NULL);
+    /* 500 nested blocks, and at the bottom an expression 500 levels deep */
+    char *deepest = nested("", "\t\twhile (x < 1) {", 500, "let x = Main.f(Main.f(Main.f(-(((1)))))); ", "}", "");
+    expect_nesting(deepest, NULL);
+}
+END_TEST
+
+START_TEST(nesting_beyond_the_limit_is_an_error)
+{
+    /* line 5 is "\t\tlet x = " then the nesting: the 501st level starts at column 11 + 500 */
+    expect_nesting(nested("\t\tlet x = ", "(", 500, "1", ")", ";"), "5:511: expressions nested deeper than 500 levels");
+    expect_nesting(nested("\t\tlet x = ", "(", 10000, "1", ")", ";"), "5:511: expressions nested deeper than 500 levels");
+    expect_nesting(nested("\t\tlet x = ", "-", 10000, "1", "", ";"), "5:511: expressions nested deeper than 500 levels");
+    expect_nesting(nested("\t\tlet x = ", "~", 10000, "x", "", ";"), "5:511: expressions nested deeper than 500 levels");
+    expect_nesting(nested("\t\tlet x = ", "Main.f(", 10000, "1", ")", ";"),
+                   "5:3511: expressions nested deeper than 500 levels");
+    expect_nesting(nested("\t\tlet x = ", "x[", 10000, "1", "]", ";"), "5:1011: expressions nested deeper than 500 levels");
+    expect_nesting(nested("\t\tdo Main.f(", "Main.f(", 10000, "1", ")", ");"),
+                   "5:3513: expressions nested deeper than 500 levels");
+    /* blocks: the 501st '{' (each "if (x) {" is 8 characters) */
+    expect_nesting(nested("", "if (x) {", 10000, "", "}", ""), "5:4008: statements nested deeper than 500 levels");
+    expect_nesting(nested("", "while (x) {", 10000, "", "}", ""), "5:5511: statements nested deeper than 500 levels");
+    expect_nesting(nested("", "if (x) {} else {", 10000, "", "}", ""), "5:8008: statements nested deeper than 500 levels");
+    /* the error does not hide what follows it */
+    hack_diag_list diags;
+    char *text = nested("\t\tlet x = ", "(", 600, "1", ")", "; let ;");
+    ck_assert(!compile_main(text, &diags));
+    ck_assert_uint_eq(diags.error_count, 2);
+    ck_assert_str_eq(diags.items[1].message, "expected a variable name after 'let', found ';'");
+    hack_diag_list_free(&diags);
+    free(text);
+}
+END_TEST
+
 /* ---- the course's project 11 programs: ours and the course compiler's reference .vm behave the same ---- */
 
 static bool n2t_present(const char *relative)
@@ -318,6 +490,16 @@ Suite *make_suite(void)
     tcase_add_test(tc, statements_and_control_flow);
     tcase_add_test(tc, objects_methods_fields_and_statics);
     tcase_add_test(tc, arrays_and_strings);
+    suite_add_tcase(suite, tc);
+    tc = tcase_create("limits");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, expressions_of_any_length);
+    tcase_add_test(tc, scopes_of_any_size);
+    tcase_add_test(tc, names_of_any_length);
+    tcase_add_test(tc, messages_quote_names_whole);
+    tcase_add_test(tc, nesting_up_to_the_limit_compiles);
+    tcase_add_test(tc, nesting_beyond_the_limit_is_an_error);
     suite_add_tcase(suite, tc);
     tc = tcase_create("course");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -1,9 +1,15 @@
-/* The .hack loader: what it accepts and the located errors for what it does not. */
+/* The .hack and .sym loaders: what they accept and the located errors for what they do not. A .sym file is
+ * not trusted: later code indexes ROM and RAM with its addresses. */
 #include "hack/program.h"
 #include "test_support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifndef TEST_WORK_DIR
+#error "TEST_WORK_DIR must name a folder the tests may write in"
+#endif
 
 static hack_program program;
 static hack_diag_list diags;
@@ -83,6 +89,200 @@ START_TEST(more_than_rom_is_refused)
 }
 END_TEST
 
+START_TEST(text_is_read_within_its_length)
+{
+    /* The library gets text and a length, not a C string: a buffer allocated exactly, with no NUL after it,
+     * must not be read past (AddressSanitizer would see it), whatever its last line holds. */
+    static const char *const texts[] = {"0000000000000010\r\n000000000000001", "0000000000000010\r\n00000000000000100",
+                                        "0000000000000010\n0000000000000011", "000000000000001 \t", "1"};
+    static const int lines[] = {2, 2, 0, 1, 1}, columns[] = {16, 18, 0, 16, 2};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        size_t length = strlen(texts[i]);
+        char *exact = malloc(length);
+        memcpy(exact, texts[i], length);
+        hack_diag_list_free(&diags);
+        bool ok = hack_program_parse_hack(&program, "t.hack", exact, length, &diags);
+        free(exact);
+        ck_assert_msg(ok == (lines[i] == 0), "text %zu", i);
+        if (ok) {
+            ck_assert_uint_eq(program.count, 2); /* the last word has no line end */
+            continue;
+        }
+        ck_assert_int_eq(diags.items[0].line, lines[i]);
+        ck_assert_int_eq(diags.items[0].column, columns[i]);
+    }
+}
+END_TEST
+
+/* ---- .sym files ---- */
+
+static const char *sym_path(void)
+{
+    return TEST_WORK_DIR "/t.sym";
+}
+
+static void write_sym(const char *text, size_t length)
+{
+    FILE *file = fopen(sym_path(), "wb");
+    ck_assert_ptr_nonnull(file);
+    ck_assert_uint_eq(fwrite(text, 1, length, file), length);
+    fclose(file);
+}
+
+/* Reads text as a .sym file into a fresh program. */
+static bool read_sym(const char *text)
+{
+    write_sym(text, strlen(text));
+    hack_program_free(&program);
+    ck_assert(hack_program_init(&program));
+    hack_diag_list_free(&diags);
+    return hack_program_read_symbols(&program, sym_path(), &diags);
+}
+
+static void expect_sym_error(const char *text, int line, int column, const char *message)
+{
+    ck_assert_msg(!read_sym(text), "accepted: %s", text);
+    ck_assert_uint_eq(diags.error_count, 1);
+    char got[300], expected[300];
+    snprintf(got, sizeof got, "%d:%d: %s", diags.items[0].line, diags.items[0].column, diags.items[0].message);
+    snprintf(expected, sizeof expected, "%d:%d: %s", line, column, message);
+    ck_assert_str_eq(got, expected);
+    ck_assert_str_eq(diags.items[0].file, sym_path());
+}
+
+START_TEST(symbols_sources_and_map_are_read)
+{
+    /* as a student's editor may leave it: CRLF line ends, tabs, a path with blanks */
+    ck_assert(read_sym("16 var i\r\n0 label LOOP\r\n5\tfunction\tMain.main\r\n20 static Main.0\r\n\r\n"
+                       "source 0 My Projects/08/Main.vm \r\nmap 0 3 0 7 1\r\nmap 4 4 0 8 3\r\n"));
+    const hack_symbol *main_main = hack_symtab_find(&program.symbols, "Main.main", 9);
+    ck_assert_ptr_nonnull(main_main);
+    ck_assert_int_eq(main_main->kind, HACK_SYMBOL_FUNCTION);
+    ck_assert_uint_eq(main_main->value, 5);
+    ck_assert_uint_eq(program.symbols.count, 4);
+    ck_assert_uint_eq(program.source_file_count, 1);
+    ck_assert_str_eq(program.source_files[0], "My Projects/08/Main.vm");
+    ck_assert_uint_eq(program.locations[3].line, 7);
+    ck_assert(program.locations[0].command_start && !program.locations[3].command_end);
+    ck_assert(program.locations[4].command_start && program.locations[4].command_end);
+    ck_assert_uint_eq(program.locations[5].line, 0);
+}
+END_TEST
+
+START_TEST(what_is_written_is_read_back_with_names_of_any_length)
+{
+    char *long_name = malloc(5001);
+    memset(long_name, 'f', 5000);
+    memcpy(long_name + 2000, ".", 1);
+    long_name[5000] = '\0';
+    ck_assert(hack_symtab_add(&program.symbols, long_name, 5000, 32767, HACK_SYMBOL_FUNCTION, NULL));
+    ck_assert(hack_symtab_add(&program.symbols, "Main.0", 6, 16, HACK_SYMBOL_STATIC, NULL));
+    const char *files[] = {"Main.vm"};
+    ck_assert(hack_program_add_map(&program, files, 1));
+    program.count = 10;
+    for (int a = 0; a < 10; a++) program.locations[a] = (hack_source_location){(uint32_t)(a / 3 + 1), 0, a % 3 == 0, 0};
+    ck_assert(hack_program_write_symbols(&program, sym_path(), &diags));
+    hack_program_free(&program);
+    ck_assert(hack_program_init(&program));
+    ck_assert(hack_program_read_symbols(&program, sym_path(), &diags));
+    const hack_symbol *found = hack_symtab_find(&program.symbols, long_name, 5000);
+    ck_assert_ptr_nonnull(found);
+    ck_assert_uint_eq(found->value, 32767);
+    for (int a = 0; a < 10; a++) {
+        ck_assert_uint_eq(program.locations[a].line, (uint32_t)(a / 3 + 1));
+        ck_assert_uint_eq(program.locations[a].command_start, a % 3 == 0);
+    }
+    free(long_name);
+}
+END_TEST
+
+START_TEST(addresses_outside_rom_and_ram_are_refused)
+{
+    expect_sym_error("16 var i\n60000 static Memory.0\n", 2, 1,
+                     "a static's address must be in RAM (0..32767), found '60000'");
+    expect_sym_error("65535 function Sys.init\r\n", 1, 1,
+                     "a function's address must be in ROM (0..32767), found '65535'");
+    expect_sym_error("32768\tlabel\tEND", 1, 1, "a label's address must be in ROM (0..32767), found '32768'");
+    expect_sym_error("99999999999999999999999 var x\n", 1, 1,
+                     "a var's address must be in RAM (0..32767), found '99999999999999999999999'");
+    expect_sym_error("1x var x\n", 1, 1, "a var's address must be in RAM (0..32767), found '1x'");
+}
+END_TEST
+
+START_TEST(bad_symbol_lines_are_located)
+{
+    expect_sym_error("16 var i\r\n17 var i\r\n", 2, 8, "'i' is defined twice");
+    expect_sym_error("16 register i\n", 1, 4, "expected label, var, function or static, found 'register'");
+    expect_sym_error("16\n", 1, 3, "expected label, var, function or static, found ''");
+    expect_sym_error("16 var 9lives\n", 1, 8,
+                     "expected a name (letters, digits, _ . $ :, not starting with a digit), found '9lives'");
+    expect_sym_error("16 var i j\n", 1, 10, "unexpected 'j' after the name");
+    expect_sym_error("hello world\n", 1, 1,
+                     "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
+}
+END_TEST
+
+START_TEST(bad_source_lines_are_located)
+{
+    expect_sym_error("source 4000000000 Main.vm\n", 1, 8, "expected source number 0, found '4000000000'");
+    expect_sym_error("source 0 A.vm\nsource 5 B.vm\n", 2, 8, "expected source number 1, found '5'");
+    expect_sym_error("source 0 A.vm\nsource 0 B.vm\n", 2, 8, "expected source number 1, found '0'");
+    expect_sym_error("source 0 \r\n", 1, 10, "expected the source's path");
+    expect_sym_error("source 0 Ma\x1b[2Jin.vm\n", 1, 12, "a source path cannot hold control characters");
+}
+END_TEST
+
+START_TEST(bad_map_lines_are_located)
+{
+    expect_sym_error("map 0 3 0 1 0\n", 1, 9,
+                     "expected a source number given by a 'source' line above (0 so far), found '0'");
+    expect_sym_error("source 0 M.vm\nmap 0 3 1 1 0\n", 2, 9,
+                     "expected a source number given by a 'source' line above (1 so far), found '1'");
+    expect_sym_error("source 0 M.vm\nmap 40000 40001 0 1 0\n", 2, 5,
+                     "expected the first ROM address (0..32767), found '40000'");
+    expect_sym_error("source 0 M.vm\nmap 5 3 0 1 0\n", 2, 7, "expected the last ROM address (5..32767), found '3'");
+    expect_sym_error("source 0 M.vm\nmap 0 32768 0 1 0\n", 2, 7,
+                     "expected the last ROM address (0..32767), found '32768'");
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 99999999999 0\n", 2, 11, "expected a line number, found '99999999999'");
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 4\n", 2, 13, "expected flags 0..3, found '4'");
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1\n", 2, 12, "expected flags 0..3, found ''");
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 0 0\n", 2, 15, "unexpected '0' after the flags");
+    /* runs in ROM order, not overlapping: a file of repeated whole-ROM runs would take hours to read */
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 0\nmap 2 5 0 1 0\n", 3, 5,
+                     "map runs must come in ROM order without overlapping (the previous one ends at 3)");
+}
+END_TEST
+
+START_TEST(binary_sym_files_are_refused)
+{
+    static const char with_nul[] = "\x7f" "ELF\x02\x01\x01\0\0\0\x1b[2J";
+    write_sym(with_nul, sizeof with_nul - 1);
+    hack_diag_list_free(&diags);
+    ck_assert(!hack_program_read_symbols(&program, sym_path(), &diags));
+    ck_assert_ptr_nonnull(strstr(hack_diag_first_error(&diags), "binary file"));
+    /* bytes without a NUL: a line like no other */
+    expect_sym_error("\xff\xfe\x1b[2J\x80\x81 \x01\n", 1, 1,
+                     "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
+    /* and random ones never hurt the host */
+    uint32_t state = 12345;
+    for (int round = 0; round < 200; round++) {
+        char bytes[256];
+        size_t length = 1 + test_random(&state) % sizeof bytes;
+        for (size_t i = 0; i < length; i++) {
+            uint32_t r = test_random(&state);
+            /* mostly the .sym alphabet, so the reader gets past the first field often */
+            static const char alphabet[] = "0123456789 \t\n\rmapsourcelabelvarfunctionstatic.$";
+            bytes[i] = r % 4 ? alphabet[r % (sizeof alphabet - 1)] : (char)(r >> 8);
+        }
+        write_sym(bytes, length);
+        hack_program_free(&program);
+        ck_assert(hack_program_init(&program));
+        hack_diag_list_free(&diags);
+        hack_program_read_symbols(&program, sym_path(), &diags);
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("loader");
@@ -92,6 +292,17 @@ Suite *make_suite(void)
     tcase_add_test(tc, errors_are_located);
     tcase_add_test(tc, binary_file_is_refused);
     tcase_add_test(tc, more_than_rom_is_refused);
+    tcase_add_test(tc, text_is_read_within_its_length);
+    suite_add_tcase(suite, tc);
+    tc = tcase_create("symbols");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, symbols_sources_and_map_are_read);
+    tcase_add_test(tc, what_is_written_is_read_back_with_names_of_any_length);
+    tcase_add_test(tc, addresses_outside_rom_and_ram_are_refused);
+    tcase_add_test(tc, bad_symbol_lines_are_located);
+    tcase_add_test(tc, bad_source_lines_are_located);
+    tcase_add_test(tc, bad_map_lines_are_located);
+    tcase_add_test(tc, binary_sym_files_are_refused);
     suite_add_tcase(suite, tc);
     return suite;
 }

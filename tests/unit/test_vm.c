@@ -1,6 +1,7 @@
 /* The VM translator, judged by running its code on the core and checking the machine against the VM's
  * semantics (computed here), never by comparing assembly text. */
 #include "hack/machine.h"
+#include "hack/strbuf.h"
 #include "hack/vm.h"
 #include "test_support.h"
 
@@ -357,6 +358,77 @@ START_TEST(labels_are_scoped_by_function)
 }
 END_TEST
 
+START_TEST(names_of_any_length)
+{
+    /* a 1,000-character function called from three places (so it gets a stub), a 300-character label, a
+     * comparison whose return label carries the long name, statics of a file with a 250-character name */
+    hack_strbuf function = {0}, label = {0}, stem = {0}, file = {0}, main = {0};
+    hack_strbuf_append(&function, "Long.", 5);
+    for (int i = 0; i < 1000; i++) hack_strbuf_append_char(&function, (char)('a' + i % 26));
+    for (int i = 0; i < 300; i++) hack_strbuf_append_char(&label, i % 2 ? 'L' : '_');
+    for (int i = 0; i < 250; i++) hack_strbuf_append_char(&stem, 'S');
+    hack_strbuf_appendf(&file, "dir/%s.vm", stem.text);
+    const char *f = function.text, *l = label.text;
+    hack_strbuf_appendf(&main,
+                        "function Sys.init 0\r\n\tcall %s 0\r\n\tcall %s 0\r\n\tcall %s 0\r\n\tadd\r\n\tadd\r\n"
+                        "\tpop temp 0\r\nlabel %s\r\n\tgoto %s\r\n"
+                        "function %s 0\r\n\tpush constant 1\r\n\tpush constant 1\r\n\teq\r\n\tif-goto %s\r\n"
+                        "\tpush constant 99\r\n\treturn\r\nlabel %s\r\n\tpush constant 7\r\n\tpop static 3\r\n"
+                        "\tpush static 3\r\n\treturn\r\n",
+                        f, f, f, l, l, f, l, l);
+    ck_assert(!function.failed && !label.failed && !main.failed);
+    const char *files[] = {file.text, main.text, NULL};
+    build_and_load(files, true);
+    machine->stop_on_halt = false;
+    hack_machine_run(machine, 5000);
+    ck_assert_int_eq(word_at(5), 21);
+    const hack_symbol *entry = hack_symtab_find(&program.symbols, f, function.length);
+    ck_assert_ptr_nonnull(entry);
+    ck_assert_int_eq(entry->kind, HACK_SYMBOL_FUNCTION);
+    char static_name[300];
+    snprintf(static_name, sizeof static_name, "%s.3", stem.text);
+    const hack_symbol *variable = hack_symtab_find(&program.symbols, static_name, strlen(static_name));
+    ck_assert_ptr_nonnull(variable);
+    ck_assert_int_eq(variable->kind, HACK_SYMBOL_STATIC);
+    hack_strbuf_free(&function);
+    hack_strbuf_free(&label);
+    hack_strbuf_free(&stem);
+    hack_strbuf_free(&file);
+    hack_strbuf_free(&main);
+}
+END_TEST
+
+START_TEST(rom_overflow_names_the_vm_line)
+{
+    /* 12 words of bootstrap, then 11 a pair of commands: the pop of pair 2978 (line 5958) crosses 32768 */
+    hack_strbuf text = {0};
+    hack_strbuf_appendf(&text, "// too big for ROM\r\nfunction Sys.init 0\r\n");
+    for (int i = 0; i < 3000; i++) hack_strbuf_appendf(&text, "\tpush constant 7\r\n\tpop temp 0\r\n");
+    hack_strbuf_appendf(&text, "label END\r\ngoto END\r\n");
+    hack_vm_sources sources = {0};
+    ck_assert(hack_vm_sources_add(&sources, "Big/Sys.vm", text.text, text.length));
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_vm_options options = {.bootstrap = true, .require_functions = true};
+    ck_assert(!hack_vm_build(&sources, &options, "Big", &program, &diags));
+    ck_assert_uint_eq(diags.error_count, 1);
+    const hack_diag *error = &diags.items[0];
+    ck_assert_str_eq(error->file, "Big/Sys.vm");
+    ck_assert_int_eq(error->line, 5958);
+    ck_assert_int_eq(error->column, 2);
+    ck_assert_str_eq(error->source_line, "\tpop temp 0");
+    ck_assert_str_eq(error->message, "program does not fit in ROM (32768 words)");
+    /* and the whole program's size, without a line of the assembly nobody sees */
+    ck_assert_uint_eq(diags.count, 2);
+    ck_assert_str_eq(diags.items[1].file, "Big");
+    ck_assert_int_eq(diags.items[1].line, 0);
+    ck_assert_str_eq(diags.items[1].message, "the program needs 33054 words of ROM; the Hack computer has 32768");
+    hack_diag_list_free(&diags);
+    hack_vm_sources_free(&sources);
+    hack_strbuf_free(&text);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("vm");
@@ -372,11 +444,13 @@ Suite *make_suite(void)
     tcase_add_test(tc, calls_returns_recursion_and_frames);
     tcase_add_test(tc, zero_argument_return_keeps_the_return_address);
     tcase_add_test(tc, labels_are_scoped_by_function);
+    tcase_add_test(tc, names_of_any_length);
     suite_add_tcase(suite, tc);
     tc = tcase_create("map_and_errors");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, program_map_names_every_word);
     tcase_add_test(tc, errors_with_file_line_and_column);
+    tcase_add_test(tc, rom_overflow_names_the_vm_line);
     suite_add_tcase(suite, tc);
     return suite;
 }

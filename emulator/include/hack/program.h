@@ -65,7 +65,10 @@ bool hack_program_write_hack(const hack_program *program, const char *path, hack
 /* The symbol file beside a .hack, so a later run knows the labels (and, for VM code, the program map):
  * lines "ADDRESS label|var|function|static NAME", "source INDEX PATH" and "map FIRST LAST FILE LINE FLAGS"
  * (ROM words FIRST..LAST came from line LINE of source FILE; FLAGS bit 0: FIRST begins a VM command, bit 1:
- * LAST ends one). */
+ * LAST ends one). Reading checks everything, since later code indexes ROM and RAM with it: addresses 0..32767,
+ * names that are assembly symbols and defined once, sources numbered 0, 1, ... in order, map runs inside ROM,
+ * in order, of sources given above; the first problem is an error at file:line:column. Lines may be of any
+ * length, with CRLF ends. */
 bool hack_program_write_symbols(const hack_program *program, const char *path, hack_diag_list *diags);
 bool hack_program_read_symbols(hack_program *program, const char *path, hack_diag_list *diags);
 

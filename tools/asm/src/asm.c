@@ -138,7 +138,13 @@ static void parse_label(assembler *as, const char *p, const char *end)
         return;
     }
     size_t address = as->program->count;
-    if (address > HACK_ROM_SIZE - 1) address = HACK_ROM_SIZE - 1;
+    if (address > HACK_ROM_SIZE) return; /* past an instruction that did not fit, which is reported */
+    if (address == HACK_ROM_SIZE) {
+        /* An @label would load 32768, which an A-instruction cannot hold (it would become a C-instruction). */
+        error_at(as, name, "label '%.*s' is at %zu, past the end of ROM: the program fills all %d words", (int)n, name,
+                 address, HACK_ROM_SIZE);
+        return;
+    }
     bool out_of_memory;
     if (!hack_symtab_add(&as->program->symbols, name, n, (uint16_t)address, HACK_SYMBOL_LABEL, &out_of_memory)) {
         if (out_of_memory) {

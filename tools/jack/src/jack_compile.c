@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "jack_internal.h"
 
+#include "hack/strbuf.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -121,8 +122,8 @@ typedef struct {
 } variable;
 
 typedef struct {
-    variable items[512];
-    int count;
+    variable *items; /* grows: a class or subroutine may declare any number */
+    int count, capacity;
 } scope;
 
 static const char *const segment_names[] = {"static", "this", "argument", "local"};
@@ -137,37 +138,21 @@ typedef struct {
     int errors;
     scope class_scope, sub_scope;
     int label_counter;
-    char *vm;
-    size_t length, capacity;
-    bool failed;
+    hack_strbuf vm;
+    bool failed; /* out of memory */
 } compiler;
 
+/* One line of VM code, of any length (names come from the source). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static void out(compiler *cc, const char *format, ...)
 {
-    char line[400];
     va_list args;
     va_start(args, format);
-    int n = vsnprintf(line, sizeof line, format, args);
+    bool ok = hack_strbuf_appendv(&cc->vm, format, args) && hack_strbuf_append_char(&cc->vm, '\n');
     va_end(args);
-    if (n < 0) return;
-    if ((size_t)n >= sizeof line) n = (int)sizeof line - 1;
-    if (cc->length + (size_t)n + 2 > cc->capacity) {
-        size_t capacity = cc->capacity ? cc->capacity * 2 : 16384;
-        char *grown = realloc(cc->vm, capacity);
-        if (!grown) {
-            cc->failed = true;
-            return;
-        }
-        cc->vm = grown;
-        cc->capacity = capacity;
-    }
-    memcpy(cc->vm + cc->length, line, (size_t)n);
-    cc->length += (size_t)n;
-    cc->vm[cc->length++] = '\n';
-    cc->vm[cc->length] = '\0';
+    if (!ok) cc->failed = true;
 }
 
 static size_t line_length_at(const compiler *cc, const char *line_start)
@@ -203,6 +188,21 @@ static const variable *lookup(const compiler *cc, const char *name)
     return v ? v : lookup_in(&cc->class_scope, name);
 }
 
+static void add_variable(compiler *cc, scope *sc, variable v)
+{
+    if (sc->count == sc->capacity) {
+        int capacity = sc->capacity ? sc->capacity * 2 : 64;
+        variable *grown = realloc(sc->items, (size_t)capacity * sizeof *grown);
+        if (!grown) {
+            cc->failed = true;
+            return;
+        }
+        sc->items = grown;
+        sc->capacity = capacity;
+    }
+    sc->items[sc->count++] = v;
+}
+
 static void declare(compiler *cc, scope *sc, const char *name, const char *type, variable_kind kind, position at)
 {
     const variable *twin = lookup_in(sc, name);
@@ -210,14 +210,10 @@ static void declare(compiler *cc, scope *sc, const char *name, const char *type,
         report(cc, HACK_DIAG_ERROR, at, "'%s' is already declared (line %d)", name, twin->at.line);
         return;
     }
-    if (sc->count == (int)(sizeof sc->items / sizeof sc->items[0])) {
-        report(cc, HACK_DIAG_ERROR, at, "too many variables in one scope");
-        return;
-    }
     int index = 0;
     for (int i = 0; i < sc->count; i++)
         if (sc->items[i].kind == kind) index++;
-    sc->items[sc->count++] = (variable){name, type, kind, index, at};
+    add_variable(cc, sc, (variable){name, type, kind, index, at});
 }
 
 static bool in_function(const compiler *cc)
@@ -398,7 +394,7 @@ static void compile_expression(compiler *cc, const expression *e)
     compile_term(cc, e->terms.items[0]);
     for (size_t i = 1; i < e->terms.count; i++) {
         compile_term(cc, e->terms.items[i]);
-        switch (e->ops[i - 1]) {
+        switch (((const term *)e->terms.items[i])->binary_op) {
         case '+': out(cc, "add"); break;
         case '-': out(cc, "sub"); break;
         case '*': out(cc, "call Math.multiply 2"); break;
@@ -511,7 +507,7 @@ static void compile_subroutine(compiler *cc, const subroutine *s, int field_coun
     cc->sub_scope.count = 0;
     cc->label_counter = 0;
     if (s->kind == KW_METHOD) /* argument 0 is this */
-        cc->sub_scope.items[cc->sub_scope.count++] = (variable){"this", cc->c->name, VAR_ARGUMENT, 0, s->at};
+        add_variable(cc, &cc->sub_scope, (variable){"this", cc->c->name, VAR_ARGUMENT, 0, s->at});
     for (size_t i = 0; i < s->parameters.count; i++) {
         const declaration *p = s->parameters.items[i];
         declare(cc, &cc->sub_scope, p->names.items[0], p->type, VAR_ARGUMENT, *(position *)p->positions.items[0]);
@@ -548,6 +544,7 @@ static char *compile_class(const folder *f, const class_node *c, hack_diag_list 
     cc->f = f;
     cc->c = c;
     cc->diags = diags;
+    if (!hack_strbuf_append(&cc->vm, "", 0)) cc->failed = true; /* a class without subroutines has empty code */
     int fields = 0;
     for (size_t i = 0; i < c->fields.count; i++) {
         const declaration *d = c->fields.items[i];
@@ -569,9 +566,12 @@ static char *compile_class(const folder *f, const class_node *c, hack_diag_list 
         }
         compile_subroutine(cc, s, fields);
     }
+    if (cc->failed) hack_diag_add(diags, HACK_DIAG_ERROR, c->source->path, 0, 0, NULL, 0, "out of memory");
     *errors = cc->errors + (cc->failed ? 1 : 0);
-    char *vm = cc->vm;
-    *length = cc->length;
+    char *vm = cc->failed ? NULL : hack_strbuf_take(&cc->vm, length);
+    hack_strbuf_free(&cc->vm);
+    free(cc->class_scope.items);
+    free(cc->sub_scope.items);
     free(cc);
     return vm;
 }

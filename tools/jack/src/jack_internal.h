@@ -81,14 +81,14 @@ struct term {
     const char *text;    /* string constant or variable name */
     expression *inner;   /* TERM_INDEX subscript, TERM_PARENS */
     char op;             /* TERM_UNARY: '-' or '~' */
+    char binary_op;      /* in an expression, the operator before this term ('\0' for the first term) */
     term *operand;       /* TERM_UNARY */
     call call;           /* TERM_CALL */
 };
 
 struct expression {
     position at;
-    ptr_list terms; /* term* */
-    char *ops;      /* ops[i] between terms[i] and terms[i+1] */
+    ptr_list terms; /* term*, each with the operator before it: an expression may be any length */
 };
 
 typedef enum { ST_LET, ST_IF, ST_WHILE, ST_DO, ST_RETURN } statement_kind;
@@ -136,6 +136,11 @@ typedef struct {
     const hack_jack_source *source;
     int errors;
 } class_node;
+
+/* How deep expressions (parentheses, calls, subscripts, unary operators) and statements (if and while
+ * blocks) may nest: the parser and the compiler recurse once a level, and this keeps them well inside the
+ * host's stack (even under AddressSanitizer). Deeper code gets an error, not a crash. */
+enum { JACK_MAX_NESTING = 500 };
 
 /* Parses one source into a class; syntax errors go to diags (several, where recovery is sound).
  * Returns NULL only when nothing usable was parsed. xml, when not NULL, receives the parse tree. */

@@ -3,6 +3,8 @@
  * mistake gives one message and later mistakes are still found. */
 #include "jack_internal.h"
 
+#include "hack/strbuf.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,7 @@ typedef struct {
     const hack_jack_source *source;
     bool panic; /* after an error, until the parser is back in step */
     int errors;
+    int term_depth, block_depth; /* how deep the recursion is: at most JACK_MAX_NESTING each */
 } parser;
 
 static void advance(parser *ps)
@@ -30,15 +33,16 @@ static position pos_of(const token *t)
     return (position){t->line, t->column, t->line_start};
 }
 
-static void describe(const token *t, char *buf, size_t size)
+/* The token as a message names it: an identifier whole, however long. */
+static void describe(const token *t, hack_strbuf *out)
 {
     switch (t->kind) {
-    case TOK_KEYWORD: snprintf(buf, size, "'%s'", jack_keyword_names[t->kw]); break;
-    case TOK_SYMBOL: snprintf(buf, size, "'%c'", t->symbol); break;
-    case TOK_INT: snprintf(buf, size, "the number %d", t->value); break;
-    case TOK_STRING: snprintf(buf, size, "a string"); break;
-    case TOK_IDENTIFIER: snprintf(buf, size, "'%.*s'", (int)t->length, t->start); break;
-    default: snprintf(buf, size, "the end of the file"); break;
+    case TOK_KEYWORD: hack_strbuf_appendf(out, "'%s'", jack_keyword_names[t->kw]); break;
+    case TOK_SYMBOL: hack_strbuf_appendf(out, "'%c'", t->symbol); break;
+    case TOK_INT: hack_strbuf_appendf(out, "the number %d", t->value); break;
+    case TOK_STRING: hack_strbuf_appendf(out, "a string"); break;
+    case TOK_IDENTIFIER: hack_strbuf_appendf(out, "'%.*s'", (int)t->length, t->start); break;
+    default: hack_strbuf_appendf(out, "the end of the file"); break;
     }
 }
 
@@ -55,11 +59,23 @@ static void expected(parser *ps, const char *what)
     if (ps->panic) return;
     ps->panic = true;
     ps->errors++;
-    char found[80];
-    describe(&ps->current, found, sizeof found);
+    hack_strbuf found = {0};
+    describe(&ps->current, &found);
     hack_diag_add(ps->diags, HACK_DIAG_ERROR, ps->source->path, ps->current.line, ps->current.column,
                   ps->current.line_start, line_length(ps, ps->current.line_start), "expected %s, found %s", what,
-                  found);
+                  hack_strbuf_text(&found));
+    hack_strbuf_free(&found);
+}
+
+/* Code nested deeper than the parser recurses: one error, at the token that goes one level too deep. */
+static void too_deep(parser *ps, const char *what)
+{
+    if (ps->panic) return;
+    ps->panic = true;
+    ps->errors++;
+    hack_diag_add(ps->diags, HACK_DIAG_ERROR, ps->source->path, ps->current.line, ps->current.column,
+                  ps->current.line_start, line_length(ps, ps->current.line_start), "%s nested deeper than %d levels",
+                  what, JACK_MAX_NESTING);
 }
 
 static bool is_symbol(const token *t, char c)
@@ -162,9 +178,11 @@ static void parse_call_rest(parser *ps, call *c, const char *first, position fir
     }
 }
 
+static term *parse_term(parser *ps);
+
 /* term: integerConstant | stringConstant | keywordConstant | varName | varName '[' expression ']' |
  *       subroutineCall | '(' expression ')' | unaryOp term */
-static term *parse_term(parser *ps)
+static term *parse_term_here(parser *ps)
 {
     term *t = arena_alloc(ps->a, sizeof *t);
     if (!t) return NULL;
@@ -229,6 +247,19 @@ static term *parse_term(parser *ps)
     return NULL;
 }
 
+/* Every nesting of expressions (parentheses, arguments, subscripts, unary operators) passes through here. */
+static term *parse_term(parser *ps)
+{
+    if (ps->term_depth == JACK_MAX_NESTING) {
+        too_deep(ps, "expressions");
+        return NULL;
+    }
+    ps->term_depth++;
+    term *t = parse_term_here(ps);
+    ps->term_depth--;
+    return t;
+}
+
 static bool is_binary_op(const token *t)
 {
     return t->kind == TOK_SYMBOL && strchr("+-*/&|<>=", t->symbol) != NULL;
@@ -243,27 +274,46 @@ static expression *parse_expression(parser *ps)
     term *t = parse_term(ps);
     if (!t) return NULL;
     ptr_list_push(ps->a, &e->terms, t);
-    char ops[512];
-    size_t op_count = 0;
     while (is_binary_op(&ps->current)) {
         char op = ps->current.symbol;
         advance(ps);
         t = parse_term(ps);
         if (!t) return NULL;
-        if (op_count < sizeof ops) ops[op_count++] = op;
+        t->binary_op = op;
         ptr_list_push(ps->a, &e->terms, t);
     }
-    e->ops = arena_strndup(ps->a, ops, op_count);
     return e;
 }
 
 static void parse_statements(parser *ps, ptr_list *list);
 
+/* Passes over a block (from its '{' to the matching '}') without parsing it: no recursion. */
+static void skip_block(parser *ps)
+{
+    int depth = 0;
+    do {
+        if (is_symbol(&ps->current, '{')) depth++;
+        if (is_symbol(&ps->current, '}')) depth--;
+        advance(ps);
+    } while (depth > 0 && ps->current.kind != TOK_EOF);
+}
+
 /* '{' statements '}' */
 static void parse_block(parser *ps, ptr_list *list)
 {
-    if (!expect_symbol(ps, '{')) return;
+    if (!is_symbol(&ps->current, '{')) {
+        expected(ps, "'{'");
+        return;
+    }
+    if (ps->block_depth == JACK_MAX_NESTING) {
+        too_deep(ps, "statements");
+        skip_block(ps);
+        return;
+    }
+    advance(ps);
+    ps->block_depth++;
     parse_statements(ps, list);
+    ps->block_depth--;
     expect_symbol(ps, '}');
 }
 

@@ -2,33 +2,19 @@
  * Xxx.xml the parse tree, two spaces of indent a level, CRLF line ends. */
 #include "jack_internal.h"
 
+#include "hack/strbuf.h"
+
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    char *text;
-    size_t length, capacity;
+    hack_strbuf text; /* its failed flag says memory ran out */
     int depth;
-    bool failed;
 } xml_buffer;
 
 static void put(xml_buffer *x, const char *s, size_t n)
 {
-    if (x->length + n + 1 > x->capacity) {
-        size_t capacity = x->capacity ? x->capacity * 2 : 16384;
-        while (capacity < x->length + n + 1) capacity *= 2;
-        char *grown = realloc(x->text, capacity);
-        if (!grown) {
-            x->failed = true;
-            return;
-        }
-        x->text = grown;
-        x->capacity = capacity;
-    }
-    memcpy(x->text + x->length, s, n);
-    x->length += n;
-    x->text[x->length] = '\0';
+    hack_strbuf_append(&x->text, s, n);
 }
 
 static void put_escaped(xml_buffer *x, const char *s, size_t n)
@@ -155,8 +141,9 @@ static void xml_expression(xml_buffer *x, const expression *e)
 {
     open_tag(x, "expression");
     for (size_t i = 0; i < e->terms.count; i++) {
-        if (i) symbol(x, e->ops[i - 1]);
-        xml_term(x, e->terms.items[i]);
+        const term *t = e->terms.items[i];
+        if (i) symbol(x, t->binary_op);
+        xml_term(x, t);
     }
     close_tag(x, "expression");
 }
@@ -316,16 +303,14 @@ bool hack_jack_xml(const hack_jack_source *source, char **tokens_xml, size_t *to
         xml_buffer tokens = {0}, tree = {0};
         xml_tokens(&tokens, source, diags);
         xml_class(&tree, c);
-        ok = !tokens.failed && !tree.failed;
-        *tokens_xml = tokens.text;
-        *tokens_length = tokens.length;
-        *tree_xml = tree.text;
-        *tree_length = tree.length;
-        if (!ok) {
-            free(tokens.text);
-            free(tree.text);
-            *tokens_xml = *tree_xml = NULL;
+        ok = !tokens.text.failed && !tree.text.failed;
+        if (!ok) hack_diag_add(diags, HACK_DIAG_ERROR, source->path, 0, 0, NULL, 0, "out of memory");
+        if (ok) {
+            *tokens_xml = hack_strbuf_take(&tokens.text, tokens_length);
+            *tree_xml = hack_strbuf_take(&tree.text, tree_length);
         }
+        hack_strbuf_free(&tokens.text);
+        hack_strbuf_free(&tree.text);
     }
     arena_free(&a);
     return ok;

@@ -9,6 +9,7 @@
 #include "hack/vm.h"
 
 #include "hack/asm.h"
+#include "hack/strbuf.h"
 #include "hack/textfile.h"
 #include "vm_parse.h"
 
@@ -25,36 +26,21 @@ bool hack_vm_sources_read(hack_vm_sources *sources, const char *path, hack_diag_
 /* ---- assembly text with the origin of every line ---- */
 
 typedef struct {
-    hack_vm_assembly *out;
-    size_t text_capacity, origin_capacity;
+    hack_vm_assembly *out;      /* its origins; the text grows in text, handed over at the end */
+    hack_strbuf text;
+    size_t origin_capacity;
     hack_vm_line_origin origin; /* of the command being translated */
     bool command_pending;       /* its first instruction is still to come */
     bool failed;
 } builder;
 
+/* One line of assembly, of any length (names come from the sources). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static void emit(builder *b, const char *format, ...)
 {
-    char line[256];
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    if (n < 0 || (size_t)n >= sizeof line) n = (int)sizeof line - 1;
     hack_vm_assembly *out = b->out;
-    if (out->length + (size_t)n + 2 > b->text_capacity) {
-        size_t capacity = b->text_capacity ? b->text_capacity * 2 : 65536;
-        while (capacity < out->length + (size_t)n + 2) capacity *= 2;
-        char *grown = realloc(out->text, capacity);
-        if (!grown) {
-            b->failed = true;
-            return;
-        }
-        out->text = grown;
-        b->text_capacity = capacity;
-    }
     if (out->line_count == b->origin_capacity) {
         size_t capacity = b->origin_capacity ? b->origin_capacity * 2 : 4096;
         hack_vm_line_origin *grown = realloc(out->origins, capacity * sizeof *grown);
@@ -65,13 +51,19 @@ static void emit(builder *b, const char *format, ...)
         out->origins = grown;
         b->origin_capacity = capacity;
     }
-    memcpy(out->text + out->length, line, (size_t)n);
-    out->length += (size_t)n;
-    out->text[out->length++] = '\n';
-    out->text[out->length] = '\0';
+    size_t start = b->text.length;
+    va_list args;
+    va_start(args, format);
+    bool ok = hack_strbuf_appendv(&b->text, format, args) && hack_strbuf_append_char(&b->text, '\n');
+    va_end(args);
+    if (!ok) {
+        b->failed = true;
+        return;
+    }
+    char first = b->text.text[start];
     hack_vm_line_origin origin = b->origin;
     origin.command_start = 0;
-    if (line[0] != '(' && line[0] != '/' && b->command_pending) {
+    if (first != '(' && first != '/' && b->command_pending) {
         origin.command_start = 1;
         b->command_pending = false;
     }
@@ -195,6 +187,7 @@ typedef struct {
         unsigned sites;
     } *calls;
     size_t call_count;
+    hack_strbuf label, routine; /* names built for a command: any length */
 } generator;
 
 static const char *const segment_base[] = {[SEG_LOCAL] = "LCL", [SEG_ARGUMENT] = "ARG", [SEG_THIS] = "THIS",
@@ -215,12 +208,6 @@ static void pop_d(generator *g)
     emit(&g->b, "D=M");
 }
 
-static void static_name(generator *g, const vm_command *c, char *buf, size_t size)
-{
-    name_ref stem = file_stem(&g->sources->items[c->file]);
-    snprintf(buf, size, "%.*s.%d", (int)stem.length, stem.name, (int)c->number);
-}
-
 /* A = the address of segment[index] for local/argument/this/that (D is free to use). */
 static void address_of(generator *g, const vm_command *c)
 {
@@ -239,13 +226,13 @@ static void address_of(generator *g, const vm_command *c)
 
 static void fixed_address(generator *g, const vm_command *c)
 {
-    char name[300];
+    name_ref stem;
     switch (c->segment) {
     case SEG_TEMP: emit(&g->b, "@%d", 5 + (int)c->number); break;
     case SEG_POINTER: emit(&g->b, c->number == 0 ? "@THIS" : "@THAT"); break;
-    default:
-        static_name(g, c, name, sizeof name);
-        emit(&g->b, "@%s", name);
+    default: /* the static File.i */
+        stem = file_stem(&g->sources->items[c->file]);
+        emit(&g->b, "@%.*s.%d", (int)stem.length, stem.name, (int)c->number);
         break;
     }
 }
@@ -327,12 +314,19 @@ static void gen_unary(generator *g, const char *operation)
     emit(&g->b, "%s", operation);
 }
 
+/* A new label for a call or comparison to return to, scoped by the function: in g->label. */
+static const char *return_label(generator *g, const vm_command *c)
+{
+    name_ref scope = label_scope(g->program, g->sources, c);
+    hack_strbuf_reset(&g->label);
+    hack_strbuf_appendf(&g->label, "%.*s$ret.%u", (int)scope.length, scope.name, g->return_counter++);
+    return hack_strbuf_text(&g->label);
+}
+
 /* D = the return label's address, then off to a routine; the label follows. */
 static void call_routine(generator *g, const vm_command *c, const char *routine)
 {
-    char label[300];
-    name_ref scope = label_scope(g->program, g->sources, c);
-    snprintf(label, sizeof label, "%.*s$ret.%u", (int)scope.length, scope.name, g->return_counter++);
+    const char *label = return_label(g, c);
     emit(&g->b, "@%s", label);
     emit(&g->b, "D=A");
     emit(&g->b, "@%s", routine);
@@ -351,17 +345,15 @@ static struct call_count *call_entry(generator *g, const vm_command *c)
 static void gen_call(generator *g, const vm_command *c)
 {
     struct call_count *entry = call_entry(g, c);
-    char routine[320];
     g->call_variant_used[c->number] = true;
     if (entry && entry->sites >= STUB_THRESHOLD) {
-        snprintf(routine, sizeof routine, "$$CALL.%.*s.%d", (int)c->name_length, c->name, (int)c->number);
-        call_routine(g, c, routine);
+        hack_strbuf_reset(&g->routine);
+        hack_strbuf_appendf(&g->routine, "$$CALL.%.*s.%d", (int)c->name_length, c->name, (int)c->number);
+        call_routine(g, c, hack_strbuf_text(&g->routine));
         return;
     }
     /* R13 = return address, D = the function, then the shared call routine. */
-    char label[300];
-    name_ref scope = label_scope(g->program, g->sources, c);
-    snprintf(label, sizeof label, "%.*s$ret.%u", (int)scope.length, scope.name, g->return_counter++);
+    const char *label = return_label(g, c);
     emit(&g->b, "@%s", label);
     emit(&g->b, "D=A");
     emit(&g->b, "@R13");
@@ -392,16 +384,14 @@ static void gen_function(generator *g, const vm_command *c)
         emit(&g->b, "M=D");
         return;
     }
-    char loop[300];
-    snprintf(loop, sizeof loop, "%.*s$$locals", (int)c->name_length, c->name);
     emit(&g->b, "@%d", locals);
     emit(&g->b, "D=A");
-    emit(&g->b, "(%s)", loop);
+    emit(&g->b, "(%.*s$$locals)", (int)c->name_length, c->name);
     emit(&g->b, "@SP");
     emit(&g->b, "AM=M+1");
     emit(&g->b, "A=A-1");
     emit(&g->b, "M=0");
-    emit(&g->b, "@%s", loop);
+    emit(&g->b, "@%.*s$$locals", (int)c->name_length, c->name);
     emit(&g->b, "D=D-1;JGT");
 }
 
@@ -614,7 +604,11 @@ bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *op
     emit(&g.b, "@$$END");
     emit(&g.b, "0;JMP");
     gen_routines(&g);
-    ok = ok && !g.b.failed;
+    ok = ok && !g.b.failed && !g.label.failed && !g.routine.failed;
+    if (ok) assembly->text = hack_strbuf_take(&g.b.text, &assembly->length);
+    hack_strbuf_free(&g.b.text);
+    hack_strbuf_free(&g.label);
+    hack_strbuf_free(&g.routine);
     free(g.calls);
     free(g.call_variant_used);
     vm_program_free(&program);
@@ -625,12 +619,57 @@ bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *op
     return ok;
 }
 
+/* Line number (1-based) of a source's text, without its line end; false when there is no such line. */
+static bool source_line(const hack_vm_source *source, uint32_t number, const char **line, size_t *length)
+{
+    size_t offset = 0;
+    for (uint32_t n = 1; hack_textfile_next_line(source->text, source->length, &offset, line, length); n++)
+        if (n == number) return true;
+    return false;
+}
+
+/* The assembler's messages are about the generated assembly, which the user never sees: each is told at the
+ * VM line whose code it concerns (for a ROM overflow, the command whose code crossed the end of ROM), or, for
+ * the translator's own code, about the whole program (name) without a line. */
+static void relay_assembler_diags(const hack_vm_sources *sources, const hack_vm_assembly *assembly, const char *name,
+                                  const hack_diag_list *from, hack_diag_list *diags)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const hack_diag *d = &from->items[i];
+        if (d->line <= 0 || (size_t)d->line > assembly->line_count) {
+            hack_diag_add(diags, d->severity, d->file, d->line, d->column, NULL, 0, "%s", d->message);
+            continue;
+        }
+        const hack_vm_line_origin *origin = &assembly->origins[d->line - 1];
+        const char *line;
+        size_t length;
+        if (origin->line == 0 || origin->file >= sources->count ||
+            !source_line(&sources->items[origin->file], origin->line, &line, &length)) {
+            hack_diag_add(diags, d->severity, name, 0, 0, NULL, 0, "%s", d->message);
+            continue;
+        }
+        size_t column = 0;
+        while (column < length && (line[column] == ' ' || line[column] == '\t')) column++;
+        hack_diag_add(diags, d->severity, sources->items[origin->file].path, (int)origin->line, (int)column + 1, line,
+                      length, "%s", d->message);
+    }
+}
+
 bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *options, const char *name,
                    hack_program *program, hack_diag_list *diags)
 {
     hack_vm_assembly assembly;
     if (!hack_vm_translate(sources, options, &assembly, diags)) return false;
-    bool ok = hack_asm_assemble(name, assembly.text, assembly.length, program, diags);
+    hack_diag_list assembler_diags;
+    hack_diag_list_init(&assembler_diags);
+    bool ok = hack_asm_assemble(name, assembly.text, assembly.length, program, &assembler_diags);
+    relay_assembler_diags(sources, &assembly, name, &assembler_diags, diags);
+    size_t errors_kept = 0;
+    for (size_t i = 0; i < assembler_diags.count; i++)
+        if (assembler_diags.items[i].severity == HACK_DIAG_ERROR) errors_kept++;
+    if (assembler_diags.error_count > errors_kept) /* some could not be kept: memory ran out */
+        hack_diag_add(diags, HACK_DIAG_ERROR, name, 0, 0, NULL, 0, "out of memory");
+    hack_diag_list_free(&assembler_diags);
     const char **files = calloc(sources->count ? sources->count : 1, sizeof *files);
     ok = ok && files;
     for (size_t i = 0; ok && i < sources->count; i++) files[i] = sources->items[i].path;

@@ -33,7 +33,10 @@ typedef struct {
 } hack_jack_outputs;
 
 /* Compiles the sources as one program (a folder): calls between them are checked. Returns true when no
- * source has errors; outputs has an entry per source either way. */
+ * source has errors; outputs has an entry per source either way. Expressions, statements and names may be of
+ * any length; expressions (parentheses, calls, subscripts, unary operators) and if/while blocks may each nest
+ * 500 levels deep, and deeper code is an error at the first token too deep ("expressions nested deeper than
+ * 500 levels"), never a crash. */
 bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outputs, hack_diag_list *diags);
 void hack_jack_outputs_free(hack_jack_outputs *outputs);
 

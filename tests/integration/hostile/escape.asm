@@ -1,0 +1,3 @@
+// an escape sequence in assembly
+	@1
+	D=A]0;pwned
