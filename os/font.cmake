@@ -1,10 +1,49 @@
-# Writes OUTPUT, a C table of the OS font from font.txt (the one source of the font).
+# The OS font has one source, os/font/font.txt. This script (cmake -P) reads it and
+#   - with OUTPUT: writes OUTPUT, the native OS's C table of it;
+#   - with JACK (os/jack/Output.jack): checks that the map Output.initMap builds between its FONT BEGIN and
+#     FONT END lines is the same font, and fails if not; with UPDATE=ON as well it rewrites those lines:
+#       cmake -DFONT=os/font/font.txt -DJACK=os/jack/Output.jack -DUPDATE=ON -P os/font.cmake
 file(STRINGS ${FONT} lines REGEX "^[0-9]")
 set(rows "")
+set(calls "")
 foreach(line IN LISTS lines)
-  string(REPLACE " " ";" fields "${line}")
+  string(REGEX REPLACE " +" ";" fields "${line}")
+  list(LENGTH fields count)
+  if(NOT count EQUAL 12)
+    message(FATAL_ERROR "${FONT}: '${line}': expected a code and 11 rows")
+  endif()
   list(POP_FRONT fields code)
   list(JOIN fields ", " values)
   string(APPEND rows "    [${code}] = {${values}},\n")
+  string(APPEND calls "        do Output.create(${code}, ${values});\n")
 endforeach()
-file(WRITE ${OUTPUT} "/* Generated from os/font/font.txt by os/font.cmake: do not edit. */\n#include <stdint.h>\n\nconst uint16_t hack_os_font[127][11] = {\n${rows}};\n")
+
+if(OUTPUT)
+  file(WRITE ${OUTPUT} "/* Generated from os/font/font.txt by os/font.cmake: do not edit. */\n#include <stdint.h>\n\nconst uint16_t hack_os_font[127][11] = {\n${rows}};\n")
+endif()
+
+if(JACK)
+  file(READ ${JACK} jack)
+  set(begin_marker "        // FONT BEGIN (generated from os/font/font.txt by os/font.cmake: do not edit by hand)\n")
+  set(end_marker "        // FONT END\n")
+  string(FIND "${jack}" "${begin_marker}" begin)
+  string(FIND "${jack}" "${end_marker}" end)
+  if(begin EQUAL -1 OR end EQUAL -1 OR end LESS begin)
+    message(FATAL_ERROR "${JACK}: no FONT BEGIN ... FONT END lines for the font")
+  endif()
+  string(LENGTH "${begin_marker}" begin_length)
+  math(EXPR first "${begin} + ${begin_length}")
+  math(EXPR length "${end} - ${first}")
+  string(SUBSTRING "${jack}" ${first} ${length} current)
+  if(NOT current STREQUAL calls)
+    if(UPDATE)
+      string(SUBSTRING "${jack}" 0 ${first} before)
+      string(SUBSTRING "${jack}" ${end} -1 after)
+      file(WRITE ${JACK} "${before}${calls}${after}")
+      message(STATUS "${JACK}: font map rewritten from ${FONT}")
+    else()
+      message(FATAL_ERROR "${JACK}: Output.initMap's font differs from ${FONT}; rewrite it with\n"
+        "  cmake -DFONT=${FONT} -DJACK=${JACK} -DUPDATE=ON -P ${CMAKE_CURRENT_LIST_FILE}")
+    endif()
+  endif()
+endif()

@@ -29,7 +29,7 @@ static const char *const error_meanings[21] = {
     [5] = "Memory.alloc size <= 0",              [6] = "Memory.alloc: heap overflow",
     [7] = "Screen.drawPixel illegal coordinates", [8] = "Screen.drawLine illegal coordinates",
     [9] = "Screen.drawRectangle illegal coordinates", [12] = "Screen.drawCircle illegal center",
-    [13] = "Screen.drawCircle illegal radius",   [14] = "String.new negative length",
+    [13] = "Screen.drawCircle: the circle leaves the screen", [14] = "String.new negative length",
     [15] = "String.charAt index out of bounds",  [16] = "String.setCharAt index out of bounds",
     [17] = "String.appendChar: string full",     [18] = "String.eraseLastChar: string empty",
     [19] = "String.setInt: insufficient capacity", [20] = "Output.moveCursor illegal position",
@@ -86,13 +86,15 @@ static hack_hook_action math_sqrt(void *c, hack_machine *m, const hack_hook_even
     return HACK_HOOK_RETURN;
 }
 
-/* ---- Output: the cursor lives in Output's statics ---- */
+/* ---- Output: the cursor lives in Output's statics; cells as Output.jack lays them out ---- */
 
+/* Character c in the cursor's cell: row i's cells start at pixel row 1 + 11i, column j is the low (even j) or
+ * high byte of word j / 2; a code outside 32..126 shows as the font's black square (its entry 0). */
 static void draw_char(hack_native_os *os, hack_machine *m, int c)
 {
-    if (c < 32 || c > 126) c = 32;
+    if (c < 32 || c > 126) c = 0;
     int row = m->ram[os->output_row], column = m->ram[os->output_column];
-    uint32_t address = SCREEN + (uint32_t)(row * 352 + column / 2);
+    uint32_t address = SCREEN + 32 + (uint32_t)(row * 352 + column / 2);
     for (int i = 0; i < 11 && address < SCREEN_END; i++, address += 32) {
         uint16_t word = m->ram[address], bits = hack_os_font[c][i];
         m->ram[address] = (column & 1) ? (uint16_t)((word & 0x00FFu) | (uint16_t)(bits << 8))
@@ -117,11 +119,9 @@ static void backspace(hack_native_os *os, hack_machine *m)
 {
     echo(os, 129);
     uint16_t *row = &m->ram[os->output_row], *column = &m->ram[os->output_column];
-    if (*column == 0) {
-        if (*row > 0) {
-            (*row)--;
-            *column = 63;
-        }
+    if (*column == 0) { /* to the end of the row above; from the top left corner, to the bottom right one */
+        *column = 63;
+        *row = *row == 0 ? 22 : (uint16_t)(*row - 1);
     } else {
         (*column)--;
     }
@@ -192,6 +192,7 @@ static hack_hook_action output_move_cursor(void *c, hack_machine *m, const hack_
     if (i < 0 || i > 22 || j < 0 || j > 63) return raise_error(os, m, e, 20);
     m->ram[os->output_row] = (uint16_t)i;
     m->ram[os->output_column] = (uint16_t)j;
+    draw_char(os, m, 32); /* erases the character there */
     *value = 0;
     return HACK_HOOK_RETURN;
 }
@@ -251,21 +252,24 @@ static hack_hook_action screen_draw_pixel(void *c, hack_machine *m, const hack_h
     return HACK_HOOK_RETURN;
 }
 
+/* Jack's 16-bit arithmetic: v as the int16 it wraps to. */
+static int w16(int v)
+{
+    return (int)(((unsigned)v & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+
+/* As Screen.jack: Bresenham's line along its longer axis, from the end nearer the origin on that axis; only x1,
+ * y1 from below and x2, y2 from above are checked (8); the first pixel off the screen stops it (7). */
 static hack_hook_action screen_draw_line(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
     int x1 = arg(m, e, 0), y1 = arg(m, e, 1), x2 = arg(m, e, 2), y2 = arg(m, e, 3), swap;
-    if (!on_screen(x1, y1) || !on_screen(x2, y2)) return raise_error(c, m, e, 8);
+    if (x1 < 0 || x2 > 511 || y1 < 0 || y2 > 255) return raise_error(c, m, e, 8);
     *value = 0;
-    if (y1 == y2) {
-        if (x1 > x2) {
-            swap = x1;
-            x1 = x2;
-            x2 = swap;
-        }
-        draw_run(c, m, x1, x2, y1);
-        return HACK_HOOK_RETURN;
-    }
-    if (y1 > y2) { /* the same steps as Screen.jack: downwards, a along x, b along y */
+    int dx = w16(x2 - x1), dy = w16(y2 - y1);
+    dx = dx < 0 ? w16(-dx) : dx; /* Math.abs: -32768 stays */
+    dy = dy < 0 ? w16(-dy) : dy;
+    bool steep = dx < dy;
+    if (steep ? y2 < y1 : x2 < x1) {
         swap = x1;
         x1 = x2;
         x2 = swap;
@@ -273,21 +277,25 @@ static hack_hook_action screen_draw_line(void *c, hack_machine *m, const hack_ho
         y1 = y2;
         y2 = swap;
     }
-    int dx = x2 - x1, dy = y2 - y1, step_x = 1, a = 0, b = 0, diff = 0;
-    if (dx < 0) {
-        dx = -dx;
-        step_x = -1;
+    if (y1 == y2 && on_screen(x1, y1) && on_screen(x2, y2)) {
+        draw_run(c, m, x1, x2, y1);
+        return HACK_HOOK_RETURN;
     }
-    while (a <= dx && b <= dy) {
-        int x = x1 + a * step_x, y = y1 + b;
+    int along = steep ? y1 : x1, last = steep ? y2 : x2, across = steep ? x1 : y1;
+    int length = steep ? dy : dx, width = steep ? dx : dy, step = (steep ? x2 < x1 : y2 < y1) ? -1 : 1;
+    int straight = w16(2 * width), diagonal = w16(2 * (width - length)), error = w16(straight - length);
+    for (;;) {
+        int x = steep ? across : along, y = steep ? along : across;
+        if (!on_screen(x, y)) return raise_error(c, m, e, 7);
         paint(c, m, SCREEN + (uint32_t)(y * 32 + x / 16), (uint16_t)(1u << (x & 15)));
-        if (diff < 0) {
-            a++;
-            diff += dy;
+        if (along >= last) break;
+        if (error < 0) {
+            error = w16(error + straight);
         } else {
-            b++;
-            diff -= dx;
+            error = w16(error + diagonal);
+            across = w16(across + step);
         }
+        along++;
     }
     return HACK_HOOK_RETURN;
 }
@@ -301,17 +309,44 @@ static hack_hook_action screen_draw_rectangle(void *c, hack_machine *m, const ha
     return HACK_HOOK_RETURN;
 }
 
+/* Pixels x1..x2 (either order) of row y, as much of them as is on the screen. */
+static void draw_clipped_run(hack_native_os *os, hack_machine *m, int x1, int x2, int y)
+{
+    if (x2 < x1) {
+        int swap = x1;
+        x1 = x2;
+        x2 = swap;
+    }
+    if (y < 0 || y > 255 || x1 > 511 || x2 < 0) return;
+    draw_run(os, m, x1 < 0 ? 0 : x1, x2 > 511 ? 511 : x2, y);
+}
+
+static void draw_circle_runs(hack_native_os *os, hack_machine *m, int x, int y, int a, int b)
+{
+    draw_clipped_run(os, m, w16(x - a), w16(x + a), w16(y - b));
+    draw_clipped_run(os, m, w16(x - a), w16(x + a), w16(y + b));
+    draw_clipped_run(os, m, w16(x - b), w16(x + b), w16(y - a));
+    draw_clipped_run(os, m, w16(x - b), w16(x + b), w16(y + a));
+}
+
+/* As Screen.jack: the center on the screen (12), the whole circle too (13); filled with the runs of the
+ * midpoint circle steps. */
 static hack_hook_action screen_draw_circle(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
     int x = arg(m, e, 0), y = arg(m, e, 1), r = arg(m, e, 2);
     if (!on_screen(x, y)) return raise_error(c, m, e, 12);
-    if (r < 0 || r > 181) return raise_error(c, m, e, 13);
-    for (int dy = -r; dy <= r; dy++) {
-        if (y + dy < 0 || y + dy > 255) continue;
-        int square = r * r - dy * dy, half = 0;
-        while ((half + 1) * (half + 1) <= square) half++;
-        int left = x - half < 0 ? 0 : x - half, right = x + half > 511 ? 511 : x + half;
-        draw_run(c, m, left, right, y + dy);
+    if (w16(x - r) < 0 || w16(x + r) > 511 || w16(y - r) < 0 || w16(y + r) > 255) return raise_error(c, m, e, 13);
+    int a = 0, b = r, error = w16(1 - r);
+    draw_circle_runs(c, m, x, y, a, b);
+    while (b > a) {
+        if (error < 0) {
+            error = w16(error + 2 * a + 3);
+        } else {
+            error = w16(error + 2 * (a - b) + 5);
+            b--;
+        }
+        a++;
+        draw_circle_runs(c, m, x, y, a, b);
     }
     *value = 0;
     return HACK_HOOK_RETURN;
@@ -326,7 +361,7 @@ static hack_hook_action keyboard_read_char(void *c, hack_machine *m, const hack_
     hack_native_os *os = c;
     os->waiting_key = false;
     if (os->read_phase == 0) {
-        print_char(os, m, 95);
+        print_char(os, m, 0); /* the cursor: the black square */
         os->read_phase = 1;
     }
     if (os->read_phase == 1) {
