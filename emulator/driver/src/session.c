@@ -322,8 +322,8 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
                 uint64_t ran;
                 bool fixed = at_fixed_point(s, budget - stop.cycles, &ran);
                 stop.cycles += ran;
-                if (fixed) {
-                    stop.state = HACK_SESSION_HALTED;
+                if (fixed) { /* after Sys.error, the course's OS loops in Sys.halt */
+                    stop.state = hack_native_os_error_code(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
                     stop.endless_loop = true;
                     return stop;
                 }

@@ -86,7 +86,7 @@ typedef struct {
     hack_session_state state;
     uint64_t cycles;   /* instructions executed by this call (watched accesses included) */
     uint64_t until_ms; /* HACK_SESSION_WAITING_TIME */
-    bool endless_loop; /* HALTED: in a loop that can no longer change anything (see hack_session_run) */
+    bool endless_loop; /* HALTED or SYS_ERROR: in a loop that can no longer change anything (hack_session_run) */
 } hack_session_stop;
 
 /* Runs at most budget instructions (UINT64_MAX: no limit). Watched accesses are reported to the heap check
