@@ -59,7 +59,7 @@ typedef struct {
     const char *type_text; /* typed a key at a time */
     uint64_t key_cycles;   /* how long --type holds (and then releases) each key */
     uint64_t hz;           /* the window's emulated clock rate (0: full speed) */
-    bool start_paused, stats, show_heap_map;
+    bool start_paused, stats, show_heap_map, no_pace;
     double quit_after;
 } options;
 
@@ -110,15 +110,17 @@ static void usage(FILE *out)
           out);
     fputs("The window (the default, when built with SDL2):\n"
           "  --scale N           N x N pixels for each Hack pixel (default 2; the window can be resized)\n"
-          "  --hz N              emulate N instructions a second (default: as fast as the host goes)\n"
+          "  --hz N              emulate N instructions a second (default: as fast as the host goes, or the\n"
+          "                      clock a program's own Sys.wait loop is tuned for)\n"
+          "  --no-pace           run a program's own Sys.wait (the course's busy loop) flat out: no real time\n"
           "  --paused            start paused\n"
           "  --show-heap-map     start with the heap map shown (Ctrl+H toggles it; --screenshot takes it)\n"
           "  --cycles N          pause at cycle N; with --screenshot, save the window's pixels then and quit\n"
           "  --stats             at the end, print frames per second, speed, and CPU time\n"
           "  --quit-after S      close by itself after S seconds\n"
           "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R reset, Ctrl+S screenshot\n"
-          "  (hackemu-N.png), Ctrl+H the heap map (and back), Ctrl+Q quit; every other key goes to the\n"
-          "  program (RAM[24576]).\n"
+          "  (hackemu-N.png), Ctrl+H the heap map (and back), Ctrl+Up/Ctrl+Down faster/slower, Ctrl+0 full\n"
+          "  speed, Ctrl+Q quit; every other key goes to the program (RAM[24576]).\n"
           "\n",
           out);
     fputs("Test scripts:\n"
@@ -241,6 +243,8 @@ static bool parse_args(int argc, char **argv, options *opt)
                 return false;
             }
             i++;
+        } else if (strcmp(arg, "--no-pace") == 0) {
+            opt->no_pace = true;
         } else if (strcmp(arg, "--paused") == 0) {
             opt->start_paused = true;
         } else if (strcmp(arg, "--show-heap-map") == 0) {
@@ -435,6 +439,7 @@ static hack_session_options session_options(const options *opt, bool window, boo
 #ifdef HACK_WITH_SDL
     if (window) o.now_ms = window_clock;
 #endif
+    o.no_pace = opt->no_pace;
     return o;
 }
 

@@ -1,6 +1,7 @@
 /* Hooks: native functions bound to ROM addresses. A hooked address decodes to K_HOOK; the run loop calls
  * hack_hooks_dispatch there and nowhere else. Observe hooks see the result by trapping the return address
- * until the matching return lands there (matched by the stack pointer, so recursion is fine). */
+ * until the matching return lands there (matched by the stack pointer, so recursion is fine); one that stops
+ * the run there keeps the trap, so the next run shows it the result again. */
 #include "machine_private.h"
 
 #include <stdlib.h>
@@ -119,13 +120,13 @@ hack_hook_outcome hack_hooks_dispatch(hack_machine *machine)
     while (t->traps_at[pc] > 0 && t->pending_count > 0) {
         pending_return *top = &t->pending[t->pending_count - 1];
         if (top->return_address != pc || machine->ram[0] != (uint16_t)(top->arg + 1)) break;
-        pending_return done = *top;
+        const hook_entry *hook = &t->entries[top->hook];
+        hack_hook_event event = {HACK_HOOK_RESULT, hook->address, top->arg, 0, machine->ram[top->arg]};
+        uint16_t ignored = 0;
+        /* STOP holds the caller at the return: the return stays pending, and the next run sees it again */
+        if (hook->fn(hook->context, machine, &event, &ignored) == HACK_HOOK_STOP) return HACK_HOOK_OUTCOME_STOP;
         t->pending_count--;
         if (--t->traps_at[pc] == 0) redecode_around(machine, pc);
-        hook_entry *hook = &t->entries[done.hook];
-        hack_hook_event event = {HACK_HOOK_RESULT, hook->address, done.arg, 0, machine->ram[done.arg]};
-        uint16_t ignored = 0;
-        hook->fn(hook->context, machine, &event, &ignored);
     }
     /* 2. a hooked function is entered */
     int32_t index = t->index_at[pc];

@@ -2,6 +2,7 @@
 
 #include "hack/backtrace.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@ struct hack_native_os {
     int read_phase; /* Keyboard.readChar: 0 not in it, 1 waiting for a key, 2 waiting for its release */
     uint16_t read_key;
     bool waiting_key;
+    bool pacing;          /* the program's own Sys.wait is observed and paced */
+    bool pace_holding;    /* its return is held until pace_until */
+    uint64_t pace_until;  /* when the latest call's time is up (0: no time asked) */
+    uint64_t wait_clock;  /* the clock rate its busy loop is tuned for (0: unknown) */
 };
 
 static const char *const error_meanings[21] = {
@@ -403,6 +408,93 @@ static hack_hook_action sys_wait(void *c, hack_machine *m, const hack_hook_event
     return HACK_HOOK_RETURN;
 }
 
+/* The program's own Sys.wait (observed): its busy loop runs, and its return waits for the time asked. Holding
+ * the return rather than the call keeps the time right at any speed: the call takes the longer of its loop
+ * and the duration. Sys.wait does not call itself, so one deadline is enough. */
+static hack_hook_action pace_wait(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    hack_native_os *os = c;
+    uint64_t now = os->options.now_ms(os->options.clock_context);
+    if (e->kind == HACK_HOOK_CALL) {
+        int duration = arg(m, e, 0);
+        os->pace_until = duration > 0 ? now + (uint64_t)duration : 0; /* negative: its own code raises the error */
+        os->pace_holding = false;
+        return HACK_HOOK_PROCEED;
+    }
+    if (now < os->pace_until) {
+        os->pace_holding = true;
+        return HACK_HOOK_STOP; /* the next run shows us the return again */
+    }
+    os->pace_holding = false;
+    os->pace_until = 0;
+    return HACK_HOOK_PROCEED;
+}
+
+static bool same_name_ignoring_case(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+    return *a == *b;
+}
+
+/* The entry of the program's Sys.wait: a function or label "Sys.wait" ("sys.wait" in the course's .asm files,
+ * whose VM translator writes names in lower case), or -1. */
+static int32_t find_wait(const hack_program *program)
+{
+    const hack_symtab *symbols = &program->symbols;
+    const hack_symbol *exact = hack_symtab_find(symbols, "Sys.wait", 8);
+    if (exact && (exact->kind == HACK_SYMBOL_FUNCTION || exact->kind == HACK_SYMBOL_LABEL)) return exact->value;
+    for (size_t i = 0; i < symbols->count; i++) {
+        const hack_symbol *s = &symbols->entries[i];
+        bool code = s->kind == HACK_SYMBOL_FUNCTION || s->kind == HACK_SYMBOL_LABEL;
+        if (code && same_name_ignoring_case(s->name, "sys.wait")) return s->value;
+    }
+    return -1;
+}
+
+enum { CALIBRATION_BUDGET = 4000000 };
+
+/* The cycles of the VM call Sys.wait(duration) at entry on machine m, from its entry to its return at end (the
+ * first word past the program, where the run stops), or 0 when it does not get there. */
+static uint64_t wait_cycles(hack_machine *m, uint16_t entry, int duration, uint16_t end)
+{
+    uint16_t *ram = m->ram;
+    memset(ram, 0, 512 * sizeof *ram);
+    ram[256] = (uint16_t)duration; /* argument 0, then the caller's frame: return address, LCL, ARG, THIS, THAT */
+    ram[257] = end;
+    ram[0] = ram[1] = 262; /* SP, LCL */
+    ram[2] = 256;          /* ARG */
+    hack_machine_reset(m);
+    m->pc = entry;
+    hack_run_result r = hack_machine_run(m, CALIBRATION_BUDGET);
+    return r.reason == HACK_STOP_PROGRAM_END && m->pc == end ? r.cycles : 0;
+}
+
+uint64_t hack_native_os_wait_clock(const hack_program *program, uint16_t entry)
+{
+    if (program->count == 0 || program->count >= HACK_ROM_SIZE || entry >= program->count) return 0;
+    hack_machine *m = hack_machine_create();
+    if (!m) return 0;
+    hack_machine_load(m, program->words, program->count);
+    uint16_t end = (uint16_t)program->count;
+    uint64_t c1 = wait_cycles(m, entry, 1, end), c2 = wait_cycles(m, entry, 2, end), c3 = wait_cycles(m, entry, 3, end);
+    hack_machine_destroy(m);
+    if (!c1 || c2 <= c1 || c3 <= c2) return 0;
+    uint64_t per_ms = c2 - c1, next = c3 - c2;
+    if ((next > per_ms ? next - per_ms : per_ms - next) * 20 > per_ms) return 0; /* not a loop per millisecond */
+    return per_ms * 1000;
+}
+
+static void bind_pacer(hack_native_os *os, hack_machine *m)
+{
+    if (os->options.sys || !os->options.pace_wait || !os->options.now_ms) return;
+    int32_t entry = find_wait(os->program);
+    if (entry < 0 || !hack_machine_add_hook(m, (uint16_t)entry, HACK_HOOK_OBSERVE, pace_wait, os)) return;
+    os->pacing = true;
+    os->wait_clock = hack_native_os_wait_clock(os->program, (uint16_t)entry);
+}
+
 static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
     (void)value;
@@ -472,6 +564,7 @@ hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *p
     if (options->sys) bind_all(os, machine, sys, sizeof sys / sizeof sys[0]);
     if (options->keyboard && options->output && os->output_row >= 0 && os->output_column >= 0)
         bind_all(os, machine, keyboard, sizeof keyboard / sizeof keyboard[0]);
+    bind_pacer(os, machine);
     return os;
 }
 
@@ -484,6 +577,7 @@ hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_
     os->options = *options;
     int32_t address = symbol(program, "Sys.error");
     if (address >= 0) hack_machine_add_hook(machine, (uint16_t)address, HACK_HOOK_OBSERVE, sys_error, os);
+    bind_pacer(os, machine);
     return os;
 }
 
@@ -495,9 +589,20 @@ void hack_native_os_free(hack_native_os *os)
 hack_native_os_wait hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms)
 {
     if (os && os->waiting_key) return HACK_NATIVE_OS_WAITING_KEY;
+    if (os && os->pace_holding) {
+        *until_ms = os->pace_until;
+        return HACK_NATIVE_OS_WAITING_TIME;
+    }
     if (!os || !os->waiting) return HACK_NATIVE_OS_NOT_WAITING;
     *until_ms = os->wait_until;
     return HACK_NATIVE_OS_WAITING_TIME;
+}
+
+bool hack_native_os_paced_wait(const hack_native_os *os, uint64_t *clock_hz)
+{
+    if (!os || !os->pacing) return false;
+    if (clock_hz) *clock_hz = os->wait_clock;
+    return true;
 }
 
 int hack_native_os_error_code(const hack_native_os *os)

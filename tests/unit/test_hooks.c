@@ -1,5 +1,5 @@
-/* Hooks in the core: replace, observe (with recursion), stop and jump, on VM code translated by hackvm, with
- * the frame checked against the VM calling convention. */
+/* Hooks in the core: replace, observe (with recursion), stop and jump, an observe hook holding a return, on VM
+ * code translated by hackvm, with the frame checked against the VM calling convention. */
 #include "hack/machine.h"
 #include "hack/vm.h"
 #include "test_support.h"
@@ -179,6 +179,52 @@ START_TEST(hooks_leave_the_fast_path_exact)
 }
 END_TEST
 
+/* Holds each result of Main.mul twice: the caller waits at the return (as a paced Sys.wait does). */
+static hack_hook_action hold_results(void *context, hack_machine *m, const hack_hook_event *event, uint16_t *value)
+{
+    (void)m;
+    (void)value;
+    int *holds = context;
+    if (event->kind == HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
+    seen_results[results++ % 200] = event->value;
+    if ((*holds)++ % 3 < 2) return HACK_HOOK_STOP;
+    return HACK_HOOK_PROCEED;
+}
+
+START_TEST(observe_hook_holds_the_return)
+{
+    hack_run_result plain = run_to_end();
+    uint16_t plain_ram[8];
+    memcpy(plain_ram, machine->ram, sizeof plain_ram);
+    hack_machine_load(machine, program.words, program.count);
+    int holds = 0;
+    results = 0;
+    ck_assert(hack_machine_add_hook(machine, entry("Main.mul"), HACK_HOOK_OBSERVE, hold_results, &holds));
+    hack_run_result r = run_to_end();
+    ck_assert_int_eq(r.reason, HACK_STOP_HOOK);
+    uint16_t at = machine->pc, sp = machine->ram[0];
+    ck_assert_uint_eq(machine->ram[machine->ram[0] - 1], 42); /* the frame is gone, the result on the stack */
+    uint64_t cycles = r.cycles;
+    r = run_to_end(); /* held again: the same result, nothing runs */
+    ck_assert_int_eq(r.reason, HACK_STOP_HOOK);
+    ck_assert_uint_eq(r.cycles, 0);
+    ck_assert_uint_eq(machine->pc, at);
+    ck_assert_uint_eq(machine->ram[0], sp);
+    ck_assert_int_eq(results, 2);
+    ck_assert_uint_eq(seen_results[1], 42);
+    for (;;) { /* released on the third look; the second call is held the same way */
+        r = run_to_end();
+        cycles += r.cycles;
+        if (r.reason != HACK_STOP_HOOK) break;
+    }
+    ck_assert_int_eq(r.reason, HACK_STOP_HALT);
+    ck_assert_int_eq(results, 6);
+    ck_assert_uint_eq(seen_results[5], 84);
+    ck_assert_uint_eq(cycles, plain.cycles); /* holding changes nothing in what runs */
+    ck_assert_mem_eq(machine->ram, plain_ram, sizeof plain_ram);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("hooks");
@@ -188,6 +234,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, observe_hook_sees_calls_and_results_through_recursion);
     tcase_add_test(tc, stop_then_reenter);
     tcase_add_test(tc, hooks_leave_the_fast_path_exact);
+    tcase_add_test(tc, observe_hook_holds_the_return);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -163,8 +163,10 @@ static void bind_os(hack_session *s)
     bool native[5];
     bool any = false;
     for (int i = 0; i < 5; i++) any |= native[i] = is_native(s, classes[i]);
+    const hack_os_class *sys = hack_os_find_class("Sys"); /* a Sys.wait of the project's own is not paced */
+    bool pace = !o->no_pace && !(sys && (s->os_added & (1u << (unsigned)(sys - hack_os_classes))));
     hack_native_os_options os_options = {native[0], native[1], native[2], native[3], native[4], os_message, s,
-                                         NULL, NULL, o->now_ms, o->context};
+                                         NULL, NULL, o->now_ms, o->context, pace};
     if (o->mirror_output) {
         if (native[1]) {
             s->mirror = hack_output_mirror_create(output_line, s);
@@ -410,6 +412,11 @@ const hack_program *hack_session_program(const hack_session *session)
 hack_heap *hack_session_heap(hack_session *session)
 {
     return session->memory ? hack_native_memory_heap(session->memory) : NULL;
+}
+
+bool hack_session_paced_wait(const hack_session *session, uint64_t *clock_hz)
+{
+    return hack_native_os_paced_wait(session->native_os, clock_hz);
 }
 
 size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity)

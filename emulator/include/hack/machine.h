@@ -32,7 +32,8 @@ typedef enum {
     HACK_STOP_FAULT,  /* machine error: see machine->fault; PC is at the faulting instruction */
     HACK_STOP_PROGRAM_END, /* PC reached the first word after the loaded program (a program with no halt loop) */
     HACK_STOP_HOOK,   /* a native hook asked to stop (halt, error, or wait for input): PC is at the hooked
-                         function's entry, so running again calls the hook again */
+                         function's entry (or, for an observe hook's result, at the return address), so
+                         running again calls the hook again */
     HACK_STOP_WATCH,  /* an instruction is about to read or write a watched word (machine->watch_hit); PC is at
                          it: hack_machine_step runs it without looking, and the run can go on */
 } hack_stop_reason;
@@ -120,8 +121,10 @@ typedef struct {
 
 typedef enum {
     HACK_HOOK_RETURN,  /* perform the VM return with *value as the function's result */
-    HACK_HOOK_PROCEED, /* run the function's own code (observe hooks; also after a RESULT event) */
-    HACK_HOOK_STOP,    /* stop the run (HACK_STOP_HOOK), state untouched: the next run calls the hook again */
+    HACK_HOOK_PROCEED, /* run the function's own code (observe hooks); after a RESULT: go on from the return */
+    HACK_HOOK_STOP,    /* stop the run (HACK_STOP_HOOK), state untouched: the next run calls the hook again.
+                          On a RESULT: the caller is held at the return (PC at the return address, the
+                          function's frame gone); the next run shows the hook the same RESULT again */
     HACK_HOOK_JUMP,    /* the hook set the registers and PC itself (a tail call into other code) */
 } hack_hook_action;
 

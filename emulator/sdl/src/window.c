@@ -3,6 +3,7 @@
 
 #include "hack/keymap.h"
 #include "hack/screenshot.h"
+#include "hack/speed.h"
 
 #include <SDL.h>
 #include <stdio.h>
@@ -33,8 +34,18 @@ typedef struct {
     SDL_Texture *map_texture;
     uint8_t *map_pixels;
     char map_caption[200];
-    double hz_credit; /* instructions owed under --hz */
+    uint64_t hz;        /* the target speed (--hz, the speed keys); 0: full speed */
+    double hz_credit;   /* instructions owed under a target */
+    double credit_time; /* when the credit was last brought up to date (0: not running) */
+    bool in_wait;       /* the program's last stop was a real-time Sys.wait */
+    double wait_seconds;  /* spent sleeping in those waits */
+    double busy_seconds;  /* spent running instructions */
+    double running_speed; /* instructions a second while running them, over the last title interval */
+    bool retitle;         /* the title must change now (the speed keys) */
 } app;
+
+/* Under a target speed, the instructions owed never exceed this much time's worth: no burst after a stall. */
+static const double CREDIT_SECONDS = 0.05;
 
 uint64_t hack_window_now_ms(void)
 {
@@ -53,15 +64,16 @@ static double cpu_seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static void update_title(app *a, double mhz)
+static void update_title(app *a, const hack_speed_sample *sample)
 {
     static const char *const states[] = {"running", "paused", "halted", "stopped: machine error"};
-    char title[256];
-    if (a->show_heap && a->map_caption[0])
+    char title[256], speed[128];
+    if (a->show_heap && a->map_caption[0]) {
         snprintf(title, sizeof title, "%s - hackemu - %s", a->options->name, a->map_caption);
-    else if (a->state == STATE_RUNNING)
-        snprintf(title, sizeof title, "%s - hackemu - running at %.0f MHz", a->options->name, mhz);
-    else
+    } else if (a->state == STATE_RUNNING) {
+        hack_speed_describe(sample, speed, sizeof speed);
+        snprintf(title, sizeof title, "%s - hackemu - %s", a->options->name, speed);
+    } else
         snprintf(title, sizeof title, "%s - hackemu - %s (cycle %llu)", a->options->name, states[a->state],
                  (unsigned long long)a->machine->cycles);
     SDL_SetWindowTitle(a->window, title);
@@ -202,35 +214,44 @@ static bool stopped(app *a, hack_session_stop stop)
     return true;
 }
 
-/* Runs instructions for about `slice` seconds (or the --hz share of a frame), stopping exactly at the budget
- * and the screenshot cycle. */
-static void run_slice(app *a, double slice, double frame_seconds)
+/* Runs instructions for about `slice` seconds (under a target speed, the instructions the time since the last
+ * slice is worth), stopping exactly at the budget and the screenshot cycle. */
+static void run_slice(app *a, double slice)
 {
     const hack_window_options *o = a->options;
     double start = seconds();
     uint64_t owed = UINT64_MAX;
-    if (o->hz) {
-        a->hz_credit += (double)o->hz * frame_seconds;
-        owed = (uint64_t)a->hz_credit;
-        a->hz_credit -= (double)owed;
+    if (a->hz) {
+        if (a->credit_time > 0) a->hz_credit += (double)a->hz * (start - a->credit_time);
+        a->credit_time = start;
+        if (a->hz_credit > (double)a->hz * CREDIT_SECONDS) a->hz_credit = (double)a->hz * CREDIT_SECONDS;
+        owed = a->hz_credit >= 1 ? (uint64_t)a->hz_credit : 0;
     }
     while (a->state == STATE_RUNNING && owed > 0) {
         uint64_t chunk = owed < 250000 ? owed : 250000;
         if (o->budget && a->machine->cycles + chunk > o->budget) chunk = o->budget - a->machine->cycles;
         if (o->screenshot_at && a->machine->cycles < o->screenshot_at && a->machine->cycles + chunk > o->screenshot_at)
             chunk = o->screenshot_at - a->machine->cycles;
+        double run_start = seconds();
         hack_session_stop stop = chunk ? hack_session_run(a->session, chunk) : (hack_session_stop){0};
+        a->busy_seconds += seconds() - run_start;
         a->cycles_run += stop.cycles;
-        if (owed != UINT64_MAX) owed -= stop.cycles < owed ? stop.cycles : owed;
+        if (owed != UINT64_MAX) {
+            owed -= stop.cycles < owed ? stop.cycles : owed;
+            a->hz_credit -= (double)stop.cycles;
+        }
+        a->in_wait = stop.state == HACK_SESSION_WAITING_TIME;
         if (stop.state == HACK_SESSION_WAITING_KEY) {
             a->waiting_key = true;
             break;
         }
         if (stop.state == HACK_SESSION_WAITING_TIME) {
             uint64_t now = hack_window_now_ms();
-            double left = slice - (seconds() - start);
+            double left = slice - (seconds() - start), asleep = seconds();
             if (stop.until_ms > now && left > 0)
                 SDL_Delay((uint32_t)(stop.until_ms - now < left * 1000 ? stop.until_ms - now : left * 1000));
+            a->wait_seconds += seconds() - asleep;
+            if (a->hz) a->credit_time = seconds(); /* waiting is not running: no instructions are owed for it */
             if (seconds() - start >= slice) break;
             continue;
         }
@@ -255,12 +276,21 @@ static void run_slice(app *a, double slice, double frame_seconds)
             a->state = STATE_PAUSED;
             break;
         }
-        if (!o->hz && seconds() - start >= slice) break;
+        if (seconds() - start >= slice) break;
     }
     a->running_seconds += seconds() - start;
 }
 
-/* Ctrl with a letter controls the emulator; everything else goes to the program. */
+/* The speed keys: a new target, owing nothing yet. */
+static void set_speed(app *a, uint64_t hz)
+{
+    a->hz = hz;
+    a->hz_credit = 0;
+    a->credit_time = 0;
+    a->retitle = true;
+}
+
+/* Ctrl with a letter, Up, Down, +, - or 0 controls the emulator; everything else goes to the program. */
 static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
 {
     if (!(key->keysym.mod & KMOD_CTRL)) return false;
@@ -286,6 +316,15 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
         break;
     case SDLK_s: save_screenshot(a, NULL); break;
     case SDLK_h: a->show_heap = !a->show_heap; break;
+    case SDLK_UP:
+    case SDLK_PLUS:
+    case SDLK_EQUALS:
+    case SDLK_KP_PLUS: set_speed(a, hack_speed_faster(a->hz)); break;
+    case SDLK_DOWN:
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS: set_speed(a, hack_speed_slower(a->hz, a->running_speed)); break;
+    case SDLK_0:
+    case SDLK_KP_0: set_speed(a, 0); break;
     default: return false;
     }
     return true;
@@ -338,14 +377,40 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
         SDL_Quit();
         return -1;
     }
+    a->hz = options->hz;
+    uint64_t clock_hz = 0;
+    char program[128], speed[32];
+    snprintf(program, sizeof program, "%s", options->name);
+    char *dot = strrchr(program, '.'), *slash = strrchr(program, '/');
+    if (dot && dot != program && (!slash || dot > slash)) *dot = '\0';
+    const hack_program *loaded = hack_session_program(session);
+    if (hack_session_paced_wait(session, &clock_hz)) { /* a Sys.wait of the program's own: say so, once */
+        if (!a->hz && clock_hz) {
+            a->hz = clock_hz;
+            hack_speed_format((double)clock_hz, speed, sizeof speed);
+            fprintf(stderr, "hackemu: note: pacing %s's Sys.wait in real time, at %s, the clock its busy loop is "
+                            "tuned for (Ctrl+Up/Ctrl+Down/Ctrl+0 change the speed; --no-pace to run flat out)\n",
+                    program, speed);
+        } else {
+            fprintf(stderr, "hackemu: note: pacing %s's Sys.wait in real time (--no-pace to run flat out)\n", program);
+        }
+    } else if (!a->hz && loaded && loaded->symbols.count == 0 && loaded->count >= 4096) {
+        /* a big program without labels (a .hack without its .sym, an .asm like PongL): maybe a game built by
+         * the course's tools, whose Sys.wait cannot be found */
+        fprintf(stderr, "hackemu: note: %s has no labels (no .sym beside it), so a Sys.wait of its own cannot be "
+                        "paced; if it runs too fast, Ctrl+Down slows it (--hz 3000000 is about the clock the "
+                        "course's OS is tuned for)\n",
+                program);
+    }
     SDL_DisplayMode mode;
     double refresh = SDL_GetWindowDisplayMode(a->window, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
     const double frame = 1.0 / refresh;
     const double started = seconds(), cpu_started = cpu_seconds();
-    double next_title = 0, paused_cpu = 0, paused_since = 0, paused_total = 0;
+    double next_title = 0, paused_cpu = 0, paused_since = 0, paused_total = 0, title_time = started, title_wait = 0,
+           title_busy = 0;
     uint64_t title_cycles = 0;
     bool quit = false;
-    update_title(a, 0);
+    update_title(a, &(hack_speed_sample){.target = a->hz});
     while (!quit) {
         double frame_start = seconds();
         SDL_Event e;
@@ -378,15 +443,27 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
             }
         }
         if (quit) break;
-        if (a->state == STATE_RUNNING && !a->waiting_key) run_slice(a, frame * 0.85, frame);
+        if (a->state == STATE_RUNNING && !a->waiting_key)
+            run_slice(a, frame * 0.85);
+        else
+            a->credit_time = 0; /* nothing is owed for the time it does not run */
         draw(a);
         a->frames++;
         double now = seconds();
-        if (a->state != before || now >= next_title) {
-            double mhz = now > next_title - 0.5 ? (double)(a->cycles_run - title_cycles) / 0.5 / 1e6 : 0;
-            update_title(a, mhz);
-            title_cycles = a->cycles_run;
-            next_title = now + 0.5;
+        if (a->state != before || now >= next_title || a->retitle) {
+            hack_speed_sample sample = {now - title_time, a->cycles_run - title_cycles, a->wait_seconds - title_wait,
+                                        a->in_wait, a->waiting_key, a->hz};
+            if (sample.cycles > 0 && a->busy_seconds - title_busy > 0.01 && !a->retitle)
+                a->running_speed = (double)sample.cycles / (a->busy_seconds - title_busy);
+            update_title(a, &sample);
+            if (!a->retitle || a->state != before) { /* a new target shows at once, over the same interval */
+                title_cycles = a->cycles_run;
+                title_time = now;
+                title_wait = a->wait_seconds;
+                title_busy = a->busy_seconds;
+                next_title = now + 0.5;
+            }
+            a->retitle = false;
         }
         if (a->state != STATE_RUNNING && before == STATE_RUNNING) {
             paused_since = now;
@@ -396,7 +473,10 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
         if (options->quit_after_seconds > 0 && now - started >= options->quit_after_seconds) quit = true;
         /* pace to the display's rate when presenting does not wait for it */
         double rest = frame - (seconds() - frame_start);
-        if (a->state == STATE_RUNNING && !a->waiting_key && rest > 0.0005) SDL_Delay((uint32_t)(rest * 1000));
+        if (a->state == STATE_RUNNING && !a->waiting_key && rest > 0.0005) {
+            SDL_Delay((uint32_t)(rest * 1000));
+            if (a->in_wait) a->wait_seconds += rest; /* still waiting in Sys.wait */
+        }
     }
     if (options->stats) {
         double elapsed = seconds() - started;

@@ -6,7 +6,7 @@
  *   Output: printChar, printString, printInt, println, backSpace, moveCursor
  *   Screen: clearScreen, setColor, drawPixel, drawLine, drawRectangle, drawCircle
  *   Sys:    wait (virtual time: returns at once when no clock is given), error (observed: the host hears of it,
- *           the Jack code draws ERR<code> and halts)
+ *           the Jack code draws ERR<code> and halts); a program's own Sys.wait can be paced (pace_wait)
  *   Keyboard: readChar (with a native Output): while no key is down, or the key is not yet released, it stops
  *           the run (HACK_STOP_HOOK) instead of spinning, so a front end can sleep until a key event
  * Errors go through the program's Sys.error, as the Jack code would. */
@@ -33,6 +33,11 @@ typedef struct {
      * has come, so the front end can sleep meanwhile. NULL = virtual time: it returns at once (headless) */
     uint64_t (*now_ms)(void *context);
     void *clock_context;
+    /* With now_ms and without a native Sys: the program's own Sys.wait (the course's busy loop, found by its
+     * label, "Sys.wait" or "sys.wait" in any case) is paced in real time. Its code runs as it is; an observe
+     * hook notes when it was called, and holds its return (HACK_STOP_HOOK, WAITING_TIME) until duration
+     * milliseconds have passed since, so the call takes at least the time asked whatever the speed. */
+    bool pace_wait;
 } hack_native_os_options;
 
 hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *program,
@@ -51,6 +56,16 @@ typedef enum {
 
 /* Why the run stopped in the native OS, if it is waiting. */
 hack_native_os_wait hack_native_os_waiting(const hack_native_os *os, uint64_t *until_ms);
+
+/* Whether the program's own Sys.wait is paced (pace_wait, and it has one). *clock_hz: the clock rate at which
+ * its busy loop takes the time asked, measured at bind time by running Sys.wait(1), (2) and (3) on a copy of
+ * the machine (cycles per millisecond x 1000); 0 when it could not be measured (the loop did not return, or
+ * its cycles do not grow with the duration). */
+bool hack_native_os_paced_wait(const hack_native_os *os, uint64_t *clock_hz);
+
+/* The clock rate at which the function at entry, called as Sys.wait(ms), takes ms milliseconds, or 0 (see
+ * hack_native_os_paced_wait). The program is run on a machine of its own; nothing else is touched. */
+uint64_t hack_native_os_wait_clock(const hack_program *program, uint16_t entry);
 
 /* The code Sys.error was called with, or 0 when it was not. */
 int hack_native_os_error_code(const hack_native_os *os);

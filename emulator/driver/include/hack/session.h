@@ -32,6 +32,7 @@ typedef struct {
                                      loaded; machine code gets the native Memory only when heap_chosen */
     /* Sys.wait in real time (the window): milliseconds on a monotonic clock; NULL: virtual time */
     uint64_t (*now_ms)(void *context);
+    bool no_pace;                 /* with now_ms: leave a Sys.wait the program brings itself unpaced */
     bool track_allocations;       /* keep the latest allocations (the heap map) with a Jack Memory too */
     /* OS errors with their call stacks, bad frees: one a call, one or more lines (no "hackemu: " prefix) */
     void (*message)(void *context, const char *text);
@@ -115,6 +116,12 @@ int hack_session_heap_problems(const hack_session *session);
 /* What the session has bound; NULL when none. */
 const hack_program *hack_session_program(const hack_session *session);
 hack_heap *hack_session_heap(hack_session *session); /* the native heap */
+
+/* With now_ms (and not no_pace), a Sys.wait that the program brings itself (a .hack/.asm's, or a VM class
+ * Sys that is not the project's) is paced in real time: its busy loop runs, and its return waits until the
+ * time asked has passed (HACK_SESSION_WAITING_TIME meanwhile). True when this program's is; *clock_hz: the
+ * clock rate its loop is tuned for (0: unknown; see hack_native_os_paced_wait). */
+bool hack_session_paced_wait(const hack_session *session, uint64_t *clock_hz);
 
 /* The latest blocks allocated (up to 8, oldest first), for the heap map. Returns how many. */
 size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity);

@@ -1,6 +1,9 @@
 /* The SDL2 window: the screen scaled by a whole number (crisp when resized), the keyboard, speed, pause and
  * single step, reset, screenshots. Emulation runs in slices between frames paced on a monotonic clock; the
- * window never waits on the program, and a paused or halted program burns no CPU (it waits for events). */
+ * window never waits on the program, and a paused or halted program burns no CPU (it waits for events).
+ * Speed: flat out, or a target (--hz, Ctrl+Up/Ctrl+Down; Ctrl+0 back to full speed), shown in the title with
+ * the measured speed. A program with its own Sys.wait (the course's busy loop, which the session paces in real
+ * time) starts at the clock that loop is tuned for, and the window says so once on stderr. */
 #ifndef HACK_WINDOW_H
 #define HACK_WINDOW_H
 
@@ -13,7 +16,8 @@
 typedef struct {
     const char *name;        /* the program, for the title */
     int scale;               /* 1..8 */
-    uint64_t hz;             /* instructions per second to emulate; 0 = as fast as possible */
+    uint64_t hz;             /* instructions per second to emulate at first; 0 = as fast as possible, or the
+                              * clock of the program's own Sys.wait when the session paces it */
     bool start_paused;
     bool start_with_heap_map; /* show the heap map (Ctrl+H) from the start */
     uint64_t budget;         /* pause after this many instructions (0: none) */
