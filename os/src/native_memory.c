@@ -2,11 +2,14 @@
 
 #include "hack/backtrace.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { HEAP_BASE = 2048, HEAP_END = 16384, FALLBACK_HEAD = 2047 };
+/* The head of the free list is a static (16..255 in the VM's mapping) or, without one, RAM[2047]: below the
+ * heap, above the VM's registers. */
+enum { HEAP_BASE = 2048, HEAP_END = 16384, FALLBACK_HEAD = 2047, HEAD_LOWEST = 16 };
 
 struct hack_native_memory {
     hack_heap *heap;
@@ -51,6 +54,12 @@ static hack_hook_action stop_for_corruption(hack_native_memory *memory, hack_mac
     return HACK_HOOK_STOP;
 }
 
+/* The RAM index of the hooked call's argument i: ARG is the program's to set, so it is kept inside the RAM. */
+static uint16_t argument_address(const hack_hook_event *event, int i)
+{
+    return (uint16_t)((event->arg + i) & (HACK_RAM_SIZE - 1));
+}
+
 /* Sys.error(code) in the program's own Jack code, so the screen shows ERR<code> as the OS specifies: the
  * hooked call's one argument becomes the code and Sys.error is entered in its place. */
 static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *machine, const hack_hook_event *event,
@@ -58,14 +67,14 @@ static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *ma
 {
     memory->failed = true;
     if (memory->sys_error < 0 || event->count != 1) return HACK_HOOK_STOP;
-    machine->ram[event->arg] = (uint16_t)code;
+    machine->ram[argument_address(event, 0)] = (uint16_t)code;
     machine->pc = (uint16_t)memory->sys_error;
     return HACK_HOOK_JUMP;
 }
 
 static int16_t argument(const hack_machine *machine, const hack_hook_event *event, int i)
 {
-    uint16_t v = event->count > i ? machine->ram[(uint16_t)(event->arg + i)] : 0;
+    uint16_t v = event->count > i ? machine->ram[argument_address(event, i)] : 0;
     return (int16_t)(v >= 0x8000u ? (int)v - 0x10000 : (int)v);
 }
 
@@ -168,12 +177,54 @@ static const struct {
     {"Memory.largestFree", memory_largest},
 };
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void refuse(const hack_native_memory_options *options, const char *format, ...)
+{
+    if (!options->message) return;
+    char text[400];
+    int n = snprintf(text, sizeof text, "the native Memory is not bound: ");
+    va_list args;
+    va_start(args, format);
+    if (n > 0 && (size_t)n < sizeof text) vsnprintf(text + n, sizeof text - (size_t)n, format, args);
+    va_end(args);
+    options->message(options->message_context, text);
+}
+
+static bool in_rom(const hack_program *program, const hack_native_memory_options *options, const char *name)
+{
+    int32_t address = function_address(program, name);
+    if (address < HACK_ROM_SIZE) return true;
+    refuse(options, "the program's symbols put %s at ROM address %d, past the end of the ROM (%d words)", name,
+           (int)address, HACK_ROM_SIZE);
+    return false;
+}
+
+/* The addresses the program's symbols give, checked before anything indexes with them: a .sym is input like
+ * any other, and a hostile one could put a function past the ROM (Sys.error is jumped to) or the free-list
+ * head past the RAM or inside the heap. */
+static bool addresses_valid(const hack_program *program, const hack_native_memory_options *options, int32_t head)
+{
+    for (size_t i = 0; i < sizeof hooked_functions / sizeof hooked_functions[0]; i++)
+        if (!in_rom(program, options, hooked_functions[i].name)) return false;
+    if (!in_rom(program, options, "Sys.error")) return false;
+    if (head < HEAD_LOWEST || head >= HEAP_BASE) {
+        refuse(options, "the program's symbols put Memory.0, the head of the free list, at RAM[%d], outside the "
+                        "statics and the stack (%d..%d)",
+               (int)head, HEAD_LOWEST, HEAP_BASE - 1);
+        return false;
+    }
+    return true;
+}
+
 hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_program *program,
                                             const hack_native_memory_options *options)
 {
     if (function_address(program, "Memory.alloc") < 0) return NULL;
     const hack_symbol *head = hack_symtab_find(&program->symbols, "Memory.0", 8);
     int32_t head_address = head && head->kind == HACK_SYMBOL_STATIC ? head->value : FALLBACK_HEAD;
+    if (!addresses_valid(program, options, head_address)) return NULL;
     hack_native_memory *memory = calloc(1, sizeof *memory);
     if (!memory) return NULL;
     memory->program = program;
