@@ -18,12 +18,20 @@ struct hack_heap {
     uint16_t *ram;
     uint32_t base, end;
     int32_t head_address;
-    uint16_t host_head;
     hack_heap_policy policy;
-    bool immediate;
+    /* The shadow (see heap.h): the layout as this file made it, indexed by word - base. The emulated words are
+     * compared with it, never obeyed. */
+    uint16_t head;            /* the head of the free list: a free segment's base, or -1 */
     uint64_t *starts, *frees; /* bit i: word base + i starts a segment / a free segment */
+    uint64_t *nonempty;       /* bit w: frees[w] has a bit set (so the free segment below a block is found in
+                               * a few steps, not a walk down the heap) */
+    uint16_t *expected;       /* at a segment's start b: its two words as they must read (expected[b - base] the
+                               * next free segment or -1 when free, -100 when live; then its size), laid out
+                               * as in the emulated RAM, so checking a segment is one compare of both; segments
+                               * are at least 3 words long, so they never overlap */
     size_t bitmap_words;
     hack_heap_stats counters;
+    hack_heap_error error; /* of the latest call */
     call_record log[LOG_SIZE];
     uint64_t log_count;
 };
@@ -104,34 +112,114 @@ static int32_t bit_next(const uint64_t *bits, uint32_t i, uint32_t limit)
     }
 }
 
-/* ---- the emulated words ---- */
+/* ---- the emulated words: read only to compare them with the shadow, written only from it ---- */
 
-static uint16_t get_head(const hack_heap *h)
+static bool in_range(const hack_heap *h, uint32_t address)
 {
-    return h->head_address >= 0 ? h->ram[h->head_address] : h->host_head;
+    return address - h->base < h->end - h->base; /* one compare: below base wraps around */
 }
 
-static void set_head(hack_heap *h, uint16_t value)
+/* The shadow only holds addresses in the heap; the range test keeps a bug here from ever becoming a read or
+ * a write past the emulated RAM (a read outside gives 0, which then disagrees with the shadow). */
+static uint16_t load(const hack_heap *h, uint32_t address)
 {
-    if (h->head_address >= 0)
-        h->ram[h->head_address] = value;
-    else
-        h->host_head = value;
+    return in_range(h, address) ? h->ram[address] : 0;
+}
+
+static void store(hack_heap *h, uint32_t address, uint16_t value)
+{
+    if (in_range(h, address)) h->ram[address] = value;
+}
+
+/* The head word as the program left it (hack_heap_create made sure head_address is in the RAM). */
+static uint16_t head_word(const hack_heap *h)
+{
+    return h->head_address >= 0 ? h->ram[h->head_address] : h->head;
 }
 
 static uint16_t size_of(const hack_heap *h, uint32_t b)
 {
-    return h->ram[b + 1];
+    return h->expected[b - h->base + 1];
 }
 
-static bool in_heap(const hack_heap *h, uint32_t b)
+static uint16_t link_of(const hack_heap *h, uint32_t b)
 {
-    return b >= h->base && b + 1 < h->end;
+    return h->expected[b - h->base];
+}
+
+static bool is_free(const hack_heap *h, uint32_t b)
+{
+    return bit_test(h->frees, b - h->base);
+}
+
+static void set_free(hack_heap *h, uint32_t b)
+{
+    uint32_t i = b - h->base;
+    bit_set(h->frees, i);
+    bit_set(h->nonempty, i >> 6);
+}
+
+static void clear_free(hack_heap *h, uint32_t b)
+{
+    uint32_t i = b - h->base;
+    bit_clear(h->frees, i);
+    if (!h->frees[i >> 6]) bit_clear(h->nonempty, i >> 6);
+}
+
+/* The highest free segment below b (an offset from base), or -1. */
+static int32_t free_below(const hack_heap *h, uint32_t b)
+{
+    uint32_t i = b - h->base;
+    if (i == 0) return -1;
+    i--;
+    uint64_t w = h->frees[i >> 6] & (((uint64_t)2 << (i & 63)) - 1u); /* bits 0..i of the word */
+    if (w) return (int32_t)((i & ~63u) + (uint32_t)highest_bit(w));
+    int32_t word = bit_previous(h->nonempty, i >> 6);
+    return word < 0 ? -1 : word * 64 + highest_bit(h->frees[word]);
 }
 
 static bool address_ordered(const hack_heap *h)
 {
     return h->policy != HACK_HEAP_SEED;
+}
+
+/* The start of the segment that holds word a of the heap (the first segment always starts at base). */
+static uint32_t segment_of(const hack_heap *h, uint32_t a)
+{
+    return h->base + (uint32_t)bit_previous(h->starts, a - h->base + 1);
+}
+
+/* ---- changes: the shadow and its mirror in the emulated words together ---- */
+
+static void set_head(hack_heap *h, uint16_t head)
+{
+    h->head = head;
+    if (h->head_address >= 0) h->ram[h->head_address] = head;
+}
+
+static void set_link(hack_heap *h, uint32_t b, uint16_t link)
+{
+    h->expected[b - h->base] = link;
+    store(h, b, link);
+}
+
+static void set_size(hack_heap *h, uint32_t b, uint16_t size)
+{
+    h->expected[b - h->base + 1] = size;
+    store(h, b + 1, size);
+}
+
+static void mark_live(hack_heap *h, uint32_t b)
+{
+    h->expected[b - h->base] = HACK_HEAP_LIVE_FLAG;
+    store(h, b, HACK_HEAP_LIVE_FLAG);
+}
+
+static void start_live_block(hack_heap *h, uint32_t b, uint16_t size)
+{
+    bit_set(h->starts, b - h->base);
+    mark_live(h, b);
+    set_size(h, b, size);
 }
 
 static void record(hack_heap *h, int kind, int32_t argument, uint16_t result, hack_heap_status status)
@@ -143,11 +231,184 @@ static void record(hack_heap *h, int kind, int32_t argument, uint16_t result, ha
     r->status = status;
 }
 
+/* ---- words that disagree with the shadow: what to say about them ---- */
+
+typedef struct {
+    uint32_t address;
+    uint16_t found, recorded;
+    char text[280];
+} word_problem;
+
+/* Whether the free segment `to` comes before `from` on the list (so a link from `from` to it closes a loop). */
+static bool listed_before(const hack_heap *h, uint32_t to, uint32_t from)
+{
+    uint32_t steps = 0, limit = h->end - h->base;
+    for (uint32_t node = h->head; node != HACK_HEAP_END_OF_LIST && node != from && steps++ < limit;
+         node = link_of(h, node))
+        if (node == to) return true;
+    return false;
+}
+
+/* What a link (or the head: from < 0) that says v points at. */
+static void describe_target(const hack_heap *h, uint16_t v, int32_t from, char *out, size_t size)
+{
+    if (v == HACK_HEAP_END_OF_LIST) {
+        snprintf(out, size, "-1 (the end of the list)");
+        return;
+    }
+    if (!in_range(h, v) || v + 1u >= h->end) {
+        snprintf(out, size, "%d (outside the heap)", (int)(int16_t)v);
+        return;
+    }
+    uint32_t s = segment_of(h, v), last = s + size_of(h, s) - 1;
+    if (!is_free(h, s))
+        snprintf(out, size, "%u (%s the live block at %u..%u)", (unsigned)v, v < s + 2 ? "the header of" : "inside",
+                 (unsigned)s + 2, (unsigned)last);
+    else if (v != s)
+        snprintf(out, size, "%u (inside the free segment at %u..%u)", (unsigned)v, (unsigned)s, (unsigned)last);
+    else if ((int32_t)v == from)
+        snprintf(out, size, "%u (the segment itself: a cycle)", (unsigned)v);
+    else if (from >= 0 && listed_before(h, v, (uint32_t)from))
+        snprintf(out, size, "%u (a free segment earlier on the list: a cycle)", (unsigned)v);
+    else
+        snprintf(out, size, "%u (a free segment, but not the %s one on the list)", (unsigned)v,
+                 from < 0 ? "first" : "next");
+}
+
+static void describe_recorded(uint16_t v, char *out, size_t size)
+{
+    if (v == HACK_HEAP_END_OF_LIST)
+        snprintf(out, size, "-1 (the end of the list)");
+    else
+        snprintf(out, size, "%u", (unsigned)v);
+}
+
+static const char *size_remark(const hack_heap *h, uint32_t b, uint16_t size)
+{
+    if ((int16_t)size < 2) return " (less than its two header words)";
+    if (size > h->end - b) return " (past the end of the heap)";
+    return "";
+}
+
+/* False when the head word says what the shadow says; else true, and what is wrong in *p. */
+static bool head_disagrees(const hack_heap *h, word_problem *p)
+{
+    uint16_t found = head_word(h);
+    if (found == h->head) return false;
+    char what[96], recorded[48];
+    describe_target(h, found, -1, what, sizeof what);
+    describe_recorded(h->head, recorded, sizeof recorded);
+    *p = (word_problem){(uint32_t)h->head_address, found, h->head, ""};
+    snprintf(p->text, sizeof p->text, "RAM[%u], the head of the free list, is %s; the heap manager recorded %s",
+             (unsigned)h->head_address, what, recorded);
+    return true;
+}
+
+/* The same for the two words of the segment at b. */
+static bool segment_disagrees(const hack_heap *h, uint32_t b, word_problem *p)
+{
+    uint16_t first = load(h, b), size = load(h, b + 1), recorded_first = link_of(h, b), recorded_size = size_of(h, b);
+    char whose[48];
+    if (is_free(h, b))
+        snprintf(whose, sizeof whose, "the free segment at %u", (unsigned)b);
+    else
+        snprintf(whose, sizeof whose, "the live block at %u..%u", (unsigned)b + 2, (unsigned)(b + recorded_size - 1));
+    if (first != recorded_first && is_free(h, b)) {
+        char what[96], recorded[48];
+        describe_target(h, first, (int32_t)b, what, sizeof what);
+        describe_recorded(recorded_first, recorded, sizeof recorded);
+        *p = (word_problem){b, first, recorded_first, ""};
+        snprintf(p->text, sizeof p->text, "RAM[%u], the link of %s, is %s; the heap manager recorded %s", (unsigned)b,
+                 whose, what, recorded);
+    } else if (first != recorded_first) {
+        *p = (word_problem){b, first, recorded_first, ""};
+        snprintf(p->text, sizeof p->text, "RAM[%u], the header of %s, is %d; it must be -100 (live)", (unsigned)b,
+                 whose, (int)(int16_t)first);
+    } else if (size != recorded_size) {
+        *p = (word_problem){b + 1, size, recorded_size, ""};
+        snprintf(p->text, sizeof p->text, "RAM[%u], the size of %s, is %d%s; the heap manager recorded %u",
+                 (unsigned)b + 1, whose, (int)(int16_t)size, size_remark(h, b, size), (unsigned)recorded_size);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* ---- the checks every call makes before it acts (the fast paths inline, the reports out of the way) ---- */
+
+/* The latest call's error starts empty: only a failing call fills it in. */
+static void begin(hack_heap *h)
+{
+    h->error.status = HACK_HEAP_OK;
+    h->error.address = -1;
+    h->error.text[0] = '\0';
+}
+
+static hack_heap_status finish(hack_heap *h, hack_heap_status status)
+{
+    h->error.status = status;
+    return status;
+}
+
+#if defined(__GNUC__)
+#define COLD __attribute__((cold, noinline))
+#else
+#define COLD
+#endif
+
+static COLD void report_corruption(hack_heap *h, const word_problem *p)
+{
+    h->error.address = (int32_t)p->address;
+    h->error.found = p->found;
+    h->error.recorded = p->recorded;
+    snprintf(h->error.text, sizeof h->error.text, "heap corruption: %s", p->text);
+}
+
+static COLD bool head_corrupt(hack_heap *h)
+{
+    word_problem p;
+    if (head_disagrees(h, &p)) report_corruption(h, &p);
+    return false;
+}
+
+static COLD bool segment_corrupt(hack_heap *h, uint32_t b)
+{
+    word_problem p;
+    if (segment_disagrees(h, b, &p)) report_corruption(h, &p);
+    return false;
+}
+
+static bool head_intact(hack_heap *h)
+{
+    return h->head_address < 0 || h->ram[h->head_address] == h->head || head_corrupt(h);
+}
+
+/* The two words of the segment at b (free or live) say what the shadow says. */
+static bool intact(hack_heap *h, uint32_t b)
+{
+    uint32_t i = b - h->base;
+    /* i < end - base - 1: both words in the heap, in one test */
+    return (i < h->end - h->base - 1 && memcmp(&h->ram[b], &h->expected[i], 2 * sizeof *h->ram) == 0) ||
+           segment_corrupt(h, b);
+}
+
+/* The head and every free segment: what defrag and largestFree read. */
+static bool free_list_intact(hack_heap *h)
+{
+    if (!head_intact(h)) return false;
+    uint32_t bits = h->end - h->base;
+    for (int32_t i = bit_next(h->frees, 0, bits); i >= 0; i = bit_next(h->frees, (uint32_t)i + 1, bits))
+        if (!intact(h, h->base + (uint32_t)i)) return false;
+    return true;
+}
+
 /* ---- life cycle ---- */
 
 hack_heap *hack_heap_create(uint16_t *ram, uint32_t base, uint32_t end, int32_t head_address, hack_heap_policy policy)
 {
-    if (end > 32768 || end < base + 3) return NULL;
+    if (end > 32768 || end < 3 || base > end - 3 || (unsigned)policy > HACK_HEAP_SEED) return NULL;
+    if (head_address >= 32768 || (head_address >= 0 && (uint32_t)head_address >= base && (uint32_t)head_address < end))
+        return NULL; /* the head must be a word of the RAM, and not one of the heap's */
     hack_heap *h = calloc(1, sizeof *h);
     if (!h) return NULL;
     h->ram = ram;
@@ -155,14 +416,16 @@ hack_heap *hack_heap_create(uint16_t *ram, uint32_t base, uint32_t end, int32_t 
     h->end = end;
     h->head_address = head_address;
     h->policy = policy;
-    h->immediate = policy != HACK_HEAP_SEED;
     h->bitmap_words = (end - base + 63) / 64;
     h->starts = calloc(h->bitmap_words, sizeof *h->starts);
     h->frees = calloc(h->bitmap_words, sizeof *h->frees);
-    if (!h->starts || !h->frees) {
+    h->nonempty = calloc((h->bitmap_words + 63) / 64, sizeof *h->nonempty);
+    h->expected = calloc(end - base, sizeof *h->expected);
+    if (!h->starts || !h->frees || !h->nonempty || !h->expected) {
         hack_heap_destroy(h);
         return NULL;
     }
+    begin(h);
     return h;
 }
 
@@ -171,6 +434,8 @@ void hack_heap_destroy(hack_heap *heap)
     if (!heap) return;
     free(heap->starts);
     free(heap->frees);
+    free(heap->nonempty);
+    free(heap->expected);
     free(heap);
 }
 
@@ -178,35 +443,40 @@ void hack_heap_init(hack_heap *h)
 {
     memset(h->starts, 0, h->bitmap_words * sizeof *h->starts);
     memset(h->frees, 0, h->bitmap_words * sizeof *h->frees);
-    h->ram[h->base] = HACK_HEAP_END_OF_LIST;
-    h->ram[h->base + 1] = (uint16_t)(h->end - h->base);
-    set_head(h, (uint16_t)h->base);
+    memset(h->nonempty, 0, (h->bitmap_words + 63) / 64 * sizeof *h->nonempty);
     bit_set(h->starts, 0);
-    bit_set(h->frees, 0);
+    set_free(h, h->base);
+    set_link(h, h->base, HACK_HEAP_END_OF_LIST);
+    set_size(h, h->base, (uint16_t)(h->end - h->base));
+    set_head(h, (uint16_t)h->base);
     memset(&h->counters, 0, sizeof h->counters);
     h->log_count = 0;
+    begin(h);
 }
 
-bool hack_heap_attach(hack_heap *h)
+/* Merges every run of adjacent free segments and links them in address order: defrag's work. The shadow says
+ * where they are; the caller has checked their words. */
+static void relink(hack_heap *h)
 {
-    memset(h->starts, 0, h->bitmap_words * sizeof *h->starts);
-    memset(h->frees, 0, h->bitmap_words * sizeof *h->frees);
-    uint32_t b = h->base;
-    while (b < h->end) {
-        if (!in_heap(h, b)) return false;
-        uint16_t size = size_of(h, b);
-        if (size < 2 || b + size > h->end) return false;
-        bit_set(h->starts, b - h->base);
-        b += size;
+    uint32_t bits = h->end - h->base;
+    int32_t previous = -1;
+    set_head(h, HACK_HEAP_END_OF_LIST);
+    for (int32_t i = bit_next(h->frees, 0, bits); i >= 0; i = bit_next(h->frees, (uint32_t)i + 1, bits)) {
+        uint32_t b = h->base + (uint32_t)i;
+        uint32_t size = size_of(h, b);
+        for (uint32_t next = b + size; next < h->end && is_free(h, next); next = b + size) {
+            size += size_of(h, next);
+            bit_clear(h->starts, next - h->base);
+            clear_free(h, next);
+        }
+        set_size(h, b, (uint16_t)size);
+        set_link(h, b, HACK_HEAP_END_OF_LIST);
+        if (previous >= 0)
+            set_link(h, (uint32_t)previous, (uint16_t)b);
+        else
+            set_head(h, (uint16_t)b);
+        previous = (int32_t)b;
     }
-    uint32_t steps = 0;
-    for (uint16_t node = get_head(h); node != HACK_HEAP_END_OF_LIST; node = h->ram[node]) {
-        if (!in_heap(h, node) || !bit_test(h->starts, node - h->base) || bit_test(h->frees, node - h->base) ||
-            h->ram[node] == HACK_HEAP_LIVE_FLAG || ++steps > h->end - h->base)
-            return false;
-        bit_set(h->frees, node - h->base);
-    }
-    return true;
 }
 
 hack_heap_policy hack_heap_get_policy(const hack_heap *heap)
@@ -214,41 +484,34 @@ hack_heap_policy hack_heap_get_policy(const hack_heap *heap)
     return heap->policy;
 }
 
-void hack_heap_set_policy(hack_heap *heap, hack_heap_policy policy)
+hack_heap_status hack_heap_set_policy(hack_heap *h, hack_heap_policy policy)
 {
-    heap->policy = policy;
-    heap->immediate = policy != HACK_HEAP_SEED;
-    hack_heap_defrag(heap); /* the list in the order the new policy keeps, with no free neighbours */
-    heap->counters.defrags--;
-}
-
-void hack_heap_set_immediate_coalescing(hack_heap *heap, bool immediate)
-{
-    heap->immediate = immediate;
-    if (immediate) {
-        hack_heap_defrag(heap);
-        heap->counters.defrags--;
-    }
+    begin(h);
+    if (!free_list_intact(h)) return finish(h, HACK_HEAP_CORRUPT);
+    h->policy = policy;
+    relink(h); /* the list in the order the new policy keeps, with no free neighbours */
+    return finish(h, HACK_HEAP_OK);
 }
 
 /* ---- alloc ---- */
 
-/* Walks the free list for a segment of at least need words; *previous is the node before it (-1 for the
- * head). Returns the segment, -1 when none fits, -2 when the list is broken. */
-static int32_t find_segment(const hack_heap *h, uint32_t need, int32_t *previous)
+/* Walks the free list (the shadow's links) for a segment of at least need words, checking the words of every
+ * segment it visits; *previous is the node before it (-1 for the head). Returns the segment, -1 when none
+ * fits (then it has checked them all), -2 when a visited segment's words were overwritten. */
+static int32_t find_segment(hack_heap *h, uint32_t need, int32_t *previous)
 {
     int32_t best = -1, best_previous = -1, prev = -1;
-    uint32_t best_size = UINT32_MAX, steps = 0, limit = (h->end - h->base) / 2 + 1;
-    for (uint16_t node = get_head(h); node != HACK_HEAP_END_OF_LIST; prev = node, node = h->ram[node]) {
-        if (!in_heap(h, node) || !bit_test(h->frees, node - h->base) || ++steps > limit) return -2;
+    uint32_t best_size = UINT32_MAX;
+    for (uint32_t node = h->head; node != HACK_HEAP_END_OF_LIST; prev = (int32_t)node, node = link_of(h, node)) {
+        if (!intact(h, node)) return -2;
         uint32_t size = size_of(h, node);
         if (size < need) continue;
         if (h->policy != HACK_HEAP_BEST_FIT) {
             *previous = prev;
-            return node;
+            return (int32_t)node;
         }
         if (size < best_size) {
-            best = node;
+            best = (int32_t)node;
             best_previous = prev;
             best_size = size;
             if (size == need) break;
@@ -264,172 +527,188 @@ static uint16_t take(hack_heap *h, uint32_t segment, int32_t previous, uint32_t 
     uint32_t size = size_of(h, segment);
     if (size - need >= 3) {
         uint32_t block = segment + size - need;
-        h->ram[segment + 1] = (uint16_t)(size - need);
-        h->ram[block] = HACK_HEAP_LIVE_FLAG;
-        h->ram[block + 1] = (uint16_t)need;
-        bit_set(h->starts, block - h->base);
+        set_size(h, segment, (uint16_t)(size - need));
+        start_live_block(h, block, (uint16_t)need);
         return (uint16_t)(block + 2);
     }
-    uint16_t next = h->ram[segment];
+    uint16_t next = link_of(h, segment);
     if (previous >= 0)
-        h->ram[previous] = next;
+        set_link(h, (uint32_t)previous, next);
     else
         set_head(h, next);
-    h->ram[segment] = HACK_HEAP_LIVE_FLAG;
-    bit_clear(h->frees, segment - h->base);
+    mark_live(h, segment);
+    clear_free(h, segment);
     return (uint16_t)(segment + 2);
+}
+
+static hack_heap_status allocate(hack_heap *h, uint32_t need, uint16_t *address)
+{
+    if (need > h->end - h->base) return HACK_HEAP_NO_ROOM;
+    int32_t previous;
+    int32_t segment = find_segment(h, need, &previous);
+    if (segment == -1) { /* merge what can be merged (the walk checked every free segment), then once more */
+        relink(h);
+        h->counters.defrags++;
+        record(h, CALL_DEFRAG, 0, 0, HACK_HEAP_OK);
+        segment = find_segment(h, need, &previous);
+    }
+    if (segment == -2) return HACK_HEAP_CORRUPT;
+    if (segment == -1) return HACK_HEAP_NO_ROOM;
+    *address = take(h, (uint32_t)segment, previous, need);
+    return HACK_HEAP_OK;
 }
 
 hack_heap_status hack_heap_alloc(hack_heap *h, int32_t size, uint16_t *address)
 {
+    begin(h);
     *address = 0;
-    if (size <= 0) {
-        h->counters.failed_allocs++;
-        record(h, CALL_ALLOC, size, 0, HACK_HEAP_BAD_SIZE);
-        return HACK_HEAP_BAD_SIZE;
-    }
-    uint32_t need = (uint32_t)size + 2;
-    hack_heap_status status = HACK_HEAP_NO_ROOM;
-    if (need <= h->end - h->base) {
-        int32_t previous;
-        int32_t segment = find_segment(h, need, &previous);
-        if (segment == -1) { /* merge what can be merged, then once more */
-            hack_heap_defrag(h);
-            segment = find_segment(h, need, &previous);
-        }
-        if (segment == -2) {
-            status = HACK_HEAP_CORRUPT;
-        } else if (segment >= 0) {
-            *address = take(h, (uint32_t)segment, previous, need);
-            status = HACK_HEAP_OK;
-        }
-    }
+    hack_heap_status status;
+    if (size <= 0)
+        status = HACK_HEAP_BAD_SIZE;
+    else if (!head_intact(h))
+        status = HACK_HEAP_CORRUPT;
+    else
+        status = allocate(h, (uint32_t)size + 2, address);
     if (status == HACK_HEAP_OK)
         h->counters.allocs++;
     else
         h->counters.failed_allocs++;
     record(h, CALL_ALLOC, size, *address, status);
-    return status;
+    return finish(h, status);
 }
 
 /* ---- free ---- */
 
-/* Merges the free segment at b with the free segment right after it, if they touch. */
-static void merge_with_next(hack_heap *h, uint32_t b)
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static COLD hack_heap_status refuse(hack_heap *h, hack_heap_status status, const char *format, ...)
 {
-    uint32_t next = b + size_of(h, b);
-    if (next >= h->end || !bit_test(h->frees, next - h->base) || h->ram[b] != next) return;
-    h->ram[b] = h->ram[next];
-    h->ram[b + 1] = (uint16_t)(size_of(h, b) + size_of(h, next));
+    va_list args;
+    va_start(args, format);
+    vsnprintf(h->error.text, sizeof h->error.text, format, args);
+    va_end(args);
+    return status;
+}
+
+/* What the address given to deAlloc is, by the shadow: HACK_HEAP_OK for a live block whose header is intact. */
+static hack_heap_status classify_free(hack_heap *h, uint16_t address)
+{
+    if (address == 0) return HACK_HEAP_FREE_NULL;
+    if (!in_range(h, address)) return HACK_HEAP_FREE_OUTSIDE;
+    if (!head_intact(h)) return HACK_HEAP_CORRUPT;
+    uint32_t s = segment_of(h, address);
+    if (address == s + 2) {
+        if (is_free(h, s)) return HACK_HEAP_DOUBLE_FREE;
+        return intact(h, s) ? HACK_HEAP_OK : HACK_HEAP_CORRUPT;
+    }
+    if (is_free(h, s)) return HACK_HEAP_FREE_IN_FREE_MEMORY; /* freed before (and merged), or never allocated */
+    unsigned first = (unsigned)s + 2, last = (unsigned)(s + size_of(h, s) - 1);
+    if (address < s + 2)
+        return refuse(h, HACK_HEAP_FREE_HEADER,
+                      "deAlloc of %u: that is the header of the live block at %u..%u (to free it, pass the address "
+                      "alloc returned, %u)",
+                      (unsigned)address, first, last, first);
+    return refuse(h, HACK_HEAP_FREE_NOT_A_BLOCK,
+                  "deAlloc of %u: that is word %u of the live block at %u..%u, not its first (alloc returned %u)",
+                  (unsigned)address, (unsigned)address - first, first, last, first);
+}
+
+/* The free segment next, right after b, joins it. */
+static void merge(hack_heap *h, uint32_t b, uint32_t next)
+{
+    set_link(h, b, link_of(h, next));
+    set_size(h, b, (uint16_t)(size_of(h, b) + size_of(h, next)));
     bit_clear(h->starts, next - h->base);
-    bit_clear(h->frees, next - h->base);
+    clear_free(h, next);
+}
+
+/* FIRST_FIT and BEST_FIT: b goes between the free segments around it, and merges with those it touches. */
+static hack_heap_status insert_in_order(hack_heap *h, uint32_t b)
+{
+    int32_t pred = free_below(h, b);
+    uint32_t pred_address = pred >= 0 ? h->base + (uint32_t)pred : 0;
+    uint16_t next = pred >= 0 ? link_of(h, pred_address) : h->head;
+    if ((pred >= 0 && !intact(h, pred_address)) || (next != HACK_HEAP_END_OF_LIST && !intact(h, next)))
+        return HACK_HEAP_CORRUPT;
+    set_link(h, b, next);
+    if (pred >= 0)
+        set_link(h, pred_address, (uint16_t)b);
+    else
+        set_head(h, (uint16_t)b);
+    set_free(h, b);
+    if (next != HACK_HEAP_END_OF_LIST && b + size_of(h, b) == next) merge(h, b, next);
+    if (pred >= 0 && pred_address + size_of(h, pred_address) == b) merge(h, pred_address, b);
+    return HACK_HEAP_OK;
+}
+
+/* SEED: b is pushed on the head, no merging. */
+static hack_heap_status push(hack_heap *h, uint32_t b)
+{
+    if (h->head != HACK_HEAP_END_OF_LIST && !intact(h, h->head)) return HACK_HEAP_CORRUPT;
+    set_link(h, b, h->head);
+    set_head(h, (uint16_t)b);
+    set_free(h, b);
+    return HACK_HEAP_OK;
 }
 
 hack_heap_status hack_heap_free(hack_heap *h, uint16_t address)
 {
-    hack_heap_status status = HACK_HEAP_OK;
-    uint32_t b = (uint32_t)address - 2;
-    if (address == 0)
-        status = HACK_HEAP_FREE_NULL;
-    else if (address < h->base + 2 || address >= h->end)
-        status = HACK_HEAP_FREE_OUTSIDE;
-    else if (!bit_test(h->starts, b - h->base)) {
-        /* inside a segment: inside a live block (or its header), or in free memory -- a block freed before
-         * and merged away, which is a double free too */
-        int32_t segment = bit_previous(h->starts, b - h->base + 1);
-        status = segment >= 0 && bit_test(h->frees, (uint32_t)segment) && (uint32_t)address >= h->base + (uint32_t)segment + 2
-                     ? HACK_HEAP_FREE_IN_FREE_MEMORY
-                     : HACK_HEAP_FREE_NOT_A_BLOCK;
-    }
-    else if (bit_test(h->frees, b - h->base))
-        status = HACK_HEAP_DOUBLE_FREE;
-    else {
-        /* the header must say what the shadow says */
-        int32_t next_start = bit_next(h->starts, b - h->base + 1, h->end - h->base);
-        uint32_t shadow_size = (next_start < 0 ? h->end : h->base + (uint32_t)next_start) - b;
-        if (h->ram[b] != HACK_HEAP_LIVE_FLAG || size_of(h, b) != shadow_size) status = HACK_HEAP_CORRUPT;
-    }
-    if (status == HACK_HEAP_OK && address_ordered(h)) {
-        int32_t pred = bit_previous(h->frees, b - h->base);
-        uint32_t pred_address = pred >= 0 ? h->base + (uint32_t)pred : 0;
-        uint16_t next = pred >= 0 ? h->ram[pred_address] : get_head(h);
-        if (next != HACK_HEAP_END_OF_LIST && next <= b) {
-            status = HACK_HEAP_CORRUPT;
-        } else {
-            h->ram[b] = next;
-            if (pred >= 0)
-                h->ram[pred_address] = (uint16_t)b;
-            else
-                set_head(h, (uint16_t)b);
-            bit_set(h->frees, b - h->base);
-            if (h->immediate) {
-                merge_with_next(h, b);
-                if (pred >= 0 && pred_address + size_of(h, pred_address) == b) merge_with_next(h, pred_address);
-            }
-        }
-    } else if (status == HACK_HEAP_OK) { /* SEED: push on the head, no merging */
-        h->ram[b] = get_head(h);
-        set_head(h, (uint16_t)b);
-        bit_set(h->frees, b - h->base);
-    }
+    begin(h);
+    hack_heap_status status = classify_free(h, address);
+    if (status == HACK_HEAP_OK) status = address_ordered(h) ? insert_in_order(h, address - 2u) : push(h, address - 2u);
     if (status == HACK_HEAP_OK)
         h->counters.frees++;
     else
         h->counters.bad_frees++;
     record(h, CALL_FREE, address, 0, status);
-    return status;
+    return finish(h, status);
 }
 
-void hack_heap_defrag(hack_heap *h)
+hack_heap_status hack_heap_defrag(hack_heap *h)
 {
-    uint32_t bits = h->end - h->base;
-    int32_t previous = -1;
-    set_head(h, HACK_HEAP_END_OF_LIST);
-    for (int32_t i = bit_next(h->frees, 0, bits); i >= 0; i = bit_next(h->frees, (uint32_t)i + 1, bits)) {
-        uint32_t b = h->base + (uint32_t)i;
-        uint32_t size = size_of(h, b);
-        for (uint32_t next = b + size; next < h->end && bit_test(h->frees, next - h->base); next = b + size) {
-            size += size_of(h, next);
-            bit_clear(h->starts, next - h->base);
-            bit_clear(h->frees, next - h->base);
-        }
-        h->ram[b + 1] = (uint16_t)size;
-        h->ram[b] = HACK_HEAP_END_OF_LIST;
-        if (previous >= 0)
-            h->ram[previous] = (uint16_t)b;
-        else
-            set_head(h, (uint16_t)b);
-        previous = (int32_t)b;
+    begin(h);
+    hack_heap_status status = free_list_intact(h) ? HACK_HEAP_OK : HACK_HEAP_CORRUPT;
+    if (status == HACK_HEAP_OK) {
+        relink(h);
+        h->counters.defrags++;
     }
-    h->counters.defrags++;
-    record(h, CALL_DEFRAG, 0, 0, HACK_HEAP_OK);
+    record(h, CALL_DEFRAG, 0, 0, status);
+    return finish(h, status);
 }
 
 /* ---- queries ---- */
 
-uint16_t hack_heap_largest_free(const hack_heap *h)
+hack_heap_status hack_heap_largest_free(hack_heap *h, uint16_t *words)
 {
+    begin(h);
+    *words = 0;
+    if (!free_list_intact(h)) return finish(h, HACK_HEAP_CORRUPT);
     uint32_t largest = 0, bits = h->end - h->base;
     for (int32_t i = bit_next(h->frees, 0, bits); i >= 0; i = bit_next(h->frees, (uint32_t)i + 1, bits)) {
         uint32_t size = size_of(h, h->base + (uint32_t)i);
         if (size > largest) largest = size;
     }
-    return (uint16_t)(largest >= 2 ? largest - 2 : 0);
+    *words = (uint16_t)(largest >= 2 ? largest - 2 : 0);
+    return finish(h, HACK_HEAP_OK);
+}
+
+const hack_heap_error *hack_heap_last_error(const hack_heap *heap)
+{
+    return &heap->error;
 }
 
 int32_t hack_heap_free_head(const hack_heap *heap)
 {
-    uint16_t head = get_head(heap);
-    return head == HACK_HEAP_END_OF_LIST ? -1 : head;
+    return heap->head == HACK_HEAP_END_OF_LIST ? -1 : heap->head;
 }
 
 size_t hack_heap_free_list(const hack_heap *h, uint16_t *bases, size_t max)
 {
-    size_t n = 0, limit = (h->end - h->base) / 2 + 1;
-    for (uint16_t node = get_head(h); node != HACK_HEAP_END_OF_LIST && n <= limit; node = h->ram[node]) {
-        if (n < max) bases[n] = node;
+    size_t n = 0;
+    for (uint32_t node = h->head; node != HACK_HEAP_END_OF_LIST && n < h->end - h->base; node = link_of(h, node)) {
+        if (n < max) bases[n] = (uint16_t)node;
         n++;
-        if (!in_heap(h, node)) break;
     }
     return n;
 }
@@ -440,7 +719,7 @@ void hack_heap_get_stats(const hack_heap *h, hack_heap_stats *s)
     s->live_blocks = s->live_words = s->free_segments = s->free_words = s->largest_free_segment = 0;
     uint32_t bits = h->end - h->base;
     for (int32_t i = bit_next(h->starts, 0, bits); i >= 0; i = bit_next(h->starts, (uint32_t)i + 1, bits)) {
-        uint32_t b = h->base + (uint32_t)i, size = size_of(h, b);
+        uint32_t size = size_of(h, h->base + (uint32_t)i);
         if (bit_test(h->frees, (uint32_t)i)) {
             s->free_segments++;
             s->free_words += size;
@@ -498,7 +777,7 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
             tiled = false;
             break;
         }
-        uint16_t size = size_of(h, b), flag = h->ram[b];
+        uint16_t flag = load(h, b), size = load(h, b + 1);
         if (size < 2 || b + size > h->end) {
             problem(&list, b, "segment at %u has size %u, which %s", (unsigned)b, (unsigned)size,
                     size < 2 ? "is smaller than its header" : "runs past the end of the heap");
@@ -509,7 +788,7 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
         if (is_free && flag != HACK_HEAP_END_OF_LIST && (flag < h->base || flag >= h->end))
             problem(&list, b, "segment at %u: word %u is %d, neither -100 (live) nor a free-list link", (unsigned)b,
                     (unsigned)b, (int)(int16_t)flag);
-        if (is_free && previous_free && h->immediate)
+        if (is_free && previous_free && address_ordered(h))
             problem(&list, b, "free segments at %u and %u touch but were not merged", (unsigned)previous_base,
                     (unsigned)b);
         bit_set(starts, b - h->base);
@@ -523,8 +802,8 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
     /* 2. the free list */
     uint32_t listed = 0, steps = 0;
     int32_t last = -1;
-    for (uint16_t node = get_head(h); node != HACK_HEAP_END_OF_LIST; node = h->ram[node]) {
-        if (!in_heap(h, node) || !bit_test(starts, node - h->base)) {
+    for (uint16_t node = head_word(h); node != HACK_HEAP_END_OF_LIST; node = load(h, node)) {
+        if (!in_range(h, node) || node + 1u >= h->end || !bit_test(starts, node - h->base)) {
             problem(&list, node, "the free list reaches %u, which is not a segment", (unsigned)node);
             break;
         }
@@ -532,7 +811,7 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
             problem(&list, node, "the free list loops back to %u", (unsigned)node);
             break;
         }
-        if (h->ram[node] == HACK_HEAP_LIVE_FLAG) {
+        if (load(h, node) == HACK_HEAP_LIVE_FLAG) {
             problem(&list, node, "the free list reaches %u, a live block", (unsigned)node);
             break;
         }
@@ -544,13 +823,11 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
     }
     if (tiled && listed != free_segments)
         problem(&list, 0, "%u free segments but %u on the free list", (unsigned)free_segments, (unsigned)listed);
-    /* 3. the shadow agrees (if not, something other than this heap changed the words) */
-    for (size_t w = 0; tiled && w < h->bitmap_words; w++)
-        if (starts[w] != h->starts[w] || on_list[w] != h->frees[w]) {
-            problem(&list, h->base + (uint32_t)w * 64, "the words near %u changed behind the heap's back",
-                    (unsigned)(h->base + w * 64));
-            break;
-        }
+    /* 3. every bookkeeping word says what the heap manager recorded (if not, the program overwrote it) */
+    word_problem p;
+    if (head_disagrees(h, &p)) problem(&list, p.address, "%s", p.text);
+    for (int32_t i = bit_next(h->starts, 0, words); i >= 0; i = bit_next(h->starts, (uint32_t)i + 1, words))
+        if (segment_disagrees(h, h->base + (uint32_t)i, &p)) problem(&list, p.address, "%s", p.text);
     free(starts);
     free(on_list);
     return list.count;
@@ -599,10 +876,11 @@ const char *hack_heap_status_text(hack_heap_status status)
     case HACK_HEAP_NO_ROOM: return "no free block is large enough, even after defrag (Sys.error 6)";
     case HACK_HEAP_FREE_NULL: return "deAlloc of null";
     case HACK_HEAP_FREE_OUTSIDE: return "deAlloc of an address outside the heap";
-    case HACK_HEAP_FREE_NOT_A_BLOCK: return "deAlloc of an address that is not the start of a block (inside a block, or a header)";
+    case HACK_HEAP_FREE_NOT_A_BLOCK: return "deAlloc of an address inside a block, not the start alloc returned";
+    case HACK_HEAP_FREE_HEADER: return "deAlloc of a block's header, not the address alloc returned";
     case HACK_HEAP_DOUBLE_FREE: return "deAlloc of a block that is already free (double free)";
     case HACK_HEAP_FREE_IN_FREE_MEMORY: return "deAlloc of an address in free memory (freed before, or never allocated)";
-    case HACK_HEAP_CORRUPT: return "the heap's bookkeeping words were overwritten";
+    case HACK_HEAP_CORRUPT: return "heap corruption: the program overwrote the heap's bookkeeping words";
     }
     return "?";
 }
@@ -613,11 +891,11 @@ char *hack_heap_report(const hack_heap *h)
     text_buffer t = {0};
     uint32_t words = h->end - h->base;
     append(&t, "heap %u..%u (%u words), %s, free neighbours merged %s\n", (unsigned)h->base, (unsigned)(h->end - 1),
-           (unsigned)words, policy_names[h->policy], h->immediate ? "at once" : "on defrag");
+           (unsigned)words, policy_names[h->policy], address_ordered(h) ? "at once" : "on defrag");
     append(&t, "map:\n");
     uint32_t b = h->base;
     for (int n = 0; b + 1 < h->end && n < 100000; n++) {
-        uint16_t size = size_of(h, b), flag = h->ram[b];
+        uint16_t flag = load(h, b), size = load(h, b + 1);
         if (size < 2 || b + size > h->end) {
             append(&t, "  %5u  (malformed: size %u)\n", (unsigned)b, (unsigned)size);
             break;
@@ -650,8 +928,10 @@ char *hack_heap_report(const hack_heap *h)
             append(&t, "  deAlloc(%d)\n", (int)r->argument);
         else if (r->kind == CALL_FREE)
             append(&t, "  deAlloc(%d) refused: %s\n", (int)r->argument, hack_heap_status_text(r->status));
-        else
+        else if (r->status == HACK_HEAP_OK)
             append(&t, "  defrag()\n");
+        else
+            append(&t, "  defrag() refused: %s\n", hack_heap_status_text(r->status));
     }
     hack_heap_problem problems[16];
     size_t count = hack_heap_check(h, problems, 16);

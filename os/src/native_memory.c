@@ -2,11 +2,14 @@
 
 #include "hack/backtrace.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { HEAP_BASE = 2048, HEAP_END = 16384, FALLBACK_HEAD = 2047 };
+/* The head of the free list is a static (16..255 in the VM's mapping) or, without one, RAM[2047]: below the
+ * heap, above the VM's registers. */
+enum { HEAP_BASE = 2048, HEAP_END = 16384, FALLBACK_HEAD = 2047, HEAD_LOWEST = 16 };
 
 struct hack_native_memory {
     hack_heap *heap;
@@ -31,6 +34,32 @@ static void report(hack_native_memory *memory, hack_machine *machine, const char
     memory->options.message(memory->options.message_context, text);
 }
 
+/* A failed call, reported with the Jack call stack: the heap's own account when it has one (which word is
+ * corrupted, whose header a deAlloc was given), else what the status means. */
+static void report_failure(hack_native_memory *memory, hack_machine *machine, const char *call, const char *note)
+{
+    const hack_heap_error *error = hack_heap_last_error(memory->heap);
+    char what[400];
+    snprintf(what, sizeof what, "%s: %s%s", call, error->text[0] ? error->text : hack_heap_status_text(error->status),
+             note);
+    report(memory, machine, what);
+}
+
+/* Heap corruption stops the run whatever the options say (--continue-after-bad-free, the heap check): the
+ * program wrote over the heap's bookkeeping, and its Jack Memory would go on from words nobody can trust. */
+static hack_hook_action stop_for_corruption(hack_native_memory *memory, hack_machine *machine, const char *call)
+{
+    report_failure(memory, machine, call, "");
+    memory->failed = true;
+    return HACK_HOOK_STOP;
+}
+
+/* The RAM index of the hooked call's argument i: ARG is the program's to set, so it is kept inside the RAM. */
+static uint16_t argument_address(const hack_hook_event *event, int i)
+{
+    return (uint16_t)((event->arg + i) & (HACK_RAM_SIZE - 1));
+}
+
 /* Sys.error(code) in the program's own Jack code, so the screen shows ERR<code> as the OS specifies: the
  * hooked call's one argument becomes the code and Sys.error is entered in its place. */
 static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *machine, const hack_hook_event *event,
@@ -38,14 +67,14 @@ static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *ma
 {
     memory->failed = true;
     if (memory->sys_error < 0 || event->count != 1) return HACK_HOOK_STOP;
-    machine->ram[event->arg] = (uint16_t)code;
+    machine->ram[argument_address(event, 0)] = (uint16_t)code;
     machine->pc = (uint16_t)memory->sys_error;
     return HACK_HOOK_JUMP;
 }
 
 static int16_t argument(const hack_machine *machine, const hack_hook_event *event, int i)
 {
-    uint16_t v = event->count > i ? machine->ram[(uint16_t)(event->arg + i)] : 0;
+    uint16_t v = event->count > i ? machine->ram[argument_address(event, i)] : 0;
     return (int16_t)(v >= 0x8000u ? (int)v - 0x10000 : (int)v);
 }
 
@@ -76,13 +105,10 @@ static hack_hook_action memory_alloc(void *context, hack_machine *machine, const
         *value = address;
         return HACK_HOOK_RETURN;
     }
-    char what[200];
-    snprintf(what, sizeof what, "Memory.alloc(%d): %s", (int)size, hack_heap_status_text(status));
-    report(memory, machine, what);
-    if (status == HACK_HEAP_CORRUPT) {
-        memory->failed = true;
-        return HACK_HOOK_STOP;
-    }
+    char call[32];
+    snprintf(call, sizeof call, "Memory.alloc(%d)", (int)size);
+    if (status == HACK_HEAP_CORRUPT) return stop_for_corruption(memory, machine, call);
+    report_failure(memory, machine, call, "");
     return raise_error(memory, machine, event, status == HACK_HEAP_BAD_SIZE ? 5 : 6);
 }
 
@@ -96,13 +122,12 @@ static hack_hook_action memory_free(void *context, hack_machine *machine, const 
         tell(memory, HACK_MEMORY_FREE, address, 0, NULL);
         return HACK_HOOK_RETURN;
     }
+    char call[32];
+    snprintf(call, sizeof call, "Memory.deAlloc(%u)", (unsigned)address);
+    if (status == HACK_HEAP_CORRUPT) return stop_for_corruption(memory, machine, call);
     tell(memory, HACK_MEMORY_BAD_FREE, address, 0, hack_heap_status_text(status));
-    if (!memory->options.bad_free_reported_by_event) {
-        char what[200];
-        snprintf(what, sizeof what, "Memory.deAlloc(%u): %s%s", (unsigned)address, hack_heap_status_text(status),
-                 memory->options.continue_after_bad_free ? " (ignored)" : "");
-        report(memory, machine, what);
-    }
+    if (!memory->options.bad_free_reported_by_event)
+        report_failure(memory, machine, call, memory->options.continue_after_bad_free ? " (ignored)" : "");
     if (memory->options.continue_after_bad_free) return HACK_HOOK_RETURN;
     memory->failed = true;
     return HACK_HOOK_STOP;
@@ -111,19 +136,20 @@ static hack_hook_action memory_free(void *context, hack_machine *machine, const 
 static hack_hook_action memory_defrag(void *context, hack_machine *machine, const hack_hook_event *event,
                                       uint16_t *value)
 {
-    (void)machine;
     (void)event;
-    hack_heap_defrag(((hack_native_memory *)context)->heap);
+    hack_native_memory *memory = context;
     *value = 0;
+    if (hack_heap_defrag(memory->heap) != HACK_HEAP_OK) return stop_for_corruption(memory, machine, "Memory.defrag()");
     return HACK_HOOK_RETURN;
 }
 
 static hack_hook_action memory_largest(void *context, hack_machine *machine, const hack_hook_event *event,
                                        uint16_t *value)
 {
-    (void)machine;
     (void)event;
-    *value = hack_heap_largest_free(((hack_native_memory *)context)->heap);
+    hack_native_memory *memory = context;
+    if (hack_heap_largest_free(memory->heap, value) != HACK_HEAP_OK)
+        return stop_for_corruption(memory, machine, "Memory.largestFree()");
     return HACK_HOOK_RETURN;
 }
 
@@ -142,36 +168,79 @@ static hack_hook_action memory_poke(void *context, hack_machine *machine, const 
     return HACK_HOOK_RETURN;
 }
 
+static const struct {
+    const char *name;
+    hack_hook_fn fn;
+} hooked_functions[] = {
+    {"Memory.init", memory_init},       {"Memory.alloc", memory_alloc}, {"Memory.deAlloc", memory_free},
+    {"Memory.defrag", memory_defrag},   {"Memory.peek", memory_peek},   {"Memory.poke", memory_poke},
+    {"Memory.largestFree", memory_largest},
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void refuse(const hack_native_memory_options *options, const char *format, ...)
+{
+    if (!options->message) return;
+    char text[400];
+    int n = snprintf(text, sizeof text, "the native Memory is not bound: ");
+    va_list args;
+    va_start(args, format);
+    if (n > 0 && (size_t)n < sizeof text) vsnprintf(text + n, sizeof text - (size_t)n, format, args);
+    va_end(args);
+    options->message(options->message_context, text);
+}
+
+static bool in_rom(const hack_program *program, const hack_native_memory_options *options, const char *name)
+{
+    int32_t address = function_address(program, name);
+    if (address < HACK_ROM_SIZE) return true;
+    refuse(options, "the program's symbols put %s at ROM address %d, past the end of the ROM (%d words)", name,
+           (int)address, HACK_ROM_SIZE);
+    return false;
+}
+
+/* The addresses the program's symbols give, checked before anything indexes with them: a .sym is input like
+ * any other, and a hostile one could put a function past the ROM (Sys.error is jumped to) or the free-list
+ * head past the RAM or inside the heap. */
+static bool addresses_valid(const hack_program *program, const hack_native_memory_options *options, int32_t head)
+{
+    for (size_t i = 0; i < sizeof hooked_functions / sizeof hooked_functions[0]; i++)
+        if (!in_rom(program, options, hooked_functions[i].name)) return false;
+    if (!in_rom(program, options, "Sys.error")) return false;
+    if (head < HEAD_LOWEST || head >= HEAP_BASE) {
+        refuse(options, "the program's symbols put Memory.0, the head of the free list, at RAM[%d], outside the "
+                        "statics and the stack (%d..%d)",
+               (int)head, HEAD_LOWEST, HEAP_BASE - 1);
+        return false;
+    }
+    return true;
+}
+
 hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_program *program,
                                             const hack_native_memory_options *options)
 {
     if (function_address(program, "Memory.alloc") < 0) return NULL;
+    const hack_symbol *head = hack_symtab_find(&program->symbols, "Memory.0", 8);
+    int32_t head_address = head && head->kind == HACK_SYMBOL_STATIC ? head->value : FALLBACK_HEAD;
+    if (!addresses_valid(program, options, head_address)) return NULL;
     hack_native_memory *memory = calloc(1, sizeof *memory);
     if (!memory) return NULL;
     memory->program = program;
     memory->options = *options;
     memory->sys_error = function_address(program, "Sys.error");
-    const hack_symbol *head = hack_symtab_find(&program->symbols, "Memory.0", 8);
-    memory->heap = hack_heap_create(machine->ram, HEAP_BASE, HEAP_END,
-                                    head && head->kind == HACK_SYMBOL_STATIC ? head->value : FALLBACK_HEAD,
-                                    options->policy);
+    memory->heap = hack_heap_create(machine->ram, HEAP_BASE, HEAP_END, head_address, options->policy);
     if (!memory->heap) {
         free(memory);
         return NULL;
     }
     /* A program may call alloc before init (or have no init): start with an empty heap. */
     hack_heap_init(memory->heap);
-    static const struct {
-        const char *name;
-        hack_hook_fn fn;
-    } functions[] = {
-        {"Memory.init", memory_init},       {"Memory.alloc", memory_alloc}, {"Memory.deAlloc", memory_free},
-        {"Memory.defrag", memory_defrag},   {"Memory.peek", memory_peek},   {"Memory.poke", memory_poke},
-        {"Memory.largestFree", memory_largest},
-    };
-    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
-        int32_t address = function_address(program, functions[i].name);
-        if (address >= 0) hack_machine_add_hook(machine, (uint16_t)address, HACK_HOOK_REPLACE, functions[i].fn, memory);
+    for (size_t i = 0; i < sizeof hooked_functions / sizeof hooked_functions[0]; i++) {
+        int32_t address = function_address(program, hooked_functions[i].name);
+        if (address >= 0)
+            hack_machine_add_hook(machine, (uint16_t)address, HACK_HOOK_REPLACE, hooked_functions[i].fn, memory);
     }
     return memory;
 }

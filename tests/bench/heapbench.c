@@ -95,7 +95,7 @@ static uint64_t program_cycles(const char *folder, bool native, body_meter *body
     }
     hack_machine *machine = hack_machine_create();
     hack_machine_load(machine, program.words, program.count);
-    hack_native_memory_options memory_options = {HACK_HEAP_FIRST_FIT, false, NULL, NULL, NULL, NULL};
+    hack_native_memory_options memory_options = {.policy = HACK_HEAP_FIRST_FIT};
     hack_native_memory *memory = native ? hack_native_memory_bind(machine, &program, &memory_options) : NULL;
     if (!native) { /* the Jack bodies are not recursive: entry and return pair up */
         const char *names[] = {"Memory.alloc", "Memory.deAlloc"};

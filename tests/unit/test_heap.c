@@ -3,6 +3,7 @@
 #include "hack/heap.h"
 #include "test_support.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,8 +217,8 @@ START_TEST(bad_frees_leave_the_heap_as_it_was)
     expect_refused(HACK_HEAP_FREE_OUTSIDE, 30000);
     expect_refused(HACK_HEAP_FREE_NOT_A_BLOCK, (uint16_t)(a + 1)); /* inside a block */
     expect_refused(HACK_HEAP_FREE_NOT_A_BLOCK, (uint16_t)(a + 5));
-    expect_refused(HACK_HEAP_FREE_NOT_A_BLOCK, (uint16_t)(a - 1)); /* its header */
-    expect_refused(HACK_HEAP_FREE_NOT_A_BLOCK, (uint16_t)(a - 2));
+    expect_refused(HACK_HEAP_FREE_HEADER, (uint16_t)(a - 1)); /* its header */
+    expect_refused(HACK_HEAP_FREE_HEADER, (uint16_t)(a - 2));
     /* c was freed: in SEED it stays a free segment of its own (a double free), elsewhere it merged away */
     expect_refused(_i == HACK_HEAP_SEED ? HACK_HEAP_DOUBLE_FREE : HACK_HEAP_FREE_IN_FREE_MEMORY, c);
     /* an overwritten header: the block's size word clobbered */
@@ -394,6 +395,419 @@ START_TEST(random_against_a_model)
 }
 END_TEST
 
+/* ---- words the program overwrote: found by the calls that read them, named, never obeyed ---- */
+
+enum { BASE = 2048, END = 16384, HEAD = 2047 };
+
+static uint16_t outside_pattern(uint32_t address)
+{
+    return (uint16_t)(address * 7u + 3u);
+}
+
+/* The native layout (heap 2048..16383, the head in RAM[2047]), every other word of the RAM a known pattern,
+ * and blocks allocated from the top: a (10 words), b (20), c (5), d (8), e (3); b and d freed. */
+typedef struct {
+    uint16_t a, b, c, d, e;
+} layout;
+
+static layout native_layout(hack_heap_policy policy)
+{
+    hack_heap_destroy(heap);
+    for (uint32_t i = 0; i < 32768; i++) chip[i] = outside_pattern(i);
+    heap = hack_heap_create(chip, BASE, END, HEAD, policy);
+    ck_assert_ptr_nonnull(heap);
+    hack_heap_init(heap);
+    layout l = {alloc_ok(10), alloc_ok(20), alloc_ok(5), alloc_ok(8), alloc_ok(3)};
+    /* the addresses follow from carving the high end: independent of the policy */
+    ck_assert_uint_eq(l.a, 16374);
+    ck_assert_uint_eq(l.c, 16345);
+    ck_assert_uint_eq(l.e, 16330);
+    ck_assert_int_eq(hack_heap_free(heap, l.b), HACK_HEAP_OK);
+    ck_assert_int_eq(hack_heap_free(heap, l.d), HACK_HEAP_OK);
+    expect_clean();
+    return l;
+}
+
+static void expect_outside_untouched(void)
+{
+    for (uint32_t i = 0; i < 32768; i++)
+        if ((i < BASE && i != HEAD) || i >= END)
+            if (chip[i] != outside_pattern(i)) ck_abort_msg("RAM[%u] outside the heap was changed", (unsigned)i);
+}
+
+typedef enum { DO_ALLOC, DO_FREE, DO_DEFRAG, DO_LARGEST, CALL_KINDS } call_kind;
+static const char *const call_names[CALL_KINDS] = {"alloc", "deAlloc", "defrag", "largestFree"};
+
+/* One call of each kind; the block alloc returned (0 for none) in *block. */
+static hack_heap_status call(call_kind kind, const layout *l, uint16_t *block)
+{
+    uint16_t words;
+    *block = 0;
+    switch (kind) {
+    case DO_ALLOC: return hack_heap_alloc(heap, 3, block);
+    case DO_FREE: return hack_heap_free(heap, l->e);
+    case DO_DEFRAG: return hack_heap_defrag(heap);
+    default: return hack_heap_largest_free(heap, &words);
+    }
+}
+
+/* The call finds the overwritten word: it reports it (the word, what it says, what the heap recorded, in the
+ * text too), returns no block and changes no word at all. Putting the word back makes the heap whole. */
+static void expect_found(call_kind kind, const layout *l, uint32_t word, uint16_t value, const char *says)
+{
+    static uint16_t before[32768];
+    uint16_t recorded = chip[word];
+    chip[word] = value;
+    memcpy(before, chip, sizeof chip);
+    uint16_t block;
+    hack_heap_status status = call(kind, l, &block);
+    const hack_heap_error *e = hack_heap_last_error(heap);
+    ck_assert_msg(status == HACK_HEAP_CORRUPT, "%s with RAM[%u] = %d: %s", call_names[kind], (unsigned)word,
+                  (int)(int16_t)value, hack_heap_status_text(status));
+    ck_assert_uint_eq(block, 0);
+    ck_assert_msg(memcmp(before, chip, sizeof chip) == 0, "%s changed words while reporting corruption", call_names[kind]);
+    ck_assert_int_eq(e->status, HACK_HEAP_CORRUPT);
+    ck_assert_int_eq(e->address, (int32_t)word);
+    ck_assert_uint_eq(e->found, value);
+    ck_assert_uint_eq(e->recorded, recorded);
+    char name[16];
+    snprintf(name, sizeof name, "RAM[%u]", (unsigned)word);
+    ck_assert_msg(strncmp(e->text, "heap corruption: ", 17) == 0 && strstr(e->text, name) && strstr(e->text, says),
+                  "%s: \"%s\" should name %s and say \"%s\"", call_names[kind], e->text, name, says);
+    expect_outside_untouched();
+    chip[word] = recorded;
+    ck_assert_int_eq(call(kind, l, &block), HACK_HEAP_OK);
+    if (kind == DO_ALLOC) ck_assert(block >= BASE + 2 && block + 3u <= END);
+    expect_clean();
+    expect_outside_untouched();
+}
+
+typedef enum { LINK, SIZE } segment_word;
+typedef enum { VALUE, ITSELF, INSIDE_C, HEADER_OF_C, RECORDED_PLUS, RECORDED_MINUS } value_kind;
+
+typedef struct {
+    segment_word word;
+    value_kind kind;
+    int value;
+    const char *says;
+} corruption;
+
+static const corruption corruptions[] = {
+    {SIZE, VALUE, 20000, "is 20000 (past the end of the heap)"},
+    {SIZE, VALUE, -536, "is -536 (less than its two header words)"},
+    {SIZE, VALUE, 0, "is 0 (less than its two header words)"},
+    {SIZE, RECORDED_PLUS, 1, "the heap manager recorded"}, /* plausible, one word too many */
+    {SIZE, RECORDED_MINUS, 1, "the heap manager recorded"},
+    {LINK, VALUE, 60000, "is -5536 (outside the heap)"},
+    {LINK, VALUE, 100, "is 100 (outside the heap)"},
+    {LINK, ITSELF, 0, "(the segment itself: a cycle)"},
+    {LINK, INSIDE_C, 0, "is 16346 (inside the live block at 16345..16349)"},
+    {LINK, HEADER_OF_C, 0, "is 16343 (the header of the live block at 16345..16349)"},
+};
+
+static uint16_t corrupt_value(const corruption *c, uint32_t segment, uint16_t recorded)
+{
+    switch (c->kind) {
+    case ITSELF: return (uint16_t)segment;
+    case INSIDE_C: return 16346;
+    case HEADER_OF_C: return 16343;
+    case RECORDED_PLUS: return (uint16_t)(recorded + c->value);
+    case RECORDED_MINUS: return (uint16_t)(recorded - c->value);
+    default: return (uint16_t)c->value;
+    }
+}
+
+START_TEST(corrupt_first_free_segment_found_by_every_call)
+{
+    /* the first segment on the list is read by every call: alloc starts its walk there, deAlloc of e links
+     * next to it (first fit, best fit: it is e's neighbour below; seed: the head e is pushed on), defrag and
+     * largestFree read every free segment */
+    for (size_t i = 0; i < sizeof corruptions / sizeof corruptions[0]; i++)
+        for (int kind = 0; kind < CALL_KINDS; kind++) {
+            layout l = native_layout((hack_heap_policy)_i);
+            uint32_t segment = (uint32_t)hack_heap_free_head(heap);
+            uint32_t word = corruptions[i].word == LINK ? segment : segment + 1;
+            expect_found((call_kind)kind, &l, word, corrupt_value(&corruptions[i], segment, chip[word]), corruptions[i].says);
+        }
+}
+END_TEST
+
+START_TEST(corrupt_last_free_segment_found_by_defrag_and_largest_free)
+{
+    for (size_t i = 0; i < sizeof corruptions / sizeof corruptions[0]; i++) {
+        layout l = native_layout((hack_heap_policy)_i);
+        uint16_t list[8];
+        size_t n = hack_heap_free_list(heap, list, 8);
+        ck_assert_uint_eq(n, 3);
+        uint32_t segment = list[2], word = corruptions[i].word == LINK ? segment : segment + 1;
+        uint16_t value = corrupt_value(&corruptions[i], segment, chip[word]);
+        /* an alloc served before it is reached does not read it, and is right all the same */
+        uint16_t recorded = chip[word], block;
+        chip[word] = value;
+        if (_i != HACK_HEAP_BEST_FIT) { /* best fit reads the whole list */
+            ck_assert_int_eq(hack_heap_alloc(heap, 3, &block), HACK_HEAP_OK);
+            ck_assert(block >= BASE + 2 && block + 3u <= END);
+            ck_assert_int_eq(hack_heap_free(heap, block), HACK_HEAP_OK);
+        }
+        chip[word] = recorded;
+        expect_found(DO_DEFRAG, &l, word, value, corruptions[i].says);
+        l = native_layout((hack_heap_policy)_i);
+        expect_found(DO_LARGEST, &l, word, value, corruptions[i].says);
+    }
+}
+END_TEST
+
+START_TEST(a_link_back_up_the_list_is_a_cycle)
+{
+    layout l = native_layout((hack_heap_policy)_i);
+    uint16_t list[8];
+    ck_assert_uint_eq(hack_heap_free_list(heap, list, 8), 3);
+    expect_found(DO_DEFRAG, &l, list[2], list[0], "(a free segment earlier on the list: a cycle)");
+    l = native_layout((hack_heap_policy)_i);
+    expect_found(DO_LARGEST, &l, list[0], list[2], "(a free segment, but not the next one on the list)");
+}
+END_TEST
+
+START_TEST(overwritten_head_found_by_every_call)
+{
+    const struct {
+        uint16_t value;
+        const char *says;
+    } heads[] = {
+        {60000, "the head of the free list, is -5536 (outside the heap); the heap manager recorded"},
+        {0, "the head of the free list, is 0 (outside the heap)"},
+        {0xFFFF, "the head of the free list, is -1 (the end of the list)"},
+        {16346, "the head of the free list, is 16346 (inside the live block at 16345..16349)"},
+        {16374, "the head of the free list, is 16374 (inside the live block at 16374..16383)"},
+        {2100, "the head of the free list, is 2100 (inside the free segment at 2048..16327)"},
+        {0, "(a free segment, but not the first one on the list)"}, /* the last segment on the list */
+    };
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        for (int kind = 0; kind < CALL_KINDS; kind++) {
+            layout l = native_layout((hack_heap_policy)_i);
+            uint16_t list[8];
+            hack_heap_free_list(heap, list, 8);
+            uint16_t value = i == sizeof heads / sizeof heads[0] - 1 ? list[2] : heads[i].value;
+            expect_found((call_kind)kind, &l, HEAD, value, heads[i].says);
+        }
+}
+END_TEST
+
+START_TEST(overwritten_live_header_found_by_its_deAlloc)
+{
+    const struct {
+        uint32_t offset; /* from the block's address */
+        uint16_t value;
+        const char *says;
+    } headers[] = {
+        {1, 20000, "the size of the live block at 16345..16349, is 20000 (past the end of the heap); the heap manager recorded 7"},
+        {1, (uint16_t)-536, "is -536 (less than its two header words)"},
+        {1, 0, "is 0 (less than its two header words)"},
+        {1, 8, "is 8; the heap manager recorded 7"},
+        {2, 0, "RAM[16343], the header of the live block at 16345..16349, is 0; it must be -100 (live)"},
+        {2, 0xFFFF, "is -1; it must be -100"},
+    };
+    for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
+        layout l = native_layout((hack_heap_policy)_i);
+        uint32_t word = l.c - headers[i].offset;
+        static uint16_t before[32768];
+        uint16_t recorded = chip[word];
+        chip[word] = headers[i].value;
+        memcpy(before, chip, sizeof chip);
+        ck_assert_int_eq(hack_heap_free(heap, l.c), HACK_HEAP_CORRUPT);
+        ck_assert(memcmp(before, chip, sizeof chip) == 0);
+        const hack_heap_error *e = hack_heap_last_error(heap);
+        ck_assert_int_eq(e->address, (int32_t)word);
+        ck_assert_msg(strstr(e->text, headers[i].says), "\"%s\" should say \"%s\"", e->text, headers[i].says);
+        /* nothing else reads a live block's header: the heap goes on around it */
+        uint16_t block;
+        ck_assert_int_eq(hack_heap_alloc(heap, 4, &block), HACK_HEAP_OK);
+        ck_assert_int_eq(hack_heap_defrag(heap), HACK_HEAP_OK);
+        chip[word] = recorded;
+        ck_assert_int_eq(hack_heap_free(heap, l.c), HACK_HEAP_OK);
+        expect_clean();
+        expect_outside_untouched();
+    }
+}
+END_TEST
+
+START_TEST(the_reported_example)
+{
+    /* the program: Memory.poke(2049, -536) after one alloc, then an alloc */
+    native_layout((hack_heap_policy)_i);
+    hack_heap_init(heap);
+    alloc_ok(10);
+    chip[2049] = (uint16_t)-536;
+    uint16_t block = 1;
+    ck_assert_int_eq(hack_heap_alloc(heap, 5, &block), HACK_HEAP_CORRUPT);
+    ck_assert_uint_eq(block, 0);
+    ck_assert_str_eq(hack_heap_last_error(heap)->text,
+                     "heap corruption: RAM[2049], the size of the free segment at 2048, is -536 (less than its two "
+                     "header words); the heap manager recorded 14324");
+    chip[2049] = (uint16_t)-1;
+    ck_assert_int_eq(hack_heap_alloc(heap, 40, &block), HACK_HEAP_CORRUPT);
+    ck_assert_uint_eq(block, 0);
+    expect_outside_untouched();
+}
+END_TEST
+
+START_TEST(deAlloc_of_a_header_says_whose)
+{
+    layout l = native_layout((hack_heap_policy)_i);
+    static uint16_t before[32768];
+    memcpy(before, chip, sizeof chip);
+    ck_assert_int_eq(hack_heap_free(heap, (uint16_t)(l.c - 2)), HACK_HEAP_FREE_HEADER);
+    ck_assert_str_eq(hack_heap_last_error(heap)->text, "deAlloc of 16343: that is the header of the live block at "
+                                                       "16345..16349 (to free it, pass the address alloc returned, 16345)");
+    ck_assert_int_eq(hack_heap_free(heap, (uint16_t)(l.c - 1)), HACK_HEAP_FREE_HEADER);
+    ck_assert_ptr_nonnull(strstr(hack_heap_last_error(heap)->text, "deAlloc of 16344: that is the header of the live block at 16345..16349"));
+    ck_assert_int_eq(hack_heap_free(heap, (uint16_t)(l.c + 2)), HACK_HEAP_FREE_NOT_A_BLOCK);
+    ck_assert_str_eq(hack_heap_last_error(heap)->text,
+                     "deAlloc of 16347: that is word 2 of the live block at 16345..16349, not its first (alloc returned 16345)");
+    /* a freed block's header is free memory, and the lowest words of the heap a header too */
+    ck_assert_int_eq(hack_heap_free(heap, (uint16_t)(l.d - 2)), HACK_HEAP_FREE_IN_FREE_MEMORY);
+    ck_assert_int_eq(hack_heap_free(heap, BASE), HACK_HEAP_FREE_IN_FREE_MEMORY);
+    ck_assert_int_eq(hack_heap_free(heap, BASE - 1), HACK_HEAP_FREE_OUTSIDE);
+    ck_assert(memcmp(before, chip, sizeof chip) == 0);
+    ck_assert_int_eq(hack_heap_free(heap, l.c), HACK_HEAP_OK);
+}
+END_TEST
+
+START_TEST(create_refuses_a_head_outside_the_ram_or_inside_the_heap)
+{
+    const int32_t bad[] = {32768, 60000, 65535, BASE, 3000, END - 1};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_ptr_null(hack_heap_create(chip, BASE, END, bad[i], HACK_HEAP_FIRST_FIT));
+    ck_assert_ptr_null(hack_heap_create(chip, BASE, 40000, HEAD, HACK_HEAP_FIRST_FIT));
+    ck_assert_ptr_null(hack_heap_create(chip, 100, 102, -1, HACK_HEAP_FIRST_FIT));
+    hack_heap *h = hack_heap_create(chip, BASE, END, END, HACK_HEAP_FIRST_FIT); /* the first word after it is fine */
+    ck_assert_ptr_nonnull(h);
+    hack_heap_destroy(h);
+}
+END_TEST
+
+/* A value a wild write might leave: the layout's own numbers, near misses, addresses, anything. */
+static uint16_t wild_value(uint32_t *seed, uint16_t old)
+{
+    switch (test_random(seed) % 10) {
+    case 0: return HACK_HEAP_END_OF_LIST;
+    case 1: return HACK_HEAP_LIVE_FLAG;
+    case 2: return (uint16_t)(test_random(seed) % 4);
+    case 3: return (uint16_t)(old + 1);
+    case 4: return (uint16_t)(old - 1);
+    case 5: return (uint16_t)(BASE + test_random(seed) % (END - BASE));
+    case 6: return (uint16_t)(END - BASE - test_random(seed) % 8);
+    case 7: return (uint16_t)-(int)(test_random(seed) % 1000);
+    default: return (uint16_t)test_random(seed);
+    }
+}
+
+/* A word worth overwriting: the head, a header of a live block or a free segment, or any heap word. */
+static uint32_t wild_address(uint32_t *seed, const live_block *live, size_t live_count)
+{
+    uint32_t r = test_random(seed) % 8;
+    if (r == 0) return HEAD;
+    if (r <= 2 && live_count) return live[test_random(seed) % live_count].address - 1u - test_random(seed) % 2;
+    if (r <= 4) {
+        uint16_t list[64];
+        size_t n = hack_heap_free_list(heap, list, 64);
+        if (n) return list[test_random(seed) % (n < 64 ? n : 64)] + test_random(seed) % 2;
+    }
+    return BASE + test_random(seed) % (END - BASE);
+}
+
+START_TEST(random_wild_writes_never_hurt_the_host)
+{
+    const hack_heap_policy policy = (hack_heap_policy)_i;
+    uint32_t seed = 424242u + (uint32_t)policy;
+    fprintf(stderr, "random wild-write heap test: policy %d, seed %u\n", (int)policy, (unsigned)seed);
+    native_layout(policy);
+    hack_heap_init(heap);
+    static live_block live[8000];
+    size_t live_count = 0;
+    static uint8_t owner[32768]; /* 1 where a live block (header or data) is, in the model */
+    memset(owner, 0, sizeof owner);
+    unsigned found = 0, writes = 0;
+    for (int op = 0; op < 40000; op++) {
+        uint32_t r = test_random(&seed) % 100;
+        if (r < 20) { /* the program writes somewhere */
+            uint32_t address = wild_address(&seed, live, live_count);
+            chip[address] = wild_value(&seed, chip[address]);
+            writes++;
+            continue;
+        }
+        hack_heap_status status;
+        size_t freed = SIZE_MAX; /* the model's block that a successful deAlloc freed */
+        if (r < 55 || live_count == 0) {
+            uint16_t size = (uint16_t)(1 + test_random(&seed) % ((r & 1) ? 150u : 10u)), block;
+            status = hack_heap_alloc(heap, size, &block);
+            if (status == HACK_HEAP_OK) {
+                if (!(block >= BASE + 2 && (uint32_t)block + size <= END))
+                    ck_abort_msg("seed %u op %d: alloc(%u) returned %u, outside the heap", (unsigned)seed, op, size, block);
+                uint16_t extent = (uint16_t)(chip[block - 1] - 2); /* the size word, just written */
+                if (!(extent >= size && extent <= size + 2u))
+                    ck_abort_msg("op %d: block of %u words for alloc(%u)", op, extent, size);
+                for (uint32_t a = block - 2u; a < (uint32_t)block + extent; a++)
+                    if (owner[a]) ck_abort_msg("op %d: block %u (+%u) overlaps a live block at %u", op, block, extent, (unsigned)a);
+                memset(owner + block - 2, 1, extent + 2u);
+                live[live_count++] = (live_block){block, extent, 0};
+            } else if (status != HACK_HEAP_NO_ROOM && status != HACK_HEAP_CORRUPT) {
+                ck_abort_msg("op %d: alloc(%u): %s", op, size, hack_heap_status_text(status));
+            }
+        } else if (r < 85) {
+            size_t index = test_random(&seed) % live_count;
+            status = hack_heap_free(heap, live[index].address);
+            if (status == HACK_HEAP_OK) freed = index;
+            else if (status != HACK_HEAP_CORRUPT)
+                ck_abort_msg("op %d: deAlloc(%u) of a live block: %s", op, live[index].address, hack_heap_status_text(status));
+        } else if (r < 92) {
+            uint16_t address = (uint16_t)(BASE - 8 + test_random(&seed) % (END - BASE + 16));
+            status = hack_heap_free(heap, address);
+            if (status == HACK_HEAP_OK) { /* only a live block's address is taken */
+                for (size_t k = 0; k < live_count; k++)
+                    if (live[k].address == address) freed = k;
+                if (freed == SIZE_MAX) ck_abort_msg("op %d: deAlloc(%u) of no live block accepted", op, address);
+            }
+        } else if (r < 96) {
+            status = hack_heap_defrag(heap);
+        } else {
+            uint16_t words;
+            status = hack_heap_largest_free(heap, &words);
+            if (status == HACK_HEAP_OK && words > END - BASE - 2) ck_abort_msg("op %d: largestFree %u", op, words);
+        }
+        if (freed != SIZE_MAX) {
+            memset(owner + live[freed].address - 2, 0, live[freed].size + 2u);
+            live[freed] = live[--live_count];
+        }
+        if (status == HACK_HEAP_CORRUPT) { /* the named word really says what the report says; put it back */
+            const hack_heap_error *e = hack_heap_last_error(heap);
+            if (!(e->address == HEAD || (e->address >= BASE && e->address < END)))
+                ck_abort_msg("op %d: corruption reported at RAM[%d]", op, (int)e->address);
+            if (!(chip[e->address] == e->found && e->found != e->recorded))
+                ck_abort_msg("op %d: RAM[%d] is %u, reported %u, recorded %u", op, (int)e->address, chip[e->address],
+                             e->found, e->recorded);
+            chip[e->address] = e->recorded;
+            found++;
+        }
+        if (op % 400 == 0) { /* the read-only tools cope with any words */
+            hack_heap_problem problems[4];
+            hack_heap_check(heap, problems, 4);
+            char *report = hack_heap_report(heap);
+            ck_assert_ptr_nonnull(report);
+            free(report);
+            hack_heap_stats stats;
+            hack_heap_get_stats(heap, &stats);
+            expect_outside_untouched();
+        }
+    }
+    expect_outside_untouched();
+    fprintf(stderr, "  %u wild writes, %u corruptions found (and put back), %zu blocks live at the end\n", writes, found,
+            live_count);
+    ck_assert_uint_gt(found, 100);
+    ck_assert_uint_gt(writes, 1000);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("heap");
@@ -412,6 +826,19 @@ Suite *make_suite(void)
     tcase_add_checked_fixture(tc, seed_setup, teardown);
     tcase_add_loop_test(tc, bad_frees_leave_the_heap_as_it_was, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     tcase_add_test(tc, double_free_never_loops);
+    suite_add_tcase(suite, tc);
+    tc = tcase_create("corruption");
+    tcase_add_checked_fixture(tc, seed_setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, corrupt_first_free_segment_found_by_every_call, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_loop_test(tc, corrupt_last_free_segment_found_by_defrag_and_largest_free, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_loop_test(tc, a_link_back_up_the_list_is_a_cycle, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_loop_test(tc, overwritten_head_found_by_every_call, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_loop_test(tc, overwritten_live_header_found_by_its_deAlloc, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_loop_test(tc, the_reported_example, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_loop_test(tc, deAlloc_of_a_header_says_whose, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_test(tc, create_refuses_a_head_outside_the_ram_or_inside_the_heap);
+    tcase_add_loop_test(tc, random_wild_writes_never_hurt_the_host, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     suite_add_tcase(suite, tc);
     tc = tcase_create("policies");
     tcase_add_checked_fixture(tc, seed_setup, teardown);

@@ -19,9 +19,18 @@
  *              blocks pushed on the head, merging only on defrag
  * When nothing fits, alloc merges every run of free neighbours (defrag) and tries once more.
  *
- * Host-side shadow bitmaps (which words start segments, which of those are free) make validation and merging
- * O(1); the emulated words stay the truth: a header that disagrees with the shadow is reported as corruption
- * and nothing is changed. */
+ * The heap manager's own record of the layout lives on the host (a shadow: which words start segments, which
+ * of those are free, each segment's two words, the head). It is the truth; the emulated words mirror it, and a
+ * program can overwrite them. Before it acts, every call compares the words it reads with the shadow:
+ *   alloc                 the head, and each segment on the free list up to the one it takes (best fit: all)
+ *   deAlloc               the head, the block's two header words, and the free segments it is linked between
+ *                         (SEED: the segment at the head)
+ *   defrag, largestFree   the head and every free segment
+ * A word that disagrees is reported as HACK_HEAP_CORRUPT (hack_heap_last_error names it, what it says and what
+ * was recorded) and the call changes nothing; a word no call has read yet is found by the first that does.
+ * The heap never follows a link, trusts a size or computes an address from an emulated word, and every index
+ * it writes is range-checked, so no value a program writes can make it hand out a block outside the heap or
+ * over a live one, write outside the heap and its head word, or loop. */
 #ifndef HACK_HEAP_H
 #define HACK_HEAP_H
 
@@ -39,44 +48,55 @@ typedef enum {
     HACK_HEAP_NO_ROOM,           /* nothing fits, even after defrag: Sys.error(6) */
     HACK_HEAP_FREE_NULL,         /* deAlloc(0) */
     HACK_HEAP_FREE_OUTSIDE,      /* not an address in the heap */
-    HACK_HEAP_FREE_NOT_A_BLOCK,  /* inside a block or a header, not a block's first word */
+    HACK_HEAP_FREE_NOT_A_BLOCK,  /* inside a live block, not its first word */
+    HACK_HEAP_FREE_HEADER,       /* a live block's header (b or b+1), not the address alloc returned (b+2) */
     HACK_HEAP_DOUBLE_FREE,       /* the block is already free */
     HACK_HEAP_FREE_IN_FREE_MEMORY, /* in free memory: freed before (and merged), or never allocated */
-    HACK_HEAP_CORRUPT,           /* the emulated bookkeeping was overwritten: see hack_heap_check */
+    HACK_HEAP_CORRUPT,           /* a bookkeeping word was overwritten: hack_heap_last_error says which */
 } hack_heap_status;
 
 typedef struct hack_heap hack_heap;
 
-/* A heap over ram[base..end-1] (end <= 32768, end - base >= 3). NULL when memory ran out. */
+/* A heap over ram[base..end-1] (end <= 32768, end - base >= 3), its head in ram[head_address] (outside the
+ * heap, below 32768) or on the host (head_address negative). NULL when these are out of range or memory ran
+ * out. */
 hack_heap *hack_heap_create(uint16_t *ram, uint32_t base, uint32_t end, int32_t head_address, hack_heap_policy policy);
 void hack_heap_destroy(hack_heap *heap);
 
 /* Memory.init: one free segment over the whole heap. */
 void hack_heap_init(hack_heap *heap);
 
-/* Rebuilds the shadow from the emulated words (after someone else changed them). False when they do not
- * describe a heap (see hack_heap_check). */
-bool hack_heap_attach(hack_heap *heap);
-
 hack_heap_policy hack_heap_get_policy(const hack_heap *heap);
-/* Switching to or from SEED re-links the free list in the new policy's order. */
-void hack_heap_set_policy(hack_heap *heap, hack_heap_policy policy);
-/* Merge freed neighbours at once (default for FIRST_FIT and BEST_FIT) or only on defrag (SEED's way). */
-void hack_heap_set_immediate_coalescing(hack_heap *heap, bool immediate);
+/* Re-links the free list in the new policy's order, merging free neighbours (a defrag). HACK_HEAP_CORRUPT,
+ * and nothing changed, when the words disagree with the shadow. */
+hack_heap_status hack_heap_set_policy(hack_heap *heap, hack_heap_policy policy);
 
 /* Memory.alloc: *address = the block's first data word. */
 hack_heap_status hack_heap_alloc(hack_heap *heap, int32_t size, uint16_t *address);
 /* Memory.deAlloc: only the address of a live block; anything else changes nothing. */
 hack_heap_status hack_heap_free(hack_heap *heap, uint16_t address);
 /* Memory.defrag: merges every run of adjacent free segments, free list in address order. Live blocks never
- * move. */
-void hack_heap_defrag(hack_heap *heap);
+ * move. HACK_HEAP_OK or HACK_HEAP_CORRUPT. */
+hack_heap_status hack_heap_defrag(hack_heap *heap);
+/* Memory.largestFree: *words = the largest block alloc could return now (data words), 0 when none.
+ * HACK_HEAP_OK or HACK_HEAP_CORRUPT. */
+hack_heap_status hack_heap_largest_free(hack_heap *heap, uint16_t *words);
 
-/* The largest block alloc could return now (data words), 0 when none. */
-uint16_t hack_heap_largest_free(const hack_heap *heap);
-/* The head of the free list (a segment base), or -1. */
+/* The outcome of the latest alloc, deAlloc, defrag, largestFree or set_policy: why it failed (status
+ * HACK_HEAP_OK when it did not). */
+typedef struct {
+    hack_heap_status status;
+    int32_t address;          /* HACK_HEAP_CORRUPT: the word that disagrees (-1 otherwise) */
+    uint16_t found, recorded; /* HACK_HEAP_CORRUPT: what it says, what the heap manager recorded */
+    char text[300];           /* the whole story when there is more to say than hack_heap_status_text ("" if not):
+                               * "heap corruption: RAM[2049], the size of the free segment at 2048, is -536; ..." */
+} hack_heap_error;
+
+const hack_heap_error *hack_heap_last_error(const hack_heap *heap);
+
+/* The heap manager's record (not the emulated words): the head of the free list (a segment base) or -1, and
+ * the free list, segment bases in list order (returns its length, at most max stored). */
 int32_t hack_heap_free_head(const hack_heap *heap);
-/* The free list, segment bases in list order; returns its length (at most max are stored). */
 size_t hack_heap_free_list(const hack_heap *heap, uint16_t *bases, size_t max);
 
 typedef struct {
@@ -86,21 +106,25 @@ typedef struct {
     uint64_t allocs, frees, failed_allocs, bad_frees, defrags;
 } hack_heap_stats;
 
+/* The heap manager's figures (from its record, not the emulated words). */
 void hack_heap_get_stats(const hack_heap *heap, hack_heap_stats *stats);
 
 /* A problem found by the integrity check. */
 typedef struct {
     uint32_t address;
-    char text[120];
+    char text[280];
 } hack_heap_problem;
 
 /* Read-only check of the emulated words: segments tile the heap, flags and sizes make sense, the free list
- * ends, visits exactly the free segments, in address order where the policy wants it, and (with immediate
- * merging) no two free segments touch. Returns the number of problems (at most max are stored). */
+ * ends, visits exactly the free segments, in address order where the policy wants it, and (where freed
+ * neighbours are merged at once) no two free segments touch; and every bookkeeping word says what the heap
+ * manager recorded. Returns the number of problems (at most max are stored). */
 size_t hack_heap_check(const hack_heap *heap, hack_heap_problem *problems, size_t max);
 
 /* The seed's status report: every word, the log of calls newest first, the three fault checks, the free
- * list; plus live blocks, free words, largest free block and fragmentation. A new string (free it), or NULL. */
+ * list; plus live blocks, free words, largest free block and fragmentation. A new string (free it), or NULL.
+ * The map and the checks read the emulated words as they are (whatever the program wrote); the free list and
+ * the figures are the heap manager's. */
 char *hack_heap_report(const hack_heap *heap);
 
 const char *hack_heap_status_text(hack_heap_status status);

@@ -30,14 +30,17 @@ typedef struct {
 typedef struct hack_native_memory hack_native_memory;
 
 /* Binds the hooks for the Memory functions the program has (by their symbols). Returns NULL when the program
- * has no Memory.alloc, or memory ran out. program must outlive the binding. */
+ * has no Memory.alloc, when its symbols put a Memory function or Sys.error past the ROM or Memory.0 (the head
+ * of the free list) outside 16..2047 (said through options->message: the program then runs its own Memory
+ * code, if any), or when memory ran out. program must outlive the binding. */
 hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_program *program,
                                             const hack_native_memory_options *options);
 void hack_native_memory_free(hack_native_memory *memory);
 
 hack_heap *hack_native_memory_heap(hack_native_memory *memory);
 
-/* Whether the run stopped because of a heap error (bad size, no room without Sys.error, a bad deAlloc). */
+/* Whether the run stopped because of a heap error (bad size, no room without Sys.error, a bad deAlloc, heap
+ * corruption: a bookkeeping word the program overwrote, found by alloc, deAlloc, defrag or largestFree). */
 bool hack_native_memory_failed(const hack_native_memory *memory);
 
 #endif
