@@ -104,11 +104,14 @@ bool hack_machine_vm_return(hack_machine *machine, uint16_t value)
     return true;
 }
 
+/* The call as the VM convention lays it out. LCL and ARG are whatever the program left there: an ARG past
+ * the RAM is folded into it, and the arguments counted only up to the end of RAM, so that a hook reading
+ * RAM[arg + i] (i < count) stays inside the machine. */
 static hack_hook_event call_event(const hack_machine *machine, uint16_t address)
 {
-    uint16_t lcl = machine->ram[1], arg = machine->ram[2];
-    uint16_t count = (uint16_t)(lcl >= arg + 5u ? lcl - arg - 5u : 0u);
-    return (hack_hook_event){HACK_HOOK_CALL, address, arg, count, 0};
+    uint16_t lcl = machine->ram[1], arg = machine->ram[2] & (HACK_RAM_SIZE - 1);
+    uint32_t count = lcl < HACK_RAM_SIZE && lcl >= arg + 5u ? lcl - arg - 5u : 0u;
+    return (hack_hook_event){HACK_HOOK_CALL, address, arg, (uint16_t)count, 0};
 }
 
 /* What the run loop does after a hook: */
@@ -145,7 +148,7 @@ hack_hook_outcome hack_hooks_dispatch(hack_machine *machine)
     case HACK_HOOK_STOP: return HACK_HOOK_OUTCOME_STOP;
     case HACK_HOOK_JUMP: return HACK_HOOK_OUTCOME_RESUME;
     case HACK_HOOK_PROCEED:
-        if (hook.kind == HACK_HOOK_OBSERVE && machine->ram[1] >= 5) {
+        if (hook.kind == HACK_HOOK_OBSERVE && machine->ram[1] >= 5 && machine->ram[1] < HACK_RAM_SIZE) {
             uint16_t return_address = machine->ram[machine->ram[1] - 5];
             if (return_address < HACK_ROM_SIZE) {
                 if (t->pending_count == t->pending_capacity) {

@@ -48,7 +48,7 @@ static int32_t symbol(const hack_program *program, const char *name)
 
 static int arg(const hack_machine *m, const hack_hook_event *event, int i)
 {
-    uint16_t v = event->count > i ? m->ram[(uint16_t)(event->arg + i)] : 0;
+    uint16_t v = event->count > i ? m->ram[(event->arg + i) & (HACK_RAM_SIZE - 1)] : 0;
     return v >= 0x8000u ? (int)v - 0x10000 : (int)v;
 }
 
@@ -500,6 +500,17 @@ static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_even
     (void)value;
     hack_native_os *os = c;
     if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
+    if (os->error_code) {
+        /* Sys.error again before the first one halted: the OS's own error path fails (its String.new needs
+         * the heap that is full, say), and would go round for ever. The first report stands; stop here. */
+        if (os->options.message) {
+            char text[200];
+            snprintf(text, sizeof text, "Sys.error(%d) again while the OS was showing Sys.error(%d): stopped",
+                     arg(m, e, 0), os->error_code);
+            os->options.message(os->options.message_context, text);
+        }
+        return HACK_HOOK_STOP;
+    }
     os->error_code = arg(m, e, 0);
     if (os->options.message) {
         char text[2048];
