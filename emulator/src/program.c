@@ -39,6 +39,31 @@ void hack_program_free(hack_program *program)
     program->count = 0;
     hack_symtab_free(&program->symbols);
     free_map(program);
+    free(program->project_os);
+    program->project_os = NULL;
+}
+
+bool hack_program_set_project_os(hack_program *program, const char *names)
+{
+    free(program->project_os);
+    program->project_os = NULL;
+    if (!names || !*names) return true;
+    program->project_os = malloc(strlen(names) + 1);
+    if (!program->project_os) return false;
+    strcpy(program->project_os, names);
+    return true;
+}
+
+bool hack_program_has_project_os(const hack_program *program, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = program->project_os; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t length = end ? (size_t)(end - p) : strlen(p);
+        if (length == n && strncmp(p, name, n) == 0) return true;
+        p = end ? end + 1 : p + length;
+    }
+    return false;
 }
 
 bool hack_program_add_map(hack_program *program, const char *const *files, size_t file_count)
@@ -113,6 +138,7 @@ bool hack_program_write_symbols(const hack_program *program, const char *path, h
         const hack_symbol *symbol = &program->symbols.entries[i];
         fprintf(file, "%u %s %s\n", (unsigned)symbol->value, kind_names[symbol->kind], symbol->name);
     }
+    if (program->project_os) fprintf(file, "project-os %s\n", program->project_os);
     if (program->locations) {
         for (size_t i = 0; i < program->source_file_count; i++)
             fprintf(file, "source %zu %s\n", i, program->source_files[i]);
@@ -312,6 +338,27 @@ static bool read_map_line(symbol_reader *r, const char **p)
     return true;
 }
 
+/* project-os NAMES: the OS classes the tools put in, names joined by commas, once. */
+static bool read_project_os_line(symbol_reader *r, const char **p)
+{
+    field names = next_field(r, p);
+    if (r->program->project_os) return symbol_error(r, names.start, "a second 'project-os' line");
+    if (names.length == 0) return symbol_error(r, *p, "expected the OS classes' names, joined by commas");
+    for (size_t i = 0; i < names.length; i++) {
+        char c = names.start[i];
+        bool name_char = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        if (!name_char && !(c == ',' && i > 0 && i + 1 < names.length && names.start[i + 1] != ','))
+            return symbol_error(r, names.start + i, "expected class names joined by commas");
+    }
+    if (!nothing_after(r, p, "the OS classes' names")) return false;
+    char *copy = malloc(names.length + 1);
+    if (!copy) return symbol_error(r, names.start, "out of memory");
+    memcpy(copy, names.start, names.length);
+    copy[names.length] = '\0';
+    r->program->project_os = copy;
+    return true;
+}
+
 bool hack_program_read_symbols(hack_program *program, const char *path, hack_diag_list *diags)
 {
     char *text;
@@ -332,9 +379,11 @@ bool hack_program_read_symbols(hack_program *program, const char *path, hack_dia
             ok = read_source_line(&r, &p);
         else if (field_is(first, "map"))
             ok = read_map_line(&r, &p);
+        else if (field_is(first, "project-os"))
+            ok = read_project_os_line(&r, &p);
         else
-            ok = symbol_error(&r, first.start,
-                              "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
+            ok = symbol_error(&r, first.start, "expected \"ADDRESS label|var|function|static NAME\", "
+                                               "\"project-os\", \"source\" or \"map\"");
     }
     free(text);
     return ok;

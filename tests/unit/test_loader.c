@@ -218,7 +218,18 @@ START_TEST(bad_symbol_lines_are_located)
                      "expected a name (letters, digits, _ . $ :, not starting with a digit), found '9lives'");
     expect_sym_error("16 var i j\n", 1, 10, "unexpected 'j' after the name");
     expect_sym_error("hello world\n", 1, 1,
-                     "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
+                     "expected \"ADDRESS label|var|function|static NAME\", \"project-os\", \"source\" or \"map\"");
+}
+END_TEST
+
+/* project-os: which OS classes the tools put in (the only ones native code may replace later). */
+START_TEST(project_os_lines)
+{
+    expect_sym_error("project-os Math,Memory\nproject-os Sys\n", 2, 12, "a second 'project-os' line");
+    expect_sym_error("project-os\n", 1, 11, "expected the OS classes' names, joined by commas");
+    expect_sym_error("project-os Math,,Sys\n", 1, 16, "expected class names joined by commas");
+    expect_sym_error("project-os Ma\x1bth\n", 1, 14, "expected class names joined by commas");
+    expect_sym_error("project-os Math Sys\n", 1, 17, "unexpected 'Sys' after the OS classes' names");
 }
 END_TEST
 
@@ -262,7 +273,7 @@ START_TEST(binary_sym_files_are_refused)
     ck_assert_ptr_nonnull(strstr(hack_diag_first_error(&diags), "binary file"));
     /* bytes without a NUL: a line like no other */
     expect_sym_error("\xff\xfe\x1b[2J\x80\x81 \x01\n", 1, 1,
-                     "expected \"ADDRESS label|var|function|static NAME\", \"source\" or \"map\"");
+                     "expected \"ADDRESS label|var|function|static NAME\", \"project-os\", \"source\" or \"map\"");
     /* and random ones never hurt the host */
     uint32_t state = 12345;
     for (int round = 0; round < 200; round++) {
@@ -300,6 +311,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, what_is_written_is_read_back_with_names_of_any_length);
     tcase_add_test(tc, addresses_outside_rom_and_ram_are_refused);
     tcase_add_test(tc, bad_symbol_lines_are_located);
+    tcase_add_test(tc, project_os_lines);
     tcase_add_test(tc, bad_source_lines_are_located);
     tcase_add_test(tc, bad_map_lines_are_located);
     tcase_add_test(tc, binary_sym_files_are_refused);

@@ -134,9 +134,8 @@ static void bind_heap(hack_session *s)
     s->check = o->check_heap ? hack_heap_sanitizer_create(s->machine, s->program, limit, heap_report, s) : NULL;
     bool native;
     native = is_native(s, "Memory") || o->native_memory;
-    if (s->machine_code) /* a .hack or .asm with Memory functions was built from VM code: their Memory is the
-                            OS's (a test script's only when a policy is asked for) */
-        native = native || (o->test_script ? o->heap_chosen : !o->jack_os);
+    if (s->machine_code && o->test_script) /* as the course's emulators run it, unless a policy is asked for */
+        native = o->native_memory || (o->heap_chosen && is_native(s, "Memory"));
     if (native) {
         /* under the heap check, bad frees are its findings: reported there, and the run goes on */
         hack_native_memory_options memory_options = {o->heap_policy, o->continue_after_bad_free || s->check != NULL,
@@ -178,6 +177,18 @@ static void bind_os(hack_session *s)
     }
     s->native_os = any ? hack_native_os_bind(s->machine, s->program, &os_options)
                        : hack_native_os_observe_errors(s->machine, s->program, &os_options);
+    if (s->machine_code && (any || s->memory)) { /* machine code runs native code only as its .sym allows */
+        char names[80] = "";
+        for (int i = 0; i < 5; i++)
+            if (native[i]) snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ", classes[i]);
+        if (s->memory) snprintf(names + strlen(names), sizeof names - strlen(names), "Memory, ");
+        names[strlen(names) - 2] = '\0';
+        char text[300];
+        snprintf(text, sizeof text, "note: its .sym says hackemu's OS supplied %s: %s run%s natively (--os=jack "
+                 "runs their code)", s->program->project_os ? s->program->project_os : "Memory", names,
+                 strchr(names, ',') ? "" : "s");
+        message(s, text);
+    }
 }
 
 hack_session *hack_session_create(hack_machine *machine, const hack_session_options *options)
@@ -206,6 +217,11 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
     s->program = program;
     s->os_added = os_added;
     s->machine_code = machine_code;
+    if (machine_code && program) { /* its .sym says which OS classes the tools put in: only those are ours */
+        s->os_added = 0;
+        for (size_t i = 0; i < hack_os_class_count; i++)
+            if (hack_program_has_project_os(program, hack_os_classes[i].name)) s->os_added |= 1u << i;
+    }
     s->recent_next = 0;
     s->key_next = 0;
     hack_machine_load(s->machine, program->words, program->count);

@@ -53,7 +53,17 @@ typedef struct {
     hack_source_location *locations; /* per ROM word */
     char **source_files;
     size_t source_file_count;
+    /* The OS classes that the tools (not the program's author) put in, as "Array,Math,Sys", or NULL: only
+     * these may be replaced by native code when the program is run again as machine code. Kept in the .sym
+     * ("project-os NAMES"). */
+    char *project_os;
 } hack_program;
+
+/* Sets the names of the OS classes the tools put in (copied; NULL or "" for none). False when memory ran out. */
+bool hack_program_set_project_os(hack_program *program, const char *names);
+
+/* Whether class name is one of the program's project_os classes. */
+bool hack_program_has_project_os(const hack_program *program, const char *name);
 
 /* Returns false when memory ran out. */
 bool hack_program_init(hack_program *program);
@@ -63,7 +73,8 @@ void hack_program_free(hack_program *program);
 bool hack_program_write_hack(const hack_program *program, const char *path, hack_diag_list *diags);
 
 /* The symbol file beside a .hack, so a later run knows the labels (and, for VM code, the program map):
- * lines "ADDRESS label|var|function|static NAME", "source INDEX PATH" and "map FIRST LAST FILE LINE FLAGS"
+ * lines "ADDRESS label|var|function|static NAME", "project-os NAME,NAME,...", "source INDEX PATH" and
+ * "map FIRST LAST FILE LINE FLAGS"
  * (ROM words FIRST..LAST came from line LINE of source FILE; FLAGS bit 0: FIRST begins a VM command, bit 1:
  * LAST ends one). Reading checks everything, since later code indexes ROM and RAM with it: addresses 0..32767,
  * names that are assembly symbols and defined once, sources numbered 0, 1, ... in order, map runs inside ROM,

@@ -265,8 +265,21 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
     options->has_sys_init = ok && hack_build_defines_function(&sources, "Sys.init");
     options->bootstrapped = bootstrap && options->has_sys_init;
     hack_vm_options vm_options = {.bootstrap = options->bootstrapped, .require_functions = require};
-    ok = ok && hack_vm_build(&sources, &vm_options, path, program, diags);
+    ok = ok && hack_vm_build(&sources, &vm_options, path, program, diags) &&
+         hack_build_mark_project_os(program, options->os_added);
     hack_vm_sources_free(&sources);
+    return ok;
+}
+
+bool hack_build_mark_project_os(hack_program *program, unsigned os_added)
+{
+    hack_strlist names = {0};
+    for (size_t i = 0; i < hack_os_class_count; i++)
+        if (os_added & (1u << i)) strlist_add(&names, hack_os_classes[i].name);
+    for (char *c = names.text; c && *c; c++) /* "Array, Math" -> "Array,Math" */
+        if (*c == ' ') memmove(c, c + 1, strlen(c));
+    bool ok = names.count == 0 || names.text ? hack_program_set_project_os(program, names.text) : false;
+    free(names.text);
     return ok;
 }
 

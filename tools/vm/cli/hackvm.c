@@ -98,7 +98,8 @@ int main(int argc, char **argv)
               hack_textfile_write(asm_path, assembly.text, assembly.length, &diags);
     if (ok && (write_hack || write_map)) {
         hack_program program;
-        ok = hack_program_init(&program) && hack_vm_build(&sources, &options, asm_path, &program, &diags);
+        ok = hack_program_init(&program) && hack_vm_build(&sources, &options, asm_path, &program, &diags) &&
+             hack_build_mark_project_os(&program, os_added);
         if (ok && program.count > 0 && write_hack)
             fprintf(stderr, "hackvm: %zu words of ROM (%.0f%% of 32K)\n", program.count, 100.0 * (double)program.count / 32768);
         char *hack_path = hack_path_with_extension(asm_path, ".hack");

@@ -41,6 +41,10 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
  * gets a bit per class added (index in hack_os_classes); a note in diags names them. */
 bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added, hack_diag_list *diags);
 
+/* Records in program (hack_program.project_os, kept in its .sym) which OS classes the tools added: bit i of
+ * os_added is hack_os_classes[i]. False when memory ran out. */
+bool hack_build_mark_project_os(hack_program *program, unsigned os_added);
+
 /* Whether path is a folder holding .vm or .jack files. */
 bool hack_build_is_program_folder(const char *path);
 
