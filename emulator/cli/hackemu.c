@@ -568,17 +568,53 @@ static int exit_status(hack_session_state state)
     case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME: return EXIT_BUDGET_SPENT;
     case HACK_SESSION_FAULT:
-    case HACK_SESSION_HEAP_ERROR: return EXIT_MACHINE_FAULT;
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_STACK_ERROR: return EXIT_MACHINE_FAULT;
     case HACK_SESSION_SYS_ERROR: return EXIT_SYS_ERROR;
     }
     return EXIT_MACHINE_FAULT;
 }
 
-static void report_fault(const options *opt, const hack_machine *machine)
+/* A machine error: the instruction, and where in the program it was (the call stack, when there is a map). */
+static void report_fault(const options *opt, const hack_session *session, const hack_machine *machine)
 {
     char text[200];
     hack_fault_describe(&machine->fault, text, sizeof text);
     fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt->program_path, machine->cycles, text);
+    const hack_program *program = hack_session_program(session);
+    if (program && (program->locations || hack_program_function_at(program, machine->pc))) {
+        char stack[4000];
+        hack_backtrace(machine, program, stack, sizeof stack);
+        fputs(stack, stderr);
+    }
+}
+
+/* The stack broken: how, and the call stack with recursion summed up. */
+static void report_stack_error(const options *opt, const hack_session *session, const hack_machine *machine,
+                               hack_stack_error kind)
+{
+    uint16_t sp = machine->ram[0];
+    switch (kind) {
+    case HACK_STACK_OVERFLOW:
+        fprintf(stderr, "hackemu: %s: stack overflow at cycle %" PRIu64 ": SP = %u, past the top of the stack (2047)\n",
+                opt->program_path, machine->cycles, (unsigned)sp);
+        break;
+    case HACK_STACK_UNDERFLOW:
+        fprintf(stderr, "hackemu: %s: stack underflow at cycle %" PRIu64 ": SP = %d, below the bottom of the stack (256)\n",
+                opt->program_path, machine->cycles, sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp);
+        break;
+    case HACK_STACK_BAD_FRAME:
+    case HACK_STACK_OK: {
+        char text[200];
+        hack_fault_describe(&machine->fault, text, sizeof text);
+        fprintf(stderr, "hackemu: %s: return with a corrupted frame at cycle %" PRIu64 " (LCL = %u): %s\n",
+                opt->program_path, machine->cycles, (unsigned)machine->ram[1], text);
+        break;
+    }
+    }
+    char stack[4000];
+    hack_session_describe_stack(session, stack, sizeof stack);
+    fputs(stack, stderr);
 }
 
 /* A program that halted in a loop that can no longer change anything: where (the course's Sys.halt is such
@@ -616,7 +652,8 @@ static void window_reset(void *context, hack_machine *machine)
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
 {
     window_context *w = context;
-    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, machine);
+    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, w->session, machine);
+    if (stop.state == HACK_SESSION_STACK_ERROR) report_stack_error(w->opt, w->session, machine, stop.stack);
 }
 
 static int run_window(const options *opt, hack_session *session, hack_machine *machine)
@@ -688,11 +725,15 @@ static int run_headless(const options *opt, hack_session *session, hack_machine 
     if (stop.state == HACK_SESSION_WAITING_KEY)
         fprintf(stderr, "hackemu: %s: waiting for a key, and no more are scripted (--keys, --type)\n",
                 opt->program_path);
-    else if (stop.state == HACK_SESSION_BUDGET && !opt->quiet)
-        fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)\n", opt->program_path,
-                stop.cycles, (unsigned)machine->pc);
-    else if (stop.state == HACK_SESSION_FAULT)
-        report_fault(opt, machine);
+    else if (stop.state == HACK_SESSION_BUDGET && !opt->quiet) {
+        char spot[200];
+        bool known = hack_session_hot_spot(session, spot, sizeof spot) > 0;
+        fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)%s%s\n", opt->program_path,
+                stop.cycles, (unsigned)machine->pc, known ? ": spinning in " : "", known ? spot : "");
+    } else if (stop.state == HACK_SESSION_FAULT)
+        report_fault(opt, session, machine);
+    else if (stop.state == HACK_SESSION_STACK_ERROR)
+        report_stack_error(opt, session, machine, stop.stack);
     else if (stop.endless_loop && !opt->quiet)
         report_endless_loop(opt, session, machine);
     int status = print_results(opt, session, machine, exit_status(stop.state), diags);

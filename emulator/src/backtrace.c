@@ -42,3 +42,16 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
     }
     return used < size ? used : size - 1;
 }
+
+size_t hack_backtrace_describe(const hack_program *program, uint16_t pc, char *buf, size_t size)
+{
+    if (size == 0) return 0;
+    buf[0] = '\0';
+    size_t used = 0;
+    describe(program, pc, "", buf, size, &used); /* "   Name (File:line)\n": the line without its frame */
+    size_t length = strlen(buf), start = 0;
+    while (buf[start] == ' ') start++;
+    if (length > 0 && buf[length - 1] == '\n') buf[--length] = '\0';
+    memmove(buf, buf + start, length - start + 1);
+    return length - start;
+}

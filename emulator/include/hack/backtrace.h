@@ -11,4 +11,7 @@
  * function whose code holds the PC (or that was just entered). Returns the length written. */
 size_t hack_backtrace(const hack_machine *machine, const hack_program *program, char *buf, size_t size);
 
+/* One place in the program, as the call stacks show it: "Main.main (Main.vm:12)", or "(ROM 7)". */
+size_t hack_backtrace_describe(const hack_program *program, uint16_t pc, char *buf, size_t size);
+
 #endif

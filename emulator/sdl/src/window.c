@@ -207,7 +207,8 @@ static bool stopped(app *a, hack_session_stop stop)
     case HACK_SESSION_HALTED:
     case HACK_SESSION_SYS_ERROR: a->state = STATE_HALTED; break;
     case HACK_SESSION_FAULT:
-    case HACK_SESSION_HEAP_ERROR: a->state = STATE_FAULT; break;
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_STACK_ERROR: a->state = STATE_FAULT; break;
     }
     a->last_reason = (int)stop.state;
     if (a->callbacks->report_stop) a->callbacks->report_stop(a->callbacks->context, a->machine, stop);
