@@ -443,6 +443,17 @@ static hack_session_options session_options(const options *opt, bool window, boo
     return o;
 }
 
+/* The call stack of a machine error, for a program with functions or a program map (Jack, VM): where in
+ * the Jack (or VM) code the faulting instruction is. */
+static void print_fault_stack(const hack_session *session, const hack_machine *machine)
+{
+    const hack_program *program = hack_session_program(session);
+    if (!program || (!program->locations && !hack_program_function_at(program, HACK_ROM_SIZE - 1))) return;
+    char stack[2000];
+    hack_backtrace(machine, program, stack, sizeof stack);
+    fputs(stack, stderr);
+}
+
 static int run_script(const options *opt)
 {
     hack_diag_list diags;
@@ -501,6 +512,7 @@ static int run_script(const options *opt)
             hack_fault_describe(&machine->fault, text, sizeof text);
             fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n", opt->program_path,
                     result.script_line, result.cycles, text);
+            print_fault_stack(session, machine);
             break;
         case HACK_SCRIPT_PROGRAM_STOPPED:
             status = EXIT_MACHINE_FAULT;
@@ -574,11 +586,12 @@ static int exit_status(hack_session_state state)
     return EXIT_MACHINE_FAULT;
 }
 
-static void report_fault(const options *opt, const hack_machine *machine)
+static void report_fault(const options *opt, const hack_session *session, const hack_machine *machine)
 {
     char text[200];
     hack_fault_describe(&machine->fault, text, sizeof text);
     fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt->program_path, machine->cycles, text);
+    print_fault_stack(session, machine);
 }
 
 /* A program that halted in a loop that can no longer change anything: where (the course's Sys.halt is such
@@ -616,7 +629,7 @@ static void window_reset(void *context, hack_machine *machine)
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
 {
     window_context *w = context;
-    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, machine);
+    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, w->session, machine);
 }
 
 static int run_window(const options *opt, hack_session *session, hack_machine *machine)
@@ -692,7 +705,7 @@ static int run_headless(const options *opt, hack_session *session, hack_machine 
         fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)\n", opt->program_path,
                 stop.cycles, (unsigned)machine->pc);
     else if (stop.state == HACK_SESSION_FAULT)
-        report_fault(opt, machine);
+        report_fault(opt, session, machine);
     else if (stop.endless_loop && !opt->quiet)
         report_endless_loop(opt, session, machine);
     int status = print_results(opt, session, machine, exit_status(stop.state), diags);

@@ -71,7 +71,9 @@ static bool add_compiled(hack_vm_sources *sources, const hack_jack_sources *jack
     for (size_t i = 0; ok && i < outputs.count; i++) {
         if (wanted && !wanted[i]) continue;
         char *vm_path = hack_path_with_extension(jack->items[i].path, ".vm");
-        ok = vm_path && hack_vm_sources_add(sources, vm_path, outputs.items[i].vm, outputs.items[i].vm_length);
+        ok = vm_path && hack_vm_sources_add(sources, vm_path, outputs.items[i].vm, outputs.items[i].vm_length) &&
+             hack_sources_set_origin(sources, sources->count - 1, jack->items[i].path, outputs.items[i].positions,
+                                     outputs.items[i].position_count);
         free(vm_path);
     }
     hack_jack_outputs_free(&outputs);
@@ -187,7 +189,9 @@ bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added,
             if (!needed) continue;
             char path[64];
             snprintf(path, sizeof path, "(os)/%s.vm", name);
-            ok = hack_vm_sources_add(sources, path, compiled.items[i].vm, compiled.items[i].vm_length);
+            ok = hack_vm_sources_add(sources, path, compiled.items[i].vm, compiled.items[i].vm_length) &&
+                 hack_sources_set_origin(sources, sources->count - 1, os.items[i].path, compiled.items[i].positions,
+                                         compiled.items[i].position_count);
             *added |= 1u << i;
             grew = true;
         }

@@ -25,6 +25,12 @@ typedef struct {
     char *class_name; /* the class the source declares (NULL if it could not be parsed) */
     char *vm;         /* its VM code, or NULL when the source has errors */
     size_t vm_length;
+    /* Where each VM command came from in the .jack: positions[i] for VM line i + 1 (one command a line). A
+     * function command is at its subroutine's declaration; a call at the called name (or its qualifier, in
+     * Class.f or obj.m); a push at its term; an operator at its right operand; what a statement adds itself
+     * (the pop of a let, the jumps of an if or while, a do's pop, a return) at the statement's keyword. */
+    hack_source_position *positions;
+    size_t position_count;
 } hack_jack_output;
 
 typedef struct {
@@ -39,6 +45,14 @@ typedef struct {
  * 500 levels"), never a crash. */
 bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outputs, hack_diag_list *diags);
 void hack_jack_outputs_free(hack_jack_outputs *outputs);
+
+/* The map jackc --map writes beside Xxx.vm, as Xxx.vm.map: the text of
+ *     jack-map 1 Xxx.jack
+ *     VMLINE JACKLINE JACKCOLUMN
+ *     ...
+ * a line per VM command, in order (the first names the format's version and the Jack file, as its base
+ * name). Returns NULL when memory ran out; *length gets the text's length. */
+char *hack_jack_map_text(const char *jack_path, const hack_jack_output *output, size_t *length);
 
 /* The course's project 10 output for one source: the token list (XxxT.xml) and the parse tree (Xxx.xml),
  * CRLF line ends, as the course's files have them. Syntax only. */
