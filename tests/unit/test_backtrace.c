@@ -139,7 +139,12 @@ START_TEST(jackc_records_a_place_for_every_vm_line)
     size_t length;
     char *text = hack_jack_map_text("some/dir/Main.jack", out, &length);
     ck_assert_ptr_nonnull(text);
-    ck_assert(strncmp(text, "jack-map 1 Main.jack\n1 4 5\n", 27) == 0);
+    char header[80];
+    snprintf(header, sizeof header, "jack-map 1 Main.jack %zu %08x\n1 4 5\n", vm_lines,
+             (unsigned)hack_jack_map_hash(out->vm, out->vm_length));
+    ck_assert(strncmp(text, header, strlen(header)) == 0);
+    ck_assert_uint_eq(hack_jack_map_hash("", 0), 2166136261u);
+    ck_assert_uint_eq(hack_jack_map_hash("a", 1), 0xe40c292cu);
     free(text);
     hack_jack_outputs_free(&outputs);
     hack_jack_sources_free(&jack);

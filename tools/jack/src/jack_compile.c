@@ -712,11 +712,19 @@ bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outp
 char *hack_jack_map_text(const char *jack_path, const hack_jack_output *output, size_t *length)
 {
     hack_strbuf text = {0};
-    hack_strbuf_appendf(&text, "jack-map 1 %s\n", base_name(jack_path));
+    hack_strbuf_appendf(&text, "jack-map 1 %s %zu %08x\n", base_name(jack_path), output->position_count,
+                        (unsigned)hack_jack_map_hash(output->vm ? output->vm : "", output->vm_length));
     for (size_t i = 0; i < output->position_count; i++)
         hack_strbuf_appendf(&text, "%zu %u %u\n", i + 1, (unsigned)output->positions[i].line,
                             (unsigned)output->positions[i].column);
     char *result = text.failed ? NULL : hack_strbuf_take(&text, length);
     hack_strbuf_free(&text);
     return result;
+}
+
+uint32_t hack_jack_map_hash(const char *text, size_t length)
+{
+    uint32_t hash = 2166136261u;
+    for (size_t i = 0; i < length; i++) hash = (hash ^ (uint8_t)text[i]) * 16777619u;
+    return hash;
 }
