@@ -443,17 +443,6 @@ static hack_session_options session_options(const options *opt, bool window, boo
     return o;
 }
 
-/* The call stack of a machine error, for a program with functions or a program map (Jack, VM): where in
- * the Jack (or VM) code the faulting instruction is. */
-static void print_fault_stack(const hack_session *session, const hack_machine *machine)
-{
-    const hack_program *program = hack_session_program(session);
-    if (!program || (!program->locations && !hack_program_function_at(program, HACK_ROM_SIZE - 1))) return;
-    char stack[2000];
-    hack_backtrace(machine, program, stack, sizeof stack);
-    fputs(stack, stderr);
-}
-
 static int run_script(const options *opt)
 {
     hack_diag_list diags;
@@ -510,9 +499,8 @@ static int run_script(const options *opt)
         case HACK_SCRIPT_MACHINE_FAULT:
             status = EXIT_MACHINE_FAULT;
             hack_fault_describe(&machine->fault, text, sizeof text);
-            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n", opt->program_path,
-                    result.script_line, result.cycles, text);
-            print_fault_stack(session, machine);
+            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n%s", opt->program_path,
+                    result.script_line, result.cycles, text, result.stack);
             break;
         case HACK_SCRIPT_PROGRAM_STOPPED:
             status = EXIT_MACHINE_FAULT;
@@ -584,6 +572,17 @@ static int exit_status(hack_session_state state)
     case HACK_SESSION_SYS_ERROR: return EXIT_SYS_ERROR;
     }
     return EXIT_MACHINE_FAULT;
+}
+
+/* The call stack of a machine error, for a program with functions or a program map (Jack, VM): where in
+ * the Jack (or VM) code the faulting instruction is. */
+static void print_fault_stack(const hack_session *session, const hack_machine *machine)
+{
+    const hack_program *program = hack_session_program(session);
+    if (!program || (!program->locations && !hack_program_function_at(program, HACK_ROM_SIZE - 1))) return;
+    char stack[2000];
+    hack_backtrace(machine, program, stack, sizeof stack);
+    fputs(stack, stderr);
 }
 
 static void report_fault(const options *opt, const hack_session *session, const hack_machine *machine)

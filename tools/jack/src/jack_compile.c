@@ -170,8 +170,8 @@ static void out(compiler *cc, const char *format, ...)
         cc->failed = true;
         return;
     }
-    cc->positions[cc->position_count++] =
-        (hack_source_position){(uint32_t)(cc->at.line > 0 ? cc->at.line : 0), (uint32_t)(cc->at.column > 0 ? cc->at.column : 0)};
+    cc->positions[cc->position_count++] = (hack_source_position){(uint32_t)(cc->at.line > 0 ? cc->at.line : 0),
+                                                                 (uint32_t)(cc->at.column > 0 ? cc->at.column : 0)};
 }
 
 /* Sets where the next VM commands come from; returns the place before, to put back. */
