@@ -499,8 +499,8 @@ static int run_script(const options *opt)
         case HACK_SCRIPT_MACHINE_FAULT:
             status = EXIT_MACHINE_FAULT;
             hack_fault_describe(&machine->fault, text, sizeof text);
-            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n", opt->program_path,
-                    result.script_line, result.cycles, text);
+            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n%s", opt->program_path,
+                    result.script_line, result.cycles, text, result.stack);
             break;
         case HACK_SCRIPT_PROGRAM_STOPPED:
             status = EXIT_MACHINE_FAULT;
@@ -575,18 +575,24 @@ static int exit_status(hack_session_state state)
     return EXIT_MACHINE_FAULT;
 }
 
-/* A machine error: the instruction, and where in the program it was (the call stack, when there is a map). */
+/* The call stack of a machine error, for a program with functions or a program map (Jack, VM): where in
+ * the Jack (or VM) code the faulting instruction is. */
+static void print_fault_stack(const hack_session *session, const hack_machine *machine)
+{
+    const hack_program *program = hack_session_program(session);
+    if (!program || (!program->locations && !hack_program_function_at(program, HACK_ROM_SIZE - 1))) return;
+    char stack[2000];
+    hack_backtrace(machine, program, stack, sizeof stack);
+    fputs(stack, stderr);
+}
+
+/* A machine error: the instruction, and where in the program it was. */
 static void report_fault(const options *opt, const hack_session *session, const hack_machine *machine)
 {
     char text[200];
     hack_fault_describe(&machine->fault, text, sizeof text);
     fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt->program_path, machine->cycles, text);
-    const hack_program *program = hack_session_program(session);
-    if (program && (program->locations || hack_program_function_at(program, machine->pc))) {
-        char stack[4000];
-        hack_backtrace(machine, program, stack, sizeof stack);
-        fputs(stack, stderr);
-    }
+    print_fault_stack(session, machine);
 }
 
 /* The stack broken: how, and the call stack with recursion summed up. */

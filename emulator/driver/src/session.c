@@ -286,7 +286,9 @@ static hack_stack_error stack_state(const hack_session *s, hack_stop_reason reas
 {
     const hack_machine *m = s->machine;
     uint16_t sp = m->ram[0];
-    if (sp > STACK_TOP && sp < HACK_RAM_SIZE + 0u) return HACK_STACK_OVERFLOW;
+    /* a stack that grew through the heap; an SP further out was set there by a stray write, which shows
+     * as the machine error it leads to */
+    if (sp > STACK_TOP && sp <= HACK_SCREEN) return HACK_STACK_OVERFLOW;
     if (sp >= HACK_RAM_SIZE) return HACK_STACK_UNDERFLOW; /* SP went below 0 */
     if (sp < STACK_BOTTOM) return HACK_STACK_UNDERFLOW;
     /* a push about to write the first heap word (the heap check stops before it): SP is still 2048 */
@@ -527,8 +529,11 @@ size_t hack_session_describe_stack(const hack_session *session, char *buf, size_
     if (size == 0 || !program) return 0;
     buf[0] = '\0';
     char where[200], previous[200] = "";
-    hack_backtrace_describe(program, m->pc, where, sizeof where);
-    used += (size_t)snprintf(buf + used, size - used, "  in %s\n", where);
+    /* the innermost frame as the call stacks show it (a PC in a shared routine is its caller's) */
+    hack_backtrace(m, program, where, sizeof where);
+    char *end = strchr(where, '\n');
+    if (end) end[1] = '\0';
+    used += (size_t)snprintf(buf + used, size - used, "%s", where);
     uint16_t frame = m->ram[1];
     unsigned long repeats = 0;
     int lines = 0;
@@ -538,7 +543,7 @@ size_t hack_session_describe_stack(const hack_session *session, char *buf, size_
         if (return_address >= program->count) break;
         const hack_symbol *at = hack_program_function_at(program, return_address);
         if (at && at->value == return_address) break; /* the bootstrap */
-        hack_backtrace_describe(program, return_address, where, sizeof where);
+        hack_backtrace_describe(program, (uint16_t)(return_address - 1), where, sizeof where); /* the call */
         const hack_symbol *f = hack_program_function_at(program, return_address);
         const char *name = f ? f->name : where;
         if (strcmp(name, previous) == 0) {
