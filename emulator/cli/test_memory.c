@@ -254,7 +254,7 @@ static void usage(FILE *out)
           "  -j N              run N programs at a time (default: the number of cores)\n"
           "  --format=FORMAT   table (default), csv or json (one record per student and program)\n"
           "  --student-os      the student's other OS classes too (default: only their Memory; the rest native)\n"
-          "  --cycles N        the budget of one program (default 50 million)\n"
+          "  --cycles N        the budget of one program (default 200 million)\n"
           "  --programs DIR    the test programs (default: the project's os/tests)\n"
           "  --program NAME    only this program (repeatable)\n"
           "Exit status: 0 every student passes every program, 7 some failed, 1 bad input, 64 bad command line.\n",

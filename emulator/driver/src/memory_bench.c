@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DEFAULT_BUDGET = 50000000, FIRST_HEAP = 2048 };
+enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048 };
 
 static const char *const verdict_names[HACK_BENCH_VERDICT_COUNT] = {
     "pass", "build error", "wrong result", "block outside the heap", "overlapping blocks",
@@ -278,7 +278,14 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
                  stop.stack == HACK_STACK_OVERFLOW    ? "the stack ran into the heap"
                  : stop.stack == HACK_STACK_UNDERFLOW ? "the stack fell below 256"
                                                       : "a return found a corrupted frame");
-        first_line(r->place, sizeof r->place, text);
+        const char *mine = strstr(text, "Memory."); /* the student's frame, when it is on the stack */
+        if (mine) {
+            const char *start = mine;
+            while (start > text && start[-1] != '\n') start--;
+            first_line(r->place, sizeof r->place, start);
+        } else {
+            first_line(r->place, sizeof r->place, text);
+        }
         const char *p = r->place;
         while (*p == ' ') p++;
         if (strncmp(p, "in ", 3) == 0) p += 3;

@@ -47,7 +47,7 @@ const char *hack_bench_verdict_mark(hack_bench_verdict verdict);
 
 typedef struct {
     bool student_os;  /* the student's other OS classes too (default: only their Memory) */
-    uint64_t budget;  /* cycles for one program (0: 50 million) */
+    uint64_t budget;  /* cycles for one program (0: 200 million) */
 } hack_bench_options;
 
 typedef struct {
