@@ -340,6 +340,9 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
                 snprintf(due, sizeof due, " (Sys.error(%d) was due)", expect);
                 size_t n = strlen(r->detail);
                 snprintf(r->detail + n, sizeof r->detail - n, "%s", due);
+            } else {
+                size_t n = strlen(r->detail);
+                snprintf(r->detail + n, sizeof r->detail - n, " (no Sys.error was due)");
             }
         }
         return;
