@@ -16,6 +16,8 @@
 #include "hack/window.h"
 #endif
 
+#include "test_memory.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -47,6 +49,7 @@ typedef struct {
     const char *heap_map_path;
     const char *jack_classes; /* classes kept in Jack under --os=native, comma-separated */
     int scale;
+    bool check_heap_no_leaks;
     bool screen_hash, jack_os, quiet_output, heap_chosen, check_heap, native_memory, continue_after_bad_free, heap_report;
     hack_heap_policy heap_policy;
     uint64_t budget;
@@ -102,6 +105,9 @@ static void usage(FILE *out)
           "  --check-heap        the heap sanitizer: reads and writes outside live blocks, use\n"
           "                      after free, bad frees, leaks at the end, each with its call stacks; exit 6\n"
           "                      (window, headless, and test scripts: each program a script loads)\n"
+          "  --check-heap=no-leaks  the heap check without leak reports\n"
+          "  --test-memory FOLDER...  test each student's Memory against the project's test programs\n"
+          "                      (hackemu --test-memory --help says more)\n"
           "  --heap-map FILE.png after the run, a picture of the heap: a cell per word, free white, headers\n"
           "                      gray, live blocks blue, the latest allocations orange (in the window: Ctrl+H)\n"
           "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
@@ -233,6 +239,8 @@ static bool parse_args(int argc, char **argv, options *opt)
             i++;
         } else if (strcmp(arg, "--check-heap") == 0) {
             opt->check_heap = true;
+        } else if (strcmp(arg, "--check-heap=no-leaks") == 0) {
+            opt->check_heap = opt->check_heap_no_leaks = true;
         } else if (strcmp(arg, "--heap-report") == 0) {
             opt->heap_report = true;
         } else if (strcmp(arg, "--no-output") == 0) {
@@ -431,7 +439,8 @@ static hack_session_options session_options(const options *opt, bool window, boo
     hack_session_options o = {.jack_os = opt->jack_os, .jack_classes = opt->jack_classes,
                               .native_memory = opt->native_memory, .heap_policy = opt->heap_policy,
                               .heap_chosen = opt->heap_chosen, .continue_after_bad_free = opt->continue_after_bad_free,
-                              .check_heap = opt->check_heap, .relaxed = opt->relaxed,
+                              .check_heap = opt->check_heap, .check_heap_no_leaks = opt->check_heap_no_leaks,
+                              .relaxed = opt->relaxed,
                               .mirror_output = !opt->quiet_output && !test_script, .test_script = test_script,
                               .track_allocations = window || opt->heap_map_path != NULL,
                               .message = print_os_message, .heap_report = print_check_report,
@@ -762,6 +771,8 @@ static int export_program(const options *opt, const hack_program *program, hack_
 
 int main(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--test-memory") == 0) return hack_cli_test_memory(argc, argv);
     options opt = {.scale = 0, .key_cycles = 100000};
     if (!parse_args(argc, argv, &opt)) {
         fputs("Try 'hackemu --help'.\n", stderr);

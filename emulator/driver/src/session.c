@@ -142,6 +142,7 @@ static void bind_heap(hack_session *s)
     const hack_session_options *o = &s->options;
     int limit = o->check_report_limit > 0 ? o->check_report_limit : DEFAULT_REPORT_LIMIT;
     s->check = o->check_heap ? hack_heap_sanitizer_create(s->machine, s->program, limit, heap_report, s) : NULL;
+    if (s->check && o->check_heap_no_leaks) hack_heap_sanitizer_report_leaks(s->check, false);
     bool native;
     native = is_native(s, "Memory") || o->native_memory;
     if (s->machine_code && o->test_script) /* as the course's emulators run it, unless a policy is asked for */

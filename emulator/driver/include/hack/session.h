@@ -25,6 +25,7 @@ typedef struct {
     bool heap_chosen;             /* a policy was asked for (test scripts: then the native Memory is bound) */
     bool continue_after_bad_free; /* a bad deAlloc is reported and ignored instead of stopping the run */
     bool check_heap;              /* the heap sanitizer */
+    bool check_heap_no_leaks;     /* with it: no leak reports (--check-heap=no-leaks) */
     int check_report_limit;       /* findings written out (the rest are counted); 0: 20 */
     bool relaxed;                 /* the machine's relaxed mode */
     bool mirror_output;           /* Output's text to output_line, a line at a time */
