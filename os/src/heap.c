@@ -224,7 +224,9 @@ void hack_heap_set_policy(hack_heap *heap, hack_heap_policy policy)
 
 void hack_heap_set_immediate_coalescing(hack_heap *heap, bool immediate)
 {
-    heap->immediate = immediate;
+    /* SEED's LIFO list has no neighbour order to merge in: its frees never merge (hack_heap_check would
+     * otherwise count the neighbours it leaves as problems) */
+    heap->immediate = immediate && heap->policy != HACK_HEAP_SEED;
     if (immediate) {
         hack_heap_defrag(heap);
         heap->counters.defrags--;

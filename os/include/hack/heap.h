@@ -61,7 +61,8 @@ bool hack_heap_attach(hack_heap *heap);
 hack_heap_policy hack_heap_get_policy(const hack_heap *heap);
 /* Switching to or from SEED re-links the free list in the new policy's order. */
 void hack_heap_set_policy(hack_heap *heap, hack_heap_policy policy);
-/* Merge freed neighbours at once (default for FIRST_FIT and BEST_FIT) or only on defrag (SEED's way). */
+/* Merge freed neighbours at once (default for FIRST_FIT and BEST_FIT) or only on defrag (SEED's way; SEED
+ * always merges on defrag only, whatever is asked here). */
 void hack_heap_set_immediate_coalescing(hack_heap *heap, bool immediate);
 
 /* Memory.alloc: *address = the block's first data word. */
