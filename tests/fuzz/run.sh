@@ -28,8 +28,10 @@ for name in $harnesses; do
 done
 
 echo "fuzz: building the harnesses in $build"
+# the run loop's portable switch: clang takes two minutes over the threaded loop with these sanitizers, 20 s
+# over the switch (the unit tests check both dispatches against the reference step)
 CC=${CC:-clang} cmake -S "$root" -B "$build" -DHACK_FUZZ=ON -DHACK_BUILD_TESTS=OFF -DHACK_WITH_SDL=OFF \
-    -DHACK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 || {
+    -DHACK_PORTABLE_DISPATCH=ON -DHACK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 || {
     cat "$build.configure.log" >&2
     exit 1
 }
@@ -103,17 +105,25 @@ wait || true
 
 echo "fuzz: summary (${seconds}s each)"
 failed=""
+passed=0
+failures=0
 for name in $harnesses; do
     if [ -f "$build/fuzz-$name.result" ]; then
         cat "$build/fuzz-$name.result"
-        grep -q FINDING "$build/fuzz-$name.result" && failed="$failed $name"
+        if grep -q FINDING "$build/fuzz-$name.result"; then
+            failed="$failed $name"
+            failures=$((failures + 1))
+        else
+            passed=$((passed + 1))
+        fi
     else
         echo "$name: did not finish"
         failed="$failed $name"
+        failures=$((failures + 1))
     fi
 done
 if [ -n "$failed" ]; then
     echo "fuzz: findings in:$failed (inputs in $build/fuzz-findings/)" >&2
-    exit 1
 fi
-echo "fuzz: no findings"
+echo "fuzz: $passed passed, $failures failed"
+[ -z "$failed" ]
