@@ -11,6 +11,10 @@
  * crash, no memory error, no write outside the folder; a parse failure has an error; the run stops with a
  * status that agrees with its result.
  *
+ * A harness limit, not a bug: a script with a `load` inside a loop is parsed but not run. Every load builds
+ * the program again (reads, translates, assembles, decodes the ROM), and thousands of them, as many as the
+ * cycle limit lets the loop go round, pass libFuzzer's timeout (regressions/tst/load-in-a-loop-timeout.tst).
+ *
  * Known bug, being fixed elsewhere: a `repeat` or `while` loop that does no ticktock never ends (the cycle
  * limit counts ticktocks), and neither does a loop of `vmstep`. Until the fix lands, a script is parsed but
  * not run when a loop's body does not itself hold a `tick` or `ticktock` (detour "tst-loops"; without it
@@ -150,10 +154,13 @@ static void set_up(void)
     FUZZ_CHECK(escaped == NULL && read_outside == NULL);
 }
 
-/* Whether every repeat and while body holds a tick or ticktock of its own: the words as the script's lexer
- * sees them (comments and strings skipped). Braces only open loop bodies (anything else does not parse). */
-FUZZ_NO_COVERAGE static bool loops_tick(const uint8_t *data, size_t size)
+/* Reads the script's words as its lexer does (comments and strings skipped; braces only open loop bodies,
+ * anything else does not parse): *ticking whether every repeat and while body holds a tick or ticktock of
+ * its own, *loading whether a loop body holds a load (at any depth). */
+FUZZ_NO_COVERAGE static void scan_loops(const uint8_t *data, size_t size, bool *ticking, bool *loading)
 {
+    *ticking = true;
+    *loading = false;
     enum { MAX_DEPTH = 64 };
     bool ticks[MAX_DEPTH];
     int depth = 0;
@@ -171,11 +178,14 @@ FUZZ_NO_COVERAGE static bool loops_tick(const uint8_t *data, size_t size)
             while (p < end && *p != '"' && *p != '\n') p++;
             if (p < end) p++;
         } else if (c == '{') {
-            if (depth == MAX_DEPTH) return false;
+            if (depth == MAX_DEPTH) {
+                *ticking = false;
+                return;
+            }
             ticks[depth++] = false;
             p++;
         } else if (c == '}') {
-            if (depth > 0 && !ticks[--depth]) return false;
+            if (depth > 0 && !ticks[--depth]) *ticking = false;
             p++;
         } else if (strchr(" \t\n\r\v\f,;!", c) && c) {
             p++;
@@ -191,9 +201,9 @@ FUZZ_NO_COVERAGE static bool loops_tick(const uint8_t *data, size_t size)
             size_t n = (size_t)(p - start);
             bool tick = (n == 4 && memcmp(start, "tick", 4) == 0) || (n == 8 && memcmp(start, "ticktock", 8) == 0);
             if (tick && depth > 0) ticks[depth - 1] = true;
+            if (depth > 0 && n == 4 && memcmp(start, "load", 4) == 0) *loading = true;
         }
     }
-    return true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -211,7 +221,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     hack_diag_list_free(&diags);
-    if (fuzz_detour("tst-loops") && !loops_tick(data, size)) {
+    bool ticking, loading;
+    scan_loops(data, size, &ticking, &loading);
+    if (loading || (fuzz_detour("tst-loops") && !ticking)) {
         hack_script_free(script);
         return 0;
     }
