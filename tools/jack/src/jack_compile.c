@@ -632,6 +632,10 @@ static char *compile_class(const folder *f, const class_node *c, hack_diag_list 
     free(cc->class_scope.items);
     free(cc->sub_scope.items);
     free(cc);
+    if (!vm && !*errors) { /* a class without subroutines has no code: its VM file is empty, not missing */
+        vm = calloc(1, 1);
+        if (!vm) *errors = 1;
+    }
     return vm;
 }
 

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses with clang into build-fuzz/ and runs each for SECONDS (default 60) with its
+# seed corpus; exits non-zero when any harness finds something (a crash, a sanitizer report, a broken
+# property, a timeout, a leak). README.md in this folder says what each harness covers.
+#
+#   tests/fuzz/run.sh [SECONDS [HARNESS...]]     HARNESS: asm hack sym vm jack tst heap (default: all)
+#
+# Environment: HACK_FUZZ_BUILD (the build folder, default build-fuzz), HACK_N2T_DIR (the course's files, read
+# as extra seeds when present, default ../shared/n2t), HACK_FUZZ_JOBS (harnesses run at once, default 1),
+# CC (default clang), HACK_FUZZ_NO_DETOURS=1 or a list of detours (do not step around the known bugs).
+# Seeds: the harness's own (tests/fuzz/seeds/NAME) and its saved findings (regressions/NAME), and the
+# project's and the course's files of the harness's kind, linked (not copied) into BUILD/fuzz-seeds/NAME.
+# New inputs that cover more go to BUILD/fuzz-corpus/NAME (kept between local runs); findings to
+# BUILD/fuzz-findings/NAME, to be moved to tests/fuzz/regressions/NAME once fixed (or known/NAME).
+set -euo pipefail
+seconds=${1:-60}
+shift || true
+all_harnesses="asm hack sym vm jack tst heap"
+harnesses=${*:-$all_harnesses}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${HACK_FUZZ_BUILD:-$root/build-fuzz}
+n2t=${HACK_N2T_DIR:-$root/../shared/n2t}
+
+case "$seconds" in '' | *[!0-9]*) echo "usage: $0 [SECONDS [HARNESS...]]" >&2; exit 64 ;; esac
+for name in $harnesses; do
+    case " $all_harnesses " in *" $name "*) ;; *) echo "run.sh: no harness '$name' ($all_harnesses)" >&2; exit 64 ;; esac
+done
+
+echo "fuzz: building the harnesses in $build"
+# the run loop's portable switch: clang takes two minutes over the threaded loop with these sanitizers, 20 s
+# over the switch (the unit tests check both dispatches against the reference step)
+CC=${CC:-clang} cmake -S "$root" -B "$build" -DHACK_FUZZ=ON -DHACK_BUILD_TESTS=OFF -DHACK_WITH_SDL=OFF \
+    -DHACK_PORTABLE_DISPATCH=ON -DHACK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 || {
+    cat "$build.configure.log" >&2
+    exit 1
+}
+rm -f "$build.configure.log"
+cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
+
+# what each harness reads: file name patterns, and the longest input it is given
+declare -A patterns=([asm]="*.asm" [hack]="*.hack" [sym]="*.sym" [vm]="*.vm" [jack]="*.jack" [tst]="*.tst"
+                     [heap]="")
+declare -A max_len=([asm]=16384 [hack]=16384 [sym]=8192 [vm]=16384 [jack]=8192 [tst]=4096 [heap]=4096)
+
+# Runs one harness; its summary line goes to BUILD/fuzz-NAME.result.
+run_one() {
+    local name=$1
+    local seeds=$build/fuzz-seeds/$name corpus=$build/fuzz-corpus/$name findings=$build/fuzz-findings/$name
+    local log=$build/fuzz-$name.log count=0 status=0 file extra
+    rm -rf "$seeds"
+    mkdir -p "$seeds" "$corpus" "$findings"
+    if [ -n "${patterns[$name]}" ]; then
+        local sources=("$root/tests/golden" "$root/tests/integration" "$root/tests/bench" "$root/jack_samples"
+                       "$root/os/jack")
+        [ -d "$n2t" ] && sources+=("$n2t")
+        while IFS= read -r -d '' file; do
+            count=$((count + 1))
+            ln -s "$file" "$seeds/$count-$(basename "$file")"
+        done < <(find "${sources[@]}" -name "${patterns[$name]}" -type f -size -256k -print0 2>/dev/null | sort -z)
+    fi
+    local dirs=("$corpus" "$seeds")
+    for extra in "$here/seeds/$name" "$here/regressions/$name"; do
+        [ -d "$extra" ] && dirs+=("$extra")
+    done
+    local options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="${max_len[$name]}"
+                   -print_final_stats=1 -artifact_prefix="$findings/")
+    [ -f "$here/dict/$name.dict" ] && options+=(-dict="$here/dict/$name.dict")
+    echo "fuzz: $name for ${seconds}s ($count project and course files as seeds; log in $log)"
+    "$build/bin/fuzz_$name" "${options[@]}" "${dirs[@]}" >"$log" 2>&1 || status=$?
+    local execs rate units result=ok
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    units=$(find "$corpus" -type f | wc -l)
+    if [ "$status" -ne 0 ]; then
+        result=FINDING
+        {
+            echo "fuzz: $name FOUND SOMETHING (exit status $status):"
+            grep -E "ERROR:|SUMMARY:|property violated|Test unit written" "$log" | head -20 || true
+            grep -E "^ +#[0-9]+ " "$log" | grep -v -E "in (fuzzer::|__sanitizer|__asan|__ubsan|_start|main |__libc)" |
+                head -25 || true
+        } >&2
+    fi
+    printf '%-5s %10s execs %8s exec/s %6s corpus  %s\n' "$name" "${execs:-?}" "${rate:-?}" "$units" "$result" \
+        >"$build/fuzz-$name.result"
+}
+
+# HACK_FUZZ_JOBS harnesses at a time (default 1; CI runs 2, a core each)
+jobs=${HACK_FUZZ_JOBS:-1}
+running=0
+for name in $harnesses; do
+    rm -f "$build/fuzz-$name.result"
+    if [ "$jobs" -gt 1 ]; then
+        run_one "$name" &
+        running=$((running + 1))
+        if [ "$running" -ge "$jobs" ]; then
+            wait -n || true
+            running=$((running - 1))
+        fi
+    else
+        run_one "$name"
+    fi
+done
+wait || true
+
+echo "fuzz: summary (${seconds}s each)"
+failed=""
+passed=0
+failures=0
+for name in $harnesses; do
+    if [ -f "$build/fuzz-$name.result" ]; then
+        cat "$build/fuzz-$name.result"
+        if grep -q FINDING "$build/fuzz-$name.result"; then
+            failed="$failed $name"
+            failures=$((failures + 1))
+        else
+            passed=$((passed + 1))
+        fi
+    else
+        echo "$name: did not finish"
+        failed="$failed $name"
+        failures=$((failures + 1))
+    fi
+done
+if [ -n "$failed" ]; then
+    echo "fuzz: findings in:$failed (inputs in $build/fuzz-findings/)" >&2
+fi
+echo "fuzz: $passed passed, $failures failed"
+[ -z "$failed" ]
