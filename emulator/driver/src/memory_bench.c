@@ -132,7 +132,9 @@ static bool build(const char *student, const char *folder, bool student_os, hack
         const hack_source *s = &theirs.items[i];
         if (!source_is_class(s, "Memory") && !(student_os && is_os_class(s))) continue;
         memory |= source_is_class(s, "Memory");
-        ok = hack_vm_sources_add(&sources, s->path, s->text, s->length);
+        ok = hack_vm_sources_add(&sources, s->path, s->text, s->length) &&
+             (!s->origin_path || /* the Jack lines it was compiled from, for the student's reports */
+              hack_sources_set_origin(&sources, sources.count - 1, s->origin_path, s->origins, s->origin_count));
     }
     if (ok && !memory) {
         ok = false;
