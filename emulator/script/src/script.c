@@ -695,6 +695,7 @@ typedef struct {
     /* VM code loaded as the VM emulator loads it: its sources (the goto test), and the vmstep map */
     hack_vm_sources *vm_sources;
     uint8_t *empty_before; /* per ROM word: see map_empty_commands */
+    uint8_t *goto_at;      /* per ROM word: 1 at the first word of a goto or if-goto command */
     unsigned pending_empty; /* steps owed to such commands before the command at PC */
 } runner;
 
@@ -866,9 +867,11 @@ static char *vm_path(runner *r, const command *c)
 static void map_empty_commands(runner *r, const hack_vm_sources *sources)
 {
     free(r->empty_before);
+    free(r->goto_at);
     r->empty_before = calloc(HACK_ROM_SIZE + 1, 1);
+    r->goto_at = calloc(HACK_ROM_SIZE + 1, 1);
     const hack_program *p = &r->program;
-    if (!r->empty_before || !p->locations) return;
+    if (!r->empty_before || !r->goto_at || !p->locations) return;
     for (size_t f = 0; f < p->source_file_count; f++) {
         const hack_vm_source *src = NULL;
         for (size_t i = 0; i < sources->count && !src; i++)
@@ -897,6 +900,9 @@ static void map_empty_commands(runner *r, const hack_vm_sources *sources)
             if (function) pending = 0;
             if (line_number <= lines && first[line_number]) {
                 r->empty_before[first[line_number] - 1] = (uint8_t)(pending > 255 ? 255 : pending);
+                r->goto_at[first[line_number] - 1] =
+                    (length - i > 5 && strncmp(line + i, "goto", 4) == 0 && (line[i + 4] == ' ' || line[i + 4] == '\t')) ||
+                    (length - i > 8 && strncmp(line + i, "if-goto", 7) == 0 && (line[i + 7] == ' ' || line[i + 7] == '\t'));
                 pending = 0;
             } else {
                 pending++;
@@ -906,26 +912,10 @@ static void map_empty_commands(runner *r, const hack_vm_sources *sources)
     }
 }
 
-/* The VM command at ROM word pc is a goto or an if-goto (read from its source line). */
+/* The VM command at ROM word pc is a goto or an if-goto (read from its source line when it was loaded). */
 static bool is_goto(const runner *r, uint16_t pc)
 {
-    const hack_program *p = &r->program;
-    if (!p->locations || pc >= p->count || !r->vm_sources) return false;
-    const hack_source_location *at = &p->locations[pc];
-    if (!at->line || at->file >= p->source_file_count) return false;
-    const hack_vm_sources *sources = r->vm_sources;
-    for (size_t i = 0; i < sources->count; i++) {
-        if (strcmp(sources->items[i].path, p->source_files[at->file]) != 0) continue;
-        size_t offset = 0, n = 0, length;
-        const char *line;
-        while (hack_textfile_next_line(sources->items[i].text, sources->items[i].length, &offset, &line, &length))
-            if (++n == at->line) {
-                while (length && (*line == ' ' || *line == '\t')) line++, length--;
-                return (length > 5 && strncmp(line, "goto", 4) == 0 && (line[4] == ' ' || line[4] == '\t')) ||
-                       (length > 8 && strncmp(line, "if-goto", 7) == 0 && (line[7] == ' ' || line[7] == '\t'));
-            }
-    }
-    return false;
+    return r->goto_at && pc < HACK_ROM_SIZE && r->goto_at[pc];
 }
 
 /* The program loaded before is done with: its run ends (the heap check's last reports), then it is freed. */
@@ -936,6 +926,8 @@ static void unload_program(runner *r)
     r->vm_sources = NULL;
     free(r->empty_before);
     r->empty_before = NULL;
+    free(r->goto_at);
+    r->goto_at = NULL;
     if (!r->has_program) return;
     hack_session_unload(r->session);
     hack_program_free(&r->program);
