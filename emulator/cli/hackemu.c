@@ -16,6 +16,8 @@
 #include "hack/window.h"
 #endif
 
+#include "test_memory.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -47,6 +49,7 @@ typedef struct {
     const char *heap_map_path;
     const char *jack_classes; /* classes kept in Jack under --os=native, comma-separated */
     int scale;
+    bool check_heap_no_leaks;
     bool screen_hash, jack_os, quiet_output, heap_chosen, check_heap, native_memory, continue_after_bad_free, heap_report;
     hack_heap_policy heap_policy;
     uint64_t budget;
@@ -102,6 +105,9 @@ static void usage(FILE *out)
           "  --check-heap        the heap sanitizer: reads and writes outside live blocks, use\n"
           "                      after free, bad frees, leaks at the end, each with its call stacks; exit 6\n"
           "                      (window, headless, and test scripts: each program a script loads)\n"
+          "  --check-heap=no-leaks  the heap check without leak reports\n"
+          "  --test-memory FOLDER...  test each student's Memory against the project's test programs\n"
+          "                      (hackemu --test-memory --help says more)\n"
           "  --heap-map FILE.png after the run, a picture of the heap: a cell per word, free white, headers\n"
           "                      gray, live blocks blue, the latest allocations orange (in the window: Ctrl+H)\n"
           "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
@@ -233,6 +239,8 @@ static bool parse_args(int argc, char **argv, options *opt)
             i++;
         } else if (strcmp(arg, "--check-heap") == 0) {
             opt->check_heap = true;
+        } else if (strcmp(arg, "--check-heap=no-leaks") == 0) {
+            opt->check_heap = opt->check_heap_no_leaks = true;
         } else if (strcmp(arg, "--heap-report") == 0) {
             opt->heap_report = true;
         } else if (strcmp(arg, "--no-output") == 0) {
@@ -431,7 +439,8 @@ static hack_session_options session_options(const options *opt, bool window, boo
     hack_session_options o = {.jack_os = opt->jack_os, .jack_classes = opt->jack_classes,
                               .native_memory = opt->native_memory, .heap_policy = opt->heap_policy,
                               .heap_chosen = opt->heap_chosen, .continue_after_bad_free = opt->continue_after_bad_free,
-                              .check_heap = opt->check_heap, .relaxed = opt->relaxed,
+                              .check_heap = opt->check_heap, .check_heap_no_leaks = opt->check_heap_no_leaks,
+                              .relaxed = opt->relaxed,
                               .mirror_output = !opt->quiet_output && !test_script, .test_script = test_script,
                               .track_allocations = window || opt->heap_map_path != NULL,
                               .message = print_os_message, .heap_report = print_check_report,
@@ -499,8 +508,8 @@ static int run_script(const options *opt)
         case HACK_SCRIPT_MACHINE_FAULT:
             status = EXIT_MACHINE_FAULT;
             hack_fault_describe(&machine->fault, text, sizeof text);
-            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n", opt->program_path,
-                    result.script_line, result.cycles, text);
+            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n%s", opt->program_path,
+                    result.script_line, result.cycles, text, result.stack);
             break;
         case HACK_SCRIPT_PROGRAM_STOPPED:
             status = EXIT_MACHINE_FAULT;
@@ -568,17 +577,59 @@ static int exit_status(hack_session_state state)
     case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME: return EXIT_BUDGET_SPENT;
     case HACK_SESSION_FAULT:
-    case HACK_SESSION_HEAP_ERROR: return EXIT_MACHINE_FAULT;
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_STACK_ERROR: return EXIT_MACHINE_FAULT;
     case HACK_SESSION_SYS_ERROR: return EXIT_SYS_ERROR;
     }
     return EXIT_MACHINE_FAULT;
 }
 
-static void report_fault(const options *opt, const hack_machine *machine)
+/* The call stack of a machine error, for a program with functions or a program map (Jack, VM): where in
+ * the Jack (or VM) code the faulting instruction is. */
+static void print_fault_stack(const hack_session *session, const hack_machine *machine)
+{
+    const hack_program *program = hack_session_program(session);
+    if (!program || (!program->locations && !hack_program_function_at(program, HACK_ROM_SIZE - 1))) return;
+    char stack[2000];
+    hack_backtrace(machine, program, stack, sizeof stack);
+    fputs(stack, stderr);
+}
+
+/* A machine error: the instruction, and where in the program it was. */
+static void report_fault(const options *opt, const hack_session *session, const hack_machine *machine)
 {
     char text[200];
     hack_fault_describe(&machine->fault, text, sizeof text);
     fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt->program_path, machine->cycles, text);
+    print_fault_stack(session, machine);
+}
+
+/* The stack broken: how, and the call stack with recursion summed up. */
+static void report_stack_error(const options *opt, const hack_session *session, const hack_machine *machine,
+                               hack_stack_error kind)
+{
+    uint16_t sp = machine->ram[0];
+    switch (kind) {
+    case HACK_STACK_OVERFLOW:
+        fprintf(stderr, "hackemu: %s: stack overflow at cycle %" PRIu64 ": SP = %u, past the top of the stack (2047)\n",
+                opt->program_path, machine->cycles, (unsigned)sp);
+        break;
+    case HACK_STACK_UNDERFLOW:
+        fprintf(stderr, "hackemu: %s: stack underflow at cycle %" PRIu64 ": SP = %d, below the bottom of the stack (256)\n",
+                opt->program_path, machine->cycles, sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp);
+        break;
+    case HACK_STACK_BAD_FRAME:
+    case HACK_STACK_OK: {
+        char text[200];
+        hack_fault_describe(&machine->fault, text, sizeof text);
+        fprintf(stderr, "hackemu: %s: return with a corrupted frame at cycle %" PRIu64 " (LCL = %u): %s\n",
+                opt->program_path, machine->cycles, (unsigned)machine->ram[1], text);
+        break;
+    }
+    }
+    char stack[4000];
+    hack_session_describe_stack(session, stack, sizeof stack);
+    fputs(stack, stderr);
 }
 
 /* A program that halted in a loop that can no longer change anything: where (the course's Sys.halt is such
@@ -616,7 +667,8 @@ static void window_reset(void *context, hack_machine *machine)
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
 {
     window_context *w = context;
-    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, machine);
+    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, w->session, machine);
+    if (stop.state == HACK_SESSION_STACK_ERROR) report_stack_error(w->opt, w->session, machine, stop.stack);
 }
 
 static int run_window(const options *opt, hack_session *session, hack_machine *machine)
@@ -688,11 +740,15 @@ static int run_headless(const options *opt, hack_session *session, hack_machine 
     if (stop.state == HACK_SESSION_WAITING_KEY)
         fprintf(stderr, "hackemu: %s: waiting for a key, and no more are scripted (--keys, --type)\n",
                 opt->program_path);
-    else if (stop.state == HACK_SESSION_BUDGET && !opt->quiet)
-        fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)\n", opt->program_path,
-                stop.cycles, (unsigned)machine->pc);
-    else if (stop.state == HACK_SESSION_FAULT)
-        report_fault(opt, machine);
+    else if (stop.state == HACK_SESSION_BUDGET && !opt->quiet) {
+        char spot[200];
+        bool known = hack_session_hot_spot(session, spot, sizeof spot) > 0;
+        fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)%s%s\n", opt->program_path,
+                stop.cycles, (unsigned)machine->pc, known ? ": spinning in " : "", known ? spot : "");
+    } else if (stop.state == HACK_SESSION_FAULT)
+        report_fault(opt, session, machine);
+    else if (stop.state == HACK_SESSION_STACK_ERROR)
+        report_stack_error(opt, session, machine, stop.stack);
     else if (stop.endless_loop && !opt->quiet)
         report_endless_loop(opt, session, machine);
     int status = print_results(opt, session, machine, exit_status(stop.state), diags);
@@ -715,6 +771,8 @@ static int export_program(const options *opt, const hack_program *program, hack_
 
 int main(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--test-memory") == 0) return hack_cli_test_memory(argc, argv);
     options opt = {.scale = 0, .key_cycles = 100000};
     if (!parse_args(argc, argv, &opt)) {
         fputs("Try 'hackemu --help'.\n", stderr);

@@ -1,44 +1,192 @@
 #include "hack/backtrace.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Appends "  <how> Function (File.vm:12)" and a newline at buf + *used, as much as fits in size: names are
- * written whole (a Jack name may be any length), and *used counts the whole line either way. */
-static void describe(const hack_program *program, uint16_t pc, const char *how, char *buf, size_t size, size_t *used)
+enum { MAX_FRAMES = 64 };
+
+/* The text being written: whole lines only, and "  ...\n" once when the next line does not fit. */
+typedef struct {
+    char *buf;
+    size_t size, used;
+    bool full;
+} text_out;
+
+static const char ellipsis[] = "  ...\n";
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void add_line(text_out *o, const char *format, ...)
 {
-    char *at = *used < size ? buf + *used : NULL;
-    size_t room = *used < size ? size - *used : 0;
-    const hack_symbol *function = hack_program_function_at(program, pc);
-    const char *name = function ? function->name : "?";
-    int n;
-    if (program->locations && pc < program->count && program->locations[pc].line) {
-        const hack_source_location *where = &program->locations[pc];
-        const char *file = where->file < program->source_file_count ? program->source_files[where->file] : "?";
-        const char *slash = strrchr(file, '/');
-        n = snprintf(at, room, "  %s %s (%s:%u)\n", how, name, slash ? slash + 1 : file, (unsigned)where->line);
-    } else {
-        n = snprintf(at, room, "  %s %s (ROM %u)\n", how, name, (unsigned)pc);
+    if (o->full) return;
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(NULL, 0, format, args);
+    va_end(args);
+    /* room for the line and, after it, the ellipsis a later line may need, and the NUL */
+    if (n < 0 || o->used + (size_t)n + sizeof ellipsis > o->size) {
+        o->full = true;
+        if (o->used + sizeof ellipsis <= o->size) {
+            memcpy(o->buf + o->used, ellipsis, sizeof ellipsis);
+            o->used += sizeof ellipsis - 1;
+        }
+        return;
     }
-    if (n > 0) *used += (size_t)n;
+    va_start(args, format);
+    vsnprintf(o->buf + o->used, o->size - o->used, format, args);
+    va_end(args);
+    o->used += (size_t)n;
+}
+
+static const hack_source_location *location(const hack_program *program, uint32_t pc)
+{
+    return program->locations && pc < program->count ? &program->locations[pc] : NULL;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The nearest label at or before pc, for machine code without functions. */
+static const hack_symbol *label_at(const hack_program *program, uint32_t pc)
+{
+    const hack_symbol *best = NULL;
+    for (size_t i = 0; i < program->symbols.count; i++) {
+        const hack_symbol *symbol = &program->symbols.entries[i];
+        if (symbol->kind == HACK_SYMBOL_LABEL && symbol->value <= pc && (!best || symbol->value > best->value))
+            best = symbol;
+    }
+    return best;
+}
+
+/* One line for the code at pc: "  in Main.main (Main.jack:12)" when it came from Jack, "(Main.vm:40)" from VM
+ * code with no Jack source, "(ROM 1234)" from machine code; how is "in" or "called from". */
+static void describe(text_out *o, const hack_program *program, uint32_t pc, const char *how)
+{
+    const hack_source_location *where = location(program, pc);
+    if (where && where->routine == HACK_ROUTINE_BOOTSTRAP) {
+        add_line(o, "  %s the bootstrap (SP = 256, call Sys.init)\n", how);
+        return;
+    }
+    if (where && where->routine == HACK_ROUTINE_END) {
+        add_line(o, "  %s the halt loop after the program's last command\n", how);
+        return;
+    }
+    const hack_symbol *function = hack_program_function_at(program, (uint16_t)pc);
+    const char *file = NULL;
+    unsigned line = 0;
+    if (where && where->jack_line && where->jack_file < program->source_file_count) {
+        file = program->source_files[where->jack_file];
+        line = (unsigned)where->jack_line;
+    } else if (where && where->line && where->file < program->source_file_count) {
+        file = program->source_files[where->file];
+        line = (unsigned)where->line;
+    }
+    if (function && file)
+        add_line(o, "  %s %s (%s:%u)\n", how, function->name, base_name(file), line);
+    else if (file) /* VM code outside any function (a project 7 test) */
+        add_line(o, "  %s %s:%u\n", how, base_name(file), line);
+    else if (function)
+        add_line(o, "  %s %s (ROM %u)\n", how, function->name, (unsigned)pc);
+    else {
+        const hack_symbol *label = label_at(program, pc);
+        if (label && label->value == pc)
+            add_line(o, "  %s ROM %u (%s)\n", how, (unsigned)pc, label->name);
+        else if (label)
+            add_line(o, "  %s ROM %u (%s+%u)\n", how, (unsigned)pc, label->name, (unsigned)(pc - label->value));
+        else
+            add_line(o, "  %s ROM %u\n", how, (unsigned)pc);
+    }
+}
+
+/* Whether a frame's return address leads back into a caller worth showing: it must follow a call command in a
+ * function's code. The bootstrap's call ends the stack, and so does anything that is not a return address. */
+static bool is_return_address(const hack_program *program, uint32_t address)
+{
+    if (address == 0 || address >= HACK_ROM_SIZE || address >= program->count) return false;
+    const hack_source_location *call = location(program, address - 1);
+    if (call) return call->routine == HACK_ROUTINE_NONE;
+    /* no map: a return lands after a call, never on an entry (the bootstrap's lands on the first function) */
+    const hack_symbol *at = hack_program_function_at(program, (uint16_t)address);
+    return !(at && at->value == address);
 }
 
 size_t hack_backtrace(const hack_machine *machine, const hack_program *program, char *buf, size_t size)
 {
-    size_t used = 0;
     if (size == 0) return 0;
     buf[0] = '\0';
-    describe(program, machine->pc, "in", buf, size, &used);
-    uint16_t frame = machine->ram[1];
-    for (int depth = 0; depth < 64 && frame >= 261 && frame < HACK_SCREEN && used < size; depth++) {
-        uint16_t return_address = machine->ram[frame - 5];
-        if (return_address >= HACK_ROM_SIZE || return_address >= program->count) break;
-        const hack_symbol *at = hack_program_function_at(program, return_address);
-        if (at && at->value == return_address) break; /* a return lands after a call, never on an entry: the bootstrap */
-        describe(program, return_address, "called from", buf, size, &used);
-        uint16_t caller = machine->ram[frame - 4];
+    text_out o = {buf, size, 0, false};
+    const uint16_t *ram = machine->ram;
+    const hack_source_location *here = location(program, machine->pc);
+    hack_routine state = here ? (hack_routine)here->routine : HACK_ROUTINE_NONE;
+    uint32_t frame = ram[1];       /* LCL: the innermost function's frame */
+    int32_t first_return = -1;     /* that frame's return address, when it is not in the frame (a return) */
+    bool walk = true;
+    switch (state) {
+    case HACK_ROUTINE_NONE:
+    case HACK_ROUTINE_COUNT: describe(&o, program, machine->pc, "in"); break;
+    case HACK_ROUTINE_BOOTSTRAP:
+    case HACK_ROUTINE_END:
+        describe(&o, program, machine->pc, "in");
+        walk = false;
+        break;
+    default: {
+        /* A shared routine: it stands for the command that jumped to it, at site - 1 (see hack_routine). */
+        uint32_t site = state == HACK_ROUTINE_SITE_IN_D ? machine->d : ram[13];
+        const hack_source_location *from = site >= 1 && site < program->count ? location(program, site - 1) : NULL;
+        if (!from || (from->routine != HACK_ROUTINE_NONE && from->routine != HACK_ROUTINE_BOOTSTRAP)) {
+            /* R13 was overwritten (by the program: RAM[13] is only a word of RAM to it) */
+            add_line(&o, "  in the translator's shared code (ROM %u), whose caller cannot be told: R13 = %u\n",
+                     (unsigned)machine->pc, (unsigned)ram[13]);
+            walk = false;
+            break;
+        }
+        describe(&o, program, site - 1, "in");
+        if (from->routine == HACK_ROUTINE_BOOTSTRAP) {
+            walk = false;
+        } else if (state == HACK_ROUTINE_CALL_PUSHED) {
+            frame = frame >= 4 ? ram[frame - 4] : 0; /* the new frame's saved LCL: the caller's */
+        } else if (state >= HACK_ROUTINE_RETURN_LCL0 && state <= HACK_ROUTINE_RETURN_LCL3) {
+            frame += (uint32_t)(state - HACK_ROUTINE_RETURN_LCL0);
+            first_return = ram[14];
+        } else if (state == HACK_ROUTINE_RETURNED) {
+            /* the returning function's frame is gone: LCL is its caller's, which R14 returns into */
+            if (is_return_address(program, ram[14])) describe(&o, program, ram[14] - 1u, "called from");
+            else walk = false;
+        }
+        break;
+    }
+    }
+    for (int depth = 0; walk && frame >= 261 && frame < HACK_SCREEN; depth++) {
+        uint32_t return_address = first_return >= 0 ? (uint32_t)first_return : ram[frame - 5];
+        first_return = -1;
+        if (!is_return_address(program, return_address)) break;
+        if (depth == MAX_FRAMES) {
+            add_line(&o, "%s", ellipsis);
+            break;
+        }
+        describe(&o, program, return_address - 1, "called from");
+        uint32_t caller = ram[frame - 4];
         if (caller >= frame) break; /* frames grow upwards: anything else is not a frame */
         frame = caller;
     }
-    return used < size ? used : size - 1;
+    return o.used;
+}
+
+size_t hack_backtrace_describe(const hack_program *program, uint16_t pc, char *buf, size_t size)
+{
+    if (size == 0) return 0;
+    buf[0] = '\0';
+    text_out o = {buf, size, 0, false};
+    describe(&o, program, pc, "at"); /* "  at Name (File:line)\n": the place without its frame */
+    size_t length = o.used, start = 0;
+    if (length >= 5 && strncmp(buf, "  at ", 5) == 0) start = 5;
+    if (length > 0 && buf[length - 1] == '\n') length--;
+    memmove(buf, buf + start, length - start);
+    buf[length - start] = '\0';
+    return length - start;
 }

@@ -148,10 +148,17 @@ bool hack_program_write_symbols(const hack_program *program, const char *path, h
             size_t last = first;
             while (last + 1 < program->count && !program->locations[last].command_end &&
                    !program->locations[last + 1].command_start && program->locations[last + 1].line == at->line &&
-                   program->locations[last + 1].file == at->file)
+                   program->locations[last + 1].file == at->file &&
+                   program->locations[last + 1].jack_line == at->jack_line &&
+                   program->locations[last + 1].jack_file == at->jack_file &&
+                   program->locations[last + 1].routine == at->routine)
                 last++;
-            unsigned flags = (at->command_start ? 1u : 0u) | (program->locations[last].command_end ? 2u : 0u);
-            if (at->line || flags)
+            unsigned flags = (at->command_start ? 1u : 0u) | (program->locations[last].command_end ? 2u : 0u) |
+                             (unsigned)at->routine << 2;
+            if (at->jack_line)
+                fprintf(file, "map %zu %zu %u %u %u %u %u\n", first, last, (unsigned)at->file, (unsigned)at->line,
+                        flags, (unsigned)at->jack_file, (unsigned)at->jack_line);
+            else if (at->line || flags)
                 fprintf(file, "map %zu %zu %u %u %u\n", first, last, (unsigned)at->file, (unsigned)at->line, flags);
             first = last + 1;
         }
@@ -302,14 +309,15 @@ static bool read_source_line(symbol_reader *r, const char **p)
     return true;
 }
 
-/* map FIRST LAST FILE LINE FLAGS: ROM words FIRST..LAST came from line LINE of source FILE. The runs come in
- * ROM order without overlapping, as hack_program_write_symbols writes them, so reading is linear. */
+/* map FIRST LAST FILE LINE FLAGS [JACKFILE JACKLINE]: ROM words FIRST..LAST came from line LINE of source
+ * FILE (and it from line JACKLINE of source JACKFILE). The runs come in ROM order without overlapping, as
+ * hack_program_write_symbols writes them, so reading is linear. */
 static bool read_map_line(symbol_reader *r, const char **p)
 {
     hack_program *program = r->program;
-    field fields[5];
+    field fields[7];
     for (int i = 0; i < 5; i++) fields[i] = next_field(r, p);
-    uint32_t first, last, file, line, flags;
+    uint32_t first, last, file, line, flags, jack_file = 0, jack_line = 0;
     if (!field_number(fields[0], HACK_ROM_SIZE - 1, &first))
         return symbol_error(r, fields[0].length ? fields[0].start : *p, "expected the first ROM address (0..%d), found '%.*s'",
                             HACK_ROM_SIZE - 1, (int)fields[0].length, fields[0].start);
@@ -327,13 +335,28 @@ static bool read_map_line(symbol_reader *r, const char **p)
     if (!field_number(fields[3], UINT32_MAX, &line))
         return symbol_error(r, fields[3].length ? fields[3].start : *p, "expected a line number, found '%.*s'",
                             (int)fields[3].length, fields[3].start);
-    if (!field_number(fields[4], 3, &flags))
-        return symbol_error(r, fields[4].length ? fields[4].start : *p, "expected flags 0..3, found '%.*s'",
-                            (int)fields[4].length, fields[4].start);
-    if (!nothing_after(r, p, "the flags")) return false;
+    const uint32_t max_flags = 3u | (uint32_t)(HACK_ROUTINE_COUNT - 1) << 2;
+    if (!field_number(fields[4], max_flags, &flags))
+        return symbol_error(r, fields[4].length ? fields[4].start : *p, "expected flags 0..%u, found '%.*s'",
+                            (unsigned)max_flags, (int)fields[4].length, fields[4].start);
+    fields[5] = next_field(r, p);
+    if (fields[5].length) { /* the Jack source of the command */
+        fields[6] = next_field(r, p);
+        if (!field_number(fields[5], UINT16_MAX, &jack_file) || jack_file >= program->source_file_count)
+            return symbol_error(r, fields[5].start,
+                                "expected the Jack source's number, given by a 'source' line above (%zu so far), "
+                                "found '%.*s'",
+                                program->source_file_count, (int)fields[5].length, fields[5].start);
+        if (!field_number(fields[6], UINT32_MAX, &jack_line) || jack_line == 0)
+            return symbol_error(r, fields[6].length ? fields[6].start : *p,
+                                "expected the Jack line number (from 1), found '%.*s'", (int)fields[6].length,
+                                fields[6].start);
+        if (!nothing_after(r, p, "the Jack line")) return false;
+    }
     for (uint32_t address = first; address <= last; address++)
         program->locations[address] = (hack_source_location){
-            line, (uint16_t)file, (uint8_t)(address == first && (flags & 1u)), (uint8_t)(address == last && (flags & 2u))};
+            line,      (uint16_t)file,           (uint8_t)(address == first && (flags & 1u)),
+            (uint8_t)(address == last && (flags & 2u)), jack_line, (uint16_t)jack_file, (uint8_t)(flags >> 2)};
     r->last_mapped = (int32_t)last;
     return true;
 }

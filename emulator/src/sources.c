@@ -16,6 +16,7 @@ bool hack_sources_add(hack_sources *sources, const char *path, const char *text,
     if (!grown) return false;
     sources->items = grown;
     hack_source *source = &grown[sources->count];
+    *source = (hack_source){0};
     source->path = malloc(strlen(path) + 1);
     source->text = malloc(length + 1);
     if (!source->path || !source->text) {
@@ -31,11 +32,35 @@ bool hack_sources_add(hack_sources *sources, const char *path, const char *text,
     return true;
 }
 
+bool hack_sources_set_origin(hack_sources *sources, size_t index, const char *origin_path,
+                             const hack_source_position *origins, size_t origin_count)
+{
+    if (index >= sources->count || !origin_path) return false;
+    hack_source *source = &sources->items[index];
+    char *path = malloc(strlen(origin_path) + 1);
+    hack_source_position *copy = malloc((origin_count ? origin_count : 1) * sizeof *copy);
+    if (!path || !copy) {
+        free(path);
+        free(copy);
+        return false;
+    }
+    strcpy(path, origin_path);
+    if (origin_count) memcpy(copy, origins, origin_count * sizeof *copy);
+    free(source->origin_path);
+    free(source->origins);
+    source->origin_path = path;
+    source->origins = copy;
+    source->origin_count = origin_count;
+    return true;
+}
+
 void hack_sources_free(hack_sources *sources)
 {
     for (size_t i = 0; i < sources->count; i++) {
         free(sources->items[i].path);
         free(sources->items[i].text);
+        free(sources->items[i].origin_path);
+        free(sources->items[i].origins);
     }
     free(sources->items);
     sources->items = NULL;

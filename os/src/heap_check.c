@@ -30,6 +30,7 @@ struct hack_heap_sanitizer {
     void (*allocation_listener)(void *context, uint16_t address, uint16_t words);
     void *allocation_listener_context;
     int alloc_depth;
+    bool no_leaks; /* finish reports no leaks */
 };
 
 static char *stack_text(hack_heap_sanitizer *c)
@@ -234,10 +235,15 @@ static bool programs_block(const char *stack)
     return false;
 }
 
+void hack_heap_sanitizer_report_leaks(hack_heap_sanitizer *c, bool report)
+{
+    c->no_leaks = !report;
+}
+
 int hack_heap_sanitizer_finish(hack_heap_sanitizer *c)
 {
     int leaks = 0, leaked_words = 0;
-    for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
+    for (uint32_t a = HEAP_BASE; a < HEAP_END && !c->no_leaks; a++) {
         const block_info *b = &c->blocks[a];
         if (!b->live || !programs_block(b->allocated)) continue;
         leaks++;

@@ -60,6 +60,9 @@ static uint16_t argument_address(const hack_hook_event *event, int i)
     return (uint16_t)((event->arg + i) & (HACK_RAM_SIZE - 1));
 }
 
+static void tell(hack_native_memory *memory, hack_native_memory_event kind, uint16_t address, uint16_t words,
+                 const char *why);
+
 /* Sys.error(code) in the program's own Jack code, so the screen shows ERR<code> as the OS specifies: the
  * hooked call's one argument becomes the code and Sys.error is entered in its place. */
 static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *machine, const hack_hook_event *event,
@@ -69,6 +72,7 @@ static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *ma
     if (memory->sys_error < 0 || event->count != 1) return HACK_HOOK_STOP;
     machine->ram[argument_address(event, 0)] = (uint16_t)code;
     machine->pc = (uint16_t)memory->sys_error;
+    tell(memory, HACK_MEMORY_SYS_ERROR, (uint16_t)code, 0, NULL);
     return HACK_HOOK_JUMP;
 }
 

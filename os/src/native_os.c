@@ -17,6 +17,7 @@ struct hack_native_os {
     int32_t sys_error;
     int32_t output_row, output_column, screen_color; /* the Jack classes' statics */
     int error_code;
+    int raised; /* a native function entered Sys.error with this code in its own place (0: none) */
     bool waiting;
     uint64_t wait_until;
     int read_phase; /* Keyboard.readChar: 0 not in it, 1 waiting for a key, 2 waiting for its release */
@@ -61,6 +62,7 @@ static hack_hook_action raise_error(hack_native_os *os, hack_machine *m, const h
     }
     m->ram[event->arg] = (uint16_t)code;
     m->pc = (uint16_t)os->sys_error;
+    os->raised = code;
     return HACK_HOOK_JUMP;
 }
 
@@ -515,8 +517,25 @@ static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_even
     if (os->options.message) {
         char text[2048];
         int code = os->error_code;
-        int n = snprintf(text, sizeof text, "Sys.error(%d): %s\n", code,
-                         code > 0 && code <= 20 && error_meanings[code] ? error_meanings[code] : "an error code of the program's own");
+        /* The course's meaning of a code belongs to the OS function that raises it ("Sys.wait duration
+         * negative"): shown when that function called Sys.error; from anywhere else, the caller is named. */
+        const char *meaning = code > 0 && code <= 20 ? error_meanings[code] : NULL;
+        uint16_t frame = m->ram[1];
+        uint16_t return_address = frame >= 5 && frame < HACK_RAM_SIZE ? m->ram[frame - 5] : 0xFFFFu;
+        const hack_symbol *caller = return_address < HACK_ROM_SIZE ? hack_program_function_at(os->program, return_address) : NULL;
+        size_t owner_length = meaning ? strcspn(meaning, " :") : 0;
+        bool from_owner = (meaning && caller && strlen(caller->name) == owner_length &&
+                           strncmp(caller->name, meaning, owner_length) == 0) ||
+                          (meaning && os->raised == code); /* the owner's native code raised it */
+        os->raised = 0;
+        int n;
+        if (from_owner || (meaning && !caller)) {
+            n = snprintf(text, sizeof text, "Sys.error(%d): %s\n", code, meaning);
+        } else {
+            char where[200] = "";
+            if (caller) hack_backtrace_describe(os->program, return_address, where, sizeof where);
+            n = snprintf(text, sizeof text, "Sys.error(%d) called from %s\n", code, caller ? where : "an unknown place");
+        }
         if (n > 0 && (size_t)n < sizeof text) hack_backtrace(m, os->program, text + n, sizeof text - (size_t)n);
         os->options.message(os->options.message_context, text);
     }
@@ -614,6 +633,11 @@ bool hack_native_os_paced_wait(const hack_native_os *os, uint64_t *clock_hz)
     if (!os || !os->pacing) return false;
     if (clock_hz) *clock_hz = os->wait_clock;
     return true;
+}
+
+void hack_native_os_raised(hack_native_os *os, int code)
+{
+    if (os) os->raised = code;
 }
 
 int hack_native_os_error_code(const hack_native_os *os)

@@ -177,10 +177,16 @@ START_TEST(what_is_written_is_read_back_with_names_of_any_length)
     long_name[5000] = '\0';
     ck_assert(hack_symtab_add(&program.symbols, long_name, 5000, 32767, HACK_SYMBOL_FUNCTION, NULL));
     ck_assert(hack_symtab_add(&program.symbols, "Main.0", 6, 16, HACK_SYMBOL_STATIC, NULL));
-    const char *files[] = {"Main.vm"};
-    ck_assert(hack_program_add_map(&program, files, 1));
-    program.count = 10;
-    for (int a = 0; a < 10; a++) program.locations[a] = (hack_source_location){(uint32_t)(a / 3 + 1), 0, a % 3 == 0, 0};
+    const char *files[] = {"Main.vm", "(os)/Main.jack"};
+    ck_assert(hack_program_add_map(&program, files, 2));
+    program.count = 12;
+    /* words 0..8 from VM lines 1..3, compiled from Jack lines 10..12; words 9..11 a routine's */
+    for (int a = 0; a < 9; a++)
+        program.locations[a] = (hack_source_location){(uint32_t)(a / 3 + 1), 0, a % 3 == 0, 0, (uint32_t)(a / 3 + 10), 1,
+                                                      HACK_ROUTINE_NONE};
+    for (int a = 9; a < 12; a++)
+        program.locations[a] = (hack_source_location){0, 0, 0, a == 11, 0, 0, a == 9 ? HACK_ROUTINE_SITE_IN_D
+                                                                                     : HACK_ROUTINE_RETURN_LCL3};
     ck_assert(hack_program_write_symbols(&program, sym_path(), &diags));
     hack_program_free(&program);
     ck_assert(hack_program_init(&program));
@@ -188,10 +194,18 @@ START_TEST(what_is_written_is_read_back_with_names_of_any_length)
     const hack_symbol *found = hack_symtab_find(&program.symbols, long_name, 5000);
     ck_assert_ptr_nonnull(found);
     ck_assert_uint_eq(found->value, 32767);
-    for (int a = 0; a < 10; a++) {
+    ck_assert_str_eq(program.source_files[1], "(os)/Main.jack");
+    for (int a = 0; a < 9; a++) {
         ck_assert_uint_eq(program.locations[a].line, (uint32_t)(a / 3 + 1));
         ck_assert_uint_eq(program.locations[a].command_start, a % 3 == 0);
+        ck_assert_uint_eq(program.locations[a].jack_line, (uint32_t)(a / 3 + 10));
+        ck_assert_uint_eq(program.locations[a].jack_file, 1);
+        ck_assert_uint_eq(program.locations[a].routine, HACK_ROUTINE_NONE);
     }
+    ck_assert_uint_eq(program.locations[9].routine, HACK_ROUTINE_SITE_IN_D);
+    ck_assert_uint_eq(program.locations[10].routine, HACK_ROUTINE_RETURN_LCL3);
+    ck_assert(program.locations[11].command_end && !program.locations[10].command_end);
+    ck_assert_uint_eq(program.locations[11].jack_line, 0);
     free(long_name);
 }
 END_TEST
@@ -255,9 +269,19 @@ START_TEST(bad_map_lines_are_located)
     expect_sym_error("source 0 M.vm\nmap 0 32768 0 1 0\n", 2, 7,
                      "expected the last ROM address (0..32767), found '32768'");
     expect_sym_error("source 0 M.vm\nmap 0 3 0 99999999999 0\n", 2, 11, "expected a line number, found '99999999999'");
-    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 4\n", 2, 13, "expected flags 0..3, found '4'");
-    expect_sym_error("source 0 M.vm\nmap 0 3 0 1\n", 2, 12, "expected flags 0..3, found ''");
-    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 0 0\n", 2, 15, "unexpected '0' after the flags");
+    /* flags: bits 0..1, and a hack_routine in bits 2..5 (HACK_ROUTINE_COUNT - 1 = 10 at most) */
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 44\n", 2, 13, "expected flags 0..43, found '44'");
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1\n", 2, 12, "expected flags 0..43, found ''");
+    /* the Jack source and line: both, of a source given above, from line 1 */
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 0 0\n", 2, 16, "expected the Jack line number (from 1), found ''");
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 0 5 1\n", 2, 15,
+                     "expected the Jack source's number, given by a 'source' line above (1 so far), found '5'");
+    expect_sym_error("source 0 M.vm\nmap 0 3 0 1 0 0 0\n", 2, 17, "expected the Jack line number (from 1), found '0'");
+    expect_sym_error("source 0 M.vm\nsource 1 M.jack\nmap 0 3 0 1 0 1 7 x\n", 3, 19,
+                     "unexpected 'x' after the Jack line");
+    ck_assert(read_sym("source 0 M.vm\nsource 1 M.jack\nmap 0 3 0 1 41 1 7\n"));
+    ck_assert_uint_eq(program.locations[3].jack_line, 7);
+    ck_assert_uint_eq(program.locations[3].routine, HACK_ROUTINE_RETURNED);
     /* runs in ROM order, not overlapping: a file of repeated whole-ROM runs would take hours to read */
     expect_sym_error("source 0 M.vm\nmap 0 3 0 1 0\nmap 2 5 0 1 0\n", 3, 5,
                      "map runs must come in ROM order without overlapping (the previous one ends at 3)");

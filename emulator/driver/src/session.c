@@ -3,6 +3,7 @@
 #include "hack/session.h"
 
 #include "hack/asm.h"
+#include "hack/backtrace.h"
 #include "hack/heap_check.h"
 #include "hack/native_memory.h"
 #include "hack/native_os.h"
@@ -13,6 +14,11 @@
 #include <string.h>
 
 enum { RECENT = 8, DEFAULT_REPORT_LIMIT = 20 };
+/* How often (in instructions) and how far (one round of at most this many) to look for an endless loop. */
+enum { LOOP_CHECK_INTERVAL = 1 << 22, LOOP_ROUND_MAX = 2048, LOOP_WRITES_MAX = 64 };
+/* The stack: 256..2047. SP is looked at after every slice of this many instructions (a recursion grows by a
+ * frame in some tens of instructions, so it is caught within a few thousand words of the heap). */
+enum { STACK_BOTTOM = 256, STACK_TOP = 2048, STACK_SLICE = 1 << 14, SAMPLES = 64 };
 
 struct hack_session {
     hack_machine *machine;
@@ -30,10 +36,12 @@ struct hack_session {
     hack_key_event *keys;
     size_t key_count, key_next;
     uint64_t since_loop_check; /* instructions run since the last look for an endless loop */
+    bool watch_stack;          /* VM code outside test scripts: SP is checked */
+    int32_t return_routine, return_routine_end; /* the shared VM return routine's ROM words, or -1 */
+    uint16_t samples[SAMPLES]; /* the PC at the end of each of the latest slices */
+    size_t sample_count;
 };
 
-/* How often (in instructions) and how far (one round of at most this many) to look for an endless loop. */
-enum { LOOP_CHECK_INTERVAL = 1 << 22, LOOP_ROUND_MAX = 2048, LOOP_WRITES_MAX = 64 };
 
 static void message(const hack_session *s, const char *text)
 {
@@ -75,12 +83,14 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
 {
     hack_session *s = context;
     if (kind == HACK_MEMORY_ALLOC) note_recent_allocation(s, address, words);
+    if (kind == HACK_MEMORY_SYS_ERROR) hack_native_os_raised(s->native_os, address);
     if (!s->check) return;
     switch (kind) {
     case HACK_MEMORY_INIT: hack_heap_sanitizer_on_init(s->check); break;
     case HACK_MEMORY_ALLOC: hack_heap_sanitizer_on_alloc(s->check, address, words); break;
     case HACK_MEMORY_FREE: hack_heap_sanitizer_on_free(s->check, address); break;
     case HACK_MEMORY_BAD_FREE: hack_heap_sanitizer_on_bad_free(s->check, address, why); break;
+    case HACK_MEMORY_SYS_ERROR: break;
     }
 }
 
@@ -132,6 +142,7 @@ static void bind_heap(hack_session *s)
     const hack_session_options *o = &s->options;
     int limit = o->check_report_limit > 0 ? o->check_report_limit : DEFAULT_REPORT_LIMIT;
     s->check = o->check_heap ? hack_heap_sanitizer_create(s->machine, s->program, limit, heap_report, s) : NULL;
+    if (s->check && o->check_heap_no_leaks) hack_heap_sanitizer_report_leaks(s->check, false);
     bool native;
     native = is_native(s, "Memory") || o->native_memory;
     if (s->machine_code && o->test_script) /* as the course's emulators run it, unless a policy is asked for */
@@ -226,6 +237,21 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
     s->key_next = 0;
     hack_machine_load(s->machine, program->words, program->count);
     s->machine->relaxed = s->options.relaxed;
+    s->watch_stack = program->locations != NULL && !s->options.test_script;
+    s->sample_count = 0;
+    s->return_routine = s->return_routine_end = -1;
+    const hack_symbol *ret = hack_symtab_find(&program->symbols, "$$RETURN", 8);
+    if (ret && ret->kind == HACK_SYMBOL_LABEL) {
+        /* the routine runs to its jump through R14: its words up to the next label or the end */
+        s->return_routine = ret->value;
+        s->return_routine_end = (int32_t)program->count;
+        for (size_t i = 0; i < program->symbols.count; i++) {
+            const hack_symbol *other = &program->symbols.entries[i];
+            if ((other->kind == HACK_SYMBOL_LABEL || other->kind == HACK_SYMBOL_FUNCTION) && other->value > ret->value &&
+                other->value < s->return_routine_end)
+                s->return_routine_end = other->value;
+        }
+    }
     bind_heap(s);
     bind_os(s);
     return true;
@@ -253,6 +279,27 @@ bool hack_session_set_keys(hack_session *session, const hack_key_event *events, 
     session->key_count = count;
     session->key_next = 0;
     return true;
+}
+
+/* The stack after a slice that stopped for reason: overflowed, underflowed, or (a fault in the return
+ * routine) a corrupted frame. */
+static hack_stack_error stack_state(const hack_session *s, hack_stop_reason reason)
+{
+    const hack_machine *m = s->machine;
+    uint16_t sp = m->ram[0];
+    /* a stack that grew through the heap; an SP further out was set there by a stray write, which shows
+     * as the machine error it leads to */
+    if (sp > STACK_TOP && sp <= HACK_SCREEN) return HACK_STACK_OVERFLOW;
+    if (sp >= HACK_RAM_SIZE) return HACK_STACK_UNDERFLOW; /* SP went below 0 */
+    if (sp < STACK_BOTTOM) return HACK_STACK_UNDERFLOW;
+    /* a push about to write the first heap word (the heap check stops before it): SP is still 2048 */
+    if (reason == HACK_STOP_WATCH && sp == STACK_TOP && m->watch_hit.write && m->watch_hit.address == STACK_TOP)
+        return HACK_STACK_OVERFLOW;
+    if (reason == HACK_STOP_FAULT &&
+        (m->fault.kind == HACK_FAULT_BAD_FRAME || /* a native function's return */
+         (s->return_routine >= 0 && m->fault.pc >= s->return_routine && m->fault.pc < s->return_routine_end)))
+        return HACK_STACK_BAD_FRAME;
+    return HACK_STACK_OK;
 }
 
 /* A hook stopped the run: what it means. */
@@ -319,7 +366,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
 {
     hack_session *s = session;
     hack_machine *m = s->machine;
-    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false};
+    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false, HACK_STACK_OK};
     for (;;) {
         while (s->key_next < s->key_count && s->keys[s->key_next].cycle <= m->cycles)
             m->ram[HACK_KBD] = s->keys[s->key_next++].key;
@@ -330,9 +377,19 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
         if (!s->options.test_script && s->since_loop_check < LOOP_CHECK_INTERVAL &&
             LOOP_CHECK_INTERVAL - s->since_loop_check < slice)
             slice = LOOP_CHECK_INTERVAL - s->since_loop_check; /* a look for an endless loop is due then */
+        if (s->watch_stack && slice > STACK_SLICE) slice = STACK_SLICE;
         hack_run_result part = hack_machine_run(m, slice);
         stop.cycles += part.cycles;
         s->since_loop_check += part.cycles;
+        if (s->watch_stack) {
+            s->samples[s->sample_count++ % SAMPLES] = m->pc;
+            hack_stack_error broken = stack_state(s, part.reason);
+            if (broken != HACK_STACK_OK) {
+                stop.state = HACK_SESSION_STACK_ERROR;
+                stop.stack = broken;
+                return stop;
+            }
+        }
         switch (part.reason) {
         case HACK_STOP_BUDGET:
             if (s->since_loop_check >= LOOP_CHECK_INTERVAL && !s->options.test_script && stop.cycles < budget) {
@@ -387,7 +444,8 @@ hack_session_state hack_session_tick(hack_session *session, uint64_t n, uint64_t
             if (stop.cycles == 0) return stop.state; /* cannot happen: a budget left always runs */
             break;
         case HACK_SESSION_FAULT:
-        case HACK_SESSION_HEAP_ERROR: return stop.state;
+        case HACK_SESSION_HEAP_ERROR:
+        case HACK_SESSION_STACK_ERROR: return stop.state;
         case HACK_SESSION_HALTED:
         case HACK_SESSION_SYS_ERROR:
         case HACK_SESSION_WAITING_KEY:
@@ -433,6 +491,78 @@ hack_heap *hack_session_heap(hack_session *session)
 bool hack_session_paced_wait(const hack_session *session, uint64_t *clock_hz)
 {
     return hack_native_os_paced_wait(session->native_os, clock_hz);
+}
+
+static int compare_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+size_t hack_session_hot_spot(const hack_session *session, char *buf, size_t size)
+{
+    size_t count = session->sample_count < SAMPLES ? session->sample_count : SAMPLES;
+    if (!session->program || count == 0 || size == 0) return 0;
+    /* the most frequent function and line: group the samples by where they point */
+    char where[SAMPLES][160];
+    uint16_t order[SAMPLES];
+    for (size_t i = 0; i < count; i++) {
+        hack_backtrace_describe(session->program, session->samples[i], where[i], sizeof where[i]);
+        order[i] = (uint16_t)i;
+    }
+    (void)compare_u16;
+    size_t best = 0, best_count = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t same = 0;
+        for (size_t j = 0; j < count; j++) same += strcmp(where[order[i]], where[order[j]]) == 0;
+        if (same > best_count) {
+            best_count = same;
+            best = i;
+        }
+    }
+    return (size_t)snprintf(buf, size, "%s", where[order[best]]);
+}
+
+size_t hack_session_describe_stack(const hack_session *session, char *buf, size_t size)
+{
+    const hack_machine *m = session->machine;
+    const hack_program *program = session->program;
+    size_t used = 0;
+    if (size == 0 || !program) return 0;
+    buf[0] = '\0';
+    char where[200], previous[200] = "";
+    /* the innermost frame as the call stacks show it (a PC in a shared routine is its caller's) */
+    hack_backtrace(m, program, where, sizeof where);
+    char *end = strchr(where, '\n');
+    if (end) end[1] = '\0';
+    used += (size_t)snprintf(buf + used, size - used, "%s", where);
+    uint16_t frame = m->ram[1];
+    unsigned long repeats = 0;
+    int lines = 0;
+    /* frames are a chain through the saved LCL; a recursion is told once, with its count */
+    for (unsigned long depth = 0; depth < HACK_RAM_SIZE && frame >= 5 && frame < HACK_RAM_SIZE && used < size; depth++) {
+        uint16_t return_address = m->ram[frame - 5];
+        if (return_address >= program->count) break;
+        const hack_symbol *at = hack_program_function_at(program, return_address);
+        if (at && at->value == return_address) break; /* the bootstrap */
+        hack_backtrace_describe(program, (uint16_t)(return_address - 1), where, sizeof where); /* the call */
+        const hack_symbol *f = hack_program_function_at(program, return_address);
+        const char *name = f ? f->name : where;
+        if (strcmp(name, previous) == 0) {
+            repeats++;
+        } else {
+            if (repeats > 1 && used < size)
+                used += (size_t)snprintf(buf + used, size - used, "  ... %s called itself %lu times\n", previous, repeats);
+            repeats = 0;
+            snprintf(previous, sizeof previous, "%s", name);
+            if (lines++ < 40 && used < size) used += (size_t)snprintf(buf + used, size - used, "  called from %s\n", where);
+        }
+        uint16_t caller = m->ram[frame - 4];
+        if (caller >= frame) break; /* frames grow upwards: anything else is not a frame */
+        frame = caller;
+    }
+    if (repeats > 1 && used < size)
+        used += (size_t)snprintf(buf + used, size - used, "  ... %s called itself %lu times\n", previous, repeats);
+    return used < size ? used : size - 1;
 }
 
 size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity)

@@ -36,12 +36,40 @@ bool hack_symtab_add(hack_symtab *table, const char *name, size_t len, uint16_t 
                      bool *out_of_memory);
 const hack_symbol *hack_symtab_find(const hack_symtab *table, const char *name, size_t len);
 
-/* Where a ROM word came from in VM code. */
+/* Whose the translator's own words are, for call stacks. The shared routines and call stubs (call, return,
+ * eq/gt/lt) are entered by a jump from a VM command, which hands them its "site": the address right after
+ * its jump (a call's or a comparison's return address; a return passes the same, its own label). The site is
+ * in D on the routine's first words, and in R13 after. A PC inside a routine stands for the command that
+ * jumped there: the function whose code holds site - 1, at that word's line. Where the routine has moved LCL
+ * (a call that has pushed the callee's frame, a return that walks down its frame and then restores the
+ * caller's), the state says how to find the frames. */
+typedef enum {
+    HACK_ROUTINE_NONE,        /* a function's own code, or code not from VM */
+    HACK_ROUTINE_BOOTSTRAP,   /* SP = 256, call Sys.init: before any function */
+    HACK_ROUTINE_END,         /* the halt loop after the last command */
+    HACK_ROUTINE_SITE_IN_D,   /* a routine's first words: the site is in D; LCL is its caller's frame */
+    HACK_ROUTINE_SITE_IN_R13, /* the site is in R13; LCL is the caller's frame */
+    HACK_ROUTINE_CALL_PUSHED, /* a call after LCL = SP: LCL is the new frame of the callee, not yet entered */
+    HACK_ROUTINE_RETURN_LCL0, /* a return: the returning function's own return address is in R14 (its frame slot
+                                 may hold the return value already); its frame is at LCL */
+    HACK_ROUTINE_RETURN_LCL1, /* ... at LCL + 1, LCL + 2, LCL + 3: LCL walks down the frame restoring THAT, THIS,
+                                 ARG */
+    HACK_ROUTINE_RETURN_LCL2,
+    HACK_ROUTINE_RETURN_LCL3,
+    HACK_ROUTINE_RETURNED,    /* a return after LCL is restored: LCL is the caller's frame, R14 the address it
+                                 returns to */
+    HACK_ROUTINE_COUNT
+} hack_routine;
+
+/* Where a ROM word came from in VM code (and the Jack the VM code was compiled from). */
 typedef struct {
     uint32_t line;         /* 1-based line in the source file; 0 = the translator's own code (shared routines) */
     uint16_t file;         /* index into hack_program.source_files */
     uint8_t command_start; /* 1 on the first word of a VM command */
     uint8_t command_end;   /* 1 on a word after which a VM command is complete wherever it jumps (return) */
+    uint32_t jack_line;    /* the line of the Jack source the VM command was compiled from; 0 = none */
+    uint16_t jack_file;    /* its index into hack_program.source_files (when jack_line is not 0) */
+    uint8_t routine;       /* a hack_routine: HACK_ROUTINE_NONE for a function's own words */
 } hack_source_location;
 
 typedef struct {
@@ -74,12 +102,14 @@ bool hack_program_write_hack(const hack_program *program, const char *path, hack
 
 /* The symbol file beside a .hack, so a later run knows the labels (and, for VM code, the program map):
  * lines "ADDRESS label|var|function|static NAME", "project-os NAME,NAME,...", "source INDEX PATH" and
- * "map FIRST LAST FILE LINE FLAGS"
- * (ROM words FIRST..LAST came from line LINE of source FILE; FLAGS bit 0: FIRST begins a VM command, bit 1:
- * LAST ends one). Reading checks everything, since later code indexes ROM and RAM with it: addresses 0..32767,
- * names that are assembly symbols and defined once, sources numbered 0, 1, ... in order, map runs inside ROM,
- * in order, of sources given above; the first problem is an error at file:line:column. Lines may be of any
- * length, with CRLF ends. */
+ * "map FIRST LAST FILE LINE FLAGS [JACKFILE JACKLINE]"
+ * (ROM words FIRST..LAST came from line LINE of source FILE, and that VM command from line JACKLINE of the
+ * source JACKFILE when it was compiled from Jack; FLAGS bit 0: FIRST begins a VM command, bit 1: LAST ends
+ * one, bits 2..5: the words' hack_routine). Files written before the Jack fields and the routine bits existed
+ * read as they did. Reading checks everything, since later code indexes ROM and RAM with it: addresses
+ * 0..32767, names that are assembly symbols and defined once, sources numbered 0, 1, ... in order, map runs
+ * inside ROM, in order, of sources given above, Jack lines from 1, routines that exist; the first problem is
+ * an error at file:line:column. Lines may be of any length, with CRLF ends. */
 bool hack_program_write_symbols(const hack_program *program, const char *path, hack_diag_list *diags);
 bool hack_program_read_symbols(hack_program *program, const char *path, hack_diag_list *diags);
 

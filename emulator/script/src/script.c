@@ -1,6 +1,7 @@
 #include "hack/script.h"
 
 #include "hack/asm.h"
+#include "hack/backtrace.h"
 #include "hack/build.h"
 #include "hack/path.h"
 #include "hack/program.h"
@@ -1030,6 +1031,9 @@ static bool program_stopped(runner *r, const command *c, hack_session_state stat
     r->status = state == HACK_SESSION_FAULT ? HACK_SCRIPT_MACHINE_FAULT : HACK_SCRIPT_PROGRAM_STOPPED;
     r->stop = true;
     r->result->script_line = c->line;
+    const hack_program *p = &r->program;
+    if (state == HACK_SESSION_FAULT && r->has_program && (p->locations || hack_program_function_at(p, HACK_ROM_SIZE - 1)))
+        hack_backtrace(r->machine, p, r->result->stack, sizeof r->result->stack);
     return true;
 }
 
@@ -1210,9 +1214,17 @@ static void check_breakpoints(runner *r, const command *c)
     for (int i = 0; i < r->breakpoint_count; i++) {
         bool hit = variable_equals(r, r->breakpoints[i].var, r->breakpoints[i].value);
         if (hit && !r->breakpoints[i].was_hit) {
-            char text[128];
-            snprintf(text, sizeof text, "breakpoint reached at time %llu (PC=%u)", (unsigned long long)r->time,
-                     (unsigned)r->machine->pc);
+            char text[2048];
+            int n = snprintf(text, sizeof text, "breakpoint reached at time %llu (PC=%u)", (unsigned long long)r->time,
+                             (unsigned)r->machine->pc);
+            /* in VM or Jack code, where: the call stack (its lines end in newlines: the last is dropped) */
+            const hack_program *p = &r->program;
+            if (n > 0 && (size_t)n + 1 < sizeof text && r->has_program &&
+                (p->locations || hack_program_function_at(p, HACK_ROM_SIZE - 1))) {
+                text[n] = '\n';
+                size_t length = hack_backtrace(r->machine, p, text + n + 1, sizeof text - (size_t)n - 1);
+                text[length ? (size_t)n + length : (size_t)n] = '\0';
+            }
             message(r, c, text);
         }
         r->breakpoints[i].was_hit = hit;

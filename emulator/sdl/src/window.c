@@ -5,7 +5,7 @@
 #include "hack/screenshot.h"
 #include "hack/speed.h"
 
-#include <SDL.h>
+#include "sdl_dynamic.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,7 +207,8 @@ static bool stopped(app *a, hack_session_stop stop)
     case HACK_SESSION_HALTED:
     case HACK_SESSION_SYS_ERROR: a->state = STATE_HALTED; break;
     case HACK_SESSION_FAULT:
-    case HACK_SESSION_HEAP_ERROR: a->state = STATE_FAULT; break;
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_STACK_ERROR: a->state = STATE_FAULT; break;
     }
     a->last_reason = (int)stop.state;
     if (a->callbacks->report_stop) a->callbacks->report_stop(a->callbacks->context, a->machine, stop);
@@ -333,8 +334,9 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
 bool hack_window_available(char *why, size_t size)
 {
     const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY"), *driver = getenv("SDL_VIDEODRIVER");
-    if (driver && *driver) return true; /* the user chose a video driver: let SDL say whether it works */
-    if ((x11 && *x11) || (wayland && *wayland)) return true;
+    /* the user chose a video driver: let SDL say whether it works */
+    if (driver && *driver) return hack_sdl_load(why, size);
+    if ((x11 && *x11) || (wayland && *wayland)) return hack_sdl_load(why, size);
     snprintf(why, size, "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): use --headless");
     return false;
 }

@@ -43,6 +43,10 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *check, uint16_t addres
 /* The run stopped with HACK_STOP_WATCH: report the access (the caller then steps over it and goes on). */
 void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *check);
 
+/* Whether finish reports leaks (default true): --check-heap=no-leaks, and the memory bench, where the leaks are
+ * the test program's and not the allocator's. */
+void hack_heap_sanitizer_report_leaks(hack_heap_sanitizer *check, bool report);
+
 /* At the end: the leaks, then a summary line. Returns the number of problems found in all. */
 int hack_heap_sanitizer_finish(hack_heap_sanitizer *check);
 

@@ -13,7 +13,13 @@
 
 typedef void (*hack_os_message_fn)(void *context, const char *text);
 
-typedef enum { HACK_MEMORY_INIT, HACK_MEMORY_ALLOC, HACK_MEMORY_FREE, HACK_MEMORY_BAD_FREE } hack_native_memory_event;
+typedef enum {
+    HACK_MEMORY_INIT,
+    HACK_MEMORY_ALLOC,
+    HACK_MEMORY_FREE,
+    HACK_MEMORY_BAD_FREE,
+    HACK_MEMORY_SYS_ERROR, /* alloc enters Sys.error in its own place: address is the code (5 or 6) */
+} hack_native_memory_event;
 
 typedef struct {
     hack_heap_policy policy;

@@ -67,6 +67,10 @@ bool hack_native_os_paced_wait(const hack_native_os *os, uint64_t *clock_hz);
  * hack_native_os_paced_wait). The program is run on a machine of its own; nothing else is touched. */
 uint64_t hack_native_os_wait_clock(const hack_program *program, uint16_t entry);
 
+/* A native function (of this module or another: the native Memory) enters Sys.error with code in its own
+ * place, reusing its frame: the report then says the owner's meaning of the code. */
+void hack_native_os_raised(hack_native_os *os, int code);
+
 /* The code Sys.error was called with, or 0 when it was not. */
 int hack_native_os_error_code(const hack_native_os *os);
 

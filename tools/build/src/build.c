@@ -5,6 +5,7 @@
 #include "hack/jack.h"
 #include "hack/os.h"
 #include "hack/path.h"
+#include "hack/textfile.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -74,15 +75,185 @@ static bool add_compiled(hack_vm_sources *sources, const char *path, const hack_
     for (size_t i = 0; ok && i < outputs.count; i++) {
         if (wanted && !wanted[i]) continue;
         char *vm_path = hack_path_with_extension(jack->items[i].path, ".vm");
-        ok = vm_path && hack_vm_sources_add(sources, vm_path, outputs.items[i].vm, outputs.items[i].vm_length);
+        ok = vm_path && hack_vm_sources_add(sources, vm_path, outputs.items[i].vm, outputs.items[i].vm_length) &&
+             hack_sources_set_origin(sources, sources->count - 1, jack->items[i].path, outputs.items[i].positions,
+                                     outputs.items[i].position_count);
         free(vm_path);
     }
     hack_jack_outputs_free(&outputs);
     return ok;
 }
 
+/* ---- jackc --map's Xxx.vm.map beside a .vm read from disk ---- */
+
+typedef struct {
+    const char *path, *line;
+    size_t line_length;
+    int line_number;
+    hack_diag_list *diags;
+} map_reader;
+
+/* The next blank-separated field of the line from *at (empty at its end). */
+static const char *map_field(const map_reader *m, size_t *at, size_t *length)
+{
+    while (*at < m->line_length && (m->line[*at] == ' ' || m->line[*at] == '\t')) (*at)++;
+    size_t start = *at;
+    while (*at < m->line_length && m->line[*at] != ' ' && m->line[*at] != '\t') (*at)++;
+    *length = *at - start;
+    return m->line + start;
+}
+
+static bool map_number(const char *text, size_t length, uint32_t *value)
+{
+    if (length == 0 || length > 10) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] < '0' || text[i] > '9') return false;
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    }
+    if (v > UINT32_MAX) return false;
+    *value = (uint32_t)v;
+    return true;
+}
+
+/* A map that cannot be used: a note where, and the VM lines are shown instead. */
+static bool map_refused(const map_reader *m, const char *at, const char *why)
+{
+    int column = at && m->line ? (int)(at - m->line) + 1 : 0;
+    hack_diag_add(m->diags, HACK_DIAG_NOTE, m->path, m->line ? m->line_number : 0, column, m->line,
+                  m->line ? m->line_length : 0, "%s: the map is not used (call stacks show VM lines)", why);
+    return false;
+}
+
+/* Reads the map text written for source (see hack_jack_map_text): every line is checked, the first against
+ * the .vm's own line count and hash. Fills positions (one per VM line) and the Jack file's base name. */
+static bool read_jack_map(map_reader *m, const char *text, size_t length, const hack_source *source,
+                          hack_source_position *positions, size_t vm_lines, char **jack_name)
+{
+    size_t offset = 0, at, n;
+    if (!hack_textfile_next_line(text, length, &offset, &m->line, &m->line_length))
+        return map_refused(m, NULL, "empty");
+    m->line_number = 1;
+    if (m->line_length && m->line[m->line_length - 1] == '\r') m->line_length--;
+    at = 0;
+    const char *f = map_field(m, &at, &n);
+    if (n != 8 || memcmp(f, "jack-map", 8) != 0) return map_refused(m, f, "expected 'jack-map 1 Xxx.jack LINES HASH'");
+    f = map_field(m, &at, &n);
+    if (n != 1 || *f != '1') return map_refused(m, f, "expected version 1");
+    const char *name = map_field(m, &at, &n);
+    size_t name_length = n;
+    bool name_ok = name_length > 5 && memcmp(name + name_length - 5, ".jack", 5) == 0;
+    for (size_t i = 0; i < name_length && name_ok; i++)
+        name_ok = (unsigned char)name[i] >= 0x20 && name[i] != 0x7F && name[i] != '/' && name[i] != '\\';
+    if (!name_ok) return map_refused(m, name, "expected the Jack file's name (Xxx.jack)");
+    uint32_t lines, hash = 0;
+    f = map_field(m, &at, &n);
+    if (!map_number(f, n, &lines)) return map_refused(m, f, "expected the .vm's number of lines");
+    f = map_field(m, &at, &n);
+    bool hash_ok = n == 8;
+    for (size_t i = 0; i < n && hash_ok; i++) {
+        char c = f[i];
+        int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        hash_ok = digit >= 0;
+        hash = hash * 16 + (uint32_t)(digit >= 0 ? digit : 0);
+    }
+    if (!hash_ok) return map_refused(m, f, "expected the .vm's hash (8 hex digits)");
+    map_field(m, &at, &n);
+    if (n) return map_refused(m, m->line + at - n, "unexpected text after the hash");
+    if (lines != vm_lines || hash != hack_jack_map_hash(source->text, source->length))
+        return map_refused(m, NULL, "written for another version of the .vm (it was compiled again since)");
+    for (uint32_t expected = 1; expected <= lines; expected++) {
+        if (!hack_textfile_next_line(text, length, &offset, &m->line, &m->line_length)) {
+            m->line = NULL;
+            return map_refused(m, NULL, "it ends before the last VM line");
+        }
+        m->line_number++;
+        if (m->line_length && m->line[m->line_length - 1] == '\r') m->line_length--;
+        at = 0;
+        uint32_t values[3];
+        static const char *const what[] = {"the VM line number", "the Jack line", "the Jack column"};
+        for (int k = 0; k < 3; k++) {
+            f = map_field(m, &at, &n);
+            if (!map_number(f, n, &values[k]) || (k == 0 && values[0] != expected)) {
+                char why[60];
+                snprintf(why, sizeof why, "expected %s%s", what[k], k == 0 ? " (in order, from 1)" : "");
+                return map_refused(m, f, why);
+            }
+        }
+        map_field(m, &at, &n);
+        if (n) return map_refused(m, m->line + at - n, "unexpected text after the column");
+        positions[expected - 1] = (hack_source_position){values[1], values[2]};
+    }
+    const char *rest;
+    size_t rest_length;
+    if (hack_textfile_next_line(text, length, &offset, &rest, &rest_length)) {
+        m->line = NULL;
+        return map_refused(m, NULL, "more lines than the .vm has");
+    }
+    *jack_name = malloc(name_length + 1);
+    if (!*jack_name) return false;
+    memcpy(*jack_name, name, name_length);
+    (*jack_name)[name_length] = '\0';
+    return true;
+}
+
+/* The Jack lines of a .vm read from disk, from the Xxx.vm.map that jackc --map wrote beside it, when the map
+ * was written for this very .vm; a map that is broken or was written for another .vm is ignored, with a note.
+ * Returns false only when memory ran out. */
+static bool attach_jack_map(hack_vm_sources *sources, size_t index, hack_diag_list *diags)
+{
+    hack_source *source = &sources->items[index];
+    char *map_path = malloc(strlen(source->path) + 5);
+    if (!map_path) return false;
+    sprintf(map_path, "%s.map", source->path);
+    struct stat info;
+    if (stat(map_path, &info) != 0) {
+        free(map_path);
+        return true;
+    }
+    size_t vm_lines = 0, offset = 0, line_length;
+    const char *line;
+    while (hack_textfile_next_line(source->text, source->length, &offset, &line, &line_length)) vm_lines++;
+    hack_diag_list read_diags;
+    hack_diag_list_init(&read_diags);
+    char *text = NULL, *jack_name = NULL;
+    size_t length;
+    map_reader m = {.path = map_path, .diags = diags};
+    hack_source_position *positions = calloc(vm_lines ? vm_lines : 1, sizeof *positions);
+    bool ok = positions != NULL;
+    if (ok && !hack_textfile_read(map_path, &text, &length, &read_diags))
+        map_refused(&m, NULL, read_diags.count ? read_diags.items[0].message : "cannot read it");
+    else if (ok && read_jack_map(&m, text, length, source, positions, vm_lines, &jack_name)) {
+        const char *slash = strrchr(source->path, '/');
+        size_t folder = slash ? (size_t)(slash - source->path) + 1 : 0;
+        char *jack_path = malloc(folder + strlen(jack_name) + 1);
+        ok = jack_path != NULL;
+        if (ok) {
+            memcpy(jack_path, source->path, folder);
+            strcpy(jack_path + folder, jack_name);
+            ok = hack_sources_set_origin(sources, index, jack_path, positions, vm_lines);
+        }
+        free(jack_path);
+    }
+    hack_diag_list_free(&read_diags);
+    free(jack_name);
+    free(text);
+    free(positions);
+    free(map_path);
+    return ok;
+}
+
+/* Attaches the maps of the sources from index first on (read from disk). */
+static bool attach_jack_maps(hack_vm_sources *sources, size_t first, hack_diag_list *diags)
+{
+    bool ok = true;
+    for (size_t i = first; ok && i < sources->count; i++) ok = attach_jack_map(sources, i, diags);
+    return ok;
+}
+
 bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag_list *diags)
 {
+    size_t first = sources->count;
     if (!is_folder(path)) {
         if (hack_path_has_extension(path, ".jack")) {
             hack_jack_sources jack = {0};
@@ -90,9 +261,10 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
             hack_jack_sources_free(&jack);
             return ok;
         }
-        return hack_vm_sources_read(sources, path, diags);
+        return hack_vm_sources_read(sources, path, diags) && attach_jack_maps(sources, first, diags);
     }
-    if (!folder_has(path, ".jack")) return hack_vm_sources_read(sources, path, diags);
+    if (!folder_has(path, ".jack"))
+        return hack_vm_sources_read(sources, path, diags) && attach_jack_maps(sources, first, diags);
     /* Jack compiled in memory: all classes are compiled together (calls between them are checked), and
      * used where there is no .vm; a .vm is taken as it is, even when its .jack is newer (it may come from the
      * user's own compiler: what runs is their code, unless they delete the .vm). */
@@ -133,7 +305,9 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
             for (size_t j = 0; j < sources->count; j++)
                 if (strcmp(sources->items[j].path, existing.items[i].path) == 0) replaced = true;
             if (!replaced)
-                ok = hack_vm_sources_add(sources, existing.items[i].path, existing.items[i].text, existing.items[i].length);
+                ok = hack_vm_sources_add(sources, existing.items[i].path, existing.items[i].text,
+                                         existing.items[i].length) &&
+                     attach_jack_map(sources, sources->count - 1, diags);
         }
         hack_vm_sources_free(&existing);
     }
@@ -190,7 +364,9 @@ bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added,
             if (!needed) continue;
             char path[64];
             snprintf(path, sizeof path, "(os)/%s.vm", name);
-            ok = hack_vm_sources_add(sources, path, compiled.items[i].vm, compiled.items[i].vm_length);
+            ok = hack_vm_sources_add(sources, path, compiled.items[i].vm, compiled.items[i].vm_length) &&
+                 hack_sources_set_origin(sources, sources->count - 1, os.items[i].path, compiled.items[i].positions,
+                                         compiled.items[i].position_count);
             *added |= 1u << i;
             grew = true;
         }

@@ -13,6 +13,9 @@ static void usage(FILE *out)
           "Compiles each Xxx.jack into Xxx.vm beside it. The files of a folder are one program: calls\n"
           "between them (and to the OS) are checked, and so are calls from a FILE.jack to the other classes\n"
           "of its folder (.jack, or .vm without a .jack).\n"
+          "  --map        also write Xxx.vm.map beside each Xxx.vm: for every VM line, the Jack line and\n"
+          "               column it was compiled from (a first line \"jack-map 1 Xxx.jack\", then\n"
+          "               \"VMLINE JACKLINE JACKCOLUMN\" a line)\n"
           "  --xml        instead, write the course's project 10 output: XxxT.xml (tokens) and Xxx.xml\n"
           "               (parse tree)\n"
           "  -h, --help   show this help\n"
@@ -24,13 +27,15 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     const char *input = NULL;
-    bool xml = false;
+    bool xml = false, map = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--xml") == 0) {
             xml = true;
+        } else if (strcmp(argv[i], "--map") == 0) {
+            map = true;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "jackc: unknown option '%s'\n", argv[i]);
             usage(stderr);
@@ -79,6 +84,20 @@ int main(int argc, char **argv)
             if (!outputs.items[i].vm) continue;
             char *vm_path = hack_path_with_extension(sources.items[i].path, ".vm");
             if (!hack_textfile_write(vm_path, outputs.items[i].vm, outputs.items[i].vm_length, &diags)) ok = false;
+            if (map && vm_path) {
+                size_t length;
+                char *text = hack_jack_map_text(sources.items[i].path, &outputs.items[i], &length);
+                char *map_path = malloc(strlen(vm_path) + 5);
+                if (text && map_path) {
+                    sprintf(map_path, "%s.map", vm_path);
+                    if (!hack_textfile_write(map_path, text, length, &diags)) ok = false;
+                } else {
+                    fputs("jackc: out of memory\n", stderr);
+                    ok = false;
+                }
+                free(map_path);
+                free(text);
+            }
             free(vm_path);
         }
         hack_jack_outputs_free(&outputs);

@@ -23,6 +23,7 @@ void hack_jack_outputs_free(hack_jack_outputs *outputs)
     for (size_t i = 0; i < outputs->count; i++) {
         free(outputs->items[i].class_name);
         free(outputs->items[i].vm);
+        free(outputs->items[i].positions);
     }
     free(outputs->items);
     outputs->items = NULL;
@@ -60,6 +61,9 @@ typedef struct {
     hack_strbuf vm;
     hack_strbuf hint; /* " (did you mean ...?)" for a message */
     bool failed; /* out of memory */
+    position at; /* where the VM commands now written come from */
+    hack_source_position *positions; /* per VM line written */
+    size_t position_count, position_capacity;
 } compiler;
 
 /* One line of VM code, of any length (names come from the source). */
@@ -72,7 +76,30 @@ static void out(compiler *cc, const char *format, ...)
     va_start(args, format);
     bool ok = hack_strbuf_appendv(&cc->vm, format, args) && hack_strbuf_append_char(&cc->vm, '\n');
     va_end(args);
-    if (!ok) cc->failed = true;
+    if (ok && cc->position_count == cc->position_capacity) {
+        size_t capacity = cc->position_capacity ? cc->position_capacity * 2 : 256;
+        hack_source_position *grown = realloc(cc->positions, capacity * sizeof *grown);
+        if (grown) {
+            cc->positions = grown;
+            cc->position_capacity = capacity;
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok) {
+        cc->failed = true;
+        return;
+    }
+    cc->positions[cc->position_count++] = (hack_source_position){(uint32_t)(cc->at.line > 0 ? cc->at.line : 0),
+                                                                 (uint32_t)(cc->at.column > 0 ? cc->at.column : 0)};
+}
+
+/* Sets where the next VM commands come from; returns the place before, to put back. */
+static position place(compiler *cc, position at)
+{
+    position before = cc->at;
+    cc->at = at;
+    return before;
 }
 
 static size_t line_length_at(const compiler *cc, const char *line_start)
@@ -214,6 +241,7 @@ static void compile_call(compiler *cc, const call *c)
     lookup_result found;
     int extra = 0;
     const char *class_name;
+    position before = place(cc, c->qualifier ? c->qualifier_position : c->name_position);
     if (!c->qualifier) {
         /* name(...): a method of this object (or, for convenience, a function of this class) */
         class_name = cc->c->name;
@@ -298,11 +326,23 @@ static void compile_call(compiler *cc, const call *c)
             }
         }
     }
+    cc->at = before;
     compile_arguments(cc, c);
+    before = place(cc, c->qualifier ? c->qualifier_position : c->name_position);
     out(cc, "call %s.%s %d", class_name, c->name, (int)c->arguments.count + extra);
+    cc->at = before;
 }
 
+static void compile_term_at(compiler *cc, const term *t);
+
 static void compile_term(compiler *cc, const term *t)
+{
+    position before = place(cc, t->at);
+    compile_term_at(cc, t);
+    cc->at = before;
+}
+
+static void compile_term_at(compiler *cc, const term *t)
 {
     const variable *v;
     switch (t->kind) {
@@ -359,6 +399,7 @@ static void compile_expression(compiler *cc, const expression *e)
     compile_term(cc, e->terms.items[0]);
     for (size_t i = 1; i < e->terms.count; i++) {
         compile_term(cc, e->terms.items[i]);
+        position before = place(cc, ((const term *)e->terms.items[i])->at); /* the operator, at its right operand */
         switch (((const term *)e->terms.items[i])->binary_op) {
         case '+': out(cc, "add"); break;
         case '-': out(cc, "sub"); break;
@@ -370,6 +411,7 @@ static void compile_expression(compiler *cc, const expression *e)
         case '>': out(cc, "gt"); break;
         default: out(cc, "eq"); break;
         }
+        cc->at = before;
     }
 }
 
@@ -380,7 +422,16 @@ static bool returns_void(const subroutine *s)
 
 static void compile_statements(compiler *cc, const ptr_list *list);
 
+static void compile_statement_at(compiler *cc, const statement *st);
+
 static void compile_statement(compiler *cc, const statement *st)
+{
+    position before = place(cc, st->at);
+    compile_statement_at(cc, st);
+    cc->at = before;
+}
+
+static void compile_statement_at(compiler *cc, const statement *st)
 {
     const variable *v;
     int label;
@@ -459,6 +510,7 @@ static void compile_statements(compiler *cc, const ptr_list *list)
 static void compile_subroutine(compiler *cc, const subroutine *s, int field_count)
 {
     cc->s = s;
+    cc->at = s->at; /* the function command and the prologue: the declaration */
     cc->sub_scope.count = 0;
     cc->label_counter = 0;
     if (s->kind == KW_METHOD) /* argument 0 is this */
@@ -492,7 +544,8 @@ static void compile_subroutine(compiler *cc, const subroutine *s, int field_coun
         report(cc, HACK_DIAG_WARNING, s->end, "'%s' can reach its end without a return", s->name);
 }
 
-static char *compile_class(const folder *f, const class_node *c, hack_diag_list *diags, size_t *length, int *errors)
+static char *compile_class(const folder *f, const class_node *c, hack_diag_list *diags, size_t *length, int *errors,
+                           hack_source_position **positions, size_t *position_count)
 {
     compiler *cc = calloc(1, sizeof *cc);
     if (!cc) return NULL;
@@ -526,6 +579,12 @@ static char *compile_class(const folder *f, const class_node *c, hack_diag_list 
     char *vm = cc->failed ? NULL : hack_strbuf_take(&cc->vm, length);
     hack_strbuf_free(&cc->vm);
     hack_strbuf_free(&cc->hint);
+    if (vm) {
+        *positions = cc->positions;
+        *position_count = cc->position_count;
+    } else {
+        free(cc->positions);
+    }
     free(cc->class_scope.items);
     free(cc->sub_scope.items);
     free(cc);
@@ -639,16 +698,20 @@ bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_co
             ok = false;
             continue;
         }
-        size_t length = 0;
+        size_t length = 0, position_count = 0;
         int errors = 0;
-        char *vm = compile_class(&f, c, diags, &length, &errors);
+        hack_source_position *positions = NULL;
+        char *vm = compile_class(&f, c, diags, &length, &errors, &positions, &position_count);
         if (errors || c->errors || !vm) {
             free(vm);
+            free(positions);
             ok = false;
             continue;
         }
         outputs->items[i].vm = vm;
         outputs->items[i].vm_length = length;
+        outputs->items[i].positions = positions;
+        outputs->items[i].position_count = position_count;
     }
     if (a.failed) {
         hack_diag_add(diags, HACK_DIAG_ERROR, "jackc", 0, 0, NULL, 0, "out of memory");
@@ -658,4 +721,24 @@ bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_co
     free(f.classes);
     free(f.externals);
     return ok;
+}
+
+char *hack_jack_map_text(const char *jack_path, const hack_jack_output *output, size_t *length)
+{
+    hack_strbuf text = {0};
+    hack_strbuf_appendf(&text, "jack-map 1 %s %zu %08x\n", base_name(jack_path), output->position_count,
+                        (unsigned)hack_jack_map_hash(output->vm ? output->vm : "", output->vm_length));
+    for (size_t i = 0; i < output->position_count; i++)
+        hack_strbuf_appendf(&text, "%zu %u %u\n", i + 1, (unsigned)output->positions[i].line,
+                            (unsigned)output->positions[i].column);
+    char *result = text.failed ? NULL : hack_strbuf_take(&text, length);
+    hack_strbuf_free(&text);
+    return result;
+}
+
+uint32_t hack_jack_map_hash(const char *text, size_t length)
+{
+    uint32_t hash = 2166136261u;
+    for (size_t i = 0; i < length; i++) hash = (hash ^ (uint8_t)text[i]) * 16777619u;
+    return hash;
 }

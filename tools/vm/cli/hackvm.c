@@ -22,7 +22,8 @@ static void usage(FILE *out)
           "  --with-os          add the project's Jack OS classes the program calls but lacks (compiled from\n"
           "                     the Jack the tools carry): a standalone program any Hack emulator can run\n"
           "  --map              also write the program map beside it (.sym): function entries, statics and,\n"
-          "                     for every ROM word, the VM file and line it came from\n"
+          "                     for every ROM word, the VM file and line it came from, and the Jack line\n"
+          "                     when the VM code was compiled from Jack (in memory, or by jackc --map)\n"
           "  -o FILE.asm        where to write the assembly\n"
           "  -h, --help         show this help\n"
           "Exit status: 0 translated, 1 errors in the VM code (each as file:line:column), 2 bad command line.\n",

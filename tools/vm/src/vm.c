@@ -1,10 +1,19 @@
 /* Code generation. Every VM command becomes a short, fixed sequence; what is long and common (call, return,
  * eq/gt/lt) is a routine after the program, reached with the return address in D. Routines and stubs:
  *   $$CALLn    D = function, R13 = return address: pushes the frame, sets ARG = SP - n - 5 and LCL, jumps.
- *   $$RETURN   restores the caller's frame and jumps to the return address (saved before *ARG is written).
+ *   $$RETURN   D = the return command's site (its own return label, never jumped to): kept in R13; restores
+ *              the caller's frame and jumps to the return address (saved in R14 before *ARG is written).
  *   $$EQ $$GT $$LT   D = return address: pops y, replaces x with the truth value; gt/lt never overflow.
  *   $$CALL.f.n a stub for a function called from 3 or more places: R13 = D, D = f, goto $$CALLn.
- *   $$END      the halt loop after the last command. */
+ *   $$END      the halt loop after the last command.
+ * Call stacks: the routines' words belong to no function. Each VM command that jumps to one hands it the
+ * address after its jump (its "site") in D, and the routine keeps it in R13 from its second word on, so a PC
+ * inside a routine stands for the command at site - 1, in its function, at its line. The return command pays
+ * two words for this (a return without it could not tell which of a function's returns is running). Each
+ * routine word is marked in the program map with a hack_routine saying where the site is and, where the
+ * routine has moved LCL, how to find the frames: call stacks read the machine through it, exactly, at any
+ * instruction. A change to a routine here must keep its marks right (the unit test
+ * backtrace_at_every_instruction checks every word of every routine). */
 #define _POSIX_C_SOURCE 200809L
 #include "hack/vm.h"
 
@@ -74,8 +83,14 @@ static void emit(builder *b, const char *format, ...)
 
 static void begin_command(builder *b, uint16_t file, uint32_t line)
 {
-    b->origin = (hack_vm_line_origin){line, file, 0, 0, 0};
+    b->origin = (hack_vm_line_origin){line, file, 0, 0, 0, HACK_ROUTINE_NONE, 0};
     b->command_pending = true;
+}
+
+/* The routine state of the lines emitted from now on (see hack_routine). */
+static void routine_state(builder *b, hack_routine state)
+{
+    b->origin.routine = (uint8_t)state;
 }
 
 /* ---- names ---- */
@@ -511,10 +526,9 @@ static void gen_command(generator *g, const vm_command *c)
         break;
     case VM_FUNCTION: gen_function(g, c); break;
     case VM_CALL: gen_call(g, c); break;
-    case VM_RETURN:
+    case VM_RETURN: /* the site in D, for call stacks (see the top of this file) */
         g->uses_return = true;
-        emit(&g->b, "@$$RETURN");
-        emit(&g->b, "0;JMP");
+        call_routine(g, c, "$$RETURN");
         break;
     }
 }
@@ -524,7 +538,17 @@ static void emit_lines(generator *g, const char *const *lines)
     for (; *lines; lines++) emit(&g->b, "%s", *lines);
 }
 
-/* Pushes the frame (D = function, R13 = return address) and leaves D = SP. */
+/* A routine's entry: its label, and its first two words, which keep the site (in D) in R13. */
+static void routine_entry(generator *g, const char *label)
+{
+    routine_state(&g->b, HACK_ROUTINE_SITE_IN_D);
+    emit(&g->b, "(%s)", label);
+    emit(&g->b, "@R13");
+    emit(&g->b, "M=D");
+    routine_state(&g->b, HACK_ROUTINE_SITE_IN_R13);
+}
+
+/* Pushes the frame (D = function, R13 = return address) and sets LCL = SP, D = SP. */
 static const char *const call_frame[] = {
     "@R14", "M=D",                                 /* R14 = function */
     "@R13", "D=M", "@SP", "A=M", "M=D",            /* return address */
@@ -535,17 +559,19 @@ static const char *const call_frame[] = {
     "@SP", "MD=M+1", "@LCL", "M=D",                /* SP += 5 (in all), LCL = SP */
     NULL};
 
-static const char *const return_routine[] = {
-    "($$RETURN)",
+/* $$RETURN after its entry, in parts: after each, LCL or R14 has changed (the routine states of the parts). */
+static const char *const return_address[] = {
     "@5", "D=A", "@LCL", "A=M-D", "D=M", "@R14", "M=D", /* return address, before *ARG can overwrite it */
+    NULL};
+static const char *const return_value[] = {
     "@SP", "AM=M-1", "D=M", "@ARG", "A=M", "M=D",       /* *ARG = return value */
     "D=A+1", "@SP", "M=D",                              /* SP = ARG + 1 */
-    "@LCL", "AM=M-1", "D=M", "@THAT", "M=D",            /* LCL walks down the frame; restored last */
-    "@LCL", "AM=M-1", "D=M", "@THIS", "M=D",
-    "@LCL", "AM=M-1", "D=M", "@ARG", "M=D",
-    "@LCL", "A=M-1", "D=M", "@LCL", "M=D",
-    "@R14", "A=M", "0;JMP", /* the end of a return command: see gen_routines */
+    "@LCL", "AM=M-1",                                   /* LCL walks down the frame; restored last */
     NULL};
+static const char *const return_that[] = {"D=M", "@THAT", "M=D", "@LCL", "AM=M-1", NULL};
+static const char *const return_this[] = {"D=M", "@THIS", "M=D", "@LCL", "AM=M-1", NULL};
+static const char *const return_arg_lcl[] = {"D=M", "@ARG", "M=D", "@LCL", "A=M-1", "D=M", "@LCL", "M=D", NULL};
+static const char *const return_jump[] = {"@R14", "A=M", "0;JMP", NULL}; /* the end of a return command */
 
 /* x = *(SP-2), y = *(SP-1); the result replaces x. R13 holds the return address. */
 static const char *const compare_tail[] = {
@@ -554,12 +580,12 @@ static const char *const compare_tail[] = {
     NULL};
 
 static const char *const eq_routine[] = {
-    "($$EQ)", "@R13", "M=D", "@SP", "AM=M-1", "D=M", "A=A-1", "D=M-D", "@$$TRUE", "D;JEQ", "@$$FALSE", "0;JMP",
+    "@SP", "AM=M-1", "D=M", "A=A-1", "D=M-D", "@$$TRUE", "D;JEQ", "@$$FALSE", "0;JMP",
     NULL};
 
 /* x > y without overflow: different signs decide by the sign of x; same signs subtract safely. */
 static const char *const gt_routine[] = {
-    "($$GT)", "@R13", "M=D", "@SP", "AM=M-1", "D=M", "@R14", "M=D", /* R14 = y */
+    "@SP", "AM=M-1", "D=M", "@R14", "M=D", /* R14 = y */
     "@SP", "A=M-1", "D=M", "@$$GT.xneg", "D;JLT",
     "@R14", "D=M", "@$$TRUE", "D;JLT", "@$$GT.same", "0;JMP",      /* x >= 0 > y */
     "($$GT.xneg)", "@R14", "D=M", "@$$FALSE", "D;JGE",             /* x < 0 <= y */
@@ -567,7 +593,7 @@ static const char *const gt_routine[] = {
     NULL};
 
 static const char *const lt_routine[] = {
-    "($$LT)", "@R13", "M=D", "@SP", "AM=M-1", "D=M", "@R14", "M=D",
+    "@SP", "AM=M-1", "D=M", "@R14", "M=D",
     "@SP", "A=M-1", "D=M", "@$$LT.xneg", "D;JLT",
     "@R14", "D=M", "@$$FALSE", "D;JLT", "@$$LT.same", "0;JMP",     /* x >= 0 > y */
     "($$LT.xneg)", "@R14", "D=M", "@$$TRUE", "D;JGE",              /* x < 0 <= y */
@@ -581,9 +607,9 @@ static void gen_routines(generator *g)
     for (size_t i = 0; i < g->call_count; i++) {
         const struct call_count *entry = &g->calls[i];
         if (entry->sites < STUB_THRESHOLD) continue;
-        emit(&g->b, "($$CALL.%.*s.%d)", (int)entry->length, entry->name, (int)entry->arguments);
-        emit(&g->b, "@R13");
-        emit(&g->b, "M=D");
+        hack_strbuf_reset(&g->routine);
+        hack_strbuf_appendf(&g->routine, "$$CALL.%.*s.%d", (int)entry->length, entry->name, (int)entry->arguments);
+        routine_entry(g, hack_strbuf_text(&g->routine));
         emit(&g->b, "@%.*s", (int)entry->length, entry->name);
         emit(&g->b, "D=A");
         emit(&g->b, "@$$CALL%d", (int)entry->arguments);
@@ -591,8 +617,10 @@ static void gen_routines(generator *g)
     }
     for (int n = 0; n < MAX_ARGUMENTS; n++) {
         if (!g->call_variant_used[n]) continue;
+        routine_state(&g->b, HACK_ROUTINE_SITE_IN_R13);
         emit(&g->b, "($$CALL%d)", n);
         emit_lines(g, call_frame);
+        routine_state(&g->b, HACK_ROUTINE_CALL_PUSHED); /* LCL is the callee's frame now */
         emit(&g->b, "@%d", n + 5);
         emit(&g->b, "D=D-A");
         emit(&g->b, "@ARG");
@@ -602,13 +630,34 @@ static void gen_routines(generator *g)
         emit(&g->b, "0;JMP");
     }
     if (g->uses_return) {
-        emit_lines(g, return_routine);
+        routine_entry(g, "$$RETURN");
+        emit_lines(g, return_address);
+        routine_state(&g->b, HACK_ROUTINE_RETURN_LCL0); /* the return address is in R14 */
+        emit_lines(g, return_value);
+        routine_state(&g->b, HACK_ROUTINE_RETURN_LCL1);
+        emit_lines(g, return_that);
+        routine_state(&g->b, HACK_ROUTINE_RETURN_LCL2);
+        emit_lines(g, return_this);
+        routine_state(&g->b, HACK_ROUTINE_RETURN_LCL3);
+        emit_lines(g, return_arg_lcl);
+        routine_state(&g->b, HACK_ROUTINE_RETURNED); /* LCL is the caller's again */
+        emit_lines(g, return_jump);
         /* Returning completes the command wherever it lands (a VM-emulator script may fake the frame). */
         g->b.out->origins[g->b.out->line_count - 1].command_end = 1;
     }
-    if (g->uses_eq) emit_lines(g, eq_routine);
-    if (g->uses_gt) emit_lines(g, gt_routine);
-    if (g->uses_lt) emit_lines(g, lt_routine);
+    if (g->uses_eq) {
+        routine_entry(g, "$$EQ");
+        emit_lines(g, eq_routine);
+    }
+    if (g->uses_gt) {
+        routine_entry(g, "$$GT");
+        emit_lines(g, gt_routine);
+    }
+    if (g->uses_lt) {
+        routine_entry(g, "$$LT");
+        emit_lines(g, lt_routine);
+    }
+    routine_state(&g->b, HACK_ROUTINE_SITE_IN_R13);
     if (g->uses_eq || g->uses_gt || g->uses_lt) emit_lines(g, compare_tail);
 }
 
@@ -656,6 +705,7 @@ bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *op
     bool ok = g.call_variant_used && count_calls(&g);
     if (ok && options->bootstrap) {
         begin_command(&g.b, 0, 0);
+        routine_state(&g.b, HACK_ROUTINE_BOOTSTRAP);
         emit(&g.b, "// bootstrap: SP = 256, call Sys.init");
         emit(&g.b, "@256");
         emit(&g.b, "D=A");
@@ -671,10 +721,14 @@ bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *op
     for (size_t i = 0; ok && i < program.count; i++) {
         const vm_command *c = &program.items[i];
         begin_command(&g.b, c->file, c->line);
+        const hack_vm_source *source = &sources->items[c->file];
+        if (source->origins && c->line >= 1 && c->line <= source->origin_count)
+            g.b.origin.jack_line = source->origins[c->line - 1].line;
         gen_command(&g, c);
     }
     /* After the last command: a halt loop, a command of its own for vmstep. */
     begin_command(&g.b, 0, 0);
+    routine_state(&g.b, HACK_ROUTINE_END);
     emit(&g.b, "($$END)");
     emit(&g.b, "@$$END");
     emit(&g.b, "0;JMP");
@@ -745,18 +799,28 @@ bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *option
     if (assembler_diags.error_count > errors_kept) /* some could not be kept: memory ran out */
         hack_diag_add(diags, HACK_DIAG_ERROR, name, 0, 0, NULL, 0, "out of memory");
     hack_diag_list_free(&assembler_diags);
-    const char **files = calloc(sources->count ? sources->count : 1, sizeof *files);
-    ok = ok && files;
-    for (size_t i = 0; ok && i < sources->count; i++) files[i] = sources->items[i].path;
-    ok = ok && hack_program_add_map(program, files, sources->count);
+    /* The map's files: the VM sources, then the Jack files some were compiled from. */
+    const char **files = calloc(sources->count ? 2 * sources->count : 1, sizeof *files);
+    uint16_t *jack_index = calloc(sources->count ? sources->count : 1, sizeof *jack_index);
+    ok = ok && files && jack_index;
+    size_t file_count = 0;
+    for (size_t i = 0; ok && i < sources->count; i++) files[file_count++] = sources->items[i].path;
+    for (size_t i = 0; ok && i < sources->count; i++)
+        if (sources->items[i].origin_path) {
+            jack_index[i] = (uint16_t)file_count;
+            files[file_count++] = sources->items[i].origin_path;
+        }
+    ok = ok && file_count <= UINT16_MAX && hack_program_add_map(program, files, file_count);
     free(files);
     if (ok) {
         for (size_t a = 0; a < program->count; a++) {
             uint32_t line = program->asm_lines[a];
             if (line == 0 || line > assembly.line_count) continue;
             const hack_vm_line_origin *origin = &assembly.origins[line - 1];
-            program->locations[a] =
-                (hack_source_location){origin->line, origin->file, origin->command_start, origin->command_end};
+            bool from_jack = origin->jack_line && origin->file < sources->count && sources->items[origin->file].origin_path;
+            program->locations[a] = (hack_source_location){
+                origin->line, origin->file, origin->command_start, origin->command_end,
+                from_jack ? origin->jack_line : 0, from_jack ? jack_index[origin->file] : 0, origin->routine};
         }
         /* Name the kinds: the labels of function commands, the variables File.i of the sources. */
         size_t offset = 0;
@@ -777,6 +841,7 @@ bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *option
             }
         }
     }
+    free(jack_index);
     hack_vm_assembly_free(&assembly);
     return ok;
 }

@@ -25,6 +25,7 @@ typedef struct {
     bool heap_chosen;             /* a policy was asked for (test scripts: then the native Memory is bound) */
     bool continue_after_bad_free; /* a bad deAlloc is reported and ignored instead of stopping the run */
     bool check_heap;              /* the heap sanitizer */
+    bool check_heap_no_leaks;     /* with it: no leak reports (--check-heap=no-leaks) */
     int check_report_limit;       /* findings written out (the rest are counted); 0: 20 */
     bool relaxed;                 /* the machine's relaxed mode */
     bool mirror_output;           /* Output's text to output_line, a line at a time */
@@ -81,13 +82,22 @@ typedef enum {
     HACK_SESSION_HEAP_ERROR,   /* the native Memory stopped it: a bad deAlloc, a corrupted heap (reported) */
     HACK_SESSION_WAITING_KEY,  /* the native Keyboard waits for a key to go down or up, and none is scripted */
     HACK_SESSION_WAITING_TIME, /* a real-time Sys.wait until until_ms: run again when the time has come */
+    HACK_SESSION_STACK_ERROR,  /* VM code broke its stack: see stop.stack (hack_session_describe_stack) */
 } hack_session_state;
+
+typedef enum {
+    HACK_STACK_OK,
+    HACK_STACK_OVERFLOW,  /* SP passed the top of the stack (2047) into the heap */
+    HACK_STACK_UNDERFLOW, /* SP fell below the bottom of the stack (256) */
+    HACK_STACK_BAD_FRAME, /* a return found a frame that is no frame (LCL or the return address corrupted) */
+} hack_stack_error;
 
 typedef struct {
     hack_session_state state;
     uint64_t cycles;   /* instructions executed by this call (watched accesses included) */
     uint64_t until_ms; /* HACK_SESSION_WAITING_TIME */
     bool endless_loop; /* HALTED or SYS_ERROR: in a loop that can no longer change anything (hack_session_run) */
+    hack_stack_error stack; /* STACK_ERROR: which */
 } hack_session_stop;
 
 /* Runs at most budget instructions (UINT64_MAX: no limit). Watched accesses are reported to the heap check
@@ -99,6 +109,19 @@ typedef struct {
  * comes back to the same A, D and PC, the machine is at a fixed point (a Jack `while (true) {}`, the course's
  * Sys.halt). Not in test scripts, where a halted program's time passes as on the course's emulators. */
 hack_session_stop hack_session_run(hack_session *session, uint64_t budget);
+
+/* VM code's stack is watched (not in test scripts, whose VM-emulator tests set SP as they please): SP is
+ * looked at every few thousand instructions, at every watched access and at every stop, so a runaway
+ * recursion stops as a stack overflow (before the heap check reports every word it overwrites, and before
+ * it reaches the screen); a machine error in the return routine is a corrupted frame. */
+
+/* The call stack of a stack error, summarising recursion: "Main.fact (Main.jack:5) called itself 1,200
+ * times". Returns the length written. */
+size_t hack_session_describe_stack(const hack_session *session, char *buf, size_t size);
+
+/* Where a program that has not halted spends its time: the function and line seen most often in the last
+ * million or so instructions ("Memory.alloc (Memory.jack:41)"). Returns the length written (0: not known). */
+size_t hack_session_hot_spot(const hack_session *session, char *buf, size_t size);
 
 /* A test script's tick: exactly n instructions of time pass, whatever the program does. A program that
  * halts, stops in the native OS or waits for a key spins in place, as it would on the course's emulators,

@@ -63,6 +63,7 @@ typedef struct {
     char expected[512];  /* on a comparison failure: the two lines */
     char actual[512];
     uint64_t cycles;     /* ticktocks run */
+    char stack[2048];    /* on a machine error in VM or Jack code: its call stack (hack_backtrace), else "" */
     int lines_compared;
 } hack_script_result;
 

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef hack_source hack_jack_source;
 typedef hack_sources hack_jack_sources;
@@ -26,6 +27,12 @@ typedef struct {
     char *class_name; /* the class the source declares (NULL if it could not be parsed) */
     char *vm;         /* its VM code, or NULL when the source has errors */
     size_t vm_length;
+    /* Where each VM command came from in the .jack: positions[i] for VM line i + 1 (one command a line). A
+     * function command is at its subroutine's declaration; a call at the called name (or its qualifier, in
+     * Class.f or obj.m); a push at its term; an operator at its right operand; what a statement adds itself
+     * (the pop of a let, the jumps of an if or while, a do's pop, a return) at the statement's keyword. */
+    hack_source_position *positions;
+    size_t position_count;
 } hack_jack_output;
 
 typedef struct {
@@ -58,6 +65,19 @@ void hack_jack_context_free(hack_jack_context *context);
 bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_context *context,
                             hack_jack_outputs *outputs, hack_diag_list *diags);
 void hack_jack_outputs_free(hack_jack_outputs *outputs);
+
+/* The map jackc --map writes beside Xxx.vm, as Xxx.vm.map: the text of
+ *     jack-map 1 Xxx.jack VMLINES VMHASH
+ *     VMLINE JACKLINE JACKCOLUMN
+ *     ...
+ * a line per VM command, in order. The first line names the format's version, the Jack file (its base name)
+ * and the .vm it was written for: its number of lines and hack_jack_map_hash of its text, in 8 hex digits, so
+ * that a .vm written again by another compiler is not taken for this one. Returns NULL when memory ran out;
+ * *length gets the text's length. */
+char *hack_jack_map_text(const char *jack_path, const hack_jack_output *output, size_t *length);
+
+/* FNV-1a (32 bits) of text: the VMHASH of a map. */
+uint32_t hack_jack_map_hash(const char *text, size_t length);
 
 /* The course's project 10 output for one source: the token list (XxxT.xml) and the parse tree (Xxx.xml),
  * CRLF line ends, as the course's files have them. Syntax only. */

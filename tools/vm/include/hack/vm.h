@@ -36,6 +36,9 @@ typedef struct {
     uint8_t command_start; /* the line starts a VM command */
     uint8_t command_end;   /* after this line's instruction the command is complete (return's last jump) */
     uint8_t is_function;   /* the line is a function's entry label */
+    uint8_t routine;       /* a hack_routine: whose the translator's own code is, for call stacks */
+    uint32_t jack_line;    /* the Jack line the VM command was compiled from (0: none): in the origin_path of
+                              the source `file` */
 } hack_vm_line_origin;
 
 typedef struct {

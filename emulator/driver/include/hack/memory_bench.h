@@ -1,0 +1,70 @@
+/* The memory-module test bench: a student's Memory (their project 12 folder, Memory.jack or Memory.vm) run
+ * against one Jack test program under the heap check, with a cycle budget, to a verdict a teacher can trust.
+ *
+ * The program is built from the test program's folder and the student's Memory (with student_os, every OS
+ * class the student wrote); the rest of the OS is the project's, native where it can be. It runs with the
+ * heap check (leaks not counted: they are the test program's, not the allocator's), and its stop, the heap
+ * check's findings and the lines it printed become one verdict.
+ *
+ * The test programs' convention (os/tests/NAME/Main.jack):
+ *   - a line "// purpose: ..." says what the program checks (its first such line);
+ *   - a line "// expect: Sys.error(N)" says the program must end in Sys.error(N) (a full heap: 6, a size of
+ *     0 or less: 5); otherwise it must print "PASS" (a line of its own) and halt;
+ *   - a line "// optional: TEXT" marks a check of policy, not of correctness (shown, not counted);
+ *   - a failed check prints "FAIL <check>: <detail>" (e.g. "FAIL contents: block 3 word 2 expected 7 got 0")
+ *     and ends the program; the checks "full-heap" (alloc returned 0 or garbage on a full heap) and "merge"
+ *     (a large block failed after everything was freed) have verdicts of their own.
+ * Nothing here prints. The functions are thread-safe: each run has its own machine and session. */
+#ifndef HACK_MEMORY_BENCH_H
+#define HACK_MEMORY_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    HACK_BENCH_PASS,
+    HACK_BENCH_BUILD_ERROR,    /* the student's classes or the test program do not build (or no Memory) */
+    HACK_BENCH_WRONG_RESULT,   /* the program reported a failed check (or ended without PASS) */
+    HACK_BENCH_OUTSIDE_HEAP,   /* alloc returned a block not inside 2048..16383 */
+    HACK_BENCH_OVERLAP,        /* alloc returned a block overlapping a live block */
+    HACK_BENCH_BAD_ACCESS,     /* memory outside every live block was used (found by the heap check) */
+    HACK_BENCH_WRONG_ERROR,    /* Sys.error with another code than due, or where none was due */
+    HACK_BENCH_MISSING_ERROR,  /* the Sys.error that was due never came */
+    HACK_BENCH_FULL_HEAP,      /* on a full heap, alloc returned 0 or garbage instead of Sys.error(6) */
+    HACK_BENCH_NO_MERGING,     /* a large block failed after everything was freed */
+    HACK_BENCH_STACK_OVERFLOW, /* the stack ran into the heap (recursion) */
+    HACK_BENCH_MACHINE_ERROR,  /* a machine error, a broken frame, a stopped native heap */
+    HACK_BENCH_NO_PROGRESS,    /* the budget ran out inside one call of the student's Memory */
+    HACK_BENCH_TOO_SLOW,       /* the budget ran out, the program still making progress */
+    HACK_BENCH_VERDICT_COUNT
+} hack_bench_verdict;
+
+/* "pass", "wrong result", ... */
+const char *hack_bench_verdict_name(hack_bench_verdict verdict);
+/* A short mark for a table cell: "ok", "WRONG", "OUT", ... */
+const char *hack_bench_verdict_mark(hack_bench_verdict verdict);
+
+typedef struct {
+    bool student_os;  /* the student's other OS classes too (default: only their Memory) */
+    uint64_t budget;  /* cycles for one program (0: 200 million) */
+} hack_bench_options;
+
+typedef struct {
+    hack_bench_verdict verdict;
+    bool optional;      /* the program checks policy, not correctness: its failure does not count */
+    char detail[512];   /* what went wrong ("FAIL contents: ...", "Memory.alloc(5) returned 16383: ...") */
+    char place[256];    /* where: "Memory.alloc (Memory.jack:41)" (empty when not known) */
+    uint64_t cycles;    /* of the run */
+} hack_bench_result;
+
+/* A test program's header lines (the purpose, into buf; expect and optional). False when the folder has no
+ * readable Main.jack. */
+bool hack_bench_program_info(const char *program_folder, char *purpose, size_t size, int *expect_error,
+                             bool *optional);
+
+/* Runs program_folder (a folder with Main.jack) with the Memory of student_folder. Always fills result. */
+void hack_bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
+                    hack_bench_result *result);
+
+#endif

@@ -1,0 +1,435 @@
+#include "hack/memory_bench.h"
+
+#include "hack/backtrace.h"
+#include "hack/build.h"
+#include "hack/machine.h"
+#include "hack/os.h"
+#include "hack/path.h"
+#include "hack/program.h"
+#include "hack/session.h"
+#include "hack/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048 };
+
+static const char *const verdict_names[HACK_BENCH_VERDICT_COUNT] = {
+    "pass", "build error", "wrong result", "block outside the heap", "overlapping blocks",
+    "use of memory outside live blocks", "wrong Sys.error", "missing Sys.error", "0 or garbage on a full heap",
+    "no merging", "stack overflow", "machine error", "no progress", "too slow"};
+static const char *const verdict_marks[HACK_BENCH_VERDICT_COUNT] = {
+    "ok", "BUILD", "WRONG", "OUTSIDE", "OVERLAP", "ACCESS", "ERRCODE", "NOERROR", "FULL", "NOMERGE", "STACK",
+    "FAULT", "LOOP", "SLOW"};
+
+const char *hack_bench_verdict_name(hack_bench_verdict verdict)
+{
+    return verdict < HACK_BENCH_VERDICT_COUNT ? verdict_names[verdict] : "?";
+}
+
+const char *hack_bench_verdict_mark(hack_bench_verdict verdict)
+{
+    return verdict < HACK_BENCH_VERDICT_COUNT ? verdict_marks[verdict] : "?";
+}
+
+/* ---- the test program's header ---- */
+
+static void copy_text(char *to, size_t size, const char *from, size_t length)
+{
+    if (!size) return;
+    if (length >= size) length = size - 1;
+    memcpy(to, from, length);
+    to[length] = '\0';
+}
+
+bool hack_bench_program_info(const char *program_folder, char *purpose, size_t size, int *expect_error,
+                             bool *optional)
+{
+    if (purpose && size) purpose[0] = '\0';
+    *expect_error = 0;
+    *optional = false;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/Main.jack", program_folder);
+    FILE *f = fopen(path, "r");
+    if (!f) return false;
+    char line[1024];
+    bool have_purpose = false;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = line;
+        while (*p == ' ' || *p == '\t') p++;
+        if (strncmp(p, "//", 2) != 0) continue;
+        p += 2;
+        while (*p == ' ') p++;
+        size_t length = strcspn(p, "\r\n");
+        if (strncmp(p, "purpose:", 8) == 0 && !have_purpose && purpose) {
+            const char *t = p + 8;
+            while (*t == ' ') t++;
+            copy_text(purpose, size, t, length - (size_t)(t - p));
+            have_purpose = true;
+        } else if (strncmp(p, "expect: Sys.error(", 18) == 0) {
+            *expect_error = atoi(p + 18);
+        } else if (strncmp(p, "optional:", 9) == 0) {
+            *optional = true;
+        }
+    }
+    fclose(f);
+    return true;
+}
+
+/* ---- building the program ---- */
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The class a source defines (its file's base name without .vm) is name. */
+static bool source_is_class(const hack_source *source, const char *name)
+{
+    const char *base = base_name(source->path);
+    size_t n = strlen(name);
+    return strncmp(base, name, n) == 0 && strcmp(base + n, ".vm") == 0;
+}
+
+static bool is_os_class(const hack_source *source)
+{
+    for (size_t i = 0; i < hack_os_class_count; i++)
+        if (source_is_class(source, hack_os_classes[i].name)) return true;
+    return false;
+}
+
+static void first_error(const hack_diag_list *diags, char *buf, size_t size)
+{
+    for (size_t i = 0; i < diags->count; i++)
+        if (diags->items[i].severity == HACK_DIAG_ERROR) {
+            const hack_diag *d = &diags->items[i];
+            snprintf(buf, size, "%s:%u: %s", d->file ? d->file : "", (unsigned)d->line, d->message ? d->message : "");
+            return;
+        }
+    snprintf(buf, size, "the program could not be built");
+}
+
+static bool build(const char *student, const char *folder, bool student_os, hack_program *program,
+                  unsigned *os_added, hack_bench_result *result)
+{
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_vm_sources sources = {0}, theirs = {0};
+    bool ok = hack_build_vm_sources(folder, &sources, &diags);
+    if (!ok) {
+        first_error(&diags, result->detail, sizeof result->detail);
+        goto out;
+    }
+    if (!hack_build_vm_sources(student, &theirs, &diags)) {
+        ok = false;
+        first_error(&diags, result->detail, sizeof result->detail);
+        goto out;
+    }
+    bool memory = false;
+    for (size_t i = 0; ok && i < theirs.count; i++) {
+        const hack_source *s = &theirs.items[i];
+        if (!source_is_class(s, "Memory") && !(student_os && is_os_class(s))) continue;
+        memory |= source_is_class(s, "Memory");
+        ok = hack_vm_sources_add(&sources, s->path, s->text, s->length);
+    }
+    if (ok && !memory) {
+        ok = false;
+        snprintf(result->detail, sizeof result->detail, "%s has no Memory.jack or Memory.vm", student);
+        goto out;
+    }
+    ok = ok && hack_build_add_os(&sources, true, os_added, &diags);
+    hack_vm_options vm_options = {.bootstrap = true, .require_functions = true};
+    ok = ok && hack_vm_build(&sources, &vm_options, folder, program, &diags) &&
+         hack_build_mark_project_os(program, *os_added);
+    if (!ok) first_error(&diags, result->detail, sizeof result->detail);
+out:
+    hack_vm_sources_free(&sources);
+    hack_vm_sources_free(&theirs);
+    hack_diag_list_free(&diags);
+    return ok;
+}
+
+/* ---- the run ---- */
+
+typedef struct {
+    char fail[512];       /* the first FAIL line */
+    bool passed;          /* a PASS line */
+    char step[256];       /* the last STEP line: what the program was doing */
+    char last[256];       /* the last line printed */
+    char heap[1024];      /* the first finding of the heap check */
+    char sys_error[1024]; /* the first Sys.error message */
+    int error_code;
+    char message[1024];   /* the first other message */
+} run_log;
+
+static void on_output(void *context, const char *text)
+{
+    run_log *log = context;
+    if (strncmp(text, "FAIL", 4) == 0 && !log->fail[0]) copy_text(log->fail, sizeof log->fail, text, strlen(text));
+    if (strcmp(text, "PASS") == 0) log->passed = true;
+    if (strncmp(text, "STEP ", 5) == 0) copy_text(log->step, sizeof log->step, text + 5, strlen(text + 5));
+    copy_text(log->last, sizeof log->last, text, strlen(text));
+}
+
+static void on_heap_report(void *context, const char *text)
+{
+    run_log *log = context;
+    /* leaks are the test program's, and the summary line says nothing new */
+    if (strncmp(text, "heap check: leak", 16) == 0) return;
+    if (strncmp(text, "heap check: ", 12) == 0 && text[12] >= '0' && text[12] <= '9') return;
+    if (!log->heap[0]) copy_text(log->heap, sizeof log->heap, text, strlen(text));
+}
+
+static void on_message(void *context, const char *text)
+{
+    run_log *log = context;
+    if (strncmp(text, "Sys.error(", 10) == 0) {
+        if (!log->sys_error[0]) {
+            copy_text(log->sys_error, sizeof log->sys_error, text, strlen(text));
+            log->error_code = atoi(text + 10);
+        }
+    } else if (!log->message[0] && strncmp(text, "note:", 5) != 0) {
+        copy_text(log->message, sizeof log->message, text, strlen(text));
+    }
+}
+
+/* The first line of text. */
+static void first_line(char *buf, size_t size, const char *text)
+{
+    copy_text(buf, size, text, strcspn(text, "\n"));
+}
+
+/* The place of a call stack in text: its first frame ("  in F (File:line)" or "  called from ..."), skipping
+ * frames of skip (a class prefix such as "Sys."), as "F (File:line)". */
+static void place_of(char *buf, size_t size, const char *text, const char *skip)
+{
+    buf[0] = '\0';
+    for (const char *line = strchr(text, '\n'); line && *line; line = strchr(line, '\n')) {
+        line++;
+        const char *p = line;
+        while (*p == ' ') p++;
+        if (strncmp(p, "in ", 3) == 0)
+            p += 3;
+        else if (strncmp(p, "called from ", 12) == 0)
+            p += 12;
+        else
+            continue;
+        if (skip && strncmp(p, skip, strlen(skip)) == 0) continue;
+        first_line(buf, size, p);
+        return;
+    }
+}
+
+/* The frame (LCL) of the innermost call of a Memory function, 0 when none. */
+static uint32_t memory_frame(const hack_machine *m, const hack_program *program, uint16_t *return_address)
+{
+    uint16_t pc = m->pc, lcl = m->ram[1];
+    for (int depth = 0; depth < 400; depth++) {
+        const hack_symbol *f = hack_program_function_at(program, pc);
+        if (f && strncmp(f->name, "Memory.", 7) == 0) {
+            *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
+            return lcl;
+        }
+        if (lcl < 5 || lcl >= HACK_RAM_SIZE) return 0;
+        pc = m->ram[lcl - 5];
+        lcl = m->ram[lcl - 4];
+        if (pc >= HACK_ROM_SIZE) return 0;
+    }
+    return 0;
+}
+
+static void classify(hack_bench_result *r, const run_log *log, hack_session *session, hack_machine *machine,
+                     hack_session_stop stop, int expect, bool stuck, uint64_t budget)
+{
+    const hack_program *program = hack_session_program(session);
+    /* the heap check's findings come first: they happened before anything the program could see */
+    if (log->heap[0]) {
+        const char *h = log->heap;
+        first_line(r->detail, sizeof r->detail, h + 12);
+        place_of(r->place, sizeof r->place, h, NULL);
+        const char *returned = strstr(h, ") returned ");
+        long address = returned ? strtol(returned + 11, NULL, 10) : 0;
+        if (strstr(h, "is not inside the heap"))
+            r->verdict = expect == 6 && address < FIRST_HEAP ? HACK_BENCH_FULL_HEAP : HACK_BENCH_OUTSIDE_HEAP;
+        else if (strstr(h, "overlaps the live block"))
+            r->verdict = HACK_BENCH_OVERLAP;
+        else
+            r->verdict = HACK_BENCH_BAD_ACCESS;
+        return;
+    }
+    if (log->fail[0]) {
+        copy_text(r->detail, sizeof r->detail, log->fail, strlen(log->fail));
+        const char *check = log->fail + 4;
+        while (*check == ' ') check++;
+        r->verdict = strncmp(check, "full-heap", 9) == 0 ? HACK_BENCH_FULL_HEAP
+                     : strncmp(check, "merge", 5) == 0   ? HACK_BENCH_NO_MERGING
+                                                         : HACK_BENCH_WRONG_RESULT;
+        snprintf(r->place, sizeof r->place, "%s", "the test program's check");
+        return;
+    }
+    switch (stop.state) {
+    case HACK_SESSION_STACK_ERROR: {
+        char text[2048];
+        hack_session_describe_stack(session, text, sizeof text);
+        r->verdict = stop.stack == HACK_STACK_OVERFLOW ? HACK_BENCH_STACK_OVERFLOW : HACK_BENCH_MACHINE_ERROR;
+        snprintf(r->detail, sizeof r->detail, "%s",
+                 stop.stack == HACK_STACK_OVERFLOW    ? "the stack ran into the heap"
+                 : stop.stack == HACK_STACK_UNDERFLOW ? "the stack fell below 256"
+                                                      : "a return found a corrupted frame");
+        const char *mine = strstr(text, "Memory."); /* the student's frame, when it is on the stack */
+        if (mine) {
+            const char *start = mine;
+            while (start > text && start[-1] != '\n') start--;
+            first_line(r->place, sizeof r->place, start);
+        } else {
+            first_line(r->place, sizeof r->place, text);
+        }
+        const char *p = r->place;
+        while (*p == ' ') p++;
+        if (strncmp(p, "in ", 3) == 0) p += 3;
+        memmove(r->place, p, strlen(p) + 1);
+        return;
+    }
+    case HACK_SESSION_FAULT:
+    case HACK_SESSION_HEAP_ERROR: {
+        r->verdict = HACK_BENCH_MACHINE_ERROR;
+        if (stop.state == HACK_SESSION_FAULT)
+            hack_fault_describe(&machine->fault, r->detail, sizeof r->detail);
+        else
+            first_line(r->detail, sizeof r->detail, log->message);
+        hack_backtrace_describe(program, machine->pc, r->place, sizeof r->place);
+        return;
+    }
+    case HACK_SESSION_BUDGET:
+    case HACK_SESSION_WAITING_KEY:
+    case HACK_SESSION_WAITING_TIME: {
+        char spot[256] = "";
+        hack_session_hot_spot(session, spot, sizeof spot);
+        snprintf(r->place, sizeof r->place, "%s", spot);
+        if (stop.state != HACK_SESSION_BUDGET) {
+            r->verdict = HACK_BENCH_MACHINE_ERROR;
+            snprintf(r->detail, sizeof r->detail, "the program waits for input");
+        } else if (stuck) {
+            r->verdict = HACK_BENCH_NO_PROGRESS;
+            snprintf(r->detail, sizeof r->detail, "one call of Memory did not return in %llu cycles%s%s",
+                     (unsigned long long)(budget / 4), expect == 6 ? " (on a full heap)" : "",
+                     spot[0] ? ": it spins in " : "");
+            if (spot[0])
+                snprintf(r->detail + strlen(r->detail), sizeof r->detail - strlen(r->detail), "%s", spot);
+        } else {
+            r->verdict = HACK_BENCH_TOO_SLOW;
+            snprintf(r->detail, sizeof r->detail, "did not finish within %llu cycles", (unsigned long long)budget);
+        }
+        return;
+    }
+    case HACK_SESSION_SYS_ERROR:
+        first_line(r->detail, sizeof r->detail, log->sys_error[0] ? log->sys_error : "Sys.error");
+        place_of(r->place, sizeof r->place, log->sys_error, "Sys.");
+        if (expect && log->error_code == expect) {
+            r->verdict = HACK_BENCH_PASS;
+            r->detail[0] = r->place[0] = '\0';
+        } else if (log->error_code == 6 && strncmp(log->step, "merge", 5) == 0) {
+            r->verdict = HACK_BENCH_NO_MERGING;
+            snprintf(r->detail, sizeof r->detail, "Sys.error(6) at %s", log->step);
+        } else {
+            r->verdict = HACK_BENCH_WRONG_ERROR;
+            if (expect) {
+                char due[64];
+                snprintf(due, sizeof due, " (Sys.error(%d) was due)", expect);
+                size_t n = strlen(r->detail);
+                snprintf(r->detail + n, sizeof r->detail - n, "%s", due);
+            } else {
+                size_t n = strlen(r->detail);
+                snprintf(r->detail + n, sizeof r->detail - n, " (no Sys.error was due)");
+            }
+        }
+        return;
+    case HACK_SESSION_HALTED:
+        if (expect) {
+            r->verdict = HACK_BENCH_MISSING_ERROR;
+            snprintf(r->detail, sizeof r->detail, "the program ended without Sys.error(%d)%s%s", expect,
+                     log->last[0] ? ": " : "", log->last);
+        } else if (!log->passed) {
+            r->verdict = HACK_BENCH_WRONG_RESULT;
+            snprintf(r->detail, sizeof r->detail, "the program ended without printing PASS");
+        } else {
+            r->verdict = HACK_BENCH_PASS;
+        }
+        return;
+    }
+}
+
+void hack_bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
+                    hack_bench_result *result)
+{
+    memset(result, 0, sizeof *result);
+    uint64_t budget = options && options->budget ? options->budget : DEFAULT_BUDGET;
+    int expect = 0;
+    if (!hack_bench_program_info(program_folder, NULL, 0, &expect, &result->optional)) {
+        result->verdict = HACK_BENCH_BUILD_ERROR;
+        snprintf(result->detail, sizeof result->detail, "%s/Main.jack cannot be read", program_folder);
+        return;
+    }
+    hack_program program;
+    hack_machine *machine = hack_machine_create();
+    if (!machine || !hack_program_init(&program)) {
+        hack_machine_destroy(machine);
+        result->verdict = HACK_BENCH_BUILD_ERROR;
+        snprintf(result->detail, sizeof result->detail, "out of memory");
+        return;
+    }
+    unsigned os_added = 0;
+    if (!build(student_folder, program_folder, options && options->student_os, &program, &os_added, result)) {
+        result->verdict = HACK_BENCH_BUILD_ERROR;
+        hack_program_free(&program);
+        hack_machine_destroy(machine);
+        return;
+    }
+    run_log *log = calloc(1, sizeof *log);
+    hack_session_options so = {.check_heap = true, .check_heap_no_leaks = true, .check_report_limit = 1,
+                               .mirror_output = true, .message = on_message, .heap_report = on_heap_report,
+                               .output_line = on_output, .context = log};
+    hack_session *session = log ? hack_session_create(machine, &so) : NULL;
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    if (!session || !hack_session_load(session, &program, os_added, false, &diags)) {
+        result->verdict = HACK_BENCH_BUILD_ERROR;
+        if (session)
+            first_error(&diags, result->detail, sizeof result->detail);
+        else
+            snprintf(result->detail, sizeof result->detail, "out of memory");
+    } else {
+        hack_session_stop stop = hack_session_run(session, budget);
+        uint64_t cycles = stop.cycles;
+        bool stuck = false;
+        if (stop.state == HACK_SESSION_BUDGET && !log->heap[0] && !log->fail[0]) {
+            /* inside one call of Memory for a quarter of the budget more: no progress */
+            uint16_t return_before = 0, return_after = 0;
+            uint32_t frame = memory_frame(machine, &program, &return_before);
+            if (frame) {
+                hack_session_stop probe = hack_session_run(session, budget / 4);
+                cycles += probe.cycles;
+                if (probe.state == HACK_SESSION_BUDGET)
+                    stuck = memory_frame(machine, &program, &return_after) == frame && return_after == return_before;
+                else
+                    stop = probe; /* it finished after all: judged on that, though slow */
+            }
+        }
+        result->cycles = cycles;
+        hack_session_finish(session);
+        classify(result, log, session, machine, stop, expect, stuck, budget);
+        if (result->verdict == HACK_BENCH_PASS && cycles > budget) {
+            result->verdict = HACK_BENCH_TOO_SLOW;
+            snprintf(result->detail, sizeof result->detail, "finished after %llu cycles, over the budget of %llu",
+                     (unsigned long long)cycles, (unsigned long long)budget);
+        }
+        hack_session_unload(session);
+    }
+    hack_diag_list_free(&diags);
+    hack_session_free(session);
+    free(log);
+    hack_program_free(&program);
+    hack_machine_destroy(machine);
+}
