@@ -14,7 +14,9 @@ static void usage(FILE *out)
           "  --symbols    also write the symbol table (labels and variables) to FILE.sym,\n"
           "               so that hackemu can name addresses when it runs the .hack\n"
           "  -h, --help   show this help\n"
-          "Exit status: 0 assembled, 1 errors in the source (each reported as file:line:column).\n",
+          "Exit status: 0 assembled, 1 errors in the source (each reported as file:line:column).\n"
+          "A symbol that looks like a misspelt label (jumped to, or never used as memory and a letter away\n"
+          "from a label) gets a warning; it is still a variable, as the course's assembler makes it.\n",
           out);
 }
 

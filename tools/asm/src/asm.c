@@ -1,6 +1,7 @@
 #include "hack/asm.h"
 
 #include "hack/isa.h"
+#include "hack/suggest.h"
 #include "hack/textfile.h"
 
 #include <ctype.h>
@@ -298,9 +299,72 @@ static void parse_line(assembler *as)
         parse_c_instruction(as, p, end);
 }
 
+/* How a variable is used: by the instruction after each @name. */
+typedef struct {
+    size_t first_use, jump_use; /* indexes into pending */
+    bool jumps;                 /* some @name is followed by a jump: to the variable's address */
+    bool touches_m;             /* some @name is followed by an instruction that reads or writes M */
+} variable_uses;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void warn_at(assembler *as, const pending_symbol *use, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    hack_diag_addv(as->diags, HACK_DIAG_WARNING, as->file, use->line_number, use->column, use->line, use->line_length,
+                   format, args);
+    va_end(args);
+}
+
+/* A variable that looks like a misspelt label, as the course's assembler would take it (a variable), with a
+ * warning: one that some @name jumps to (whatever it is, that jumps into RAM's address space); and one never
+ * used as memory (no @name is followed by an instruction using M) whose name differs from a label only in
+ * case or by one edit. Variables used as memory are never warned about: a near label is a coincidence. */
+static void warn_misspelt_labels(assembler *as, const variable_uses *uses, size_t count)
+{
+    const hack_symtab *symbols = &as->program->symbols;
+    for (size_t v = 0; v < count; v++) {
+        const variable_uses *u = &uses[v];
+        if (!u->jumps && u->touches_m) continue;
+        const pending_symbol *use = &as->pending[u->jumps ? u->jump_use : u->first_use];
+        hack_suggestion near;
+        hack_suggest_init(&near, use->name, use->name_length);
+        const char *same_but_case = NULL, *one_edit = NULL;
+        for (size_t i = 0; i < symbols->count; i++) {
+            const hack_symbol *label = &symbols->entries[i];
+            if (label->kind != HACK_SYMBOL_LABEL) continue;
+            size_t n = strlen(label->name);
+            if (u->jumps) hack_suggest_consider(&near, label->name, n);
+            if (!same_but_case && hack_same_ignoring_case(label->name, n, use->name, use->name_length))
+                same_but_case = label->name;
+            else if (!one_edit && hack_edit_distance(label->name, n, use->name, use->name_length, 1) <= 1)
+                one_edit = label->name;
+        }
+        size_t best_length = 0;
+        const char *best = u->jumps ? hack_suggest_best(&near, &best_length)
+                                    : same_but_case ? same_but_case : one_edit;
+        if (!u->jumps && !best) continue;
+        if (!u->jumps) best_length = strlen(best);
+        unsigned address = FIRST_VARIABLE + (unsigned)v;
+        if (u->jumps)
+            warn_at(as, use,
+                    "'%.*s' is not a label: it becomes a variable (RAM[%u]), and the jump after it goes to ROM[%u]"
+                    "%s%.*s%s",
+                    (int)use->name_length, use->name, address, address, best ? " (did you mean '" : "",
+                    best ? (int)best_length : 0, best ? best : "", best ? "'?)" : "");
+        else
+            warn_at(as, use, "'%.*s' is not a label: it becomes a variable (RAM[%u]) (did you mean '%.*s'?)",
+                    (int)use->name_length, use->name, address, (int)best_length, best);
+    }
+}
+
 static void resolve_symbols(assembler *as)
 {
     unsigned next_variable = FIRST_VARIABLE;
+    variable_uses *uses = NULL; /* per variable, from 16 up */
+    size_t uses_capacity = 0;
     for (size_t i = 0; i < as->pending_count && !as->out_of_memory; i++) {
         const pending_symbol *use = &as->pending[i];
         const hack_symbol *symbol = hack_symtab_find(&as->program->symbols, use->name, use->name_length);
@@ -314,15 +378,44 @@ static void resolve_symbols(assembler *as)
                 as->line_number = use->line_number;
                 error_at(as, use->name, "too many variables: '%.*s' would be at %u, in screen memory",
                          (int)use->name_length, use->name, next_variable);
+                free(uses);
                 return;
             }
             value = (uint16_t)next_variable++;
             if (!hack_symtab_add(&as->program->symbols, use->name, use->name_length, value, HACK_SYMBOL_VARIABLE,
-                                 &as->out_of_memory))
+                                 &as->out_of_memory)) {
+                free(uses);
                 return;
+            }
+            size_t v = value - FIRST_VARIABLE;
+            if (v >= uses_capacity) {
+                size_t capacity = uses_capacity ? uses_capacity * 2 : 64;
+                variable_uses *grown = realloc(uses, capacity * sizeof *grown);
+                if (!grown) {
+                    as->out_of_memory = true;
+                    break;
+                }
+                uses = grown;
+                uses_capacity = capacity;
+            }
+            uses[v] = (variable_uses){i, 0, false, false};
+            symbol = hack_symtab_find(&as->program->symbols, use->name, use->name_length);
         }
         if (use->address < HACK_ROM_SIZE) as->program->words[use->address] = value;
+        if (symbol && symbol->kind == HACK_SYMBOL_VARIABLE && (size_t)(value - FIRST_VARIABLE) < uses_capacity &&
+            use->address + 1 < as->program->count && use->address + 1 < HACK_ROM_SIZE) {
+            variable_uses *u = &uses[value - FIRST_VARIABLE];
+            uint16_t next = as->program->words[use->address + 1];
+            if (HACK_IS_C_INSTR(next) && HACK_JUMP(next) != 0 && !u->jumps) {
+                u->jumps = true;
+                u->jump_use = i;
+            }
+            if (HACK_IS_C_INSTR(next) && (HACK_COMP_USES_M(HACK_COMP(next)) || (HACK_DEST(next) & HACK_DEST_M)))
+                u->touches_m = true;
+        }
     }
+    if (!as->out_of_memory) warn_misspelt_labels(as, uses, next_variable - FIRST_VARIABLE);
+    free(uses);
 }
 
 bool hack_asm_assemble(const char *name, const char *text, size_t length, hack_program *program,

@@ -63,12 +63,15 @@ static void strlist_add(hack_strlist *list, const char *name)
     list->count++;
 }
 
-/* Compiles the Jack sources (all of them one program) and adds their VM code under the .vm names. */
-static bool add_compiled(hack_vm_sources *sources, const hack_jack_sources *jack, const bool *wanted,
+/* Compiles the Jack sources read from path (all of them one program, with the classes compiled elsewhere
+ * that path's folder holds) and adds their VM code under the .vm names. */
+static bool add_compiled(hack_vm_sources *sources, const char *path, const hack_jack_sources *jack, const bool *wanted,
                          hack_diag_list *diags)
 {
     hack_jack_outputs outputs = {0};
-    bool ok = hack_jack_compile(jack, &outputs, diags);
+    hack_jack_context context;
+    bool ok = hack_jack_context_read(&context, path) && hack_jack_compile_with(jack, &context, &outputs, diags);
+    hack_jack_context_free(&context);
     for (size_t i = 0; ok && i < outputs.count; i++) {
         if (wanted && !wanted[i]) continue;
         char *vm_path = hack_path_with_extension(jack->items[i].path, ".vm");
@@ -254,7 +257,7 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
     if (!is_folder(path)) {
         if (hack_path_has_extension(path, ".jack")) {
             hack_jack_sources jack = {0};
-            bool ok = hack_jack_sources_read(&jack, path, diags) && add_compiled(sources, &jack, NULL, diags);
+            bool ok = hack_jack_sources_read(&jack, path, diags) && add_compiled(sources, path, &jack, NULL, diags);
             hack_jack_sources_free(&jack);
             return ok;
         }
@@ -283,7 +286,7 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
         else if (vm_path && newer_than(jack.items[i].path, vm_path)) strlist_add(&stale_names, base);
         free(vm_path);
     }
-    ok = ok && add_compiled(sources, &jack, use_compiled, diags);
+    ok = ok && add_compiled(sources, path, &jack, use_compiled, diags);
     if (ok && compiled_names.length)
         hack_diag_add(diags, HACK_DIAG_NOTE, path, 0, 0, NULL, 0, "compiled %s in memory (no .vm beside %s)",
                       compiled_names.text, compiled_names.count == 1 ? "it" : "them");
@@ -440,7 +443,7 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
     ok = ok && (!add_os || hack_build_add_os(&sources, bootstrap || options->vm_emulator, &options->os_added, diags));
     options->has_sys_init = ok && hack_build_defines_function(&sources, "Sys.init");
     options->bootstrapped = bootstrap && options->has_sys_init;
-    hack_vm_options vm_options = {.bootstrap = options->bootstrapped, .require_functions = require};
+    hack_vm_options vm_options = {.bootstrap = options->bootstrapped, .require_functions = require, .suggest_os = add_os};
     ok = ok && hack_vm_build(&sources, &vm_options, path, program, diags) &&
          hack_build_mark_project_os(program, options->os_added);
     hack_vm_sources_free(&sources);

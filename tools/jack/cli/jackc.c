@@ -11,7 +11,8 @@ static void usage(FILE *out)
 {
     fputs("usage: jackc [options] FILE.jack | FOLDER\n"
           "Compiles each Xxx.jack into Xxx.vm beside it. The files of a folder are one program: calls\n"
-          "between them (and to the OS) are checked.\n"
+          "between them (and to the OS) are checked, and so are calls from a FILE.jack to the other classes\n"
+          "of its folder (.jack, or .vm without a .jack).\n"
           "  --map        also write Xxx.vm.map beside each Xxx.vm: for every VM line, the Jack line and\n"
           "               column it was compiled from (a first line \"jack-map 1 Xxx.jack\", then\n"
           "               \"VMLINE JACKLINE JACKCOLUMN\" a line)\n"
@@ -76,7 +77,9 @@ int main(int argc, char **argv)
         }
     } else if (ok) {
         hack_jack_outputs outputs = {0};
-        ok = hack_jack_compile(&sources, &outputs, &diags);
+        hack_jack_context context;
+        ok = hack_jack_context_read(&context, input) && hack_jack_compile_with(&sources, &context, &outputs, &diags);
+        hack_jack_context_free(&context);
         for (size_t i = 0; i < outputs.count; i++) {
             if (!outputs.items[i].vm) continue;
             char *vm_path = hack_path_with_extension(sources.items[i].path, ".vm");

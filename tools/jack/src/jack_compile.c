@@ -1,9 +1,11 @@
 /* Semantic checks and VM code generation, in one walk over each class's tree. The whole folder's classes are
- * parsed first, so calls between them (and to the OS) are checked for existence, kind and argument count. */
+ * parsed first, so calls between them (and to the OS) are checked for existence, kind and argument count
+ * (what is known of the program's classes is in jack_check.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "jack_internal.h"
 
 #include "hack/strbuf.h"
+#include "hack/suggest.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -26,89 +28,6 @@ void hack_jack_outputs_free(hack_jack_outputs *outputs)
     free(outputs->items);
     outputs->items = NULL;
     outputs->count = 0;
-}
-
-/* ---- what is known of subroutines: the folder's classes, and the OS's API ---- */
-
-typedef struct {
-    const char *class_name, *name;
-    keyword kind;
-    int parameters;
-    bool returns_void;
-} signature;
-
-static const signature os_api[] = {
-    {"Math", "init", KW_FUNCTION, 0, true},         {"Math", "abs", KW_FUNCTION, 1, false},
-    {"Math", "multiply", KW_FUNCTION, 2, false},    {"Math", "divide", KW_FUNCTION, 2, false},
-    {"Math", "min", KW_FUNCTION, 2, false},         {"Math", "max", KW_FUNCTION, 2, false},
-    {"Math", "sqrt", KW_FUNCTION, 1, false},        {"String", "new", KW_CONSTRUCTOR, 1, false},
-    {"String", "dispose", KW_METHOD, 0, true},      {"String", "length", KW_METHOD, 0, false},
-    {"String", "charAt", KW_METHOD, 1, false},      {"String", "setCharAt", KW_METHOD, 2, true},
-    {"String", "appendChar", KW_METHOD, 1, false},  {"String", "eraseLastChar", KW_METHOD, 0, true},
-    {"String", "intValue", KW_METHOD, 0, false},    {"String", "setInt", KW_METHOD, 1, true},
-    {"String", "backSpace", KW_FUNCTION, 0, false}, {"String", "doubleQuote", KW_FUNCTION, 0, false},
-    {"String", "newLine", KW_FUNCTION, 0, false},   {"Array", "new", KW_FUNCTION, 1, false},
-    {"Array", "dispose", KW_METHOD, 0, true},       {"Output", "init", KW_FUNCTION, 0, true},
-    {"Output", "moveCursor", KW_FUNCTION, 2, true}, {"Output", "printChar", KW_FUNCTION, 1, true},
-    {"Output", "printString", KW_FUNCTION, 1, true}, {"Output", "printInt", KW_FUNCTION, 1, true},
-    {"Output", "println", KW_FUNCTION, 0, true},    {"Output", "backSpace", KW_FUNCTION, 0, true},
-    {"Screen", "init", KW_FUNCTION, 0, true},       {"Screen", "clearScreen", KW_FUNCTION, 0, true},
-    {"Screen", "setColor", KW_FUNCTION, 1, true},   {"Screen", "drawPixel", KW_FUNCTION, 2, true},
-    {"Screen", "drawLine", KW_FUNCTION, 4, true},   {"Screen", "drawRectangle", KW_FUNCTION, 4, true},
-    {"Screen", "drawCircle", KW_FUNCTION, 3, true}, {"Keyboard", "init", KW_FUNCTION, 0, true},
-    {"Keyboard", "keyPressed", KW_FUNCTION, 0, false}, {"Keyboard", "readChar", KW_FUNCTION, 0, false},
-    {"Keyboard", "readLine", KW_FUNCTION, 1, false}, {"Keyboard", "readInt", KW_FUNCTION, 1, false},
-    {"Memory", "init", KW_FUNCTION, 0, true},       {"Memory", "peek", KW_FUNCTION, 1, false},
-    {"Memory", "poke", KW_FUNCTION, 2, true},       {"Memory", "alloc", KW_FUNCTION, 1, false},
-    {"Memory", "deAlloc", KW_FUNCTION, 1, true},    {"Memory", "defrag", KW_FUNCTION, 0, true}, /* ours */
-    {"Memory", "largestFree", KW_FUNCTION, 0, false}, /* ours */
-    {"Sys", "init", KW_FUNCTION, 0, true},
-    {"Sys", "halt", KW_FUNCTION, 0, true},          {"Sys", "error", KW_FUNCTION, 1, true},
-    {"Sys", "wait", KW_FUNCTION, 1, true},
-};
-
-typedef struct {
-    class_node **classes;
-    size_t class_count;
-} folder;
-
-static const class_node *folder_class(const folder *f, const char *name)
-{
-    for (size_t i = 0; i < f->class_count; i++)
-        if (f->classes[i] && f->classes[i]->name && strcmp(f->classes[i]->name, name) == 0) return f->classes[i];
-    return NULL;
-}
-
-static bool is_os_class(const char *name)
-{
-    for (size_t i = 0; i < sizeof os_api / sizeof os_api[0]; i++)
-        if (strcmp(os_api[i].class_name, name) == 0) return true;
-    return false;
-}
-
-/* The signature of class_name.name: from the folder, else from the OS API. known is false when the class is
- * neither (a class compiled elsewhere): nothing can be checked. */
-static bool find_signature(const folder *f, const char *class_name, const char *name, signature *out, bool *known)
-{
-    const class_node *c = folder_class(f, class_name);
-    *known = c != NULL || is_os_class(class_name);
-    if (c) {
-        for (size_t i = 0; i < c->subroutines.count; i++) {
-            const subroutine *s = c->subroutines.items[i];
-            if (strcmp(s->name, name) == 0) {
-                *out = (signature){class_name, name, s->kind, (int)s->parameters.count,
-                                   s->return_type_is_keyword && strcmp(s->return_type, "void") == 0};
-                return true;
-            }
-        }
-        return false;
-    }
-    for (size_t i = 0; i < sizeof os_api / sizeof os_api[0]; i++)
-        if (strcmp(os_api[i].class_name, class_name) == 0 && strcmp(os_api[i].name, name) == 0) {
-            *out = os_api[i];
-            return true;
-        }
-    return false;
 }
 
 /* ---- scopes ---- */
@@ -140,6 +59,7 @@ typedef struct {
     scope class_scope, sub_scope;
     int label_counter;
     hack_strbuf vm;
+    hack_strbuf hint; /* " (did you mean ...?)" for a message */
     bool failed; /* out of memory */
     position at; /* where the VM commands now written come from */
     hack_source_position *positions; /* per VM line written */
@@ -248,12 +168,32 @@ static bool in_function(const compiler *cc)
     return cc->s->kind == KW_FUNCTION;
 }
 
+/* " (did you mean 'count'?)" for an undeclared name near a variable in scope (a field only in a method or
+ * constructor), or, with classes, near a class; else "". */
+static const char *variable_hint(compiler *cc, const char *name, bool classes)
+{
+    hack_suggestion s;
+    hack_suggest_init(&s, name, strlen(name));
+    for (int i = 0; i < cc->sub_scope.count; i++)
+        if (strcmp(cc->sub_scope.items[i].name, "this") != 0)
+            hack_suggest_consider(&s, cc->sub_scope.items[i].name, strlen(cc->sub_scope.items[i].name));
+    for (int i = 0; i < cc->class_scope.count; i++)
+        if (cc->class_scope.items[i].kind != VAR_FIELD || !in_function(cc))
+            hack_suggest_consider(&s, cc->class_scope.items[i].name, strlen(cc->class_scope.items[i].name));
+    size_t length;
+    const char *best = hack_suggest_best(&s, &length);
+    if (!best && classes) return jack_suggest_class(cc->f, name, &cc->hint);
+    hack_strbuf_reset(&cc->hint);
+    if (best) hack_strbuf_appendf(&cc->hint, " (did you mean '%.*s'?)", (int)length, best);
+    return hack_strbuf_text(&cc->hint);
+}
+
 /* A variable as a term or a let target: its segment and index, after the checks. */
 static const variable *resolve(compiler *cc, const char *name, position at)
 {
     const variable *v = lookup(cc, name);
     if (!v) {
-        report(cc, HACK_DIAG_ERROR, at, "undeclared variable '%s'", name);
+        report(cc, HACK_DIAG_ERROR, at, "undeclared variable '%s'%s", name, variable_hint(cc, name, false));
         return NULL;
     }
     if (v->kind == VAR_FIELD && in_function(cc)) {
@@ -288,19 +228,25 @@ static void check_arguments(compiler *cc, const call *c, const signature *sig, c
                sig->parameters, sig->parameters == 1 ? "" : "s", c->arguments.count);
 }
 
+static void no_subroutine(compiler *cc, const call *c, const char *class_name)
+{
+    report(cc, HACK_DIAG_ERROR, c->name_position, "class '%s' has no subroutine '%s'%s", class_name, c->name,
+           jack_suggest_subroutine(cc->f, class_name, c->name, &cc->hint));
+}
+
 /* Leaves the call's value on the stack. */
 static void compile_call(compiler *cc, const call *c)
 {
     signature sig;
-    bool known;
+    lookup_result found;
     int extra = 0;
     const char *class_name;
     position before = place(cc, c->qualifier ? c->qualifier_position : c->name_position);
     if (!c->qualifier) {
         /* name(...): a method of this object (or, for convenience, a function of this class) */
         class_name = cc->c->name;
-        if (!find_signature(cc->f, class_name, c->name, &sig, &known)) {
-            report(cc, HACK_DIAG_ERROR, c->name_position, "class '%s' has no subroutine '%s'", class_name, c->name);
+        if (jack_lookup(cc->f, class_name, c->name, &sig) != LOOKUP_FOUND) {
+            no_subroutine(cc, c, class_name);
             return;
         }
         if (sig.kind == KW_METHOD) {
@@ -334,30 +280,49 @@ static void compile_call(compiler *cc, const call *c)
                 return;
             }
             class_name = v->type;
-            if (find_signature(cc->f, class_name, c->name, &sig, &known)) {
+            found = jack_lookup(cc->f, class_name, c->name, &sig);
+            if (found == LOOKUP_FOUND) {
                 if (sig.kind != KW_METHOD)
                     report(cc, HACK_DIAG_ERROR, c->name_position, "'%s.%s' is a %s: call it on the class, not on '%s'",
                            class_name, c->name, sig.kind == KW_FUNCTION ? "function" : "constructor", v->name);
                 else
                     check_arguments(cc, c, &sig, class_name);
-            } else if (known) {
-                report(cc, HACK_DIAG_ERROR, c->name_position, "class '%s' has no subroutine '%s'", class_name, c->name);
+            } else if (found == LOOKUP_NO_SUBROUTINE) {
+                no_subroutine(cc, c, class_name);
+            } else if (found == LOOKUP_NO_CLASS) {
+                report(cc, HACK_DIAG_ERROR, c->qualifier_position,
+                       "the class of '%s', '%s', is neither in the folder nor in the OS%s", v->name, class_name,
+                       jack_suggest_class(cc->f, class_name, &cc->hint));
             }
             push_variable(cc, v);
             extra = 1;
         } else {
             /* Class.function(...) */
             class_name = c->qualifier;
-            if (find_signature(cc->f, class_name, c->name, &sig, &known)) {
-                if (sig.kind == KW_METHOD)
+            found = jack_lookup(cc->f, class_name, c->name, &sig);
+            if (found == LOOKUP_FOUND) {
+                /* An OS method may be given its object as the first argument, Array.dispose(a), as the course's
+                 * compiler allows (it knows nothing of the OS); the folder's own methods may not (it refuses). */
+                if (sig.kind == KW_METHOD && !sig.from_os)
                     report(cc, HACK_DIAG_ERROR, c->name_position,
                            "'%s.%s' is a method: call it on an object of class %s", class_name, c->name, class_name);
-                else
+                else if (sig.kind == KW_METHOD && (int)c->arguments.count != sig.parameters + 1)
+                    report(cc, HACK_DIAG_ERROR, c->name_position,
+                           "'%s.%s' is a method: call it on an object of class %s, or pass the object first (%d "
+                           "argument%s in all, given %zu)",
+                           class_name, c->name, class_name, sig.parameters + 1, sig.parameters == 0 ? "" : "s",
+                           c->arguments.count);
+                else if (sig.kind != KW_METHOD)
                     check_arguments(cc, c, &sig, class_name);
-            } else if (known) {
-                report(cc, HACK_DIAG_ERROR, c->name_position, "class '%s' has no subroutine '%s'", class_name, c->name);
-            } else if (islower((unsigned char)class_name[0])) {
-                report(cc, HACK_DIAG_ERROR, c->qualifier_position, "undeclared variable '%s'", class_name);
+            } else if (found == LOOKUP_NO_SUBROUTINE) {
+                no_subroutine(cc, c, class_name);
+            } else if (found == LOOKUP_NO_CLASS && islower((unsigned char)class_name[0])) {
+                report(cc, HACK_DIAG_ERROR, c->qualifier_position, "undeclared variable '%s'%s", class_name,
+                       variable_hint(cc, class_name, true));
+            } else if (found == LOOKUP_NO_CLASS) {
+                report(cc, HACK_DIAG_ERROR, c->qualifier_position,
+                       "class '%s' is neither in the folder nor in the OS%s", class_name,
+                       jack_suggest_class(cc->f, class_name, &cc->hint));
             }
         }
     }
@@ -542,16 +507,6 @@ static void compile_statements(compiler *cc, const ptr_list *list)
     for (size_t i = 0; i < list->count; i++) compile_statement(cc, list->items[i]);
 }
 
-/* Whether every path through the statements ends in a return (a while loop is not trusted to). */
-static bool always_returns(const ptr_list *list)
-{
-    if (list->count == 0) return false;
-    const statement *last = list->items[list->count - 1];
-    if (last->kind == ST_RETURN) return true;
-    if (last->kind == ST_IF && last->has_else) return always_returns(&last->body) && always_returns(&last->else_body);
-    return false;
-}
-
 static void compile_subroutine(compiler *cc, const subroutine *s, int field_count)
 {
     cc->s = s;
@@ -585,7 +540,7 @@ static void compile_subroutine(compiler *cc, const subroutine *s, int field_coun
         out(cc, "pop pointer 0");
     }
     compile_statements(cc, &s->statements);
-    if (!always_returns(&s->statements))
+    if (!jack_never_falls_through(&s->statements))
         report(cc, HACK_DIAG_WARNING, s->end, "'%s' can reach its end without a return", s->name);
 }
 
@@ -623,6 +578,7 @@ static char *compile_class(const folder *f, const class_node *c, hack_diag_list 
     *errors = cc->errors + (cc->failed ? 1 : 0);
     char *vm = cc->failed ? NULL : hack_strbuf_take(&cc->vm, length);
     hack_strbuf_free(&cc->vm);
+    hack_strbuf_free(&cc->hint);
     if (vm) {
         *positions = cc->positions;
         *position_count = cc->position_count;
@@ -645,13 +601,69 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* The file name's stem: the class a file of the folder holds. */
+static size_t stem_length(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+static bool is_external(const folder *f, const char *name, size_t length)
+{
+    for (size_t i = 0; i < f->external_count; i++)
+        if (f->externals[i].name_length == length && memcmp(f->externals[i].name, name, length) == 0) return true;
+    return false;
+}
+
+static void add_external(folder *f, const char *path, const char *vm_text, size_t vm_length)
+{
+    const char *name = base_name(path);
+    size_t length = stem_length(name);
+    for (size_t i = 0; i < f->class_count; i++)
+        if (f->classes[i] && f->classes[i]->name && strlen(f->classes[i]->name) == length &&
+            memcmp(f->classes[i]->name, name, length) == 0)
+            return;
+    if (!is_external(f, name, length))
+        f->externals[f->external_count++] = (external_class){name, length, vm_text, vm_length};
+}
+
+/* The rest of the program: classes read for their declarations (quietly: their own messages are for when
+ * they are compiled), and classes compiled elsewhere. */
+static void add_context(folder *f, arena *a, const hack_jack_context *context)
+{
+    hack_diag_list quiet;
+    hack_diag_list_init(&quiet);
+    for (size_t i = 0; i < context->declarations.count; i++) {
+        const hack_jack_source *source = &context->declarations.items[i];
+        class_node *c = jack_parse(a, source, &quiet);
+        if (c && c->name && !c->errors && !jack_folder_class(f, c->name))
+            f->classes[f->class_count++] = c;
+        else if (!c || !c->name || c->errors)
+            add_external(f, source->path, NULL, 0);
+    }
+    hack_diag_list_free(&quiet);
+    for (size_t i = 0; i < context->compiled.count; i++)
+        add_external(f, context->compiled.items[i].path, context->compiled.items[i].text,
+                     context->compiled.items[i].length);
+}
+
 bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outputs, hack_diag_list *diags)
 {
+    return hack_jack_compile_with(sources, NULL, outputs, diags);
+}
+
+bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_context *context,
+                            hack_jack_outputs *outputs, hack_diag_list *diags)
+{
+    size_t declared = context ? context->declarations.count : 0;
+    size_t elsewhere = declared + (context ? context->compiled.count : 0);
     outputs->count = sources->count;
     outputs->items = calloc(sources->count ? sources->count : 1, sizeof *outputs->items);
-    folder f = {calloc(sources->count ? sources->count : 1, sizeof(class_node *)), sources->count};
-    if (!outputs->items || !f.classes) {
+    folder f = {calloc(sources->count + declared + 1, sizeof(class_node *)), sources->count,
+                calloc(elsewhere + 1, sizeof(external_class)), 0};
+    if (!outputs->items || !f.classes || !f.externals) {
         free(f.classes);
+        free(f.externals);
         return false;
     }
     arena a = {0};
@@ -682,6 +694,7 @@ bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outp
         outputs->items[i].class_name = malloc(n + 1);
         if (outputs->items[i].class_name) strcpy(outputs->items[i].class_name, c->name);
     }
+    if (context) add_context(&f, &a, context);
     for (size_t i = 0; i < sources->count; i++) {
         class_node *c = f.classes[i];
         if (!c || !c->name) continue;
@@ -710,6 +723,7 @@ bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outp
     }
     arena_free(&a);
     free(f.classes);
+    free(f.externals);
     return ok;
 }
 

@@ -3,6 +3,7 @@
 #define HACK_JACK_INTERNAL_H
 
 #include "hack/jack.h"
+#include "hack/strbuf.h"
 
 #include <stdint.h>
 
@@ -145,5 +146,51 @@ enum { JACK_MAX_NESTING = 500 };
 /* Parses one source into a class; syntax errors go to diags (several, where recovery is sound).
  * Returns NULL only when nothing usable was parsed. xml, when not NULL, receives the parse tree. */
 class_node *jack_parse(arena *a, const hack_jack_source *source, hack_diag_list *diags);
+
+/* ---- what is known of the program's classes, for checking calls (jack_check.c) ---- */
+
+/* A class of the program that is not compiled here and has no Jack to read: from a .vm file (its functions
+ * are known by name), or a .jack file that could not be parsed (only its name is known). */
+typedef struct {
+    const char *name;
+    size_t name_length;
+    const char *vm_text; /* NULL: only the name is known */
+    size_t vm_length;
+} external_class;
+
+typedef struct {
+    class_node **classes; /* the classes compiled (index as in the sources), then those read for declarations */
+    size_t class_count;
+    external_class *externals;
+    size_t external_count;
+} folder;
+
+typedef struct {
+    const char *class_name, *name;
+    keyword kind;
+    int parameters;
+    bool returns_void;
+    bool from_os; /* the OS's API: none of the folder's classes has this class's name */
+} signature;
+
+typedef enum {
+    LOOKUP_FOUND,         /* the signature is known */
+    LOOKUP_NO_SUBROUTINE, /* the class is known, and has no such subroutine */
+    LOOKUP_UNCHECKED,     /* the class was compiled elsewhere: only its name (or its functions' names) is known */
+    LOOKUP_NO_CLASS       /* no class of that name in the folder, nor in the OS */
+} lookup_result;
+
+/* class_name.name: in the folder's classes (which override the OS's), its compiled classes, the OS's API. */
+lookup_result jack_lookup(const folder *f, const char *class_name, const char *name, signature *out);
+const class_node *jack_folder_class(const folder *f, const char *name);
+
+/* " (did you mean 'Output'?)" when a class (or a subroutine of the class) has a name near name, else "". The
+ * text is in buffer. */
+const char *jack_suggest_class(const folder *f, const char *name, hack_strbuf *buffer);
+const char *jack_suggest_subroutine(const folder *f, const char *class_name, const char *name, hack_strbuf *buffer);
+
+/* Whether control can never run past the end of the statements: every path returns, loops for ever (a
+ * `while` whose condition is always true, such as true, ~0 or ~(0 = 1)) or halts (Sys.halt, Sys.error). */
+bool jack_never_falls_through(const ptr_list *statements);
 
 #endif

@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_vm_sources sources = {0};
-    hack_vm_options options = {.bootstrap = bootstrap != 0, .require_functions = bootstrap != 0};
+    hack_vm_options options = {.bootstrap = bootstrap != 0, .require_functions = bootstrap != 0, .suggest_os = with_os};
     hack_vm_assembly assembly = {0};
     unsigned os_added = 0;
     bool ok = hack_build_vm_sources(input, &sources, &diags) &&

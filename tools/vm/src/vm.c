@@ -18,7 +18,9 @@
 #include "hack/vm.h"
 
 #include "hack/asm.h"
+#include "hack/os_api.h"
 #include "hack/strbuf.h"
+#include "hack/suggest.h"
 #include "hack/textfile.h"
 #include "vm_parse.h"
 
@@ -144,10 +146,80 @@ static const vm_command *find_function(const vm_program *program, const char *na
     return NULL;
 }
 
+/* " (did you mean 'X'?)" for the nearest of the names considered, or "": the text is in hint. */
+static const char *did_you_mean(const hack_suggestion *near, hack_strbuf *hint)
+{
+    size_t length;
+    const char *best = hack_suggest_best(near, &length);
+    hack_strbuf_reset(hint);
+    if (best) hack_strbuf_appendf(hint, " (did you mean '%.*s'?)", (int)length, best);
+    return hack_strbuf_text(hint);
+}
+
+/* The OS's functions as "Class.name", for near misses of a program the OS is to be added to. */
+typedef struct {
+    hack_strbuf text;
+    size_t *starts; /* of each name in text; NULL when there are none */
+} os_names;
+
+static void os_names_make(os_names *names)
+{
+    names->starts = calloc(hack_os_api_count, sizeof *names->starts);
+    for (size_t i = 0; names->starts && i < hack_os_api_count; i++) {
+        names->starts[i] = names->text.length;
+        hack_strbuf_appendf(&names->text, "%s.%s", hack_os_api[i].class_name, hack_os_api[i].name);
+    }
+    if (names->text.failed) {
+        free(names->starts);
+        names->starts = NULL;
+    }
+}
+
+static void os_names_free(os_names *names)
+{
+    hack_strbuf_free(&names->text);
+    free(names->starts);
+}
+
+/* The function nearest to a call's name: among the program's, and the OS's when names has them. */
+static const char *function_hint(const vm_program *program, const os_names *names, const vm_command *call,
+                                 hack_strbuf *hint)
+{
+    hack_suggestion near;
+    hack_suggest_init(&near, call->name, call->name_length);
+    for (size_t i = 0; i < program->count; i++)
+        if (program->items[i].op == VM_FUNCTION)
+            hack_suggest_consider(&near, program->items[i].name, program->items[i].name_length);
+    for (size_t i = 0; names->starts && i < hack_os_api_count; i++) {
+        size_t end = i + 1 < hack_os_api_count ? names->starts[i + 1] : names->text.length;
+        hack_suggest_consider(&near, names->text.text + names->starts[i], end - names->starts[i]);
+    }
+    return did_you_mean(&near, hint);
+}
+
+/* The label nearest to a jump's, among those of its scope. */
+static const char *label_hint(const vm_program *program, const hack_vm_sources *sources, const vm_command *jump,
+                              name_ref scope, hack_strbuf *hint)
+{
+    hack_suggestion near;
+    hack_suggest_init(&near, jump->name, jump->name_length);
+    for (size_t j = 0; j < program->count; j++) {
+        const vm_command *d = &program->items[j];
+        if (d->op != VM_LABEL || d->file != jump->file) continue;
+        name_ref other = label_scope(program, sources, d);
+        if (same_name(other.name, other.length, scope.name, scope.length))
+            hack_suggest_consider(&near, d->name, d->name_length);
+    }
+    return did_you_mean(&near, hint);
+}
+
 static bool check_program(const vm_program *program, const hack_vm_sources *sources, const hack_vm_options *options,
                           hack_diag_list *diags)
 {
     size_t before = diags->error_count;
+    hack_strbuf hint = {0};
+    os_names names = {0};
+    if (options->require_functions && options->suggest_os) os_names_make(&names);
     for (size_t i = 0; i < program->count; i++) {
         const vm_command *c = &program->items[i];
         if (c->op == VM_FUNCTION) {
@@ -159,7 +231,8 @@ static bool check_program(const vm_program *program, const hack_vm_sources *sour
             if (c->name_length >= 2 && c->name[0] == '$' && c->name[1] == '$')
                 command_error(diags, sources, c, "names starting with $$ are reserved for the translator");
         } else if (c->op == VM_CALL && options->require_functions && !find_function(program, c->name, c->name_length)) {
-            command_error(diags, sources, c, "function '%.*s' not found", (int)c->name_length, c->name);
+            command_error(diags, sources, c, "function '%.*s' not found%s", (int)c->name_length, c->name,
+                          function_hint(program, &names, c, &hint));
         } else if (c->op == VM_LABEL || c->op == VM_GOTO || c->op == VM_IF_GOTO) {
             /* Labels live in the same function (or, outside functions, the same file). */
             name_ref scope = label_scope(program, sources, c);
@@ -173,13 +246,15 @@ static bool check_program(const vm_program *program, const hack_vm_sources *sour
                 if (!definition) definition = d;
             }
             if (!definition)
-                command_error(diags, sources, c, "label '%.*s' not found in %.*s", (int)c->name_length, c->name,
-                              (int)scope.length, scope.name);
+                command_error(diags, sources, c, "label '%.*s' not found in %.*s%s", (int)c->name_length, c->name,
+                              (int)scope.length, scope.name, label_hint(program, sources, c, scope, &hint));
             else if (c->op == VM_LABEL && definition != c)
                 command_error(diags, sources, c, "duplicate label '%.*s' (first at line %u)", (int)c->name_length,
                               c->name, (unsigned)definition->line);
         }
     }
+    hack_strbuf_free(&hint);
+    os_names_free(&names);
     return diags->error_count == before;
 }
 

@@ -1,5 +1,6 @@
 #include "vm_parse.h"
 
+#include "hack/suggest.h"
 #include "hack/textfile.h"
 
 #include <ctype.h>
@@ -108,7 +109,16 @@ bool vm_parse(const hack_vm_sources *sources, vm_program *program, hack_diag_lis
             while (c < sizeof command_names / sizeof command_names[0] && !word_is(words[0], command_names[c].name))
                 c++;
             if (c == sizeof command_names / sizeof command_names[0]) {
-                ERROR_AT(words[0], "unknown command '%.*s'", (int)words[0].length, words[0].start);
+                hack_suggestion near;
+                hack_suggest_init(&near, words[0].start, words[0].length);
+                for (size_t k = 0; k < sizeof command_names / sizeof command_names[0]; k++)
+                    hack_suggest_consider(&near, command_names[k].name, strlen(command_names[k].name));
+                const char *best = hack_suggest_best(&near, NULL);
+                if (best)
+                    ERROR_AT(words[0], "unknown command '%.*s' (did you mean '%s'?)", (int)words[0].length,
+                             words[0].start, best);
+                else
+                    ERROR_AT(words[0], "unknown command '%.*s'", (int)words[0].length, words[0].start);
                 continue;
             }
             const int wanted = command_names[c].arguments;
@@ -132,8 +142,18 @@ bool vm_parse(const hack_vm_sources *sources, vm_program *program, hack_diag_lis
                 while (s < sizeof segment_names / sizeof segment_names[0] && !word_is(words[1], segment_names[s].name))
                     s++;
                 if (s == sizeof segment_names / sizeof segment_names[0]) {
-                    ERROR_AT(words[1], "unknown segment '%.*s' (constant local argument this that temp pointer static)",
-                             (int)words[1].length, words[1].start);
+                    hack_suggestion near;
+                    hack_suggest_init(&near, words[1].start, words[1].length);
+                    for (size_t k = 0; k < sizeof segment_names / sizeof segment_names[0]; k++)
+                        hack_suggest_consider(&near, segment_names[k].name, strlen(segment_names[k].name));
+                    const char *best = hack_suggest_best(&near, NULL);
+                    if (best)
+                        ERROR_AT(words[1], "unknown segment '%.*s' (did you mean '%s'?)", (int)words[1].length,
+                                 words[1].start, best);
+                    else
+                        ERROR_AT(words[1],
+                                 "unknown segment '%.*s' (constant local argument this that temp pointer static)",
+                                 (int)words[1].length, words[1].start);
                     continue;
                 }
                 command.segment = segment_names[s].segment;

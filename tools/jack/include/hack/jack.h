@@ -1,9 +1,10 @@
 /* The Jack compiler (book chapters 9-11): Jack classes to VM code, the course's conventions exactly
  * (constructors allocate with Memory.alloc, methods get this as argument 0, arrays go through `that`).
  * Errors point at file:line:column with the source line; several are reported per file where the parser
- * can recover, and semantic errors (undeclared names, `this` in a function, wrong argument counts for the
- * folder's own subroutines and the OS, values returned from void subroutines...) are found before any VM
- * code is written. A file with errors gets no VM code. */
+ * can recover, and semantic errors (undeclared names, `this` in a function, calls to classes that are
+ * neither in the folder nor in the OS, wrong kinds and argument counts for the folder's own subroutines and
+ * the OS's, values returned from void subroutines...) are found before any VM code is written, with the
+ * nearest name when one is near ("did you mean 'printInt'?"). A file with errors gets no VM code. */
 #ifndef HACK_JACK_H
 #define HACK_JACK_H
 
@@ -45,6 +46,24 @@ typedef struct {
  * 500 levels deep, and deeper code is an error at the first token too deep ("expressions nested deeper than
  * 500 levels"), never a crash. */
 bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outputs, hack_diag_list *diags);
+
+/* The rest of the program that some Jack sources belong to: classes compiled elsewhere, which their calls
+ * may name. A call to a class that is neither among the sources, nor here, nor in the OS is an error (with
+ * the nearest class name: "did you mean 'Output'?"). */
+typedef struct {
+    hack_sources declarations; /* .jack files read only for their classes' subroutines (no code, no messages) */
+    hack_sources compiled;     /* .vm files of classes without a .jack: their functions are known by name */
+} hack_jack_context;
+
+/* The context of path, as given to hack_jack_sources_read: for a file, the other .jack files of its folder;
+ * for both, the folder's .vm files whose class has no .jack (a class compiled elsewhere, the course's OS).
+ * Files that cannot be read are left out. False only when memory ran out. */
+bool hack_jack_context_read(hack_jack_context *context, const char *path);
+void hack_jack_context_free(hack_jack_context *context);
+
+/* hack_jack_compile with the rest of the program (context NULL: the sources are the whole program). */
+bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_context *context,
+                            hack_jack_outputs *outputs, hack_diag_list *diags);
 void hack_jack_outputs_free(hack_jack_outputs *outputs);
 
 /* The map jackc --map writes beside Xxx.vm, as Xxx.vm.map: the text of

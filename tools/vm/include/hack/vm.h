@@ -26,6 +26,7 @@ bool hack_vm_sources_read(hack_vm_sources *sources, const char *path, hack_diag_
 typedef struct {
     bool bootstrap;         /* start with SP = 256; call Sys.init */
     bool require_functions; /* every function called must be defined in the sources (a whole program) */
+    bool suggest_os;        /* the OS will be added: a call not found may be a near miss of its API's names */
 } hack_vm_options;
 
 /* Where each line of the generated assembly came from. */
