@@ -24,6 +24,7 @@ void hack_machine_destroy(hack_machine *machine)
 {
     if (!machine) return;
     hack_machine_clear_hooks(machine);
+    hack_tier_free(machine);
     free(machine->decoded);
     free(machine);
 }
@@ -40,6 +41,7 @@ void hack_machine_reset(hack_machine *machine)
 void hack_machine_load(hack_machine *machine, const uint16_t *words, size_t count)
 {
     if (count > HACK_ROM_SIZE) count = HACK_ROM_SIZE;
+    hack_tier_forget(machine);
     hack_machine_clear_hooks(machine);
     /* Every ROM word at or above program_size is zero (pokes past the end extend the program), and decoded as
      * such: only the words below the larger of the old and the new size need copying, clearing and decoding,
@@ -58,6 +60,7 @@ void hack_machine_poke_rom(hack_machine *machine, uint16_t address, uint16_t wor
 {
     address &= HACK_ROM_SIZE - 1;
     machine->rom[address] = word;
+    hack_tier_rom_changed(machine);
     if (address >= machine->program_size) {
         uint32_t old_end = machine->program_size;
         machine->program_size = address + 1u;

@@ -31,4 +31,24 @@ hack_hook_outcome hack_hooks_dispatch(hack_machine *machine);
  * untouched) on a fault. */
 bool hack_step_uncounted(hack_machine *machine);
 
+/* The native tier (tier.c): the run loop's side. */
+typedef struct {
+    uint16_t *ram;
+    const uint16_t *kinds; /* &decoded[0].kind: the tier reads kinds[pc * 4] */
+    uint16_t hook_kind, a, d;
+    uint32_t pc;
+    uint64_t left;
+} hack_tier_state;
+typedef void (*hack_tier_fn)(hack_tier_state *state);
+/* The compiled code when it may run (starts the translation when the program is hot), else NULL and in
+ * *interpret_for how many instructions the interpreter may run before asking again. */
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for);
+void hack_tier_free(hack_machine *machine);
+void hack_tier_forget(hack_machine *machine);      /* a new program: drop the translation */
+void hack_tier_rom_changed(hack_machine *machine); /* a poke: translate again */
+void hack_tier_note_decode(hack_machine *machine, uint32_t pc);
+/* run.c: whether the interpreter's op at pc must run in the interpreter (hook, halt, end, illegal word) */
+bool hack_decoded_exits(const hack_machine *machine, uint32_t pc);
+uint16_t hack_decoded_hook_kind(void);
+
 #endif

@@ -68,12 +68,19 @@ static bool touches_memory(uint16_t word)
     return HACK_COMP_USES_M(HACK_COMP(word)) || (HACK_DEST(word) & HACK_DEST_M);
 }
 
+static void decode_op(hack_machine *machine, uint32_t pc, hack_decoded_op *op);
+
 void hack_decode_at(hack_machine *machine, uint32_t pc)
 {
     hack_decoded_op *op = &machine->decoded[pc];
     *op = (hack_decoded_op){K_SLOW, 0, 0, 0};
     if (pc >= HACK_ROM_SIZE) return;
+    decode_op(machine, pc, op);
+    if (machine->tier) hack_tier_note_decode(machine, pc);
+}
 
+static void decode_op(hack_machine *machine, uint32_t pc, hack_decoded_op *op)
+{
     uint16_t word = machine->rom[pc];
     bool fused = false;
     if (machine->hooks && hack_hooks_at(machine, pc)) {
@@ -112,6 +119,17 @@ void hack_decode_at(hack_machine *machine, uint32_t pc)
     } else {
         op->kind = fused ? K_GENERIC_FUSED : K_GENERIC;
     }
+}
+
+bool hack_decoded_exits(const hack_machine *machine, uint32_t pc)
+{
+    const unsigned kind = machine->decoded[pc].kind;
+    return kind == K_HOOK || kind == K_HALT || kind == K_PROGRAM_END || kind == K_SLOW;
+}
+
+uint16_t hack_decoded_hook_kind(void)
+{
+    return K_HOOK;
 }
 
 /* Jump conditions on a 16-bit two's complement value, without signed conversions. */
@@ -158,7 +176,40 @@ void hack_decode_at(hack_machine *machine, uint32_t pc)
 #pragma GCC diagnostic pop
 #endif
 
+/* The native tier and the interpreter in turns: the tier runs whole blocks while the budget covers them and
+ * leaves at the exact instruction where anything else is due; the interpreter then runs a few instructions
+ * (exactly as it would alone) and hands back. */
+enum { INTERPRETER_TURN = 16 };
+
+static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
+{
+    uint64_t left = budget;
+    for (;;) {
+        uint64_t interpret_for;
+        hack_tier_fn fn = hack_tier_ready(machine, &interpret_for);
+        if (!fn) {
+            hack_run_result r = run_plain(machine, left < interpret_for ? left : interpret_for);
+            left -= r.cycles;
+            if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
+            continue;
+        }
+        hack_tier_state state = {machine->ram, &machine->decoded[0].kind, K_HOOK, machine->a, machine->d,
+                                 machine->pc, left};
+        fn(&state);
+        machine->a = state.a;
+        machine->d = state.d;
+        machine->pc = (uint16_t)state.pc;
+        machine->cycles += left - state.left;
+        left = state.left;
+        if (left == 0) return (hack_run_result){HACK_STOP_BUDGET, budget};
+        hack_run_result r = run_plain(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
+        left -= r.cycles;
+        if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
+    }
+}
+
 hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
 {
-    return machine->watch ? run_watched(machine, budget) : run_plain(machine, budget);
+    if (machine->watch) return run_watched(machine, budget);
+    return machine->tier ? run_tiered(machine, budget) : run_plain(machine, budget);
 }

@@ -1,5 +1,7 @@
 /* hackbench: runs Hack programs headless and prints million instructions per second, median of 5 runs.
- * usage: hackbench [--runs N] [--load-dir DIR] PROGRAM.asm|PROGRAM.hack|SCRIPT.tst ...
+ * usage: hackbench [--runs N] [--load-dir DIR] [--tier] [--cycles N] PROGRAM.asm|PROGRAM.hack|SCRIPT.tst ...
+ * --tier: each program also in the native tier, in the same run, with the ratio of the medians and a check that
+ * both end in the same state. --cycles: the budget of the following programs (else they must halt).
  * A script is timed as a whole (parse, load and run); its figure is its ticktocks per second.
  * --startup HACKEMU PROGRAM: also the wall time of `HACKEMU --headless -q PROGRAM` from spawn to exit, median
  * of 51 runs (start-up: the dynamic loader, parsing, a few instructions). */
@@ -41,6 +43,25 @@ static void report(const char *path, uint64_t cycles, const double *mips, int ru
     printf("%-14s %12llu %8.0f  [", name, (unsigned long long)cycles, sorted[runs / 2]);
     for (int r = 0; r < runs; r++) printf("%s%.0f", r ? " " : "", mips[r]);
     printf("]\n");
+}
+
+static double median(const double *values, int runs)
+{
+    double sorted[100];
+    memcpy(sorted, values, sizeof values[0] * (size_t)runs);
+    qsort(sorted, (size_t)runs, sizeof sorted[0], compare_doubles);
+    return sorted[runs / 2];
+}
+
+/* FNV-1a over RAM, A, D, PC and the cycle count */
+static uint64_t state_hash(const hack_machine *m)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < HACK_RAM_SIZE; i++) h = (h ^ m->ram[i]) * 1099511628211ull;
+    h = (h ^ m->a) * 1099511628211ull;
+    h = (h ^ m->d) * 1099511628211ull;
+    h = (h ^ m->pc) * 1099511628211ull;
+    return (h ^ m->cycles) * 1099511628211ull;
 }
 
 static bool time_script(const char *path, const char *load_dir, int runs, double *mips, uint64_t *cycles)
@@ -98,13 +119,20 @@ int main(int argc, char **argv)
 {
     const char *startup_hackemu = NULL, *startup_program = NULL;
     int runs = 5, first = 1;
+    bool tier = false;
+    uint64_t budget = UINT64_MAX;
     const char *load_dir = NULL;
     while (first + 1 < argc && argv[first][0] == '-') {
         if (strcmp(argv[first], "--runs") == 0)
             runs = atoi(argv[first + 1]);
         else if (strcmp(argv[first], "--load-dir") == 0)
             load_dir = argv[first + 1];
-        else if (strcmp(argv[first], "--startup") == 0 && first + 2 < argc) {
+        else if (strcmp(argv[first], "--cycles") == 0)
+            budget = strtoull(argv[first + 1], NULL, 10);
+        else if (strcmp(argv[first], "--tier") == 0) {
+            tier = true;
+            first--;
+        } else if (strcmp(argv[first], "--startup") == 0 && first + 2 < argc) {
             startup_hackemu = argv[first + 1];
             startup_program = argv[first + 2];
             first++;
@@ -117,6 +145,9 @@ int main(int argc, char **argv)
         return 2;
     }
     hack_machine *machine = hack_machine_create();
+    hack_machine *tier_machine = hack_machine_create();
+    if (tier) hack_machine_enable_tier(tier_machine, &(hack_tier_options){.wait = true});
+    double interpreted[100];
     int status = 0;
     printf("%-14s %12s %8s  %s\n", "program", "instructions", "median", "MIPS of each run");
     for (int i = first; i < argc; i++) {
@@ -141,24 +172,57 @@ int main(int argc, char **argv)
             status = 1;
             continue;
         }
-        for (int r = 0; r < runs; r++) {
-            memset(machine->ram, 0, sizeof machine->ram);
-            hack_machine_load(machine, program.words, program.count);
-            double start = now_seconds();
-            hack_run_result result = hack_machine_run(machine, UINT64_MAX);
-            double elapsed = now_seconds() - start;
-            if (result.reason != HACK_STOP_HALT) {
-                fprintf(stderr, "%s: did not halt\n", argv[i]);
+        /* the interpreter, then the native tier (compiled before the timed runs: its compile time is shown
+         * apart), on the same program with the same budget; their final states must agree */
+        uint64_t hash[2] = {0, 0};
+        for (int tiered = 0; tiered <= (tier ? 1 : 0); tiered++) {
+            hack_machine *m = tiered ? tier_machine : machine;
+            double compile_ms = 0;
+            for (int r = 0; r < runs; r++) {
+                memset(m->ram, 0, sizeof m->ram);
+                hack_machine_load(m, program.words, program.count);
+                if (tiered) {
+                    double start = now_seconds();
+                    hack_run_result warm = hack_machine_run(m, 1); /* starts (and waits for) the compiler */
+                    (void)warm;
+                    compile_ms = (now_seconds() - start) * 1e3;
+                    memset(m->ram, 0, sizeof m->ram);
+                    hack_machine_reset(m);
+                }
+                double start = now_seconds();
+                hack_run_result result = hack_machine_run(m, budget);
+                double elapsed = now_seconds() - start;
+                if (result.reason != HACK_STOP_HALT && !(budget != UINT64_MAX && result.reason == HACK_STOP_BUDGET)) {
+                    fprintf(stderr, "%s: did not halt\n", argv[i]);
+                    status = 1;
+                }
+                cycles = result.cycles;
+                mips[r] = (double)result.cycles / elapsed / 1e6;
+            }
+            hash[tiered] = state_hash(m);
+            if (!tiered) {
+                report(argv[i], cycles, mips, runs);
+                memcpy(interpreted, mips, sizeof interpreted);
+                continue;
+            }
+            char why[256] = "";
+            if (hack_machine_tier_status(m, why, sizeof why) != HACK_TIER_READY) {
+                fprintf(stderr, "%s: the native tier is not running (%s)\n", argv[i], why);
                 status = 1;
             }
-            cycles = result.cycles;
-            mips[r] = (double)result.cycles / elapsed / 1e6;
+            char label[300];
+            snprintf(label, sizeof label, "  native tier");
+            report(label, cycles, mips, runs);
+            printf("  tier/interpreter %.2fx (medians; compile or cache load %.0f ms)%s\n",
+                   median(mips, runs) / median(interpreted, runs), compile_ms,
+                   hash[0] == hash[1] ? "" : "  STATES DIFFER");
+            if (hash[0] != hash[1]) status = 1;
         }
-        report(argv[i], cycles, mips, runs);
         hack_diag_list_free(&diags);
         hack_program_free(&program);
     }
     hack_machine_destroy(machine);
+    hack_machine_destroy(tier_machine);
     if (startup_hackemu) {
         double low = 0, high = 0;
         double median = time_startup(startup_hackemu, startup_program, 51, &low, &high);

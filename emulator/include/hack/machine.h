@@ -45,6 +45,7 @@ typedef struct {
 
 typedef struct hack_decoded_op hack_decoded_op; /* private: the ROM decoded for the run loop */
 typedef struct hack_hook_table hack_hook_table; /* private: the hooks bound to ROM addresses */
+typedef struct hack_tier hack_tier;             /* private: the native tier (tier.c) */
 
 typedef struct {
     uint16_t pc;      /* the C-instruction about to access the word */
@@ -73,6 +74,7 @@ typedef struct {
     const uint8_t *watch;     /* HACK_RAM_SIZE entries */
     const uint8_t *trusted;   /* HACK_ROM_SIZE entries */
     hack_watch_hit watch_hit;
+    hack_tier *tier; /* NULL: off (hack_machine_enable_tier) */
 } hack_machine;
 
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
@@ -95,6 +97,32 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget);
 
 /* Executes exactly one instruction by the reference (slow, undecoded) path; false on a fault. */
 bool hack_machine_step(hack_machine *machine);
+
+/* ---- the native tier ----
+ * The program translated to C and compiled by the system's C compiler (cc, or $CC) in a background thread,
+ * cached by the translation's hash; hack_machine_run runs it in turns with the interpreter, with the same
+ * results to the instruction: cycles, budget stops, faults, hooks, halts. It is not used while memory is
+ * watched, and is set aside when the ROM is poked (translated again) or a hook is bound where the compiled
+ * code would run through it. Off by default. */
+typedef struct {
+    uint64_t hot_cycles;   /* translate once this many instructions have run since the load (0: at the first run) */
+    const char *cache_dir; /* NULL: $XDG_CACHE_HOME/hackemu, else ~/.cache/hackemu */
+    const char *compiler;  /* NULL: $CC, else cc */
+    bool wait;             /* wait for the compiler when the translation starts (tests, benchmarks) */
+} hack_tier_options;
+
+typedef enum {
+    HACK_TIER_OFF,
+    HACK_TIER_WAITING,   /* not hot yet */
+    HACK_TIER_COMPILING,
+    HACK_TIER_READY,
+    HACK_TIER_FAILED,    /* no compiler, or it failed: the interpreter runs everything */
+    HACK_TIER_SET_ASIDE, /* compiled, but the ROM or the hooks changed since */
+} hack_tier_status;
+
+bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *options);
+/* The tier's state; why (may be NULL) gets the reason it failed. */
+hack_tier_status hack_machine_tier_status(const hack_machine *machine, char *why, size_t size);
 
 /* ---- hooks: native code bound to a ROM address, normally a VM function's entry ----
  * When the PC arrives at a hooked address (by the VM convention's call: ARG = SP - n - 5, LCL = SP), the run

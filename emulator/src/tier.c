@@ -1,0 +1,445 @@
+/* The native tier: the ROM translated to C, compiled by the system's C compiler in a background thread into a
+ * shared object (cached by the hash of the translation), loaded with dlopen, and run by hack_machine_run in
+ * turns with the interpreter, which stays the reference: the translated code leaves to it (at the exact
+ * instruction, with the exact count) whenever anything but plain straight-line work is due.
+ *
+ * The translation: a C label per block start (the program's first word, each word after a jump, each constant
+ * an A-instruction loads for a jump or as a value, each direct jump target), one budget check per block (the
+ * block runs only when the budget covers all of it; otherwise the interpreter runs its last instructions), A
+ * tracked as a constant within a block (so @SP AM=M+1 reads RAM[0] with no address check), and an exit before
+ * any instruction that could fault (an address above the keyboard, a jump past ROM), at any address the
+ * interpreter decodes as a hook, the halt idiom, the end of the program or an illegal word, and at an
+ * indirect jump to a word that is not a block start or that holds a hook (a return an observe hook waits
+ * for). Hooks bound after the translation on a word the code reaches without that check, pokes to ROM and
+ * loads set the translation aside (it resumes when the hook goes; a poked ROM is translated again). */
+#define _POSIX_C_SOURCE 200809L
+#include "machine_private.h"
+
+#include "hack/strbuf.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+typedef struct {
+    atomic_int refs;
+    atomic_int state; /* HACK_TIER_COMPILING, HACK_TIER_READY, HACK_TIER_FAILED */
+    char *source;
+    char *compiler, *cache_dir;
+    void *library;
+    hack_tier_fn fn;
+    char error[1400];
+} tier_job;
+
+struct hack_tier {
+    hack_tier_options options;
+    char *compiler, *cache_dir;
+    tier_job *job;            /* the translation being compiled or loaded; NULL: none asked for yet */
+    uint8_t *direct;          /* per ROM word: the translated code reaches it without the dispatch check */
+    uint8_t *compiled_exit;   /* per ROM word: the translated code leaves to the interpreter there */
+    uint32_t mismatches;      /* words the code runs through that now hold a hook: the tier is set aside */
+    bool stale;               /* the ROM changed since the translation */
+    bool active;              /* job READY, its tables filled */
+};
+
+static void job_release(tier_job *job)
+{
+    if (!job) return;
+    if (atomic_fetch_sub(&job->refs, 1) != 1) return;
+    if (job->library) dlclose(job->library);
+    free(job->source);
+    free(job->compiler);
+    free(job->cache_dir);
+    free(job);
+}
+
+static char *duplicate(const char *text)
+{
+    size_t n = strlen(text) + 1;
+    char *copy = malloc(n);
+    if (copy) memcpy(copy, text, n);
+    return copy;
+}
+
+static uint64_t fnv1a(const char *text)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *text; text++) h = (h ^ (uint8_t)*text) * 1099511628211ull;
+    return h;
+}
+
+static bool make_dirs(const char *path)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        mkdir(buf, 0755);
+        *p = '/';
+    }
+    return mkdir(buf, 0755) == 0 || errno == EEXIST;
+}
+
+static void *compile_thread(void *arg)
+{
+    tier_job *job = arg;
+    char so[1100], src[1100], tmp[1200];
+    const uint64_t hash = fnv1a(job->source);
+    snprintf(so, sizeof so, "%s/tier-%016llx.so", job->cache_dir, (unsigned long long)hash);
+    if (access(so, R_OK) != 0) {
+        if (!make_dirs(job->cache_dir)) {
+            snprintf(job->error, sizeof job->error, "cannot make the cache folder %s", job->cache_dir);
+            atomic_store(&job->state, HACK_TIER_FAILED);
+            job_release(job);
+            return NULL;
+        }
+        snprintf(src, sizeof src, "%s/tier-%016llx-%ld.c", job->cache_dir, (unsigned long long)hash, (long)getpid());
+        snprintf(tmp, sizeof tmp, "%s.%ld.tmp", so, (long)getpid());
+        FILE *f = fopen(src, "w");
+        bool written = f && fputs(job->source, f) >= 0;
+        if (f && fclose(f) != 0) written = false;
+        int status = -1;
+        if (written) {
+            char *args[] = {job->compiler, "-O1", "-fPIC", "-shared", "-w", "-o", tmp, src, NULL};
+            pid_t pid;
+            if (posix_spawnp(&pid, job->compiler, NULL, NULL, args, environ) == 0) waitpid(pid, &status, 0);
+        }
+        remove(src);
+        if (status != 0 || rename(tmp, so) != 0) {
+            remove(tmp);
+            snprintf(job->error, sizeof job->error, "the compiler (%s) failed", job->compiler);
+            atomic_store(&job->state, HACK_TIER_FAILED);
+            job_release(job);
+            return NULL;
+        }
+    }
+    job->library = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    void *symbol = job->library ? dlsym(job->library, "hack_tier_run") : NULL;
+    if (!symbol) {
+        const char *e = dlerror();
+        snprintf(job->error, sizeof job->error, "cannot load %.1100s: %.200s", so, e ? e : "no entry");
+        atomic_store(&job->state, HACK_TIER_FAILED);
+    } else {
+        memcpy(&job->fn, &symbol, sizeof symbol);
+        atomic_store(&job->state, HACK_TIER_READY);
+    }
+    job_release(job);
+    return NULL;
+}
+
+/* ---- the translation ---- */
+
+static const char *alu_expression(unsigned comp, const char *y, char *buf, size_t size)
+{
+    /* the hardware's six control bits, folded by the C compiler */
+    char x[64], yy[96], out[256];
+    snprintf(x, sizeof x, "%s", comp & 0x20 ? "0" : "d");
+    if (comp & 0x10) snprintf(x, sizeof x, "%s", comp & 0x20 ? "0xFFFFu" : "(uint16_t)~d");
+    snprintf(yy, sizeof yy, "%s", comp & 0x08 ? "0" : y);
+    if (comp & 0x04) {
+        char t[96];
+        snprintf(t, sizeof t, "(uint16_t)~%s", comp & 0x08 ? "0u" : y);
+        snprintf(yy, sizeof yy, "%s", t);
+    }
+    snprintf(out, sizeof out, comp & 0x02 ? "(uint16_t)(%s + %s)" : "(uint16_t)(%s & %s)", x, yy);
+    if (comp & 0x01)
+        snprintf(buf, size, "(uint16_t)~%s", out);
+    else
+        snprintf(buf, size, "%s", out);
+    return buf;
+}
+
+static const char *const conditions[8] = {"0", "(uint16_t)(t - 1u) < 0x7FFFu", "t == 0", "(t & 0x8000u) == 0",
+                                          "(t & 0x8000u) != 0", "t != 0", "(uint16_t)(t - 1u) >= 0x7FFFu", "1"};
+
+static bool is_jump(uint16_t word)
+{
+    return HACK_IS_C_INSTR(word) && HACK_JUMP(word) != 0;
+}
+
+/* Translates ROM[0 .. program_size) into C; fills the tier's tables. NULL when memory ran out. */
+static char *translate(hack_machine *machine, hack_tier *tier)
+{
+    const uint32_t n = machine->program_size;
+    const uint16_t *rom = machine->rom;
+    uint8_t *start = calloc(HACK_ROM_SIZE + 1, 1), *entry = calloc(HACK_ROM_SIZE + 1, 1);
+    hack_strbuf out;
+    hack_strbuf_init(&out);
+    if (!start || !entry) goto fail;
+    memset(tier->direct, 0, HACK_ROM_SIZE);
+    memset(tier->compiled_exit, 0, HACK_ROM_SIZE);
+    for (uint32_t i = 0; i < n; i++) tier->compiled_exit[i] = hack_decoded_exits(machine, i);
+    start[0] = entry[0] = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint16_t w = rom[i];
+        if (tier->compiled_exit[i]) start[i] = start[i + 1] = 1;
+        if (is_jump(w)) start[i + 1] = entry[i + 1] = 1;
+        if (HACK_IS_A_INSTR(w) && w < n && i + 1 < n) {
+            const uint16_t next = rom[i + 1];
+            if (HACK_IS_C_INSTR(next) && (is_jump(next) || !HACK_COMP_USES_M(HACK_COMP(next))))
+                start[w] = entry[w] = 1;
+        }
+    }
+    start[n] = 1;
+    hack_strbuf_appendf(&out,
+                        "#include <stdint.h>\n"
+                        "typedef struct { uint16_t *ram; const uint16_t *kinds; uint16_t hook_kind, a, d; "
+                        "uint32_t pc; uint64_t left; } st_t;\n"
+                        "void hack_tier_run(st_t *s)\n{\n"
+                        "  uint16_t *const ram = s->ram; const uint16_t *const kinds = s->kinds;\n"
+                        "  uint16_t a = s->a, d = s->d, t, jt; uint32_t pc = s->pc; uint64_t left = s->left;\n"
+                        "  (void)t; (void)jt;\n"
+                        "dispatch:\n"
+                        "  if (pc >= %u || kinds[pc * 4u] == %u) goto done;\n"
+                        "  switch (pc) {\n",
+                        n, (unsigned)hack_decoded_hook_kind());
+    for (uint32_t i = 0; i < n; i++)
+        if (entry[i]) hack_strbuf_appendf(&out, "  case %u: goto L%u;\n", i, i);
+    hack_strbuf_appendf(&out, "  default: goto done;\n  }\n");
+    uint32_t block_end = 0;
+    int32_t known = -1; /* A's value when the translation knows it */
+    for (uint32_t i = 0; i < n; i++) {
+        if (start[i]) {
+            known = -1;
+            if (tier->compiled_exit[i]) {
+                hack_strbuf_appendf(&out, "L%u: pc = %uu; goto done;\n", i, i);
+                continue;
+            }
+            block_end = i;
+            while (block_end < n && !is_jump(rom[block_end]) && !start[block_end + 1]) block_end++;
+            /* block = i .. block_end inclusive (block_end may be n when it runs to the end: then n - 1) */
+            if (block_end >= n) block_end = n - 1;
+            hack_strbuf_appendf(&out, "L%u: if (left < %uu) { pc = %uu; goto done; } left -= %uu;\n", i,
+                                block_end - i + 1, i, block_end - i + 1);
+        } else {
+            tier->direct[i] = 1; /* fallen into */
+        }
+        const uint32_t remaining = block_end - i + 1; /* instructions of the block from i on, i included */
+        const uint16_t w = rom[i];
+        if (HACK_IS_A_INSTR(w)) {
+            hack_strbuf_appendf(&out, "  a = %uu;\n", w);
+            known = w;
+            if (i == block_end) {
+                tier->direct[i + 1] = 1;
+                hack_strbuf_appendf(&out, "  goto L%u;\n", i + 1);
+            }
+            continue;
+        }
+        const unsigned comp = HACK_COMP(w), dest = HACK_DEST(w), jump = HACK_JUMP(w);
+        const bool memory = HACK_COMP_USES_M(comp) || (dest & HACK_DEST_M);
+        char exit_here[96], address[32], alu[512];
+        snprintf(exit_here, sizeof exit_here, "{ pc = %uu; left += %uu; goto done; }", i, remaining);
+        if (memory) {
+            if (known >= 0 && known > HACK_KBD) {
+                hack_strbuf_appendf(&out, "  %s\n", exit_here);
+                known = -1;
+                continue;
+            }
+            if (known < 0) hack_strbuf_appendf(&out, "  if (a > %uu) %s\n", (unsigned)HACK_KBD, exit_here);
+            if (known >= 0)
+                snprintf(address, sizeof address, "%u", (unsigned)known);
+            else
+                snprintf(address, sizeof address, "a");
+        }
+        char y[48];
+        if (HACK_COMP_USES_M(comp))
+            snprintf(y, sizeof y, "ram[%s]", address);
+        else
+            snprintf(y, sizeof y, "a");
+        hack_strbuf_appendf(&out, "  t = %s;\n", alu_expression(comp & 0x3Fu, y, alu, sizeof alu));
+        if (jump) {
+            if (known >= 0 && known >= HACK_ROM_SIZE) /* (never: an A-instruction loads 15 bits) */
+                hack_strbuf_appendf(&out, "  if (%s) %s\n", conditions[jump], exit_here);
+            else if (known < 0)
+                hack_strbuf_appendf(&out, "  if ((%s) && a >= %uu) %s\n", conditions[jump], (unsigned)HACK_ROM_SIZE,
+                                    exit_here);
+            hack_strbuf_appendf(&out, "  jt = a;\n");
+        }
+        if (dest & HACK_DEST_M) hack_strbuf_appendf(&out, "  ram[%s] = t;\n", address);
+        if (dest & HACK_DEST_A) hack_strbuf_appendf(&out, "  a = t;\n");
+        if (dest & HACK_DEST_D) hack_strbuf_appendf(&out, "  d = t;\n");
+        if (jump) {
+            const int32_t target = known;
+            if (target >= 0 && (uint32_t)target < n && start[target]) {
+                tier->direct[target] = 1;
+                hack_strbuf_appendf(&out, "  if (%s) goto L%d;\n", conditions[jump], target);
+            } else {
+                hack_strbuf_appendf(&out, "  if (%s) { pc = jt; goto dispatch; }\n", conditions[jump]);
+            }
+        }
+        if (dest & HACK_DEST_A) known = -1;
+        if (i == block_end) {
+            if (jump != 7) tier->direct[i + 1] = 1; /* it falls through */
+            hack_strbuf_appendf(&out, "  goto L%u;\n", i + 1);
+        }
+    }
+    hack_strbuf_appendf(&out, "L%u: pc = %uu;\ndone:\n  s->a = a; s->d = d; s->pc = pc; s->left = left;\n}\n", n, n);
+    free(start);
+    free(entry);
+    return hack_strbuf_take(&out, NULL);
+fail:
+    free(start);
+    free(entry);
+    hack_strbuf_free(&out);
+    return NULL;
+}
+
+/* ---- the machine's side ---- */
+
+bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *options)
+{
+    if (machine->tier) hack_tier_free(machine);
+    hack_tier *tier = calloc(1, sizeof *tier);
+    if (!tier) return false;
+    tier->options = options ? *options : (hack_tier_options){0};
+    const char *cc = tier->options.compiler;
+    if (!cc || !*cc) cc = getenv("CC");
+    if (!cc || !*cc) cc = "cc";
+    char dir[1024];
+    const char *chosen = tier->options.cache_dir, *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (chosen && *chosen)
+        snprintf(dir, sizeof dir, "%s", chosen);
+    else if (xdg && *xdg)
+        snprintf(dir, sizeof dir, "%s/hackemu", xdg);
+    else if (home && *home)
+        snprintf(dir, sizeof dir, "%s/.cache/hackemu", home);
+    else
+        snprintf(dir, sizeof dir, "/tmp/hackemu-cache-%ld", (long)getuid());
+    tier->compiler = duplicate(cc);
+    tier->cache_dir = duplicate(dir);
+    tier->direct = calloc(HACK_ROM_SIZE + 1, 1);
+    tier->compiled_exit = calloc(HACK_ROM_SIZE + 1, 1);
+    if (!tier->compiler || !tier->cache_dir || !tier->direct || !tier->compiled_exit) {
+        machine->tier = tier;
+        hack_tier_free(machine);
+        return false;
+    }
+    machine->tier = tier;
+    return true;
+}
+
+void hack_tier_free(hack_machine *machine)
+{
+    hack_tier *tier = machine->tier;
+    if (!tier) return;
+    machine->tier = NULL;
+    job_release(tier->job);
+    free(tier->compiler);
+    free(tier->cache_dir);
+    free(tier->direct);
+    free(tier->compiled_exit);
+    free(tier);
+}
+
+void hack_tier_forget(hack_machine *machine)
+{
+    hack_tier *tier = machine->tier;
+    if (!tier) return;
+    job_release(tier->job);
+    tier->job = NULL;
+    tier->active = false;
+    tier->stale = false;
+    tier->mismatches = 0;
+}
+
+void hack_tier_rom_changed(hack_machine *machine)
+{
+    hack_tier *tier = machine->tier;
+    if (tier && tier->job) tier->stale = true;
+}
+
+void hack_tier_note_decode(hack_machine *machine, uint32_t pc)
+{
+    hack_tier *tier = machine->tier;
+    if (!tier || !tier->active || pc >= HACK_ROM_SIZE || !tier->direct[pc] || tier->compiled_exit[pc]) return;
+    /* a word the code runs through: count it while the interpreter would stop there */
+    const bool exits = hack_decoded_exits(machine, pc);
+    if (exits && !(tier->direct[pc] & 2)) {
+        tier->direct[pc] |= 2;
+        tier->mismatches++;
+    } else if (!exits && (tier->direct[pc] & 2)) {
+        tier->direct[pc] &= 1;
+        tier->mismatches--;
+    }
+}
+
+static void start_job(hack_machine *machine, hack_tier *tier)
+{
+    tier_job *job = calloc(1, sizeof *job);
+    if (!job) return;
+    atomic_init(&job->refs, 2);
+    atomic_init(&job->state, HACK_TIER_COMPILING);
+    job->source = translate(machine, tier);
+    job->compiler = duplicate(tier->compiler);
+    job->cache_dir = duplicate(tier->cache_dir);
+    tier->job = job;
+    tier->stale = false;
+    tier->mismatches = 0;
+    if (!job->source || !job->compiler || !job->cache_dir) {
+        atomic_store(&job->state, HACK_TIER_FAILED);
+        atomic_store(&job->refs, 1);
+        return;
+    }
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, compile_thread, job) != 0) {
+        atomic_store(&job->state, HACK_TIER_FAILED);
+        atomic_store(&job->refs, 1);
+        return;
+    }
+    pthread_detach(thread);
+    if (tier->options.wait)
+        while (atomic_load(&job->state) == HACK_TIER_COMPILING) {
+            struct timespec pause = {0, 1000000};
+            nanosleep(&pause, NULL);
+        }
+}
+
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for)
+{
+    hack_tier *tier = machine->tier;
+    *interpret_for = UINT64_MAX;
+    if (!tier->job || tier->stale) {
+        if (machine->program_size == 0) return NULL;
+        if (machine->cycles < tier->options.hot_cycles) {
+            *interpret_for = tier->options.hot_cycles - machine->cycles;
+            return NULL;
+        }
+        if (tier->job) job_release(tier->job);
+        tier->job = NULL;
+        tier->active = false;
+        start_job(machine, tier);
+        if (!tier->job) return NULL;
+    }
+    if (!tier->active) {
+        const int state = atomic_load(&tier->job->state);
+        if (state == HACK_TIER_COMPILING) *interpret_for = 1u << 20; /* look again in about a millisecond */
+        if (state != HACK_TIER_READY) return NULL;
+        tier->active = true;
+        tier->mismatches = 0;
+        for (uint32_t pc = 0; pc < HACK_ROM_SIZE; pc++) tier->direct[pc] &= 1;
+        for (uint32_t pc = 0; pc < machine->program_size; pc++) hack_tier_note_decode(machine, pc);
+    }
+    return tier->mismatches ? NULL : tier->job->fn;
+}
+
+hack_tier_status hack_machine_tier_status(const hack_machine *machine, char *why, size_t size)
+{
+    const hack_tier *tier = machine->tier;
+    if (!tier) return HACK_TIER_OFF;
+    if (!tier->job) return HACK_TIER_WAITING;
+    int state = atomic_load(&tier->job->state);
+    if (state == HACK_TIER_FAILED && why) snprintf(why, size, "%s", tier->job->error);
+    if (state == HACK_TIER_READY && (tier->stale || tier->mismatches)) return HACK_TIER_SET_ASIDE;
+    return (hack_tier_status)state;
+}
