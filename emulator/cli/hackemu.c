@@ -793,6 +793,9 @@ int main(int argc, char **argv)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
+    const char *tier = getenv("HACK_TIER"); /* headless, past 50 million instructions: the native tier */
+    if (machine && !window && !(tier && strcmp(tier, "off") == 0))
+        hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000});
     if (!machine || !hack_program_init(&program)) {
         fputs("hackemu: out of memory\n", stderr);
         hack_machine_destroy(machine);

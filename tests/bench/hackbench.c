@@ -151,6 +151,10 @@ int main(int argc, char **argv)
     int status = 0;
     printf("%-14s %12s %8s  %s\n", "program", "instructions", "median", "MIPS of each run");
     for (int i = first; i < argc; i++) {
+        if (strcmp(argv[i], "--cycles") == 0 && i + 1 < argc) { /* the budget of the programs that follow */
+            budget = strtoull(argv[++i], NULL, 10);
+            continue;
+        }
         double mips[100];
         uint64_t cycles = 0;
         if (hack_path_has_extension(argv[i], ".tst")) {
