@@ -793,8 +793,10 @@ int main(int argc, char **argv)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
-    const char *tier = getenv("HACK_TIER"); /* headless, past 50 million instructions: the native tier */
-    if (machine && !window && !(tier && strcmp(tier, "off") == 0))
+    /* HACK_TIER=on: headless, past 50 million instructions, the native tier (experimental: it compiles the
+     * ROM with the system's C compiler in the background; the interpreter stays the default) */
+    const char *tier = getenv("HACK_TIER");
+    if (machine && !window && tier && strcmp(tier, "on") == 0)
         hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000});
     if (!machine || !hack_program_init(&program)) {
         fputs("hackemu: out of memory\n", stderr);
