@@ -30,8 +30,8 @@ FUZZ_NO_COVERAGE static void check_map(const hack_program *program)
     for (uint32_t pc = 0; pc < HACK_ROM_SIZE; pc++) {
         const hack_source_location *at = &program->locations[pc];
         FUZZ_CHECK(at->line == 0 || at->file < program->source_file_count);
-        if (at->line && at->file < program->source_file_count)
-            FUZZ_CHECK(strlen(program->source_files[at->file]) < 400);
+        if (at->line && at->file < program->source_file_count) /* source paths may be any length now */
+            FUZZ_CHECK(program->source_files[at->file] != NULL);
     }
 }
 
