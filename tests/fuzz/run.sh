@@ -30,12 +30,12 @@ done
 echo "fuzz: building the harnesses in $build"
 # the run loop's portable switch: clang takes two minutes over the threaded loop with these sanitizers, 20 s
 # over the switch (the unit tests check both dispatches against the reference step)
+mkdir -p "$build"
 CC=${CC:-clang} cmake -S "$root" -B "$build" -DHACK_FUZZ=ON -DHACK_BUILD_TESTS=OFF -DHACK_WITH_SDL=OFF \
-    -DHACK_PORTABLE_DISPATCH=ON -DHACK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 || {
-    cat "$build.configure.log" >&2
+    -DHACK_PORTABLE_DISPATCH=ON -DHACK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/fuzz-configure.log" 2>&1 || {
+    cat "$build/fuzz-configure.log" >&2
     exit 1
 }
-rm -f "$build.configure.log"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
 
 # what each harness reads: file name patterns, and the longest input it is given
