@@ -7,11 +7,11 @@
 #
 # Environment: HACK_FUZZ_BUILD (the build folder, default build-fuzz), HACK_N2T_DIR (the course's files, read
 # as extra seeds when present, default ../shared/n2t), HACK_FUZZ_JOBS (harnesses run at once, default 1),
-# CC (default clang), HACK_FUZZ_NO_DETOURS=1 or a list of detours (do not step around the known bugs).
+# CC (default clang).
 # Seeds: the harness's own (tests/fuzz/seeds/NAME) and its saved findings (regressions/NAME), and the
 # project's and the course's files of the harness's kind, linked (not copied) into BUILD/fuzz-seeds/NAME.
 # New inputs that cover more go to BUILD/fuzz-corpus/NAME (kept between local runs); findings to
-# BUILD/fuzz-findings/NAME, to be moved to tests/fuzz/regressions/NAME once fixed (or known/NAME).
+# BUILD/fuzz-findings/NAME, to be moved to tests/fuzz/regressions/NAME with the fix.
 set -euo pipefail
 seconds=${1:-60}
 shift || true
