@@ -30,8 +30,11 @@ xvfb sh -c "
     timeout 30 '$hackemu' '$vm/OwnWait' --hz 1000000000 --cycles 100000000 --screenshot '$work/pace-window.png' \
         2> '$work/pace-err.txt' &
     window=\$(xdotool search --sync --name 'OwnWait' | head -n 1)
-    sleep 0.8
-    xdotool getwindowname \$window > '$work/pace-title.txt'
+    : > '$work/pace-title.txt'
+    for i in 1 2 3 4 5 6 7 8 9 10; do # the title is refreshed twice a second: look at it a few times
+        sleep 0.25
+        xdotool getwindowname \$window >> '$work/pace-title.txt' 2>/dev/null
+    done
     wait
     echo \"\$start \$(date +%s.%N)\" > '$work/pace-time.txt'"
 "$hackemu" --headless "$vm/OwnWait" --screenshot "$work/pace-headless.png" --scale 2 -q
@@ -49,12 +52,14 @@ else
     cat "$work/pace-err.txt"
     status=1
 fi
-title=$(cat "$work/pace-title.txt")
-case "$title" in
-*" 0 MHz"* | *" 0 Hz"* | *"0 kHz"*) echo "FAIL: the title shows no speed while the program waits: $title"; status=1 ;;
-*Sys.wait*) echo "ok: the title while it waits: $title" ;;
-*) echo "FAIL: the title does not say the program waits in Sys.wait: $title"; status=1 ;;
-esac
+title=$(grep -m 1 "Sys.wait" "$work/pace-title.txt")
+if grep -qE " 0 MHz| 0 Hz|0 kHz" "$work/pace-title.txt"; then
+    echo "FAIL: the title shows no speed while the program waits:"; cat "$work/pace-title.txt"; status=1
+elif [ -n "$title" ]; then
+    echo "ok: the title while it waits: $title"
+else
+    echo "FAIL: the title never says the program waits in Sys.wait:"; cat "$work/pace-title.txt"; status=1
+fi
 if cmp -s "$work/pace-window.png" "$work/pace-headless.png"; then
     echo "ok: paced, OwnWait ends with the pixels of the headless run"
 else
