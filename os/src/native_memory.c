@@ -157,17 +157,21 @@ static hack_hook_action memory_largest(void *context, hack_machine *machine, con
     return HACK_HOOK_RETURN;
 }
 
+/* peek and poke are told to the event receiver first: they reach any word, as the program's own code would,
+ * so the heap check sees them as it sees the program's reads and writes */
 static hack_hook_action memory_peek(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
 {
-    (void)context;
-    *value = machine->ram[(uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1)];
+    uint16_t address = (uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1);
+    tell(context, HACK_MEMORY_PEEK, address, 0, NULL);
+    *value = machine->ram[address];
     return HACK_HOOK_RETURN;
 }
 
 static hack_hook_action memory_poke(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
 {
-    (void)context;
-    machine->ram[(uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1)] = (uint16_t)argument(machine, event, 1);
+    uint16_t address = (uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1);
+    tell(context, HACK_MEMORY_POKE, address, (uint16_t)argument(machine, event, 1), NULL);
+    machine->ram[address] = (uint16_t)argument(machine, event, 1);
     *value = 0;
     return HACK_HOOK_RETURN;
 }

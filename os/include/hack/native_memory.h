@@ -19,6 +19,8 @@ typedef enum {
     HACK_MEMORY_FREE,
     HACK_MEMORY_BAD_FREE,
     HACK_MEMORY_SYS_ERROR, /* alloc enters Sys.error in its own place: address is the code (5 or 6) */
+    HACK_MEMORY_PEEK,      /* Memory.peek(address), before it reads (words is 0) */
+    HACK_MEMORY_POKE,      /* Memory.poke(address, words), before it writes */
 } hack_native_memory_event;
 
 typedef struct {
