@@ -809,6 +809,8 @@ int main(int argc, char **argv)
     bool stack_at_256;
     bool loaded = load_program(&opt, &program, &os_added, &stack_at_256, &diags);
     hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags); /* said once: what comes later is new */
+    hack_diag_list_init(&diags);
     if (!loaded) goto out;
     if (opt.export_path) {
         status = export_program(&opt, &program, &diags);
