@@ -16,7 +16,7 @@ void hack_heap_map_render(const uint16_t *ram, const uint16_t *recent, size_t re
                           hack_heap_map_stats *stats)
 {
     static const uint8_t white[3] = {255, 255, 255}, header[3] = {70, 70, 70}, blue[2][3] = {{40, 90, 200}, {110, 160, 240}},
-                         orange[3] = {240, 140, 20}, broken[3] = {200, 30, 30};
+                         orange[3] = {240, 140, 20}, broken[3] = {200, 30, 30}, free_header[3] = {205, 205, 205};
     memset(stats, 0, sizeof *stats);
     uint32_t free_words = 0;
     int parity = 0;
@@ -32,7 +32,10 @@ void hack_heap_map_render(const uint16_t *ram, const uint16_t *recent, size_t re
         bool is_recent = false;
         for (size_t i = 0; live && i < recent_count; i++) is_recent |= recent[i] == b + 2;
         for (uint32_t w = b; w < b + size; w++) {
-            const uint8_t *color = !live ? white : w < b + 2 ? header : is_recent ? orange : blue[parity];
+            /* a free segment's two words in light gray: unmerged neighbours show where each one starts */
+            const uint8_t *color = !live ? (w < b + 2 ? free_header : white) : w < b + 2 ? header
+                                   : is_recent                               ? orange
+                                                                             : blue[parity];
             cell(rgb, scale, w - BASE, color);
         }
         if (live) {

@@ -1,6 +1,7 @@
 /* The native heap: the seed's tests and worked example (its exact addresses), scenario tables, bad calls that
  * must change nothing, and a model-based random test per policy. */
 #include "hack/heap.h"
+#include "hack/heap_map.h"
 #include "test_support.h"
 
 #include <stdint.h>
@@ -808,6 +809,35 @@ START_TEST(random_wild_writes_never_hurt_the_host)
 }
 END_TEST
 
+/* The heap map: three free segments side by side (the seed policy leaves them unmerged) show three
+ * boundaries, where one merged segment shows one. */
+START_TEST(heap_map_shows_free_segment_boundaries)
+{
+    static uint16_t ram[32768];
+    static uint8_t rgb[HACK_HEAP_MAP_COLUMNS * HACK_HEAP_MAP_ROWS * 3];
+    memset(ram, 0, sizeof ram);
+    const uint32_t starts[] = {2048, 2058, 2070}; /* free, free, free, then one live block to the end */
+    ram[2048] = 2058;
+    ram[2049] = 10;
+    ram[2058] = 2070;
+    ram[2059] = 12;
+    ram[2070] = 0xFFFF;
+    ram[2071] = 14;
+    ram[2084] = 0xFF9C;
+    ram[2085] = (uint16_t)(16384 - 2084);
+    hack_heap_map_stats stats;
+    hack_heap_map_render(ram, NULL, 0, 1, rgb, &stats);
+    ck_assert(!stats.malformed);
+    ck_assert_uint_eq(stats.free_words, 36);
+    ck_assert_uint_eq(stats.live_blocks, 1);
+    for (int i = 0; i < 3; i++) {
+        const uint8_t *first = rgb + (starts[i] - 2048) * 3, *data = rgb + (starts[i] + 2 - 2048) * 3;
+        ck_assert_msg(first[0] != 255 && first[0] == first[1], "segment %d's first word is not marked", i);
+        ck_assert_msg(data[0] == 255 && data[1] == 255 && data[2] == 255, "segment %d's data is not white", i);
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("heap");
@@ -846,6 +876,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, best_fit_scenario);
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, random_against_a_model, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_test(tc, heap_map_shows_free_segment_boundaries);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -1,6 +1,7 @@
 /* A picture of the heap (RAM 2048..16383 laid out as the project's heaps keep it: 2-word headers, -100 for
- * live blocks): one cell per word, 128 words a row, free words white, headers dark gray, live blocks in two
- * alternating blues so neighbours stand apart, recently allocated blocks orange. */
+ * live blocks): one cell per word, 128 words a row, free words white with each free segment's two words
+ * light gray (so three unmerged free neighbours do not look like one merged segment), headers of live blocks
+ * dark gray, live blocks in two alternating blues so neighbours stand apart, recent blocks orange. */
 #ifndef HACK_HEAP_MAP_H
 #define HACK_HEAP_MAP_H
 
