@@ -621,8 +621,15 @@ static void gen_routines(generator *g)
         emit(&g->b, "($$CALL%d)", n);
         emit_lines(g, call_frame);
         routine_state(&g->b, HACK_ROUTINE_CALL_PUSHED); /* LCL is the callee's frame now */
-        emit(&g->b, "@%d", n + 5);
-        emit(&g->b, "D=D-A");
+        if (n + 5 <= 32767) {
+            emit(&g->b, "@%d", n + 5);
+            emit(&g->b, "D=D-A");
+        } else { /* an A-instruction holds 15 bits: ARG = SP - n - 5 in two steps */
+            emit(&g->b, "@%d", n);
+            emit(&g->b, "D=D-A");
+            emit(&g->b, "@5");
+            emit(&g->b, "D=D-A");
+        }
         emit(&g->b, "@ARG");
         emit(&g->b, "M=D");
         emit(&g->b, "@R14");
