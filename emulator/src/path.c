@@ -1,4 +1,7 @@
+#define _POSIX_C_SOURCE 200809L
 #include "hack/path.h"
+
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -24,4 +27,10 @@ bool hack_path_has_extension(const char *path, const char *extension)
     for (size_t i = 0; i < e; i++)
         if (tolower((unsigned char)path[n - e + i]) != tolower((unsigned char)extension[i])) return false;
     return true;
+}
+
+bool hack_path_is_folder(const char *path)
+{
+    struct stat info;
+    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
 }

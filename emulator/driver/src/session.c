@@ -500,33 +500,24 @@ bool hack_session_paced_wait(const hack_session *session, uint64_t *clock_hz)
     return hack_native_os_paced_wait(session->native_os, clock_hz);
 }
 
-static int compare_u16(const void *a, const void *b)
-{
-    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
 size_t hack_session_hot_spot(const hack_session *session, char *buf, size_t size)
 {
     size_t count = session->sample_count < SAMPLES ? session->sample_count : SAMPLES;
     if (!session->program || count == 0 || size == 0) return 0;
-    /* the most frequent function and line: group the samples by where they point */
+    /* the function and line the most samples point at */
     char where[SAMPLES][160];
-    uint16_t order[SAMPLES];
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++)
         hack_backtrace_describe(session->program, session->samples[i], where[i], sizeof where[i]);
-        order[i] = (uint16_t)i;
-    }
-    (void)compare_u16;
     size_t best = 0, best_count = 0;
     for (size_t i = 0; i < count; i++) {
         size_t same = 0;
-        for (size_t j = 0; j < count; j++) same += strcmp(where[order[i]], where[order[j]]) == 0;
+        for (size_t j = 0; j < count; j++) same += strcmp(where[i], where[j]) == 0;
         if (same > best_count) {
             best_count = same;
             best = i;
         }
     }
-    return (size_t)snprintf(buf, size, "%s", where[order[best]]);
+    return (size_t)snprintf(buf, size, "%s", where[best]);
 }
 
 size_t hack_session_describe_stack(const hack_session *session, char *buf, size_t size)

@@ -11,4 +11,7 @@ char *hack_path_with_extension(const char *path, const char *extension);
 /* Whether path ends with extension (given with its dot), ignoring case. */
 bool hack_path_has_extension(const char *path, const char *extension);
 
+/* Whether path names a folder. */
+bool hack_path_is_folder(const char *path);
+
 #endif

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* ---- the parsed script ---- */
 
@@ -843,12 +842,6 @@ static bool build_program(runner *r, const char *path, load_kind kind, unsigned 
     return ok;
 }
 
-static bool is_directory(const char *path)
-{
-    struct stat info;
-    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
-}
-
 /* Where VM code for a VM-emulator script is: `load,` the folder; `load X.vm` a file; `load Folder`. */
 static char *vm_path(runner *r, const command *c)
 {
@@ -948,7 +941,7 @@ static void load_program(runner *r, const command *c)
     char *path = NULL;
     load_kind kind = LOAD_MACHINE_CODE;
     if (!c->text || hack_path_has_extension(c->text, ".vm") ||
-        ((path = find_file(r, c->text)) != NULL && is_directory(path))) {
+        ((path = find_file(r, c->text)) != NULL && hack_path_is_folder(path))) {
         free(path);
         path = vm_path(r, c);
         kind = LOAD_VM;

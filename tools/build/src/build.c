@@ -14,12 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static bool is_folder(const char *path)
-{
-    struct stat info;
-    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
-}
-
 /* Whether the folder has files ending in extension. */
 static bool folder_has(const char *path, const char *extension)
 {
@@ -34,7 +28,7 @@ static bool folder_has(const char *path, const char *extension)
 
 bool hack_build_is_program_folder(const char *path)
 {
-    return is_folder(path) && (folder_has(path, ".vm") || folder_has(path, ".jack"));
+    return hack_path_is_folder(path) && (folder_has(path, ".vm") || folder_has(path, ".jack"));
 }
 
 static bool newer_than(const char *a, const char *b)
@@ -254,7 +248,7 @@ static bool attach_jack_maps(hack_vm_sources *sources, size_t first, hack_diag_l
 bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag_list *diags)
 {
     size_t first = sources->count;
-    if (!is_folder(path)) {
+    if (!hack_path_is_folder(path)) {
         if (hack_path_has_extension(path, ".jack")) {
             hack_jack_sources jack = {0};
             bool ok = hack_jack_sources_read(&jack, path, diags) && add_compiled(sources, path, &jack, NULL, diags);
@@ -404,7 +398,7 @@ static bool looks_like_vm_function(const char *name)
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags)
 {
-    if (!is_folder(path)) {
+    if (!hack_path_is_folder(path)) {
         if (hack_path_has_extension(path, ".asm")) {
             if (!hack_asm_assemble_file(path, program, diags)) return false;
             for (size_t i = 0; i < program->symbols.count; i++) {
@@ -435,7 +429,7 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
     bool bootstrap = options->bootstrap, add_os = options->add_os, require = options->require_functions;
     if (ok && options->vm_emulator) {
         /* as the course's VM emulator: a whole program calls Sys.init (its own, or the OS's) */
-        bool whole = is_folder(path) || hack_build_defines_function(&sources, "Main.main") ||
+        bool whole = hack_path_is_folder(path) || hack_build_defines_function(&sources, "Main.main") ||
                      hack_build_defines_function(&sources, "Sys.init");
         add_os = require = whole;
         bootstrap = bootstrap && whole;
