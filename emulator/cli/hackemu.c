@@ -442,7 +442,7 @@ static hack_session_options session_options(const options *opt, bool window, boo
                               .check_heap = opt->check_heap, .check_heap_no_leaks = opt->check_heap_no_leaks,
                               .relaxed = opt->relaxed,
                               .mirror_output = !opt->quiet_output && !test_script, .test_script = test_script,
-                              .track_allocations = window || opt->heap_map_path != NULL,
+                              .track_allocations = window || opt->heap_map_path != NULL || opt->heap_report,
                               .message = print_os_message, .heap_report = print_check_report,
                               .output_line = print_output_line};
 #ifdef HACK_WITH_SDL
@@ -541,6 +541,23 @@ static bool render_heap_map(const hack_session *session, const hack_machine *mac
     uint16_t recent[8];
     size_t recent_count = hack_session_recent_allocations(session, recent, 8);
     hack_heap_map_render(machine->ram, recent, recent_count, MAP_SCALE, rgb, &stats);
+    const hack_heap_sanitizer *record = hack_session_block_record(session);
+    if (stats.malformed && record) {
+        /* an allocator of its own: drawn from the blocks it handed out */
+        size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
+        hack_heap_live_block *blocks = malloc((count ? count : 1) * sizeof *blocks);
+        if (blocks) {
+            count = hack_heap_sanitizer_live_blocks(record, blocks, count);
+            hack_heap_map_render_blocks(blocks, count, recent, recent_count, MAP_SCALE, rgb, &stats);
+            free(blocks);
+            snprintf(caption, size,
+                     "heap (an allocator of its own, seen through its calls): %u live blocks, %u words in no live "
+                     "block (yellow: free or the allocator's own), longest run %u, fragmentation %.2f",
+                     (unsigned)stats.live_blocks, (unsigned)stats.free_words, (unsigned)stats.largest_free,
+                     stats.fragmentation);
+            return true;
+        }
+    }
     if (stats.malformed)
         snprintf(caption, size, "heap: not in this project's layout (an allocator of its own?)");
     else
@@ -713,6 +730,21 @@ static int print_results(const options *opt, hack_session *session, hack_machine
         char *report = hack_heap_report(heap);
         if (report) fputs(report, stdout);
         free(report);
+    } else if (opt->heap_report && hack_session_block_record(session)) {
+        /* the program's own Memory: what its calls tell of the blocks */
+        const hack_heap_sanitizer *record = hack_session_block_record(session);
+        size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
+        hack_heap_live_block *blocks = malloc((count ? count : 1) * sizeof *blocks);
+        char *text = malloc(1 << 16);
+        if (blocks && text) {
+            count = hack_heap_sanitizer_live_blocks(record, blocks, count);
+            hack_heap_map_describe_blocks(blocks, count, 8, text, 1 << 16);
+            fputs(text, stdout);
+        }
+        free(blocks);
+        free(text);
+    } else if (opt->heap_report) {
+        fputs("hackemu: --heap-report: the program has no Memory.alloc to learn its heap from\n", stderr);
     }
     return status;
 }

@@ -6,7 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HEAP_BASE = 2048, HEAP_END = 16384, WATCH_HEADER = 1, WATCH_FREE = 2, STACK_TEXT = 1500 };
+enum {
+    HEAP_BASE = 2048,
+    HEAP_END = 16384,
+    WATCH_HEADER = 1,
+    WATCH_FREE = 2,
+    STACK_TEXT = 1500,
+    MAX_TIMED_CALLS = 1 << 20, /* call durations kept for the medians */
+    MAX_CALL_DEPTH = 64,       /* nested calls of alloc (a recursive allocator) timed */
+};
+
+/* Durations of calls, for a median and a maximum. */
+typedef struct {
+    uint32_t *items;
+    size_t count, capacity;
+    uint32_t max;
+    uint64_t started[MAX_CALL_DEPTH]; /* the cycle of each call in progress */
+    int depth;
+} call_times;
 
 typedef struct {
     uint16_t words;
@@ -30,7 +47,18 @@ struct hack_heap_sanitizer {
     void (*allocation_listener)(void *context, uint16_t address, uint16_t words);
     void *allocation_listener_context;
     int alloc_depth;
-    bool no_leaks; /* finish reports no leaks */
+    bool no_leaks;   /* finish reports no leaks */
+    bool track_only; /* no watched words, no reports */
+    call_times alloc_times, free_times;
+    uint64_t allocs, frees;
+    uint32_t live_words, peak_live_words;
+    uint16_t lowest, highest;
+    /* the timeline (record_timeline) */
+    uint8_t *timeline;        /* HACK_HEAP_TIMELINE_COLUMNS columns of HACK_HEAP_TIMELINE_BANDS */
+    uint64_t timeline_cycles[HACK_HEAP_TIMELINE_COLUMNS];
+    size_t timeline_count;
+    uint64_t timeline_interval, events_since_column;
+    uint16_t band_live[HACK_HEAP_TIMELINE_BANDS];
 };
 
 static char *stack_text(hack_heap_sanitizer *c)
@@ -44,6 +72,7 @@ static char *stack_text(hack_heap_sanitizer *c)
 
 static void emit(hack_heap_sanitizer *c, const char *text)
 {
+    if (c->track_only) return;
     c->problems++;
     if (c->problems <= c->max_reports && c->report) c->report(c->context, text);
 }
@@ -81,6 +110,9 @@ void hack_heap_sanitizer_free(hack_heap_sanitizer *c)
         free(c->blocks[i].allocated);
         free(c->blocks[i].freed);
     }
+    free(c->alloc_times.items);
+    free(c->free_times.items);
+    free(c->timeline);
     free(c);
 }
 
@@ -90,7 +122,116 @@ void hack_heap_sanitizer_on_init(hack_heap_sanitizer *c)
         c->watch[a] = WATCH_FREE;
         c->owner[a] = 0;
         c->was_owner[a] = 0;
+        c->blocks[a].live = false;
     }
+    c->live_words = 0;
+    memset(c->band_live, 0, sizeof c->band_live);
+}
+
+/* A word comes into a live block (+1) or leaves it (-1). */
+static void count_live_word(hack_heap_sanitizer *c, uint32_t address, int change)
+{
+    c->live_words += (uint32_t)change;
+    c->band_live[(address - HEAP_BASE) / HACK_HEAP_TIMELINE_BAND] += (uint16_t)change;
+}
+
+/* After an alloc or a free: a column of the timeline now and then. */
+static void timeline_event(hack_heap_sanitizer *c)
+{
+    if (!c->timeline || ++c->events_since_column < c->timeline_interval) return;
+    c->events_since_column = 0;
+    if (c->timeline_count == HACK_HEAP_TIMELINE_COLUMNS) { /* full: keep every other column, half as often */
+        for (size_t i = 0; i < HACK_HEAP_TIMELINE_COLUMNS / 2; i++) {
+            memcpy(c->timeline + i * HACK_HEAP_TIMELINE_BANDS, c->timeline + (2 * i + 1) * HACK_HEAP_TIMELINE_BANDS,
+                   HACK_HEAP_TIMELINE_BANDS);
+            c->timeline_cycles[i] = c->timeline_cycles[2 * i + 1];
+        }
+        c->timeline_count = HACK_HEAP_TIMELINE_COLUMNS / 2;
+        c->timeline_interval *= 2;
+    }
+    uint8_t *column = c->timeline + c->timeline_count * HACK_HEAP_TIMELINE_BANDS;
+    for (size_t b = 0; b < HACK_HEAP_TIMELINE_BANDS; b++) column[b] = (uint8_t)c->band_live[b];
+    c->timeline_cycles[c->timeline_count++] = c->machine->cycles;
+}
+
+void hack_heap_sanitizer_record_timeline(hack_heap_sanitizer *c)
+{
+    if (!c->timeline) c->timeline = calloc(HACK_HEAP_TIMELINE_COLUMNS, HACK_HEAP_TIMELINE_BANDS);
+    c->timeline_interval = 1;
+}
+
+size_t hack_heap_sanitizer_timeline(const hack_heap_sanitizer *c, const uint8_t **columns, const uint64_t **cycles)
+{
+    *columns = c->timeline;
+    *cycles = c->timeline_cycles;
+    return c->timeline ? c->timeline_count : 0;
+}
+
+void hack_heap_sanitizer_track_only(hack_heap_sanitizer *c)
+{
+    c->track_only = true;
+    c->no_leaks = true;
+    stop_watching(c);
+}
+
+size_t hack_heap_sanitizer_live_blocks(const hack_heap_sanitizer *c, hack_heap_live_block *blocks, size_t capacity)
+{
+    size_t n = 0;
+    for (uint32_t a = HEAP_BASE; a < HEAP_END; a++)
+        if (c->blocks[a].live) {
+            if (n < capacity) blocks[n] = (hack_heap_live_block){(uint16_t)a, c->blocks[a].words};
+            n++;
+        }
+    return n;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static uint32_t median(const call_times *t)
+{
+    if (t->count == 0) return 0;
+    uint32_t *sorted = malloc(t->count * sizeof *sorted);
+    if (!sorted) return 0;
+    memcpy(sorted, t->items, t->count * sizeof *sorted);
+    qsort(sorted, t->count, sizeof *sorted, compare_u32);
+    uint32_t m = sorted[t->count / 2];
+    free(sorted);
+    return m;
+}
+
+void hack_heap_sanitizer_stats(const hack_heap_sanitizer *c, hack_heap_call_stats *stats)
+{
+    *stats = (hack_heap_call_stats){c->allocs,          c->frees,       median(&c->alloc_times),
+                                    c->alloc_times.max, median(&c->free_times), c->free_times.max,
+                                    c->live_words,      c->peak_live_words, c->lowest, c->highest};
+}
+
+static void call_started(call_times *t, uint64_t cycle)
+{
+    if (t->depth < MAX_CALL_DEPTH) t->started[t->depth] = cycle;
+    t->depth++;
+}
+
+static void call_ended(call_times *t, uint64_t cycle)
+{
+    if (t->depth <= 0) return;
+    t->depth--;
+    if (t->depth >= MAX_CALL_DEPTH) return;
+    uint64_t took = cycle - t->started[t->depth];
+    uint32_t d = took > UINT32_MAX ? UINT32_MAX : (uint32_t)took;
+    if (d > t->max) t->max = d;
+    if (t->count == t->capacity && t->capacity < MAX_TIMED_CALLS) {
+        size_t capacity = t->capacity ? 2 * t->capacity : 256;
+        uint32_t *grown = realloc(t->items, capacity * sizeof *grown);
+        if (!grown) return;
+        t->items = grown;
+        t->capacity = capacity;
+    }
+    if (t->count < t->capacity) t->items[t->count++] = d;
 }
 
 void hack_heap_sanitizer_listen_allocations(hack_heap_sanitizer *c,
@@ -108,7 +249,7 @@ void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint
     block_info *b = &c->blocks[address];
     free(b->allocated);
     free(b->freed);
-    b->allocated = stack_text(c);
+    b->allocated = c->track_only ? NULL : stack_text(c); /* tracking keeps no stacks: it is on in the window */
     b->freed = NULL;
     b->words = words;
     b->live = true;
@@ -117,10 +258,17 @@ void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint
     for (uint32_t a = address - 2u; a < address; a++)
         if (a >= HEAP_BASE && !c->owner[a]) c->watch[a] = WATCH_HEADER;
     for (uint32_t a = address; a < (uint32_t)address + words && a < HEAP_END; a++) {
+        if (!c->owner[a]) count_live_word(c, a, +1);
         c->watch[a] = 0;
         c->owner[a] = address;
         c->was_owner[a] = 0;
     }
+    uint32_t end = (uint32_t)address + words - 1u < HEAP_END ? (uint32_t)address + words - 1u : HEAP_END - 1u;
+    if (!c->lowest || address < c->lowest) c->lowest = address;
+    if (end > c->highest) c->highest = (uint16_t)end;
+    if (c->live_words > c->peak_live_words) c->peak_live_words = c->live_words;
+    c->allocs++;
+    timeline_event(c);
 }
 
 void hack_heap_sanitizer_on_free(hack_heap_sanitizer *c, uint16_t address)
@@ -129,14 +277,17 @@ void hack_heap_sanitizer_on_free(hack_heap_sanitizer *c, uint16_t address)
     block_info *b = &c->blocks[address];
     b->live = false;
     free(b->freed);
-    b->freed = stack_text(c);
+    b->freed = c->track_only ? NULL : stack_text(c);
     for (uint32_t a = address; a < (uint32_t)address + b->words && a < HEAP_END; a++) {
+        if (c->owner[a]) count_live_word(c, a, -1);
         c->watch[a] = WATCH_FREE;
         c->owner[a] = 0;
         c->was_owner[a] = address;
     }
     for (uint32_t a = address - 2u; a < address; a++)
         if (a >= HEAP_BASE && !c->owner[a]) c->watch[a] = WATCH_FREE;
+    c->frees++;
+    timeline_event(c);
 }
 
 void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, const char *why)
@@ -253,6 +404,7 @@ int hack_heap_sanitizer_finish(hack_heap_sanitizer *c)
                  (unsigned)a, (unsigned)(a + b->words - 1), (unsigned)b->words, b->allocated);
         emit(c, text);
     }
+    if (c->track_only) return 0;
     char summary[200];
     snprintf(summary, sizeof summary, "heap check: %d problem%s (%d leak%s, %d words)%s\n", c->problems,
              c->problems == 1 ? "" : "s", leaks, leaks == 1 ? "" : "s", leaked_words,
@@ -277,8 +429,10 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
     hack_heap_sanitizer *c = context;
     if (e->kind == HACK_HOOK_CALL) {
         c->pending_alloc_size = e->count ? m->ram[e->arg] : 0;
+        call_started(&c->alloc_times, m->cycles);
         return HACK_HOOK_PROCEED;
     }
+    call_ended(&c->alloc_times, m->cycles);
     /* the result: the frame is back at the caller's, so the stack is the caller's (as with the native heap) */
     int16_t size = (int16_t)c->pending_alloc_size;
     if (size <= 0 || !e->value) return HACK_HOOK_PROCEED;
@@ -318,7 +472,11 @@ static hack_hook_action observe_free(void *context, hack_machine *m, const hack_
 {
     (void)value;
     hack_heap_sanitizer *c = context;
-    if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
+    if (e->kind != HACK_HOOK_CALL) {
+        call_ended(&c->free_times, m->cycles);
+        return HACK_HOOK_PROCEED;
+    }
+    call_started(&c->free_times, m->cycles);
     uint16_t address = e->count ? m->ram[e->arg] : 0;
     if (address >= HEAP_BASE && address < HEAP_END && c->blocks[address].live)
         hack_heap_sanitizer_on_free(c, address);

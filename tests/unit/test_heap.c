@@ -838,6 +838,30 @@ START_TEST(heap_map_shows_free_segment_boundaries)
 }
 END_TEST
 
+/* A heap of another layout, drawn from its blocks: three live blocks with gaps of 1 (a header), 100 and the rest. */
+START_TEST(heap_map_of_any_layout_from_blocks)
+{
+    static uint8_t rgb[HACK_HEAP_MAP_COLUMNS * HACK_HEAP_MAP_ROWS * 3];
+    const hack_heap_live_block blocks[] = {{2049, 10}, {2060, 40}, {2200, 16}}; /* gaps 2048, 2059, 2100..2199 */
+    hack_heap_map_stats stats;
+    hack_heap_map_render_blocks(blocks, 3, NULL, 0, 1, rgb, &stats);
+    ck_assert_uint_eq(stats.live_blocks, 3);
+    ck_assert_uint_eq(stats.free_words, 14336 - 66);
+    ck_assert_uint_eq(stats.largest_free, 16384 - 2216);
+    const uint8_t *gap = rgb + (2059 - 2048) * 3, *live = rgb + (2060 - 2048) * 3, *next = rgb + (2200 - 2048) * 3;
+    ck_assert(gap[0] > 200 && gap[2] < 220); /* pale yellow */
+    ck_assert(live[2] > live[0]);           /* blue */
+    ck_assert(memcmp(live, next, 3) != 0);  /* neighbours in the other blue */
+    char text[2000];
+    hack_heap_map_describe_blocks(blocks, 3, 2, text, sizeof text);
+    ck_assert_msg(strstr(text, "3 live blocks (66 words), 14270 words in no live block") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "in 4 runs, the longest 14168") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "   2216..16383  14168 words in no live block\n   2100.. 2199    100 words") != NULL,
+                  "%s", text); /* longest first */
+    ck_assert_msg(strstr(text, "(2 shorter runs not shown)") != NULL, "%s", text);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("heap");
@@ -877,6 +901,7 @@ Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, random_against_a_model, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     tcase_add_test(tc, heap_map_shows_free_segment_boundaries);
+    tcase_add_test(tc, heap_map_of_any_layout_from_blocks);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -30,6 +30,8 @@ struct hack_session {
     hack_native_os *native_os;
     hack_output_mirror *mirror;
     hack_heap_sanitizer *check;
+    bool check_finished;          /* its findings reported: it only tracks blocks now */
+    hack_heap_sanitizer *tracker; /* without the heap check: the blocks of a Jack Memory, for the heap map */
     int heap_problems; /* of the programs loaded before, and of this one once finished */
     uint16_t recent[RECENT]; /* a ring of the latest blocks handed out */
     size_t recent_next;
@@ -102,15 +104,6 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
 }
 
 /* A Jack Memory without the heap check: its allocations, seen as Memory.alloc returns, for the heap map. */
-static hack_hook_action observe_jack_alloc(void *context, hack_machine *machine, const hack_hook_event *event,
-                                           uint16_t *value)
-{
-    (void)machine;
-    (void)value;
-    if (event->kind == HACK_HOOK_RESULT && event->value) note_recent_allocation(context, event->value, 0);
-    return HACK_HOOK_PROCEED;
-}
-
 /* Whether class name runs natively: the project's own (added to the program), the OS mode native, not kept
  * in Jack by jack_classes. */
 static bool is_native(const hack_session *s, const char *name)
@@ -136,10 +129,13 @@ static void unbind(hack_session *s, bool finish)
     hack_native_memory_free(s->memory);
     hack_native_os_free(s->native_os);
     hack_heap_sanitizer_free(s->check);
+    hack_heap_sanitizer_free(s->tracker);
     s->mirror = NULL;
     s->memory = NULL;
     s->native_os = NULL;
     s->check = NULL;
+    s->check_finished = false;
+    s->tracker = NULL;
 }
 
 /* The heap check (check_heap), and the native Memory when it is to run; without a native Memory, the check
@@ -167,10 +163,20 @@ static void bind_heap(hack_session *s)
             message(s, "--check-heap: the program has no Memory.alloc function (a .hack needs its .sym beside it), "
                        "so there are no blocks to check");
     } else if (!s->memory && o->track_allocations) {
-        const hack_symbol *alloc = hack_symtab_find(&s->program->symbols, "Memory.alloc", 12);
-        if (alloc && alloc->kind == HACK_SYMBOL_FUNCTION)
-            hack_machine_add_hook(s->machine, alloc->value, HACK_HOOK_OBSERVE, observe_jack_alloc, s);
+        /* the blocks a Jack Memory hands out and takes back, for a heap map of any layout */
+        s->tracker = hack_heap_sanitizer_create(s->machine, s->program, 0, NULL, NULL);
+        if (s->tracker) {
+            hack_heap_sanitizer_track_only(s->tracker);
+            if (hack_heap_sanitizer_observe_jack_memory(s->tracker)) {
+                hack_heap_sanitizer_listen_allocations(s->tracker, note_recent_allocation, s);
+            } else {
+                hack_heap_sanitizer_free(s->tracker);
+                s->tracker = NULL;
+            }
+        }
     }
+    hack_heap_sanitizer *record = s->check ? s->check : s->tracker;
+    if (record && o->heap_timeline) hack_heap_sanitizer_record_timeline(record);
 }
 
 static void bind_os(hack_session *s)
@@ -471,13 +477,19 @@ int hack_session_finish(hack_session *session)
     hack_output_mirror_free(session->mirror); /* hands over the unfinished last line */
     session->mirror = NULL;
     int found = 0;
-    if (session->check) {
+    if (session->check && !session->check_finished) {
         found = hack_heap_sanitizer_finish(session->check);
-        hack_heap_sanitizer_free(session->check);
-        session->check = NULL;
+        /* kept, silent, for what it knows of the blocks (the heap map, the memory bench's figures) */
+        hack_heap_sanitizer_track_only(session->check);
+        session->check_finished = true;
     }
     session->heap_problems += found;
     return found;
+}
+
+const hack_heap_sanitizer *hack_session_block_record(const hack_session *session)
+{
+    return session->check ? session->check : session->tracker;
 }
 
 int hack_session_heap_problems(const hack_session *session)

@@ -15,6 +15,7 @@
 #include "hack/program.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct hack_heap_sanitizer hack_heap_sanitizer;
@@ -46,6 +47,39 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *check);
 /* Whether finish reports leaks (default true): --check-heap=no-leaks, and the memory bench, where the leaks are
  * the test program's and not the allocator's. */
 void hack_heap_sanitizer_report_leaks(hack_heap_sanitizer *check, bool report);
+
+/* Tracking only: the check learns blocks from the allocator as always, but watches no word and reports
+ * nothing (what the heap map and the memory bench need of a student's allocator, without a heap check). */
+void hack_heap_sanitizer_track_only(hack_heap_sanitizer *check);
+
+/* ---- what the check knows of the heap, for pictures and figures ---- */
+
+typedef struct {
+    uint16_t address, words;
+} hack_heap_live_block;
+
+/* The live blocks in address order, up to capacity. Returns how many there are (all of them). */
+size_t hack_heap_sanitizer_live_blocks(const hack_heap_sanitizer *check, hack_heap_live_block *blocks,
+                                       size_t capacity);
+
+typedef struct {
+    uint64_t allocs, frees;             /* calls that returned a block / freed a live one */
+    uint32_t alloc_median, alloc_max;   /* Hack cycles from a Jack Memory.alloc's entry to its return */
+    uint32_t free_median, free_max;     /* the same for Memory.deAlloc (0 with a native Memory) */
+    uint32_t live_words, peak_live_words; /* words in live blocks now, and at most */
+    uint16_t lowest, highest;           /* the words any block ever covered (0 and 0: none) */
+} hack_heap_call_stats;
+
+void hack_heap_sanitizer_stats(const hack_heap_sanitizer *check, hack_heap_call_stats *stats);
+
+/* The heap over time: after every few allocs and frees (fewer as the run goes on: at most
+ * HACK_HEAP_TIMELINE_COLUMNS columns, merged two into one when full), how many words of each band of 64 heap
+ * words are in live blocks. */
+enum { HACK_HEAP_TIMELINE_BAND = 64, HACK_HEAP_TIMELINE_BANDS = 224, HACK_HEAP_TIMELINE_COLUMNS = 256 };
+void hack_heap_sanitizer_record_timeline(hack_heap_sanitizer *check);
+/* columns: count columns of HACK_HEAP_TIMELINE_BANDS bytes (0..64 each); cycles: the cycle of each. */
+size_t hack_heap_sanitizer_timeline(const hack_heap_sanitizer *check, const uint8_t **columns,
+                                    const uint64_t **cycles);
 
 /* At the end: the leaks, then a summary line. Returns the number of problems found in all. */
 int hack_heap_sanitizer_finish(hack_heap_sanitizer *check);

@@ -8,6 +8,7 @@
 
 #include "hack/diag.h"
 #include "hack/heap.h"
+#include "hack/heap_check.h"
 #include "hack/machine.h"
 #include "hack/program.h"
 
@@ -34,7 +35,9 @@ typedef struct {
     /* Sys.wait in real time (the window): milliseconds on a monotonic clock; NULL: virtual time */
     uint64_t (*now_ms)(void *context);
     bool no_pace;                 /* with now_ms: leave a Sys.wait the program brings itself unpaced */
-    bool track_allocations;       /* keep the latest allocations (the heap map) with a Jack Memory too */
+    bool track_allocations;       /* keep the latest allocations and the live blocks (the heap map) with a
+                                     Jack Memory too, of any layout */
+    bool heap_timeline;           /* the heap check (or tracking) records the heap over time */
     /* OS errors with their call stacks, bad frees: one a call, one or more lines (no "hackemu: " prefix) */
     void (*message)(void *context, const char *text);
     /* the heap check's findings, each a finished text of several lines */
@@ -132,6 +135,10 @@ hack_session_state hack_session_tick(hack_session *session, uint64_t n, uint64_t
 /* Ends the run: the rest of Output's last line, the heap check's leaks and summary. Returns the number of
  * problems the heap check found in this program (0 without it). Called again, returns 0. */
 int hack_session_finish(hack_session *session);
+
+/* What the heap check, or the tracking of a Jack Memory (track_allocations), knows of the blocks: the live
+ * ones, figures, the timeline (after hack_session_finish too). NULL when neither runs. */
+const hack_heap_sanitizer *hack_session_block_record(const hack_session *session);
 
 /* Heap problems the check found in every program loaded so far (test scripts load several). */
 int hack_session_heap_problems(const hack_session *session);
