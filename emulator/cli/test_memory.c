@@ -1,9 +1,13 @@
 /* hackemu --test-memory FOLDER...: every student's Memory against every test program, in parallel, as a
- * table (or CSV, or JSON). Exit status 0 when everyone passes every program (optional ones aside), 7 else. */
+ * table (or CSV, or JSON), with figures of each allocator beside reference rows (hackemu's Memory in Jack
+ * and native, and any --reference folder such as the course's compiled OS), and an HTML report on request.
+ * Exit status 0 when everyone passes every program (optional ones aside), 7 else. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_memory.h"
 
+#include "hack/heap_check.h"
 #include "hack/memory_bench.h"
+#include "hack/screenshot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,14 +27,26 @@ enum { EXIT_ALL_PASS = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 64, EXIT_FAILURES = 7
 
 typedef enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON } format;
 
+/* A row of the table: a student, or a reference Memory (not graded). */
 typedef struct {
-    char **students;
-    size_t student_count;
+    const char *folder; /* NULL for hackemu's own Memories */
+    char name[160];
+    hack_bench_memory memory;
+    bool reference;
+} row;
+
+typedef struct {
+    row *rows;
+    size_t row_count;
     char **programs; /* folders */
     char **program_names;
+    hack_bench_program *program_info;
     size_t program_count;
+    size_t figures_program; /* the program whose figures the table shows (program_count: none) */
+    size_t merge_program;   /* the program named Merge (program_count: none) */
     hack_bench_options bench;
-    hack_bench_result *results; /* student * program_count + program */
+    bool timeline; /* for the report: the figures program's heap over time */
+    hack_bench_result *results; /* row * program_count + program */
     atomic_size_t next;
 } job_list;
 
@@ -45,62 +61,119 @@ static bool is_dir(const char *path)
     return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
 }
 
-/* The test programs: the folders of dir that hold a Main.jack, in name order (only those named in only). */
-static bool find_programs(const char *dir, char **only, size_t only_count, job_list *jobs)
+static const char *short_name(const char *path)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') n--;
+    const char *p = path + n;
+    while (p > path && p[-1] != '/') p--;
+    return p;
+}
+
+static bool add_program(job_list *jobs, size_t *capacity, const char *folder, const char *name)
+{
+    if (jobs->program_count == *capacity) {
+        *capacity = *capacity ? 2 * *capacity : 16;
+        char **names = realloc(jobs->program_names, *capacity * sizeof *names);
+        if (names) jobs->program_names = names;
+        char **folders = realloc(jobs->programs, *capacity * sizeof *folders);
+        if (folders) jobs->programs = folders;
+        if (!names || !folders) return false;
+    }
+    size_t n = strcspn(name, "/");
+    char *copy = malloc(n + 1), *path = malloc(strlen(folder) + 1);
+    if (!copy || !path) {
+        free(copy);
+        free(path);
+        return false;
+    }
+    memcpy(copy, name, n);
+    copy[n] = '\0';
+    strcpy(path, folder);
+    jobs->program_names[jobs->program_count] = copy;
+    jobs->programs[jobs->program_count++] = path;
+    return true;
+}
+
+/* The test programs: the folders of dir that hold a Main.jack, in name order (only those named in only), then
+ * the extra folders. */
+static bool find_programs(const char *dir, char **only, size_t only_count, char **extra, size_t extra_count,
+                          job_list *jobs)
+{
+    size_t capacity = 0;
+    char **names = NULL;
+    size_t name_count = 0, name_capacity = 0;
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (dir && !d) {
         fprintf(stderr, "hackemu: --test-memory: cannot read the test programs in %s: %s\n", dir, strerror(errno));
         return false;
     }
-    size_t capacity = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    while (d && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
         bool wanted = only_count == 0;
         for (size_t i = 0; i < only_count; i++) wanted |= strcmp(only[i], e->d_name) == 0;
-        if (!wanted) continue;
         char main_path[4096];
         snprintf(main_path, sizeof main_path, "%s/%s/Main.jack", dir, e->d_name);
-        if (access(main_path, R_OK) != 0) continue;
-        if (jobs->program_count == capacity) {
-            capacity = capacity ? 2 * capacity : 16;
-            char **grown = realloc(jobs->program_names, capacity * sizeof *grown);
+        if (!wanted || access(main_path, R_OK) != 0) continue;
+        if (name_count == name_capacity) {
+            name_capacity = name_capacity ? 2 * name_capacity : 16;
+            char **grown = realloc(names, name_capacity * sizeof *grown);
             if (!grown) break;
-            jobs->program_names = grown;
+            names = grown;
         }
-        char *name = malloc(strlen(e->d_name) + 1);
-        if (!name) break;
-        strcpy(name, e->d_name);
-        jobs->program_names[jobs->program_count++] = name;
+        names[name_count] = malloc(strlen(e->d_name) + 1);
+        if (names[name_count]) strcpy(names[name_count++], e->d_name);
     }
-    closedir(d);
-    qsort(jobs->program_names, jobs->program_count, sizeof *jobs->program_names, compare_names);
-    jobs->programs = calloc(jobs->program_count ? jobs->program_count : 1, sizeof *jobs->programs);
-    for (size_t i = 0; jobs->programs && i < jobs->program_count; i++) {
-        size_t n = strlen(dir) + strlen(jobs->program_names[i]) + 2;
-        jobs->programs[i] = malloc(n);
-        if (jobs->programs[i]) snprintf(jobs->programs[i], n, "%s/%s", dir, jobs->program_names[i]);
+    if (d) closedir(d);
+    qsort(names, name_count, sizeof *names, compare_names);
+    bool ok = true;
+    for (size_t i = 0; i < name_count; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        ok = ok && add_program(jobs, &capacity, path, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    for (size_t i = 0; ok && i < extra_count; i++) {
+        char main_path[4096];
+        snprintf(main_path, sizeof main_path, "%s/Main.jack", extra[i]);
+        if (access(main_path, R_OK) != 0) {
+            fprintf(stderr, "hackemu: --test-memory: %s has no Main.jack\n", extra[i]);
+            return false;
+        }
+        ok = add_program(jobs, &capacity, extra[i], short_name(extra[i]));
     }
     if (jobs->program_count == 0) fprintf(stderr, "hackemu: --test-memory: no test programs in %s\n", dir);
-    return jobs->program_count > 0 && jobs->programs;
+    jobs->program_info = calloc(jobs->program_count ? jobs->program_count : 1, sizeof *jobs->program_info);
+    if (!jobs->program_info) return false;
+    jobs->figures_program = jobs->merge_program = jobs->program_count;
+    for (size_t i = 0; i < jobs->program_count; i++) {
+        hack_bench_read_program(jobs->programs[i], &jobs->program_info[i]);
+        if (jobs->program_info[i].figures && jobs->figures_program == jobs->program_count) jobs->figures_program = i;
+        if (strcmp(jobs->program_names[i], "Merge") == 0) jobs->merge_program = i;
+    }
+    return ok && jobs->program_count > 0;
 }
 
 static void *worker(void *context)
 {
     job_list *jobs = context;
-    size_t total = jobs->student_count * jobs->program_count;
+    size_t total = jobs->row_count * jobs->program_count;
     for (;;) {
         size_t i = atomic_fetch_add(&jobs->next, 1);
         if (i >= total) return NULL;
-        size_t student = i / jobs->program_count, program = i % jobs->program_count;
-        hack_bench_run(jobs->students[student], jobs->programs[program], &jobs->bench, &jobs->results[i]);
+        size_t r = i / jobs->program_count, program = i % jobs->program_count;
+        hack_bench_options options = jobs->bench;
+        options.memory = jobs->rows[r].memory;
+        options.timeline = jobs->timeline && program == jobs->figures_program;
+        hack_bench_run(jobs->rows[r].folder, jobs->programs[program], &options, &jobs->results[i]);
     }
 }
 
 static void run_all(job_list *jobs, long threads)
 {
-    size_t total = jobs->student_count * jobs->program_count;
+    size_t total = jobs->row_count * jobs->program_count;
     if (threads < 1) threads = 1;
     if ((size_t)threads > total) threads = (long)total;
     pthread_t *ids = calloc((size_t)threads, sizeof *ids);
@@ -114,10 +187,37 @@ static void run_all(job_list *jobs, long threads)
     free(ids);
 }
 
-static bool counts(const hack_bench_result *r)
+static const hack_bench_result *result_at(const job_list *jobs, size_t r, size_t program)
 {
-    return r->verdict != HACK_BENCH_PASS && !r->optional;
+    return &jobs->results[r * jobs->program_count + program];
 }
+
+static bool counts(const job_list *jobs, size_t r, size_t program)
+{
+    const hack_bench_result *result = result_at(jobs, r, program);
+    return !jobs->rows[r].reference && result->verdict != HACK_BENCH_PASS && !result->optional;
+}
+
+/* The figures a row shows: those of its figures program. */
+static const hack_bench_figures *row_figures(const job_list *jobs, size_t r)
+{
+    if (jobs->figures_program == jobs->program_count) return NULL;
+    const hack_bench_result *result = result_at(jobs, r, jobs->figures_program);
+    return result->figures.measured ? &result->figures : NULL;
+}
+
+/* "yes", "no" (a no-merging verdict anywhere), or "-" (not known). */
+static const char *merges(const job_list *jobs, size_t r)
+{
+    for (size_t p = 0; p < jobs->program_count; p++)
+        if (result_at(jobs, r, p)->verdict == HACK_BENCH_NO_MERGING) return "no";
+    if (jobs->merge_program < jobs->program_count &&
+        result_at(jobs, r, jobs->merge_program)->verdict == HACK_BENCH_PASS)
+        return "yes";
+    return "-";
+}
+
+/* ---- CSV and JSON ---- */
 
 static void csv_field(FILE *out, const char *text)
 {
@@ -143,18 +243,27 @@ static void json_string(FILE *out, const char *text)
     fputc('"', out);
 }
 
+static const char *row_folder(const row *r)
+{
+    return r->folder ? r->folder : r->name;
+}
+
 static void print_records(const job_list *jobs, format f)
 {
     FILE *out = stdout;
-    if (f == FORMAT_CSV) fputs("folder,program,verdict,detail,place,cycles,optional\n", out);
+    if (f == FORMAT_CSV)
+        fputs("folder,program,verdict,detail,place,cycles,optional,reference,allocs,alloc_median,alloc_max,frees,"
+              "free_median,free_max,peak_live_words,largest_request\n",
+              out);
     if (f == FORMAT_JSON) fputs("[\n", out);
-    size_t total = jobs->student_count * jobs->program_count;
+    size_t total = jobs->row_count * jobs->program_count;
     for (size_t i = 0; i < total; i++) {
         const hack_bench_result *r = &jobs->results[i];
-        const char *folder = jobs->students[i / jobs->program_count];
+        const row *who = &jobs->rows[i / jobs->program_count];
         const char *program = jobs->program_names[i % jobs->program_count];
+        const hack_bench_figures *g = &r->figures;
         if (f == FORMAT_CSV) {
-            csv_field(out, folder);
+            csv_field(out, row_folder(who));
             fputc(',', out);
             csv_field(out, program);
             fputc(',', out);
@@ -163,10 +272,14 @@ static void print_records(const job_list *jobs, format f)
             csv_field(out, r->detail);
             fputc(',', out);
             csv_field(out, r->place);
-            fprintf(out, ",%llu,%s\n", (unsigned long long)r->cycles, r->optional ? "yes" : "no");
+            fprintf(out, ",%llu,%s,%s,%llu,%u,%u,%llu,%u,%u,%u,%d\n", (unsigned long long)r->cycles,
+                    r->optional ? "yes" : "no", who->reference ? "yes" : "no", (unsigned long long)g->allocs,
+                    (unsigned)g->alloc_median, (unsigned)g->alloc_max, (unsigned long long)g->frees,
+                    (unsigned)g->free_median, (unsigned)g->free_max, (unsigned)g->peak_live_words,
+                    (int)g->largest_request);
         } else {
             fputs("  {\"folder\": ", out);
-            json_string(out, folder);
+            json_string(out, row_folder(who));
             fputs(", \"program\": ", out);
             json_string(out, program);
             fputs(", \"verdict\": ", out);
@@ -175,111 +288,345 @@ static void print_records(const job_list *jobs, format f)
             json_string(out, r->detail);
             fputs(", \"place\": ", out);
             json_string(out, r->place);
-            fprintf(out, ", \"cycles\": %llu, \"optional\": %s}%s\n", (unsigned long long)r->cycles,
-                    r->optional ? "true" : "false", i + 1 < total ? "," : "");
+            fprintf(out,
+                    ", \"cycles\": %llu, \"optional\": %s, \"reference\": %s, \"allocs\": %llu, \"alloc_median\": %u, "
+                    "\"alloc_max\": %u, \"frees\": %llu, \"free_median\": %u, \"free_max\": %u, "
+                    "\"peak_live_words\": %u, \"largest_request\": %d}%s\n",
+                    (unsigned long long)r->cycles, r->optional ? "true" : "false", who->reference ? "true" : "false",
+                    (unsigned long long)g->allocs, (unsigned)g->alloc_median, (unsigned)g->alloc_max,
+                    (unsigned long long)g->frees, (unsigned)g->free_median, (unsigned)g->free_max,
+                    (unsigned)g->peak_live_words, (int)g->largest_request, i + 1 < total ? "," : "");
         }
     }
     if (f == FORMAT_JSON) fputs("]\n", out);
 }
 
-static const char *short_name(const char *path)
+/* ---- the table ---- */
+
+static int column_width(const job_list *jobs, size_t p)
 {
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/') n--;
-    const char *p = path + n;
-    while (p > path && p[-1] != '/') p--;
-    return p;
+    int w = (int)strlen(jobs->program_names[p]);
+    return w < 7 ? 7 : w;
+}
+
+/* "123/4567" or "-" */
+static void pair(char *buf, size_t size, uint32_t a, uint32_t b, bool known)
+{
+    if (known)
+        snprintf(buf, size, "%u/%u", (unsigned)a, (unsigned)b);
+    else
+        snprintf(buf, size, "-");
 }
 
 static void print_table(const job_list *jobs)
 {
     FILE *out = stdout;
     int name_width = 7;
-    for (size_t s = 0; s < jobs->student_count; s++) {
-        int n = (int)strcspn(short_name(jobs->students[s]), "/");
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        int n = (int)strlen(jobs->rows[r].name);
         if (n > name_width) name_width = n;
     }
     fprintf(out, "%-*s", name_width, "student");
-    for (size_t p = 0; p < jobs->program_count; p++) {
-        int w = (int)strlen(jobs->program_names[p]);
-        if (w < 7) w = 7;
-        fprintf(out, " %-*s", w, jobs->program_names[p]);
-    }
-    fputs("  passed  Mcycles\n", out);
-    for (size_t s = 0; s < jobs->student_count; s++) {
-        const char *name = short_name(jobs->students[s]);
-        fprintf(out, "%-*.*s", name_width, (int)strcspn(name, "/"), name);
+    for (size_t p = 0; p < jobs->program_count; p++) fprintf(out, " %-*s", column_width(jobs, p), jobs->program_names[p]);
+    fputs("  passed  Mcycles   alloc med/max  free med/max   peak  largest  merges\n", out);
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        if (jobs->rows[r].reference && (r == 0 || !jobs->rows[r - 1].reference)) {
+            fputs("(reference rows, not graded)\n", out);
+        }
+        fprintf(out, "%-*s", name_width, jobs->rows[r].name);
         size_t passed = 0, counted = 0;
         unsigned long long cycles = 0;
         for (size_t p = 0; p < jobs->program_count; p++) {
-            const hack_bench_result *r = &jobs->results[s * jobs->program_count + p];
-            int w = (int)strlen(jobs->program_names[p]);
-            if (w < 7) w = 7;
+            const hack_bench_result *result = result_at(jobs, r, p);
             char mark[32];
-            snprintf(mark, sizeof mark, "%s%s", hack_bench_verdict_mark(r->verdict),
-                     r->optional && r->verdict != HACK_BENCH_PASS ? "*" : "");
-            fprintf(out, " %-*s", w, mark);
-            if (!r->optional) {
+            snprintf(mark, sizeof mark, "%s%s", hack_bench_verdict_mark(result->verdict),
+                     result->optional && result->verdict != HACK_BENCH_PASS ? "*" : "");
+            fprintf(out, " %-*s", column_width(jobs, p), mark);
+            if (!result->optional) {
                 counted++;
-                passed += r->verdict == HACK_BENCH_PASS;
+                passed += result->verdict == HACK_BENCH_PASS;
             }
-            cycles += r->cycles;
+            cycles += result->cycles;
         }
-        fprintf(out, "  %2zu/%-3zu %8.1f\n", passed, counted, (double)cycles / 1e6);
+        const hack_bench_figures *g = row_figures(jobs, r);
+        bool native = jobs->rows[r].memory == HACK_BENCH_NATIVE;
+        char alloc[32], freed[32], peak[16], largest[16];
+        pair(alloc, sizeof alloc, g ? g->alloc_median : 0, g ? g->alloc_max : 0, g && !native);
+        pair(freed, sizeof freed, g ? g->free_median : 0, g ? g->free_max : 0, g && !native);
+        if (g && native) {
+            snprintf(alloc, sizeof alloc, "native");
+            snprintf(freed, sizeof freed, "native");
+        }
+        snprintf(peak, sizeof peak, g ? "%u" : "-", g ? (unsigned)g->peak_live_words : 0u);
+        if (g && g->largest_request >= 0)
+            snprintf(largest, sizeof largest, "%d", (int)g->largest_request);
+        else
+            snprintf(largest, sizeof largest, "-");
+        fprintf(out, "  %2zu/%-3zu %8.1f  %14s %13s %6s %8s  %s\n", passed, counted, (double)cycles / 1e6, alloc, freed,
+                peak, largest, merges(jobs, r));
     }
     /* then each failure, with its detail and place */
     bool any = false;
-    for (size_t s = 0; s < jobs->student_count; s++)
+    for (size_t r = 0; r < jobs->row_count; r++)
         for (size_t p = 0; p < jobs->program_count; p++) {
-            const hack_bench_result *r = &jobs->results[s * jobs->program_count + p];
-            if (r->verdict == HACK_BENCH_PASS) continue;
+            const hack_bench_result *result = result_at(jobs, r, p);
+            if (result->verdict == HACK_BENCH_PASS) continue;
             if (!any) fputs("\n", out);
             any = true;
-            fprintf(out, "%s %s: %s%s: %s%s%s\n", jobs->students[s], jobs->program_names[p],
-                    hack_bench_verdict_name(r->verdict), r->optional ? " (optional)" : "", r->detail,
-                    r->place[0] ? " at " : "", r->place);
+            fprintf(out, "%s %s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_names[p],
+                    hack_bench_verdict_name(result->verdict), result->optional ? " (optional)" : "", result->detail,
+                    result->place[0] ? " at " : "", result->place);
         }
     fputs("\nmarks: ok pass; WRONG wrong result; OUTSIDE block outside the heap; OVERLAP overlapping blocks; ACCESS "
           "memory outside live blocks;\nERRCODE wrong Sys.error; NOERROR missing Sys.error; FULL 0 or garbage on a "
           "full heap; NOMERGE no merging; STACK stack overflow;\nFAULT machine error; LOOP no progress; SLOW too slow; "
           "BUILD does not build; * an optional (policy) check\n",
           out);
+    if (jobs->figures_program < jobs->program_count)
+        fprintf(out,
+                "figures (in %s): Hack cycles per Memory.alloc and per Memory.deAlloc call, median/max; peak: the most "
+                "words in live\nblocks at once; largest: the largest alloc that still succeeds after its random "
+                "operations (fragmentation);\nmerges: whether a large block succeeds after everything was freed\n",
+                jobs->program_names[jobs->figures_program]);
+}
+
+/* ---- the HTML report ---- */
+
+static void html_text(FILE *out, const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        switch (*c) {
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*c, out);
+        }
+    }
+}
+
+static void base64(FILE *out, const uint8_t *bytes, size_t size)
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < size; i += 3) {
+        uint32_t v = (uint32_t)bytes[i] << 16;
+        if (i + 1 < size) v |= (uint32_t)bytes[i + 1] << 8;
+        if (i + 2 < size) v |= bytes[i + 2];
+        fputc(digits[(v >> 18) & 63], out);
+        fputc(digits[(v >> 12) & 63], out);
+        fputc(i + 1 < size ? digits[(v >> 6) & 63] : '=', out);
+        fputc(i + 2 < size ? digits[v & 63] : '=', out);
+    }
+}
+
+enum { TIMELINE_COLUMN_WIDTH = 2, TIMELINE_BAND_HEIGHT = 2 };
+
+/* The heap over time as an <img>: time to the right, addresses 2048 (top) to 16383 (bottom), each band the
+ * darker the more of its words are in live blocks. */
+static void html_timeline(FILE *out, const hack_bench_result *result)
+{
+    size_t columns = result->timeline_columns;
+    if (!columns) {
+        fputs("<p class=\"note\">No heap timeline (the program did not run its allocations).</p>\n", out);
+        return;
+    }
+    int width = (int)columns * TIMELINE_COLUMN_WIDTH, height = HACK_HEAP_TIMELINE_BANDS * TIMELINE_BAND_HEIGHT;
+    uint8_t *rgb = malloc((size_t)width * (size_t)height * 3);
+    if (!rgb) return;
+    for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++) {
+            uint8_t live = result->timeline[(size_t)(x / TIMELINE_COLUMN_WIDTH) * HACK_HEAP_TIMELINE_BANDS +
+                                            (size_t)(y / TIMELINE_BAND_HEIGHT)];
+            double share = (double)live / HACK_HEAP_TIMELINE_BAND;
+            uint8_t *px = rgb + ((size_t)y * (size_t)width + (size_t)x) * 3;
+            px[0] = (uint8_t)(255 - share * (255 - 30));
+            px[1] = (uint8_t)(255 - share * (255 - 80));
+            px[2] = (uint8_t)(255 - share * (255 - 190));
+        }
+    uint8_t *png = NULL;
+    size_t size = 0;
+    if (hack_png_encode_rgb(rgb, width, height, &png, &size)) {
+        fprintf(out, "<figure><img alt=\"the heap over time\" width=\"%d\" height=\"%d\" src=\"data:image/png;base64,",
+                width, height);
+        base64(out, png, size);
+        fprintf(out,
+                "\"><figcaption>The heap over time: left to right, %zu moments from the first allocation to the "
+                "last (cycle %llu); top to bottom, addresses 2048 to 16383 in bands of %d words, the darker the "
+                "more of a band's words are in live blocks.</figcaption></figure>\n",
+                columns, (unsigned long long)result->timeline_cycles[columns - 1], HACK_HEAP_TIMELINE_BAND);
+    }
+    free(png);
+    free(rgb);
+}
+
+static bool write_report(const job_list *jobs, const char *path)
+{
+    FILE *out = fopen(path, "w");
+    if (!out) {
+        fprintf(stderr, "hackemu: --report %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Memory.jack test bench</title>\n"
+          "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
+          "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}td.ok{background:#dfd}td.bad{background:#fcc}"
+          "td.opt{background:#ffe9b3}tr.ref td{color:#555;font-style:italic}code{background:#f4f4f4}"
+          ".note{color:#666}figure{margin:0.5em 0}img{border:1px solid #999;image-rendering:pixelated}</style>\n"
+          "</head><body>\n<h1>Memory.jack test bench</h1>\n",
+          out);
+    /* the table */
+    fputs("<table><tr><th>student</th>", out);
+    for (size_t p = 0; p < jobs->program_count; p++) {
+        fputs("<th title=\"", out);
+        html_text(out, jobs->program_info[p].purpose);
+        fputs("\">", out);
+        html_text(out, jobs->program_names[p]);
+        fputs("</th>", out);
+    }
+    fputs("<th>passed</th><th>alloc cycles<br>med/max</th><th>deAlloc cycles<br>med/max</th><th>peak live "
+          "words</th><th>largest request<br>after stress</th><th>merges</th></tr>\n",
+          out);
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        fprintf(out, "<tr%s><td><a href=\"#row%zu\">", jobs->rows[r].reference ? " class=\"ref\"" : "", r);
+        html_text(out, jobs->rows[r].name);
+        fputs("</a></td>", out);
+        size_t passed = 0, counted = 0;
+        for (size_t p = 0; p < jobs->program_count; p++) {
+            const hack_bench_result *result = result_at(jobs, r, p);
+            bool ok = result->verdict == HACK_BENCH_PASS;
+            fprintf(out, "<td class=\"%s\" title=\"", ok ? "ok" : result->optional ? "opt" : "bad");
+            html_text(out, hack_bench_verdict_name(result->verdict));
+            fputs("\">", out);
+            html_text(out, hack_bench_verdict_mark(result->verdict));
+            fputs("</td>", out);
+            if (!result->optional) {
+                counted++;
+                passed += ok;
+            }
+        }
+        const hack_bench_figures *g = row_figures(jobs, r);
+        bool native = jobs->rows[r].memory == HACK_BENCH_NATIVE;
+        fprintf(out, "<td>%zu/%zu</td>", passed, counted);
+        if (g && !native)
+            fprintf(out, "<td>%u/%u</td><td>%u/%u</td>", (unsigned)g->alloc_median, (unsigned)g->alloc_max,
+                    (unsigned)g->free_median, (unsigned)g->free_max);
+        else
+            fprintf(out, "<td>%s</td><td>%s</td>", native ? "native" : "-", native ? "native" : "-");
+        if (g)
+            fprintf(out, "<td>%u</td>", (unsigned)g->peak_live_words);
+        else
+            fputs("<td>-</td>", out);
+        if (g && g->largest_request >= 0)
+            fprintf(out, "<td>%d</td>", (int)g->largest_request);
+        else
+            fputs("<td>-</td>", out);
+        fprintf(out, "<td>%s</td></tr>\n", merges(jobs, r));
+    }
+    fputs("</table>\n<h2>The test programs</h2>\n<ul>\n", out);
+    for (size_t p = 0; p < jobs->program_count; p++) {
+        fputs("<li><b>", out);
+        html_text(out, jobs->program_names[p]);
+        fputs("</b>: ", out);
+        html_text(out, jobs->program_info[p].purpose);
+        if (jobs->program_info[p].optional) fputs(" (optional: a policy, not correctness)", out);
+        fputs("</li>\n", out);
+    }
+    fputs("</ul>\n", out);
+    /* each row */
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        fprintf(out, "<h2 id=\"row%zu\">", r);
+        html_text(out, jobs->rows[r].name);
+        if (jobs->rows[r].reference) fputs(" (reference)", out);
+        fputs("</h2>\n<p class=\"note\">", out);
+        html_text(out, row_folder(&jobs->rows[r]));
+        fputs("</p>\n", out);
+        bool any = false;
+        for (size_t p = 0; p < jobs->program_count; p++) {
+            const hack_bench_result *result = result_at(jobs, r, p);
+            if (result->verdict == HACK_BENCH_PASS) continue;
+            if (!any) fputs("<ul>\n", out);
+            any = true;
+            fputs("<li><b>", out);
+            html_text(out, jobs->program_names[p]);
+            fputs("</b>: ", out);
+            html_text(out, hack_bench_verdict_name(result->verdict));
+            if (result->optional) fputs(" (optional)", out);
+            fputs(": <code>", out);
+            html_text(out, result->detail);
+            fputs("</code>", out);
+            if (result->place[0]) {
+                fputs(" at <code>", out);
+                html_text(out, result->place);
+                fputs("</code>", out);
+            }
+            fputs("</li>\n", out);
+        }
+        fputs(any ? "</ul>\n" : "<p>Passes every program.</p>\n", out);
+        if (jobs->figures_program < jobs->program_count) {
+            fputs("<p>", out);
+            html_text(out, jobs->program_names[jobs->figures_program]);
+            fputs(", the heap over time:</p>\n", out);
+            html_timeline(out, result_at(jobs, r, jobs->figures_program));
+        }
+    }
+    fputs("</body></html>\n", out);
+    bool ok = fclose(out) == 0;
+    if (!ok) fprintf(stderr, "hackemu: --report %s: could not write\n", path);
+    return ok;
 }
 
 static void usage(FILE *out)
 {
     fputs("usage: hackemu --test-memory FOLDER... [options]\n"
           "Runs each student's Memory (FOLDER/Memory.jack or Memory.vm) against the project's test programs,\n"
-          "each under the heap check (leaks not counted), and prints a verdict per student and program.\n"
+          "each under the heap check (leaks not counted), and prints a verdict per student and program, with\n"
+          "figures of each allocator beside hackemu's own Memory (in Jack and native).\n"
           "  -j N              run N programs at a time (default: the number of cores)\n"
           "  --format=FORMAT   table (default), csv or json (one record per student and program)\n"
+          "  --report FILE     also write an HTML report: failures with their Jack lines, the heap over time\n"
           "  --student-os      the student's other OS classes too (default: only their Memory; the rest native)\n"
           "  --cycles N        the budget of one program (default 200 million)\n"
           "  --programs DIR    the test programs (default: the project's os/tests)\n"
           "  --program NAME    only this program (repeatable)\n"
+          "  --add-program DIR one more test program: a folder with Main.jack, such as the course's\n"
+          "                    projects/12/MemoryTest (its .tst/.cmp: the RAM words the .cmp names are checked)\n"
+          "  --reference DIR   one more reference row, not graded: a folder with a Memory.vm or Memory.jack,\n"
+          "                    such as the course's tools/OS (its compiled Memory)\n"
+          "  --no-reference    without hackemu's own reference rows\n"
           "Exit status: 0 every student passes every program, 7 some failed, 1 bad input, 64 bad command line.\n",
           out);
+}
+
+static void add_row(job_list *jobs, const char *folder, const char *name, hack_bench_memory memory, bool reference)
+{
+    row *r = &jobs->rows[jobs->row_count++];
+    r->folder = folder;
+    r->memory = memory;
+    r->reference = reference;
+    const char *shown = name ? name : short_name(folder);
+    snprintf(r->name, sizeof r->name, "%.*s", (int)strcspn(shown, "/"), shown);
 }
 
 int hack_cli_test_memory(int argc, char **argv)
 {
     job_list jobs = {0};
     format f = FORMAT_TABLE;
-    const char *programs_dir = HACK_MEMORY_TESTS_DIR;
+    const char *programs_dir = HACK_MEMORY_TESTS_DIR, *report = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
-    char **only = calloc((size_t)argc, sizeof *only);
-    size_t only_count = 0;
-    jobs.students = calloc((size_t)argc, sizeof *jobs.students);
-    if (!only || !jobs.students) return EXIT_BAD_INPUT;
+    bool references = true;
+    char **only = calloc((size_t)argc, sizeof *only), **extra = calloc((size_t)argc, sizeof *extra);
+    char **reference_dirs = calloc((size_t)argc, sizeof *reference_dirs);
+    size_t only_count = 0, extra_count = 0, reference_count = 0;
+    jobs.rows = calloc((size_t)argc + 2, sizeof *jobs.rows);
+    int status = EXIT_BAD_INPUT;
+    if (!only || !extra || !reference_dirs || !jobs.rows) goto out;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(arg, "--test-memory") == 0) continue;
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             usage(stdout);
-            free(only);
-            free(jobs.students);
-            return 0;
+            status = 0;
+            goto out;
         } else if (strcmp(arg, "-j") == 0 && next) {
             threads = strtol(next, NULL, 10);
             i++;
@@ -301,28 +648,47 @@ int hack_cli_test_memory(int argc, char **argv)
             i++;
         } else if (strcmp(arg, "--program") == 0 && next) {
             only[only_count++] = argv[++i];
+        } else if (strcmp(arg, "--add-program") == 0 && next) {
+            extra[extra_count++] = argv[++i];
+        } else if (strcmp(arg, "--reference") == 0 && next) {
+            reference_dirs[reference_count++] = argv[++i];
+        } else if (strcmp(arg, "--no-reference") == 0) {
+            references = false;
+        } else if (strcmp(arg, "--report") == 0 && next) {
+            report = argv[++i];
         } else if (arg[0] == '-') {
             fprintf(stderr, "hackemu: --test-memory: unknown option %s\n", arg);
             usage(stderr);
-            free(only);
-            free(jobs.students);
-            return EXIT_USAGE;
+            status = EXIT_USAGE;
+            goto out;
         } else if (!is_dir(arg)) {
             fprintf(stderr, "hackemu: --test-memory: %s is not a folder\n", arg);
-            free(only);
-            free(jobs.students);
-            return EXIT_BAD_INPUT;
+            goto out;
         } else {
-            jobs.students[jobs.student_count++] = argv[i];
+            add_row(&jobs, arg, NULL, HACK_BENCH_STUDENT, false);
         }
     }
-    int status = EXIT_BAD_INPUT;
-    if (jobs.student_count == 0) {
+    if (jobs.row_count == 0) {
         fputs("hackemu: --test-memory: no student folders given\n", stderr);
         usage(stderr);
         status = EXIT_USAGE;
-    } else if (find_programs(programs_dir, only, only_count, &jobs)) {
-        jobs.results = calloc(jobs.student_count * jobs.program_count, sizeof *jobs.results);
+        goto out;
+    }
+    for (size_t i = 0; i < reference_count; i++) {
+        if (!is_dir(reference_dirs[i])) {
+            fprintf(stderr, "hackemu: --test-memory: --reference %s is not a folder\n", reference_dirs[i]);
+            goto out;
+        }
+        add_row(&jobs, reference_dirs[i], NULL, HACK_BENCH_STUDENT, true);
+    }
+    if (references) {
+        add_row(&jobs, NULL, "hackemu Memory.jack", HACK_BENCH_PROJECT_JACK, true);
+        add_row(&jobs, NULL, "hackemu native", HACK_BENCH_NATIVE, true);
+    }
+    if (find_programs(programs_dir, only, only_count,
+                      extra, extra_count, &jobs)) {
+        jobs.timeline = report != NULL;
+        jobs.results = calloc(jobs.row_count * jobs.program_count, sizeof *jobs.results);
         if (jobs.results) {
             run_all(&jobs, threads);
             if (f == FORMAT_TABLE)
@@ -330,18 +696,25 @@ int hack_cli_test_memory(int argc, char **argv)
             else
                 print_records(&jobs, f);
             status = EXIT_ALL_PASS;
-            for (size_t i = 0; i < jobs.student_count * jobs.program_count; i++)
-                if (counts(&jobs.results[i])) status = EXIT_FAILURES;
+            for (size_t r = 0; r < jobs.row_count; r++)
+                for (size_t p = 0; p < jobs.program_count; p++)
+                    if (counts(&jobs, r, p)) status = EXIT_FAILURES;
+            if (report && !write_report(&jobs, report)) status = EXIT_BAD_INPUT;
+            for (size_t i = 0; i < jobs.row_count * jobs.program_count; i++) hack_bench_result_free(&jobs.results[i]);
         }
     }
+out:
     for (size_t i = 0; i < jobs.program_count; i++) {
         free(jobs.program_names[i]);
-        if (jobs.programs) free(jobs.programs[i]);
+        free(jobs.programs[i]);
     }
     free(jobs.program_names);
     free(jobs.programs);
+    free(jobs.program_info);
     free(jobs.results);
-    free(jobs.students);
+    free(jobs.rows);
     free(only);
+    free(extra);
+    free(reference_dirs);
     return status;
 }

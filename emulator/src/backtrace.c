@@ -177,6 +177,18 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
     return o.used;
 }
 
+uint16_t hack_backtrace_place(const hack_machine *machine, const hack_program *program)
+{
+    const hack_source_location *here = location(program, machine->pc);
+    hack_routine state = here ? (hack_routine)here->routine : HACK_ROUTINE_NONE;
+    if (state == HACK_ROUTINE_NONE || state == HACK_ROUTINE_COUNT || state == HACK_ROUTINE_BOOTSTRAP ||
+        state == HACK_ROUTINE_END)
+        return machine->pc;
+    uint32_t site = state == HACK_ROUTINE_SITE_IN_D ? machine->d : machine->ram[13];
+    const hack_source_location *from = site >= 1 && site < program->count ? location(program, site - 1) : NULL;
+    return from && from->routine == HACK_ROUTINE_NONE ? (uint16_t)(site - 1) : machine->pc;
+}
+
 size_t hack_backtrace_describe(const hack_program *program, uint16_t pc, char *buf, size_t size)
 {
     if (size == 0) return 0;

@@ -54,14 +54,25 @@ bool hack_sources_set_origin(hack_sources *sources, size_t index, const char *or
     return true;
 }
 
+static void free_source(hack_source *source)
+{
+    free(source->path);
+    free(source->text);
+    free(source->origin_path);
+    free(source->origins);
+}
+
+void hack_sources_remove(hack_sources *sources, size_t index)
+{
+    if (index >= sources->count) return;
+    free_source(&sources->items[index]);
+    memmove(sources->items + index, sources->items + index + 1, (sources->count - index - 1) * sizeof *sources->items);
+    sources->count--;
+}
+
 void hack_sources_free(hack_sources *sources)
 {
-    for (size_t i = 0; i < sources->count; i++) {
-        free(sources->items[i].path);
-        free(sources->items[i].text);
-        free(sources->items[i].origin_path);
-        free(sources->items[i].origins);
-    }
+    for (size_t i = 0; i < sources->count; i++) free_source(&sources->items[i]);
     free(sources->items);
     sources->items = NULL;
     sources->count = 0;

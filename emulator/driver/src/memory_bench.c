@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 #include "hack/memory_bench.h"
 
 #include "hack/backtrace.h"
@@ -9,9 +10,11 @@
 #include "hack/session.h"
 #include "hack/vm.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048 };
 
@@ -43,12 +46,29 @@ static void copy_text(char *to, size_t size, const char *from, size_t length)
     to[length] = '\0';
 }
 
-bool hack_bench_program_info(const char *program_folder, char *purpose, size_t size, int *expect_error,
-                             bool *optional)
+/* A course-style test's .cmp in folder: X.cmp beside an X.tst. */
+static void find_cmp(const char *folder, char *cmp, size_t size)
 {
-    if (purpose && size) purpose[0] = '\0';
-    *expect_error = 0;
-    *optional = false;
+    cmp[0] = '\0';
+    DIR *d = opendir(folder);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".tst") != 0) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%.*s.cmp", folder, (int)(n - 4), e->d_name);
+        if (access(path, R_OK) == 0) {
+            copy_text(cmp, size, path, strlen(path));
+            break;
+        }
+    }
+    closedir(d);
+}
+
+bool hack_bench_read_program(const char *program_folder, hack_bench_program *program)
+{
+    memset(program, 0, sizeof *program);
     char path[4096];
     snprintf(path, sizeof path, "%s/Main.jack", program_folder);
     FILE *f = fopen(path, "r");
@@ -62,18 +82,23 @@ bool hack_bench_program_info(const char *program_folder, char *purpose, size_t s
         p += 2;
         while (*p == ' ') p++;
         size_t length = strcspn(p, "\r\n");
-        if (strncmp(p, "purpose:", 8) == 0 && !have_purpose && purpose) {
+        if (strncmp(p, "purpose:", 8) == 0 && !have_purpose) {
             const char *t = p + 8;
             while (*t == ' ') t++;
-            copy_text(purpose, size, t, length - (size_t)(t - p));
+            copy_text(program->purpose, sizeof program->purpose, t, length - (size_t)(t - p));
             have_purpose = true;
         } else if (strncmp(p, "expect: Sys.error(", 18) == 0) {
-            *expect_error = atoi(p + 18);
+            program->expect_error = atoi(p + 18);
         } else if (strncmp(p, "optional:", 9) == 0) {
-            *optional = true;
+            program->optional = true;
+        } else if (strncmp(p, "figures:", 8) == 0) {
+            program->figures = true;
         }
     }
     fclose(f);
+    find_cmp(program_folder, program->cmp, sizeof program->cmp);
+    if (program->cmp[0] && !have_purpose)
+        snprintf(program->purpose, sizeof program->purpose, "a course-style test: the RAM words its .cmp names");
     return true;
 }
 
@@ -122,13 +147,19 @@ static bool build(const char *student, const char *folder, bool student_os, hack
         first_error(&diags, result->detail, sizeof result->detail);
         goto out;
     }
-    if (!hack_build_vm_sources(student, &theirs, &diags)) {
+    if (student && !hack_build_vm_sources(student, &theirs, &diags)) {
         ok = false;
         first_error(&diags, result->detail, sizeof result->detail);
         goto out;
     }
-    bool memory = false;
-    for (size_t i = 0; ok && i < theirs.count; i++) {
+    /* a program folder's own Memory (a course test folder holding the course's skeleton) gives way */
+    for (size_t i = 0; i < sources.count; i++)
+        if (source_is_class(&sources.items[i], "Memory")) {
+            hack_vm_sources_remove(&sources, i);
+            break;
+        }
+    bool memory = student == NULL; /* a reference row: the project's Memory */
+    for (size_t i = 0; ok && student && i < theirs.count; i++) {
         const hack_source *s = &theirs.items[i];
         if (!source_is_class(s, "Memory") && !(student_os && is_os_class(s))) continue;
         memory |= source_is_class(s, "Memory");
@@ -175,12 +206,19 @@ static void on_output(void *context, const char *text)
     copy_text(log->last, sizeof log->last, text, strlen(text));
 }
 
+static void place_of(char *buf, size_t size, const char *text, const char *skip);
+
 static void on_heap_report(void *context, const char *text)
 {
     run_log *log = context;
     /* leaks are the test program's, and the summary line says nothing new */
     if (strncmp(text, "heap check: leak", 16) == 0) return;
     if (strncmp(text, "heap check: ", 12) == 0 && text[12] >= '0' && text[12] <= '9') return;
+    /* a test program's own Memory.peek or poke of a word in no block (the course's MemoryTest pokes RAM[8000])
+     * is the program's business, not the allocator's: a student's Jack peek and poke are not checked either */
+    char access[256];
+    place_of(access, sizeof access, text, NULL);
+    if (strncmp(access, "Memory.poke ", 12) == 0 || strncmp(access, "Memory.peek ", 12) == 0) return;
     if (!log->heap[0]) copy_text(log->heap, sizeof log->heap, text, strlen(text));
 }
 
@@ -230,7 +268,13 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
     uint16_t pc = m->pc, lcl = m->ram[1];
     for (int depth = 0; depth < 400; depth++) {
         const hack_symbol *f = hack_program_function_at(program, pc);
-        if (f && strncmp(f->name, "Memory.", 7) == 0) {
+        bool in_memory = f && strncmp(f->name, "Memory.", 7) == 0;
+        if (depth == 0) { /* the PC may be in the translator's shared routines: whose call or return it is */
+            char stack[256];
+            hack_backtrace(m, program, stack, sizeof stack);
+            in_memory = strncmp(stack, "  in Memory.", 12) == 0;
+        }
+        if (in_memory) {
             *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
             return lcl;
         }
@@ -363,15 +407,238 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     }
 }
 
+/* ---- a course-style test: the RAM words its .cmp names ---- */
+
+/* The cells of a .cmp line ("|  RAM[8000]  |  333 |"), trimmed, into cells (at most max). */
+static size_t split_cells(char *line, char **cells, size_t max)
+{
+    size_t n = 0;
+    char *p = strchr(line, '|');
+    while (p && n < max) {
+        char *start = p + 1, *end = strchr(start, '|');
+        if (!end) break;
+        *end = '\0';
+        while (*start == ' ') start++;
+        char *tail = end;
+        while (tail > start && tail[-1] == ' ') *--tail = '\0';
+        cells[n++] = start;
+        p = end;
+    }
+    return n;
+}
+
+/* Compares the machine's RAM with the .cmp's last line, column by column (RAM[N] columns only). False with a
+ * detail at the first difference. */
+static bool check_cmp(const char *cmp_path, const hack_machine *m, char *detail, size_t size)
+{
+    FILE *f = fopen(cmp_path, "r");
+    if (!f) {
+        snprintf(detail, size, "cannot read %.300s", cmp_path);
+        return false;
+    }
+    char header[2048] = "", last[2048] = "", line[2048];
+    while (fgets(line, sizeof line, f)) {
+        if (!strchr(line, '|')) continue;
+        if (!header[0])
+            memcpy(header, line, sizeof header);
+        else
+            memcpy(last, line, sizeof last);
+    }
+    fclose(f);
+    char *names[64], *values[64];
+    size_t columns = split_cells(header, names, 64), given = split_cells(last, values, 64);
+    const char *file = strrchr(cmp_path, '/') ? strrchr(cmp_path, '/') + 1 : cmp_path;
+    if (!last[0] || given < columns) {
+        snprintf(detail, size, "%.300s has no line of values", file);
+        return false;
+    }
+    for (size_t i = 0; i < columns; i++) {
+        unsigned address; /* "RAM[8000]", or "RAM[17000" cut to the column's width as the course's are */
+        if (sscanf(names[i], "RAM[%u", &address) != 1 || address >= HACK_RAM_SIZE) continue;
+        if (strchr(values[i], '*')) continue;
+        long expected = strtol(values[i], NULL, 10);
+        long got = (int16_t)m->ram[address];
+        if (got != expected) {
+            snprintf(detail, size, "FAIL RAM[%u] is %ld, %.300s expects %ld", address, got, file, expected);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- the largest request that still succeeds, at Main.probe ---- */
+
+enum { PROBE_BUDGET = 4000000, HEAP_WORDS = 16384 - FIRST_HEAP };
+
+static hack_hook_action stop_here(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)context;
+    (void)m;
+    (void)e;
+    (void)value;
+    return HACK_HOOK_STOP;
+}
+
+typedef struct {
+    hack_session *session;
+    hack_machine *machine;
+    uint16_t *ram;                /* the machine at Main.probe */
+    hack_heap_live_block *blocks; /* the live blocks there */
+    size_t block_count;
+    uint16_t probe, alloc;        /* Main.probe's and Memory.alloc's entries */
+} probe_state;
+
+/* Memory.alloc(n) called from the state at Main.probe: whether it returns a block inside the heap that
+ * overlaps no live block. The call returns to Main.probe's entry, where the hook stops it. */
+static bool request_succeeds(probe_state *p, uint16_t n)
+{
+    hack_machine *m = p->machine;
+    memcpy(m->ram, p->ram, HACK_RAM_SIZE * sizeof *m->ram);
+    uint16_t sp = m->ram[0];
+    if (sp + 6u >= FIRST_HEAP) return false;
+    m->ram[sp] = n;
+    m->ram[sp + 1] = p->probe; /* the return address */
+    m->ram[sp + 2] = m->ram[1];
+    m->ram[sp + 3] = m->ram[2];
+    m->ram[sp + 4] = m->ram[3];
+    m->ram[sp + 5] = m->ram[4];
+    m->ram[0] = (uint16_t)(sp + 6);
+    m->ram[1] = (uint16_t)(sp + 6);
+    m->ram[2] = sp;
+    m->pc = p->alloc;
+    hack_session_run(p->session, PROBE_BUDGET);
+    if (m->pc != p->probe || m->ram[0] != sp + 1) return false;
+    uint32_t start = m->ram[sp], end = start + n;
+    if (start < FIRST_HEAP || end > 16384) return false;
+    for (size_t i = 0; i < p->block_count; i++)
+        if (start < (uint32_t)p->blocks[i].address + p->blocks[i].words && p->blocks[i].address < end) return false;
+    return true;
+}
+
+/* Runs the loaded program to Main.probe and keeps its RAM and live blocks there. */
+static bool run_to_probe(probe_state *p, hack_diag_list *diags)
+{
+    (void)diags;
+    if (!hack_machine_hooked(p->machine, p->probe) &&
+        !hack_machine_add_hook(p->machine, p->probe, HACK_HOOK_REPLACE, stop_here, NULL))
+        return false;
+    hack_session_run(p->session, DEFAULT_BUDGET);
+    const hack_heap_sanitizer *record = hack_session_block_record(p->session);
+    if (p->machine->pc != p->probe || !record) return false;
+    size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
+    hack_heap_live_block *blocks = realloc(p->blocks, (count ? count : 1) * sizeof *blocks);
+    if (!blocks) return false;
+    p->blocks = blocks;
+    p->block_count = hack_heap_sanitizer_live_blocks(record, p->blocks, count);
+    memcpy(p->ram, p->machine->ram, HACK_RAM_SIZE * sizeof *p->ram);
+    return true;
+}
+
+/* Runs the program again to Main.probe and finds the largest request that succeeds there (-1: no probe). */
+static int32_t probe_largest_request(const hack_program *program, unsigned os_added, const hack_session_options *base,
+                                     bool native_memory)
+{
+    const hack_symbol *probe = hack_symtab_find(&program->symbols, "Main.probe", 10);
+    const hack_symbol *alloc = hack_symtab_find(&program->symbols, "Memory.alloc", 12);
+    if (!probe || !alloc || probe->kind != HACK_SYMBOL_FUNCTION || alloc->kind != HACK_SYMBOL_FUNCTION) return -1;
+    int32_t largest = -1;
+    probe_state p = {.probe = (uint16_t)probe->value, .alloc = (uint16_t)alloc->value};
+    p.machine = hack_machine_create();
+    hack_session_options options = *base;
+    options.message = NULL;
+    options.heap_report = NULL;
+    options.output_line = NULL;
+    options.mirror_output = false;
+    options.heap_timeline = false;
+    p.session = p.machine ? hack_session_create(p.machine, &options) : NULL;
+    p.ram = malloc(HACK_RAM_SIZE * sizeof *p.ram);
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    if (!p.session || !p.ram || !hack_session_load(p.session, program, os_added, false, &diags) ||
+        !run_to_probe(&p, &diags))
+        goto out;
+    /* the largest n that succeeds, by halves (requests that fail above one that succeeds are assumed) */
+    uint32_t good = 0, bad = HEAP_WORDS + 1;
+    while (bad - good > 1) {
+        uint32_t mid = good + (bad - good) / 2;
+        bool succeeded = request_succeeds(&p, (uint16_t)mid);
+        if (succeeded)
+            good = mid;
+        else
+            bad = mid;
+        /* a failed request may have ended in Sys.error or broken the allocator's state, and the native Memory
+         * keeps a record of its blocks outside the RAM: then the next request starts from a new run */
+        if (bad - good > 1 && (!succeeded || native_memory) &&
+            !(hack_session_reload(p.session, &diags) && run_to_probe(&p, &diags)))
+            goto out;
+    }
+    largest = (int32_t)good;
+out:
+    hack_diag_list_free(&diags);
+    hack_session_free(p.session);
+    hack_machine_destroy(p.machine);
+    free(p.ram);
+    free(p.blocks);
+    return largest;
+}
+
+/* ---- one run ---- */
+
+void hack_bench_result_free(hack_bench_result *result)
+{
+    free(result->timeline);
+    free(result->timeline_cycles);
+    result->timeline = NULL;
+    result->timeline_cycles = NULL;
+    result->timeline_columns = 0;
+}
+
+static void take_figures(hack_bench_result *result, const hack_session *session, bool timeline)
+{
+    const hack_heap_sanitizer *record = hack_session_block_record(session);
+    result->figures.largest_request = -1;
+    if (!record) return;
+    hack_heap_call_stats stats;
+    hack_heap_sanitizer_stats(record, &stats);
+    result->figures = (hack_bench_figures){true, stats.allocs, stats.frees, stats.alloc_median, stats.alloc_max,
+                                           stats.free_median, stats.free_max, stats.peak_live_words, stats.lowest,
+                                           stats.highest, -1};
+    if (!timeline) return;
+    const uint8_t *columns;
+    const uint64_t *cycles;
+    size_t n = hack_heap_sanitizer_timeline(record, &columns, &cycles);
+    if (!n) return;
+    result->timeline = malloc(n * HACK_HEAP_TIMELINE_BANDS);
+    result->timeline_cycles = malloc(n * sizeof *cycles);
+    if (!result->timeline || !result->timeline_cycles) {
+        hack_bench_result_free(result);
+        return;
+    }
+    memcpy(result->timeline, columns, n * HACK_HEAP_TIMELINE_BANDS);
+    memcpy(result->timeline_cycles, cycles, n * sizeof *cycles);
+    result->timeline_columns = n;
+}
+
 void hack_bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
                     hack_bench_result *result)
 {
+    static const hack_bench_options defaults = {0};
+    if (!options) options = &defaults;
     memset(result, 0, sizeof *result);
-    uint64_t budget = options && options->budget ? options->budget : DEFAULT_BUDGET;
-    int expect = 0;
-    if (!hack_bench_program_info(program_folder, NULL, 0, &expect, &result->optional)) {
+    result->figures.largest_request = -1;
+    uint64_t budget = options->budget ? options->budget : DEFAULT_BUDGET;
+    hack_bench_program info;
+    if (!hack_bench_read_program(program_folder, &info)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
         snprintf(result->detail, sizeof result->detail, "%s/Main.jack cannot be read", program_folder);
+        return;
+    }
+    int expect = info.expect_error;
+    result->optional = info.optional;
+    const char *student = options->memory == HACK_BENCH_STUDENT ? student_folder : NULL;
+    if (options->memory == HACK_BENCH_STUDENT && !student) {
+        result->verdict = HACK_BENCH_BUILD_ERROR;
+        snprintf(result->detail, sizeof result->detail, "no student folder");
         return;
     }
     hack_program program;
@@ -383,7 +650,7 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
         return;
     }
     unsigned os_added = 0;
-    if (!build(student_folder, program_folder, options && options->student_os, &program, &os_added, result)) {
+    if (!build(student, program_folder, options->student_os, &program, &os_added, result)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
         hack_program_free(&program);
         hack_machine_destroy(machine);
@@ -392,7 +659,8 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
     run_log *log = calloc(1, sizeof *log);
     hack_session_options so = {.check_heap = true, .check_heap_no_leaks = true, .check_report_limit = 1,
                                .mirror_output = true, .message = on_message, .heap_report = on_heap_report,
-                               .output_line = on_output, .context = log};
+                               .output_line = on_output, .context = log, .heap_timeline = options->timeline,
+                               .jack_classes = options->memory == HACK_BENCH_PROJECT_JACK ? "Memory" : NULL};
     hack_session *session = log ? hack_session_create(machine, &so) : NULL;
     hack_diag_list diags;
     hack_diag_list_init(&diags);
@@ -419,15 +687,39 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
                     stop = probe; /* it finished after all: judged on that, though slow */
             }
         }
+        uint16_t ignored;
+        bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop &&
+                                 memory_frame(machine, &program, &ignored) != 0;
         result->cycles = cycles;
         hack_session_finish(session);
-        classify(result, log, session, machine, stop, expect, stuck, budget);
+        take_figures(result, session, options->timeline);
+        if (info.cmp[0]) log->passed = true; /* a course-style test prints no PASS: its RAM is checked */
+        if (endless_in_memory) { /* a loop that can never end, inside the student's Memory: no progress */
+            result->verdict = HACK_BENCH_NO_PROGRESS;
+            char where[256], stack[512];
+            hack_backtrace(machine, &program, stack, sizeof stack);
+            const char *first = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
+            first_line(where, sizeof where, first);
+            snprintf(result->detail, sizeof result->detail,
+                     "a call of Memory is caught in a loop that can never end%s: it spins in %s",
+                     expect == 6 ? " (on a full heap)" : "", where);
+            snprintf(result->place, sizeof result->place, "%s", where);
+        } else {
+            classify(result, log, session, machine, stop, expect, stuck, budget);
+        }
+        if (result->verdict == HACK_BENCH_PASS && info.cmp[0] &&
+            !check_cmp(info.cmp, machine, result->detail, sizeof result->detail)) {
+            result->verdict = HACK_BENCH_WRONG_RESULT;
+            snprintf(result->place, sizeof result->place, "the course's test");
+        }
         if (result->verdict == HACK_BENCH_PASS && cycles > budget) {
             result->verdict = HACK_BENCH_TOO_SLOW;
             snprintf(result->detail, sizeof result->detail, "finished after %llu cycles, over the budget of %llu",
                      (unsigned long long)cycles, (unsigned long long)budget);
         }
         hack_session_unload(session);
+        if (result->verdict == HACK_BENCH_PASS)
+            result->figures.largest_request = probe_largest_request(&program, os_added, &so, options->memory == HACK_BENCH_NATIVE);
     }
     hack_diag_list_free(&diags);
     hack_session_free(session);

@@ -40,7 +40,7 @@ struct hack_session {
     uint64_t since_loop_check; /* instructions run since the last look for an endless loop */
     bool watch_stack;          /* VM code outside test scripts: SP is checked */
     int32_t return_routine, return_routine_end; /* the shared VM return routine's ROM words, or -1 */
-    uint16_t samples[SAMPLES]; /* the PC at the end of each of the latest slices */
+    uint16_t samples[SAMPLES]; /* where the latest slices ended (hack_backtrace_place) */
     size_t sample_count;
 };
 
@@ -395,7 +395,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
         stop.cycles += part.cycles;
         s->since_loop_check += part.cycles;
         if (s->watch_stack) {
-            s->samples[s->sample_count++ % SAMPLES] = m->pc;
+            s->samples[s->sample_count++ % SAMPLES] = hack_backtrace_place(m, s->program);
             hack_stack_error broken = stack_state(s, part.reason);
             if (broken != HACK_STACK_OK) {
                 stop.state = HACK_SESSION_STACK_ERROR;

@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "hack/screenshot.h"
 
 #include "hack/isa.h"
@@ -59,6 +60,26 @@ bool hack_png_write_gray(const uint8_t *pixels, int width, int height, const cha
 bool hack_png_write_rgb(const uint8_t *pixels, int width, int height, const char *path, hack_diag_list *diags)
 {
     return write_file(pixels, width, height, 3, path, diags);
+}
+
+bool hack_png_encode_rgb(const uint8_t *pixels, int width, int height, uint8_t **bytes, size_t *size)
+{
+    char *buffer = NULL;
+    size_t length = 0;
+    FILE *file = open_memstream(&buffer, &length);
+    if (!file) return false;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    bool ok = png && info && write_png(png, info, file, pixels, width, height, 3);
+    png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
+    if (fclose(file) != 0) ok = false;
+    if (!ok) {
+        free(buffer);
+        return false;
+    }
+    *bytes = (uint8_t *)buffer;
+    *size = length;
+    return true;
 }
 
 bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *path, hack_diag_list *diags)

@@ -18,4 +18,8 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
 /* One place in the program, as the call stacks show it: "Main.main (Main.vm:12)", or "(ROM 7)". */
 size_t hack_backtrace_describe(const hack_program *program, uint16_t pc, char *buf, size_t size);
 
+/* The ROM address that stands for where the machine is: the PC, or, in the translator's shared routines, the
+ * command that jumped there (as hack_backtrace's first line shows it). */
+uint16_t hack_backtrace_place(const hack_machine *machine, const hack_program *program);
+
 #endif

@@ -39,6 +39,8 @@ bool hack_sources_set_origin(hack_sources *sources, size_t index, const char *or
                              const hack_source_position *origins, size_t origin_count);
 /* Reads path: a file, or every file of a folder whose name ends with extension (".vm"). */
 bool hack_sources_read(hack_sources *sources, const char *path, const char *extension, hack_diag_list *diags);
+/* Removes source index (the others keep their order). */
+void hack_sources_remove(hack_sources *sources, size_t index);
 void hack_sources_free(hack_sources *sources);
 
 #endif

@@ -13,7 +13,14 @@
  *   - a line "// optional: TEXT" marks a check of policy, not of correctness (shown, not counted);
  *   - a failed check prints "FAIL <check>: <detail>" (e.g. "FAIL contents: block 3 word 2 expected 7 got 0")
  *     and ends the program; the checks "full-heap" (alloc returned 0 or garbage on a full heap) and "merge"
- *     (a large block failed after everything was freed) have verdicts of their own.
+ *     (a large block failed after everything was freed) have verdicts of their own;
+ *   - a line "// figures: ..." marks the program whose figures a table shows; where it calls Main.probe()
+ *     (an empty function), the bench measures fragmentation: it runs the program again to that call and
+ *     tries requests there (by halves) for the largest that still succeeds;
+ *   - a course-style test (a .tst with its .cmp beside Main.jack, such as the course's MemoryTest) needs no
+ *     PASS: when it has halted, the RAM words its .cmp names must hold the .cmp's values.
+ * Every run gives figures of the allocator from the calls the heap check saw: Hack cycles per alloc and
+ * deAlloc (median, max), peak words in live blocks, and on request the heap over time.
  * Nothing here prints. The functions are thread-safe: each run has its own machine and session. */
 #ifndef HACK_MEMORY_BENCH_H
 #define HACK_MEMORY_BENCH_H
@@ -45,10 +52,30 @@ const char *hack_bench_verdict_name(hack_bench_verdict verdict);
 /* A short mark for a table cell: "ok", "WRONG", "OUT", ... */
 const char *hack_bench_verdict_mark(hack_bench_verdict verdict);
 
+/* Whose Memory a run uses. */
+typedef enum {
+    HACK_BENCH_STUDENT,      /* the student folder's Memory.jack or Memory.vm */
+    HACK_BENCH_PROJECT_JACK, /* hackemu's own Memory.jack (a reference row) */
+    HACK_BENCH_NATIVE,       /* hackemu's native Memory (a reference row: no Hack cycles in its calls) */
+} hack_bench_memory;
+
 typedef struct {
     bool student_os;  /* the student's other OS classes too (default: only their Memory) */
     uint64_t budget;  /* cycles for one program (0: 200 million) */
+    hack_bench_memory memory;
+    bool timeline;    /* record the heap over time (result.timeline) */
 } hack_bench_options;
+
+/* What the run showed of the allocator (from the calls the heap check saw). */
+typedef struct {
+    bool measured;                    /* the program ran and the check saw its calls */
+    uint64_t allocs, frees;
+    uint32_t alloc_median, alloc_max; /* Hack cycles from Memory.alloc's entry to its return (0: native) */
+    uint32_t free_median, free_max;   /* the same for Memory.deAlloc */
+    uint32_t peak_live_words;         /* the most words in live blocks at once */
+    uint16_t lowest, highest;         /* the words any block covered */
+    int32_t largest_request;          /* at Main.probe: the largest alloc that still succeeds (-1: not probed) */
+} hack_bench_figures;
 
 typedef struct {
     hack_bench_verdict verdict;
@@ -56,14 +83,31 @@ typedef struct {
     char detail[512];   /* what went wrong ("FAIL contents: ...", "Memory.alloc(5) returned 16383: ...") */
     char place[256];    /* where: "Memory.alloc (Memory.jack:41)" (empty when not known) */
     uint64_t cycles;    /* of the run */
+    hack_bench_figures figures;
+    /* with options.timeline: the heap over time (hack_heap_sanitizer_timeline's columns, copied) */
+    uint8_t *timeline;
+    uint64_t *timeline_cycles;
+    size_t timeline_columns;
 } hack_bench_result;
 
-/* A test program's header lines (the purpose, into buf; expect and optional). False when the folder has no
- * readable Main.jack. */
-bool hack_bench_program_info(const char *program_folder, char *purpose, size_t size, int *expect_error,
-                             bool *optional);
+/* Frees what a result holds (its timeline). */
+void hack_bench_result_free(hack_bench_result *result);
 
-/* Runs program_folder (a folder with Main.jack) with the Memory of student_folder. Always fills result. */
+/* A test program: its header lines. A course-style test (a folder with Main.jack, X.tst and X.cmp, such as
+ * the course's MemoryTest) is checked by the RAM words its .cmp names, read when the program has halted. */
+typedef struct {
+    char purpose[256];
+    int expect_error;  /* "// expect: Sys.error(N)" */
+    bool optional;     /* "// optional: ..." */
+    bool figures;      /* "// figures: ...": the program whose figures a table shows */
+    char cmp[4096];    /* a course-style test's .cmp ("" for none) */
+} hack_bench_program;
+
+/* Reads a program folder's header lines. False when the folder has no readable Main.jack. */
+bool hack_bench_read_program(const char *program_folder, hack_bench_program *program);
+
+/* Runs program_folder (a folder with Main.jack) with the Memory of student_folder (NULL for the reference
+ * Memories of options.memory). Always fills result. */
 void hack_bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
                     hack_bench_result *result);
 

@@ -5,6 +5,7 @@
 #include "hack/diag.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Writes the 512x256 screen held in words (RAM 16384.., 8192 words) as a black-and-white PNG, each pixel
@@ -17,6 +18,9 @@ bool hack_png_write_gray(const uint8_t *pixels, int width, int height, const cha
 
 /* The same for RGB pixels (3 bytes each). */
 bool hack_png_write_rgb(const uint8_t *pixels, int width, int height, const char *path, hack_diag_list *diags);
+
+/* The same PNG in memory (for an HTML report): *bytes (malloc'd, the caller frees) and *size. */
+bool hack_png_encode_rgb(const uint8_t *pixels, int width, int height, uint8_t **bytes, size_t *size);
 
 /* FNV-1a over the screen words: equal screens, equal hashes. */
 uint64_t hack_screen_hash(const uint16_t *words);

@@ -22,6 +22,7 @@ typedef hack_sources hack_vm_sources;
 bool hack_vm_sources_read(hack_vm_sources *sources, const char *path, hack_diag_list *diags);
 #define hack_vm_sources_add hack_sources_add
 #define hack_vm_sources_free hack_sources_free
+#define hack_vm_sources_remove hack_sources_remove
 
 typedef struct {
     bool bootstrap;         /* start with SP = 256; call Sys.init */
