@@ -32,6 +32,7 @@ enum {
     EXIT_COMPARISON_FAILURE = 4,
     EXIT_SYS_ERROR = 5,
     EXIT_HEAP_PROBLEMS = 6,
+    EXIT_BREAKPOINT = 8, /* a headless run stopped at a breakpoint or watchpoint (--break, --watch) */
     EXIT_USAGE = 64
 };
 enum { MAX_REQUESTS = 64 };
@@ -580,6 +581,7 @@ static int exit_status(hack_session_state state)
     case HACK_SESSION_HEAP_ERROR:
     case HACK_SESSION_STACK_ERROR: return EXIT_MACHINE_FAULT;
     case HACK_SESSION_SYS_ERROR: return EXIT_SYS_ERROR;
+    case HACK_SESSION_DEBUG: return EXIT_BREAKPOINT;
     }
     return EXIT_MACHINE_FAULT;
 }
