@@ -480,7 +480,8 @@ static void disassemble_command(hack_debugger *d)
         const hack_symbol *best = NULL;
         for (size_t i = 0; i < d->program->symbols.count; i++) {
             const hack_symbol *s = &d->program->symbols.entries[i];
-            if ((s->kind == HACK_SYMBOL_LABEL || s->kind == HACK_SYMBOL_FUNCTION) && s->value <= pc &&
+            /* functions, and labels but the translator's own ($ret, $$CALL) */
+            if ((s->kind == HACK_SYMBOL_FUNCTION || (s->kind == HACK_SYMBOL_LABEL && !strchr(s->name, '$'))) && s->value <= pc &&
                 (!best || s->value > best->value))
                 best = s;
         }
@@ -527,7 +528,7 @@ static void breakpoints_command(hack_debugger *d)
     debug_say(d, "Num  Type        Hits  What\n");
     for (size_t i = 0; i < d->point_count; i++) {
         const debug_point *p = &d->points[i];
-        debug_say(d, "%-4d %-11s %4u  %s (%s)\n", p->number, p->watch ? "watchpoint" : p->temporary ? "tbreakpoint" : "breakpoint",
+        debug_say(d, "%-4d %-11s %4u  %s -> %s\n", p->number, p->watch ? "watchpoint" : p->temporary ? "tbreakpoint" : "breakpoint",
                   p->hits, p->spec, p->where);
     }
 }
@@ -589,7 +590,9 @@ static void report_added(hack_debugger *d, int number, bool watch, hack_diag_lis
         return;
     }
     const debug_point *p = &d->points[d->point_count - 1];
-    if (watch)
+    if (watch && strcmp(p->spec, p->where) == 0)
+        debug_say(d, "Watchpoint %d: %s\n", number, p->spec);
+    else if (watch)
         debug_say(d, "Watchpoint %d: %s (%s)\n", number, p->spec, p->where);
     else
         debug_say(d, "%s %d at %s\n", p->temporary ? "Temporary breakpoint" : "Breakpoint", number, p->where);

@@ -589,20 +589,20 @@ static void report_end(hack_debugger *d, hack_session_stop stop)
     }
 }
 
-/* A watchpoint stop: the watchpoints on the word that now say so (a change, or the value asked for). */
-static bool report_watch(hack_debugger *d)
+/* A watchpoint stop: before is the word before the instruction ran; the watchpoints on it that now say so
+ * (a change, or the value asked for). */
+static bool report_watch(hack_debugger *d, const hack_watch_hit *hit, uint16_t before)
 {
-    const hack_watch_hit *hit = &d->machine->watch_hit;
     bool told = false;
     for (size_t i = 0; i < d->point_count; i++) {
         debug_point *p = &d->points[i];
         if (!p->watch || p->address != hit->address) continue;
-        uint16_t now = d->machine->ram[p->address], old = p->old;
+        uint16_t now = d->machine->ram[p->address];
         p->old = now;
-        if (now == old || (p->has_value && now != p->value)) continue;
+        if (now == before || (p->has_value && now != p->value)) continue;
         p->hits++;
         if (!told) debug_say(d, "\n");
-        debug_say(d, "Watchpoint %d: %s\nOld value = %d\nNew value = %d\n", p->number, p->spec, as_signed(old),
+        debug_say(d, "Watchpoint %d: %s\nOld value = %d\nNew value = %d\n", p->number, p->spec, as_signed(before),
                   as_signed(now));
         told = true;
     }
@@ -633,7 +633,16 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
             return true;
         }
         if (stop.debug == HACK_DEBUG_STOP_WATCHPOINT) {
-            if (!report_watch(d)) return false;
+            const hack_watch_hit hit = m->watch_hit;
+            uint16_t before = m->ram[hit.address];
+            if (hit.pc == m->pc) { /* the access has not run: run it, and look */
+                hack_session_stop after = hack_session_run(d->session, 1);
+                if (after.state != HACK_SESSION_BUDGET) return handle_stop(d, after, result);
+            } else { /* looked at by step (run_some): it has run, and the value before is the one kept */
+                for (size_t i = 0; i < d->point_count; i++)
+                    if (d->points[i].watch && d->points[i].address == hit.address) before = d->points[i].old;
+            }
+            if (!report_watch(d, &hit, before)) return false;
             *result = HACK_DEBUGGER_STOPPED_WATCHPOINT;
             return true;
         }

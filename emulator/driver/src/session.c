@@ -444,6 +444,12 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
             }
             break;
         case HACK_STOP_WATCH: /* report the access, run it, go on */
+            if (s->watchpoints && m->watch == s->watchpoints) { /* the debugger's: it looks before and after */
+                s->run_reported_access = true;
+                stop.state = HACK_SESSION_DEBUG;
+                stop.debug = HACK_DEBUG_STOP_WATCHPOINT;
+                return stop;
+            }
             if (s->check) hack_heap_sanitizer_on_watch(s->check);
             if (s->check && s->options.stop_at_heap_report) {
                 s->run_reported_access = true;
@@ -456,11 +462,6 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
                 return stop;
             }
             stop.cycles++;
-            if (s->watchpoints && m->watch == s->watchpoints) {
-                stop.state = HACK_SESSION_DEBUG;
-                stop.debug = HACK_DEBUG_STOP_WATCHPOINT;
-                return stop;
-            }
             break;
         case HACK_STOP_BREAK:
             stop.state = HACK_SESSION_DEBUG;

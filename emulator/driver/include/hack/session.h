@@ -92,8 +92,8 @@ typedef enum {
 typedef enum {
     HACK_DEBUG_STOP_NONE,
     HACK_DEBUG_STOP_BREAKPOINT,  /* PC is at a breakpoint (hack_machine_set_breakpoint); nothing there has run */
-    HACK_DEBUG_STOP_WATCHPOINT,  /* an instruction read or wrote a word of the watchpoints (machine->watch_hit)
-                                    and has run: PC is after it */
+    HACK_DEBUG_STOP_WATCHPOINT,  /* an instruction is about to read or write a word of the watchpoints
+                                    (machine->watch_hit): PC is at it, and running again runs it first */
     HACK_DEBUG_STOP_HEAP_REPORT, /* the heap check reported the access machine->watch_hit; PC is at the
                                     instruction, which has not run: running again runs it */
 } hack_debug_stop;
@@ -124,7 +124,7 @@ typedef struct {
  * Sys.halt). Not in test scripts, where a halted program's time passes as on the course's emulators. */
 hack_session_stop hack_session_run(hack_session *session, uint64_t budget);
 
-/* A debugger's watched words: map[i] != 0 stops the run after each instruction that reads or writes RAM[i]
+/* A debugger's watched words: map[i] != 0 stops the run before each instruction that reads or writes RAM[i]
  * (HACK_DEBUG_STOP_WATCHPOINT); NULL: none. The map must outlive its use (set NULL before freeing it). It is
  * the machine's watch map, so it costs nothing while NULL. False when the heap check holds the machine's
  * watch map: the caller then has to look at the words itself, an instruction at a time. */
