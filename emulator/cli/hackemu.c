@@ -16,6 +16,7 @@
 #include "hack/window.h"
 #endif
 
+#include "debug_cli.h"
 #include "test_memory.h"
 
 #include <errno.h>
@@ -32,6 +33,7 @@ enum {
     EXIT_COMPARISON_FAILURE = 4,
     EXIT_SYS_ERROR = 5,
     EXIT_HEAP_PROBLEMS = 6,
+    EXIT_BREAKPOINT = 8, /* a headless run stopped at a breakpoint or watchpoint (--break, --watch) */
     EXIT_USAGE = 64
 };
 enum { MAX_REQUESTS = 64 };
@@ -64,6 +66,9 @@ typedef struct {
     uint64_t hz;           /* the window's emulated clock rate (0: full speed) */
     bool start_paused, stats, show_heap_map, no_pace;
     double quit_after;
+    bool debug; /* --debug: the debugger's commands from stdin */
+    const char *breaks[MAX_REQUESTS], *watches[MAX_REQUESTS]; /* --break, --watch */
+    int break_count, watch_count;
 } options;
 
 static void usage(FILE *out)
@@ -89,6 +94,12 @@ static void usage(FILE *out)
           "  --no-output         do not copy what the program prints with Output to stdout (a line per\n"
           "                      println; on by default)\n"
           "  --keys C:K,...      hold key code K from cycle C on (K = 0 releases); e.g. 2000000:131,2100000:0\n"
+          "  --debug             the debugger: commands from stdin, one a line (break Main.jack:12, run,\n"
+          "                      step, next, finish, print i, backtrace, watch Main.count, help...)\n"
+          "  --break SPEC        headless: stop at File.jack:LINE, Class.function, File.vm:LINE, *ROMADDR\n"
+          "                      or a label, print where and the call stack, exit 8 (repeatable)\n"
+          "  --watch EXPR        headless: stop when a program instruction changes a RAM word or a Jack\n"
+          "                      static (Main.count, RAM[2050], EXPR == VALUE), as --break (repeatable)\n"
           "  --type TEXT         type TEXT from cycle 1,000,000 on, each key held 100,000 cycles then released\n"
           "                      for as long ('\\n' Enter, '\\b' backspace, '\\e' Esc); --key-cycles N changes it\n"
           "\n",
@@ -147,7 +158,8 @@ static void usage(FILE *out)
           "Exit status: 0 halted (script: every line matched), 1 the program or script could not be\n"
           "loaded, 2 the cycle budget was spent before it halted, 3 machine error (illegal instruction,\n"
           "memory access above the keyboard, jump past ROM), 4 comparison failure, 5 the program called\n"
-          "Sys.error (its code and call stack are shown), 64 bad command line.\n",
+          "Sys.error (its code and call stack are shown), 6 the heap check found problems, 8 a headless\n"
+          "run stopped at a --break or --watch, 64 bad command line.\n",
           out);
 }
 
@@ -287,6 +299,18 @@ static bool parse_args(int argc, char **argv, options *opt)
         } else if (strcmp(arg, "--scale") == 0 && next) {
             opt->scale = atoi(next);
             i++;
+        } else if (strcmp(arg, "--debug") == 0) {
+            opt->debug = opt->headless = true;
+        } else if ((strcmp(arg, "--break") == 0 || strcmp(arg, "--watch") == 0) && next) {
+            bool is_break = arg[2] == 'b';
+            int *count = is_break ? &opt->break_count : &opt->watch_count;
+            if (*count == MAX_REQUESTS) {
+                fprintf(stderr, "hackemu: at most %d uses of %s\n", MAX_REQUESTS, arg);
+                return false;
+            }
+            (is_break ? opt->breaks : opt->watches)[(*count)++] = next;
+            opt->headless = true;
+            i++;
         } else if (strcmp(arg, "--translate") == 0) {
             opt->translate = true;
         } else if (strcmp(arg, "--headless") == 0) {
@@ -380,6 +404,20 @@ static bool print_dump(const hack_machine *machine, const hack_program *program,
     return true;
 }
 
+typedef struct {
+    const options *opt;
+    const hack_program *program;
+    bool stack_at_256;
+} reset_context;
+
+/* A reset in the debugger: SP and the --set values again, as at the start. */
+static void debug_reset(void *context, hack_machine *machine)
+{
+    const reset_context *r = context;
+    if (r->stack_at_256) machine->ram[0] = 256;
+    for (int i = 0; i < r->opt->set_count; i++) apply_set(machine, r->program, r->opt->sets[i].text);
+}
+
 /* Builds the program. VM and Jack code as the course's VM emulator takes it: a whole program gets the OS
  * classes it lacks and the bootstrap; a lone .vm without Sys.init or Main.main runs from its first command
  * with SP = 256 (*stack_at_256). *os_added: the OS classes that were added. */
@@ -451,6 +489,7 @@ static hack_session_options session_options(const options *opt, bool window, boo
     if (window) o.now_ms = window_clock;
 #endif
     o.no_pace = opt->no_pace;
+    o.stop_at_heap_report = opt->debug || opt->break_count || opt->watch_count;
     return o;
 }
 
@@ -599,6 +638,7 @@ static int exit_status(hack_session_state state)
     case HACK_SESSION_HEAP_ERROR:
     case HACK_SESSION_STACK_ERROR: return EXIT_MACHINE_FAULT;
     case HACK_SESSION_SYS_ERROR: return EXIT_SYS_ERROR;
+    case HACK_SESSION_DEBUG: return EXIT_BREAKPOINT;
     }
     return EXIT_MACHINE_FAULT;
 }
@@ -874,6 +914,13 @@ int main(int argc, char **argv)
         goto out;
     }
 #endif
+    if (opt.debug || opt.break_count || opt.watch_count) {
+        reset_context reset = {&opt, &program, stack_at_256};
+        hack_cli_debug_options debug = {opt.breaks, opt.break_count, opt.watches, opt.watch_count, opt.debug,
+                                        debug_reset, &reset};
+        status = hack_cli_debug(session, machine, &debug);
+        goto out;
+    }
     status = run_headless(&opt, session, machine, &diags);
 
 out:

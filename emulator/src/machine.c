@@ -25,6 +25,7 @@ void hack_machine_destroy(hack_machine *machine)
     if (!machine) return;
     hack_machine_clear_hooks(machine);
     hack_tier_free(machine);
+    free(machine->breakpoints);
     free(machine->decoded);
     free(machine);
 }
@@ -43,6 +44,7 @@ void hack_machine_load(hack_machine *machine, const uint16_t *words, size_t coun
     if (count > HACK_ROM_SIZE) count = HACK_ROM_SIZE;
     hack_tier_forget(machine);
     hack_machine_clear_hooks(machine);
+    hack_machine_clear_breakpoints(machine);
     /* Every ROM word at or above program_size is zero (pokes past the end extend the program), and decoded as
      * such: only the words below the larger of the old and the new size need copying, clearing and decoding,
      * which makes loading a small program cheap (test scripts and tests load many). */
@@ -69,6 +71,37 @@ void hack_machine_poke_rom(hack_machine *machine, uint16_t address, uint16_t wor
     }
     hack_decode_at(machine, address);
     if (address > 0) hack_decode_at(machine, address - 1u); /* it may fuse with the word it follows */
+}
+
+bool hack_machine_set_breakpoint(hack_machine *machine, uint16_t address, bool on)
+{
+    if (address >= HACK_ROM_SIZE) return false;
+    if (!machine->breakpoints) {
+        if (!on) return true;
+        machine->breakpoints = calloc(HACK_ROM_SIZE, 1);
+        if (!machine->breakpoints) return false;
+    }
+    if ((machine->breakpoints[address] != 0) == on) return true;
+    machine->breakpoints[address] = on;
+    if (on)
+        machine->breakpoint_count++;
+    else
+        machine->breakpoint_count--;
+    hack_decode_at(machine, address);
+    if (address > 0) hack_decode_at(machine, address - 1u); /* the word before must not fuse across it */
+    return true;
+}
+
+bool hack_machine_breakpoint_at(const hack_machine *machine, uint16_t address)
+{
+    return machine->breakpoints && address < HACK_ROM_SIZE && machine->breakpoints[address];
+}
+
+void hack_machine_clear_breakpoints(hack_machine *machine)
+{
+    if (!machine->breakpoints) return;
+    for (uint32_t address = 0; address < HACK_ROM_SIZE && machine->breakpoint_count; address++)
+        if (machine->breakpoints[address]) hack_machine_set_breakpoint(machine, (uint16_t)address, false);
 }
 
 static bool fail(hack_machine *machine, hack_fault_kind kind, uint16_t word, uint32_t address)

@@ -31,6 +31,7 @@ enum {
     K_PROGRAM_END, /* the @0 after the loaded program: stops there when asked */
     K_HOOK,        /* a native hook (or a return an observe hook waits for) is bound here */
     K_SLOW,        /* anything the reference step must do: illegal words, the end of ROM */
+    K_BREAK,       /* a breakpoint: the run stops before anything here runs */
     K_COUNT
 };
 
@@ -83,6 +84,10 @@ static void decode_op(hack_machine *machine, uint32_t pc, hack_decoded_op *op)
 {
     uint16_t word = machine->rom[pc];
     bool fused = false;
+    if (machine->breakpoints && machine->breakpoints[pc]) {
+        op->kind = K_BREAK;
+        return;
+    }
     if (machine->hooks && hack_hooks_at(machine, pc)) {
         op->kind = K_HOOK;
         return;
@@ -99,6 +104,7 @@ static void decode_op(hack_machine *machine, uint32_t pc, hack_decoded_op *op)
          * that is left to the next word's own op, which checks. */
         if (!HACK_IS_C_INSTR(next) || pc + 1 >= HACK_ROM_SIZE) return;
         if (machine->hooks && hack_hooks_at(machine, pc + 1)) return; /* the next word must dispatch */
+        if (machine->breakpoints && machine->breakpoints[pc + 1]) return;
         if (word > HACK_KBD && touches_memory(next)) return;
         fused = true;
         word = next;
@@ -124,7 +130,7 @@ static void decode_op(hack_machine *machine, uint32_t pc, hack_decoded_op *op)
 bool hack_decoded_exits(const hack_machine *machine, uint32_t pc)
 {
     const unsigned kind = machine->decoded[pc].kind;
-    return kind == K_HOOK || kind == K_HALT || kind == K_PROGRAM_END || kind == K_SLOW;
+    return kind == K_HOOK || kind == K_HALT || kind == K_PROGRAM_END || kind == K_SLOW || kind == K_BREAK;
 }
 
 uint16_t hack_decoded_hook_kind(void)
@@ -211,5 +217,5 @@ static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
 hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
 {
     if (machine->watch) return run_watched(machine, budget);
-    return machine->tier ? run_tiered(machine, budget) : run_plain(machine, budget);
+    return machine->tier && !machine->breakpoint_count ? run_tiered(machine, budget) : run_plain(machine, budget);
 }

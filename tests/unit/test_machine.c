@@ -378,6 +378,44 @@ START_TEST(load_clears_screen_keeps_ram)
 }
 END_TEST
 
+
+/* A breakpoint stops the run before its word, even the C-instruction of a fused @-pair; a run that starts on
+ * it stops at once; removed, the program runs on to the same result; a load removes every breakpoint. */
+START_TEST(breakpoints_stop_before_their_word)
+{
+    /* RAM[0] = 5 + 3, then the halt loop at 6 */
+    const uint16_t program[] = {5, 0xEC10, 3, 0xE090, 0, 0xE308, 6, 0xEA87};
+    hack_machine_load(machine, program, 8);
+    ck_assert(hack_machine_set_breakpoint(machine, 3, true));
+    ck_assert(hack_machine_breakpoint_at(machine, 3));
+    hack_run_result r = hack_machine_run(machine, 100);
+    ck_assert_int_eq(r.reason, HACK_STOP_BREAK);
+    ck_assert_uint_eq(machine->pc, 3);
+    ck_assert_uint_eq(r.cycles, 3);
+    ck_assert_uint_eq(machine->a, 3);
+    r = hack_machine_run(machine, 100);
+    ck_assert_int_eq(r.reason, HACK_STOP_BREAK);
+    ck_assert_uint_eq(r.cycles, 0);
+    ck_assert(hack_machine_set_breakpoint(machine, 3, false));
+    ck_assert(hack_machine_set_breakpoint(machine, 4, true)); /* an A-instruction, reached by a budget of 1 */
+    r = hack_machine_run(machine, 1);
+    ck_assert_int_eq(r.reason, HACK_STOP_BUDGET);
+    r = hack_machine_run(machine, 1);
+    ck_assert_int_eq(r.reason, HACK_STOP_BREAK);
+    ck_assert_uint_eq(machine->pc, 4);
+    hack_machine_clear_breakpoints(machine);
+    ck_assert_uint_eq(machine->breakpoint_count, 0);
+    r = hack_machine_run(machine, 100);
+    ck_assert_int_eq(r.reason, HACK_STOP_HALT);
+    ck_assert_uint_eq(machine->ram[0], 8);
+    ck_assert_uint_eq(machine->cycles, 6);
+    hack_machine_set_breakpoint(machine, 0, true);
+    hack_machine_load(machine, program, 8);
+    ck_assert(!hack_machine_breakpoint_at(machine, 0));
+    ck_assert_int_eq(hack_machine_run(machine, 100).reason, HACK_STOP_HALT);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("machine");
@@ -405,6 +443,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, fast_loop_matches_reference_step_at_every_budget, 0, 200);
     tcase_add_test(tc, poke_rom_redecodes);
     tcase_add_test(tc, load_clears_screen_keeps_ram);
+    tcase_add_test(tc, breakpoints_stop_before_their_word);
     suite_add_tcase(suite, tc);
     return suite;
 }

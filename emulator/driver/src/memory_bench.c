@@ -349,6 +349,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
         return;
     }
     case HACK_SESSION_BUDGET:
+    case HACK_SESSION_DEBUG: /* never: the bench sets no breakpoints */
     case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME: {
         char spot[256] = "";

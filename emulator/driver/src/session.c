@@ -42,6 +42,8 @@ struct hack_session {
     int32_t return_routine, return_routine_end; /* the shared VM return routine's ROM words, or -1 */
     uint16_t samples[SAMPLES]; /* where the latest slices ended (hack_backtrace_place) */
     size_t sample_count;
+    const uint8_t *watchpoints; /* the debugger's watched words, or NULL */
+    bool run_reported_access;  /* the last run stopped at a heap report: its access runs first */
 };
 
 
@@ -265,8 +267,22 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
                 s->return_routine_end = other->value;
         }
     }
+    s->run_reported_access = false;
     bind_heap(s);
+    if (s->watchpoints && !s->check) {
+        s->machine->watch = s->watchpoints;
+        s->machine->trusted = NULL;
+    }
     bind_os(s);
+    return true;
+}
+
+bool hack_session_set_watchpoints(hack_session *session, const uint8_t *map)
+{
+    hack_machine *m = session->machine;
+    if (session->check) return map == NULL;
+    if (m->watch == session->watchpoints) m->watch = map;
+    session->watchpoints = map;
     return true;
 }
 
@@ -346,10 +362,12 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran)
     const uint16_t pc0 = m->pc, a0 = m->a, d0 = m->d;
     uint16_t written[LOOP_WRITES_MAX], before[LOOP_WRITES_MAX];
     int writes = 0;
+    const uint8_t *const breakpoints = m->breakpoints;
     *ran = 0;
     for (uint64_t n = 0; n < LOOP_ROUND_MAX && *ran < budget; n++) {
         const uint16_t pc = m->pc;
         if (pc >= HACK_ROM_SIZE || hack_machine_hooked(m, pc)) return false;
+        if (breakpoints && breakpoints[pc]) return false; /* the run stops there */
         const uint16_t word = m->rom[pc];
         if (HACK_IS_C_INSTR(word)) {
             const bool reads = HACK_COMP_USES_M(HACK_COMP(word)), writes_m = (HACK_DEST(word) & HACK_DEST_M) != 0;
@@ -379,7 +397,17 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
 {
     hack_session *s = session;
     hack_machine *m = s->machine;
-    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false, HACK_STACK_OK};
+    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false, HACK_STACK_OK, HACK_DEBUG_STOP_NONE};
+    if (s->run_reported_access) { /* the access a heap report stopped before */
+        s->run_reported_access = false;
+        if (m->pc == m->watch_hit.pc && budget > 0) {
+            if (!hack_machine_step(m)) {
+                stop.state = HACK_SESSION_FAULT;
+                return stop;
+            }
+            stop.cycles++;
+        }
+    }
     for (;;) {
         while (s->key_next < s->key_count && s->keys[s->key_next].cycle <= m->cycles)
             m->ram[HACK_KBD] = s->keys[s->key_next++].key;
@@ -422,13 +450,29 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
             }
             break;
         case HACK_STOP_WATCH: /* report the access, run it, go on */
+            if (s->watchpoints && m->watch == s->watchpoints) { /* the debugger's: it looks before and after */
+                s->run_reported_access = true;
+                stop.state = HACK_SESSION_DEBUG;
+                stop.debug = HACK_DEBUG_STOP_WATCHPOINT;
+                return stop;
+            }
             if (s->check) hack_heap_sanitizer_on_watch(s->check);
+            if (s->check && s->options.stop_at_heap_report) {
+                s->run_reported_access = true;
+                stop.state = HACK_SESSION_DEBUG;
+                stop.debug = HACK_DEBUG_STOP_HEAP_REPORT;
+                return stop;
+            }
             if (!hack_machine_step(m)) {
                 stop.state = HACK_SESSION_FAULT;
                 return stop;
             }
             stop.cycles++;
             break;
+        case HACK_STOP_BREAK:
+            stop.state = HACK_SESSION_DEBUG;
+            stop.debug = HACK_DEBUG_STOP_BREAKPOINT;
+            return stop;
         case HACK_STOP_HALT:
         case HACK_STOP_PROGRAM_END:
             stop.state = hack_native_os_error_code(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
@@ -458,7 +502,8 @@ hack_session_state hack_session_tick(hack_session *session, uint64_t n, uint64_t
             break;
         case HACK_SESSION_FAULT:
         case HACK_SESSION_HEAP_ERROR:
-        case HACK_SESSION_STACK_ERROR: return stop.state;
+        case HACK_SESSION_STACK_ERROR:
+        case HACK_SESSION_DEBUG: return stop.state;
         case HACK_SESSION_HALTED:
         case HACK_SESSION_SYS_ERROR:
         case HACK_SESSION_WAITING_KEY:

@@ -36,6 +36,7 @@ typedef enum {
                          running again calls the hook again */
     HACK_STOP_WATCH,  /* an instruction is about to read or write a watched word (machine->watch_hit); PC is at
                          it: hack_machine_step runs it without looking, and the run can go on */
+    HACK_STOP_BREAK,  /* PC is at a breakpoint (hack_machine_set_breakpoint): nothing there has run yet */
 } hack_stop_reason;
 
 typedef struct {
@@ -75,6 +76,8 @@ typedef struct {
     const uint8_t *trusted;   /* HACK_ROM_SIZE entries */
     hack_watch_hit watch_hit;
     hack_tier *tier; /* NULL: off (hack_machine_enable_tier) */
+    uint8_t *breakpoints;      /* private (hack_machine_set_breakpoint): per ROM word; NULL until one is set */
+    uint32_t breakpoint_count; /* breakpoints set */
 } hack_machine;
 
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
@@ -97,6 +100,16 @@ hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget);
 
 /* Executes exactly one instruction by the reference (slow, undecoded) path; false on a fault. */
 bool hack_machine_step(hack_machine *machine);
+
+/* ---- breakpoints (a debugger's) ----
+ * The run stops with HACK_STOP_BREAK when the PC arrives at a breakpoint, before the instruction (or the
+ * hook) there runs; a run that starts on one stops at once. A breakpoint is one more kind of decoded
+ * operation, like a hook, so the run loop does no extra work anywhere else, and none at all while no
+ * breakpoint is set. To go on from one: remove it, run one instruction, set it again. hack_machine_load
+ * removes them all; the native tier stands aside while any is set. False when memory ran out. */
+bool hack_machine_set_breakpoint(hack_machine *machine, uint16_t address, bool on);
+bool hack_machine_breakpoint_at(const hack_machine *machine, uint16_t address);
+void hack_machine_clear_breakpoints(hack_machine *machine);
 
 /* ---- the native tier ----
  * The program translated to C and compiled by the system's C compiler (cc, or $CC) in a background thread,

@@ -202,6 +202,7 @@ static bool stopped(app *a, hack_session_stop stop)
 {
     switch (stop.state) {
     case HACK_SESSION_BUDGET:
+    case HACK_SESSION_DEBUG: /* the window sets no breakpoints yet */
     case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME: return false;
     case HACK_SESSION_HALTED:

@@ -45,6 +45,8 @@ typedef struct {
     /* a line the program printed with Output, without its newline */
     void (*output_line)(void *context, const char *text);
     void *context;
+    /* A debugger's: a heap check finding stops the run before the access it reports (HACK_SESSION_DEBUG) */
+    bool stop_at_heap_report;
 } hack_session_options;
 
 typedef struct hack_session hack_session;
@@ -86,7 +88,18 @@ typedef enum {
     HACK_SESSION_WAITING_KEY,  /* the native Keyboard waits for a key to go down or up, and none is scripted */
     HACK_SESSION_WAITING_TIME, /* a real-time Sys.wait until until_ms: run again when the time has come */
     HACK_SESSION_STACK_ERROR,  /* VM code broke its stack: see stop.stack (hack_session_describe_stack) */
+    HACK_SESSION_DEBUG,        /* a debugger's stop (stop.debug says which); the program can go on. Only when
+                                  a breakpoint, a watchpoint or stop_at_heap_report is set */
 } hack_session_state;
+
+typedef enum {
+    HACK_DEBUG_STOP_NONE,
+    HACK_DEBUG_STOP_BREAKPOINT,  /* PC is at a breakpoint (hack_machine_set_breakpoint); nothing there has run */
+    HACK_DEBUG_STOP_WATCHPOINT,  /* an instruction is about to read or write a word of the watchpoints
+                                    (machine->watch_hit): PC is at it, and running again runs it first */
+    HACK_DEBUG_STOP_HEAP_REPORT, /* the heap check reported the access machine->watch_hit; PC is at the
+                                    instruction, which has not run: running again runs it */
+} hack_debug_stop;
 
 typedef enum {
     HACK_STACK_OK,
@@ -101,6 +114,7 @@ typedef struct {
     uint64_t until_ms; /* HACK_SESSION_WAITING_TIME */
     bool endless_loop; /* HALTED or SYS_ERROR: in a loop that can no longer change anything (hack_session_run) */
     hack_stack_error stack; /* STACK_ERROR: which */
+    hack_debug_stop debug;  /* DEBUG: which */
 } hack_session_stop;
 
 /* Runs at most budget instructions (UINT64_MAX: no limit). Watched accesses are reported to the heap check
@@ -112,6 +126,12 @@ typedef struct {
  * comes back to the same A, D and PC, the machine is at a fixed point (a Jack `while (true) {}`, the course's
  * Sys.halt). Not in test scripts, where a halted program's time passes as on the course's emulators. */
 hack_session_stop hack_session_run(hack_session *session, uint64_t budget);
+
+/* A debugger's watched words: map[i] != 0 stops the run before each instruction that reads or writes RAM[i]
+ * (HACK_DEBUG_STOP_WATCHPOINT); NULL: none. The map must outlive its use (set NULL before freeing it). It is
+ * the machine's watch map, so it costs nothing while NULL. False when the heap check holds the machine's
+ * watch map: the caller then has to look at the words itself, an instruction at a time. */
+bool hack_session_set_watchpoints(hack_session *session, const uint8_t *map);
 
 /* VM code's stack is watched (not in test scripts, whose VM-emulator tests set SP as they please): SP is
  * looked at every few thousand instructions, at every watched access and at every stop, so a runaway

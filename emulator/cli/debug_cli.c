@@ -1,0 +1,111 @@
+/* hackemu --debug, --break, --watch: the engine's commands and stops on a terminal or a pipe. */
+#define _POSIX_C_SOURCE 200809L
+#include "debug_cli.h"
+
+#include "hack/debugger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HACK_WITH_LIBEDIT
+#include <editline/readline.h>
+#endif
+
+enum { EXIT_STOPPED = 8, EXIT_LOAD = 1, EXIT_USAGE = 64 };
+
+static void print_to(void *context, const char *text)
+{
+    fputs(text, context);
+    fflush(context);
+}
+
+/* The exit status of a program's stop, as hackemu's headless runs give it. */
+static int status_of(hack_session_state state)
+{
+    switch (state) {
+    case HACK_SESSION_HALTED: return 0;
+    case HACK_SESSION_SYS_ERROR: return 5;
+    case HACK_SESSION_FAULT:
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_STACK_ERROR: return 3;
+    case HACK_SESSION_DEBUG: return EXIT_STOPPED;
+    case HACK_SESSION_BUDGET:
+    case HACK_SESSION_WAITING_KEY:
+    case HACK_SESSION_WAITING_TIME: return 2;
+    }
+    return 3;
+}
+
+/* One line from stdin (without its newline), or NULL at its end; line editing and history on a terminal
+ * when built with libedit. */
+static char *read_command(bool terminal, char *buffer, size_t size)
+{
+#ifdef HACK_WITH_LIBEDIT
+    if (terminal) {
+        char *line = readline("(hackdb) ");
+        if (!line) return NULL;
+        if (*line) add_history(line);
+        snprintf(buffer, size, "%s", line);
+        free(line);
+        return buffer;
+    }
+#endif
+    if (terminal) {
+        fputs("(hackdb) ", stdout);
+        fflush(stdout);
+    }
+    if (!fgets(buffer, (int)size, stdin)) return NULL;
+    buffer[strcspn(buffer, "\r\n")] = '\0';
+    if (!terminal) printf("(hackdb) %s\n", buffer); /* a transcript shows what it answers */
+    return buffer;
+}
+
+int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_debug_options *options)
+{
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    FILE *out = options->interactive ? stdout : stderr;
+    /* a line at a time, so that answers, the program's lines and stderr's reports keep their order */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    hack_debugger_options engine = {print_to, out, options->after_reset, options->context};
+    hack_debugger *debugger = hack_debugger_create(session, machine, &engine, &diags);
+    hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags);
+    hack_diag_list_init(&diags);
+    if (!debugger) {
+        fputs("hackemu: out of memory\n", stderr);
+        return EXIT_LOAD;
+    }
+    int status = 0;
+    for (int i = 0; i < options->break_count && !status; i++)
+        if (!hack_debugger_add_breakpoint(debugger, options->breaks[i], "--break", &diags)) status = EXIT_USAGE;
+    for (int i = 0; i < options->watch_count && !status; i++)
+        if (!hack_debugger_add_watchpoint(debugger, options->watches[i], "--watch", &diags)) status = EXIT_USAGE;
+    hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags);
+    if (status) {
+        hack_debugger_free(debugger);
+        return status;
+    }
+    if (options->interactive) {
+        bool terminal = isatty(STDIN_FILENO);
+        char line[512];
+        if (terminal) printf("hackemu debugger: `help` lists the commands, `run` starts the program.\n");
+        while (read_command(terminal, line, sizeof line) && hack_debugger_command(debugger, line)) {
+        }
+        status = status_of(hack_debugger_last_state(debugger));
+        if (status == 2) status = 0; /* quit before the program ended: the user's choice */
+    } else {
+        hack_debugger_stop stop = hack_debugger_continue(debugger);
+        if (stop == HACK_DEBUGGER_FINISHED) {
+            status = status_of(hack_debugger_last_state(debugger));
+        } else {
+            hack_debugger_command(debugger, "backtrace");
+            status = EXIT_STOPPED;
+        }
+    }
+    hack_debugger_free(debugger);
+    return status;
+}

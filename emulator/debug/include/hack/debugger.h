@@ -1,0 +1,72 @@
+/* The debugger: one engine for Hack and Jack programs, on the run driver (hack_session), for every front end.
+ *   - Breakpoints on a Jack line (Main.jack:12), a function (Memory.alloc: its first statement, or its entry
+ *     when it runs natively), a VM line (Main.vm:40), a ROM address (*123) or a label; watchpoints on a RAM
+ *     word or a Jack variable (Main.count, i, this.x, a[3]), that stop when a program instruction changes it
+ *     (or makes it a given value). They are the machine's breakpoints and the driver's watch map, so a run
+ *     with none set is the plain run loop.
+ *   - The program's own stops (a halt, Sys.error, a machine error, a stack overflow, a heap check finding)
+ *     stop the debugger where they happened, at their Jack line.
+ *   - Stepping: an instruction, a VM command, a Jack line into calls (step) or over them (next), out of the
+ *     function (finish); continue; run N instructions; reset.
+ *   - Inspection by Jack name: locals, arguments, fields, statics with their declared types (what jackc
+ *     declared: the Jack sources the program map names are parsed again when the debugger starts), the call
+ *     stack with Jack lines and arguments, registers, RAM, the ROM disassembled, the heap, the screen.
+ * Commands are gdb-like text (hack_debugger_command), answered in stable plain text through a callback; the
+ * same things are offered as functions for front ends that need no text. Nothing here prints or exits. */
+#ifndef HACK_DEBUGGER_H
+#define HACK_DEBUGGER_H
+
+#include "hack/diag.h"
+#include "hack/machine.h"
+#include "hack/session.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hack_debugger hack_debugger;
+
+typedef struct {
+    void (*print)(void *context, const char *text); /* answers and stops: whole lines, each ending in '\n' */
+    void *context;
+    /* after a reset has loaded the program again (a front end's own settings, e.g. --set); may be NULL */
+    void (*after_reset)(void *reset_context, hack_machine *machine);
+    void *reset_context;
+} hack_debugger_options;
+
+/* A debugger for the program loaded in session (hack_session_load first); it must outlive neither. Jack
+ * sources named by the program map that cannot be read are noted in diags (their variables have no names).
+ * NULL when memory ran out. */
+hack_debugger *hack_debugger_create(hack_session *session, hack_machine *machine, const hack_debugger_options *options,
+                                    hack_diag_list *diags);
+/* Removes the breakpoints and watchpoints from the machine and the session, and frees the debugger. */
+void hack_debugger_free(hack_debugger *debugger);
+
+/* Breakpoint and watchpoint specs as the commands take them ("Main.jack:12", "Main.count == 3"). Returns the
+ * new point's number (from 1), or 0 with an error in diags (file: origin, e.g. "--break"). */
+int hack_debugger_add_breakpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
+int hack_debugger_add_watchpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
+
+typedef enum {
+    HACK_DEBUGGER_STOPPED_BREAKPOINT, /* at a breakpoint */
+    HACK_DEBUGGER_STOPPED_WATCHPOINT, /* a watched word changed */
+    HACK_DEBUGGER_STOPPED_STEP,       /* a step, next, finish or run N is done */
+    HACK_DEBUGGER_STOPPED_HEAP_REPORT, /* the heap check reported an access (the run can go on) */
+    HACK_DEBUGGER_STOPPED_WAITING,    /* the program waits for a key (none is scripted) */
+    HACK_DEBUGGER_FINISHED,           /* the program stopped for good: halted, Sys.error, machine or stack
+                                         error (hack_debugger_last_state says which) */
+} hack_debugger_stop;
+
+/* Goes on until the next stop, which is described through print (location and source line). */
+hack_debugger_stop hack_debugger_continue(hack_debugger *debugger);
+
+/* The driver's state at the last stop of the program (for exit statuses). */
+hack_session_state hack_debugger_last_state(const hack_debugger *debugger);
+
+/* Runs one command line: break SPEC, tbreak SPEC, watch SPEC, delete [N], info breakpoints|registers|locals|
+ * args|frame|line|heap, run [N], continue, step, next, finish, stepi, vmstep, reset, print EXPR, x/N ADDR,
+ * backtrace, frame N, up, down, list, disassemble, screen FILE.png, help, quit. An empty line repeats the
+ * previous step or continue command. Returns false when the command was quit. */
+bool hack_debugger_command(hack_debugger *debugger, const char *line);
+
+#endif

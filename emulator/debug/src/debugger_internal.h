@@ -1,0 +1,94 @@
+/* Inside the debugger: its state (debugger.c runs the program; debug_commands.c reads commands and names). */
+#ifndef HACK_DEBUGGER_INTERNAL_H
+#define HACK_DEBUGGER_INTERNAL_H
+
+#include "hack/debugger.h"
+#include "hack/jack_variables.h"
+#include "hack/program.h"
+
+#include <stdarg.h>
+
+typedef struct {
+    int number;
+    bool watch, temporary;
+    char *spec;           /* as given */
+    char where[200];      /* what it resolved to, for info breakpoints */
+    uint16_t *addresses;  /* a breakpoint's ROM words */
+    size_t address_count;
+    uint16_t address;     /* a watchpoint's RAM word */
+    bool has_value;       /* watch X == value: only when it becomes value */
+    uint16_t value;
+    uint16_t old;         /* the word when last looked at */
+    unsigned hits;
+} debug_point;
+
+typedef struct {
+    char *text; /* NULL: not read (or not readable) */
+    size_t length;
+    size_t *line_starts;
+    size_t line_count;
+    bool tried;
+} source_text;
+
+/* A frame of the VM call stack: its PC (a caller's: its call), and its segment registers. */
+typedef struct {
+    uint16_t pc, lcl, arg;
+    uint16_t this_address; /* the word holding its THIS: RAM[3], or the saved THIS in its callee's frame */
+    const hack_symbol *function;
+} debug_frame;
+
+enum { DEBUG_MAX_FRAMES = 64 };
+
+struct hack_debugger {
+    hack_session *session;
+    hack_machine *machine;
+    const hack_program *program;
+    hack_debugger_options options;
+    hack_jack_class_variables *classes;
+    size_t class_count;
+    source_text *sources; /* per program source file */
+    uint8_t *prologue;    /* per ROM word: a function's words before its first statement */
+    debug_point *points;
+    size_t point_count;
+    int next_number;
+    uint8_t *watch_map;   /* per RAM word: watchpoints on it */
+    bool watch_by_step;   /* the heap check holds the watch map: watched words are looked at each instruction */
+    bool finished;        /* the program stopped for good */
+    hack_session_state last_state;
+    int selected_frame;
+    char repeat[32];      /* the command an empty line repeats */
+};
+
+/* debugger.c */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void debug_say(hack_debugger *d, const char *format, ...);
+const hack_source_location *debug_location(const hack_debugger *d, uint32_t pc);
+const char *debug_base_name(const char *path);
+/* The source line's text (without its newline), or NULL. */
+const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size_t *length);
+size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max);
+/* The Jack class and subroutine tables of a function ("Main.fact"); either may be NULL. */
+const hack_jack_class_variables *debug_class(const hack_debugger *d, const char *name, size_t length);
+const hack_jack_subroutine_variables *debug_subroutine(const hack_debugger *d, const hack_symbol *function,
+                                                       const hack_jack_class_variables **class_out);
+void debug_show_location(hack_debugger *d, uint16_t pc, const char *prefix);
+void debug_show_here(hack_debugger *d, const char *prefix);
+bool debug_point_remove(hack_debugger *d, int number);
+hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget);
+hack_debugger_stop debug_step(hack_debugger *d, char how); /* 'i' instruction, 'v' VM command, 's' step, 'n' next */
+hack_debugger_stop debug_finish(hack_debugger *d);
+void debug_reset(hack_debugger *d);
+
+/* debug_commands.c: names to RAM words */
+typedef struct {
+    bool has_address;
+    uint16_t address;
+    uint16_t value;
+    const char *type; /* a declared Jack type, or NULL (a plain word) */
+    bool is_class;    /* the expression named a class (for Class.static) */
+} debug_value;
+bool debug_evaluate(hack_debugger *d, const char *text, debug_value *out, char *error, size_t size);
+
+#endif
