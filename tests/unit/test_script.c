@@ -224,6 +224,42 @@ START_TEST(wrong_value_fails_at_its_line)
 }
 END_TEST
 
+/* Breakpoints on PC and RAM run to where a condition can change (machine breakpoints, watched words); with a
+ * breakpoint on A among them, the runner goes an instruction at a time. Both report the same, as counted by
+ * hand: count.asm reaches PC 2 on every 4th instruction from the 2nd, and R0 is 3 after the 10th. */
+START_TEST(breakpoints_at_full_speed_report_as_step_by_step)
+{
+    write_file("count.asm", count_asm);
+    static const char expected[] = "breakpoint reached at time 2 (PC=2)\nbreakpoint reached at time 6 (PC=2)\n"
+                                   "breakpoint reached at time 10 (PC=2)\nbreakpoint reached at time 10 (PC=2)\n"
+                                   "breakpoint reached at time 14 (PC=2)\nbreakpoint reached at time 18 (PC=2)\n"
+                                   "breakpoint reached at time 22 (PC=2)\nbreakpoint reached at time 26 (PC=2)\n"
+                                   "breakpoint reached at time 30 (PC=2)\n";
+    hack_script_result result;
+    ck_assert_int_eq(run_script("load count.asm, set RAM[0] 0, breakpoint PC 2, breakpoint RAM[0] 3,\n"
+                                "repeat 30 { ticktock; } ticktock;",
+                                &result, 0, NULL),
+                     HACK_SCRIPT_PASSED);
+    ck_assert_uint_eq(result.cycles, 31);
+    ck_assert_str_eq(messages, expected);
+    ck_assert_int_eq(run_script("load count.asm, set RAM[0] 0, breakpoint PC 2, breakpoint RAM[0] 3,\n"
+                                "breakpoint A 30000, repeat 30 { ticktock; } ticktock;",
+                                &result, 0, NULL),
+                     HACK_SCRIPT_PASSED);
+    ck_assert_str_eq(messages, expected);
+    /* on PC alone: the machine breakpoint stops the run there */
+    ck_assert_int_eq(run_script("load count.asm, breakpoint PC 3, repeat 12 { ticktock; }", &result, 0, NULL),
+                     HACK_SCRIPT_PASSED);
+    ck_assert_str_eq(messages, "breakpoint reached at time 3 (PC=3)\nbreakpoint reached at time 7 (PC=3)\n"
+                               "breakpoint reached at time 11 (PC=3)\n");
+    /* a breakpoint reached by a `set` is seen after the next tick, in both */
+    ck_assert_int_eq(run_script("load count.asm, breakpoint RAM[5] 7, set RAM[5] 7, ticktock, ticktock;",
+                                &result, 0, NULL),
+                     HACK_SCRIPT_PASSED);
+    ck_assert_str_eq(messages, "breakpoint reached at time 1 (PC=1)\n");
+}
+END_TEST
+
 START_TEST(while_breakpoint_limit_and_fault)
 {
     write_file("count.asm", count_asm);
@@ -284,6 +320,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, script_passes_and_writes_out_file);
     tcase_add_test(tc, wrong_value_fails_at_its_line);
     tcase_add_test(tc, while_breakpoint_limit_and_fault);
+    tcase_add_test(tc, breakpoints_at_full_speed_report_as_step_by_step);
     tcase_add_test(tc, load_dir_first_and_hack_from_asm);
     suite_add_tcase(suite, tc);
     return suite;

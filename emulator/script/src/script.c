@@ -681,6 +681,7 @@ typedef struct {
         bool was_hit;
     } breakpoints[MAX_BREAKPOINTS];
     int breakpoint_count;
+    uint8_t *watched; /* the RAM words of the breakpoints, while set as watched words (set_machine_breakpoints) */
     uint64_t time;
     hack_script_status status;
     bool stop;
@@ -1216,6 +1217,68 @@ static void check_breakpoints(runner *r, const command *c)
     }
 }
 
+/* Breakpoints on PC and on RAM words, where only the program's instructions change those words (no native
+ * hooks, no heap check holding the watch map), are the debugger's machine breakpoints and watched words: the
+ * run stops where a condition can change, instead of going an instruction at a time. Sets them; false when
+ * the breakpoints are not all of that kind. */
+static bool set_machine_breakpoints(runner *r, bool on)
+{
+    if (on) {
+        if (r->machine->hooks) return false;
+        for (int i = 0; i < r->breakpoint_count; i++)
+            if (r->breakpoints[i].var.kind != VAR_PC && r->breakpoints[i].var.kind != VAR_RAM) return false;
+        if (!r->watched) r->watched = calloc(HACK_RAM_SIZE, 1);
+        if (!r->watched) return false;
+    }
+    for (int i = 0; i < r->breakpoint_count; i++) {
+        int32_t value = r->breakpoints[i].value;
+        if (r->breakpoints[i].var.kind == VAR_PC && value >= 0 && value < HACK_ROM_SIZE)
+            hack_machine_set_breakpoint(r->machine, (uint16_t)value, on);
+        else if (r->breakpoints[i].var.kind == VAR_RAM)
+            r->watched[r->breakpoints[i].var.index] = on;
+    }
+    if (!on) return hack_session_set_watchpoints(r->session, NULL);
+    if (hack_session_set_watchpoints(r->session, r->watched)) return true;
+    set_machine_breakpoints(r, false); /* the heap check has the watch map */
+    return false;
+}
+
+/* Runs n ticktocks with machine breakpoints (set_machine_breakpoints): the conditions are looked at after the
+ * first tick (a `set` may have changed them), and where the run stops: at a PC breakpoint, and after each
+ * instruction that reads or writes a watched word. Returns the ticks done. */
+static uint64_t run_to_breakpoints(runner *r, const command *c, uint64_t n)
+{
+    uint64_t done = 0;
+    bool first = true;
+    while (done < n) {
+        uint64_t ran;
+        hack_session_state state = hack_session_tick(r->session, first ? 1 : n - done, &ran);
+        done += ran;
+        r->time += ran;
+        r->result->cycles += ran;
+        if (program_stopped(r, c, state)) break;
+        if (state == HACK_SESSION_DEBUG) {
+            uint16_t pc = r->machine->pc;
+            bool at_breakpoint = hack_machine_breakpoint_at(r->machine, pc);
+            if (at_breakpoint) check_breakpoints(r, c); /* PC == value: reached */
+            if (done == n) break;
+            /* run the instruction there (the access, or the word under the breakpoint), then look again */
+            if (at_breakpoint) hack_machine_set_breakpoint(r->machine, pc, false);
+            state = hack_session_tick(r->session, 1, &ran);
+            if (at_breakpoint) hack_machine_set_breakpoint(r->machine, pc, true);
+            done += ran;
+            r->time += ran;
+            r->result->cycles += ran;
+            if (program_stopped(r, c, state)) break;
+            check_breakpoints(r, c);
+        } else if (first) {
+            check_breakpoints(r, c);
+        }
+        first = false;
+    }
+    return done;
+}
+
 /* Runs n ticktocks, exactly, within the cycle limit. */
 static void run_cycles(runner *r, const command *c, uint64_t n)
 {
@@ -1224,6 +1287,11 @@ static void run_cycles(runner *r, const command *c, uint64_t n)
         n = limit - r->time;
         r->stop = true;
         r->status = HACK_SCRIPT_CYCLE_LIMIT;
+    }
+    if (r->breakpoint_count && set_machine_breakpoints(r, true)) {
+        run_to_breakpoints(r, c, n);
+        set_machine_breakpoints(r, false);
+        return;
     }
     uint64_t chunk = r->breakpoint_count ? 1 : n;
     for (uint64_t done = 0; done < n;) {
@@ -1346,6 +1414,7 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
     free(r.compare_text);
     unload_program(&r);
     hack_session_free(own);
+    free(r.watched);
     result->status = r.status;
     return r.status;
 }
