@@ -151,11 +151,16 @@ static void mark_prologues(hack_debugger *d)
         }
         const hack_source_location *entry = &p->locations[f->value];
         if (!entry->jack_line) continue;
+        /* the prologue's words are at the declaration's line; a function without locals has none, and its
+         * first word is already its first statement's */
+        const hack_jack_class_variables *c;
+        const hack_jack_subroutine_variables *sub = debug_subroutine(d, f, &c);
+        uint32_t declaration = sub && sub->line ? sub->line : entry->jack_line;
         uint32_t body = f->value;
         for (uint32_t w = f->value; w < end; w++) {
             const hack_source_location *l = &p->locations[w];
             if (l->routine == HACK_ROUTINE_NONE && l->command_start && l->jack_line &&
-                (l->jack_line != entry->jack_line || l->jack_file != entry->jack_file)) {
+                (l->jack_line != declaration || l->jack_file != entry->jack_file)) {
                 body = w;
                 break;
             }
@@ -370,8 +375,10 @@ static int fail(hack_diag_list *diags, const char *origin, const char *spec, con
 }
 
 /* Resolves a breakpoint spec into ROM words. */
-static bool resolve_break(hack_debugger *d, const char *spec, uint16_t **list, size_t *count, char *why, size_t size)
+static bool resolve_break(hack_debugger *d, const char *spec, uint16_t **list, size_t *count, uint16_t *body,
+                          char *why, size_t size)
 {
+    *body = 0;
     const hack_program *p = d->program;
     const char *colon = strrchr(spec, ':');
     if (spec[0] == '*') { /* a ROM address */
@@ -411,7 +418,11 @@ static bool resolve_break(hack_debugger *d, const char *spec, uint16_t **list, s
         return false;
     }
     const hack_symbol *s = hack_symtab_find(&p->symbols, spec, strlen(spec));
-    if (s && s->kind == HACK_SYMBOL_FUNCTION) return add_address(list, count, function_stop(d, s));
+    if (s && s->kind == HACK_SYMBOL_FUNCTION) {
+        *body = function_stop(d, s);
+        if (*body == s->value) *body = 0;
+        return add_address(list, count, (uint16_t)s->value);
+    }
     if (s && s->kind == HACK_SYMBOL_LABEL && s->value < p->count) return add_address(list, count, s->value);
     snprintf(why, size, "no function, label, File.jack:LINE, File.vm:LINE or *ADDRESS of that name");
     return false;
@@ -422,7 +433,8 @@ int hack_debugger_add_breakpoint(hack_debugger *d, const char *spec, const char 
     uint16_t *list = NULL;
     size_t count = 0;
     char why[160];
-    if (!resolve_break(d, spec, &list, &count, why, sizeof why)) {
+    uint16_t body;
+    if (!resolve_break(d, spec, &list, &count, &body, why, sizeof why)) {
         free(list);
         return fail(diags, origin, spec, why);
     }
@@ -433,11 +445,13 @@ int hack_debugger_add_breakpoint(hack_debugger *d, const char *spec, const char 
     }
     p->addresses = list;
     p->address_count = count;
+    p->body = body;
     for (size_t i = 0; i < count; i++)
         if (!hack_machine_set_breakpoint(d->machine, list[i], true)) return fail(diags, origin, spec, "out of memory");
     char where[100];
-    hack_backtrace_describe(d->program, list[0], where, sizeof where);
-    snprintf(p->where, sizeof p->where, "ROM %u%s: %s", (unsigned)list[0], count > 1 ? " and more" : "", where);
+    uint16_t shown = body ? body : list[0];
+    hack_backtrace_describe(d->program, shown, where, sizeof where);
+    snprintf(p->where, sizeof p->where, "ROM %u%s: %s", (unsigned)shown, count > 1 ? " and more" : "", where);
     return p->number;
 }
 
@@ -623,6 +637,13 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
                 for (size_t k = 0; !d->points[i].watch && k < d->points[i].address_count; k++)
                     if (d->points[i].addresses[k] == m->pc) hit = &d->points[i];
             if (!hit) return false; /* a word of finish's own */
+            if (hit->body && m->pc != hit->body) {
+                /* a function's entry: through its prologue (its locals pushed) to its first statement */
+                for (int i = 0; i < 1000000 && m->pc != hit->body; i++) {
+                    hack_session_stop next = run_once(d, 1);
+                    if (next.state != HACK_SESSION_BUDGET) return handle_stop(d, next, result);
+                }
+            }
             hit->hits++;
             char prefix[64];
             snprintf(prefix, sizeof prefix, "\n%s %d, ", hit->temporary ? "Temporary breakpoint" : "Breakpoint",

@@ -15,6 +15,9 @@ typedef struct {
     char where[200];      /* what it resolved to, for info breakpoints */
     uint16_t *addresses;  /* a breakpoint's ROM words */
     size_t address_count;
+    /* a function's breakpoint: at its entry (once a call, where a loop at its first statement is not), then
+     * run through the prologue to body, its first statement, where it stops (0: none) */
+    uint16_t body;
     uint16_t address;     /* a watchpoint's RAM word */
     bool has_value;       /* watch X == value: only when it becomes value */
     uint16_t value;

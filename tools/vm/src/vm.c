@@ -455,12 +455,19 @@ static void gen_call(generator *g, const vm_command *c)
     emit(&g->b, "(%s)", label);
 }
 
-static void gen_function(generator *g, const vm_command *c)
+/* next: the command after c (NULL at the end). */
+static void gen_function(generator *g, const vm_command *c, const vm_command *next)
 {
     emit(&g->b, "(%.*s)", (int)c->name_length, c->name);
     g->b.out->origins[g->b.out->line_count - 1].is_function = 1;
     int locals = (int)c->number;
-    if (locals == 0) return;
+    if (locals == 0) {
+        /* A label right at the entry (a Jack function without locals whose first statement is a while) would
+         * make the entry a jump target: hooks and breakpoints at the entry, which stand for a call, would see
+         * every round of the loop as one. One word (A is free at an entry) keeps the two apart. */
+        if (next && next->op == VM_LABEL) emit(&g->b, "@SP");
+        return;
+    }
     if (locals <= 2) {
         emit(&g->b, "@SP");
         emit(&g->b, "A=M");
@@ -524,7 +531,7 @@ static void gen_command(generator *g, const vm_command *c)
         emit(&g->b, "@%.*s$%.*s", (int)scope.length, scope.name, (int)c->name_length, c->name);
         emit(&g->b, "D;JNE");
         break;
-    case VM_FUNCTION: gen_function(g, c); break;
+    case VM_FUNCTION: gen_function(g, c, c + 1 < g->program->items + g->program->count ? c + 1 : NULL); break;
     case VM_CALL: gen_call(g, c); break;
     case VM_RETURN: /* the site in D, for call stacks (see the top of this file) */
         g->uses_return = true;
