@@ -49,7 +49,9 @@ grep -q "^firstfit  *ok  *ok  *2/2" "$out" || fail "--add-program: no second col
 "$hackemu" --test-memory -j 2 --report "$work/report.html" "$here/firstfit" "$here/loopfull" > "$out"
 [ $? -eq 7 ] || fail "--report: expected exit status 7"
 grep -q 'src="data:image/png;base64,iVBORw0KGgo' "$work/report.html" || fail "the report has no heap timeline image"
-grep -q 'it spins in Memory.alloc (Memory.jack:37)' "$work/report.html" || fail "the report lacks loopfull's Jack line"
+# loopfull's endless loop is its lines 29..50: the line named is where most samples fell
+grep -Eq 'it spins in Memory.alloc \(Memory.jack:(29|[34][0-9]|50)\)' "$work/report.html" ||
+    fail "the report lacks loopfull's Jack line"
 grep -q '<h2 id="row1">loopfull</h2>' "$work/report.html" || fail "the report lacks a section per student"
 if grep -q 'src="http\|href="http' "$work/report.html"; then echo "the report is not self-contained"; exit 1; fi
 echo "memory bench: every verdict as expected"

@@ -453,13 +453,16 @@ static void compile_statement_at(compiler *cc, const statement *st)
         }
         break;
     case ST_IF:
+        /* as the course's compiler does: any value but 0 is true (`if (x & 2)` takes the branch for 2, where
+         * `not; if-goto` would take it only for -1), so a student's program behaves as with the course's tools */
         label = cc->label_counter++;
         compile_expression(cc, st->value);
-        out(cc, "not");
-        out(cc, "if-goto IF_ELSE%d", label);
+        out(cc, "if-goto IF_TRUE%d", label);
+        out(cc, "goto IF_FALSE%d", label);
+        out(cc, "label IF_TRUE%d", label);
         compile_statements(cc, &st->body);
         if (st->has_else) out(cc, "goto IF_END%d", label);
-        out(cc, "label IF_ELSE%d", label);
+        out(cc, "label IF_FALSE%d", label);
         if (st->has_else) {
             compile_statements(cc, &st->else_body);
             out(cc, "label IF_END%d", label);
