@@ -17,6 +17,7 @@ struct hack_native_os {
     int32_t sys_error;
     int32_t output_row, output_column, screen_color; /* the Jack classes' statics */
     int error_code;
+    bool has_error; /* Sys.error was called (with any code: 0 too) */
     int raised; /* a native function entered Sys.error with this code in its own place (0: none) */
     bool waiting;
     uint64_t wait_until;
@@ -58,6 +59,7 @@ static hack_hook_action raise_error(hack_native_os *os, hack_machine *m, const h
 {
     if (os->sys_error < 0 || event->count < 1) {
         os->error_code = code;
+        os->has_error = true;
         return HACK_HOOK_STOP;
     }
     m->ram[event->arg] = (uint16_t)code;
@@ -502,7 +504,7 @@ static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_even
     (void)value;
     hack_native_os *os = c;
     if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
-    if (os->error_code) {
+    if (os->has_error) {
         /* Sys.error again before the first one halted: the OS's own error path fails (its String.new needs
          * the heap that is full, say), and would go round for ever. The first report stands; stop here. */
         if (os->options.message) {
@@ -514,6 +516,7 @@ static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_even
         return HACK_HOOK_STOP;
     }
     os->error_code = arg(m, e, 0);
+    os->has_error = true;
     if (os->options.message) {
         char text[2048];
         int code = os->error_code;
@@ -643,4 +646,9 @@ void hack_native_os_raised(hack_native_os *os, int code)
 int hack_native_os_error_code(const hack_native_os *os)
 {
     return os ? os->error_code : 0;
+}
+
+bool hack_native_os_failed(const hack_native_os *os)
+{
+    return os && os->has_error;
 }

@@ -345,7 +345,7 @@ static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop
     }
     if (hack_native_memory_failed(s->memory))
         stop.state = HACK_SESSION_HEAP_ERROR;
-    else if (hack_native_os_error_code(s->native_os))
+    else if (hack_native_os_failed(s->native_os))
         stop.state = HACK_SESSION_SYS_ERROR;
     else
         stop.state = HACK_SESSION_HALTED;
@@ -439,7 +439,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
                 bool fixed = at_fixed_point(s, budget - stop.cycles, &ran);
                 stop.cycles += ran;
                 if (fixed) { /* after Sys.error, the course's OS loops in Sys.halt */
-                    stop.state = hack_native_os_error_code(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
+                    stop.state = hack_native_os_failed(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
                     stop.endless_loop = true;
                     return stop;
                 }
@@ -475,7 +475,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
             return stop;
         case HACK_STOP_HALT:
         case HACK_STOP_PROGRAM_END:
-            stop.state = hack_native_os_error_code(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
+            stop.state = hack_native_os_failed(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
             return stop;
         case HACK_STOP_FAULT: stop.state = HACK_SESSION_FAULT; return stop;
         case HACK_STOP_HOOK:

@@ -71,7 +71,9 @@ uint64_t hack_native_os_wait_clock(const hack_program *program, uint16_t entry);
  * place, reusing its frame: the report then says the owner's meaning of the code. */
 void hack_native_os_raised(hack_native_os *os, int code);
 
-/* The code Sys.error was called with, or 0 when it was not. */
+/* The code Sys.error was called with (0 when it was not: hack_native_os_failed tells). */
 int hack_native_os_error_code(const hack_native_os *os);
+/* Whether Sys.error was called (with any code, 0 included). */
+bool hack_native_os_failed(const hack_native_os *os);
 
 #endif
