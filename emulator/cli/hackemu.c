@@ -677,6 +677,19 @@ static void report_stack_error(const options *opt, const hack_session *session, 
         fprintf(stderr, "hackemu: %s: stack underflow at cycle %" PRIu64 ": SP = %d, below the bottom of the stack (256)\n",
                 opt->program_path, machine->cycles, sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp);
         break;
+    case HACK_STACK_SP_OVERWRITTEN:
+        fprintf(stderr,
+                "hackemu: %s: the stack pointer was overwritten at cycle %" PRIu64 ": SP = %d, far from the frame at "
+                "LCL = %u (a write through a null pointer? RAM[0] is SP)\n",
+                opt->program_path, machine->cycles, sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp,
+                (unsigned)machine->ram[1]);
+        break;
+    case HACK_STACK_RESTART:
+        fprintf(stderr,
+                "hackemu: %s: the program jumped back to its start (ROM 0) at cycle %" PRIu64
+                ": a return through a corrupted frame (a write through a null pointer?)\n",
+                opt->program_path, machine->cycles);
+        break;
     case HACK_STACK_BAD_FRAME:
     case HACK_STACK_OK: {
         char text[200];

@@ -207,7 +207,14 @@ void hack_heap_sanitizer_stats(const hack_heap_sanitizer *c, hack_heap_call_stat
 {
     *stats = (hack_heap_call_stats){c->allocs,          c->frees,       median(&c->alloc_times),
                                     c->alloc_times.max, median(&c->free_times), c->free_times.max,
-                                    c->live_words,      c->peak_live_words, c->lowest, c->highest};
+                                    c->live_words,      c->peak_live_words, c->lowest, c->highest,
+                                    c->alloc_times.depth > 0, (int16_t)c->pending_alloc_size, 0, 0};
+    uint32_t run = 0;
+    for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
+        run = c->owner[a] ? 0 : run + 1;
+        stats->free_words += !c->owner[a];
+        if (run > stats->longest_free) stats->longest_free = run;
+    }
 }
 
 static void call_started(call_times *t, uint64_t cycle)
@@ -435,13 +442,36 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
     call_ended(&c->alloc_times, m->cycles);
     /* the result: the frame is back at the caller's, so the stack is the caller's (as with the native heap) */
     int16_t size = (int16_t)c->pending_alloc_size;
-    if (size <= 0 || !e->value) return HACK_HOOK_PROCEED;
-    uint32_t start = e->value, end = (uint32_t)e->value + (uint32_t)size; /* data words start..end-1 */
     char text[2 * STACK_TEXT + 400];
-    if (start < HEAP_BASE || end > HEAP_END) {
+    if (size <= 0) { /* the course's contract: Sys.error(5), no block */
         int n = snprintf(text, sizeof text,
-                         "heap check: Memory.alloc(%d) returned %u: the block %u..%u is not inside the heap (%d..%d)\n",
-                         (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), HEAP_BASE, HEAP_END - 1);
+                         "heap check: Memory.alloc(%d) returned %d: a size of 0 or less must end in Sys.error(5)\n",
+                         (int)size, (int)(int16_t)e->value);
+        if (n > 0 && (size_t)n < sizeof text) hack_backtrace(m, c->program, text + n, sizeof text - (size_t)n);
+        emit(c, text);
+        return HACK_HOOK_PROCEED;
+    }
+    uint32_t start = e->value, end = (uint32_t)e->value + (uint32_t)size; /* data words start..end-1 */
+    if (start < HEAP_BASE || end > HEAP_END) {
+        /* 0, -1 or an offset: how much room there was tells a full heap from an allocator that lost its way */
+        uint32_t free_words = 0, longest = 0, run = 0;
+        for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
+            run = c->owner[a] ? 0 : run + 1;
+            free_words += !c->owner[a];
+            if (run > longest) longest = run;
+        }
+        int n;
+        if (start == 0 || start >= 0x8000u)
+            n = snprintf(text, sizeof text,
+                         "heap check: Memory.alloc(%d) returned %d, not a block (%u words in no live block, the "
+                         "longest run %u)\n",
+                         (int)size, (int)(int16_t)start, (unsigned)free_words, (unsigned)longest);
+        else
+            n = snprintf(text, sizeof text,
+                         "heap check: Memory.alloc(%d) returned %u: the block %u..%u is not inside the heap (%d..%d; "
+                         "%u words in no live block, the longest run %u)\n",
+                         (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), HEAP_BASE, HEAP_END - 1,
+                         (unsigned)free_words, (unsigned)longest);
         if (n > 0 && (size_t)n < sizeof text) hack_backtrace(m, c->program, text + n, sizeof text - (size_t)n);
         emit(c, text);
         return HACK_HOOK_PROCEED;

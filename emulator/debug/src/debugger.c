@@ -589,6 +589,11 @@ static void report_end(hack_debugger *d, hack_session_stop stop)
             debug_say(d, "Stack overflow: SP = %u, past the top of the stack (2047)\n", (unsigned)sp);
         else if (stop.stack == HACK_STACK_UNDERFLOW)
             debug_say(d, "Stack underflow: SP = %d, below the bottom of the stack (256)\n", as_signed(sp));
+        else if (stop.stack == HACK_STACK_SP_OVERWRITTEN)
+            debug_say(d, "The stack pointer was overwritten: SP = %d, far from the frame at LCL = %u\n", as_signed(sp),
+                      (unsigned)m->ram[1]);
+        else if (stop.stack == HACK_STACK_RESTART)
+            debug_say(d, "The program jumped back to its start (ROM 0): a return through a corrupted frame\n");
         else
             debug_say(d, "A return found a corrupted frame (LCL = %u)\n", (unsigned)m->ram[1]);
         char stack[2000];

@@ -21,10 +21,10 @@ enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048 };
 static const char *const verdict_names[HACK_BENCH_VERDICT_COUNT] = {
     "pass", "build error", "wrong result", "block outside the heap", "overlapping blocks",
     "use of memory outside live blocks", "wrong Sys.error", "missing Sys.error", "0 or garbage on a full heap",
-    "no merging", "stack overflow", "machine error", "no progress", "too slow"};
+    "no merging", "stack overflow", "machine error", "no progress", "too slow", "Sys.error(6) with room left"};
 static const char *const verdict_marks[HACK_BENCH_VERDICT_COUNT] = {
     "ok", "BUILD", "WRONG", "OUTSIDE", "OVERLAP", "ACCESS", "ERRCODE", "NOERROR", "FULL", "NOMERGE", "STACK",
-    "FAULT", "LOOP", "SLOW"};
+    "FAULT", "LOOP", "SLOW", "NOROOM"};
 
 const char *hack_bench_verdict_name(hack_bench_verdict verdict)
 {
@@ -286,23 +286,52 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
     return 0;
 }
 
+/* The frame of a Memory function in a call stack text ("  in X" / "  called from X" lines), as "Memory.alloc
+ * (Memory.jack:54)"; false when none. */
+static bool memory_frame_text(const char *stack, char *buf, size_t size)
+{
+    for (const char *line = stack; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *p = line;
+        while (*p == ' ') p++;
+        if (strncmp(p, "in ", 3) == 0)
+            p += 3;
+        else if (strncmp(p, "called from ", 12) == 0)
+            p += 12;
+        if (strncmp(p, "Memory.", 7) == 0) {
+            first_line(buf, size, p);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void classify(hack_bench_result *r, const run_log *log, hack_session *session, hack_machine *machine,
-                     hack_session_stop stop, int expect, bool stuck, uint64_t budget)
+                     hack_session_stop stop, int expect, bool stuck, uint64_t budget, const hack_heap_call_stats *heap)
 {
     const hack_program *program = hack_session_program(session);
+    bool merging = strncmp(log->step, "merge", 5) == 0; /* the Merge program's large request */
     /* the heap check's findings come first: they happened before anything the program could see */
     if (log->heap[0]) {
         const char *h = log->heap;
         first_line(r->detail, sizeof r->detail, h + 12);
         place_of(r->place, sizeof r->place, h, NULL);
-        const char *returned = strstr(h, ") returned ");
-        long address = returned ? strtol(returned + 11, NULL, 10) : 0;
-        if (strstr(h, "is not inside the heap"))
-            r->verdict = expect == 6 && address < FIRST_HEAP ? HACK_BENCH_FULL_HEAP : HACK_BENCH_OUTSIDE_HEAP;
-        else if (strstr(h, "overlaps the live block"))
-            r->verdict = HACK_BENCH_OVERLAP;
-        else
-            r->verdict = HACK_BENCH_BAD_ACCESS;
+        if (strstr(h, "a size of 0 or less")) {
+            r->verdict = HACK_BENCH_MISSING_ERROR;
+            return;
+        }
+        if (strstr(h, "not a block") || strstr(h, "is not inside the heap")) {
+            /* 0, -1 or garbage: on a heap with no room for the request, that is a full heap (or, for Merge's
+             * large block, no merging); with room left, the allocator lost its way */
+            const char *call = strstr(h, "Memory.alloc("), *run = strstr(h, "the longest run ");
+            long request = call ? strtol(call + 13, NULL, 10) : 0;
+            long longest = run ? strtol(run + 16, NULL, 10) : 0;
+            bool room = request > 0 && request + 2 <= longest;
+            r->verdict = room      ? HACK_BENCH_OUTSIDE_HEAP
+                         : merging ? HACK_BENCH_NO_MERGING
+                                   : HACK_BENCH_FULL_HEAP;
+            return;
+        }
+        r->verdict = strstr(h, "overlaps the live block") ? HACK_BENCH_OVERLAP : HACK_BENCH_BAD_ACCESS;
         return;
     }
     if (log->fail[0]) {
@@ -323,19 +352,18 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
         snprintf(r->detail, sizeof r->detail, "%s",
                  stop.stack == HACK_STACK_OVERFLOW    ? "the stack ran into the heap"
                  : stop.stack == HACK_STACK_UNDERFLOW ? "the stack fell below 256"
-                                                      : "a return found a corrupted frame");
-        const char *mine = strstr(text, "Memory."); /* the student's frame, when it is on the stack */
-        if (mine) {
-            const char *start = mine;
-            while (start > text && start[-1] != '\n') start--;
-            first_line(r->place, sizeof r->place, start);
-        } else {
+                 : stop.stack == HACK_STACK_SP_OVERWRITTEN
+                     ? "the stack pointer SP was overwritten (a write through a null pointer? RAM[0] is SP)"
+                 : stop.stack == HACK_STACK_RESTART
+                     ? "the program jumped back to its start (ROM 0): a return through a corrupted frame"
+                     : "a return found a corrupted frame");
+        if (!memory_frame_text(text, r->place, sizeof r->place)) { /* the student's frame, when on the stack */
             first_line(r->place, sizeof r->place, text);
+            const char *p = r->place;
+            while (*p == ' ') p++;
+            if (strncmp(p, "in ", 3) == 0) p += 3;
+            memmove(r->place, p, strlen(p) + 1);
         }
-        const char *p = r->place;
-        while (*p == ' ') p++;
-        if (strncmp(p, "in ", 3) == 0) p += 3;
-        memmove(r->place, p, strlen(p) + 1);
         return;
     }
     case HACK_SESSION_FAULT:
@@ -374,12 +402,23 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     case HACK_SESSION_SYS_ERROR:
         first_line(r->detail, sizeof r->detail, log->sys_error[0] ? log->sys_error : "Sys.error");
         place_of(r->place, sizeof r->place, log->sys_error, "Sys.");
+        bool failed_alloc = heap && heap->in_alloc && heap->request > 0; /* raised inside Memory.alloc */
+        bool room = failed_alloc && (uint32_t)heap->request + 2 <= heap->longest_free;
         if (expect && log->error_code == expect) {
             r->verdict = HACK_BENCH_PASS;
             r->detail[0] = r->place[0] = '\0';
-        } else if (log->error_code == 6 && strncmp(log->step, "merge", 5) == 0) {
+        } else if (merging && failed_alloc) {
             r->verdict = HACK_BENCH_NO_MERGING;
-            snprintf(r->detail, sizeof r->detail, "Sys.error(6) at %s", log->step);
+            snprintf(r->detail, sizeof r->detail, "Sys.error(%d) at %s", log->error_code, log->step);
+        } else if (!expect && failed_alloc && log->error_code == 6) {
+            /* out of room where a correct allocator has plenty: freed space not found again, or not merged */
+            r->verdict = room ? HACK_BENCH_NO_ROOM : HACK_BENCH_NO_MERGING;
+            snprintf(r->detail, sizeof r->detail,
+                     room ? "Sys.error(6) for alloc(%d) while %u words were in no live block, %u of them in one run (freed "
+                                 "space not reused, or not merged)"
+                          : "Sys.error(6) for alloc(%d): %u words were in no live block, but in runs of at most %u "
+                            "(freed blocks not merged)",
+                     (int)heap->request, (unsigned)heap->free_words, (unsigned)heap->longest_free);
         } else {
             r->verdict = HACK_BENCH_WRONG_ERROR;
             if (expect) {
@@ -393,18 +432,29 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
             }
         }
         return;
-    case HACK_SESSION_HALTED:
+    case HACK_SESSION_HALTED: {
+        char stack[2048], mine[256];
+        hack_backtrace(machine, program, stack, sizeof stack);
+        if (!log->passed && memory_frame_text(stack, mine, sizeof mine)) { /* Memory halted it (Sys.halt) */
+            r->verdict = expect ? HACK_BENCH_MISSING_ERROR : HACK_BENCH_WRONG_RESULT;
+            snprintf(r->detail, sizeof r->detail, "the program halted inside %s%s", mine,
+                     expect ? " instead of calling Sys.error" : "");
+            snprintf(r->place, sizeof r->place, "%s", mine);
+            return;
+        }
         if (expect) {
             r->verdict = HACK_BENCH_MISSING_ERROR;
             snprintf(r->detail, sizeof r->detail, "the program ended without Sys.error(%d)%s%s", expect,
                      log->last[0] ? ": " : "", log->last);
         } else if (!log->passed) {
             r->verdict = HACK_BENCH_WRONG_RESULT;
-            snprintf(r->detail, sizeof r->detail, "the program ended without printing PASS");
+            snprintf(r->detail, sizeof r->detail, "the program ended without printing PASS%s%s",
+                     log->last[0] ? "; its last line: " : "", log->last);
         } else {
             r->verdict = HACK_BENCH_PASS;
         }
         return;
+    }
     }
 }
 
@@ -706,7 +756,10 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
                      expect == 6 ? " (on a full heap)" : "", where);
             snprintf(result->place, sizeof result->place, "%s", where);
         } else {
-            classify(result, log, session, machine, stop, expect, stuck, budget);
+            hack_heap_call_stats heap;
+            const hack_heap_sanitizer *record = hack_session_block_record(session);
+            if (record) hack_heap_sanitizer_stats(record, &heap);
+            classify(result, log, session, machine, stop, expect, stuck, budget, record ? &heap : NULL);
         }
         if (result->verdict == HACK_BENCH_PASS && info.cmp[0] &&
             !check_cmp(info.cmp, machine, result->detail, sizeof result->detail)) {

@@ -18,7 +18,7 @@ enum { RECENT = 8, DEFAULT_REPORT_LIMIT = 20 };
 enum { LOOP_CHECK_INTERVAL = 1 << 22, LOOP_ROUND_MAX = 2048, LOOP_WRITES_MAX = 64 };
 /* The stack: 256..2047. SP is looked at after every slice of this many instructions (a recursion grows by a
  * frame in some tens of instructions, so it is caught within a few thousand words of the heap). */
-enum { STACK_BOTTOM = 256, STACK_TOP = 2048, STACK_SLICE = 1 << 14, SAMPLES = 64 };
+enum { STACK_BOTTOM = 256, STACK_TOP = 2048, STACK_SLICE = 1 << 14, SAMPLES = 64, FRAME_SPAN = 1024 };
 
 struct hack_session {
     hack_machine *machine;
@@ -31,6 +31,7 @@ struct hack_session {
     hack_output_mirror *mirror;
     hack_heap_sanitizer *check;
     bool check_finished;          /* its findings reported: it only tracks blocks now */
+    bool restarted;               /* the program jumped back to ROM 0 (restart_trap) */
     hack_heap_sanitizer *tracker; /* without the heap check: the blocks of a Jack Memory, for the heap map */
     int heap_problems; /* of the programs loaded before, and of this one once finished */
     uint16_t recent[RECENT]; /* a ring of the latest blocks handed out */
@@ -234,6 +235,16 @@ void hack_session_free(hack_session *session)
     free(session);
 }
 
+/* At ROM 0 after the start: the program went back to its bootstrap. */
+static hack_hook_action restart_trap(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    hack_session *s = context;
+    if (e->kind != HACK_HOOK_CALL || m->cycles == 0) return HACK_HOOK_PROCEED;
+    s->restarted = true;
+    return HACK_HOOK_STOP;
+}
+
 bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
                        hack_diag_list *diags)
 {
@@ -274,6 +285,11 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
         s->machine->trusted = NULL;
     }
     bind_os(s);
+    s->restarted = false;
+    /* VM code never jumps to its bootstrap: a return through a corrupted frame (its return address 0) does,
+     * and the program would start over and over; the word is watched from the first instruction on */
+    if (s->watch_stack && !hack_machine_hooked(s->machine, 0))
+        hack_machine_add_hook(s->machine, 0, HACK_HOOK_OBSERVE, restart_trap, s);
     return true;
 }
 
@@ -318,9 +334,14 @@ static hack_stack_error stack_state(const hack_session *s, hack_stop_reason reas
     uint16_t sp = m->ram[0];
     /* a stack that grew through the heap; an SP further out was set there by a stray write, which shows
      * as the machine error it leads to */
-    if (sp > STACK_TOP && sp <= HACK_SCREEN) return HACK_STACK_OVERFLOW;
+    /* a stack that grew is close above the innermost frame (LCL); an SP far from it was written there, by a
+     * write through a null pointer (RAM[0] is SP) or a wild one */
+    uint16_t lcl = m->ram[1];
+    if (sp > STACK_TOP && sp <= HACK_SCREEN)
+        return lcl >= STACK_BOTTOM && lcl <= sp && sp - lcl < FRAME_SPAN ? HACK_STACK_OVERFLOW
+                                                                         : HACK_STACK_SP_OVERWRITTEN;
     if (sp >= HACK_RAM_SIZE) return HACK_STACK_UNDERFLOW; /* SP went below 0 */
-    if (sp < STACK_BOTTOM) return HACK_STACK_UNDERFLOW;
+    if (sp < STACK_BOTTOM) return lcl >= STACK_BOTTOM && lcl - sp > 64 ? HACK_STACK_SP_OVERWRITTEN : HACK_STACK_UNDERFLOW;
     /* a push about to write the first heap word (the heap check stops before it): SP is still 2048 */
     if (reason == HACK_STOP_WATCH && sp == STACK_TOP && m->watch_hit.write && m->watch_hit.address == STACK_TOP)
         return HACK_STACK_OVERFLOW;
@@ -334,6 +355,11 @@ static hack_stack_error stack_state(const hack_session *s, hack_stop_reason reas
 /* A hook stopped the run: what it means. */
 static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop)
 {
+    if (s->restarted) {
+        stop.state = HACK_SESSION_STACK_ERROR;
+        stop.stack = HACK_STACK_RESTART;
+        return stop;
+    }
     uint64_t until = 0;
     switch (hack_native_os_waiting(s->native_os, &until)) {
     case HACK_NATIVE_OS_WAITING_KEY: stop.state = HACK_SESSION_WAITING_KEY; return stop;

@@ -68,6 +68,9 @@ typedef struct {
     uint32_t free_median, free_max;     /* the same for Memory.deAlloc (0 with a native Memory) */
     uint32_t live_words, peak_live_words; /* words in live blocks now, and at most */
     uint16_t lowest, highest;           /* the words any block ever covered (0 and 0: none) */
+    bool in_alloc;                      /* a Jack Memory.alloc call has not returned (it ended in Sys.error...) */
+    int16_t request;                    /* the size of the latest alloc call */
+    uint32_t free_words, longest_free;  /* words in no live block now, and their longest run */
 } hack_heap_call_stats;
 
 void hack_heap_sanitizer_stats(const hack_heap_sanitizer *check, hack_heap_call_stats *stats);

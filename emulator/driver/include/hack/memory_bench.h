@@ -44,6 +44,8 @@ typedef enum {
     HACK_BENCH_MACHINE_ERROR,  /* a machine error, a broken frame, a stopped native heap */
     HACK_BENCH_NO_PROGRESS,    /* the budget ran out inside one call of the student's Memory */
     HACK_BENCH_TOO_SLOW,       /* the budget ran out, the program still making progress */
+    HACK_BENCH_NO_ROOM,        /* Sys.error(6) for a request that a run of free words could hold (freed
+                                  space not found again) */
     HACK_BENCH_VERDICT_COUNT
 } hack_bench_verdict;
 

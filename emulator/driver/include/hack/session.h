@@ -106,6 +106,10 @@ typedef enum {
     HACK_STACK_OVERFLOW,  /* SP passed the top of the stack (2047) into the heap */
     HACK_STACK_UNDERFLOW, /* SP fell below the bottom of the stack (256) */
     HACK_STACK_BAD_FRAME, /* a return found a frame that is no frame (LCL or the return address corrupted) */
+    HACK_STACK_SP_OVERWRITTEN, /* SP is far from the innermost frame (LCL): written by a stray write, through a
+                                  null pointer (RAM[0] is SP) or a wild one, not grown there */
+    HACK_STACK_RESTART,   /* the program jumped back to ROM 0, its bootstrap (a return to address 0, through a
+                             corrupted frame): it would start over and over */
 } hack_stack_error;
 
 typedef struct {
