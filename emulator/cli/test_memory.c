@@ -459,6 +459,30 @@ static void html_timeline(FILE *out, const hack_bench_result *result)
     free(rgb);
 }
 
+/* The source line a place names ("Memory.alloc (Memory.jack:54)"), read from the student's folder, or "". */
+static void source_line(const char *folder, const char *place, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const char *open = strrchr(place, '(');
+    const char *colon = open ? strchr(open, ':') : NULL;
+    if (!folder || !open || !colon || colon - open - 1 > 200) return;
+    long line = strtol(colon + 1, NULL, 10);
+    if (line <= 0) return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%.*s", folder, (int)(colon - open - 1), open + 1);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char text[1024];
+    for (long n = 1; fgets(text, sizeof text, f); n++) {
+        if (n < line) continue;
+        const char *t = text;
+        while (*t == ' ' || *t == '\t') t++;
+        snprintf(buf, size, "%.*s", (int)strcspn(t, "\r\n"), t);
+        break;
+    }
+    fclose(f);
+}
+
 static bool write_report(const job_list *jobs, const char *path)
 {
     FILE *out = fopen(path, "w");
@@ -469,7 +493,7 @@ static bool write_report(const job_list *jobs, const char *path)
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Memory.jack test bench</title>\n"
           "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
           "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}td.ok{background:#dfd}td.bad{background:#fcc}"
-          "td.opt{background:#ffe9b3}tr.ref td{color:#555;font-style:italic}code{background:#f4f4f4}"
+          "td.opt{background:#ffe9b3}tr.ref td{color:#555;font-style:italic}code{background:#f4f4f4}code.src{background:#eef}"
           ".note{color:#666}figure{margin:0.5em 0}img{border:1px solid #999;image-rendering:pixelated}</style>\n"
           "</head><body>\n<h1>Memory.jack test bench</h1>\n",
           out);
@@ -557,6 +581,13 @@ static bool write_report(const job_list *jobs, const char *path)
                 fputs(" at <code>", out);
                 html_text(out, result->place);
                 fputs("</code>", out);
+                char line[300];
+                source_line(jobs->rows[r].folder, result->place, line, sizeof line);
+                if (line[0]) {
+                    fputs(": <code class=\"src\">", out);
+                    html_text(out, line);
+                    fputs("</code>", out);
+                }
             }
             fputs("</li>\n", out);
         }

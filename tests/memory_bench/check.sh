@@ -53,5 +53,7 @@ grep -q 'src="data:image/png;base64,iVBORw0KGgo' "$work/report.html" || fail "th
 grep -Eq 'it spins in Memory.alloc \(Memory.jack:(29|[34][0-9]|50)\)' "$work/report.html" ||
     fail "the report lacks loopfull's Jack line"
 grep -q '<h2 id="row1">loopfull</h2>' "$work/report.html" || fail "the report lacks a section per student"
+grep -Eq '\(Memory.jack:(29|[34][0-9]|50)\)</code>: <code class="src">[^<]+</code>' "$work/report.html" ||
+    fail "the report lacks the student's source line"
 if grep -q 'src="http\|href="http' "$work/report.html"; then echo "the report is not self-contained"; exit 1; fi
 echo "memory bench: every verdict as expected"
