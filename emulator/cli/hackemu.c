@@ -12,6 +12,7 @@
 #include "hack/heap.h"
 #include "hack/heap_map.h"
 #include "hack/screenshot.h"
+#include "hack/version.h"
 #ifdef HACK_WITH_SDL
 #include "hack/window.h"
 #endif
@@ -156,6 +157,7 @@ static void usage(FILE *out)
           "  --out-dir DIR       write the .out file in DIR instead of the script's folder\n"
           "  --translate         a CPU script's program (X.asm, X.hack) that is not there is made by hackemu\n"
           "                      (from X.asm, X.vm or the folder's VM code) instead of being an error\n"
+          "  --version           print the version\n"
           "  -h, --help          show this help\n"
           "\n"
           "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
@@ -232,6 +234,9 @@ static bool parse_args(int argc, char **argv, options *opt)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             usage(stdout);
+            exit(0);
+        } else if (strcmp(arg, "--version") == 0) {
+            fputs(HACK_VERSION_LINE("hackemu"), stdout);
             exit(0);
         } else if (strcmp(arg, "--os=native") == 0) {
             opt->jack_os = false;
@@ -368,7 +373,7 @@ static bool parse_args(int argc, char **argv, options *opt)
         }
     }
     if (!opt->program_path) {
-        fprintf(stderr, "hackemu: no program given\n");
+        fputs("usage: hackemu [options] PROGRAM\n       hackemu [options] SCRIPT.tst\n", stderr);
         return false;
     }
     /* --break and --watch are headless runs, but in the window's debugger */
