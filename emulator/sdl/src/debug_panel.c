@@ -289,15 +289,16 @@ panel_key debug_panel_key(debug_panel *panel, SDL_Keycode key, uint16_t mod)
 
 /* ---- drawing ---- */
 
-typedef struct {
-    uint32_t *pixels;
-    int w, h, pitch;
-} canvas;
-
-static void fill(canvas *c, int x, int y, int w, int h, uint32_t colour)
+void debug_panel_fill(canvas *c, int x, int y, int w, int h, uint32_t colour)
 {
-    if (x < 0) w += x, x = 0;
-    if (y < 0) h += y, y = 0;
+    if (x < 0) {
+        w += x;
+        x = 0;
+    }
+    if (y < 0) {
+        h += y;
+        y = 0;
+    }
     if (x + w > c->w) w = c->w - x;
     if (y + h > c->h) h = c->h - y;
     for (int j = 0; j < h; j++)
@@ -305,7 +306,7 @@ static void fill(canvas *c, int x, int y, int w, int h, uint32_t colour)
 }
 
 /* Text at x, y (its cell's top left), at most columns characters, each FONT_W * scale wide. */
-static void text(canvas *c, int x, int y, const char *s, int columns, int scale, uint32_t colour)
+void debug_panel_text(canvas *c, int x, int y, const char *s, int columns, int scale, uint32_t colour)
 {
     for (int k = 0; s[k] && k < columns; k++) {
         unsigned char ch = (unsigned char)s[k];
@@ -313,7 +314,7 @@ static void text(canvas *c, int x, int y, const char *s, int columns, int scale,
         for (int row = 0; row < FONT_H; row++) {
             uint16_t bits = hack_os_font[ch][row];
             for (int col = 0; bits && col < FONT_W; col++)
-                if (bits >> col & 1u) fill(c, x + (k * FONT_W + col) * scale, y + row * scale, scale, scale, colour);
+                if (bits >> col & 1u) debug_panel_fill(c, x + (k * FONT_W + col) * scale, y + row * scale, scale, scale, colour);
         }
     }
 }
@@ -330,23 +331,23 @@ static void text(canvas *c, int x, int y, const char *s, int columns, int scale,
 static void draw_pane(canvas *c, const pane *p, int x, int y, int w, int h, int scale)
 {
     int line_h = LINE_H * scale, columns = (w - 4 * scale) / (FONT_W * scale);
-    fill(c, x, y, w, h, PANE);
-    fill(c, x, y, w, line_h + scale, TITLE);
-    text(c, x + 2 * scale, y + scale, p->title, columns, scale, TEXT);
+    debug_panel_fill(c, x, y, w, h, PANE);
+    debug_panel_fill(c, x, y, w, line_h + scale, TITLE);
+    debug_panel_text(c, x + 2 * scale, y + scale, p->title, columns, scale, TEXT);
     int row_y = y + line_h + 2 * scale;
     for (size_t i = 0; i < p->count && row_y + line_h <= y + h; i++, row_y += line_h) {
         const view_line *l = &p->lines[i];
-        if (l->current) fill(c, x, row_y, w, line_h, CURRENT);
-        else if (l->cursor) fill(c, x, row_y, w, line_h, CURSOR);
-        if (l->current && l->cursor) fill(c, x, row_y, 3 * scale, line_h, 0xFF6FA0FFu);
-        text(c, x + 2 * scale, row_y + scale / 2, l->text, columns, scale, TEXT);
+        if (l->current) debug_panel_fill(c, x, row_y, w, line_h, CURRENT);
+        else if (l->cursor) debug_panel_fill(c, x, row_y, w, line_h, CURSOR);
+        if (l->current && l->cursor) debug_panel_fill(c, x, row_y, 3 * scale, line_h, 0xFF6FA0FFu);
+        debug_panel_text(c, x + 2 * scale, row_y + scale / 2, l->text, columns, scale, TEXT);
         for (size_t done = (size_t)columns; p->wrap && columns > 8 && strlen(l->text) > done; done += (size_t)columns - 4) {
             row_y += line_h;
             if (row_y + line_h > y + h) break;
-            text(c, x + 2 * scale + 4 * FONT_W * scale, row_y + scale / 2, l->text + done, columns - 4, scale, TEXT);
+            debug_panel_text(c, x + 2 * scale + 4 * FONT_W * scale, row_y + scale / 2, l->text + done, columns - 4, scale, TEXT);
         }
         if (l->breakpoint) {
-            fill(c, x + 2 * scale + FONT_W * scale, row_y + 2 * scale, 6 * scale, 7 * scale, BREAKPOINT);
+            debug_panel_fill(c, x + 2 * scale + FONT_W * scale, row_y + 2 * scale, 6 * scale, 7 * scale, BREAKPOINT);
         }
     }
 }
@@ -360,7 +361,7 @@ static size_t pane_rows(int h, int scale)
 void debug_panel_render(debug_panel *panel, const uint16_t *screen, uint32_t *pixels, int w, int h, int pitch)
 {
     canvas c = {pixels, w, h, pitch};
-    fill(&c, 0, 0, w, h, BACKGROUND);
+    debug_panel_fill(&c, 0, 0, w, h, BACKGROUND);
     int scale = w >= 2048 && h >= 1000 ? 2 : 1, gap = 4 * scale;
     int left_w = HACK_SCREEN_WIDTH * scale, screen_h = HACK_SCREEN_HEIGHT * scale;
     bool two_columns = w >= left_w + 320 * scale && h >= screen_h + 120 * scale;
@@ -368,7 +369,7 @@ void debug_panel_render(debug_panel *panel, const uint16_t *screen, uint32_t *pi
     if (two_columns) { /* the screen, top left, black on white */
         for (int y = 0; y < HACK_SCREEN_HEIGHT; y++)
             for (int x = 0; x < HACK_SCREEN_WIDTH; x++)
-                fill(&c, x * scale, y * scale, scale, scale,
+                debug_panel_fill(&c, x * scale, y * scale, scale, scale,
                      (screen[y * 32 + (x >> 4)] >> (x & 15)) & 1u ? 0xFF000000u : 0xFFFFFFFFu);
         draw_pane(&c, &panel->panes[PANE_STACK], 0, screen_h + gap, left_w, h - screen_h - gap, scale);
     }

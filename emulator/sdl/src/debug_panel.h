@@ -32,6 +32,15 @@ typedef enum { PANEL_KEY_IGNORED, PANEL_KEY_DONE, PANEL_KEY_CONTINUE } panel_key
  * program on: PANEL_KEY_CONTINUE). */
 panel_key debug_panel_key(debug_panel *panel, SDL_Keycode key, uint16_t mod);
 
+/* Drawing in ARGB pixels (pitch in pixels), clipped: a rectangle, and text in the OS's font (8 x 11 pixels a
+ * character times scale; at most columns characters) with its cell's top left at x, y. */
+typedef struct {
+    uint32_t *pixels;
+    int w, h, pitch;
+} canvas;
+void debug_panel_fill(canvas *c, int x, int y, int w, int h, uint32_t colour);
+void debug_panel_text(canvas *c, int x, int y, const char *s, int columns, int scale, uint32_t colour);
+
 /* Draws the view into w x h ARGB pixels (pitch in pixels), with the Hack screen in it. */
 void debug_panel_render(debug_panel *panel, const uint16_t *screen, uint32_t *pixels, int w, int h, int pitch);
 

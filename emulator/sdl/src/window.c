@@ -124,6 +124,57 @@ static SDL_Rect map_rect(app *a)
     return r;
 }
 
+/* A window-size canvas (the debug view's, and the heap map's margins), in a streaming texture. */
+static bool window_canvas(app *a, canvas *c)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(a->renderer, &w, &h);
+    if (w <= 0 || h <= 0) return false;
+    if (!a->panel_texture || w != a->panel_w || h != a->panel_h) {
+        if (a->panel_texture) SDL_DestroyTexture(a->panel_texture);
+        free(a->panel_pixels);
+        a->panel_texture = SDL_CreateTexture(a->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+        a->panel_pixels = malloc((size_t)w * (size_t)h * 4);
+        a->panel_w = w;
+        a->panel_h = h;
+    }
+    if (!a->panel_texture || !a->panel_pixels) return false;
+    *c = (canvas){a->panel_pixels, w, h, w};
+    return true;
+}
+
+/* Around the heap map: its addresses on the left (a mark every 1024 words, 8 rows of 128), what the colours
+ * mean on the right, when there is room. */
+static void draw_map_margins(canvas *c, SDL_Rect r)
+{
+    const uint32_t text = 0xFFF0F0F0u;
+    debug_panel_fill(c, 0, 0, c->w, c->h, 0xFF606060u);
+    if (r.y >= 14) debug_panel_text(c, r.x, r.y - 13, "RAM 2048..16383, 128 words a row", r.w / 8, 1, text);
+    for (int k = 0; r.x >= 56 && k <= 14; k++) {
+        int y = r.y + (int)((long)k * 8 * r.h / 112);
+        char address[8];
+        snprintf(address, sizeof address, "%d", 2048 + 1024 * k);
+        debug_panel_fill(c, r.x - 6, y, 6, 1, text);
+        debug_panel_text(c, r.x - 8 - 8 * (int)strlen(address), y - 5, address, 6, 1, text);
+    }
+    static const struct {
+        uint32_t colour;
+        const char *meaning;
+    } legend[] = {{0xFFFFFFFFu, "free word"},          {0xFFCDCDCDu, "free block: size, next"},
+                  {0xFF464646u, "live block's header"}, {0xFF285AC8u, "live block"},
+                  {0xFF6EA0F0u, "neighbouring live block"},      {0xFFF08C14u, "latest allocations"},
+                  {0xFFC81E1Eu, "broken header"},       {0xFFFAF0BEu, "own Memory: in no live block"}};
+    int x = r.x + r.w + 10, columns = (c->w - x - 16) / 8;
+    if (columns < 8) return;
+    debug_panel_text(c, x, r.y, "Legend", columns, 1, text);
+    for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
+        int y = r.y + 18 + 16 * (int)i;
+        debug_panel_fill(c, x, y, 11, 11, 0xFF000000u);
+        debug_panel_fill(c, x + 1, y + 1, 9, 9, legend[i].colour);
+        debug_panel_text(c, x + 16, y, legend[i].meaning, columns - 2, 1, text);
+    }
+}
+
 static void draw_heap_map(app *a)
 {
     if (!a->map_texture) {
@@ -134,7 +185,19 @@ static void draw_heap_map(app *a)
     }
     a->callbacks->heap_map(a->callbacks->context, a->map_pixels, a->map_caption, sizeof a->map_caption);
     SDL_UpdateTexture(a->map_texture, NULL, a->map_pixels, MAP_WIDTH * 3);
-    present(a, a->map_texture, map_rect(a));
+    SDL_Rect r = map_rect(a);
+    canvas c;
+    if (!window_canvas(a, &c)) {
+        present(a, a->map_texture, r);
+        return;
+    }
+    draw_map_margins(&c, r);
+    SDL_UpdateTexture(a->panel_texture, NULL, a->panel_pixels, c.w * 4);
+    SDL_RenderClear(a->renderer);
+    SDL_RenderCopy(a->renderer, a->panel_texture, NULL, &(SDL_Rect){0, 0, c.w, c.h});
+    SDL_RenderCopy(a->renderer, a->map_texture, NULL, &r);
+    SDL_RenderPresent(a->renderer);
+    a->presents++;
 }
 
 static bool panel_shown(const app *a)
@@ -145,21 +208,11 @@ static bool panel_shown(const app *a)
 /* The debug view, the size of the window. */
 static void draw_panel(app *a)
 {
-    int w, h;
-    SDL_GetRendererOutputSize(a->renderer, &w, &h);
-    if (w <= 0 || h <= 0) return;
-    if (!a->panel_texture || w != a->panel_w || h != a->panel_h) {
-        if (a->panel_texture) SDL_DestroyTexture(a->panel_texture);
-        free(a->panel_pixels);
-        a->panel_texture = SDL_CreateTexture(a->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
-        a->panel_pixels = malloc((size_t)w * (size_t)h * 4);
-        a->panel_w = w;
-        a->panel_h = h;
-        if (!a->panel_texture || !a->panel_pixels) return;
-    }
-    debug_panel_render(a->panel, a->machine->ram + HACK_SCREEN, a->panel_pixels, w, h, w);
-    SDL_UpdateTexture(a->panel_texture, NULL, a->panel_pixels, w * 4);
-    present(a, a->panel_texture, (SDL_Rect){0, 0, w, h});
+    canvas c;
+    if (!window_canvas(a, &c)) return;
+    debug_panel_render(a->panel, a->machine->ram + HACK_SCREEN, c.pixels, c.w, c.h, c.pitch);
+    SDL_UpdateTexture(a->panel_texture, NULL, a->panel_pixels, c.w * 4);
+    present(a, a->panel_texture, (SDL_Rect){0, 0, c.w, c.h});
 }
 
 static void draw(app *a)
@@ -199,7 +252,11 @@ static void save_screenshot(app *a, const char *path)
     a->must_draw = true;
     draw(a);
     bool shown = panel_shown(a), map = shown || (a->show_heap && a->callbacks->heap_map);
-    SDL_Rect r = shown ? (SDL_Rect){0, 0, a->panel_w, a->panel_h} : map ? map_rect(a) : screen_rect(a);
+    /* the debug view, and Ctrl+S of the heap map (with its legend), are the whole window; --screenshot of the
+     * map is the map alone, the picture --heap-map writes headless */
+    SDL_Rect r = (shown || (map && !path)) && a->panel_texture ? (SDL_Rect){0, 0, a->panel_w, a->panel_h}
+                 : map                                        ? map_rect(a)
+                                                              : screen_rect(a);
     uint32_t *argb = malloc((size_t)r.w * (size_t)r.h * 4);
     uint8_t *out = malloc((size_t)r.w * (size_t)r.h * (map ? 3 : 1));
     char name[64];
