@@ -61,7 +61,7 @@ bool hack_debugger_place_text(hack_debugger *d, hack_debugger_place place, char 
 {
     *breakpoint = false;
     if (size) text[0] = '\0';
-    if (place.line == 0) return false;
+    if (place.line == 0 && place.file >= 0) return false; /* ROM words count from 0 */
     if (place.file < 0 || (size_t)place.file >= d->program->source_file_count) {
         if (place.line >= d->program->count) return false;
         char code[40];
@@ -71,7 +71,10 @@ bool hack_debugger_place_text(hack_debugger *d, hack_debugger_place place, char 
             const hack_symbol *s = &d->program->symbols.entries[i];
             if ((s->kind == HACK_SYMBOL_FUNCTION || s->kind == HACK_SYMBOL_LABEL) && s->value == place.line) label = s;
         }
-        snprintf(text, size, "%-16s %s", code, label ? label->name : "");
+        if (label)
+            snprintf(text, size, "%-16s (%s)", code, label->name);
+        else
+            snprintf(text, size, "%s", code);
         *breakpoint = hack_machine_breakpoint_at(d->machine, (uint16_t)place.line);
         return true;
     }
