@@ -12,6 +12,7 @@
 #include "hack/heap.h"
 #include "hack/heap_map.h"
 #include "hack/screenshot.h"
+#include "hack/version.h"
 #ifdef HACK_WITH_SDL
 #include "hack/window.h"
 #endif
@@ -67,6 +68,7 @@ typedef struct {
     bool start_paused, stats, show_heap_map, no_pace;
     double quit_after;
     bool debug; /* --debug: the debugger's commands from stdin */
+    bool debug_view, print_view; /* --debug-view: the debugger in the window; --print-view: its text on stdout */
     const char *breaks[MAX_REQUESTS], *watches[MAX_REQUESTS]; /* --break, --watch */
     int break_count, watch_count;
 } options;
@@ -136,10 +138,16 @@ static void usage(FILE *out)
           "  --show-heap-map     start with the heap map shown (Ctrl+H toggles it; --screenshot takes it)\n"
           "  --cycles N          pause at cycle N; with --screenshot, save the window's pixels then and quit\n"
           "  --stats             at the end, print frames per second, speed, and CPU time\n"
+          "  --debug-view        the debugger in the window: --break and --watch set in it, paused at the\n"
+          "                      start when there are none (every pause shows the debug view anyway)\n"
+          "  --print-view        the debugger's messages and, at each stop, the view's text on stdout\n"
           "  --quit-after S      close by itself after S seconds\n"
-          "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R reset, Ctrl+S screenshot\n"
-          "  (hackemu-N.png), Ctrl+H the heap map (and back), Ctrl+Up/Ctrl+Down faster/slower, Ctrl+0 full\n"
-          "  speed, Ctrl+Q quit; every other key goes to the program (RAM[24576]).\n"
+          "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R restart, Ctrl+S screenshot\n"
+          "  (a new hackemu-N.png), Ctrl+H the heap map (and back), Ctrl+D the debug view (and back),\n"
+          "  Ctrl+Up/Ctrl+Down faster/slower, Ctrl+0 full speed, Ctrl+Q quit; every other key goes to the\n"
+          "  program (RAM[24576]). Paused, in the debug view: n or F10 next, s or F11 step, f or Shift+F11\n"
+          "  finish, c or F5 continue, b or F9 a breakpoint on the cursor's line (Up, Down, PageUp,\n"
+          "  PageDown move it), i one instruction.\n"
           "\n",
           out);
     fputs("Test scripts:\n"
@@ -149,6 +157,7 @@ static void usage(FILE *out)
           "  --out-dir DIR       write the .out file in DIR instead of the script's folder\n"
           "  --translate         a CPU script's program (X.asm, X.hack) that is not there is made by hackemu\n"
           "                      (from X.asm, X.vm or the folder's VM code) instead of being an error\n"
+          "  --version           print the version\n"
           "  -h, --help          show this help\n"
           "\n"
           "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
@@ -225,6 +234,9 @@ static bool parse_args(int argc, char **argv, options *opt)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             usage(stdout);
+            exit(0);
+        } else if (strcmp(arg, "--version") == 0) {
+            fputs(HACK_VERSION_LINE("hackemu"), stdout);
             exit(0);
         } else if (strcmp(arg, "--os=native") == 0) {
             opt->jack_os = false;
@@ -309,8 +321,11 @@ static bool parse_args(int argc, char **argv, options *opt)
                 return false;
             }
             (is_break ? opt->breaks : opt->watches)[(*count)++] = next;
-            opt->headless = true;
             i++;
+        } else if (strcmp(arg, "--debug-view") == 0) {
+            opt->debug_view = true;
+        } else if (strcmp(arg, "--print-view") == 0) {
+            opt->print_view = true;
         } else if (strcmp(arg, "--translate") == 0) {
             opt->translate = true;
         } else if (strcmp(arg, "--headless") == 0) {
@@ -358,9 +373,11 @@ static bool parse_args(int argc, char **argv, options *opt)
         }
     }
     if (!opt->program_path) {
-        fprintf(stderr, "hackemu: no program given\n");
+        fputs("usage: hackemu [options] PROGRAM\n       hackemu [options] SCRIPT.tst\n", stderr);
         return false;
     }
+    /* --break and --watch are headless runs, but in the window's debugger */
+    if ((opt->break_count || opt->watch_count) && !opt->debug_view) opt->headless = true;
     return true;
 }
 
@@ -489,7 +506,7 @@ static hack_session_options session_options(const options *opt, bool window, boo
     if (window) o.now_ms = window_clock;
 #endif
     o.no_pace = opt->no_pace;
-    o.stop_at_heap_report = opt->debug || opt->break_count || opt->watch_count;
+    o.stop_at_heap_report = opt->debug || opt->debug_view || opt->break_count || opt->watch_count;
     return o;
 }
 
@@ -722,6 +739,7 @@ typedef struct {
     const options *opt;
     hack_session *session;
     hack_machine *machine;
+    bool stack_at_256;
 } window_context;
 
 static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t size)
@@ -733,6 +751,7 @@ static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t s
 static void window_reset(void *context, hack_machine *machine)
 {
     window_context *w = context;
+    if (w->stack_at_256) machine->ram[0] = 256;
     for (int i = 0; i < w->opt->set_count; i++) apply_set(machine, hack_session_program(w->session), w->opt->sets[i].text);
 }
 
@@ -743,13 +762,15 @@ static void window_report(void *context, hack_machine *machine, hack_session_sto
     if (stop.state == HACK_SESSION_STACK_ERROR) report_stack_error(w->opt, w->session, machine, stop.stack);
 }
 
-static int run_window(const options *opt, hack_session *session, hack_machine *machine)
+static int run_window(const options *opt, hack_session *session, hack_machine *machine, bool stack_at_256)
 {
     const char *name = strrchr(opt->program_path, '/');
     name = name && name[1] ? name + 1 : opt->program_path;
     hack_window_options w = {.name = name, .scale = opt->scale ? opt->scale : 2, .hz = opt->hz,
                              .start_paused = opt->start_paused, .start_with_heap_map = opt->show_heap_map,
-                             .quit_after_seconds = opt->quit_after, .stats = opt->stats};
+                             .quit_after_seconds = opt->quit_after, .stats = opt->stats, .debug = opt->debug_view,
+                             .breaks = opt->breaks, .break_count = opt->break_count, .watches = opt->watches,
+                             .watch_count = opt->watch_count, .print_view = opt->print_view};
     if (opt->screenshot_path && opt->budget) {
         w.screenshot_at = opt->budget;
         w.screenshot_path = opt->screenshot_path;
@@ -757,7 +778,7 @@ static int run_window(const options *opt, hack_session *session, hack_machine *m
     } else {
         w.budget = opt->budget;
     }
-    window_context context = {opt, session, machine};
+    window_context context = {opt, session, machine, stack_at_256};
     hack_window_callbacks callbacks = {&context, window_reset, window_report, window_heap_map};
     return hack_window_run(session, machine, &w, &callbacks);
 }
@@ -919,7 +940,7 @@ int main(int argc, char **argv)
         }
 #ifdef HACK_WITH_SDL
     if (window) {
-        int state = run_window(&opt, session, machine);
+        int state = run_window(&opt, session, machine, stack_at_256);
         int heap_problems = hack_session_finish(session);
         status = state < 0 ? EXIT_BAD_INPUT : exit_status((hack_session_state)state);
         if (status == EXIT_BUDGET_SPENT) status = EXIT_HALTED; /* closed while it ran: the user's choice */

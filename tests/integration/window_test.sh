@@ -4,6 +4,10 @@
 # 2. The heap map shown in the window equals the headless --heap-map picture at that cycle.
 # 3. Keys sent to the window with xdotool reach the program (KeyboardEcho prints what was typed).
 # 4. The heap check reports in the window as headless.
+# 5. Ctrl+R restarts a program as a fresh start would: its statics and heap from zero (Restart counts runs).
+# 6. The debug view (--debug-view, its text on stdout with --print-view): stopped at a breakpoint, the source
+#    pane marks the line and the breakpoint, the call stack names the function; n steps to the next line,
+#    b sets a breakpoint there; Ctrl+S writes a new hackemu-N.png each time, in every session.
 # Exit 77 (skipped) without xvfb-run or xdotool.
 hackemu=$1 samples=$2 programs=$3 work=$4
 if ! command -v xvfb-run >/dev/null || ! command -v xdotool >/dev/null; then
@@ -69,6 +73,65 @@ if [ "$code" = 6 ] && grep -q '^heap check: use after free' "$out"; then
 else
     echo "FAIL: the heap check in the window (exit $code):"
     cat "$out"
+    status=1
+fi
+# Restart: the program prints "run 1 1" (a static and a heap word it counts in), waits for a key; Ctrl+R.
+out="$work/window-restart.txt"
+xvfb-run -a -s "-screen 0 1280x800x24" sh -c "
+    timeout 30 '$hackemu' '$programs/Restart' --quit-after 6 > '$out' 2>&1 &
+    window=\$(xdotool search --sync --name 'Restart' | head -n 1)
+    xdotool windowactivate --sync \$window 2>/dev/null || xdotool windowfocus --sync \$window
+    sleep 1.5
+    xdotool key ctrl+r
+    sleep 1.5
+    xdotool key ctrl+r
+    wait"
+if [ "$(grep -c '^run 1 1$' "$out")" = 3 ] && ! grep -q '^run [2-9]' "$out"; then
+    echo "ok: Ctrl+R restarts the program as a fresh start (statics and heap cleared)"
+else
+    echo "FAIL: Ctrl+R did not restart the program afresh:"
+    cat "$out"
+    status=1
+fi
+# The debug view at a breakpoint in Snake, a step, a breakpoint set with b, screenshots.
+out="$work/window-debug.txt"
+rm -rf "$work/shots" && mkdir -p "$work/shots" && touch "$work/shots/hackemu-1.png"
+xvfb-run -a -s "-screen 0 1280x800x24" sh -c "
+    cd '$work/shots'
+    timeout 30 '$hackemu' '$samples/Snake' --debug-view --break Game.jack:24 --print-view --quit-after 6 > '$out' 2>&1 &
+    window=\$(xdotool search --sync --name 'Snake' | head -n 1)
+    xdotool windowactivate --sync \$window 2>/dev/null || xdotool windowfocus --sync \$window
+    sleep 1.5
+    xdotool key ctrl+s
+    sleep 0.3
+    xdotool key n
+    sleep 0.3
+    xdotool key b
+    sleep 0.3
+    xdotool key ctrl+s
+    wait"
+check() {
+    if grep -qF -- "$2" "$out"; then
+        echo "ok: $1"
+    else
+        echo "FAIL: $1: no line '$2' in:"
+        cat "$out"
+        status=1
+    fi
+}
+check "the view at the breakpoint marks its line" 'view source| >*   24          do grow(12, 12);'
+check "the view shows the line before" 'view source|      23          do grow(11, 12);'
+check "the call stack at the breakpoint" 'view stack| #0  Game.new (Game.jack:24)'
+check "the caller in the call stack" 'view stack| #1  Main.main (Main.jack:6)'
+check "the object's fields" 'view stack|       this = (Game) '
+check "next goes to the next line" 'view source| >    25          let dx = 1;'
+check "b sets a breakpoint on the cursor's line" 'Breakpoint 2 at ROM'
+check "the breakpoint is marked after b" 'view source| >*   25          let dx = 1;'
+if [ -s "$work/shots/hackemu-2.png" ] && [ -s "$work/shots/hackemu-3.png" ]; then
+    echo "ok: Ctrl+S wrote hackemu-2.png and hackemu-3.png beside an older hackemu-1.png"
+else
+    echo "FAIL: Ctrl+S did not write new files:"
+    ls -l "$work/shots"
     status=1
 fi
 exit $status

@@ -820,3 +820,33 @@ void debug_reset(hack_debugger *d)
     d->last_state = HACK_SESSION_BUDGET;
     d->selected_frame = 0;
 }
+
+hack_session_stop hack_debugger_run(hack_debugger *d, uint64_t budget, bool *stopped)
+{
+    *stopped = false;
+    if (d->finished) return (hack_session_stop){.state = d->last_state};
+    d->selected_frame = 0;
+    refresh_watches(d);
+    hack_session_stop stop = run_some(d, budget);
+    hack_debugger_stop result;
+    switch (stop.state) {
+    case HACK_SESSION_BUDGET:
+    case HACK_SESSION_WAITING_KEY:
+    case HACK_SESSION_WAITING_TIME: break;
+    case HACK_SESSION_HALTED:
+    case HACK_SESSION_SYS_ERROR:
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_FAULT:
+    case HACK_SESSION_STACK_ERROR:
+        d->finished = true;
+        d->last_state = stop.state;
+        break;
+    case HACK_SESSION_DEBUG: *stopped = handle_stop(d, stop, &result); break;
+    }
+    return stop;
+}
+
+bool hack_debugger_finished(const hack_debugger *d)
+{
+    return d->finished;
+}

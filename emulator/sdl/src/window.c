@@ -5,6 +5,7 @@
 #include "hack/screenshot.h"
 #include "hack/speed.h"
 
+#include "debug_panel.h"
 #include "sdl_dynamic.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,11 @@ typedef struct {
     double busy_seconds;  /* spent running instructions */
     double running_speed; /* instructions a second while running them, over the last title interval */
     bool retitle;         /* the title must change now (the speed keys) */
+    debug_panel *panel;   /* the debugger, from the first pause on */
+    bool show_panel;      /* its view while paused (Ctrl+D) */
+    SDL_Texture *panel_texture;
+    uint32_t *panel_pixels;
+    int panel_w, panel_h;
 } app;
 
 /* Under a target speed, the instructions owed never exceed this much time's worth: no burst after a stall. */
@@ -118,6 +124,57 @@ static SDL_Rect map_rect(app *a)
     return r;
 }
 
+/* A window-size canvas (the debug view's, and the heap map's margins), in a streaming texture. */
+static bool window_canvas(app *a, canvas *c)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(a->renderer, &w, &h);
+    if (w <= 0 || h <= 0) return false;
+    if (!a->panel_texture || w != a->panel_w || h != a->panel_h) {
+        if (a->panel_texture) SDL_DestroyTexture(a->panel_texture);
+        free(a->panel_pixels);
+        a->panel_texture = SDL_CreateTexture(a->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+        a->panel_pixels = malloc((size_t)w * (size_t)h * 4);
+        a->panel_w = w;
+        a->panel_h = h;
+    }
+    if (!a->panel_texture || !a->panel_pixels) return false;
+    *c = (canvas){a->panel_pixels, w, h, w};
+    return true;
+}
+
+/* Around the heap map: its addresses on the left (a mark every 1024 words, 8 rows of 128), what the colours
+ * mean on the right, when there is room. */
+static void draw_map_margins(canvas *c, SDL_Rect r)
+{
+    const uint32_t text = 0xFFF0F0F0u;
+    debug_panel_fill(c, 0, 0, c->w, c->h, 0xFF606060u);
+    if (r.y >= 14) debug_panel_text(c, r.x, r.y - 13, "RAM 2048..16383, 128 words a row", r.w / 8, 1, text);
+    for (int k = 0; r.x >= 56 && k <= 14; k++) {
+        int y = r.y + (int)((long)k * 8 * r.h / 112);
+        char address[8];
+        snprintf(address, sizeof address, "%d", 2048 + 1024 * k);
+        debug_panel_fill(c, r.x - 6, y, 6, 1, text);
+        debug_panel_text(c, r.x - 8 - 8 * (int)strlen(address), y - 5, address, 6, 1, text);
+    }
+    static const struct {
+        uint32_t colour;
+        const char *meaning;
+    } legend[] = {{0xFFFFFFFFu, "free word"},          {0xFFCDCDCDu, "free block: size, next"},
+                  {0xFF464646u, "live block's header"}, {0xFF285AC8u, "live block"},
+                  {0xFF6EA0F0u, "neighbouring live block"},      {0xFFF08C14u, "latest allocations"},
+                  {0xFFC81E1Eu, "broken header"},       {0xFFFAF0BEu, "own Memory: in no live block"}};
+    int x = r.x + r.w + 10, columns = (c->w - x - 16) / 8;
+    if (columns < 8) return;
+    debug_panel_text(c, x, r.y, "Legend", columns, 1, text);
+    for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
+        int y = r.y + 18 + 16 * (int)i;
+        debug_panel_fill(c, x, y, 11, 11, 0xFF000000u);
+        debug_panel_fill(c, x + 1, y + 1, 9, 9, legend[i].colour);
+        debug_panel_text(c, x + 16, y, legend[i].meaning, columns - 2, 1, text);
+    }
+}
+
 static void draw_heap_map(app *a)
 {
     if (!a->map_texture) {
@@ -128,11 +185,43 @@ static void draw_heap_map(app *a)
     }
     a->callbacks->heap_map(a->callbacks->context, a->map_pixels, a->map_caption, sizeof a->map_caption);
     SDL_UpdateTexture(a->map_texture, NULL, a->map_pixels, MAP_WIDTH * 3);
-    present(a, a->map_texture, map_rect(a));
+    SDL_Rect r = map_rect(a);
+    canvas c;
+    if (!window_canvas(a, &c)) {
+        present(a, a->map_texture, r);
+        return;
+    }
+    draw_map_margins(&c, r);
+    SDL_UpdateTexture(a->panel_texture, NULL, a->panel_pixels, c.w * 4);
+    SDL_RenderClear(a->renderer);
+    SDL_RenderCopy(a->renderer, a->panel_texture, NULL, &(SDL_Rect){0, 0, c.w, c.h});
+    SDL_RenderCopy(a->renderer, a->map_texture, NULL, &r);
+    SDL_RenderPresent(a->renderer);
+    a->presents++;
+}
+
+static bool panel_shown(const app *a)
+{
+    return a->panel && a->show_panel && a->state == STATE_PAUSED && !(a->show_heap && a->callbacks->heap_map);
+}
+
+/* The debug view, the size of the window. */
+static void draw_panel(app *a)
+{
+    canvas c;
+    if (!window_canvas(a, &c)) return;
+    debug_panel_render(a->panel, a->machine->ram + HACK_SCREEN, c.pixels, c.w, c.h, c.pitch);
+    SDL_UpdateTexture(a->panel_texture, NULL, a->panel_pixels, c.w * 4);
+    present(a, a->panel_texture, (SDL_Rect){0, 0, c.w, c.h});
 }
 
 static void draw(app *a)
 {
+    if (panel_shown(a)) {
+        if (a->must_draw) draw_panel(a);
+        a->must_draw = false;
+        return;
+    }
     if (a->show_heap && a->callbacks->heap_map) {
         draw_heap_map(a);
         a->must_draw = true; /* the screen again when the map goes */
@@ -162,13 +251,22 @@ static void save_screenshot(app *a, const char *path)
 {
     a->must_draw = true;
     draw(a);
-    bool map = a->show_heap && a->callbacks->heap_map;
-    SDL_Rect r = map ? map_rect(a) : screen_rect(a);
+    bool shown = panel_shown(a), map = shown || (a->show_heap && a->callbacks->heap_map);
+    /* the debug view, and Ctrl+S of the heap map (with its legend), are the whole window; --screenshot of the
+     * map is the map alone, the picture --heap-map writes headless */
+    SDL_Rect r = (shown || (map && !path)) && a->panel_texture ? (SDL_Rect){0, 0, a->panel_w, a->panel_h}
+                 : map                                        ? map_rect(a)
+                                                              : screen_rect(a);
     uint32_t *argb = malloc((size_t)r.w * (size_t)r.h * 4);
     uint8_t *out = malloc((size_t)r.w * (size_t)r.h * (map ? 3 : 1));
     char name[64];
-    if (!path) {
-        snprintf(name, sizeof name, "hackemu-%d.png", ++a->screenshot_count);
+    if (!path) { /* the first name not taken, in this session or an earlier one */
+        for (;;) {
+            snprintf(name, sizeof name, "hackemu-%d.png", ++a->screenshot_count);
+            FILE *taken = fopen(name, "rb");
+            if (!taken) break;
+            fclose(taken);
+        }
         path = name;
     }
     hack_diag_list diags;
@@ -202,7 +300,7 @@ static bool stopped(app *a, hack_session_stop stop)
 {
     switch (stop.state) {
     case HACK_SESSION_BUDGET:
-    case HACK_SESSION_DEBUG: /* the window sets no breakpoints yet */
+    case HACK_SESSION_DEBUG: /* a word of the debugger's own (its breakpoints stop in run_slice) */
     case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME: return false;
     case HACK_SESSION_HALTED:
@@ -235,7 +333,10 @@ static void run_slice(app *a, double slice)
         if (o->screenshot_at && a->machine->cycles < o->screenshot_at && a->machine->cycles + chunk > o->screenshot_at)
             chunk = o->screenshot_at - a->machine->cycles;
         double run_start = seconds();
-        hack_session_stop stop = chunk ? hack_session_run(a->session, chunk) : (hack_session_stop){0};
+        bool at_breakpoint = false;
+        hack_session_stop stop = !chunk     ? (hack_session_stop){0}
+                                 : a->panel ? hack_debugger_run(debug_panel_debugger(a->panel), chunk, &at_breakpoint)
+                                            : hack_session_run(a->session, chunk);
         a->busy_seconds += seconds() - run_start;
         a->cycles_run += stop.cycles;
         if (owed != UINT64_MAX) {
@@ -243,6 +344,10 @@ static void run_slice(app *a, double slice)
             a->hz_credit -= (double)stop.cycles;
         }
         a->in_wait = stop.state == HACK_SESSION_WAITING_TIME;
+        if (at_breakpoint) { /* the debugger stopped: its view */
+            a->state = STATE_PAUSED;
+            break;
+        }
         if (stop.state == HACK_SESSION_WAITING_KEY) {
             a->waiting_key = true;
             break;
@@ -293,9 +398,71 @@ static void set_speed(app *a, uint64_t hz)
 }
 
 /* Ctrl with a letter, Up, Down, +, - or 0 controls the emulator; everything else goes to the program. */
+/* The debugger, and its breakpoints and watchpoints (told on stderr when they do not resolve); false when it
+ * cannot start. */
+static bool start_debugger(app *a)
+{
+    if (a->panel) return true;
+    const hack_window_options *o = a->options;
+    a->panel = debug_panel_create(a->session, a->machine, a->callbacks->reset, a->callbacks->context,
+                                  o->print_view ? stdout : NULL);
+    if (!a->panel) return false;
+    hack_debugger *d = debug_panel_debugger(a->panel);
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    for (int i = 0; i < o->break_count; i++) hack_debugger_add_breakpoint(d, o->breaks[i], "--break", &diags);
+    for (int i = 0; i < o->watch_count; i++) hack_debugger_add_watchpoint(d, o->watches[i], "--watch", &diags);
+    hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags);
+    a->show_panel = true;
+    return true;
+}
+
+/* The program has paused (a key, a breakpoint, the budget): the debug view. */
+static void paused(app *a)
+{
+    if (!start_debugger(a)) return;
+    debug_panel_stopped(a->panel);
+    a->must_draw = true;
+}
+
+/* A key while the debug view is shown: the debugger's. */
+static bool debug_key(app *a, const SDL_KeyboardEvent *key)
+{
+    if (!panel_shown(a)) return false;
+    switch (debug_panel_key(a->panel, key->keysym.sym, key->keysym.mod)) {
+    case PANEL_KEY_IGNORED: return false;
+    case PANEL_KEY_CONTINUE:
+        a->state = STATE_RUNNING;
+        a->waiting_key = false;
+        break;
+    case PANEL_KEY_DONE:
+        if (hack_debugger_finished(debug_panel_debugger(a->panel)) && a->state == STATE_PAUSED)
+            a->last_reason = (int)hack_debugger_last_state(debug_panel_debugger(a->panel));
+        break;
+    }
+    a->must_draw = true;
+    return true;
+}
+
+/* Ctrl+R: the program from the start, as a fresh start would run it: RAM cleared (statics, the heap, the
+ * screen), the program loaded again, the front end's settings (--set) again. */
+static void restart(app *a)
+{
+    memset(a->machine->ram, 0, HACK_RAM_SIZE * sizeof a->machine->ram[0]);
+    a->held = 0;
+    if (a->panel) {
+        hack_debugger_command(debug_panel_debugger(a->panel), "reset"); /* its breakpoints stay */
+    } else {
+        hack_session_reload(a->session, NULL);
+        if (a->callbacks->reset) a->callbacks->reset(a->callbacks->context, a->machine);
+    }
+}
+
 static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
 {
     if (!(key->keysym.mod & KMOD_CTRL)) return false;
+    a->must_draw = true;
     switch (key->keysym.sym) {
     case SDLK_q: *quit = true; break;
     case SDLK_p:
@@ -304,14 +471,17 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
         else if (a->state == STATE_PAUSED)
             a->state = STATE_RUNNING;
         break;
+    case SDLK_d: a->show_panel = !a->show_panel; break;
     case SDLK_n: /* one instruction, when paused */
-        if (a->state == STATE_PAUSED) {
+        if (a->state == STATE_PAUSED && a->panel) {
+            hack_debugger_command(debug_panel_debugger(a->panel), "stepi");
+            debug_panel_stopped(a->panel);
+        } else if (a->state == STATE_PAUSED) {
             if (!stopped(a, hack_session_run(a->session, 1))) a->state = STATE_PAUSED;
         }
         break;
     case SDLK_r:
-        hack_session_reload(a->session, NULL);
-        if (a->callbacks->reset) a->callbacks->reset(a->callbacks->context, a->machine);
+        restart(a);
         a->waiting_key = false;
         a->state = STATE_RUNNING;
         a->must_draw = true;
@@ -413,6 +583,8 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
            title_busy = 0;
     uint64_t title_cycles = 0;
     bool quit = false;
+    if (options->debug && start_debugger(a) && !options->break_count && !options->watch_count) a->state = STATE_PAUSED;
+    if (a->state == STATE_PAUSED) paused(a);
     update_title(a, &(hack_speed_sample){.target = a->hz});
     while (!quit) {
         double frame_start = seconds();
@@ -425,7 +597,7 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
             case SDL_QUIT: quit = true; break;
             case SDL_WINDOWEVENT: a->must_draw = true; break;
             case SDL_KEYDOWN:
-                if (control_key(a, &e.key, &quit) || e.key.repeat) break;
+                if (control_key(a, &e.key, &quit) || debug_key(a, &e.key) || e.key.repeat) break;
                 {
                     uint16_t code = hack_keymap_code(e.key.keysym.sym, e.key.keysym.mod);
                     if (code) {
@@ -450,6 +622,7 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
             run_slice(a, frame * 0.85);
         else
             a->credit_time = 0; /* nothing is owed for the time it does not run */
+        if (a->state == STATE_PAUSED && before == STATE_RUNNING) paused(a);
         draw(a);
         a->frames++;
         double now = seconds();
@@ -494,6 +667,9 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
     }
     (void)paused_total;
     int reason = a->last_reason;
+    debug_panel_free(a->panel);
+    if (a->panel_texture) SDL_DestroyTexture(a->panel_texture);
+    free(a->panel_pixels);
     if (a->map_texture) SDL_DestroyTexture(a->map_texture);
     free(a->map_pixels);
     SDL_DestroyTexture(a->texture);

@@ -2,6 +2,8 @@
 #include "hack/asm.h"
 #include "hack/path.h"
 
+#include "hack/version.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +15,10 @@ static void usage(FILE *out)
           "  -o FILE      write the machine code to FILE instead\n"
           "  --symbols    also write the symbol table (labels and variables) to FILE.sym,\n"
           "               so that hackemu can name addresses when it runs the .hack\n"
+          "  --version    print the version\n"
           "  -h, --help   show this help\n"
-          "Exit status: 0 assembled, 1 errors in the source (each reported as file:line:column).\n"
+          "Exit status: 0 assembled, 1 errors in the source (each reported as file:line:column), 64 bad\n"
+          "command line.\n"
           "A symbol that looks like a misspelt label (jumped to, or never used as memory and a letter away\n"
           "from a label) gets a warning; it is still a variable, as the course's assembler makes it.\n",
           out);
@@ -28,6 +32,9 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            fputs(HACK_VERSION_LINE("hackasm"), stdout);
+            return 0;
         } else if (strcmp(argv[i], "--symbols") == 0) {
             symbols = true;
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
@@ -35,17 +42,17 @@ int main(int argc, char **argv)
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "hackasm: unknown option '%s'\n", argv[i]);
             usage(stderr);
-            return 2;
+            return HACK_EXIT_USAGE;
         } else if (!input) {
             input = argv[i];
         } else {
             fprintf(stderr, "hackasm: one input file at a time ('%s' and '%s')\n", input, argv[i]);
-            return 2;
+            return HACK_EXIT_USAGE;
         }
     }
     if (!input) {
         usage(stderr);
-        return 2;
+        return HACK_EXIT_USAGE;
     }
 
     hack_program program;

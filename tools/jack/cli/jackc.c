@@ -3,6 +3,8 @@
 #include "hack/path.h"
 #include "hack/textfile.h"
 
+#include "hack/version.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +20,10 @@ static void usage(FILE *out)
           "               \"VMLINE JACKLINE JACKCOLUMN\" a line)\n"
           "  --xml        instead, write the course's project 10 output: XxxT.xml (tokens) and Xxx.xml\n"
           "               (parse tree)\n"
+          "  --version    print the version\n"
           "  -h, --help   show this help\n"
           "Exit status: 0 compiled, 1 errors (each as file:line:column; files with errors get no .vm),\n"
-          "2 bad command line.\n",
+          "64 bad command line.\n",
           out);
 }
 
@@ -32,6 +35,9 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            fputs(HACK_VERSION_LINE("jackc"), stdout);
+            return 0;
         } else if (strcmp(argv[i], "--xml") == 0) {
             xml = true;
         } else if (strcmp(argv[i], "--map") == 0) {
@@ -39,17 +45,17 @@ int main(int argc, char **argv)
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "jackc: unknown option '%s'\n", argv[i]);
             usage(stderr);
-            return 2;
+            return HACK_EXIT_USAGE;
         } else if (!input) {
             input = argv[i];
         } else {
             fprintf(stderr, "jackc: one file or folder at a time\n");
-            return 2;
+            return HACK_EXIT_USAGE;
         }
     }
     if (!input) {
         usage(stderr);
-        return 2;
+        return HACK_EXIT_USAGE;
     }
     hack_diag_list diags;
     hack_diag_list_init(&diags);

@@ -5,6 +5,8 @@
 #include "hack/textfile.h"
 #include "hack/vm.h"
 
+#include "hack/version.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,9 @@ static void usage(FILE *out)
           "                     for every ROM word, the VM file and line it came from, and the Jack line\n"
           "                     when the VM code was compiled from Jack (in memory, or by jackc --map)\n"
           "  -o FILE.asm        where to write the assembly\n"
+          "  --version          print the version\n"
           "  -h, --help         show this help\n"
-          "Exit status: 0 translated, 1 errors in the VM code (each as file:line:column), 2 bad command line.\n",
+          "Exit status: 0 translated, 1 errors in the VM code (each as file:line:column), 64 bad command line.\n",
           out);
 }
 
@@ -38,6 +41,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            fputs(HACK_VERSION_LINE("hackvm"), stdout);
             return 0;
         } else if (strcmp(argv[i], "--bootstrap") == 0) {
             bootstrap = 1;
@@ -54,17 +60,17 @@ int main(int argc, char **argv)
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "hackvm: unknown option '%s'\n", argv[i]);
             usage(stderr);
-            return 2;
+            return HACK_EXIT_USAGE;
         } else if (!input) {
             input = argv[i];
         } else {
             fprintf(stderr, "hackvm: one file or folder at a time\n");
-            return 2;
+            return HACK_EXIT_USAGE;
         }
     }
     if (!input) {
         usage(stderr);
-        return 2;
+        return HACK_EXIT_USAGE;
     }
     struct stat info;
     bool folder = stat(input, &info) == 0 && S_ISDIR(info.st_mode);

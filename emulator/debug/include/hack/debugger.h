@@ -69,4 +69,36 @@ hack_session_state hack_debugger_last_state(const hack_debugger *debugger);
  * previous step or continue command. Returns false when the command was quit. */
 bool hack_debugger_command(hack_debugger *debugger, const char *line);
 
+/* ---- for front ends that draw (the window's debug view) ---- */
+
+/* A place in the program's text: a line of a source file (file: its index in the program's map), or, for
+ * machine code without one (file -1), the ROM word at `line`. */
+typedef struct {
+    int file;
+    uint32_t line;
+} hack_debugger_place;
+
+/* Where the selected frame is: its Jack line, else its VM line, else its ROM word. */
+hack_debugger_place hack_debugger_here(hack_debugger *debugger);
+/* The base name of the place's file ("Main.jack"), or "ROM" for machine code. */
+const char *hack_debugger_place_file(const hack_debugger *debugger, hack_debugger_place place);
+/* How many lines the place's file has (ROM: the program's words). */
+uint32_t hack_debugger_place_lines(hack_debugger *debugger, hack_debugger_place place);
+/* The text of the place's line (the source line, or the ROM word disassembled with its label) into text;
+ * *breakpoint tells whether a breakpoint stops on it. False past the end of the file. */
+bool hack_debugger_place_text(hack_debugger *debugger, hack_debugger_place place, char *text, size_t size,
+                              bool *breakpoint);
+/* A breakpoint on the place's line: removes those on it, or sets one (File.jack:LINE, File.vm:LINE or *ADDR),
+ * told through print as the break and delete commands tell it. Returns whether one is on it now. */
+bool hack_debugger_toggle_breakpoint(hack_debugger *debugger, hack_debugger_place place);
+/* Whether the program has stopped for good (halted, Sys.error, machine error...): `reset` starts it again. */
+bool hack_debugger_finished(const hack_debugger *debugger);
+
+/* For a front end with its own run loop: at most budget instructions as `continue` runs them. *stopped is set
+ * when the debugger stops there (a breakpoint, a watchpoint, the heap check's report), told through print
+ * as `continue` tells it. Whatever else stopped the run is returned as it is and not told: the budget spent,
+ * the program waiting (for a key, or in a real-time Sys.wait), and its end (a halt, Sys.error, a machine or
+ * stack error: the debugger takes it as finished, and the front end reports it as it would without one). */
+hack_session_stop hack_debugger_run(hack_debugger *debugger, uint64_t budget, bool *stopped);
+
 #endif
