@@ -32,6 +32,7 @@ struct hack_session {
     hack_heap_sanitizer *check;
     bool check_finished;          /* its findings reported: it only tracks blocks now */
     bool restarted;               /* the program jumped back to ROM 0 (restart_trap) */
+    bool stack_started;           /* SP has been seen inside the stack once (the bootstrap has run) */
     hack_heap_sanitizer *tracker; /* without the heap check: the blocks of a Jack Memory, for the heap map */
     int heap_problems; /* of the programs loaded before, and of this one once finished */
     uint16_t recent[RECENT]; /* a ring of the latest blocks handed out */
@@ -265,6 +266,7 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
     s->machine->relaxed = s->options.relaxed;
     s->watch_stack = program->locations != NULL && !s->options.test_script;
     s->sample_count = 0;
+    s->stack_started = false;
     s->return_routine = s->return_routine_end = -1;
     const hack_symbol *ret = hack_symtab_find(&program->symbols, "$$RETURN", 8);
     if (ret && ret->kind == HACK_SYMBOL_LABEL) {
@@ -328,10 +330,17 @@ bool hack_session_set_keys(hack_session *session, const hack_key_event *events, 
 
 /* The stack after a slice that stopped for reason: overflowed, underflowed, or (a fault in the return
  * routine) a corrupted frame. */
-static hack_stack_error stack_state(const hack_session *s, hack_stop_reason reason)
+static hack_stack_error stack_state(hack_session *s, hack_stop_reason reason)
 {
     const hack_machine *m = s->machine;
     uint16_t sp = m->ram[0];
+    /* while the bootstrap sets SP (a debugger's first steps), there is no stack to look at yet */
+    if (!s->stack_started) {
+        const hack_source_location *at = m->pc < s->program->count ? &s->program->locations[m->pc] : NULL;
+        if ((sp < STACK_BOTTOM || sp > STACK_TOP) && at && at->routine == HACK_ROUTINE_BOOTSTRAP)
+            return HACK_STACK_OK;
+        s->stack_started = true;
+    }
     /* a stack that grew through the heap; an SP further out was set there by a stray write, which shows
      * as the machine error it leads to */
     /* a stack that grew is close above the innermost frame (LCL); an SP far from it was written there, by a
