@@ -41,8 +41,9 @@ typedef struct {
 } hack_tier_state;
 typedef void (*hack_tier_fn)(hack_tier_state *state);
 /* The compiled code when it may run (starts the translation when the program is hot), else NULL and in
- * *interpret_for how many instructions the interpreter may run before asking again. */
-hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for);
+ * *interpret_for how many instructions the interpreter may run before asking again. *entries: per ROM word,
+ * whether the code can start there (when the code leaves mid-block, the interpreter runs on to one). */
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, const uint8_t **entries);
 void hack_tier_free(hack_machine *machine);
 void hack_tier_forget(hack_machine *machine);      /* a new program: drop the translation */
 void hack_tier_rom_changed(hack_machine *machine); /* a poke: translate again */

@@ -177,16 +177,18 @@ uint16_t hack_decoded_hook_kind(void)
 #endif
 
 /* The native tier and the interpreter in turns: the tier runs whole blocks while the budget covers them and
- * leaves at the exact instruction where anything else is due; the interpreter then runs a few instructions
- * (exactly as it would alone) and hands back. */
-enum { INTERPRETER_TURN = 16 };
+ * leaves at the exact instruction where anything else is due; the interpreter then runs that instruction and
+ * on, one at a time (exactly as it would alone), to the next word where the translated code can start, and
+ * hands back; after STEPS_TO_ENTRY steps without one, it runs a longer turn. */
+enum { STEPS_TO_ENTRY = 64, INTERPRETER_TURN = 4096 };
 
 static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
 {
     uint64_t left = budget;
     for (;;) {
         uint64_t interpret_for;
-        hack_tier_fn fn = hack_tier_ready(machine, &interpret_for);
+        const uint8_t *entries = NULL;
+        hack_tier_fn fn = hack_tier_ready(machine, &interpret_for, &entries);
         if (!fn) {
             hack_run_result r = run_plain(machine, left < interpret_for ? left : interpret_for);
             left -= r.cycles;
@@ -202,9 +204,17 @@ static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
         machine->cycles += left - state.left;
         left = state.left;
         if (left == 0) return (hack_run_result){HACK_STOP_BUDGET, budget};
-        hack_run_result r = run_plain(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
-        left -= r.cycles;
-        if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
+        int steps = 0;
+        do {
+            hack_run_result r = run_plain(machine, 1);
+            left -= r.cycles;
+            if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
+        } while (!entries[machine->pc] && ++steps < STEPS_TO_ENTRY);
+        if (!entries[machine->pc]) {
+            hack_run_result r = run_plain(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
+            left -= r.cycles;
+            if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
+        }
     }
 }
 

@@ -47,6 +47,7 @@ struct hack_tier {
     tier_job *job;            /* the translation being compiled or loaded; NULL: none asked for yet */
     uint8_t *direct;          /* per ROM word: the translated code reaches it without the dispatch check */
     uint8_t *compiled_exit;   /* per ROM word: the translated code leaves to the interpreter there */
+    uint8_t *entries;         /* per ROM word: the translated code can start there (and goes on) */
     uint32_t mismatches;      /* words the code runs through that now hold a hook: the tier is set aside */
     bool stale;               /* the ROM changed since the translation */
     bool active;              /* job READY, its tables filled */
@@ -163,6 +164,15 @@ static const char *alu_expression(unsigned comp, const char *y, char *buf, size_
 static const char *const conditions[8] = {"0", "(uint16_t)(t - 1u) < 0x7FFFu", "t == 0", "(t & 0x8000u) == 0",
                                           "(t & 0x8000u) != 0", "t != 0", "(uint16_t)(t - 1u) >= 0x7FFFu", "1"};
 
+enum { PROMOTE_LIMIT = 16 }; /* R0..R15 (SP, LCL, ARG, THIS, THAT, temp, R13..R15): kept in locals */
+
+/* a C-instruction whose computation takes A as a value (y is A and not zeroed) */
+static bool reads_a(uint16_t word)
+{
+    const unsigned comp = HACK_COMP(word);
+    return !HACK_COMP_USES_M(comp) && (comp & 0x08u) == 0;
+}
+
 static bool is_jump(uint16_t word)
 {
     return HACK_IS_C_INSTR(word) && HACK_JUMP(word) != 0;
@@ -179,6 +189,7 @@ static char *translate(hack_machine *machine, hack_tier *tier)
     if (!start || !entry) goto fail;
     memset(tier->direct, 0, HACK_ROM_SIZE);
     memset(tier->compiled_exit, 0, HACK_ROM_SIZE);
+    memset(tier->entries, 0, HACK_ROM_SIZE + 1);
     for (uint32_t i = 0; i < n; i++) tier->compiled_exit[i] = hack_decoded_exits(machine, i);
     start[0] = entry[0] = 1;
     for (uint32_t i = 0; i < n; i++) {
@@ -187,11 +198,26 @@ static char *translate(hack_machine *machine, hack_tier *tier)
         if (is_jump(w)) start[i + 1] = entry[i + 1] = 1;
         if (HACK_IS_A_INSTR(w) && w < n && i + 1 < n) {
             const uint16_t next = rom[i + 1];
-            if (HACK_IS_C_INSTR(next) && (is_jump(next) || !HACK_COMP_USES_M(HACK_COMP(next))))
-                start[w] = entry[w] = 1;
+            /* a jump target, or a value the next word reads (a return address): @R15 M=D is no code address */
+            if (HACK_IS_C_INSTR(next) && is_jump(next)) start[w] = entry[w] = 1;
+            /* a value the next word reads may be a return address (an indirect jump's target): the dispatch
+             * enters there, but the block goes on through it (@25 D=A is most often the number 25) */
+            if (HACK_IS_C_INSTR(next) && reads_a(next)) entry[w] = 1;
         }
     }
     start[n] = 1;
+    /* The low words the code reads or writes at a constant address live in locals while it runs (loaded on
+     * entry, stored on every way out), so the C compiler keeps them in registers; an access through A to any
+     * word below the highest of them leaves to the interpreter (after the locals are stored). */
+    bool promoted[PROMOTE_LIMIT] = {false};
+    unsigned low = 0; /* the words below this one are the interpreter's when addressed through A */
+    for (uint32_t i = 0; i + 1 < n; i++)
+        if (HACK_IS_A_INSTR(rom[i]) && rom[i] < PROMOTE_LIMIT && HACK_IS_C_INSTR(rom[i + 1]) &&
+            !tier->compiled_exit[i + 1] &&
+            (HACK_COMP_USES_M(HACK_COMP(rom[i + 1])) || (HACK_DEST(rom[i + 1]) & HACK_DEST_M))) {
+            promoted[rom[i]] = true;
+            if (rom[i] + 1u > low) low = rom[i] + 1u;
+        }
     hack_strbuf_appendf(&out,
                         "#include <stdint.h>\n"
                         "typedef struct { uint16_t *ram; const uint16_t *kinds; uint16_t hook_kind, a, d; "
@@ -199,13 +225,19 @@ static char *translate(hack_machine *machine, hack_tier *tier)
                         "void hack_tier_run(st_t *s)\n{\n"
                         "  uint16_t *const ram = s->ram; const uint16_t *const kinds = s->kinds;\n"
                         "  uint16_t a = s->a, d = s->d, t, jt; uint32_t pc = s->pc; uint64_t left = s->left;\n"
-                        "  (void)t; (void)jt;\n"
+                        "  (void)t; (void)jt;\n");
+    for (unsigned k = 0; k < low; k++)
+        if (promoted[k]) hack_strbuf_appendf(&out, "  uint16_t r%u = ram[%u];\n", k, k);
+    hack_strbuf_appendf(&out,
                         "dispatch:\n"
                         "  if (pc >= %u || kinds[pc * 4u] == %u) goto done;\n"
                         "  switch (pc) {\n",
                         n, (unsigned)hack_decoded_hook_kind());
     for (uint32_t i = 0; i < n; i++)
-        if (entry[i]) hack_strbuf_appendf(&out, "  case %u: goto L%u;\n", i, i);
+        if (entry[i]) {
+            hack_strbuf_appendf(&out, "  case %u: goto %c%u;\n", i, start[i] ? 'L' : 'E', i);
+            tier->entries[i] = !tier->compiled_exit[i];
+        }
     hack_strbuf_appendf(&out, "  default: goto done;\n  }\n");
     uint32_t block_end = 0;
     int32_t known = -1; /* A's value when the translation knows it */
@@ -226,6 +258,14 @@ static char *translate(hack_machine *machine, hack_tier *tier)
             tier->direct[i] = 1; /* fallen into */
         }
         const uint32_t remaining = block_end - i + 1; /* instructions of the block from i on, i included */
+        if (!start[i] && entry[i]) {
+            /* the dispatch's way in, mid-block: the rest of the block's budget, and A as the block has it */
+            char same_a[48] = "";
+            if (known >= 0 && !HACK_IS_A_INSTR(rom[i])) snprintf(same_a, sizeof same_a, " || a != %uu", known);
+            hack_strbuf_appendf(&out,
+                                "  goto M%u;\nE%u: if (left < %uu%s) { pc = %uu; goto done; } left -= %uu;\nM%u:\n",
+                                i, i, remaining, same_a, i, remaining, i);
+        }
         const uint16_t w = rom[i];
         if (HACK_IS_A_INSTR(w)) {
             hack_strbuf_appendf(&out, "  a = %uu;\n", w);
@@ -246,15 +286,21 @@ static char *translate(hack_machine *machine, hack_tier *tier)
                 known = -1;
                 continue;
             }
-            if (known < 0) hack_strbuf_appendf(&out, "  if (a > %uu) %s\n", (unsigned)HACK_KBD, exit_here);
-            if (known >= 0)
-                snprintf(address, sizeof address, "%u", (unsigned)known);
+            if (known < 0 && low == 0)
+                hack_strbuf_appendf(&out, "  if (a > %uu) %s\n", (unsigned)HACK_KBD, exit_here);
+            else if (known < 0)
+                hack_strbuf_appendf(&out, "  if ((uint16_t)(a - %uu) > %uu) %s\n", low, (unsigned)HACK_KBD - low,
+                                    exit_here);
+            if (known >= 0 && known < PROMOTE_LIMIT && promoted[known])
+                snprintf(address, sizeof address, "r%u", (unsigned)known);
+            else if (known >= 0)
+                snprintf(address, sizeof address, "ram[%u]", (unsigned)known);
             else
-                snprintf(address, sizeof address, "a");
+                snprintf(address, sizeof address, "ram[a]");
         }
         char y[48];
         if (HACK_COMP_USES_M(comp))
-            snprintf(y, sizeof y, "ram[%s]", address);
+            snprintf(y, sizeof y, "%s", address);
         else
             snprintf(y, sizeof y, "a");
         hack_strbuf_appendf(&out, "  t = %s;\n", alu_expression(comp & 0x3Fu, y, alu, sizeof alu));
@@ -266,7 +312,7 @@ static char *translate(hack_machine *machine, hack_tier *tier)
                                     exit_here);
             hack_strbuf_appendf(&out, "  jt = a;\n");
         }
-        if (dest & HACK_DEST_M) hack_strbuf_appendf(&out, "  ram[%s] = t;\n", address);
+        if (dest & HACK_DEST_M) hack_strbuf_appendf(&out, "  %s = t;\n", address);
         if (dest & HACK_DEST_A) hack_strbuf_appendf(&out, "  a = t;\n");
         if (dest & HACK_DEST_D) hack_strbuf_appendf(&out, "  d = t;\n");
         if (jump) {
@@ -284,7 +330,10 @@ static char *translate(hack_machine *machine, hack_tier *tier)
             hack_strbuf_appendf(&out, "  goto L%u;\n", i + 1);
         }
     }
-    hack_strbuf_appendf(&out, "L%u: pc = %uu;\ndone:\n  s->a = a; s->d = d; s->pc = pc; s->left = left;\n}\n", n, n);
+    hack_strbuf_appendf(&out, "L%u: pc = %uu;\ndone:\n", n, n);
+    for (unsigned k = 0; k < low; k++)
+        if (promoted[k]) hack_strbuf_appendf(&out, "  ram[%u] = r%u;\n", k, k);
+    hack_strbuf_appendf(&out, "  s->a = a; s->d = d; s->pc = pc; s->left = left;\n}\n");
     free(start);
     free(entry);
     return hack_strbuf_take(&out, NULL);
@@ -320,7 +369,8 @@ bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *op
     tier->cache_dir = duplicate(dir);
     tier->direct = calloc(HACK_ROM_SIZE + 1, 1);
     tier->compiled_exit = calloc(HACK_ROM_SIZE + 1, 1);
-    if (!tier->compiler || !tier->cache_dir || !tier->direct || !tier->compiled_exit) {
+    tier->entries = calloc(HACK_ROM_SIZE + 1, 1);
+    if (!tier->compiler || !tier->cache_dir || !tier->direct || !tier->compiled_exit || !tier->entries) {
         machine->tier = tier;
         hack_tier_free(machine);
         return false;
@@ -339,6 +389,7 @@ void hack_tier_free(hack_machine *machine)
     free(tier->cache_dir);
     free(tier->direct);
     free(tier->compiled_exit);
+    free(tier->entries);
     free(tier);
 }
 
@@ -405,7 +456,7 @@ static void start_job(hack_machine *machine, hack_tier *tier)
         }
 }
 
-hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for)
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, const uint8_t **entries)
 {
     hack_tier *tier = machine->tier;
     *interpret_for = UINT64_MAX;
@@ -430,6 +481,7 @@ hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for)
         for (uint32_t pc = 0; pc < HACK_ROM_SIZE; pc++) tier->direct[pc] &= 1;
         for (uint32_t pc = 0; pc < machine->program_size; pc++) hack_tier_note_decode(machine, pc);
     }
+    *entries = tier->entries;
     return tier->mismatches ? NULL : tier->job->fn;
 }
 
