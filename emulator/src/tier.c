@@ -112,7 +112,8 @@ static void *compile_thread(void *arg)
         if (f && fclose(f) != 0) written = false;
         int status = -1;
         if (written) {
-            char *args[] = {job->compiler, "-O1", "-fPIC", "-shared", "-w", "-o", tmp, src, NULL};
+            char *opt = getenv("HACK_TIER_OPT") ? getenv("HACK_TIER_OPT") : "-O1";
+            char *args[] = {job->compiler, opt, "-fPIC", "-shared", "-w", "-o", tmp, src, NULL};
             pid_t pid;
             if (posix_spawnp(&pid, job->compiler, NULL, NULL, args, environ) == 0) waitpid(pid, &status, 0);
         }
@@ -218,6 +219,7 @@ static char *translate(hack_machine *machine, hack_tier *tier)
             promoted[rom[i]] = true;
             if (rom[i] + 1u > low) low = rom[i] + 1u;
         }
+    hack_strbuf_appendf(&out, "/* %s */\n", getenv("HACK_TIER_OPT") ? getenv("HACK_TIER_OPT") : "-O1");
     hack_strbuf_appendf(&out,
                         "#include <stdint.h>\n"
                         "typedef struct { uint16_t *ram; const uint16_t *kinds; uint16_t hook_kind, a, d; "

@@ -135,6 +135,47 @@ START_TEST(random_programs)
 }
 END_TEST
 
+/* The words the tier keeps in locals (R0..R15 at constant addresses) read and written through pointers too;
+ * dispatch entries mid-block (a value constant that is a code address), entered by an indirect jump with
+ * another A, and by the interpreter stepping on from an exit with the block's A. */
+static const char pointers_and_entries[] =
+    "    @15\n    D=A\n    @R16\n    M=D\n"
+    "(LOOP)\n    @R16\n    A=M\n    M=M+1\n" /* RAM[p]++ through the pointer: the tier leaves, p < 16 */
+    "(AFTER)\n    D=M\n    @R0\n    M=D+M\n    @R5\n    M=M+1\n"
+    "    @R8\n" /* the interpreter steps from the exit above to MID with A = 8 */
+    "(MID)\n    M=M+1\n"
+    "    @R16\n    MD=M-1\n    @LOOP\n    D;JGE\n"
+    "    @AFTER\n    D=A\n    @R9\n    M=D\n" /* AFTER and MID: values, so dispatch entries */
+    "    @MID\n    D=A\n    @R6\n    M=D\n    @R7\n    MD=M+1\n    @3\n    D=D-A\n    @END\n    D;JGE\n"
+    "    @R6\n    A=M\n    0;JMP\n" /* to MID with A = MID: the block's A is 8 */
+    "(END)\n    @END\n    0;JMP\n";
+
+START_TEST(pointers_to_kept_words_and_mid_block_entries)
+{
+    hack_program program;
+    hack_diag_list diags;
+    hack_program_init(&program);
+    hack_diag_list_init(&diags);
+    ck_assert(hack_asm_assemble("entries.asm", pointers_and_entries, strlen(pointers_and_entries), &program,
+                                &diags));
+    for (int round = 0; round < 40; round++) {
+        hack_machine *ref = hack_machine_create(), *fast = make_tiered();
+        hack_machine_load(ref, program.words, program.count);
+        hack_machine_load(fast, program.words, program.count);
+        for (int i = 0; i < 20; i++) ref->ram[i] = fast->ram[i] = (uint16_t)(next_random() % 7);
+        ref->ram[16] = fast->ram[16] = 15;
+        ref->ram[7] = fast->ram[7] = 0;
+        compare_runs(ref, fast, 5000, round == 0 ? 1 : 1 + (uint32_t)round * 3, "pointers and entries");
+        ck_assert_int_eq(fast->ram[7], 3); /* it got to the end */
+        ck_assert_int_eq(hack_machine_tier_status(fast, NULL, 0), HACK_TIER_READY);
+        hack_machine_destroy(ref);
+        hack_machine_destroy(fast);
+    }
+    hack_program_free(&program);
+    hack_diag_list_free(&diags);
+}
+END_TEST
+
 static int course_programs;
 
 static void run_course_program(const char *path)
@@ -193,6 +234,7 @@ Suite *make_suite(void)
     TCase *tc = tcase_create("tier");
     tcase_set_timeout(tc, 110);
     tcase_add_test(tc, random_programs);
+    tcase_add_test(tc, pointers_to_kept_words_and_mid_block_entries);
     tcase_add_test(tc, course_programs_agree);
     suite_add_tcase(suite, tc);
     return suite;
