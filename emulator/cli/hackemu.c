@@ -793,10 +793,13 @@ int main(int argc, char **argv)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
-    /* HACK_TIER=on: headless, past 50 million instructions, the native tier (experimental: it compiles the
-     * ROM with the system's C compiler in the background; the interpreter stays the default) */
+    /* Headless, past 50 million instructions, the native tier: the ROM compiled with the system's C compiler
+     * in the background, the interpreter meanwhile and wherever the compiled code hands back. HACK_TIER=off
+     * keeps the interpreter alone; without a working compiler the interpreter goes on, silently unless
+     * HACK_TIER=on asked for the tier (then one note says why it did not run). */
     const char *tier = getenv("HACK_TIER");
-    if (machine && !window && tier && strcmp(tier, "on") == 0)
+    const bool tier_asked = tier && strcmp(tier, "on") == 0;
+    if (machine && !window && !(tier && strcmp(tier, "off") == 0))
         hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000});
     if (!machine || !hack_program_init(&program)) {
         fputs("hackemu: out of memory\n", stderr);
@@ -841,6 +844,9 @@ int main(int argc, char **argv)
     }
 #endif
     status = run_headless(&opt, session, machine, &diags);
+    char tier_why[300] = "";
+    if (tier_asked && hack_machine_tier_status(machine, tier_why, sizeof tier_why) == HACK_TIER_FAILED)
+        fprintf(stderr, "hackemu: note: the native tier did not run: %s\n", tier_why);
 
 out:
     hack_session_free(session);

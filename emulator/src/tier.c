@@ -92,6 +92,11 @@ static bool make_dirs(const char *path)
     return mkdir(buf, 0755) == 0 || errno == EEXIST;
 }
 
+/* sh -c COMPILE_SCRIPT COMPILER TMP SRC SO */
+#define COMPILE_FLAGS "-O1 -fPIC -shared -w"
+static const char COMPILE_SCRIPT[] = "exec >/dev/null 2>&1; \"$0\" " COMPILE_FLAGS " -o \"$1\" \"$2\" && mv -f \"$1\" \"$3\"; "
+                                     "s=$?; rm -f \"$1\" \"$2\"; exit $s";
+
 static void *compile_thread(void *arg)
 {
     tier_job *job = arg;
@@ -110,16 +115,25 @@ static void *compile_thread(void *arg)
         FILE *f = fopen(src, "w");
         bool written = f && fputs(job->source, f) >= 0;
         if (f && fclose(f) != 0) written = false;
-        int status = -1;
         if (written) {
-            char *opt = getenv("HACK_TIER_OPT") ? getenv("HACK_TIER_OPT") : "-O1";
-            char *args[] = {job->compiler, opt, "-fPIC", "-shared", "-w", "-o", tmp, src, NULL};
+            /* by the shell, in a process group of its own and silent: when this process ends (or is
+             * interrupted) first, the compile still finishes, lands in the cache and leaves nothing behind */
+            char *args[] = {"sh", "-c", (char *)COMPILE_SCRIPT, job->compiler, tmp, src, so, NULL};
+            posix_spawnattr_t attributes;
             pid_t pid;
-            if (posix_spawnp(&pid, job->compiler, NULL, NULL, args, environ) == 0) waitpid(pid, &status, 0);
+            int status = -1;
+            bool spawned = posix_spawnattr_init(&attributes) == 0;
+            if (spawned) {
+                posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+                posix_spawnattr_setpgroup(&attributes, 0);
+                spawned = posix_spawnp(&pid, "sh", NULL, &attributes, args, environ) == 0;
+                posix_spawnattr_destroy(&attributes);
+            }
+            if (spawned) waitpid(pid, &status, 0);
+        } else {
+            remove(src);
         }
-        remove(src);
-        if (status != 0 || rename(tmp, so) != 0) {
-            remove(tmp);
+        if (access(so, R_OK) != 0) {
             snprintf(job->error, sizeof job->error, "the compiler (%s) failed", job->compiler);
             atomic_store(&job->state, HACK_TIER_FAILED);
             job_release(job);
@@ -219,7 +233,7 @@ static char *translate(hack_machine *machine, hack_tier *tier)
             promoted[rom[i]] = true;
             if (rom[i] + 1u > low) low = rom[i] + 1u;
         }
-    hack_strbuf_appendf(&out, "/* %s */\n", getenv("HACK_TIER_OPT") ? getenv("HACK_TIER_OPT") : "-O1");
+    hack_strbuf_appendf(&out, "/* %s " COMPILE_FLAGS " */\n", tier->compiler); /* the cache's key: the whole text */
     hack_strbuf_appendf(&out,
                         "#include <stdint.h>\n"
                         "typedef struct { uint16_t *ram; const uint16_t *kinds; uint16_t hook_kind, a, d; "
