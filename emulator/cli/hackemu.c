@@ -793,14 +793,15 @@ int main(int argc, char **argv)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
-    /* Headless, past 50 million instructions, the native tier: the ROM compiled with the system's C compiler
-     * in the background, the interpreter meanwhile and wherever the compiled code hands back. HACK_TIER=off
+    /* Headless, past 50 million instructions, the native tier: the blocks the next million instructions reach
+     * compiled with the system's C compiler in the background, the interpreter meanwhile and wherever the
+     * compiled code hands back. HACK_TIER=off
      * keeps the interpreter alone; without a working compiler the interpreter goes on, silently unless
      * HACK_TIER=on asked for the tier (then one note says why it did not run). */
     const char *tier = getenv("HACK_TIER");
     const bool tier_asked = tier && strcmp(tier, "on") == 0;
     if (machine && !window && !(tier && strcmp(tier, "off") == 0))
-        hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000});
+        hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000, .profile_steps = 1000000});
     if (!machine || !hack_program_init(&program)) {
         fputs("hackemu: out of memory\n", stderr);
         hack_machine_destroy(machine);

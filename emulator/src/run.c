@@ -188,7 +188,22 @@ static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
     for (;;) {
         uint64_t interpret_for;
         const uint8_t *entries = NULL;
-        hack_tier_fn fn = hack_tier_ready(machine, &interpret_for, &entries);
+        uint8_t *profile = NULL;
+        hack_tier_fn fn = hack_tier_ready(machine, &interpret_for, &entries, &profile);
+        if (!fn && profile) { /* one at a time, noting the words reached */
+            const uint64_t steps = left < interpret_for ? left : interpret_for;
+            for (uint64_t k = 0; k < steps; k++) {
+                profile[machine->pc] = 1;
+                hack_run_result r = run_plain(machine, 1);
+                left -= r.cycles;
+                if (r.reason != HACK_STOP_BUDGET || left == 0) {
+                    hack_tier_account(machine, 0, 0, k + 1);
+                    return (hack_run_result){r.reason, budget - left};
+                }
+            }
+            hack_tier_account(machine, 0, 0, steps);
+            continue;
+        }
         if (!fn) {
             hack_run_result r = run_plain(machine, left < interpret_for ? left : interpret_for);
             left -= r.cycles;
@@ -202,19 +217,24 @@ static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
         machine->d = state.d;
         machine->pc = (uint16_t)state.pc;
         machine->cycles += left - state.left;
+        const uint64_t compiled = left - state.left, before = state.left;
         left = state.left;
-        if (left == 0) return (hack_run_result){HACK_STOP_BUDGET, budget};
-        int steps = 0;
-        do {
-            hack_run_result r = run_plain(machine, 1);
-            left -= r.cycles;
-            if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
-        } while (!entries[machine->pc] && ++steps < STEPS_TO_ENTRY);
-        if (!entries[machine->pc]) {
-            hack_run_result r = run_plain(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
-            left -= r.cycles;
-            if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
+        if (left == 0) {
+            hack_tier_account(machine, compiled, 0, 0);
+            return (hack_run_result){HACK_STOP_BUDGET, budget};
         }
+        int steps = 0;
+        hack_run_result r;
+        do {
+            r = run_plain(machine, 1);
+            left -= r.cycles;
+        } while (r.reason == HACK_STOP_BUDGET && left != 0 && !entries[machine->pc] && ++steps < STEPS_TO_ENTRY);
+        if (r.reason == HACK_STOP_BUDGET && left != 0 && !entries[machine->pc]) {
+            r = run_plain(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
+            left -= r.cycles;
+        }
+        hack_tier_account(machine, compiled, before - left, 0);
+        if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
     }
 }
 

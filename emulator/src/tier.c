@@ -48,6 +48,11 @@ struct hack_tier {
     uint8_t *direct;          /* per ROM word: the translated code reaches it without the dispatch check */
     uint8_t *compiled_exit;   /* per ROM word: the translated code leaves to the interpreter there */
     uint8_t *entries;         /* per ROM word: the translated code can start there (and goes on) */
+    uint8_t *visited;         /* per ROM word: reached while profiled (profile_steps): its block is translated */
+    uint64_t profiled;        /* instructions profiled so far */
+    bool profile_done;        /* the translation may start (profile_steps 0: at once) */
+    unsigned retranslations;  /* profiled again because the interpreter ran too much of the time */
+    uint64_t window_compiled, window_interpreted; /* instructions since the last look at the shares */
     uint32_t mismatches;      /* words the code runs through that now hold a hook: the tier is set aside */
     bool stale;               /* the ROM changed since the translation */
     bool active;              /* job READY, its tables filled */
@@ -199,9 +204,10 @@ static char *translate(hack_machine *machine, hack_tier *tier)
     const uint32_t n = machine->program_size;
     const uint16_t *rom = machine->rom;
     uint8_t *start = calloc(HACK_ROM_SIZE + 1, 1), *entry = calloc(HACK_ROM_SIZE + 1, 1);
+    uint8_t *translated = calloc(HACK_ROM_SIZE + 1, 1);
     hack_strbuf out;
     hack_strbuf_init(&out);
-    if (!start || !entry) goto fail;
+    if (!start || !entry || !translated) goto fail;
     memset(tier->direct, 0, HACK_ROM_SIZE);
     memset(tier->compiled_exit, 0, HACK_ROM_SIZE);
     memset(tier->entries, 0, HACK_ROM_SIZE + 1);
@@ -221,6 +227,18 @@ static char *translate(hack_machine *machine, hack_tier *tier)
         }
     }
     start[n] = 1;
+    /* With a profile, only the blocks it reached are translated: the others leave at their first word. */
+    uint32_t block_end = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (start[i]) {
+            block_end = i;
+            while (block_end < n && !is_jump(rom[block_end]) && !start[block_end + 1]) block_end++;
+            if (block_end >= n) block_end = n - 1;
+            bool reached = !tier->options.profile_steps || tier->compiled_exit[i];
+            for (uint32_t j = i; j <= block_end && !reached; j++) reached = tier->visited[j] != 0;
+            for (uint32_t j = i; j <= block_end; j++) translated[j] = reached;
+        }
+    }
     /* The low words the code reads or writes at a constant address live in locals while it runs (loaded on
      * entry, stored on every way out), so the C compiler keeps them in registers; an access through A to any
      * word below the highest of them leaves to the interpreter (after the locals are stored). */
@@ -228,7 +246,7 @@ static char *translate(hack_machine *machine, hack_tier *tier)
     unsigned low = 0; /* the words below this one are the interpreter's when addressed through A */
     for (uint32_t i = 0; i + 1 < n; i++)
         if (HACK_IS_A_INSTR(rom[i]) && rom[i] < PROMOTE_LIMIT && HACK_IS_C_INSTR(rom[i + 1]) &&
-            !tier->compiled_exit[i + 1] &&
+            !tier->compiled_exit[i + 1] && translated[i + 1] &&
             (HACK_COMP_USES_M(HACK_COMP(rom[i + 1])) || (HACK_DEST(rom[i + 1]) & HACK_DEST_M))) {
             promoted[rom[i]] = true;
             if (rom[i] + 1u > low) low = rom[i] + 1u;
@@ -250,14 +268,18 @@ static char *translate(hack_machine *machine, hack_tier *tier)
                         "  switch (pc) {\n",
                         n, (unsigned)hack_decoded_hook_kind());
     for (uint32_t i = 0; i < n; i++)
-        if (entry[i]) {
+        if (entry[i] && translated[i]) {
             hack_strbuf_appendf(&out, "  case %u: goto %c%u;\n", i, start[i] ? 'L' : 'E', i);
             tier->entries[i] = !tier->compiled_exit[i];
         }
     hack_strbuf_appendf(&out, "  default: goto done;\n  }\n");
-    uint32_t block_end = 0;
+    block_end = 0;
     int32_t known = -1; /* A's value when the translation knows it */
     for (uint32_t i = 0; i < n; i++) {
+        if (!translated[i]) {
+            if (start[i]) hack_strbuf_appendf(&out, "L%u: pc = %uu; goto done;\n", i, i);
+            continue;
+        }
         if (start[i]) {
             known = -1;
             if (tier->compiled_exit[i]) {
@@ -352,10 +374,12 @@ static char *translate(hack_machine *machine, hack_tier *tier)
     hack_strbuf_appendf(&out, "  s->a = a; s->d = d; s->pc = pc; s->left = left;\n}\n");
     free(start);
     free(entry);
+    free(translated);
     return hack_strbuf_take(&out, NULL);
 fail:
     free(start);
     free(entry);
+    free(translated);
     hack_strbuf_free(&out);
     return NULL;
 }
@@ -386,7 +410,10 @@ bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *op
     tier->direct = calloc(HACK_ROM_SIZE + 1, 1);
     tier->compiled_exit = calloc(HACK_ROM_SIZE + 1, 1);
     tier->entries = calloc(HACK_ROM_SIZE + 1, 1);
-    if (!tier->compiler || !tier->cache_dir || !tier->direct || !tier->compiled_exit || !tier->entries) {
+    tier->visited = calloc(HACK_ROM_SIZE + 1, 1);
+    tier->profile_done = tier->options.profile_steps == 0;
+    if (!tier->compiler || !tier->cache_dir || !tier->direct || !tier->compiled_exit || !tier->entries ||
+        !tier->visited) {
         machine->tier = tier;
         hack_tier_free(machine);
         return false;
@@ -406,6 +433,7 @@ void hack_tier_free(hack_machine *machine)
     free(tier->direct);
     free(tier->compiled_exit);
     free(tier->entries);
+    free(tier->visited);
     free(tier);
 }
 
@@ -418,6 +446,11 @@ void hack_tier_forget(hack_machine *machine)
     tier->active = false;
     tier->stale = false;
     tier->mismatches = 0;
+    memset(tier->visited, 0, HACK_ROM_SIZE + 1);
+    tier->profiled = 0;
+    tier->profile_done = tier->options.profile_steps == 0;
+    tier->retranslations = 0;
+    tier->window_compiled = tier->window_interpreted = 0;
 }
 
 void hack_tier_rom_changed(hack_machine *machine)
@@ -472,14 +505,47 @@ static void start_job(hack_machine *machine, hack_tier *tier)
         }
 }
 
-hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, const uint8_t **entries)
+/* the shares are looked at every hundred profiles' length of instructions */
+enum { SHARE_WINDOW_PROFILES = 100, MAX_RETRANSLATIONS = 4 };
+
+void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled)
+{
+    hack_tier *tier = machine->tier;
+    tier->window_compiled += compiled;
+    tier->window_interpreted += interpreted;
+    tier->profiled += profiled;
+    if (tier->profiled >= tier->options.profile_steps) tier->profile_done = true;
+}
+
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, const uint8_t **entries,
+                             uint8_t **profile)
 {
     hack_tier *tier = machine->tier;
     *interpret_for = UINT64_MAX;
+    *profile = NULL;
+    if (tier->active && tier->options.profile_steps &&
+        tier->window_compiled + tier->window_interpreted >= SHARE_WINDOW_PROFILES * tier->options.profile_steps) {
+        /* the interpreter ran more than a quarter of the time: the profile missed code that runs now */
+        if (tier->window_interpreted * 4 > tier->window_compiled + tier->window_interpreted &&
+            tier->retranslations < MAX_RETRANSLATIONS && !tier->stale && !tier->mismatches) {
+            tier->retranslations++;
+            tier->profiled = 0;
+            tier->profile_done = false;
+            job_release(tier->job);
+            tier->job = NULL;
+            tier->active = false;
+        }
+        tier->window_compiled = tier->window_interpreted = 0;
+    }
     if (!tier->job || tier->stale) {
         if (machine->program_size == 0) return NULL;
         if (machine->cycles < tier->options.hot_cycles) {
             *interpret_for = tier->options.hot_cycles - machine->cycles;
+            return NULL;
+        }
+        if (!tier->profile_done) { /* the caller runs these one at a time and marks the words reached */
+            *profile = tier->visited;
+            *interpret_for = tier->options.profile_steps - tier->profiled;
             return NULL;
         }
         if (tier->job) job_release(tier->job);
