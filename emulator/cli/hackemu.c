@@ -141,6 +141,8 @@ static void usage(FILE *out)
           "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
           "variable or label of the program. VALUE is a decimal number from -32768 to 65535.\n"
           "A program halts at the idiom (END) @END 0;JMP, or when it runs past its last instruction.\n"
+          "Headless runs past 50 million instructions compile the program's hot code with cc ($CC) in the\n"
+          "background, cached in ~/.cache/hackemu, with the same results; HACK_TIER=off: interpreter only.\n"
           "\n"
           "Exit status: 0 halted (script: every line matched), 1 the program or script could not be\n"
           "loaded, 2 the cycle budget was spent before it halted, 3 machine error (illegal instruction,\n"

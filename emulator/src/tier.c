@@ -3,15 +3,20 @@
  * turns with the interpreter, which stays the reference: the translated code leaves to it (at the exact
  * instruction, with the exact count) whenever anything but plain straight-line work is due.
  *
- * The translation: a C label per block start (the program's first word, each word after a jump, each constant
- * an A-instruction loads for a jump or as a value, each direct jump target), one budget check per block (the
- * block runs only when the budget covers all of it; otherwise the interpreter runs its last instructions), A
- * tracked as a constant within a block (so @SP AM=M+1 reads RAM[0] with no address check), and an exit before
- * any instruction that could fault (an address above the keyboard, a jump past ROM), at any address the
- * interpreter decodes as a hook, the halt idiom, the end of the program or an illegal word, and at an
- * indirect jump to a word that is not a block start or that holds a hook (a return an observe hook waits
- * for). Hooks bound after the translation on a word the code reaches without that check, pokes to ROM and
- * loads set the translation aside (it resumes when the hook goes; a poked ROM is translated again). */
+ * The translation: one C function, a label per block start (the program's first word, each word after a jump,
+ * each direct jump target), so the C compiler sees the program's loops; one budget check per block (the block
+ * runs only when the budget covers all of it; otherwise the interpreter runs its last instructions); A tracked
+ * as a constant within a block (so @SP AM=M+1 needs no address check); R0..R15 read or written at constant
+ * addresses kept in locals (registers) from entry to every way out, an access through A below the highest of
+ * them leaving to the interpreter; an exit before any instruction that could fault (an address above the
+ * keyboard, a jump past ROM), at any address the interpreter decodes as a hook, the halt idiom, the end of the
+ * program or an illegal word, and at an indirect jump to a word the dispatch does not know or that holds a
+ * hook (a return an observe hook waits for). A constant the next word reads as a value (@RET D=A, and as often
+ * @25 D=A) may be a return address: the dispatch enters there mid-block (with the rest of the block's budget,
+ * and only when A is what the block has there). With a profile (profile_steps), only the blocks it reached are
+ * translated; the others leave at their first word. After an exit, the interpreter steps on to a word the
+ * code can start at (run.c). Hooks bound after the translation on a word the code runs through, pokes to ROM
+ * and loads set the translation aside (it resumes when the hook goes; a poked ROM is translated again). */
 #define _POSIX_C_SOURCE 200809L
 #include "machine_private.h"
 
