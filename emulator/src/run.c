@@ -45,6 +45,7 @@ enum {
 #define NEXT()                          \
     do {                                \
         if (left < 2) break;            \
+        BEFORE_OP(pc);                  \
         op = &ops[pc];                  \
         goto *dispatch_table[op->kind]; \
     } while (0)
@@ -161,6 +162,10 @@ uint16_t hack_decoded_hook_kind(void)
 #define RUN_LOOP_NAME run_plain
 #define WATCHED 0
 #define WATCHED_WORD(address) 0
+#define PROFILED 0
+#define TO_ENTRY 0
+#define BEFORE_OP(pc) ((void)0)
+#define SLOW_MARK(pc) ((void)0)
 #include "run_loop.inc"
 #undef RUN_LOOP_NAME
 #undef WATCHED
@@ -172,36 +177,60 @@ uint16_t hack_decoded_hook_kind(void)
 #undef RUN_LOOP_NAME
 #undef WATCHED
 #undef WATCHED_WORD
+#undef PROFILED
+#undef BEFORE_OP
+#undef SLOW_MARK
+#define RUN_LOOP_NAME run_profiled
+#define WATCHED 0
+#define WATCHED_WORD(address) 0
+#define PROFILED 1
+#define BEFORE_OP(pc) (profile[pc] = profile[(pc) + 1u] = 1)
+#define SLOW_MARK(pc) (profile[pc] = 1)
+#include "run_loop.inc"
+#undef RUN_LOOP_NAME
+#undef PROFILED
+#undef TO_ENTRY
+#undef BEFORE_OP
+#undef SLOW_MARK
+#define RUN_LOOP_NAME run_to_entry
+#define PROFILED 0
+#define TO_ENTRY 1
+#define BEFORE_OP(pc)                   \
+    do {                                \
+        if (stops[pc] && ran) goto done; \
+        ran = true;                     \
+    } while (0)
+#define SLOW_MARK(pc) ((void)0)
+#include "run_loop.inc"
+#undef RUN_LOOP_NAME
+#undef WATCHED
+#undef WATCHED_WORD
+#undef PROFILED
+#undef TO_ENTRY
+#undef BEFORE_OP
+#undef SLOW_MARK
 #if THREADED_DISPATCH
 #pragma GCC diagnostic pop
 #endif
 
 /* The native tier and the interpreter in turns: the tier runs whole blocks while the budget covers them and
  * leaves at the exact instruction where anything else is due; the interpreter then runs that instruction and
- * on, one at a time (exactly as it would alone), to the next word where the translated code can start, and
- * hands back; after STEPS_TO_ENTRY steps without one, it runs a longer turn. */
-enum { STEPS_TO_ENTRY = 64, INTERPRETER_TURN = 4096 };
+ * on (exactly as it would alone) to the next word where the translated code can start, or for at most
+ * INTERPRETER_TURN instructions, and hands back. */
+enum { INTERPRETER_TURN = 4096 };
 
 static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
 {
     uint64_t left = budget;
     for (;;) {
         uint64_t interpret_for;
-        const uint8_t *entries = NULL;
         uint8_t *profile = NULL;
-        hack_tier_fn fn = hack_tier_ready(machine, &interpret_for, &entries, &profile);
-        if (!fn && profile) { /* one at a time, noting the words reached */
-            const uint64_t steps = left < interpret_for ? left : interpret_for;
-            for (uint64_t k = 0; k < steps; k++) {
-                profile[machine->pc] = 1;
-                hack_run_result r = run_plain(machine, 1);
-                left -= r.cycles;
-                if (r.reason != HACK_STOP_BUDGET || left == 0) {
-                    hack_tier_account(machine, 0, 0, k + 1);
-                    return (hack_run_result){r.reason, budget - left};
-                }
-            }
-            hack_tier_account(machine, 0, 0, steps);
+        hack_tier_fn fn = hack_tier_ready(machine, &interpret_for, &profile);
+        if (!fn && profile) { /* the interpreter noting the words it runs */
+            hack_run_result r = run_profiled(machine, left < interpret_for ? left : interpret_for);
+            left -= r.cycles;
+            hack_tier_account(machine, 0, 0, r.cycles ? r.cycles : 1);
+            if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
             continue;
         }
         if (!fn) {
@@ -223,16 +252,8 @@ static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
             hack_tier_account(machine, compiled, 0, 0);
             return (hack_run_result){HACK_STOP_BUDGET, budget};
         }
-        int steps = 0;
-        hack_run_result r;
-        do {
-            r = run_plain(machine, 1);
-            left -= r.cycles;
-        } while (r.reason == HACK_STOP_BUDGET && left != 0 && !entries[machine->pc] && ++steps < STEPS_TO_ENTRY);
-        if (r.reason == HACK_STOP_BUDGET && left != 0 && !entries[machine->pc]) {
-            r = run_plain(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
-            left -= r.cycles;
-        }
+        hack_run_result r = run_to_entry(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
+        left -= r.cycles;
         hack_tier_account(machine, compiled, before - left, 0);
         if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
     }

@@ -522,8 +522,17 @@ void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interp
     if (tier->profiled >= tier->options.profile_steps) tier->profile_done = true;
 }
 
-hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, const uint8_t **entries,
-                             uint8_t **profile)
+uint8_t *hack_tier_profile_map(hack_machine *machine)
+{
+    return machine->tier->visited;
+}
+
+const uint8_t *hack_tier_entry_map(hack_machine *machine)
+{
+    return machine->tier->entries;
+}
+
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
 {
     hack_tier *tier = machine->tier;
     *interpret_for = UINT64_MAX;
@@ -568,7 +577,6 @@ hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, con
         for (uint32_t pc = 0; pc < HACK_ROM_SIZE; pc++) tier->direct[pc] &= 1;
         for (uint32_t pc = 0; pc < machine->program_size; pc++) hack_tier_note_decode(machine, pc);
     }
-    *entries = tier->entries;
     return tier->mismatches ? NULL : tier->job->fn;
 }
 
