@@ -415,7 +415,7 @@ bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *op
     tier->direct = calloc(HACK_ROM_SIZE + 1, 1);
     tier->compiled_exit = calloc(HACK_ROM_SIZE + 1, 1);
     tier->entries = calloc(HACK_ROM_SIZE + 1, 1);
-    tier->visited = calloc(HACK_ROM_SIZE + 1, 1);
+    tier->visited = calloc(HACK_ROM_SIZE + 2, 1); /* the run loop marks pc and pc + 1, pc up to the ROM size */
     tier->profile_done = tier->options.profile_steps == 0;
     if (!tier->compiler || !tier->cache_dir || !tier->direct || !tier->compiled_exit || !tier->entries ||
         !tier->visited) {
@@ -451,7 +451,7 @@ void hack_tier_forget(hack_machine *machine)
     tier->active = false;
     tier->stale = false;
     tier->mismatches = 0;
-    memset(tier->visited, 0, HACK_ROM_SIZE + 1);
+    memset(tier->visited, 0, HACK_ROM_SIZE + 2);
     tier->profiled = 0;
     tier->profile_done = tier->options.profile_steps == 0;
     tier->retranslations = 0;
