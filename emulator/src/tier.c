@@ -22,8 +22,10 @@
 
 #include "hack/strbuf.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -32,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -102,6 +105,54 @@ static bool make_dirs(const char *path)
     return mkdir(buf, 0755) == 0 || errno == EEXIST;
 }
 
+/* The cache keeps the CACHE_KEEP compiled programs used last (a load touches its file); what a compile
+ * that was killed left (a source or a partial object, an hour old) goes too. */
+enum { CACHE_KEEP = 64 };
+
+static void trim_cache(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct entry {
+        char name[256];
+        time_t mtime;
+    } *kept = NULL;
+    size_t count = 0, capacity = 0;
+    const time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "tier-", 5) != 0 || n >= sizeof kept->name) continue;
+        char path[1400];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0) continue;
+        if (n > 3 && strcmp(e->d_name + n - 3, ".so") == 0) {
+            if (count == capacity) {
+                capacity = capacity ? capacity * 2 : 128;
+                struct entry *grown = realloc(kept, capacity * sizeof *kept);
+                if (!grown) break;
+                kept = grown;
+            }
+            memcpy(kept[count].name, e->d_name, n + 1);
+            kept[count++].mtime = st.st_mtime;
+        } else if (now - st.st_mtime > 3600) {
+            remove(path);
+        }
+    }
+    closedir(d);
+    while (count > CACHE_KEEP) { /* the oldest goes */
+        size_t oldest = 0;
+        for (size_t i = 1; i < count; i++)
+            if (kept[i].mtime < kept[oldest].mtime) oldest = i;
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", dir, kept[oldest].name);
+        remove(path);
+        kept[oldest] = kept[--count];
+    }
+    free(kept);
+}
+
 /* sh -c COMPILE_SCRIPT COMPILER TMP SRC SO */
 #define COMPILE_FLAGS "-O1 -fPIC -shared -w"
 static const char COMPILE_SCRIPT[] = "exec >/dev/null 2>&1; \"$0\" " COMPILE_FLAGS " -o \"$1\" \"$2\" && mv -f \"$1\" \"$3\"; "
@@ -149,6 +200,9 @@ static void *compile_thread(void *arg)
             job_release(job);
             return NULL;
         }
+        trim_cache(job->cache_dir);
+    } else {
+        utimensat(AT_FDCWD, so, NULL, 0); /* used now: kept longer */
     }
     job->library = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     void *symbol = job->library ? dlsym(job->library, "hack_tier_run") : NULL;
