@@ -159,6 +159,8 @@ uint16_t hack_decoded_hook_kind(void)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 #endif
+/* The loop alone; with the heap check's watch map; marking the native tier's profile; and running on to a word
+ * where the native tier's code can start (after at least one instruction). */
 #define RUN_LOOP_NAME run_plain
 #define WATCHED 0
 #define WATCHED_WORD(address) 0
@@ -170,35 +172,49 @@ uint16_t hack_decoded_hook_kind(void)
 #undef RUN_LOOP_NAME
 #undef WATCHED
 #undef WATCHED_WORD
+#undef PROFILED
+#undef TO_ENTRY
+#undef BEFORE_OP
+#undef SLOW_MARK
 #define RUN_LOOP_NAME run_watched
 #define WATCHED 1
 #define WATCHED_WORD(address) (watch[address] && !(trusted && trusted[pc]))
+#define PROFILED 0
+#define TO_ENTRY 0
+#define BEFORE_OP(pc) ((void)0)
+#define SLOW_MARK(pc) ((void)0)
 #include "run_loop.inc"
 #undef RUN_LOOP_NAME
 #undef WATCHED
 #undef WATCHED_WORD
 #undef PROFILED
+#undef TO_ENTRY
 #undef BEFORE_OP
 #undef SLOW_MARK
 #define RUN_LOOP_NAME run_profiled
 #define WATCHED 0
 #define WATCHED_WORD(address) 0
 #define PROFILED 1
+#define TO_ENTRY 0
 #define BEFORE_OP(pc) (profile[pc] = profile[(pc) + 1u] = 1)
 #define SLOW_MARK(pc) (profile[pc] = 1)
 #include "run_loop.inc"
 #undef RUN_LOOP_NAME
+#undef WATCHED
+#undef WATCHED_WORD
 #undef PROFILED
 #undef TO_ENTRY
 #undef BEFORE_OP
 #undef SLOW_MARK
 #define RUN_LOOP_NAME run_to_entry
+#define WATCHED 0
+#define WATCHED_WORD(address) 0
 #define PROFILED 0
 #define TO_ENTRY 1
-#define BEFORE_OP(pc)                   \
-    do {                                \
+#define BEFORE_OP(pc)                    \
+    do {                                 \
         if (stops[pc] && ran) goto done; \
-        ran = true;                     \
+        ran = true;                      \
     } while (0)
 #define SLOW_MARK(pc) ((void)0)
 #include "run_loop.inc"
