@@ -45,9 +45,10 @@ typedef void (*hack_tier_fn)(hack_tier_state *state);
 hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile);
 /* *profile set (fn NULL): run up to *interpret_for instructions marking profile[pc] for each (the profiled
  * run loop finds the map with hack_tier_profile_map), and say how many with hack_tier_account. It also
- * takes the instructions the compiled code and the interpreter ran while the code was ready (their shares
- * decide whether to profile again). */
-void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled);
+ * takes the instructions the compiled code and the interpreter ran while the code was ready, and the times
+ * the code handed back but at hooks (their shares decide whether to translate again). */
+void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
+                       uint64_t exits);
 uint8_t *hack_tier_profile_map(hack_machine *machine);
 const uint8_t *hack_tier_entry_map(hack_machine *machine); /* the words the code can start at */
 void hack_tier_free(hack_machine *machine);

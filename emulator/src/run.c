@@ -245,7 +245,7 @@ static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
         if (!fn && profile) { /* the interpreter noting the words it runs */
             hack_run_result r = run_profiled(machine, left < interpret_for ? left : interpret_for);
             left -= r.cycles;
-            hack_tier_account(machine, 0, 0, r.cycles ? r.cycles : 1);
+            hack_tier_account(machine, 0, 0, r.cycles ? r.cycles : 1, 0);
             if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
             continue;
         }
@@ -265,12 +265,13 @@ static hack_run_result run_tiered(hack_machine *machine, uint64_t budget)
         const uint64_t compiled = left - state.left, before = state.left;
         left = state.left;
         if (left == 0) {
-            hack_tier_account(machine, compiled, 0, 0);
+            hack_tier_account(machine, compiled, 0, 0, 0);
             return (hack_run_result){HACK_STOP_BUDGET, budget};
         }
+        const bool at_hook = machine->decoded[machine->pc].kind == K_HOOK;
         hack_run_result r = run_to_entry(machine, left < INTERPRETER_TURN ? left : INTERPRETER_TURN);
         left -= r.cycles;
-        hack_tier_account(machine, compiled, before - left, 0);
+        hack_tier_account(machine, compiled, before - left, 0, at_hook ? 0 : 1);
         if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
     }
 }

@@ -61,6 +61,9 @@ struct hack_tier {
     bool profile_done;        /* the translation may start (profile_steps 0: at once) */
     unsigned retranslations;  /* profiled again because the interpreter ran too much of the time */
     uint64_t window_compiled, window_interpreted; /* instructions since the last look at the shares */
+    uint64_t window_exits;    /* times the code handed back, but at hooks, in that window */
+    bool no_kept;             /* R0..R15 not kept in locals: the code handed back too often (accesses to them
+                               * through A: a VM translator's pop temp 0 through R13) */
     uint32_t mismatches;      /* words the code runs through that now hold a hook: the tier is set aside */
     bool stale;               /* the ROM changed since the translation */
     bool active;              /* job READY, its tables filled */
@@ -303,7 +306,7 @@ static char *translate(hack_machine *machine, hack_tier *tier)
      * word below the highest of them leaves to the interpreter (after the locals are stored). */
     bool promoted[PROMOTE_LIMIT] = {false};
     unsigned low = 0; /* the words below this one are the interpreter's when addressed through A */
-    for (uint32_t i = 0; i + 1 < n; i++)
+    for (uint32_t i = 0; i + 1 < n && !tier->no_kept; i++)
         if (HACK_IS_A_INSTR(rom[i]) && rom[i] < PROMOTE_LIMIT && HACK_IS_C_INSTR(rom[i + 1]) &&
             !tier->compiled_exit[i + 1] && translated[i + 1] &&
             (HACK_COMP_USES_M(HACK_COMP(rom[i + 1])) || (HACK_DEST(rom[i + 1]) & HACK_DEST_M))) {
@@ -509,7 +512,8 @@ void hack_tier_forget(hack_machine *machine)
     tier->profiled = 0;
     tier->profile_done = tier->options.profile_steps == 0;
     tier->retranslations = 0;
-    tier->window_compiled = tier->window_interpreted = 0;
+    tier->window_compiled = tier->window_interpreted = tier->window_exits = 0;
+    tier->no_kept = false;
 }
 
 void hack_tier_rom_changed(hack_machine *machine)
@@ -564,14 +568,18 @@ static void start_job(hack_machine *machine, hack_tier *tier)
         }
 }
 
-/* the shares are looked at every hundred profiles' length of instructions */
-enum { SHARE_WINDOW_PROFILES = 100, MAX_RETRANSLATIONS = 4 };
+/* The shares are looked at every hundred profiles' length of instructions, WHOLE_WINDOW at most: a translation the interpreter ran more than a quarter of is profiled again; one that handed
+ * back more than once per EXIT_SPACING instructions it ran (not counting hooks) is translated again without
+ * the kept words, whose accesses through A hand back. */
+enum { SHARE_WINDOW_PROFILES = 100, WHOLE_WINDOW = 10000000, EXIT_SPACING = 100, MAX_RETRANSLATIONS = 4 };
 
-void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled)
+void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
+                       uint64_t exits)
 {
     hack_tier *tier = machine->tier;
     tier->window_compiled += compiled;
     tier->window_interpreted += interpreted;
+    tier->window_exits += exits;
     tier->profiled += profiled;
     if (tier->profiled >= tier->options.profile_steps) tier->profile_done = true;
 }
@@ -591,19 +599,27 @@ hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uin
     hack_tier *tier = machine->tier;
     *interpret_for = UINT64_MAX;
     *profile = NULL;
-    if (tier->active && tier->options.profile_steps &&
-        tier->window_compiled + tier->window_interpreted >= SHARE_WINDOW_PROFILES * tier->options.profile_steps) {
+    uint64_t window = WHOLE_WINDOW;
+    if (tier->options.profile_steps && SHARE_WINDOW_PROFILES * tier->options.profile_steps < window)
+        window = SHARE_WINDOW_PROFILES * tier->options.profile_steps;
+    if (tier->active && tier->window_compiled + tier->window_interpreted >= window) {
         /* the interpreter ran more than a quarter of the time: the profile missed code that runs now */
-        if (tier->window_interpreted * 4 > tier->window_compiled + tier->window_interpreted &&
-            tier->retranslations < MAX_RETRANSLATIONS && !tier->stale && !tier->mismatches) {
+        const bool profile_again = tier->options.profile_steps &&
+                                   tier->window_interpreted * 4 > tier->window_compiled + tier->window_interpreted;
+        const bool drop_kept = !tier->no_kept && tier->window_exits * EXIT_SPACING > tier->window_compiled;
+        if ((profile_again || drop_kept) && tier->retranslations < MAX_RETRANSLATIONS && !tier->stale &&
+            !tier->mismatches) {
             tier->retranslations++;
-            tier->profiled = 0;
-            tier->profile_done = false;
+            if (profile_again) {
+                tier->profiled = 0;
+                tier->profile_done = false;
+            }
+            if (drop_kept) tier->no_kept = true;
             job_release(tier->job);
             tier->job = NULL;
             tier->active = false;
         }
-        tier->window_compiled = tier->window_interpreted = 0;
+        tier->window_compiled = tier->window_interpreted = tier->window_exits = 0;
     }
     if (!tier->job || tier->stale) {
         if (machine->program_size == 0) return NULL;

@@ -112,7 +112,8 @@ typedef struct {
     /* 0: the whole program is translated. Else, once hot, this many instructions run one at a time, noting
      * the words they reach, and only the blocks reached are translated (less to compile: ready sooner); the
      * rest is the interpreter's, and when it runs more than a quarter of the time (looked at every 100
-     * profiles' length of instructions), the program is profiled and translated again (4 times at most). */
+     * profiles' length of instructions, 10 million at most), the program is profiled and translated again
+     * (4 times at most, counting those without the kept words: see tier.c). */
     uint64_t profile_steps;
 } hack_tier_options;
 

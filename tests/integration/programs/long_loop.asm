@@ -1,11 +1,12 @@
-// 132 million instructions (past the 50 million after which hackemu compiles the program), then halts:
-// R1 counts 1200 outer rounds, R0 10000 inner steps; each step writes R4 through a pointer (R3), which the
-// native tier hands to the interpreter (R0..R15 live in its locals), and R2 sums.
+// 156 million instructions (past the 50 million after which hackemu compiles the program), then halts:
+// R1 counts 1200 outer rounds, R0 10000 inner steps; each step writes R5 through a pointer (R3) and reads it
+// back at its address, R2 sums. The native tier keeps R5 in a local and hands the write to the interpreter,
+// until it sees how often and translates again without the kept words.
     @1200
     D=A
     @R1
     M=D
-    @R4
+    @R5
     D=A
     @R3
     M=D
@@ -18,6 +19,8 @@
     @R3
     A=M
     M=D
+    @R5
+    D=M
     @R2
     M=D+M
     @10000
