@@ -14,8 +14,9 @@
  * hook (a return an observe hook waits for). A constant the next word reads as a value (@RET D=A, and as often
  * @25 D=A) may be a return address: the dispatch enters there mid-block (with the rest of the block's budget,
  * and only when A is what the block has there). With a profile (profile_steps), only the blocks it reached are
- * translated; the others leave at their first word. After an exit, the interpreter steps on to a word the
- * code can start at (run.c). Hooks bound after the translation on a word the code runs through, pokes to ROM
+ * translated; the others leave at their first word. After an exit, the interpreter runs on to a word the
+ * code can start at (run.c). A translation that hands back too often (not at hooks) is made again without
+ * the kept words (no_kept). Hooks bound after the translation on a word the code runs through, pokes to ROM
  * and loads set the translation aside (it resumes when the hook goes; a poked ROM is translated again). */
 #define _POSIX_C_SOURCE 200809L
 #include "machine_private.h"
