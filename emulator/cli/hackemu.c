@@ -163,6 +163,8 @@ static void usage(FILE *out)
           "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
           "variable or label of the program. VALUE is a decimal number from -32768 to 65535.\n"
           "A program halts at the idiom (END) @END 0;JMP, or when it runs past its last instruction.\n"
+          "Headless runs past 50 million instructions compile the program's hot code with cc ($CC) in the\n"
+          "background, cached in ~/.cache/hackemu, with the same results; HACK_TIER=off: interpreter only.\n"
           "\n"
           "Exit status: 0 halted (script: every line matched), 1 the program or script could not be\n"
           "loaded, 2 the cycle budget was spent before it halted, 3 machine error (illegal instruction,\n"
@@ -901,11 +903,15 @@ int main(int argc, char **argv)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
-    /* HACK_TIER=on: headless, past 50 million instructions, the native tier (experimental: it compiles the
-     * ROM with the system's C compiler in the background; the interpreter stays the default) */
+    /* Headless, past 50 million instructions, the native tier: the blocks the next million instructions reach
+     * compiled with the system's C compiler in the background, the interpreter meanwhile and wherever the
+     * compiled code hands back. HACK_TIER=off
+     * keeps the interpreter alone; without a working compiler the interpreter goes on, silently unless
+     * HACK_TIER=on asked for the tier (then one note says why it did not run). */
     const char *tier = getenv("HACK_TIER");
-    if (machine && !window && tier && strcmp(tier, "on") == 0)
-        hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000});
+    const bool tier_asked = tier && strcmp(tier, "on") == 0;
+    if (machine && !window && !(tier && strcmp(tier, "off") == 0))
+        hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000, .profile_steps = 1000000});
     if (!machine || !hack_program_init(&program)) {
         fputs("hackemu: out of memory\n", stderr);
         hack_machine_destroy(machine);
@@ -956,6 +962,9 @@ int main(int argc, char **argv)
         goto out;
     }
     status = run_headless(&opt, session, machine, &diags);
+    char tier_why[300] = "";
+    if (tier_asked && hack_machine_tier_status(machine, tier_why, sizeof tier_why) == HACK_TIER_FAILED)
+        fprintf(stderr, "hackemu: note: the native tier did not run: %s\n", tier_why);
 
 out:
     hack_session_free(session);

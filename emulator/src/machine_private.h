@@ -42,7 +42,15 @@ typedef struct {
 typedef void (*hack_tier_fn)(hack_tier_state *state);
 /* The compiled code when it may run (starts the translation when the program is hot), else NULL and in
  * *interpret_for how many instructions the interpreter may run before asking again. */
-hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for);
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile);
+/* *profile set (fn NULL): run up to *interpret_for instructions marking profile[pc] for each (the profiled
+ * run loop finds the map with hack_tier_profile_map), and say how many with hack_tier_account. It also
+ * takes the instructions the compiled code and the interpreter ran while the code was ready, and the times
+ * the code handed back but at hooks (their shares decide whether to translate again). */
+void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
+                       uint64_t exits);
+uint8_t *hack_tier_profile_map(hack_machine *machine);
+const uint8_t *hack_tier_entry_map(hack_machine *machine); /* the words the code can start at */
 void hack_tier_free(hack_machine *machine);
 void hack_tier_forget(hack_machine *machine);      /* a new program: drop the translation */
 void hack_tier_rom_changed(hack_machine *machine); /* a poke: translate again */

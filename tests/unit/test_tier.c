@@ -22,13 +22,20 @@ static uint32_t next_random(void)
     return (uint32_t)(rng >> 11);
 }
 
-static hack_machine *make_tiered(void)
+/* profile_steps 0: the whole program translated at once; else only the blocks a profile reached (translated
+ * again when the interpreter runs too much of the time: every 100 profiles' length of instructions) */
+static hack_machine *make_tiered_profiled(uint64_t profile_steps)
 {
     hack_machine *m = hack_machine_create();
     ck_assert_ptr_nonnull(m);
-    hack_tier_options o = {.wait = true, .cache_dir = TIER_CACHE_DIR};
+    hack_tier_options o = {.wait = true, .cache_dir = TIER_CACHE_DIR, .profile_steps = profile_steps};
     ck_assert(hack_machine_enable_tier(m, &o));
     return m;
+}
+
+static hack_machine *make_tiered(void)
+{
+    return make_tiered_profiled(0);
 }
 
 static hack_hook_action skip_hook(void *context, hack_machine *m, const hack_hook_event *event, uint16_t *value)
@@ -85,12 +92,12 @@ static uint16_t random_word(uint32_t size)
     return (uint16_t)(0xE000u | (comp << 6) | (dest << 3) | jump);
 }
 
-START_TEST(random_programs)
+static void random_programs_with(uint64_t profile_steps, int roms, int trials)
 {
-    hack_machine *ref = hack_machine_create(), *fast = make_tiered();
+    hack_machine *ref = hack_machine_create(), *fast = make_tiered_profiled(profile_steps);
     int hook_calls[2] = {0, 0};
     int programs = 0;
-    for (int rom = 0; rom < 6; rom++) {
+    for (int rom = 0; rom < roms; rom++) {
         const uint32_t size = 2000;
         uint16_t words[2000];
         for (uint32_t i = 0; i < size; i++) words[i] = random_word(size);
@@ -105,7 +112,7 @@ START_TEST(random_programs)
                 hack_machine_add_hook(fast, at, HACK_HOOK_REPLACE, skip_hook, &hook_calls[1]);
             }
         }
-        for (int trial = 0; trial < 500; trial++, programs++) {
+        for (int trial = 0; trial < trials; trial++, programs++) {
             ref->relaxed = fast->relaxed = trial % 5 == 4;
             for (size_t i = 0; i < 64; i++) ref->ram[i] = fast->ram[i] = (uint16_t)(next_random() % 64);
             ref->a = fast->a = (uint16_t)(next_random() % size);
@@ -129,22 +136,76 @@ START_TEST(random_programs)
         ck_assert(status == HACK_TIER_READY || (rom == 4 && status == HACK_TIER_SET_ASIDE));
     }
     ck_assert_int_eq(hook_calls[0], hook_calls[1]);
-    ck_assert_int_ge(programs, 3000);
+    ck_assert_int_ge(programs, roms * trials);
     hack_machine_destroy(ref);
     hack_machine_destroy(fast);
+}
+
+START_TEST(random_programs)
+{
+    random_programs_with(0, 6, 500);
+}
+END_TEST
+
+/* a profile of 200 instructions reaches a few blocks; the trials start anywhere, so the rest is interpreted
+ * until the shares call for a new profile and translation */
+START_TEST(random_programs_profiled)
+{
+    random_programs_with(200, 6, 300);
+}
+END_TEST
+
+/* The words the tier keeps in locals (R0..R15 at constant addresses) read and written through pointers too;
+ * dispatch entries mid-block (a value constant that is a code address), entered by an indirect jump with
+ * another A, and by the interpreter stepping on from an exit with the block's A. */
+static const char pointers_and_entries[] =
+    "    @15\n    D=A\n    @R16\n    M=D\n"
+    "(LOOP)\n    @R16\n    A=M\n    M=M+1\n" /* RAM[p]++ through the pointer: the tier leaves, p < 16 */
+    "(AFTER)\n    D=M\n    @R0\n    M=D+M\n    @R5\n    M=M+1\n"
+    "    @R8\n" /* the interpreter steps from the exit above to MID with A = 8 */
+    "(MID)\n    M=M+1\n"
+    "    @R16\n    MD=M-1\n    @LOOP\n    D;JGE\n"
+    "    @AFTER\n    D=A\n    @R9\n    M=D\n" /* AFTER and MID: values, so dispatch entries */
+    "    @MID\n    D=A\n    @R6\n    M=D\n    @R7\n    MD=M+1\n    @3\n    D=D-A\n    @END\n    D;JGE\n"
+    "    @R6\n    A=M\n    0;JMP\n" /* to MID with A = MID: the block's A is 8 */
+    "(END)\n    @END\n    0;JMP\n";
+
+START_TEST(pointers_to_kept_words_and_mid_block_entries)
+{
+    hack_program program;
+    hack_diag_list diags;
+    hack_program_init(&program);
+    hack_diag_list_init(&diags);
+    ck_assert(hack_asm_assemble("entries.asm", pointers_and_entries, strlen(pointers_and_entries), &program,
+                                &diags));
+    for (int round = 0; round < 40; round++) {
+        hack_machine *ref = hack_machine_create(), *fast = make_tiered();
+        hack_machine_load(ref, program.words, program.count);
+        hack_machine_load(fast, program.words, program.count);
+        for (int i = 0; i < 20; i++) ref->ram[i] = fast->ram[i] = (uint16_t)(next_random() % 7);
+        ref->ram[16] = fast->ram[16] = 15;
+        ref->ram[7] = fast->ram[7] = 0;
+        compare_runs(ref, fast, 5000, round == 0 ? 1 : 1 + (uint32_t)round * 3, "pointers and entries");
+        ck_assert_int_eq(fast->ram[7], 3); /* it got to the end */
+        ck_assert_int_eq(hack_machine_tier_status(fast, NULL, 0), HACK_TIER_READY);
+        hack_machine_destroy(ref);
+        hack_machine_destroy(fast);
+    }
+    hack_program_free(&program);
+    hack_diag_list_free(&diags);
 }
 END_TEST
 
 static int course_programs;
 
-static void run_course_program(const char *path)
+static void run_course_program_with(const char *path, uint64_t profile_steps)
 {
     hack_program program;
     hack_diag_list diags;
     hack_program_init(&program);
     hack_diag_list_init(&diags);
     if (hack_asm_assemble_file(path, &program, &diags) && program.count > 0) {
-        hack_machine *ref = hack_machine_create(), *fast = make_tiered();
+        hack_machine *ref = hack_machine_create(), *fast = make_tiered_profiled(profile_steps);
         hack_machine_load(ref, program.words, program.count);
         hack_machine_load(fast, program.words, program.count);
         for (int i = 0; i < 3; i++) ref->ram[i] = fast->ram[i] = (uint16_t)(next_random() % 100);
@@ -153,12 +214,18 @@ static void run_course_program(const char *path)
         compare_runs(ref, fast, 20000, 7, path);
         ref->ram[HACK_KBD] = fast->ram[HACK_KBD] = 32; /* a key held */
         compare_runs(ref, fast, 1000000, 5000, path);
-        course_programs++;
+        course_programs += profile_steps == 0;
         hack_machine_destroy(ref);
         hack_machine_destroy(fast);
     }
     hack_program_free(&program);
     hack_diag_list_free(&diags);
+}
+
+static void run_course_program(const char *path)
+{
+    run_course_program_with(path, 0);
+    run_course_program_with(path, 2000); /* what hackemu does, with a shorter profile */
 }
 
 static void walk(const char *dir, int depth)
@@ -193,6 +260,8 @@ Suite *make_suite(void)
     TCase *tc = tcase_create("tier");
     tcase_set_timeout(tc, 110);
     tcase_add_test(tc, random_programs);
+    tcase_add_test(tc, random_programs_profiled);
+    tcase_add_test(tc, pointers_to_kept_words_and_mid_block_entries);
     tcase_add_test(tc, course_programs_agree);
     suite_add_tcase(suite, tc);
     return suite;

@@ -116,12 +116,18 @@ void hack_machine_clear_breakpoints(hack_machine *machine);
  * cached by the translation's hash; hack_machine_run runs it in turns with the interpreter, with the same
  * results to the instruction: cycles, budget stops, faults, hooks, halts. It is not used while memory is
  * watched, and is set aside when the ROM is poked (translated again) or a hook is bound where the compiled
- * code would run through it. Off by default. */
+ * code would run through it. Off by default (hackemu turns it on headless). */
 typedef struct {
     uint64_t hot_cycles;   /* translate once this many instructions have run since the load (0: at the first run) */
     const char *cache_dir; /* NULL: $XDG_CACHE_HOME/hackemu, else ~/.cache/hackemu */
     const char *compiler;  /* NULL: $CC, else cc */
     bool wait;             /* wait for the compiler when the translation starts (tests, benchmarks) */
+    /* 0: the whole program is translated. Else, once hot, this many instructions run one at a time, noting
+     * the words they reach, and only the blocks reached are translated (less to compile: ready sooner); the
+     * rest is the interpreter's, and when it runs more than a quarter of the time (looked at every 100
+     * profiles' length of instructions, 10 million at most), the program is profiled and translated again
+     * (4 times at most, counting those without the kept words: see tier.c). */
+    uint64_t profile_steps;
 } hack_tier_options;
 
 typedef enum {
