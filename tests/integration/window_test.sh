@@ -127,6 +127,10 @@ check "the object's fields" 'view stack|       this = (Game) '
 check "next goes to the next line" 'view source| >    25          let dx = 1;'
 check "b sets a breakpoint on the cursor's line" 'Breakpoint 2 at ROM'
 check "the breakpoint is marked after b" 'view source| >*   25          let dx = 1;'
+# The view's pixels at the breakpoint, compared with the picture checked by eye (Game.jack:24 highlighted, the
+# registers, Game.new's frame with `this`, the heap): a change of layout, font, or of the code jackc makes (PC,
+# addresses) changes it; look at the new picture (Ctrl+S under xvfb-run) before taking its hash here.
+check "the view's pixels at the breakpoint are the picture checked by eye" 'view pixels| 1024x512 ffd3eb234b16d35e'
 if [ -s "$work/shots/hackemu-2.png" ] && [ -s "$work/shots/hackemu-3.png" ]; then
     echo "ok: Ctrl+S wrote hackemu-2.png and hackemu-3.png beside an older hackemu-1.png"
 else

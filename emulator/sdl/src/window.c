@@ -46,6 +46,7 @@ typedef struct {
     debug_panel *panel;   /* the debugger, from the first pause on */
     bool show_panel;      /* its view while paused (Ctrl+D) */
     SDL_Texture *panel_texture;
+    uint64_t printed_view_hash; /* --print-view: the hash of the view's pixels last printed */
     uint32_t *panel_pixels;
     int panel_w, panel_h;
 } app;
@@ -211,6 +212,14 @@ static void draw_panel(app *a)
     canvas c;
     if (!window_canvas(a, &c)) return;
     debug_panel_render(a->panel, a->machine->ram + HACK_SCREEN, c.pixels, c.w, c.h, c.pitch);
+    if (a->options->print_view) { /* the view's pixels, for tests to compare with a picture checked by eye */
+        uint64_t hash = 14695981039346656037u;
+        for (int y = 0; y < c.h; y++)
+            for (int x = 0; x < c.w; x++) hash = (hash ^ c.pixels[(size_t)y * (size_t)c.pitch + (size_t)x]) * 1099511628211u;
+        if (hash != a->printed_view_hash) printf("view pixels| %dx%d %016llx\n", c.w, c.h, (unsigned long long)hash);
+        a->printed_view_hash = hash;
+        fflush(stdout);
+    }
     SDL_UpdateTexture(a->panel_texture, NULL, a->panel_pixels, c.w * 4);
     present(a, a->panel_texture, (SDL_Rect){0, 0, c.w, c.h});
 }
