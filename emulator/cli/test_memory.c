@@ -380,7 +380,8 @@ static void print_table(const job_list *jobs)
     fputs("\nmarks: ok pass; WRONG wrong result; OUTSIDE block outside the heap; OVERLAP overlapping blocks; ACCESS "
           "memory outside live blocks;\nERRCODE wrong Sys.error; NOERROR missing Sys.error; FULL 0 or garbage on a "
           "full heap; NOMERGE no merging; STACK stack overflow;\nFAULT machine error; LOOP no progress; SLOW too slow; "
-          "BUILD does not build;\nNOROOM Sys.error(6) with room left; * an optional (policy) check\n",
+          "BUILD does not build;\nNOROOM Sys.error(6) with room left; CORRUPT the allocator wrote into a live block; * an "
+          "optional (policy) check\n",
           out);
     if (jobs->figures_program < jobs->program_count)
         fprintf(out,

@@ -266,7 +266,7 @@ void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint
         if (a >= HEAP_BASE && !c->owner[a]) c->watch[a] = WATCH_HEADER;
     for (uint32_t a = address; a < (uint32_t)address + words && a < HEAP_END; a++) {
         if (!c->owner[a]) count_live_word(c, a, +1);
-        c->watch[a] = 0;
+        c->watch[a] = HACK_WATCH_TRUSTED; /* the program's now: the allocator's own code has no business there */
         c->owner[a] = address;
         c->was_owner[a] = 0;
     }
@@ -331,6 +331,28 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
     const char *access = hit->write ? "write to" : "read of";
     char text[3 * STACK_TEXT + 600];
     int n;
+    uint16_t live = c->owner[hit->address];
+    if (live) { /* the allocator's own code in a live block: a write corrupts what the program keeps there */
+        if (!hit->write) return;
+        const block_info *b = &c->blocks[live];
+        char during[64] = "";
+        if (c->alloc_times.depth > 0)
+            snprintf(during, sizeof during, " during Memory.alloc(%d)", (int)(int16_t)c->pending_alloc_size);
+        n = snprintf(text, sizeof text,
+                     "heap check: the allocator wrote into a live block%s: RAM[%u], word %u of the block %u..%u, "
+                     "which the program owns\n  the write:\n",
+                     during, (unsigned)hit->address, (unsigned)(hit->address - live), (unsigned)live,
+                     (unsigned)(live + b->words - 1));
+        if (n > 0 && (size_t)n < sizeof text) {
+            size_t used = (size_t)n;
+            used += hack_backtrace(c->machine, c->program, text + used, sizeof text - used);
+            if (used < sizeof text)
+                snprintf(text + used, sizeof text - used, "  the block was allocated:\n%s",
+                         b->allocated ? b->allocated : "");
+        }
+        emit(c, text);
+        return;
+    }
     uint16_t freed = c->was_owner[hit->address];
     uint16_t below = block_below(c, hit->address);
     if (freed && !c->blocks[freed].live) {
@@ -526,10 +548,12 @@ bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
         stop_watching(c);
         return false;
     }
-    /* Memory's own code may touch headers and free memory */
+    /* Memory's own code may touch headers and free memory (but not live blocks); its peek and poke are the
+     * program's way to any word, checked as the program's own accesses (as the native ones are) */
     for (size_t i = 0; i < symbols->count; i++) {
         const hack_symbol *s = &symbols->entries[i];
         if (s->kind != HACK_SYMBOL_FUNCTION || strncmp(s->name, "Memory.", 7) != 0) continue;
+        if (strcmp(s->name, "Memory.peek") == 0 || strcmp(s->name, "Memory.poke") == 0) continue;
         uint32_t end = HACK_ROM_SIZE;
         for (size_t j = 0; j < symbols->count; j++)
             if (symbols->entries[j].kind == HACK_SYMBOL_FUNCTION && symbols->entries[j].value > s->value &&

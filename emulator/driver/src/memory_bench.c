@@ -21,10 +21,11 @@ enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048 };
 static const char *const verdict_names[HACK_BENCH_VERDICT_COUNT] = {
     "pass", "build error", "wrong result", "block outside the heap", "overlapping blocks",
     "use of memory outside live blocks", "wrong Sys.error", "missing Sys.error", "0 or garbage on a full heap",
-    "no merging", "stack overflow", "machine error", "no progress", "too slow", "Sys.error(6) with room left"};
+    "no merging", "stack overflow", "machine error", "no progress", "too slow", "Sys.error(6) with room left",
+    "the allocator wrote into a live block"};
 static const char *const verdict_marks[HACK_BENCH_VERDICT_COUNT] = {
     "ok", "BUILD", "WRONG", "OUTSIDE", "OVERLAP", "ACCESS", "ERRCODE", "NOERROR", "FULL", "NOMERGE", "STACK",
-    "FAULT", "LOOP", "SLOW", "NOROOM"};
+    "FAULT", "LOOP", "SLOW", "NOROOM", "CORRUPT"};
 
 const char *hack_bench_verdict_name(hack_bench_verdict verdict)
 {
@@ -329,6 +330,27 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
             r->verdict = room      ? HACK_BENCH_OUTSIDE_HEAP
                          : merging ? HACK_BENCH_NO_MERGING
                                    : HACK_BENCH_FULL_HEAP;
+            return;
+        }
+        if (strstr(h, "the allocator wrote into a live block")) {
+            /* during an alloc of 0 or less, that is the Sys.error(5) it never called */
+            const char *during = strstr(h, " during Memory.alloc(");
+            long request = during ? strtol(during + 21, NULL, 10) : 1;
+            if (request <= 0) {
+                r->verdict = HACK_BENCH_MISSING_ERROR;
+                char what[sizeof r->detail];
+                memcpy(what, r->detail, sizeof what);
+                snprintf(r->detail, sizeof r->detail, "Memory.alloc(%ld) did not end in Sys.error(5): %.400s", request,
+                         what);
+            } else {
+                r->verdict = HACK_BENCH_CORRUPTS; /* its name says what the finding's first words say */
+                static const char said[] = "the allocator wrote into a live block";
+                if (strncmp(r->detail, said, sizeof said - 1) == 0) {
+                    const char *rest = r->detail + sizeof said - 1;
+                    while (*rest == ' ' || *rest == ':') rest++;
+                    memmove(r->detail, rest, strlen(rest) + 1);
+                }
+            }
             return;
         }
         r->verdict = strstr(h, "overlaps the live block") ? HACK_BENCH_OVERLAP : HACK_BENCH_BAD_ACCESS;

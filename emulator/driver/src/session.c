@@ -99,7 +99,7 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
     case HACK_MEMORY_SYS_ERROR: break;
     case HACK_MEMORY_PEEK:
     case HACK_MEMORY_POKE: /* a watched word, reached through the native peek or poke: the check reports it */
-        if (s->machine->watch && s->machine->watch[address]) {
+        if (s->machine->watch && (s->machine->watch[address] & HACK_WATCH_OTHERS)) {
             s->machine->watch_hit = (hack_watch_hit){s->machine->pc, address, kind == HACK_MEMORY_POKE};
             hack_heap_sanitizer_on_watch(s->check);
         }

@@ -54,6 +54,9 @@ typedef struct {
     bool write;
 } hack_watch_hit;
 
+/* The bits of a watch map's byte (machine->watch): which code an access must come from to stop the run. */
+enum { HACK_WATCH_OTHERS = 0x7F, HACK_WATCH_TRUSTED = 0x80 };
+
 typedef struct {
     uint16_t rom[HACK_ROM_SIZE];
     uint16_t ram[HACK_RAM_SIZE];
@@ -71,7 +74,8 @@ typedef struct {
     hack_decoded_op *decoded; /* HACK_ROM_SIZE + 1 entries */
     hack_hook_table *hooks;   /* NULL until a hook is bound */
     /* Watching memory (a checker's: the heap sanitizer): NULL = off, and the run loop does no checking at all.
-     * watch[i] != 0: stop before an M access to RAM[i], unless trusted[pc] != 0 (trusted may be NULL). */
+     * watch[i] & HACK_WATCH_OTHERS: stop before an M access to RAM[i] by code that is not trusted (trusted[pc]
+     * == 0, or trusted NULL); watch[i] & HACK_WATCH_TRUSTED: stop before one by trusted code. */
     const uint8_t *watch;     /* HACK_RAM_SIZE entries */
     const uint8_t *trusted;   /* HACK_ROM_SIZE entries */
     hack_watch_hit watch_hit;

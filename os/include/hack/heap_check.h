@@ -6,8 +6,10 @@
  *   - bad frees (double free, not a block) that the native heap refuses,
  *   - at the end, leaks: live blocks the program allocated and never freed (blocks of the OS's own, and
  *     strings, which Jack programs make for every string constant and rarely free, are not counted).
- * It learns of blocks from the allocator: events of the native Memory, or observe hooks on a Jack Memory
- * (whose own code is trusted to touch headers). */
+ * It learns of blocks from the allocator: events of the native Memory, or observe hooks on a Jack Memory,
+ * whose own code is trusted to touch headers and free memory but not live blocks: a write of the allocator
+ * into a block it handed out is reported too ("the allocator wrote into a live block"). Memory.peek and
+ * Memory.poke are the program's accesses, checked as its own. */
 #ifndef HACK_HEAP_CHECK_H
 #define HACK_HEAP_CHECK_H
 

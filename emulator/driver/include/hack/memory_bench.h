@@ -46,6 +46,7 @@ typedef enum {
     HACK_BENCH_TOO_SLOW,       /* the budget ran out, the program still making progress */
     HACK_BENCH_NO_ROOM,        /* Sys.error(6) for a request that a run of free words could hold (freed
                                   space not found again) */
+    HACK_BENCH_CORRUPTS,       /* the allocator's own code wrote into a live block (the program's data) */
     HACK_BENCH_VERDICT_COUNT
 } hack_bench_verdict;
 
