@@ -136,7 +136,9 @@ static bool primary(parser *ps, debug_value *out)
     if (isdigit((unsigned char)*ps->p) || *ps->p == '-') {
         char *end;
         long value = strtol(ps->p, &end, 10);
-        if (end == ps->p || value < -32768 || value > 65535) return parse_fail(ps, "'%.*s': not a number", ps->p, 1);
+        if (end == ps->p) return parse_fail(ps, "'%.*s': not a number", ps->p, 1);
+        if (value < -32768 || value > 65535)
+            return parse_fail(ps, "%.*s: not a 16-bit value (-32768..65535)", ps->p, (int)(end - ps->p));
         ps->p = end;
         *out = (debug_value){false, 0, (uint16_t)value, NULL, false};
         return true;
