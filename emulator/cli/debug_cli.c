@@ -4,14 +4,11 @@
 
 #include "hack/debugger.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#ifdef HACK_WITH_LIBEDIT
-#include <editline/readline.h>
-#endif
 
 enum { EXIT_STOPPED = 8, EXIT_LOAD = 1, EXIT_USAGE = 64 };
 
@@ -38,20 +35,45 @@ static int status_of(hack_session_state state)
     return 3;
 }
 
+/* libedit's readline and add_history, loaded (dlopen) the first time a terminal asks for a line: a run that
+ * does not debug on a terminal loads no line-editing library (and start-up stays as quick as before). */
+typedef struct {
+    char *(*readline)(const char *prompt);
+    int (*add_history)(const char *line);
+} line_editor;
+
+static const line_editor *load_line_editor(void)
+{
+    static int state; /* 0 not tried, 1 loaded, -1 not there */
+    static line_editor editor;
+    if (state == 0) {
+        static const char *const names[] = {"libedit.so.2", "libedit.so"};
+        void *library = NULL;
+        for (size_t i = 0; !library && i < sizeof names / sizeof names[0]; i++)
+            library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        void *read = library ? dlsym(library, "readline") : NULL, *add = library ? dlsym(library, "add_history") : NULL;
+        state = read && add ? 1 : -1;
+        if (state > 0) { /* ISO C has no cast from an object pointer to a function pointer: copied */
+            memcpy(&editor.readline, &read, sizeof read);
+            memcpy(&editor.add_history, &add, sizeof add);
+        }
+    }
+    return state > 0 ? &editor : NULL;
+}
+
 /* One line from stdin (without its newline), or NULL at its end; line editing and history on a terminal
- * when built with libedit. */
+ * when libedit is installed (Debian: libedit2). */
 static char *read_command(bool terminal, char *buffer, size_t size)
 {
-#ifdef HACK_WITH_LIBEDIT
-    if (terminal) {
-        char *line = readline("(hackdb) ");
+    const line_editor *editor = terminal ? load_line_editor() : NULL;
+    if (editor) {
+        char *line = editor->readline("(hackdb) ");
         if (!line) return NULL;
-        if (*line) add_history(line);
+        if (*line) editor->add_history(line);
         snprintf(buffer, size, "%s", line);
         free(line);
         return buffer;
     }
-#endif
     if (terminal) {
         fputs("(hackdb) ", stdout);
         fflush(stdout);
