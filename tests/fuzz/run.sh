@@ -15,7 +15,7 @@
 set -euo pipefail
 seconds=${1:-60}
 shift || true
-all_harnesses="asm hack sym vm jack tst heap"
+all_harnesses="asm hack sym vm jack tst heap debug"
 harnesses=${*:-$all_harnesses}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -40,8 +40,8 @@ cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
 
 # what each harness reads: file name patterns, and the longest input it is given
 declare -A patterns=([asm]="*.asm" [hack]="*.hack" [sym]="*.sym" [vm]="*.vm" [jack]="*.jack" [tst]="*.tst"
-                     [heap]="")
-declare -A max_len=([asm]=16384 [hack]=16384 [sym]=8192 [vm]=16384 [jack]=8192 [tst]=4096 [heap]=4096)
+                     [heap]="" [debug]="")
+declare -A max_len=([asm]=16384 [hack]=16384 [sym]=8192 [vm]=16384 [jack]=8192 [tst]=4096 [heap]=4096 [debug]=2048)
 
 # Runs one harness; its summary line goes to BUILD/fuzz-NAME.result.
 run_one() {
