@@ -130,9 +130,25 @@ static bool name_value(parser *ps, const char *name, size_t length, debug_value 
 
 static bool expression(parser *ps, debug_value *out);
 
+static bool postfix(parser *ps, debug_value *out);
+
 static bool primary(parser *ps, debug_value *out)
 {
     skip_blanks(ps);
+    if (*ps->p == '-' && !isdigit((unsigned char)ps->p[1])) { /* -n: a negated value */
+        ps->p++;
+        if (!postfix(ps, out)) return false;
+        *out = (debug_value){false, 0, (uint16_t)(0u - out->value), NULL, false};
+        return true;
+    }
+    if (*ps->p == '(') {
+        ps->p++;
+        if (!expression(ps, out)) return false;
+        skip_blanks(ps);
+        if (*ps->p != ')') return parse_fail(ps, "expected ')'%.*s", "", 0);
+        ps->p++;
+        return true;
+    }
     if (isdigit((unsigned char)*ps->p) || *ps->p == '-') {
         char *end;
         long value = strtol(ps->p, &end, 10);
@@ -159,7 +175,8 @@ static bool primary(parser *ps, debug_value *out)
     return name_value(ps, name, length, out);
 }
 
-static bool expression(parser *ps, debug_value *out)
+/* A primary with its fields and elements: p.x, a[i], Main.count, RAM[256]. */
+static bool postfix(parser *ps, debug_value *out)
 {
     if (!primary(ps, out)) return false;
     for (;;) {
@@ -204,6 +221,40 @@ static bool expression(parser *ps, debug_value *out)
         } else {
             return true;
         }
+    }
+}
+
+/* Arithmetic as the Hack ALU does it, on 16-bit words (signed for / and *): * and / before + and -, left to
+ * right; a result is a plain word, not a RAM word. */
+static bool product(parser *ps, debug_value *out)
+{
+    if (!postfix(ps, out)) return false;
+    for (;;) {
+        skip_blanks(ps);
+        char op = *ps->p;
+        if (op != '*' && op != '/') return true;
+        ps->p++;
+        debug_value right;
+        if (!postfix(ps, &right)) return false;
+        int32_t a = (int16_t)out->value, b = (int16_t)right.value;
+        if (op == '/' && b == 0) return parse_fail(ps, "division by zero%.*s", "", 0);
+        int32_t r = op == '*' ? a * b : a / b;
+        *out = (debug_value){false, 0, (uint16_t)(r & 0xFFFF), NULL, false};
+    }
+}
+
+static bool expression(parser *ps, debug_value *out)
+{
+    if (!product(ps, out)) return false;
+    for (;;) {
+        skip_blanks(ps);
+        char op = *ps->p;
+        if (op != '+' && op != '-') return true;
+        ps->p++;
+        debug_value right;
+        if (!product(ps, &right)) return false;
+        uint16_t r = op == '+' ? (uint16_t)(out->value + right.value) : (uint16_t)(out->value - right.value);
+        *out = (debug_value){false, 0, r, NULL, false};
     }
 }
 
