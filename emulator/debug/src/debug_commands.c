@@ -63,7 +63,7 @@ static bool word_value(hack_debugger *d, uint16_t address, const char *type, deb
 static const hack_jack_variable *find_in(const hack_jack_variable *list, size_t count, const char *name, size_t length,
                                          int kind)
 {
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = count; i-- > 0;) /* the latest declaration of a name declared twice, as jackc takes it */
         if ((kind < 0 || (int)list[i].kind == kind) && strlen(list[i].name) == length &&
             strncmp(list[i].name, name, length) == 0)
             return &list[i];
