@@ -1,3 +1,4 @@
+#include "hack/path.h"
 #include "hack/backtrace.h"
 
 #include <stdarg.h>
@@ -45,12 +46,6 @@ static const hack_source_location *location(const hack_program *program, uint32_
     return program->locations && pc < program->count ? &program->locations[pc] : NULL;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* The nearest label at or before pc, for machine code without functions. */
 static const hack_symbol *label_at(const hack_program *program, uint32_t pc)
 {
@@ -87,9 +82,9 @@ static void describe(text_out *o, const hack_program *program, uint32_t pc, cons
         line = (unsigned)where->line;
     }
     if (function && file)
-        add_line(o, "  %s %s (%s:%u)\n", how, function->name, base_name(file), line);
+        add_line(o, "  %s %s (%s:%u)\n", how, function->name, hack_path_base_name(file), line);
     else if (file) /* VM code outside any function (a project 7 test) */
-        add_line(o, "  %s %s:%u\n", how, base_name(file), line);
+        add_line(o, "  %s %s:%u\n", how, hack_path_base_name(file), line);
     else if (function)
         add_line(o, "  %s %s (ROM %u)\n", how, function->name, (unsigned)pc);
     else {

@@ -203,18 +203,25 @@ static uint32_t median(const call_times *t)
     return m;
 }
 
+/* The heap words in no live block, and the longest run of them. */
+static void free_room(const hack_heap_sanitizer *c, uint32_t *free_words, uint32_t *longest)
+{
+    uint32_t run = 0;
+    *free_words = *longest = 0;
+    for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
+        run = c->owner[a] ? 0 : run + 1;
+        *free_words += !c->owner[a];
+        if (run > *longest) *longest = run;
+    }
+}
+
 void hack_heap_sanitizer_stats(const hack_heap_sanitizer *c, hack_heap_call_stats *stats)
 {
     *stats = (hack_heap_call_stats){c->allocs,          c->frees,       median(&c->alloc_times),
                                     c->alloc_times.max, median(&c->free_times), c->free_times.max,
                                     c->live_words,      c->peak_live_words, c->lowest, c->highest,
                                     c->alloc_times.depth > 0, (int16_t)c->pending_alloc_size, 0, 0};
-    uint32_t run = 0;
-    for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
-        run = c->owner[a] ? 0 : run + 1;
-        stats->free_words += !c->owner[a];
-        if (run > stats->longest_free) stats->longest_free = run;
-    }
+    free_room(c, &stats->free_words, &stats->longest_free);
 }
 
 static void call_started(call_times *t, uint64_t cycle)
@@ -476,12 +483,8 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
     uint32_t start = e->value, end = (uint32_t)e->value + (uint32_t)size; /* data words start..end-1 */
     if (start < HEAP_BASE || end > HEAP_END) {
         /* 0, -1 or an offset: how much room there was tells a full heap from an allocator that lost its way */
-        uint32_t free_words = 0, longest = 0, run = 0;
-        for (uint32_t a = HEAP_BASE; a < HEAP_END; a++) {
-            run = c->owner[a] ? 0 : run + 1;
-            free_words += !c->owner[a];
-            if (run > longest) longest = run;
-        }
+        uint32_t free_words, longest;
+        free_room(c, &free_words, &longest);
         int n;
         if (start == 0 || start >= 0x8000u)
             n = snprintf(text, sizeof text,

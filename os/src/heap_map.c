@@ -55,8 +55,10 @@ void hack_heap_map_render(const uint16_t *ram, const uint16_t *recent, size_t re
 }
 
 /* The words in no live block: how many, how many runs, the longest. */
+/* The words in no live block: how many, how many runs, the longest; with list (room for count + 1 runs), each
+ * run's start and length in address order. */
 static void free_runs(const hack_heap_live_block *blocks, size_t count, uint32_t *words, uint32_t *runs,
-                      uint32_t *longest)
+                      uint32_t *longest, uint32_t (*list)[2])
 {
     *words = *runs = *longest = 0;
     uint32_t at = BASE;
@@ -64,6 +66,10 @@ static void free_runs(const hack_heap_live_block *blocks, size_t count, uint32_t
         uint32_t start = i < count ? blocks[i].address : END;
         if (start > at) {
             uint32_t n = start - at;
+            if (list) {
+                list[*runs][0] = at;
+                list[*runs][1] = n;
+            }
             *words += n;
             *runs += 1;
             if (n > *longest) *longest = n;
@@ -92,7 +98,7 @@ void hack_heap_map_render_blocks(const hack_heap_live_block *blocks, size_t coun
     }
     stats->live_blocks = (uint32_t)count;
     uint32_t runs;
-    free_runs(blocks, count, &stats->free_words, &runs, &stats->largest_free);
+    free_runs(blocks, count, &stats->free_words, &runs, &stats->largest_free, NULL);
     stats->fragmentation =
         stats->free_words ? 1.0 - (double)stats->largest_free / (double)stats->free_words : 0.0;
 }
@@ -109,32 +115,21 @@ size_t hack_heap_map_describe_blocks(const hack_heap_live_block *blocks, size_t 
 {
     if (!size) return 0;
     buf[0] = '\0';
+    uint32_t (*list)[2] = malloc((count + 1) * sizeof *list); /* the runs, to list longest first */
     uint32_t words, runs, longest, live_words = 0;
-    free_runs(blocks, count, &words, &runs, &longest);
+    free_runs(blocks, count, &words, &runs, &longest, list);
     for (size_t i = 0; i < count; i++) live_words += blocks[i].words;
     int n = snprintf(buf, size,
                      "heap (from the allocator's calls): %zu live block%s (%u words), %u words in no live block "
                      "(free, or the allocator's own) in %u run%s, the longest %u, fragmentation %.2f\n",
                      count, count == 1 ? "" : "s", (unsigned)live_words, (unsigned)words, (unsigned)runs,
                      runs == 1 ? "" : "s", (unsigned)longest, words ? 1.0 - (double)longest / (double)words : 0.0);
-    if (n < 0 || (size_t)n >= size) return 0;
-    size_t used = (size_t)n;
-    /* the runs, longest first: where a large request could still go */
-    uint32_t (*list)[2] = malloc(((size_t)runs + 1) * sizeof *list);
-    if (!list) return used;
-    size_t r = 0;
-    uint32_t at = BASE;
-    for (size_t i = 0; i <= count; i++) {
-        uint32_t start = i < count ? blocks[i].address : END;
-        if (start > at && r < runs) {
-            list[r][0] = at;
-            list[r][1] = start - at;
-            r++;
-        }
-        if (i < count && (uint32_t)blocks[i].address + blocks[i].words > at)
-            at = (uint32_t)blocks[i].address + blocks[i].words;
-        if (at > END) at = END;
+    if (n < 0 || (size_t)n >= size || !list) {
+        free(list);
+        return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
     }
+    size_t used = (size_t)n, r = runs;
+    /* the runs, longest first: where a large request could still go */
     qsort(list, r, sizeof *list, compare_runs_longest_first);
     for (size_t i = 0; i < r && i < max_lines; i++) {
         n = snprintf(buf + used, size - used, "  %5u..%5u  %5u words in no live block\n", (unsigned)list[i][0],

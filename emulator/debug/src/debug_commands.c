@@ -2,6 +2,7 @@
  * fields, statics, array elements, RAM words and registers, shown with their declared types. */
 #include "debugger_internal.h"
 
+#include "hack/path.h"
 #include "hack/backtrace.h"
 #include "hack/heap.h"
 #include "hack/screenshot.h"
@@ -557,7 +558,7 @@ static void line_command(hack_debugger *d)
     if (l && l->line && l->file < d->program->source_file_count) {
         size_t length;
         const char *vm = debug_source_line(d, l->file, l->line, &length);
-        debug_say(d, "VM:   %s:%" PRIu32 "%s%.*s\n", debug_base_name(d->program->source_files[l->file]), l->line,
+        debug_say(d, "VM:   %s:%" PRIu32 "%s%.*s\n", hack_path_base_name(d->program->source_files[l->file]), l->line,
                   vm ? "  " : "", vm ? (int)length : 0, vm ? vm : "");
     }
     if (l && l->jack_line && l->jack_file < d->program->source_file_count) {
@@ -567,7 +568,7 @@ static void line_command(hack_debugger *d)
             jack++;
             length--;
         }
-        debug_say(d, "Jack: %s:%" PRIu32 "%s%.*s\n", debug_base_name(d->program->source_files[l->jack_file]),
+        debug_say(d, "Jack: %s:%" PRIu32 "%s%.*s\n", hack_path_base_name(d->program->source_files[l->jack_file]),
                   l->jack_line, jack ? "  " : "", jack ? (int)length : 0, jack ? jack : "");
     }
 }

@@ -2,6 +2,7 @@
  * code), their text with breakpoints marked, and a breakpoint toggled on a line. */
 #include "debugger_internal.h"
 
+#include "hack/path.h"
 #include "hack/backtrace.h"
 
 #include <inttypes.h>
@@ -27,7 +28,7 @@ hack_debugger_place hack_debugger_here(hack_debugger *d)
 const char *hack_debugger_place_file(const hack_debugger *d, hack_debugger_place place)
 {
     if (place.file < 0 || (size_t)place.file >= d->program->source_file_count) return "ROM";
-    return debug_base_name(d->program->source_files[place.file]);
+    return hack_path_base_name(d->program->source_files[place.file]);
 }
 
 uint32_t hack_debugger_place_lines(hack_debugger *d, hack_debugger_place place)

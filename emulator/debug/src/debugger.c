@@ -2,6 +2,7 @@
  * to the next stop and stepping. Commands and names are in debug_commands.c. */
 #include "debugger_internal.h"
 
+#include "hack/path.h"
 #include "hack/backtrace.h"
 #include "hack/os.h"
 #include "hack/textfile.h"
@@ -27,12 +28,6 @@ void debug_say(hack_debugger *d, const char *format, ...)
 const hack_source_location *debug_location(const hack_debugger *d, uint32_t pc)
 {
     return d->program->locations && pc < d->program->count ? &d->program->locations[pc] : NULL;
-}
-
-const char *debug_base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
 }
 
 /* The text of a program source: the file, or the OS's Jack the tools carry ("(os)/Memory.jack"). */
@@ -405,7 +400,7 @@ static bool resolve_break(hack_debugger *d, const char *spec, uint16_t **list, s
             return false;
         }
         for (size_t f = 0; f < p->source_file_count; f++) {
-            const char *base = debug_base_name(p->source_files[f]);
+            const char *base = hack_path_base_name(p->source_files[f]);
             if (strlen(base) != name_length || strncmp(base, spec, name_length) != 0) continue;
             /* a line without code (a declaration, a brace, a comment): the next one with code, as close by */
             for (unsigned long l = line; l < line + 10 && *count == 0; l++)

@@ -68,7 +68,6 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void debug_say(hack_debugger *d, const char *format, ...);
 const hack_source_location *debug_location(const hack_debugger *d, uint32_t pc);
-const char *debug_base_name(const char *path);
 /* The source line's text (without its newline), or NULL. */
 const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size_t *length);
 size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max);

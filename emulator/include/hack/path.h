@@ -11,6 +11,9 @@ char *hack_path_with_extension(const char *path, const char *extension);
 /* Whether path ends with extension (given with its dot), ignoring case. */
 bool hack_path_has_extension(const char *path, const char *extension);
 
+/* The file's name in path: what follows its last '/' (the whole path when there is none). */
+const char *hack_path_base_name(const char *path);
+
 /* Whether path names a folder. */
 bool hack_path_is_folder(const char *path);
 

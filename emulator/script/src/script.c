@@ -1243,6 +1243,18 @@ static bool set_machine_breakpoints(runner *r, bool on)
     return false;
 }
 
+/* n ticktocks of the program, their time counted into *done and the script's clock. False when the program
+ * stopped the script (a machine error, a stopped native heap: program_stopped); *state: the session's. */
+static bool tick_program(runner *r, const command *c, uint64_t n, uint64_t *done, hack_session_state *state)
+{
+    uint64_t ran;
+    *state = hack_session_tick(r->session, n, &ran);
+    *done += ran;
+    r->time += ran;
+    r->result->cycles += ran;
+    return !program_stopped(r, c, *state);
+}
+
 /* Runs n ticktocks with machine breakpoints (set_machine_breakpoints): the conditions are looked at after the
  * first tick (a `set` may have changed them), and where the run stops: at a PC breakpoint, and after each
  * instruction that reads or writes a watched word. Returns the ticks done. */
@@ -1251,12 +1263,8 @@ static uint64_t run_to_breakpoints(runner *r, const command *c, uint64_t n)
     uint64_t done = 0;
     bool first = true;
     while (done < n) {
-        uint64_t ran;
-        hack_session_state state = hack_session_tick(r->session, first ? 1 : n - done, &ran);
-        done += ran;
-        r->time += ran;
-        r->result->cycles += ran;
-        if (program_stopped(r, c, state)) break;
+        hack_session_state state;
+        if (!tick_program(r, c, first ? 1 : n - done, &done, &state)) break;
         if (state == HACK_SESSION_DEBUG) {
             uint16_t pc = r->machine->pc;
             bool at_breakpoint = hack_machine_breakpoint_at(r->machine, pc);
@@ -1264,12 +1272,9 @@ static uint64_t run_to_breakpoints(runner *r, const command *c, uint64_t n)
             if (done == n) break;
             /* run the instruction there (the access, or the word under the breakpoint), then look again */
             if (at_breakpoint) hack_machine_set_breakpoint(r->machine, pc, false);
-            state = hack_session_tick(r->session, 1, &ran);
+            bool going = tick_program(r, c, 1, &done, &state);
             if (at_breakpoint) hack_machine_set_breakpoint(r->machine, pc, true);
-            done += ran;
-            r->time += ran;
-            r->result->cycles += ran;
-            if (program_stopped(r, c, state)) break;
+            if (!going) break;
             check_breakpoints(r, c);
         } else if (first) {
             check_breakpoints(r, c);
@@ -1295,12 +1300,8 @@ static void run_cycles(runner *r, const command *c, uint64_t n)
     }
     uint64_t chunk = r->breakpoint_count ? 1 : n;
     for (uint64_t done = 0; done < n;) {
-        uint64_t want = n - done < chunk ? n - done : chunk, ran;
-        hack_session_state state = hack_session_tick(r->session, want, &ran);
-        done += ran;
-        r->time += ran;
-        r->result->cycles += ran;
-        if (program_stopped(r, c, state)) return;
+        hack_session_state state;
+        if (!tick_program(r, c, n - done < chunk ? n - done : chunk, &done, &state)) return;
         if (r->breakpoint_count) check_breakpoints(r, c);
     }
 }

@@ -259,12 +259,6 @@ void hack_jack_context_free(hack_jack_context *context)
     hack_sources_free(&context->compiled);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* The length of a file name's stem: the name without its extension. */
 static size_t stem_length(const char *name)
 {
@@ -293,7 +287,7 @@ bool hack_jack_context_read(hack_jack_context *context, const char *path)
     struct stat info;
     bool is_folder = stat(path, &info) == 0 && S_ISDIR(info.st_mode);
     /* the directory, and the file compiled in it (NULL for a directory) */
-    const char *file = is_folder ? NULL : base_name(path);
+    const char *file = is_folder ? NULL : hack_path_base_name(path);
     size_t directory_length = is_folder ? strlen(path) : (size_t)(file - path);
     char *directory = malloc(directory_length + 2);
     if (!directory) return false;

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "jack_internal.h"
 
+#include "hack/path.h"
 #include "hack/strbuf.h"
 #include "hack/suggest.h"
 
@@ -600,12 +601,6 @@ static char *compile_class(const folder *f, const class_node *c, hack_diag_list 
     return vm;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* The file name's stem: the class a file of the folder holds. */
 static size_t stem_length(const char *name)
 {
@@ -622,7 +617,7 @@ static bool is_external(const folder *f, const char *name, size_t length)
 
 static void add_external(folder *f, const char *path, const char *vm_text, size_t vm_length)
 {
-    const char *name = base_name(path);
+    const char *name = hack_path_base_name(path);
     size_t length = stem_length(name);
     for (size_t i = 0; i < f->class_count; i++)
         if (f->classes[i] && f->classes[i]->name && strlen(f->classes[i]->name) == length &&
@@ -681,7 +676,7 @@ bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_co
             continue;
         }
         /* The course's rule: Xxx.jack holds class Xxx. */
-        const char *file = base_name(sources->items[i].path);
+        const char *file = hack_path_base_name(sources->items[i].path);
         size_t n = strlen(c->name);
         if (strncmp(file, c->name, n) != 0 || strcmp(file + n, ".jack") != 0) {
             hack_diag_add(diags, HACK_DIAG_ERROR, sources->items[i].path, c->name_position.line,
@@ -735,7 +730,7 @@ bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_co
 char *hack_jack_map_text(const char *jack_path, const hack_jack_output *output, size_t *length)
 {
     hack_strbuf text = {0};
-    hack_strbuf_appendf(&text, "jack-map 1 %s %zu %08x\n", base_name(jack_path), output->position_count,
+    hack_strbuf_appendf(&text, "jack-map 1 %s %zu %08x\n", hack_path_base_name(jack_path), output->position_count,
                         (unsigned)hack_jack_map_hash(output->vm ? output->vm : "", output->vm_length));
     for (size_t i = 0; i < output->position_count; i++)
         hack_strbuf_appendf(&text, "%zu %u %u\n", i + 1, (unsigned)output->positions[i].line,
