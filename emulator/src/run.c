@@ -184,7 +184,7 @@ uint16_t hack_decoded_hook_kind(void)
 #undef SLOW_MARK
 #define RUN_LOOP_NAME run_watched
 #define WATCHED 1
-#define WATCHED_WORD(address) (watch[address] & (trusted && trusted[pc] ? HACK_WATCH_TRUSTED : HACK_WATCH_OTHERS))
+#define WATCHED_WORD(address) hack_watch_stops(watch, trusted, pc, address)
 #define PROFILED 0
 #define TO_ENTRY 0
 #define BEFORE_OP(pc) ((void)0)

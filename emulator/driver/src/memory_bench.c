@@ -105,16 +105,10 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
 
 /* ---- building the program ---- */
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* The class a source defines (its file's base name without .vm) is name. */
 static bool source_is_class(const hack_source *source, const char *name)
 {
-    const char *base = base_name(source->path);
+    const char *base = hack_path_base_name(source->path);
     size_t n = strlen(name);
     return strncmp(base, name, n) == 0 && strcmp(base + n, ".vm") == 0;
 }
@@ -207,7 +201,33 @@ static void on_output(void *context, const char *text)
     copy_text(log->last, sizeof log->last, text, strlen(text));
 }
 
-static void place_of(char *buf, size_t size, const char *text, const char *skip);
+/* The first line of text. */
+static void first_line(char *buf, size_t size, const char *text)
+{
+    copy_text(buf, size, text, strcspn(text, "\n"));
+}
+
+/* The first frame of a call stack in text ("  in F (File:line)" or "  called from F ..." lines; other lines,
+ * such as a report's first, are passed over) whose function starts with want (any, when NULL) and not with
+ * skip (a class prefix such as "Sys."), into buf as "F (File:line)". False when there is none. */
+static bool frame_in(const char *text, const char *want, const char *skip, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *p = line;
+        while (*p == ' ') p++;
+        if (strncmp(p, "in ", 3) == 0)
+            p += 3;
+        else if (strncmp(p, "called from ", 12) == 0)
+            p += 12;
+        else
+            continue;
+        if ((want && strncmp(p, want, strlen(want)) != 0) || (skip && strncmp(p, skip, strlen(skip)) == 0)) continue;
+        first_line(buf, size, p);
+        return true;
+    }
+    return false;
+}
 
 static void on_heap_report(void *context, const char *text)
 {
@@ -218,7 +238,7 @@ static void on_heap_report(void *context, const char *text)
     /* a test program's own Memory.peek or poke of a word in no block (the course's MemoryTest pokes RAM[8000])
      * is the program's business, not the allocator's: a student's Jack peek and poke are not checked either */
     char access[256];
-    place_of(access, sizeof access, text, NULL);
+    frame_in(text, NULL, NULL, access, sizeof access);
     if (strncmp(access, "Memory.poke ", 12) == 0 || strncmp(access, "Memory.peek ", 12) == 0) return;
     if (!log->heap[0]) copy_text(log->heap, sizeof log->heap, text, strlen(text));
 }
@@ -233,33 +253,6 @@ static void on_message(void *context, const char *text)
         }
     } else if (!log->message[0] && strncmp(text, "note:", 5) != 0) {
         copy_text(log->message, sizeof log->message, text, strlen(text));
-    }
-}
-
-/* The first line of text. */
-static void first_line(char *buf, size_t size, const char *text)
-{
-    copy_text(buf, size, text, strcspn(text, "\n"));
-}
-
-/* The place of a call stack in text: its first frame ("  in F (File:line)" or "  called from ..."), skipping
- * frames of skip (a class prefix such as "Sys."), as "F (File:line)". */
-static void place_of(char *buf, size_t size, const char *text, const char *skip)
-{
-    buf[0] = '\0';
-    for (const char *line = strchr(text, '\n'); line && *line; line = strchr(line, '\n')) {
-        line++;
-        const char *p = line;
-        while (*p == ' ') p++;
-        if (strncmp(p, "in ", 3) == 0)
-            p += 3;
-        else if (strncmp(p, "called from ", 12) == 0)
-            p += 12;
-        else
-            continue;
-        if (skip && strncmp(p, skip, strlen(skip)) == 0) continue;
-        first_line(buf, size, p);
-        return;
     }
 }
 
@@ -287,25 +280,6 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
     return 0;
 }
 
-/* The frame of a Memory function in a call stack text ("  in X" / "  called from X" lines), as "Memory.alloc
- * (Memory.jack:54)"; false when none. */
-static bool memory_frame_text(const char *stack, char *buf, size_t size)
-{
-    for (const char *line = stack; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *p = line;
-        while (*p == ' ') p++;
-        if (strncmp(p, "in ", 3) == 0)
-            p += 3;
-        else if (strncmp(p, "called from ", 12) == 0)
-            p += 12;
-        if (strncmp(p, "Memory.", 7) == 0) {
-            first_line(buf, size, p);
-            return true;
-        }
-    }
-    return false;
-}
-
 static void classify(hack_bench_result *r, const run_log *log, hack_session *session, hack_machine *machine,
                      hack_session_stop stop, int expect, bool stuck, uint64_t budget, const hack_heap_call_stats *heap)
 {
@@ -315,7 +289,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     if (log->heap[0]) {
         const char *h = log->heap;
         first_line(r->detail, sizeof r->detail, h + 12);
-        place_of(r->place, sizeof r->place, h, NULL);
+        frame_in(h, NULL, NULL, r->place, sizeof r->place);
         if (strstr(h, "a size of 0 or less")) {
             r->verdict = HACK_BENCH_MISSING_ERROR;
             return;
@@ -379,7 +353,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
                  : stop.stack == HACK_STACK_RESTART
                      ? "the program jumped back to its start (ROM 0): a return through a corrupted frame"
                      : "a return found a corrupted frame");
-        if (!memory_frame_text(text, r->place, sizeof r->place)) { /* the student's frame, when on the stack */
+        if (!frame_in(text, "Memory.", NULL, r->place, sizeof r->place)) { /* the student's frame, when there */
             first_line(r->place, sizeof r->place, text);
             const char *p = r->place;
             while (*p == ' ') p++;
@@ -423,7 +397,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     }
     case HACK_SESSION_SYS_ERROR:
         first_line(r->detail, sizeof r->detail, log->sys_error[0] ? log->sys_error : "Sys.error");
-        place_of(r->place, sizeof r->place, log->sys_error, "Sys.");
+        frame_in(log->sys_error, NULL, "Sys.", r->place, sizeof r->place);
         bool failed_alloc = heap && heap->in_alloc && heap->request > 0; /* raised inside Memory.alloc */
         bool room = failed_alloc && (uint32_t)heap->request + 2 <= heap->longest_free;
         if (expect && log->error_code == expect) {
@@ -457,7 +431,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     case HACK_SESSION_HALTED: {
         char stack[2048], mine[256];
         hack_backtrace(machine, program, stack, sizeof stack);
-        if (!log->passed && memory_frame_text(stack, mine, sizeof mine)) { /* Memory halted it (Sys.halt) */
+        if (!log->passed && frame_in(stack, "Memory.", NULL, mine, sizeof mine)) { /* Memory halted it (Sys.halt) */
             r->verdict = expect ? HACK_BENCH_MISSING_ERROR : HACK_BENCH_WRONG_RESULT;
             snprintf(r->detail, sizeof r->detail, "the program halted inside %s%s", mine,
                      expect ? " instead of calling Sys.error" : "");
@@ -761,8 +735,9 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
             }
         }
         uint16_t ignored;
-        bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop &&
-                                 memory_frame(machine, &program, &ignored) != 0;
+        /* (a finding of the heap check or a failed check came first, and stands) */
+        bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop && !log->heap[0] &&
+                                 !log->fail[0] && memory_frame(machine, &program, &ignored) != 0;
         result->cycles = cycles;
         hack_session_finish(session);
         take_figures(result, session, options->timeline);

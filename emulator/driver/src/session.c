@@ -99,7 +99,7 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
     case HACK_MEMORY_SYS_ERROR: break;
     case HACK_MEMORY_PEEK:
     case HACK_MEMORY_POKE: /* a watched word, reached through the native peek or poke: the check reports it */
-        if (s->machine->watch && (s->machine->watch[address] & HACK_WATCH_OTHERS)) {
+        if (s->machine->watch && hack_watch_stops(s->machine->watch, NULL, 0, address)) { /* native code: untrusted */
             s->machine->watch_hit = (hack_watch_hit){s->machine->pc, address, kind == HACK_MEMORY_POKE};
             hack_heap_sanitizer_on_watch(s->check);
         }
@@ -406,7 +406,9 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran)
         const uint16_t word = m->rom[pc];
         if (HACK_IS_C_INSTR(word)) {
             const bool reads = HACK_COMP_USES_M(HACK_COMP(word)), writes_m = (HACK_DEST(word) & HACK_DEST_M) != 0;
-            if ((reads || writes_m) && (m->a >= HACK_KBD || (m->watch && m->watch[m->a]))) return false;
+            if ((reads || writes_m) &&
+                (m->a >= HACK_KBD || (m->watch && hack_watch_stops(m->watch, m->trusted, pc, m->a))))
+                return false;
             if (writes_m) {
                 int i = 0;
                 while (i < writes && written[i] != m->a) i++;

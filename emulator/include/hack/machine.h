@@ -57,6 +57,13 @@ typedef struct {
 /* The bits of a watch map's byte (machine->watch): which code an access must come from to stop the run. */
 enum { HACK_WATCH_OTHERS = 0x7F, HACK_WATCH_TRUSTED = 0x80 };
 
+/* Whether an M access to RAM[address] by the instruction at pc stops the run, with the watch map watch (not
+ * NULL) and the trusted code trusted (may be NULL). The run loop's test, for those that reason about it. */
+static inline bool hack_watch_stops(const uint8_t *watch, const uint8_t *trusted, uint32_t pc, uint32_t address)
+{
+    return (watch[address] & (trusted && trusted[pc] ? HACK_WATCH_TRUSTED : HACK_WATCH_OTHERS)) != 0;
+}
+
 typedef struct {
     uint16_t rom[HACK_ROM_SIZE];
     uint16_t ram[HACK_RAM_SIZE];
