@@ -903,15 +903,21 @@ int main(int argc, char **argv)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
-    /* Headless, past 50 million instructions, the native tier: the blocks the next million instructions reach
-     * compiled with the system's C compiler in the background, the interpreter meanwhile and wherever the
-     * compiled code hands back. HACK_TIER=off
-     * keeps the interpreter alone; without a working compiler the interpreter goes on, silently unless
-     * HACK_TIER=on asked for the tier (then one note says why it did not run). */
+    /* Headless, the native tier (tier.c): a program whose profile and code are in the cache runs them after a
+     * million instructions; else, past 50 million, the blocks the next million reach are compiled with the
+     * system's C compiler in the background (once the run has lasted as long as the compile should take), the
+     * interpreter meanwhile and wherever the compiled code hands back. HACK_TIER=off keeps the interpreter
+     * alone; HACK_TIER=on says what the tier did (or why it did not run); eager compiles at the start without
+     * waiting for the run to be worth it, wait also waits for the compile (tests, benchmarks). */
     const char *tier = getenv("HACK_TIER");
-    const bool tier_asked = tier && strcmp(tier, "on") == 0;
+    const bool tier_eager = tier && (strcmp(tier, "eager") == 0 || strcmp(tier, "wait") == 0);
+    const bool tier_asked = tier && (strcmp(tier, "on") == 0 || tier_eager);
     if (machine && !window && !(tier && strcmp(tier, "off") == 0))
-        hack_machine_enable_tier(machine, &(hack_tier_options){.hot_cycles = 50000000, .profile_steps = 1000000});
+        hack_machine_enable_tier(machine, &(hack_tier_options){.warm_cycles = tier_eager ? 0 : 1000000,
+                                                               .hot_cycles = tier_eager ? 0 : 50000000,
+                                                               .profile_steps = 1000000,
+                                                               .eager = tier_eager,
+                                                               .wait = tier && strcmp(tier, "wait") == 0});
     if (!machine || !hack_program_init(&program)) {
         fputs("hackemu: out of memory\n", stderr);
         hack_machine_destroy(machine);
@@ -962,9 +968,12 @@ int main(int argc, char **argv)
         goto out;
     }
     status = run_headless(&opt, session, machine, &diags);
-    char tier_why[300] = "";
-    if (tier_asked && hack_machine_tier_status(machine, tier_why, sizeof tier_why) == HACK_TIER_FAILED)
-        fprintf(stderr, "hackemu: note: the native tier did not run: %s\n", tier_why);
+    if (tier_asked) {
+        char report[2200];
+        hack_machine_tier_report(machine, report, sizeof report);
+        for (char *line = strtok(report, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "hackemu: note: native tier: %s\n", line);
+    }
 
 out:
     hack_session_free(session);

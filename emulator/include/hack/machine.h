@@ -124,35 +124,44 @@ void hack_machine_clear_breakpoints(hack_machine *machine);
 
 /* ---- the native tier ----
  * The program translated to C and compiled by the system's C compiler (cc, or $CC) in a background thread,
- * cached by the translation's hash; hack_machine_run runs it in turns with the interpreter, with the same
- * results to the instruction: cycles, budget stops, faults, hooks, halts. It is not used while memory is
+ * cached in a folder only the user can write; hack_machine_run runs it in turns with the interpreter, with the
+ * same results to the instruction: cycles, budget stops, faults, hooks, halts. It is not used while memory is
  * watched, and is set aside when the ROM is poked (translated again) or a hook is bound where the compiled
- * code would run through it. Off by default (hackemu turns it on headless). */
+ * code would run through it. Off by default (hackemu turns it on headless). Nothing of it outlives
+ * hack_machine_destroy (or hack_machine_enable_tier again): a compile still running is killed, its files removed. */
 typedef struct {
-    uint64_t hot_cycles;   /* translate once this many instructions have run since the load (0: at the first run) */
-    const char *cache_dir; /* NULL: $XDG_CACHE_HOME/hackemu, else ~/.cache/hackemu */
-    const char *compiler;  /* NULL: $CC, else cc */
-    bool wait;             /* wait for the compiler when the translation starts (tests, benchmarks) */
+    uint64_t warm_cycles;  /* look for the program in the cache once this many instructions have run since the
+                            * load (0: at the first run); found, its code is loaded at once */
+    uint64_t hot_cycles;   /* else translate once this many have run (0: at the first run) */
+    const char *cache_dir; /* NULL: $XDG_CACHE_HOME/hackemu, else $HOME/.cache/hackemu (never a shared folder) */
+    const char *compiler;  /* NULL: $CC, else cc; words, as make takes them ("ccache gcc", "gcc -O2") */
+    bool eager;            /* compile as soon as translated; else only once the run has lasted as long as the
+                            * compile is expected to take (a shorter run never pays for a compile) */
+    bool wait;             /* wait for the lookup and the compiler (tests, benchmarks); implies eager */
     /* 0: the whole program is translated. Else, once hot, this many instructions run one at a time, noting
      * the words they reach, and only the blocks reached are translated (less to compile: ready sooner); the
      * rest is the interpreter's, and when it runs more than a quarter of the time (looked at every 100
      * profiles' length of instructions, 10 million at most), the program is profiled and translated again
-     * (4 times at most, counting those without the kept words: see tier.c). */
+     * (4 times at most, counting those without the kept words: see tier.c). The profile is kept in the cache
+     * with the compiled code: a later run of the same program starts from both. */
     uint64_t profile_steps;
 } hack_tier_options;
 
 typedef enum {
     HACK_TIER_OFF,
     HACK_TIER_WAITING,   /* not hot yet */
-    HACK_TIER_COMPILING,
+    HACK_TIER_COMPILING, /* looking in the cache, translating, waiting for the run to be worth a compile, compiling */
     HACK_TIER_READY,
-    HACK_TIER_FAILED,    /* no compiler, or it failed: the interpreter runs everything */
+    HACK_TIER_FAILED,    /* no compiler, no cache folder, a failed compile: the interpreter runs everything */
     HACK_TIER_SET_ASIDE, /* compiled, but the ROM or the hooks changed since */
 } hack_tier_status;
 
 bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *options);
 /* The tier's state; why (may be NULL) gets the reason it failed. */
 hack_tier_status hack_machine_tier_status(const hack_machine *machine, char *why, size_t size);
+/* What the tier did, for a user who asked: its notes (a bad cache entry removed), one a line, then one line:
+ * how much it ran and whence its code came, or why it did not run. Empty when the tier is off. */
+void hack_machine_tier_report(const hack_machine *machine, char *out, size_t size);
 
 /* ---- hooks: native code bound to a ROM address, normally a VM function's entry ----
  * When the PC arrives at a hooked address (by the VM convention's call: ARG = SP - n - 5, LCL = SP), the run
