@@ -197,6 +197,15 @@ static job_state compile_and_store(tier_job *job, const tier_cache *cache, const
     return state;
 }
 
+static void keep_profile(tier_job *job, const tier_cache *cache, const uint8_t program[HACK_SHA256_SIZE])
+{
+    char work_name[64], ignored[300];
+    int work = tier_cache_work_open(cache, work_name, ignored, sizeof ignored);
+    if (work < 0) return;
+    tier_cache_write_profile(cache, work, program, job->size, job->visited, job->no_kept, ignored, sizeof ignored);
+    tier_cache_work_remove(cache, work, work_name);
+}
+
 static job_state job_run(tier_job *job)
 {
     tier_compiler compiler;
@@ -240,6 +249,7 @@ static job_state job_run(tier_job *job)
     if (found == TIER_ENTRY_LOADED) {
         job->from_cache = true;
         state = JOB_READY;
+        if (!job->lookup && job->visited) keep_profile(job, &cache, program); /* the code was there, not its profile */
         goto out;
     }
     /* not compiled yet: once the run has lasted as long as the compile should take */
