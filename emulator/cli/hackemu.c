@@ -904,7 +904,7 @@ int main(int argc, char **argv)
     hack_diag_list_init(&diags);
     hack_machine *machine = hack_machine_create();
     /* Headless, the native tier (tier.c): a program whose profile and code are in the cache runs them after a
-     * million instructions; else, past 50 million, the blocks the next million reach are compiled with the
+     * quarter of a million instructions; else, past 50 million, the blocks the next million reach are compiled with the
      * system's C compiler in the background (once the run has lasted as long as the compile should take), the
      * interpreter meanwhile and wherever the compiled code hands back. HACK_TIER=off keeps the interpreter
      * alone; HACK_TIER=on says what the tier did (or why it did not run); eager compiles at the start without
@@ -913,7 +913,7 @@ int main(int argc, char **argv)
     const bool tier_eager = tier && (strcmp(tier, "eager") == 0 || strcmp(tier, "wait") == 0);
     const bool tier_asked = tier && (strcmp(tier, "on") == 0 || tier_eager);
     if (machine && !window && !(tier && strcmp(tier, "off") == 0))
-        hack_machine_enable_tier(machine, &(hack_tier_options){.warm_cycles = tier_eager ? 0 : 1000000,
+        hack_machine_enable_tier(machine, &(hack_tier_options){.warm_cycles = tier_eager ? 0 : 250000,
                                                                .hot_cycles = tier_eager ? 0 : 50000000,
                                                                .profile_steps = 1000000,
                                                                .eager = tier_eager,

@@ -264,7 +264,7 @@ static job_state job_run(tier_job *job)
     if (state == JOB_WORKING) {
         found = tier_cache_load(&cache, key, &job->object, note, sizeof note);
         state = found == TIER_ENTRY_LOADED ? JOB_READY : JOB_FAILED;
-        if (state == JOB_FAILED) snprintf(job->error, sizeof job->error, "the compiled code did not load: %s", note);
+        if (state == JOB_FAILED) snprintf(job->error, sizeof job->error, "the compiled code did not load: %.600s", note);
     }
     tier_cache_trim(&cache);
 out:

@@ -499,7 +499,7 @@ void tier_cache_trim(const tier_cache *cache)
             if (!grown) break;
             *list = grown;
         }
-        snprintf((*list)[*count].name, sizeof objects->name, "%s", name);
+        memcpy((*list)[*count].name, name, strlen(name) + 1); /* shorter than the name field: checked above */
         (*list)[(*count)++].mtime = st.st_mtime;
     }
     closedir(d);

@@ -7,9 +7,7 @@
  * A script is timed as a whole (parse, load and run); its figure is its ticktocks per second.
  * --startup HACKEMU PROGRAM: also the wall time of `HACKEMU --headless -q PROGRAM` from spawn to exit, median
  * of 51 runs (start-up: the dynamic loader, parsing, a few instructions).
- * --one-second HACKEMU FOLDER: the wall time of `HACKEMU --headless -q --os=jack FOLDER` (a program of about a
- * second) with the interpreter alone (HACK_TIER=off), with the native tier from an empty cache (it compiles
- * while the interpreter runs) and from the cache it left: medians of 5. */
+ * (The native tier in whole processes, cold and warm: tierbench.) */
 #define _POSIX_C_SOURCE 200809L
 #include "hack/asm.h"
 #include "hack/build.h"
@@ -125,94 +123,8 @@ static double time_startup(const char *hackemu, const char *program, int runs, d
     return times[runs / 2];
 }
 
-/* Wall seconds of one headless hackemu run with one more variable in its environment; negative on failure. */
-static double time_run(const char *hackemu, const char *folder, const char *variable)
-{
-    char *args[] = {(char *)hackemu, "--headless", "-q", "--os=jack", "--no-output", (char *)folder, NULL};
-    size_t count = 0;
-    while (environ[count]) count++;
-    char **env = calloc(count + 2, sizeof *env);
-    if (!env) return -1;
-    size_t n = 0;
-    const size_t name_length = strcspn(variable, "=") + 1;
-    for (size_t i = 0; i < count; i++)
-        if (strncmp(environ[i], variable, name_length) != 0) env[n++] = environ[i];
-    env[n++] = (char *)variable;
-    posix_spawn_file_actions_t quiet; /* the notes on the Jack compiled and the OS classes added */
-    posix_spawn_file_actions_init(&quiet);
-    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
-    double start = now_seconds();
-    pid_t pid;
-    int status = 0;
-    bool ok = posix_spawn(&pid, hackemu, &quiet, NULL, args, env) == 0 && waitpid(pid, &status, 0) == pid &&
-              WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    posix_spawn_file_actions_destroy(&quiet);
-    free(env);
-    return ok ? now_seconds() - start : -1;
-}
-
-static void remove_cache(const char *dir)
-{
-    char sub[1100];
-    snprintf(sub, sizeof sub, "%s/hackemu", dir);
-    DIR *d = opendir(sub);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (e->d_name[0] != '.') {
-                char path[1400];
-                snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
-                remove(path);
-            }
-        closedir(d);
-    }
-    rmdir(sub);
-    rmdir(dir);
-}
-
-/* the interpreter alone, the tier from an empty cache, the tier from the cache: medians of runs */
-static bool time_one_second(const char *hackemu, const char *folder, int runs)
-{
-    double alone[100], cold[100], warm[100];
-    for (int r = 0; r < runs; r++) {
-        char dir[] = "/tmp/hackbench-cache-XXXXXX";
-        if (!mkdtemp(dir)) return false;
-        char cache[sizeof dir + 32];
-        snprintf(cache, sizeof cache, "XDG_CACHE_HOME=%s", dir);
-        alone[r] = time_run(hackemu, folder, "HACK_TIER=off");
-        cold[r] = time_run(hackemu, folder, cache);
-        /* a cold run may end before its compile: that finishes in the background, into the cache */
-        char so_dir[1100];
-        snprintf(so_dir, sizeof so_dir, "%s/hackemu", dir);
-        for (int wait = 0; wait < 600; wait++) {
-            DIR *d = opendir(so_dir);
-            bool pending = false, done = false;
-            struct dirent *e;
-            while (d && (e = readdir(d))) {
-                size_t n = strlen(e->d_name);
-                if (n > 2 && strcmp(e->d_name + n - 2, ".c") == 0) pending = true;
-                if (n > 3 && strcmp(e->d_name + n - 3, ".so") == 0) done = true;
-            }
-            if (d) closedir(d);
-            if (done && !pending) break;
-            struct timespec pause = {0, 50000000};
-            nanosleep(&pause, NULL);
-        }
-        warm[r] = time_run(hackemu, folder, cache);
-        remove_cache(dir);
-        if (alone[r] < 0 || cold[r] < 0 || warm[r] < 0) return false;
-    }
-    const char *name = strrchr(folder, '/');
-    name = name ? name + 1 : folder;
-    printf("one-second run: hackemu --headless --os=jack %s, wall seconds, medians of %d: interpreter alone %.2f, "
-           "native tier from an empty cache %.2f, from the cache %.2f\n",
-           name, runs, median(alone, runs), median(cold, runs), median(warm, runs));
-    return true;
-}
-
 int main(int argc, char **argv)
 {
-    const char *second_hackemu = NULL, *second_folder = NULL;
     const char *startup_hackemu = NULL, *startup_program = NULL;
     int runs = 5, first = 1;
     bool tier = false;
@@ -228,10 +140,6 @@ int main(int argc, char **argv)
         else if (strcmp(argv[first], "--tier") == 0) {
             tier = true;
             first--;
-        } else if (strcmp(argv[first], "--one-second") == 0 && first + 2 < argc) {
-            second_hackemu = argv[first + 1];
-            second_folder = argv[first + 2];
-            first++;
         } else if (strcmp(argv[first], "--startup") == 0 && first + 2 < argc) {
             startup_hackemu = argv[first + 1];
             startup_program = argv[first + 2];
@@ -337,10 +245,6 @@ int main(int argc, char **argv)
     }
     hack_machine_destroy(machine);
     hack_machine_destroy(tier_machine);
-    if (second_hackemu && !time_one_second(second_hackemu, second_folder, runs)) {
-        fprintf(stderr, "hackbench: %s --headless %s failed\n", second_hackemu, second_folder);
-        status = 1;
-    }
     if (startup_hackemu) {
         double low = 0, high = 0;
         double median = time_startup(startup_hackemu, startup_program, 51, &low, &high);
