@@ -78,6 +78,7 @@ typedef struct {
     atomic_int state;
     atomic_int phase;
     double expected; /* the compile's expected wall time (set before PHASE_WAITING) */
+    double started;  /* seconds into the run when the compile started (set before PHASE_COMPILING) */
     /* the outputs, read once the state is not JOB_WORKING */
     uint8_t *direct, *entries;
     tier_object object;
@@ -259,6 +260,7 @@ static job_state job_run(tier_job *job)
         state = JOB_CANCELLED;
         goto out;
     }
+    job->started = seconds_since(&job->run_start);
     atomic_store(&job->phase, PHASE_COMPILING);
     state = compile_and_store(job, &cache, &compiler, flags, text, key, program);
     if (state == JOB_WORKING) {
@@ -643,9 +645,11 @@ void hack_machine_tier_report(const hack_machine *machine, char *out, size_t siz
         if (phase == PHASE_WAITING && !tier->options.eager)
             snprintf(line, room, "did not run: the program ended after %.2f s, before a compile of about %.2f s was "
                      "worth starting", ran, tier->job->expected);
+        else if (phase == PHASE_COMPILING)
+            snprintf(line, room, "did not run: the program ended after %.2f s, during the compile (started at %.2f s, "
+                     "about %.2f s expected)", ran, tier->job->started, tier->job->expected);
         else
-            snprintf(line, room, "did not run: the program ended after %.2f s, before its code was %s", ran,
-                     phase == PHASE_COMPILING ? "compiled" : "ready");
+            snprintf(line, room, "did not run: the program ended after %.2f s, before its code was ready", ran);
     } else if (tier->active) {
         snprintf(line, room, "did not run: its code was ready, but the program ran none of it");
     } else {
