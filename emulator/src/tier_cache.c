@@ -5,6 +5,8 @@
 #include "tier_cache.h"
 
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +43,25 @@ static uint64_t get_le(const uint8_t *at, unsigned bytes)
 
 /* ---- the folder ---- */
 
+/* Whether someone else may write what st describes: anyone may, or its group may and the group is not the
+ * user's private group (a group of the user's own name with no other member, as Debian makes for each user,
+ * whose folders a umask of 002 leaves group-writable). */
+static bool writable_by_others(const struct stat *st)
+{
+    if (st->st_mode & S_IWOTH) return true;
+    if (!(st->st_mode & S_IWGRP)) return false;
+    if (st->st_gid != getegid()) return true;
+    char buffer[4096];
+    struct passwd user, *u = NULL;
+    struct group group, *g = NULL;
+    if (getpwuid_r(geteuid(), &user, buffer, sizeof buffer / 2, &u) != 0 || !u) return true;
+    if (getgrgid_r(st->st_gid, &group, buffer + sizeof buffer / 2, sizeof buffer / 2, &g) != 0 || !g) return true;
+    if (strcmp(g->gr_name, u->pw_name) != 0) return true;
+    for (char **member = g->gr_mem; *member; member++)
+        if (strcmp(*member, u->pw_name) != 0) return true;
+    return false;
+}
+
 static bool checked_folder(int fd, const char *path, char *why, size_t size)
 {
     struct stat st;
@@ -52,14 +73,14 @@ static bool checked_folder(int fd, const char *path, char *why, size_t size)
         snprintf(why, size, "the cache folder %s belongs to user %ld, not to you: not used", path, (long)st.st_uid);
         return false;
     }
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    if (writable_by_others(&st)) {
         snprintf(why, size, "the cache folder %s can be written by others (mode %04o): not used", path,
                  (unsigned)(st.st_mode & 07777));
         return false;
     }
     int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat up;
-    const bool shared = parent < 0 || fstat(parent, &up) != 0 || (up.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+    const bool shared = parent < 0 || fstat(parent, &up) != 0 || writable_by_others(&up);
     if (parent >= 0) close(parent);
     if (shared) {
         snprintf(why, size, "the cache folder %s is in a folder others can write (a shared folder): not used", path);
@@ -137,7 +158,7 @@ static int open_entry(int dir, const char *name, int flags, struct stat *st, con
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) *problem = "not a regular file";
     else if (st->st_uid != geteuid()) *problem = "not yours";
-    else if (st->st_mode & (S_IWGRP | S_IWOTH)) *problem = "writable by others";
+    else if (writable_by_others(st)) *problem = "writable by others";
     if (*problem) {
         close(fd);
         return -1;

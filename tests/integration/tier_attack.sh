@@ -86,6 +86,23 @@ planted)
     run "$work/shared" HACK_TIER=on
     correct; no_planted; has "is in a folder others can write \(a shared folder\): not used"
     chmod 700 "$work/shared"
+    # a group may write it: refused, unless the group is the user's private group (umask 002 makes such folders)
+    me=$(id -un) group=$(id -gn)
+    if [ "$me" = "$group" ] && ! getent group "$group" | cut -d: -f4 | grep -q .; then
+        mkdir -p "$work/private" && chmod 770 "$work/private"
+        cp -a "$work/good/hackemu" "$work/private/hackemu" && chmod 770 "$work/private/hackemu"
+        cp "$work/good/hackemu/$object" "$work/private/hackemu/$object" # (the forged one: it is taken, as above)
+        run "$work/private" HACK_TIER=on
+        [ -e "$work/PLANTED" ] || fail "a folder only the user's private group can write was not used"
+        rm -f "$work/PLANTED"
+    fi
+    if [ "$(id -u)" = 0 ]; then
+        mkdir -p "$work/grouped" && chmod 700 "$work/grouped"
+        cp -a "$work/good/hackemu" "$work/grouped/hackemu" && chgrp 65534 "$work/grouped/hackemu" &&
+            chmod 770 "$work/grouped/hackemu"
+        run "$work/grouped" HACK_TIER=on
+        correct; no_planted; has "can be written by others \(mode 0770\): not used"
+    fi
     if [ "$(id -u)" = 0 ]; then
         mkdir -p "$work/foreign"
         cp -a "$work/good/hackemu" "$work/foreign/hackemu" && chown -R 65534:65534 "$work/foreign/hackemu"
@@ -211,29 +228,33 @@ nothing_left)
     # hackemu ends while its compiler runs: the compiler's group is killed before hackemu exits
     run "$work/c" HACK_TIER=eager CC="$work/slowcc"
     correct
-    [ -f "$work/compiler.pid" ] || fail "the compiler never started"
-    pid=$(cat "$work/compiler.pid")
-    ! alive "$pid" || fail "the compiler ($pid) still runs after hackemu ended"
     has "native tier: did not run: the program ended after .* during the compile"
+    ours=$(grep -l -- "$work/slowc[c]" /proc/[0-9]*/cmdline 2>/dev/null) # (the bracket: not grep itself)
+    [ -z "$ours" ] || fail "the compiler still runs after hackemu ended: $ours"
+    [ -f "$work/compiler.pid" ] && ! alive "$(cat "$work/compiler.pid")" || [ ! -f "$work/compiler.pid" ] ||
+        fail "the compiler still runs after hackemu ended"
     no_work_left "$work/c/hackemu"
-    # it had nothing of hackemu's: stdin /dev/null, no descriptor but its log and its own script
-    if [ -f "$work/compiler.fds" ]; then
-        grep -q ' 0 -> /dev/null$' "$work/compiler.fds" || fail "the compiler's stdin is not /dev/null: $(cat "$work/compiler.fds")"
-        if grep -- '->' "$work/compiler.fds" | grep -v -e '-> /dev/null$' -e '/compiler.log$' -e "-> $work/slowcc\$" -e "-> $work/compiler.fds\$" | grep -q .; then
-            fail "the compiler held descriptors of hackemu's: $(cat "$work/compiler.fds")"
-        fi
-    fi
-    # hackemu killed (SIGKILL) while compiling: its watcher kills the compiler; the next run removes the folder
+    # hackemu killed (SIGKILL) while compiling (a run of seconds): its watcher kills the compiler; the next run
+    # removes the work folder. The compiler had nothing of hackemu's: stdin /dev/null, no descriptor but its log.
     rm -f "$work/compiler.pid"
-    env XDG_CACHE_HOME="$work/c" HACK_TIER=eager CC="$work/slowcc" "$hackemu" --headless "$program" >/dev/null 2>&1 &
+    env XDG_CACHE_HOME="$work/c" HACK_TIER=eager CC="$work/slowcc" "$hackemu" --headless "$other" \
+        --cycles 20000000000 >/dev/null 2>&1 &
     hackemu_pid=$!
-    for i in $(seq 100); do [ -f "$work/compiler.pid" ] && break; sleep 0.05; done
-    [ -f "$work/compiler.pid" ] || fail "the compiler never started"
+    for i in $(seq 400); do [ -f "$work/compiler.pid" ] && break; sleep 0.05; done
+    [ -f "$work/compiler.pid" ] || { kill -9 "$hackemu_pid"; fail "the compiler did not start within 20 s"; }
+    sleep 0.2 # (its descriptors listed)
     kill -9 "$hackemu_pid"
     wait "$hackemu_pid" 2>/dev/null
     pid=$(cat "$work/compiler.pid")
     for i in $(seq 40); do alive "$pid" || break; sleep 0.05; done
     ! alive "$pid" || fail "the compiler ($pid) outlived a killed hackemu by 2 s"
+    if [ -f "$work/compiler.fds" ]; then
+        grep -q ' 0 -> /dev/null$' "$work/compiler.fds" || fail "the compiler's stdin is not /dev/null: $(cat "$work/compiler.fds")"
+        if grep -- '->' "$work/compiler.fds" | grep -v -e '-> /dev/null$' -e '/compiler.log$' -e "-> $work/slowcc\$" \
+            -e "-> $work/compiler.fds\$" | grep -q .; then
+            fail "the compiler held descriptors of hackemu's: $(cat "$work/compiler.fds")"
+        fi
+    fi
     run "$work/c" HACK_TIER=wait
     correct; has "compiled in"
     no_work_left "$work/c/hackemu"
