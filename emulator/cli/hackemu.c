@@ -972,7 +972,8 @@ int main(int argc, char **argv)
     if (tier_asked) {
         char report[2200];
         hack_machine_tier_report(machine, report, sizeof report);
-        for (char *line = strtok(report, "\n"); line; line = strtok(NULL, "\n"))
+        char *rest = NULL;
+        for (char *line = strtok_r(report, "\n", &rest); line; line = strtok_r(NULL, "\n", &rest))
             fprintf(stderr, "hackemu: note: native tier: %s\n", line);
     }
 

@@ -183,7 +183,7 @@ static job_state compile_and_store(tier_job *job, const tier_cache *cache, const
     job_state state = JOB_FAILED;
     if (tier_cache_work_write(work, "tier.c", text, strlen(text), job->error, sizeof job->error)) {
         const tier_cancel cancel = {&job->lock, &job->life, &job->cancel};
-        tier_compile_result r = tier_compile_run(compiler, flags, work, "tier.so", "tier.c", "compiler.log",
+        tier_compile_result r = tier_compile_run(compiler, flags, cache->fd, work, work_name, "tier.so", "tier.c", "compiler.log",
                                                  &cancel, job->error, sizeof job->error);
         job->compile_seconds = seconds_since(&start);
         if (r == TIER_COMPILE_CANCELLED)
@@ -222,8 +222,14 @@ static job_state job_run(tier_job *job)
     job_state state = JOB_FAILED;
     const char *base = strrchr(compiler.path, '/');
     const char *const *flags = strstr(base ? base + 1 : compiler.path, "gcc") ? GCC_COMPILE_FLAGS : COMPILE_FLAGS;
-    char *text = NULL, header[2048];
-    size_t used = (size_t)snprintf(header, sizeof header, "hackemu %s; %s", HACK_VERSION, compiler.identity);
+    /* the compiler named in the text, its identity whole by its digest (it has no bound) */
+    uint8_t identity[HACK_SHA256_SIZE];
+    char identity_hex[2 * HACK_SHA256_SIZE + 1];
+    hack_sha256(compiler.identity, strlen(compiler.identity), identity);
+    hack_sha256_hex(identity, identity_hex);
+    char *text = NULL, header[1024];
+    size_t used = (size_t)snprintf(header, sizeof header, "hackemu %s; %.300s; compiler %s", HACK_VERSION,
+                                   compiler.path, identity_hex);
     for (const char *const *flag = flags; *flag && used < sizeof header; flag++)
         used += (size_t)snprintf(header + used, sizeof header - used, " %s", *flag);
     for (char *p = header; *p; p++)
@@ -247,6 +253,11 @@ static job_state job_run(tier_job *job)
     char note[700] = "";
     tier_entry_result found = tier_cache_load(&cache, key, &job->object, note, sizeof note);
     if (note[0]) snprintf(job->note, sizeof job->note, "%s", note);
+    if (found == TIER_ENTRY_UNLOADABLE) {
+        snprintf(job->error, sizeof job->error, "%s", note);
+        job->note[0] = '\0';
+        goto out;
+    }
     if (found == TIER_ENTRY_LOADED) {
         job->from_cache = true;
         state = JOB_READY;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,10 +81,12 @@ static bool checked_folder(int fd, const char *path, char *why, size_t size)
     }
     int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat up;
-    const bool shared = parent < 0 || fstat(parent, &up) != 0 || writable_by_others(&up);
+    const bool shared = parent < 0 || fstat(parent, &up) != 0 || writable_by_others(&up) ||
+                        (up.st_uid != geteuid() && up.st_uid != 0);
     if (parent >= 0) close(parent);
     if (shared) {
-        snprintf(why, size, "the cache folder %s is in a folder others can write (a shared folder): not used", path);
+        snprintf(why, size, "the cache folder %s is in a folder others can write or own (a shared folder): not used",
+                 path);
         return false;
     }
     return true;
@@ -146,14 +149,14 @@ void tier_cache_close(tier_cache *cache)
 }
 
 /* A file of the cache opened for reading: a regular file of this user's that no one else can write, or -1
- * with the reason (ENOENT: none). */
+ * with the reason it is not right (NULL: there is none, or it cannot be opened now, which is no defect). */
 static int open_entry(int dir, const char *name, int flags, struct stat *st, const char **problem)
 {
     *problem = NULL;
     int fd = openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ELOOP) *problem = "a symbolic link";
-        else if (errno != ENOENT) *problem = "cannot be opened";
+        else if (errno == EISDIR) *problem = "not a regular file";
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) *problem = "not a regular file";
@@ -164,6 +167,12 @@ static int open_entry(int dir, const char *name, int flags, struct stat *st, con
         return -1;
     }
     return fd;
+}
+
+/* Removes a bad entry (a folder in its place too, when empty). */
+static bool remove_entry(int dir, const char *name)
+{
+    return unlinkat(dir, name, 0) == 0 || unlinkat(dir, name, AT_REMOVEDIR) == 0;
 }
 
 static bool read_at(int fd, void *buffer, size_t count, off_t offset)
@@ -217,6 +226,9 @@ static void entry_name(char *name, size_t size, const char *prefix, const uint8_
     snprintf(name, size, "%s%s%s", prefix, hex, suffix);
 }
 
+/* An entry that could not be read now (no memory, an I/O error): not removed. */
+static const char UNREADABLE[] = "unreadable";
+
 /* What is wrong with an object file, or NULL: its size, trailer, key, digest and ELF header. */
 static const char *object_problem(int fd, const struct stat *st, const uint8_t key[HACK_SHA256_SIZE])
 {
@@ -224,14 +236,14 @@ static const char *object_problem(int fd, const struct stat *st, const uint8_t k
     if (st->st_size > OBJECT_LIMIT) return "too large";
     const uint64_t object_size = (uint64_t)st->st_size - TIER_TRAILER_SIZE;
     uint8_t trailer[TIER_TRAILER_SIZE], elf[4];
-    if (!read_at(fd, trailer, sizeof trailer, (off_t)object_size) || !read_at(fd, elf, 4, 0)) return "unreadable";
+    if (!read_at(fd, trailer, sizeof trailer, (off_t)object_size) || !read_at(fd, elf, 4, 0)) return UNREADABLE;
     if (memcmp(trailer, TRAILER_MAGIC, 8) != 0 || get_le(trailer + 8, 4) != TIER_TRAILER_FORMAT)
         return "cut short or not a cache entry (no trailer)";
     if (get_le(trailer + 16, 8) != object_size) return "cut short (its size is not the one recorded)";
     if (memcmp(trailer + 24 + HACK_SHA256_SIZE, key, HACK_SHA256_SIZE) != 0)
         return "another translation's (its key is not its name's)";
     uint8_t digest[HACK_SHA256_SIZE];
-    if (!digest_of(fd, object_size, digest)) return "unreadable";
+    if (!digest_of(fd, object_size, digest)) return UNREADABLE;
     if (memcmp(digest, trailer + 24, HACK_SHA256_SIZE) != 0) return "damaged (its bytes are not the ones recorded)";
     if (memcmp(elf, "\177ELF", 4) != 0 && memcmp(elf, "\317\372\355\376", 4) != 0) return "not a shared object";
     return NULL;
@@ -249,13 +261,11 @@ tier_entry_result tier_cache_load(const tier_cache *cache, const uint8_t key[HAC
     int fd = open_entry(cache->fd, name, O_RDONLY, &st, &problem);
     if (fd >= 0) problem = object_problem(fd, &st, key);
     if (!problem && fd >= 0) {
-#ifdef __linux__
-        char path[64]; /* the very file checked; the fd stays open while it is loaded, so the name is unique */
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-#else
+        /* the very file checked (its descriptor stays open while it is loaded, so the name is unique); without
+         * /proc, its path in the checked folder, which only this user can write */
         char path[sizeof cache->path + 160];
-        snprintf(path, sizeof path, "%s/%s", cache->path, name);
-#endif
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        if (access(path, F_OK) != 0) snprintf(path, sizeof path, "%s/%s", cache->path, name);
         void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         void *entry = library ? dlsym(library, "hack_tier_run") : NULL;
         if (entry) {
@@ -265,13 +275,24 @@ tier_entry_result tier_cache_load(const tier_cache *cache, const uint8_t key[HAC
             utimensat(cache->fd, name, NULL, AT_SYMLINK_NOFOLLOW); /* used now: kept longer */
             return TIER_ENTRY_LOADED;
         }
+        const char *error = dlerror();
+        snprintf(note, size, "the cache entry %s/%.16s... was checked whole but does not load: %.300s", cache->path,
+                 name, error ? error : "no hack_tier_run in it");
         if (library) dlclose(library);
-        problem = "not loadable";
+        close(fd);
+        return TIER_ENTRY_UNLOADABLE; /* compiling it again would make the same: kept */
     }
     if (fd >= 0) close(fd);
     if (!problem) return TIER_ENTRY_MISSING;
-    unlinkat(cache->fd, name, 0);
-    snprintf(note, size, "the cache entry %s/%.16s... was %s: removed", cache->path, name, problem);
+    if (problem == UNREADABLE) {
+        snprintf(note, size, "the cache entry %s/%.16s... could not be read now: not used", cache->path, name);
+        return TIER_ENTRY_MISSING;
+    }
+    if (remove_entry(cache->fd, name))
+        snprintf(note, size, "the cache entry %s/%.16s... was %s: removed", cache->path, name, problem);
+    else
+        snprintf(note, size, "the cache entry %s/%.16s... was %s, and cannot be removed: %s", cache->path, name,
+                 problem, strerror(errno));
     return TIER_ENTRY_REMOVED;
 }
 
@@ -287,13 +308,13 @@ void tier_object_unload(tier_object *object)
 
 int tier_cache_work_open(const tier_cache *cache, char name[64], char *why, size_t size)
 {
-    static unsigned counter;
+    static atomic_uint counter; /* (several machines' tiers may make folders at once) */
     for (int attempt = 0; attempt < 100; attempt++) {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
         uint8_t seed[32], digest[HACK_SHA256_SIZE];
         const unsigned long long mix[4] = {(unsigned long long)now.tv_nsec, (unsigned long long)now.tv_sec,
-                                           (unsigned long long)getpid(), (unsigned long long)counter++};
+                                           (unsigned long long)getpid(), (unsigned long long)atomic_fetch_add(&counter, 1)};
         memcpy(seed, mix, sizeof seed);
         hack_sha256(seed, sizeof seed, digest);
         snprintf(name, 64, "work-%ld-%02x%02x%02x%02x", (long)getpid(), digest[0], digest[1], digest[2], digest[3]);
@@ -313,7 +334,7 @@ int tier_cache_work_open(const tier_cache *cache, char name[64], char *why, size
     return -1;
 }
 
-static void empty_folder(int fd)
+static void empty_folder(int fd, int depth)
 {
     int copy = dup(fd);
     DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
@@ -322,15 +343,22 @@ static void empty_folder(int fd)
         return;
     }
     struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) unlinkat(fd, e->d_name, 0);
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (unlinkat(fd, e->d_name, 0) == 0 || depth >= 4) continue;
+        int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) continue;
+        empty_folder(sub, depth + 1); /* what the compiler made there */
+        close(sub);
+        unlinkat(fd, e->d_name, AT_REMOVEDIR);
+    }
     closedir(d);
 }
 
 void tier_cache_work_remove(const tier_cache *cache, int work_fd, const char *name)
 {
     if (work_fd < 0) return;
-    empty_folder(work_fd);
+    empty_folder(work_fd, 0);
     close(work_fd);
     unlinkat(cache->fd, name, AT_REMOVEDIR);
 }
@@ -359,10 +387,10 @@ bool tier_cache_store(const tier_cache *cache, int work_fd, const char *file, co
                       char *why, size_t size)
 {
     struct stat st;
-    const char *problem;
-    int fd = open_entry(work_fd, file, O_RDWR, &st, &problem);
-    if (fd < 0) {
-        snprintf(why, size, "the compiler wrote no object (%s)", problem ? problem : "none");
+    int fd = openat(work_fd, file, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || fchmod(fd, 0600) != 0) {
+        snprintf(why, size, "the compiler wrote no object (%s)", fd < 0 ? strerror(errno) : "not a file of yours");
+        if (fd >= 0) close(fd);
         return false;
     }
     uint8_t digest[HACK_SHA256_SIZE], trailer[TIER_TRAILER_SIZE];
@@ -425,8 +453,11 @@ bool tier_cache_read_profile(const tier_cache *cache, const uint8_t program[HACK
     }
     free(record);
     if (problem) {
-        unlinkat(cache->fd, name, 0);
-        snprintf(note, size, "the cache entry %s/%.16s... was %s: removed", cache->path, name, problem);
+        if (remove_entry(cache->fd, name))
+            snprintf(note, size, "the cache entry %s/%.16s... was %s: removed", cache->path, name, problem);
+        else
+            snprintf(note, size, "the cache entry %s/%.16s... was %s, and cannot be removed: %s", cache->path, name,
+                     problem, strerror(errno));
     }
     return fd >= 0 && !problem;
 }

@@ -25,8 +25,9 @@ typedef struct {
 
 /* The folder: `configured` when given, else $XDG_CACHE_HOME/hackemu, else $HOME/.cache/hackemu (either only when
  * absolute; with neither there is no cache). Made when missing (0700, its missing parents too), then checked:
- * not a symbolic link, a folder, owned by this user, writable by no one else, in a folder no one else can write
- * (not a shared folder such as /tmp). False, with the reason in why, when there is no such folder. */
+ * not a symbolic link, a folder, owned by this user, writable by no one else, in a folder of this user's (or
+ * root's) that no one else can write (not a shared folder such as /tmp). "No one else": the user's private group
+ * (of the user's name, no other member) may write. False, with the reason in why, when there is no such folder. */
 bool tier_cache_open(tier_cache *cache, const char *configured, const char *xdg_cache_home, const char *home,
                      char *why, size_t size);
 void tier_cache_close(tier_cache *cache);
@@ -41,7 +42,8 @@ typedef struct {
 typedef enum {
     TIER_ENTRY_LOADED,
     TIER_ENTRY_MISSING,
-    TIER_ENTRY_REMOVED, /* it was there but not right (cut, a link, another key, not ours...): removed; note says */
+    TIER_ENTRY_REMOVED,    /* it was there but not right (cut, a link, another key, not ours...): removed; note says */
+    TIER_ENTRY_UNLOADABLE, /* right, but the loader refused it (note: why); kept: compiled again it would be the same */
 } tier_entry_result;
 
 /* Finds tier-KEY.so, checks it whole and loads it. */

@@ -32,7 +32,7 @@
 extern char **environ;
 
 /* the watcher's exit statuses */
-enum { WATCH_OK = 0, WATCH_COMPILER_FAILED = 1, WATCH_NO_FORK = 2, WATCH_CANCELLED = 3, WATCH_SIGNALLED = 64 };
+enum { WATCH_OK = 0, WATCH_COMPILER_FAILED = 1, WATCH_NO_FORK = 2, WATCH_CANCELLED = 3, WATCH_LOST = 4, WATCH_SIGNALLED = 64 };
 
 static char *duplicate(const char *text, size_t n)
 {
@@ -64,6 +64,8 @@ static bool split_words(const char *text, tier_compiler *compiler)
                 quote = 0;
             else if (n + 1 < sizeof word)
                 word[n++] = *p;
+            else
+                return false; /* longer than any path: not cut (another program could be run) */
         }
         if (compiler->count + 2 > capacity) {
             capacity *= 2;
@@ -106,7 +108,7 @@ bool tier_compiler_find(const char *cc, tier_compiler *compiler, char *why, size
     for (const char *p = cc ? cc : ""; *p; p++) blank = blank && (*p == ' ' || *p == '\t' || *p == '\n');
     if (blank) cc = "cc";
     if (!split_words(cc, compiler) || compiler->count == 0) {
-        snprintf(why, size, compiler->count ? "out of memory" : "CC (\"%s\") names no compiler", cc);
+        snprintf(why, size, "CC (\"%.200s\") names no compiler (or a word longer than any path)", cc);
         return false;
     }
     compiler->path = find_program(compiler->words[0]);
@@ -124,9 +126,11 @@ bool tier_compiler_find(const char *cc, tier_compiler *compiler, char *why, size
         int n = snprintf(part, sizeof part, "%s%s", i ? " " : "", compiler->words[i]);
         char *program = i == 0 ? compiler->path : compiler->words[i][0] == '-' ? NULL : find_program(compiler->words[i]);
         struct stat st;
+        if (n < 0 || (size_t)n >= sizeof part) n = (int)sizeof part - 1;
         if (program && stat(program, &st) == 0)
             n += snprintf(part + n, sizeof part - (size_t)n, " [%s %lld %lld %llu]", program, (long long)st.st_size,
                           (long long)st.st_mtime, (unsigned long long)st.st_ino);
+        if (n < 0 || (size_t)n >= sizeof part) n = (int)sizeof part - 1;
         if (program != compiler->path) free(program);
         const size_t used = strlen(compiler->identity);
         if (used + (size_t)n + 1 > capacity) {
@@ -186,8 +190,38 @@ static void set_signal(int signal_number, void (*handler)(int))
 typedef struct {
     const char *path;
     char *const *argv, *const *envp;
-    int work_fd, devnull, log_fd, exec_report, life, open_max;
+    int work_fd, cache_fd, devnull, log_fd, exec_report, result, life, open_max;
+    const char *work_name; /* the work folder's name in the cache folder */
 } child_plan;
+
+/* Empties the work folder (fd work) and removes it from the cache folder (fd cache): what a watcher does when
+ * hackemu is gone. Async-signal-safe: the entries are read with getdents64 on Linux; elsewhere the folder is
+ * left to a later run's trim. */
+static void remove_work_folder(int work, int cache, const char *name)
+{
+#if defined(__linux__) && defined(SYS_getdents64)
+    static char entries[4096];
+    for (int round = 0; round < 64; round++) {
+        const long n = syscall(SYS_getdents64, work, entries, sizeof entries);
+        if (n <= 0) break;
+        for (long at = 0; at < n;) {
+            /* struct linux_dirent64: ino (8), off (8), reclen (2), type (1), name */
+            unsigned short length;
+            memcpy(&length, entries + at + 16, sizeof length);
+            const char *entry = entries + at + 19;
+            if (!(entry[0] == '.' && (entry[1] == '\0' || (entry[1] == '.' && entry[2] == '\0'))))
+                unlinkat(work, entry, 0);
+            if (length == 0) break;
+            at += length;
+        }
+    }
+    unlinkat(cache, name, AT_REMOVEDIR);
+#else
+    (void)work;
+    (void)cache;
+    (void)name;
+#endif
+}
 
 static void run_compiler(const child_plan *plan)
 {
@@ -195,6 +229,7 @@ static void run_compiler(const child_plan *plan)
     static const int reset[] = {SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD};
     for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) set_signal(reset[i], SIG_DFL);
     setpriority(PRIO_PROCESS, 0, 19); /* it works when hackemu does not need the core */
+    umask(077);                       /* what it writes is the user's alone, whatever hackemu's umask */
     if (fchdir(plan->work_fd) != 0) _exit(126);
     if (dup2(plan->devnull, 0) < 0 || dup2(plan->log_fd, 1) < 0 || dup2(plan->log_fd, 2) < 0) _exit(126);
     /* the exec report: fd 3, closed by a successful exec; nothing else stays open */
@@ -208,40 +243,68 @@ static void run_compiler(const child_plan *plan)
     _exit(127);
 }
 
+/* The outcome, told through the pipe at fd 6 (hackemu may not see the exit status: SIGCHLD ignored). */
+static void watcher_exit(int code)
+{
+    const unsigned char byte = (unsigned char)code;
+    ssize_t ignored = write(6, &byte, 1);
+    (void)ignored;
+    _exit(code);
+}
+
 static void run_watcher(const child_plan *plan)
 {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    set_signal(SIGCHLD, SIG_DFL); /* ignored (inherited through exec), the kernel would reap the compiler itself */
     const pid_t compiler = fork();
-    if (compiler < 0) _exit(WATCH_NO_FORK);
+    if (compiler < 0) {
+        const unsigned char byte = WATCH_NO_FORK;
+        ssize_t ignored = write(plan->result, &byte, 1);
+        (void)ignored;
+        _exit(WATCH_NO_FORK);
+    }
     if (compiler == 0) run_compiler(plan);
     setpgid(compiler, compiler); /* also here: no instant when a kill of the group could miss it */
-    /* the watcher keeps nothing of hackemu's but the pipe */
+    /* the watcher keeps nothing of hackemu's but the pipe, and the work folder to empty if it must */
     static const int ignored[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
     for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) set_signal(ignored[i], SIG_IGN);
     dup2(plan->devnull, 0);
     dup2(plan->devnull, 1);
     dup2(plan->devnull, 2);
-    if (plan->life != 3) dup2(plan->life, 3);
-    close_from(4, plan->open_max);
+    /* 3: the pipe, 4: the work folder, 5: the cache folder, 6: where the outcome is told (moved up first: none
+     * of them is clobbered) */
+    const int life = fcntl(plan->life, F_DUPFD, 10), work = fcntl(plan->work_fd, F_DUPFD, 10),
+              cache = fcntl(plan->cache_fd, F_DUPFD, 10), result = fcntl(plan->result, F_DUPFD, 10);
+    dup2(life, 3);
+    dup2(work, 4);
+    dup2(cache, 5);
+    dup2(result, 6);
+    close_from(7, plan->open_max);
     for (;;) {
-        struct pollfd life = {3, POLLIN, 0};
-        if (poll(&life, 1, 5) > 0) { /* hackemu let go of the compile, or is gone */
+        struct pollfd pipe_end = {3, POLLIN, 0};
+        if (poll(&pipe_end, 1, 5) > 0) { /* hackemu let go of the compile, or is gone */
             kill(-compiler, SIGKILL);
             while (waitpid(compiler, NULL, 0) < 0 && errno == EINTR) {
             }
-            _exit(WATCH_CANCELLED);
+            /* hackemu may be gone (a signal): what the compile wrote goes too */
+            remove_work_folder(4, 5, plan->work_name);
+            watcher_exit(WATCH_CANCELLED);
         }
         siginfo_t info;
         memset(&info, 0, sizeof info);
-        if (waitid(P_PID, (id_t)compiler, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == compiler) {
+        const int waited = waitid(P_PID, (id_t)compiler, &info, WEXITED | WNOHANG | WNOWAIT);
+        if (waited != 0 && errno != EINTR) watcher_exit(WATCH_LOST); /* (no such child: never, SIGCHLD default) */
+        if (waited == 0 && info.si_pid == compiler) {
             kill(-compiler, SIGKILL); /* what the driver left of its group (it still holds the group's id) */
             int status = 0;
-            while (waitpid(compiler, &status, 0) < 0 && errno == EINTR) {
+            pid_t reaped;
+            while ((reaped = waitpid(compiler, &status, 0)) < 0 && errno == EINTR) {
             }
-            if (WIFEXITED(status)) _exit(WEXITSTATUS(status) == 0 ? WATCH_OK : WATCH_COMPILER_FAILED);
-            _exit(WATCH_SIGNALLED + (WIFSIGNALED(status) ? WTERMSIG(status) & 63 : 0));
+            if (reaped != compiler) watcher_exit(WATCH_LOST);
+            if (WIFEXITED(status)) watcher_exit(WEXITSTATUS(status) == 0 ? WATCH_OK : WATCH_COMPILER_FAILED);
+            watcher_exit(WATCH_SIGNALLED + (WIFSIGNALED(status) ? WTERMSIG(status) & 63 : 0));
         }
     }
 }
@@ -285,7 +348,8 @@ static void log_summary(int work_fd, const char *log, char *out, size_t size)
     text[n] = '\0';
     size_t used = 0;
     unsigned lines = 0;
-    for (char *line = strtok(text, "\n"); line && lines < 2; line = strtok(NULL, "\n")) {
+    char *rest = NULL;
+    for (char *line = strtok_r(text, "\n", &rest); line && lines < 2; line = strtok_r(NULL, "\n", &rest)) {
         while (*line == ' ') line++;
         if (!*line) continue;
         int w = snprintf(out + used, size - used, "%s%s", lines ? "; " : "", line);
@@ -295,8 +359,8 @@ static void log_summary(int work_fd, const char *log, char *out, size_t size)
     }
 }
 
-tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *const *flags, int work_fd,
-                                     const char *output, const char *source, const char *log,
+tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *const *flags, int cache_fd,
+                                     int work_fd, const char *work_name, const char *output, const char *source, const char *log,
                                      const tier_cancel *cancel, char *why, size_t size)
 {
     tier_compile_result result = TIER_COMPILE_FAILED;
@@ -306,20 +370,22 @@ tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *
     char **envp = compiler_environment();
     int devnull = above_stdio(open("/dev/null", O_RDWR | O_CLOEXEC));
     int log_fd = above_stdio(openat(work_fd, log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    int report[2] = {-1, -1}, life[2] = {-1, -1};
+    int report[2] = {-1, -1}, life[2] = {-1, -1}, outcome[2] = {-1, -1};
     if (!argv || !envp) {
         snprintf(why, size, "out of memory");
         goto out;
     }
-    if (devnull < 0 || log_fd < 0 || pipe(report) != 0 || pipe(life) != 0) {
+    if (devnull < 0 || log_fd < 0 || pipe(report) != 0 || pipe(life) != 0 || pipe(outcome) != 0) {
         snprintf(why, size, "cannot prepare the compile: %s", strerror(errno));
         goto out;
     }
     for (int i = 0; i < 2; i++) {
         report[i] = above_stdio(report[i]);
         life[i] = above_stdio(life[i]);
+        outcome[i] = above_stdio(outcome[i]);
         if (report[i] >= 0) fcntl(report[i], F_SETFD, FD_CLOEXEC);
         if (life[i] >= 0) fcntl(life[i], F_SETFD, FD_CLOEXEC);
+        if (outcome[i] >= 0) fcntl(outcome[i], F_SETFD, FD_CLOEXEC);
     }
     size_t k = 0;
     argv[k++] = compiler->words[0];
@@ -329,8 +395,8 @@ tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *
     argv[k++] = (char *)output;
     argv[k++] = (char *)source;
     argv[k] = NULL;
-    const child_plan plan = {compiler->path, argv, envp, work_fd, devnull, log_fd, report[1], life[0],
-                             tier_open_max()};
+    const child_plan plan = {compiler->path, argv, envp,   work_fd,         cache_fd, devnull, log_fd, report[1],
+                             outcome[1],     life[0], tier_open_max(), work_name};
 
     pthread_mutex_lock(cancel->lock);
     if (atomic_load(cancel->cancel)) {
@@ -342,7 +408,7 @@ tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *
     life[1] = -1;
     const pid_t watcher = fork();
     pthread_mutex_unlock(cancel->lock);
-    if (watcher == 0) run_watcher(&plan);
+    if (watcher == 0) run_watcher(&plan); /* (never returns) */
     if (watcher < 0) {
         snprintf(why, size, "cannot start the compiler: %s", strerror(errno));
         goto out;
@@ -351,19 +417,23 @@ tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *
     report[1] = -1;
     close(life[0]);
     life[0] = -1;
+    close(outcome[1]);
+    outcome[1] = -1;
     int exec_error = 0;
-    ssize_t got;
+    ssize_t got, got_outcome;
     while ((got = read(report[0], &exec_error, sizeof exec_error)) < 0 && errno == EINTR) {
     }
-    int status = 0;
-    while (waitpid(watcher, &status, 0) < 0 && errno == EINTR) {
+    unsigned char told = WATCH_LOST;
+    while ((got_outcome = read(outcome[0], &told, 1)) < 0 && errno == EINTR) {
+    }
+    while (waitpid(watcher, NULL, 0) < 0 && errno == EINTR) { /* (ECHILD when SIGCHLD is ignored: reaped) */
     }
     pthread_mutex_lock(cancel->lock);
     if (*cancel->life >= 0) close(*cancel->life);
     *cancel->life = -1;
     const bool cancelled = atomic_load(cancel->cancel);
     pthread_mutex_unlock(cancel->lock);
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const int code = got_outcome == 1 ? told : WATCH_LOST; /* (no word from the watcher: never a success) */
     char lines[600];
     if (cancelled || code == WATCH_CANCELLED) {
         result = TIER_COMPILE_CANCELLED;
@@ -378,6 +448,10 @@ tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *
         log_summary(work_fd, log, lines, sizeof lines);
         snprintf(why, size, "the compiler (%s) was killed by signal %d%s%s", compiler->words[0],
                  code - WATCH_SIGNALLED, lines[0] ? ": " : "", lines);
+    } else if (code == WATCH_NO_FORK) {
+        snprintf(why, size, "cannot start the compiler: no process could be made");
+    } else if (code == WATCH_LOST) {
+        snprintf(why, size, "the compiler's watcher ended without a word");
     } else {
         snprintf(why, size, "cannot start the compiler (its watcher ended with status %d)", code);
     }
@@ -385,6 +459,7 @@ out:
     for (int i = 0; i < 2; i++) {
         if (report[i] >= 0) close(report[i]);
         if (life[i] >= 0) close(life[i]);
+        if (outcome[i] >= 0) close(outcome[i]);
     }
     if (devnull >= 0) close(devnull);
     if (log_fd >= 0) close(log_fd);

@@ -35,10 +35,11 @@ typedef enum {
     TIER_COMPILE_CANCELLED,
 } tier_compile_result;
 
-/* Runs FLAGS... (the compiler's own words after them) -o OUTPUT SOURCE with the folder work_fd as its
- * current folder and TMPDIR, its output to LOG there; waits for it (or for a cancel). */
-tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *const *flags, int work_fd,
-                                     const char *output, const char *source, const char *log,
+/* Runs FLAGS... (the compiler's own words after them) -o OUTPUT SOURCE with the folder work_fd (named
+ * work_name in the folder cache_fd) as its current folder and TMPDIR, its output to LOG there; waits for it (or
+ * for a cancel). Cancelled, or when hackemu dies, the watcher also empties and removes the work folder. */
+tier_compile_result tier_compile_run(const tier_compiler *compiler, const char *const *flags, int cache_fd,
+                                     int work_fd, const char *work_name, const char *output, const char *source, const char *log,
                                      const tier_cancel *cancel, char *why, size_t size);
 
 /* The fd number past which none is open in this process, for closing everything in a child. */

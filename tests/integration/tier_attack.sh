@@ -59,8 +59,8 @@ EOF
 slow_compiler() {
     cat >"$work/slowcc" <<EOF
 #!/bin/sh
+[ -d /proc/\$\$/fd ] && ls -l /proc/\$\$/fd >"$work/compiler.fds.tmp" 2>&1 && mv "$work/compiler.fds.tmp" "$work/compiler.fds"
 echo \$\$ >"$work/compiler.pid.tmp" && mv "$work/compiler.pid.tmp" "$work/compiler.pid"
-[ -d /proc/\$\$/fd ] && ls -l /proc/\$\$/fd >"$work/compiler.fds" 2>&1
 exec sleep 30
 EOF
     chmod 700 "$work/slowcc"
@@ -84,7 +84,7 @@ planted)
     chmod 1777 "$work/shared"
     cp -a "$work/good/hackemu" "$work/shared/hackemu"
     run "$work/shared" HACK_TIER=on
-    correct; no_planted; has "is in a folder others can write \(a shared folder\): not used"
+    correct; no_planted; has "is in a folder others can write or own \(a shared folder\): not used"
     chmod 700 "$work/shared"
     # a group may write it: refused, unless the group is the user's private group (umask 002 makes such folders)
     me=$(id -un) group=$(id -gn)
@@ -148,6 +148,9 @@ damaged)
     printf '\377\377\377\377' | dd of="$entry" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
     run "$work/good" HACK_TIER=wait
     correct; has "cache entry .* was damaged .*: removed"; has "compiled in"
+    rm -f "$entry" && mkdir "$entry"
+    run "$work/good" HACK_TIER=wait
+    correct; has "cache entry .* was not a regular file: removed"; has "compiled in"
     # another program's object under this one's name
     mkdir -p "$work/other" && chmod 700 "$work/other"
     env XDG_CACHE_HOME="$work/other" HACK_TIER=wait "$hackemu" --headless "$other" --cycles 3000000 >/dev/null 2>&1
@@ -220,6 +223,16 @@ compilers)
     correct; has "native tier: did not run: the compiler \(cc\) failed: .*no-such-option"
     run "$work/c" HACK_TIER=wait CC="cc -O2 -DWORDS='1 2'"
     correct; has "native tier: ran .* compiled in"
+    # a umask that lets the group write (Debian's user private groups), and SIGCHLD ignored by whoever started it
+    rm -rf "$work/c/hackemu"
+    (umask 002; run "$work/c" HACK_TIER=wait; exit $status)
+    status=$?
+    correct; has "native tier: ran .* compiled in"
+    if env --ignore-signal=CHLD true 2>/dev/null; then
+        rm -rf "$work/c/hackemu"
+        run "$work/c" HACK_TIER=wait timeout 60 env --ignore-signal=CHLD
+        correct; has "native tier: ran .* compiled in"
+    fi
     no_work_left "$work/c/hackemu"
     ;;
 nothing_left)
@@ -251,13 +264,28 @@ nothing_left)
     if [ -f "$work/compiler.fds" ]; then
         grep -q ' 0 -> /dev/null$' "$work/compiler.fds" || fail "the compiler's stdin is not /dev/null: $(cat "$work/compiler.fds")"
         if grep -- '->' "$work/compiler.fds" | grep -v -e '-> /dev/null$' -e '/compiler.log$' -e "-> $work/slowcc\$" \
-            -e "-> $work/compiler.fds\$" | grep -q .; then
+            -e "-> $work/compiler.fds.tmp\$" | grep -q .; then
             fail "the compiler held descriptors of hackemu's: $(cat "$work/compiler.fds")"
         fi
     fi
     run "$work/c" HACK_TIER=wait
     correct; has "compiled in"
     no_work_left "$work/c/hackemu"
+    # SIGTERM (kill, timeout) mid-compile: the watcher removes what the compile wrote
+    for signal in TERM INT; do
+        rm -rf "$work/c/hackemu" "$work/compiler.pid"
+        env XDG_CACHE_HOME="$work/c" HACK_TIER=eager CC="$work/slowcc" "$hackemu" --headless "$other" \
+            --cycles 20000000000 >/dev/null 2>&1 &
+        hackemu_pid=$!
+        for i in $(seq 400); do [ -f "$work/compiler.pid" ] && break; sleep 0.05; done
+        [ -f "$work/compiler.pid" ] || { kill -9 "$hackemu_pid"; fail "the compiler did not start within 20 s"; }
+        kill -s "$signal" "$hackemu_pid"
+        wait "$hackemu_pid" 2>/dev/null
+        pid=$(cat "$work/compiler.pid")
+        for i in $(seq 40); do alive "$pid" || ls -A "$work/c/hackemu" | grep -q '^work-' || break; sleep 0.05; done
+        ! alive "$pid" || fail "the compiler ($pid) outlived hackemu's SIG$signal by 2 s"
+        no_work_left "$work/c/hackemu"
+    done
     ;;
 worth_it)
     # a run shorter than its compile would take starts no compile; one that starts, started late enough
