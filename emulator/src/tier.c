@@ -19,10 +19,11 @@
  * the kept words (no_kept). Hooks bound after the translation on a word the code runs through, pokes to ROM
  * and loads set the translation aside (it resumes when the hook goes; a poked ROM is translated again).
  *
- * When: all the work is a job in a background thread, over a snapshot of the machine. Soon after the start
- * (warm_cycles) a job looks for the program's profile in the cache: found, the same blocks are translated and
- * their compiled code loaded at once. Otherwise, once hot (hot_cycles), the program is profiled, and a job
- * translates, then waits until the program has run as long as the compile is expected to take (a run that ends
+ * When: the work is a job over a snapshot of the machine. Soon after the start (warm_cycles) a job looks for the
+ * program's profile in the cache, in the interpreter's thread (a tenth of a millisecond: a thread would cost more,
+ * on a machine of two cores as much as a few milliseconds); found, a background thread translates the same blocks
+ * and loads their compiled code. Otherwise, once hot (hot_cycles), the program is profiled, and a job
+ * (in a background thread) translates, then waits until the program has run as long as the compile is expected to take (a run that ends
  * sooner costs nothing: the compile never starts), compiles at the lowest priority, stores the object and the
  * profile, and loads it. A job still working when the tier is freed is called off: its compiler killed, its
  * work folder removed, its thread joined. */
@@ -79,6 +80,12 @@ typedef struct {
     atomic_int phase;
     double expected; /* the compile's expected wall time (set before PHASE_WAITING) */
     double started;  /* seconds into the run when the compile started (set before PHASE_COMPILING) */
+    /* what job_prepare found, for job_finish */
+    tier_compiler compiler;
+    tier_cache cache;
+    const char *const *flags;
+    char header[1024];
+    uint8_t program[HACK_SHA256_SIZE];
     /* the outputs, read once the state is not JOB_WORKING */
     uint8_t *direct, *entries;
     tier_object object;
@@ -157,18 +164,39 @@ static bool wait_until_run_for(tier_job *job, double seconds)
     return go;
 }
 
+/* A program's key: what names its profile. Not SHA-256: it is computed in the interpreter's thread in every run
+ * past a quarter of a million instructions, and this takes a few microseconds; two programs that met on one key
+ * would only share a profile, and a translation is exact whatever its profile (the compiled code itself is
+ * named and checked by the SHA-256 of its text). Four 64-bit lanes, 8 bytes at a time, mixed by multiply and
+ * shift; the header (compiler, version, flags) by its SHA-256. */
+static void mix_in(uint64_t lanes[4], const void *bytes, size_t count)
+{
+    const uint8_t *p = bytes;
+    for (size_t i = 0; i < count; i += 8) {
+        uint64_t word = 0;
+        memcpy(&word, p + i, count - i < 8 ? count - i : 8);
+        uint64_t *lane = &lanes[(i / 8) & 3];
+        *lane = (*lane ^ word) * 0x9e3779b97f4a7c15ull;
+        *lane ^= *lane >> 31;
+    }
+    for (unsigned i = 0; i < 4; i++) lanes[i] = (lanes[i] ^ count) * 0xff51afd7ed558ccdull;
+}
+
 static void program_key(const tier_job *job, const char *header, uint8_t key[HACK_SHA256_SIZE])
 {
-    hack_sha256_context context;
-    hack_sha256_init(&context);
-    hack_sha256_update(&context, header, strlen(header) + 1);
-    uint8_t size[4] = {(uint8_t)job->size, (uint8_t)(job->size >> 8), (uint8_t)(job->size >> 16), 0};
-    hack_sha256_update(&context, size, sizeof size);
-    for (uint32_t i = 0; i < job->size; i++) {
-        const uint8_t word[3] = {(uint8_t)job->rom[i], (uint8_t)(job->rom[i] >> 8), job->exits[i]};
-        hack_sha256_update(&context, word, sizeof word);
-    }
-    hack_sha256_final(&context, key);
+    uint64_t lanes[4] = {0xcbf29ce484222325ull, 0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull};
+    uint8_t digest[HACK_SHA256_SIZE];
+    hack_sha256(header, strlen(header), digest);
+    mix_in(lanes, digest, sizeof digest);
+    mix_in(lanes, job->rom, (size_t)job->size * sizeof *job->rom); /* (host byte order: a cache serves one machine) */
+    mix_in(lanes, job->exits, job->size);
+    for (unsigned round = 0; round < 3; round++)
+        for (unsigned i = 0; i < 4; i++) {
+            lanes[i] ^= lanes[(i + 1) & 3] >> 29;
+            lanes[i] *= 0xc4ceb9fe1a85ec53ull;
+        }
+    for (unsigned i = 0; i < 4; i++)
+        for (unsigned b = 0; b < 8; b++) key[8 * i + b] = (uint8_t)(lanes[i] >> (8 * b));
 }
 
 static job_state compile_and_store(tier_job *job, const tier_cache *cache, const tier_compiler *compiler,
@@ -207,51 +235,51 @@ static void keep_profile(tier_job *job, const tier_cache *cache, const uint8_t p
     tier_cache_work_remove(cache, work, work_name);
 }
 
-static job_state job_run(tier_job *job)
+/* The first part of a job, where it is asked for: the compiler found, the cache opened, the program's key, and
+ * for a lookup its profile. JOB_WORKING: go on (job_finish); else done. Cheap enough for the interpreter's thread
+ * (a tenth of a millisecond), so a program the cache does not know costs no thread. */
+static job_state job_prepare(tier_job *job)
 {
-    tier_compiler compiler;
-    if (!tier_compiler_find(job->cc, &compiler, job->error, sizeof job->error)) {
-        tier_compiler_free(&compiler);
+    if (!tier_compiler_find(job->cc, &job->compiler, job->error, sizeof job->error)) return JOB_FAILED;
+    if (!tier_cache_open(&job->cache, job->cache_dir, job->xdg_cache_home, job->home, job->error, sizeof job->error))
         return JOB_FAILED;
-    }
-    tier_cache cache;
-    if (!tier_cache_open(&cache, job->cache_dir, job->xdg_cache_home, job->home, job->error, sizeof job->error)) {
-        tier_compiler_free(&compiler);
-        return JOB_FAILED;
-    }
-    job_state state = JOB_FAILED;
-    const char *base = strrchr(compiler.path, '/');
-    const char *const *flags = strstr(base ? base + 1 : compiler.path, "gcc") ? GCC_COMPILE_FLAGS : COMPILE_FLAGS;
+    const char *base = strrchr(job->compiler.path, '/');
+    job->flags = strstr(base ? base + 1 : job->compiler.path, "gcc") ? GCC_COMPILE_FLAGS : COMPILE_FLAGS;
     /* the compiler named in the text, its identity whole by its digest (it has no bound) */
     uint8_t identity[HACK_SHA256_SIZE];
     char identity_hex[2 * HACK_SHA256_SIZE + 1];
-    hack_sha256(compiler.identity, strlen(compiler.identity), identity);
+    hack_sha256(job->compiler.identity, strlen(job->compiler.identity), identity);
     hack_sha256_hex(identity, identity_hex);
-    char *text = NULL, header[1024];
-    size_t used = (size_t)snprintf(header, sizeof header, "hackemu %s; %.300s; compiler %s", HACK_VERSION,
-                                   compiler.path, identity_hex);
-    for (const char *const *flag = flags; *flag && used < sizeof header; flag++)
-        used += (size_t)snprintf(header + used, sizeof header - used, " %s", *flag);
-    for (char *p = header; *p; p++)
+    size_t used = (size_t)snprintf(job->header, sizeof job->header, "hackemu %s; %.300s; compiler %s", HACK_VERSION,
+                                   job->compiler.path, identity_hex);
+    for (const char *const *flag = job->flags; *flag && used < sizeof job->header; flag++)
+        used += (size_t)snprintf(job->header + used, sizeof job->header - used, " %s", *flag);
+    for (char *p = job->header; *p; p++)
         if (*p == '*' && p[1] == '/') *p = '?'; /* it is a C comment */
-    uint8_t program[HACK_SHA256_SIZE], key[HACK_SHA256_SIZE];
-    program_key(job, header, program);
-    if (job->lookup &&
-        !tier_cache_read_profile(&cache, program, job->size, job->visited, &job->no_kept, job->note, sizeof job->note)) {
-        state = JOB_NOT_CACHED;
-        goto out;
-    }
+    program_key(job, job->header, job->program);
+    if (job->lookup && !tier_cache_read_profile(&job->cache, job->program, job->size, job->visited, &job->no_kept,
+                                                job->note, sizeof job->note))
+        return JOB_NOT_CACHED;
+    return JOB_WORKING;
+}
+
+/* The rest, in the job's thread: translated, loaded from the cache, or compiled (when worth it), stored, loaded. */
+static job_state job_finish(tier_job *job)
+{
+    job_state state = JOB_FAILED;
+    uint8_t key[HACK_SHA256_SIZE];
+    const tier_cache *cache = &job->cache;
     const tier_translation translation = {job->rom,    job->size,     job->exits,  job->visited, job->no_kept,
-                                          hack_decoded_hook_kind(), header, job->direct, job->entries};
-    text = tier_translate(&translation);
+                                          hack_decoded_hook_kind(), job->header, job->direct, job->entries};
+    char *text = tier_translate(&translation);
     if (!text) {
         snprintf(job->error, sizeof job->error, "out of memory");
-        goto out;
+        return JOB_FAILED;
     }
     job->text_size = strlen(text);
     hack_sha256(text, job->text_size, key);
     char note[700] = "";
-    tier_entry_result found = tier_cache_load(&cache, key, &job->object, note, sizeof note);
+    tier_entry_result found = tier_cache_load(cache, key, &job->object, note, sizeof note);
     if (note[0]) snprintf(job->note, sizeof job->note, "%s", note);
     if (found == TIER_ENTRY_UNLOADABLE) {
         snprintf(job->error, sizeof job->error, "%s", note);
@@ -261,11 +289,11 @@ static job_state job_run(tier_job *job)
     if (found == TIER_ENTRY_LOADED) {
         job->from_cache = true;
         state = JOB_READY;
-        if (!job->lookup && job->visited) keep_profile(job, &cache, program); /* the code was there, not its profile */
+        if (!job->lookup && job->visited) keep_profile(job, cache, job->program); /* the code was there, not its profile */
         goto out;
     }
     /* not compiled yet: once the run has lasted as long as the compile should take */
-    job->expected = COMPILE_FIXED_SECONDS + COMPILE_SECONDS_PER_BYTE * (double)strlen(text);
+    job->expected = COMPILE_FIXED_SECONDS + COMPILE_SECONDS_PER_BYTE * (double)job->text_size;
     atomic_store(&job->phase, PHASE_WAITING);
     if (!job->eager && !wait_until_run_for(job, job->expected)) {
         state = JOB_CANCELLED;
@@ -273,24 +301,22 @@ static job_state job_run(tier_job *job)
     }
     job->started = seconds_since(&job->run_start);
     atomic_store(&job->phase, PHASE_COMPILING);
-    state = compile_and_store(job, &cache, &compiler, flags, text, key, program);
+    state = compile_and_store(job, cache, &job->compiler, job->flags, text, key, job->program);
     if (state == JOB_WORKING) {
-        found = tier_cache_load(&cache, key, &job->object, note, sizeof note);
+        found = tier_cache_load(cache, key, &job->object, note, sizeof note);
         state = found == TIER_ENTRY_LOADED ? JOB_READY : JOB_FAILED;
         if (state == JOB_FAILED) snprintf(job->error, sizeof job->error, "the compiled code did not load: %.600s", note);
     }
-    tier_cache_trim(&cache);
+    tier_cache_trim(cache);
 out:
     free(text);
-    tier_cache_close(&cache);
-    tier_compiler_free(&compiler);
     return state;
 }
 
 static void *job_thread(void *arg)
 {
     tier_job *job = arg;
-    const job_state state = job_run(job);
+    const job_state state = job_finish(job);
     if (state == JOB_READY) memcpy(&job->fn, &job->object.entry, sizeof job->fn);
     atomic_store(&job->state, state);
     return NULL;
@@ -311,6 +337,8 @@ static void job_free(tier_job *job)
         pthread_join(job->thread, NULL);
     }
     tier_object_unload(&job->object);
+    tier_compiler_free(&job->compiler);
+    tier_cache_close(&job->cache);
     pthread_mutex_destroy(&job->lock);
     pthread_cond_destroy(&job->wake);
     free(job->rom);
@@ -327,6 +355,7 @@ static void start_job(hack_machine *machine, hack_tier *tier, bool lookup)
     tier_job *job = calloc(1, sizeof *job);
     if (!job) return;
     job->object.fd = -1;
+    job->cache.fd = -1;
     job->life = -1;
     atomic_init(&job->cancel, false);
     atomic_init(&job->state, JOB_WORKING);
@@ -363,6 +392,11 @@ static void start_job(hack_machine *machine, hack_tier *tier, bool lookup)
     memcpy(job->rom, machine->rom, (size_t)n * sizeof *job->rom);
     for (uint32_t pc = 0; pc < n; pc++) job->exits[pc] = hack_decoded_exits(machine, pc);
     if (profiled && !lookup) memcpy(job->visited, tier->visited, (size_t)n + 2);
+    const job_state prepared = job_prepare(job);
+    if (prepared != JOB_WORKING) {
+        atomic_store(&job->state, prepared);
+        return;
+    }
     if (pthread_create(&job->thread, NULL, job_thread, job) != 0) {
         snprintf(job->error, sizeof job->error, "cannot start a thread");
         atomic_store(&job->state, JOB_FAILED);
