@@ -55,6 +55,8 @@ static const char *const GCC_COMPILE_FLAGS[] = {"-O1", "-fPIC", "-shared", "-w",
 #define COMPILE_FIXED_SECONDS 0.03
 #define COMPILE_SECONDS_PER_BYTE 2.4e-6
 
+enum { SMALL_PROGRAM = 4096 }; /* words */
+
 typedef enum { JOB_WORKING, JOB_READY, JOB_NOT_CACHED, JOB_FAILED, JOB_CANCELLED } job_state;
 typedef enum { PHASE_PREPARING, PHASE_WAITING, PHASE_COMPILING } job_phase; /* what a working job does */
 
@@ -86,6 +88,8 @@ typedef struct {
     const char *const *flags;
     char header[1024];
     uint8_t program[HACK_SHA256_SIZE];
+    char *text; /* the translation (job_load) */
+    uint8_t key[HACK_SHA256_SIZE];
     /* the outputs, read once the state is not JOB_WORKING */
     uint8_t *direct, *entries;
     tier_object object;
@@ -263,60 +267,57 @@ static job_state job_prepare(tier_job *job)
     return JOB_WORKING;
 }
 
-/* The rest, in the job's thread: translated, loaded from the cache, or compiled (when worth it), stored, loaded. */
-static job_state job_finish(tier_job *job)
+/* The translation, and its compiled code loaded from the cache when it is there. JOB_WORKING: not there
+ * (job_compile goes on with job->text). */
+static job_state job_load(tier_job *job)
 {
-    job_state state = JOB_FAILED;
-    uint8_t key[HACK_SHA256_SIZE];
-    const tier_cache *cache = &job->cache;
     const tier_translation translation = {job->rom,    job->size,     job->exits,  job->visited, job->no_kept,
                                           hack_decoded_hook_kind(), job->header, job->direct, job->entries};
-    char *text = tier_translate(&translation);
-    if (!text) {
+    job->text = tier_translate(&translation);
+    if (!job->text) {
         snprintf(job->error, sizeof job->error, "out of memory");
         return JOB_FAILED;
     }
-    job->text_size = strlen(text);
-    hack_sha256(text, job->text_size, key);
+    job->text_size = strlen(job->text);
+    hack_sha256(job->text, job->text_size, job->key);
     char note[700] = "";
-    tier_entry_result found = tier_cache_load(cache, key, &job->object, note, sizeof note);
+    tier_entry_result found = tier_cache_load(&job->cache, job->key, &job->object, note, sizeof note);
     if (note[0]) snprintf(job->note, sizeof job->note, "%s", note);
     if (found == TIER_ENTRY_UNLOADABLE) {
         snprintf(job->error, sizeof job->error, "%s", note);
         job->note[0] = '\0';
-        goto out;
+        return JOB_FAILED;
     }
-    if (found == TIER_ENTRY_LOADED) {
-        job->from_cache = true;
-        state = JOB_READY;
-        if (!job->lookup && job->visited) keep_profile(job, cache, job->program); /* the code was there, not its profile */
-        goto out;
-    }
-    /* not compiled yet: once the run has lasted as long as the compile should take */
+    if (found != TIER_ENTRY_LOADED) return JOB_WORKING;
+    job->from_cache = true;
+    if (!job->lookup && job->visited) keep_profile(job, &job->cache, job->program); /* the code was there, not its profile */
+    return JOB_READY;
+}
+
+/* Not in the cache: compiled once the run has lasted as long as the compile should take, stored, loaded. */
+static job_state job_compile(tier_job *job)
+{
     job->expected = COMPILE_FIXED_SECONDS + COMPILE_SECONDS_PER_BYTE * (double)job->text_size;
     atomic_store(&job->phase, PHASE_WAITING);
-    if (!job->eager && !wait_until_run_for(job, job->expected)) {
-        state = JOB_CANCELLED;
-        goto out;
-    }
+    if (!job->eager && !wait_until_run_for(job, job->expected)) return JOB_CANCELLED;
     job->started = seconds_since(&job->run_start);
     atomic_store(&job->phase, PHASE_COMPILING);
-    state = compile_and_store(job, cache, &job->compiler, job->flags, text, key, job->program);
+    job_state state = compile_and_store(job, &job->cache, &job->compiler, job->flags, job->text, job->key, job->program);
     if (state == JOB_WORKING) {
-        found = tier_cache_load(cache, key, &job->object, note, sizeof note);
+        char note[700] = "";
+        const tier_entry_result found = tier_cache_load(&job->cache, job->key, &job->object, note, sizeof note);
         state = found == TIER_ENTRY_LOADED ? JOB_READY : JOB_FAILED;
         if (state == JOB_FAILED) snprintf(job->error, sizeof job->error, "the compiled code did not load: %.600s", note);
     }
-    tier_cache_trim(cache);
-out:
-    free(text);
+    tier_cache_trim(&job->cache);
     return state;
 }
 
 static void *job_thread(void *arg)
 {
     tier_job *job = arg;
-    const job_state state = job_finish(job);
+    job_state state = job->text ? JOB_WORKING : job_load(job);
+    if (state == JOB_WORKING) state = job_compile(job);
     if (state == JOB_READY) memcpy(&job->fn, &job->object.entry, sizeof job->fn);
     atomic_store(&job->state, state);
     return NULL;
@@ -339,6 +340,7 @@ static void job_free(tier_job *job)
     tier_object_unload(&job->object);
     tier_compiler_free(&job->compiler);
     tier_cache_close(&job->cache);
+    free(job->text);
     pthread_mutex_destroy(&job->lock);
     pthread_cond_destroy(&job->wake);
     free(job->rom);
@@ -392,8 +394,12 @@ static void start_job(hack_machine *machine, hack_tier *tier, bool lookup)
     memcpy(job->rom, machine->rom, (size_t)n * sizeof *job->rom);
     for (uint32_t pc = 0; pc < n; pc++) job->exits[pc] = hack_decoded_exits(machine, pc);
     if (profiled && !lookup) memcpy(job->visited, tier->visited, (size_t)n + 2);
-    const job_state prepared = job_prepare(job);
+    job_state prepared = job_prepare(job);
+    /* a small program found in the cache is loaded here and now (its translation and check take less than a
+     * thread's start) */
+    if (prepared == JOB_WORKING && lookup && n <= SMALL_PROGRAM) prepared = job_load(job);
     if (prepared != JOB_WORKING) {
+        if (prepared == JOB_READY) memcpy(&job->fn, &job->object.entry, sizeof job->fn);
         atomic_store(&job->state, prepared);
         return;
     }
