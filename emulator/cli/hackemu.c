@@ -663,78 +663,12 @@ static int exit_status(hack_session_state state)
     return EXIT_MACHINE_FAULT;
 }
 
-/* The call stack of a machine error, for a program with functions or a program map (Jack, VM): where in
- * the Jack (or VM) code the faulting instruction is. */
-static void print_fault_stack(const hack_session *session, const hack_machine *machine)
+/* What a stop means (the driver says it, as the window and the page do), after "hackemu: ". */
+static void report_stop(const options *opt, const hack_session *session, hack_session_stop stop)
 {
-    const hack_program *program = hack_session_program(session);
-    if (!program || (!program->locations && !hack_program_function_at(program, HACK_ROM_SIZE - 1))) return;
-    char stack[2000];
-    hack_backtrace(machine, program, stack, sizeof stack);
-    fputs(stack, stderr);
-}
-
-/* A machine error: the instruction, and where in the program it was. */
-static void report_fault(const options *opt, const hack_session *session, const hack_machine *machine)
-{
-    char text[200];
-    hack_fault_describe(&machine->fault, text, sizeof text);
-    fprintf(stderr, "hackemu: %s: machine error at cycle %" PRIu64 ": %s\n", opt->program_path, machine->cycles, text);
-    print_fault_stack(session, machine);
-}
-
-/* The stack broken: how, and the call stack with recursion summed up. */
-static void report_stack_error(const options *opt, const hack_session *session, const hack_machine *machine,
-                               hack_stack_error kind)
-{
-    uint16_t sp = machine->ram[0];
-    switch (kind) {
-    case HACK_STACK_OVERFLOW:
-        fprintf(stderr, "hackemu: %s: stack overflow at cycle %" PRIu64 ": SP = %u, past the top of the stack (2047)\n",
-                opt->program_path, machine->cycles, (unsigned)sp);
-        break;
-    case HACK_STACK_UNDERFLOW:
-        fprintf(stderr, "hackemu: %s: stack underflow at cycle %" PRIu64 ": SP = %d, below the bottom of the stack (256)\n",
-                opt->program_path, machine->cycles, sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp);
-        break;
-    case HACK_STACK_SP_OVERWRITTEN:
-        fprintf(stderr,
-                "hackemu: %s: the stack pointer was overwritten at cycle %" PRIu64 ": SP = %d, far from the frame at "
-                "LCL = %u (a write through a null pointer? RAM[0] is SP)\n",
-                opt->program_path, machine->cycles, sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp,
-                (unsigned)machine->ram[1]);
-        break;
-    case HACK_STACK_RESTART:
-        fprintf(stderr,
-                "hackemu: %s: the program jumped back to its start (ROM 0) at cycle %" PRIu64
-                ": a return through a corrupted frame (a write through a null pointer?)\n",
-                opt->program_path, machine->cycles);
-        break;
-    case HACK_STACK_BAD_FRAME:
-    case HACK_STACK_OK: {
-        char text[200];
-        hack_fault_describe(&machine->fault, text, sizeof text);
-        fprintf(stderr, "hackemu: %s: return with a corrupted frame at cycle %" PRIu64 " (LCL = %u): %s\n",
-                opt->program_path, machine->cycles, (unsigned)machine->ram[1], text);
-        break;
-    }
-    }
-    char stack[4000];
-    hack_session_describe_stack(session, stack, sizeof stack);
-    fputs(stack, stderr);
-}
-
-/* A program that halted in a loop that can no longer change anything: where (the course's Sys.halt is such
- * a loop, and so is a Jack `while (true) {}`). */
-static void report_endless_loop(const options *opt, const hack_session *session, const hack_machine *machine)
-{
-    char stack[400];
-    hack_backtrace(machine, hack_session_program(session), stack, sizeof stack);
-    char *end = strchr(stack, '\n');
-    if (end) *end = '\0';
-    const char *where = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
-    fprintf(stderr, "hackemu: %s: halted at cycle %" PRIu64 " in %s, a loop that can no longer change anything\n",
-            opt->program_path, machine->cycles, where);
+    char text[8000];
+    if (hack_session_explain_stop(session, stop, opt->program_path, text, sizeof text))
+        fprintf(stderr, "hackemu: %s", text);
 }
 
 #ifdef HACK_WITH_SDL
@@ -761,8 +695,8 @@ static void window_reset(void *context, hack_machine *machine)
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
 {
     window_context *w = context;
-    if (stop.state == HACK_SESSION_FAULT) report_fault(w->opt, w->session, machine);
-    if (stop.state == HACK_SESSION_STACK_ERROR) report_stack_error(w->opt, w->session, machine, stop.stack);
+    (void)machine;
+    if (stop.state == HACK_SESSION_FAULT || stop.state == HACK_SESSION_STACK_ERROR) report_stop(w->opt, w->session, stop);
 }
 
 static int run_window(const options *opt, hack_session *session, hack_machine *machine, bool stack_at_256)
@@ -848,20 +782,8 @@ static int run_headless(const options *opt, hack_session *session, hack_machine 
     hack_session_stop stop = hack_session_run(session, opt->budget ? opt->budget : UINT64_MAX);
     int heap_problems = hack_session_finish(session);
     fflush(stdout);
-    if (stop.state == HACK_SESSION_WAITING_KEY)
-        fprintf(stderr, "hackemu: %s: waiting for a key, and no more are scripted (--keys, --type)\n",
-                opt->program_path);
-    else if (stop.state == HACK_SESSION_BUDGET && !opt->quiet) {
-        char spot[200];
-        bool known = hack_session_hot_spot(session, spot, sizeof spot) > 0;
-        fprintf(stderr, "hackemu: %s: did not halt within %" PRIu64 " cycles (PC=%u)%s%s\n", opt->program_path,
-                stop.cycles, (unsigned)machine->pc, known ? ": spinning in " : "", known ? spot : "");
-    } else if (stop.state == HACK_SESSION_FAULT)
-        report_fault(opt, session, machine);
-    else if (stop.state == HACK_SESSION_STACK_ERROR)
-        report_stack_error(opt, session, machine, stop.stack);
-    else if (stop.endless_loop && !opt->quiet)
-        report_endless_loop(opt, session, machine);
+    const bool quiet_about = stop.state == HACK_SESSION_BUDGET || stop.endless_loop;
+    if (!(opt->quiet && quiet_about)) report_stop(opt, session, stop);
     int status = print_results(opt, session, machine, exit_status(stop.state), diags);
     if (heap_problems && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;
     return status;

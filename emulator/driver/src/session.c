@@ -10,6 +10,7 @@
 #include "hack/os.h"
 #include "hack/output_mirror.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -688,4 +689,86 @@ bool hack_session_resolve_address(const hack_program *program, const char *text,
     if (!symbol || symbol->value >= HACK_RAM_SIZE) return false; /* a hostile .sym can say anything */
     *address = symbol->value;
     return true;
+}
+
+/* ---- what a stop means ---- */
+
+size_t hack_session_explain_stop(const hack_session *session, hack_session_stop stop, const char *name, char *buf,
+                                 size_t size)
+{
+    if (!size) return 0;
+    buf[0] = '\0';
+    const hack_machine *machine = session->machine;
+    const hack_program *program = hack_session_program(session);
+    char text[200];
+    const uint16_t sp = machine->ram[0];
+    const int signed_sp = sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp;
+    const unsigned long long cycles = (unsigned long long)machine->cycles;
+    size_t n = 0;
+#define EXPLAIN(...) (n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__), n = n < size ? n : size - 1)
+    switch (stop.state) {
+    case HACK_SESSION_FAULT:
+        hack_fault_describe(&machine->fault, text, sizeof text);
+        EXPLAIN("%s: machine error at cycle %llu: %s\n", name, cycles, text);
+        /* where in the Jack (or VM) code the instruction is, for a program with functions or a map */
+        if (program && (program->locations || hack_program_function_at(program, HACK_ROM_SIZE - 1)))
+            n += hack_backtrace(machine, program, buf + n, size - n);
+        break;
+    case HACK_SESSION_STACK_ERROR:
+        switch (stop.stack) {
+        case HACK_STACK_OVERFLOW:
+            EXPLAIN("%s: stack overflow at cycle %llu: SP = %u, past the top of the stack (2047)\n", name, cycles,
+                    (unsigned)sp);
+            break;
+        case HACK_STACK_UNDERFLOW:
+            EXPLAIN("%s: stack underflow at cycle %llu: SP = %d, below the bottom of the stack (256)\n", name, cycles,
+                    signed_sp);
+            break;
+        case HACK_STACK_SP_OVERWRITTEN:
+            EXPLAIN("%s: the stack pointer was overwritten at cycle %llu: SP = %d, far from the frame at LCL = %u (a "
+                    "write through a null pointer? RAM[0] is SP)\n",
+                    name, cycles, signed_sp, (unsigned)machine->ram[1]);
+            break;
+        case HACK_STACK_RESTART:
+            EXPLAIN("%s: the program jumped back to its start (ROM 0) at cycle %llu: a return through a corrupted "
+                    "frame (a write through a null pointer?)\n",
+                    name, cycles);
+            break;
+        case HACK_STACK_BAD_FRAME:
+        case HACK_STACK_OK:
+            hack_fault_describe(&machine->fault, text, sizeof text);
+            EXPLAIN("%s: return with a corrupted frame at cycle %llu (LCL = %u): %s\n", name, cycles,
+                    (unsigned)machine->ram[1], text);
+            break;
+        }
+        n += hack_session_describe_stack(session, buf + n, size - n);
+        break;
+    case HACK_SESSION_HALTED:
+    case HACK_SESSION_SYS_ERROR:
+        if (stop.endless_loop) {
+            char stack[400];
+            hack_backtrace(machine, program, stack, sizeof stack);
+            char *end = strchr(stack, '\n');
+            if (end) *end = '\0';
+            const char *where = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
+            EXPLAIN("%s: halted at cycle %llu in %s, a loop that can no longer change anything\n", name, cycles, where);
+        }
+        break;
+    case HACK_SESSION_BUDGET: {
+        char spot[200];
+        const bool known = hack_session_hot_spot(session, spot, sizeof spot) > 0;
+        EXPLAIN("%s: did not halt within %llu cycles (PC=%u)%s%s\n", name, (unsigned long long)stop.cycles,
+                (unsigned)machine->pc, known ? ": spinning in " : "", known ? spot : "");
+        break;
+    }
+    case HACK_SESSION_WAITING_KEY:
+        EXPLAIN("%s: waiting for a key, and no more are scripted (--keys, --type)\n", name);
+        break;
+    case HACK_SESSION_WAITING_TIME:
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_DEBUG:
+        break;
+    }
+#undef EXPLAIN
+    return n < size ? n : size - 1;
 }

@@ -146,6 +146,13 @@ bool hack_session_set_watchpoints(hack_session *session, const uint8_t *map);
  * times". Returns the length written. */
 size_t hack_session_describe_stack(const hack_session *session, char *buf, size_t size);
 
+/* What a stop means, for a person, as every front end says it: for a machine error, a broken stack, a halt in a
+ * loop that can no longer change anything, a budget spent (where it was spinning) and a wait for a key that no
+ * one will press, a first line "NAME: ..." (name: the program as the user named it) and the call stack on the
+ * lines after it; empty for the other stops. Returns the length written. */
+size_t hack_session_explain_stop(const hack_session *session, hack_session_stop stop, const char *name, char *buf,
+                                 size_t size);
+
 /* Where a program that has not halted spends its time: the function and line seen most often in the last
  * million or so instructions ("Memory.alloc (Memory.jack:41)"). Returns the length written (0: not known). */
 size_t hack_session_hot_spot(const hack_session *session, char *buf, size_t size);
