@@ -1,0 +1,378 @@
+// The page: opens a program (a folder, files, a link, a sample), runs it through the WebAssembly build of the
+// project's libraries (hack_web.c), draws the screen, feeds the keyboard, and says what the program is doing.
+// No framework: the page is a canvas, a few buttons and two text panes.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+// the driver's stop states (hack_session_state, in order)
+const STATE = { BUDGET: 0, HALTED: 1, FAULT: 2, SYS_ERROR: 3, HEAP_ERROR: 4, WAITING_KEY: 5, WAITING_TIME: 6,
+                STACK_ERROR: 7, DEBUG: 8 };
+const SCREEN = 16384, KBD = 24576;
+const $ = (id) => document.getElementById(id);
+
+const page = {
+  hw: null,          // the C functions
+  loaded: false,
+  name: '',
+  running: false,
+  state: STATE.BUDGET,
+  stopAt: 0,         // &cycles=N: pause there (0: no)
+  hz: 0,             // target speed (0: full)
+  owed: 0,           // instructions owed at the target speed
+  lastTime: 0,
+  heldKey: 0,
+  ended: false,      // the program stopped for good (halted, an error)
+  speed: { since: 0, cycles: 0, text: '' },
+  loads: 0,
+};
+
+var Module = {
+  print: (text) => say(text),
+  printErr: (text) => say(text),
+  onRuntimeInitialized: start,
+};
+
+function say(text) {
+  if (!text) return;
+  const pane = $('messages');
+  pane.textContent += text.endsWith('\n') ? text : text + '\n';
+  pane.scrollTop = pane.scrollHeight;
+}
+
+function setStatus(text, error) {
+  const status = $('status');
+  status.textContent = text;
+  status.classList.toggle('error', !!error);
+}
+
+function start() {
+  const c = Module.cwrap;
+  page.hw = {
+    load: c('hw_load', 'number', ['string']),
+    reset: c('hw_reset', 'number', []),
+    run: c('hw_run', 'number', ['number']),
+    where: c('hw_where', 'string', []),
+    cycles: c('hw_cycles', 'number', []),
+    ram: c('hw_ram', 'number', []),
+    key: c('hw_key', null, ['number']),
+    text: c('hw_take_text', 'string', []),
+  };
+  Module.FS.mkdir('/programs');
+  wireControls();
+  listSamples();
+  requestAnimationFrame(frame);
+  if (params.has('bench')) return bench();
+  if (params.get('cycles')) page.stopAt = Math.max(1, Number(params.get('cycles')) || 0);
+  if (params.get('run')) openLink(params.get('run'));
+}
+
+// ---- opening a program ----
+
+// files: [{path: 'Folder/Main.jack', data: Uint8Array}]; folder: the name of the folder (or '' for files)
+function openFiles(files, folder) {
+  const known = /\.(jack|vm|asm|hack|tst|cmp|sym|map)$/i;
+  files = files.filter((f) => known.test(f.path));
+  if (!files.length) {
+    setStatus('No .jack, .vm, .asm or .hack file there.', true);
+    return;
+  }
+  const root = '/programs/' + ++page.loads;
+  Module.FS.mkdir(root);
+  let dir = root;
+  if (folder) {
+    dir = root + '/' + folder;
+    Module.FS.mkdir(dir);
+  }
+  for (const f of files) Module.FS.writeFile(dir + '/' + f.path.split('/').pop(), f.data);
+  // a folder is one program; of single files, the one to run (a .tst runs its test: later)
+  const path = folder ? dir : dir + '/' + files[0].path.split('/').pop();
+  load(path, folder || files[0].path.split('/').pop());
+}
+
+function load(path, name) {
+  page.running = false;
+  page.ended = false;
+  page.name = name;
+  $('messages').textContent = '';
+  const ok = page.hw.load(path);
+  say(page.hw.text());
+  page.loaded = !!ok;
+  for (const id of ['run', 'step', 'reset']) $(id).disabled = !ok;
+  if (!ok) {
+    setStatus(name + ': could not be loaded (see the messages)', true);
+    return;
+  }
+  page.state = STATE.BUDGET;
+  page.speed = { since: performance.now(), cycles: 0, text: '' };
+  document.title = name + ' - hack';
+  if (page.stopAt) setRunning(true);
+  else setStatus(name + ': ready. Run, or click the screen and press a key.');
+  draw();
+}
+
+async function readEntry(entry, prefix, out) {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    out.push({ path: prefix + file.name, data: new Uint8Array(await file.arrayBuffer()) });
+  } else if (entry.isDirectory) {
+    const reader = entry.createReader();
+    for (;;) {
+      const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+      if (!batch.length) break;
+      for (const e of batch) if (e.isFile) await readEntry(e, prefix + entry.name + '/', out);
+    }
+  }
+}
+
+async function fromFileList(list) {
+  const files = [];
+  for (const f of list) files.push({ path: f.webkitRelativePath || f.name, data: new Uint8Array(await f.arrayBuffer()) });
+  return files;
+}
+
+// index.html?run=PATH: a file, or a folder with a files.txt naming its files (relative to the page)
+async function openLink(path) {
+  path = path.replace(/\/+$/, '');
+  const name = path.split('/').pop();
+  setStatus('Fetching ' + path + ' ...');
+  try {
+    if (/\.(jack|vm|asm|hack)$/i.test(path)) {
+      const response = await fetch(path);
+      if (!response.ok) throw new Error(path + ': ' + response.status + ' ' + response.statusText);
+      openFiles([{ path: name, data: new Uint8Array(await response.arrayBuffer()) }], '');
+      return;
+    }
+    const listing = await fetch(path + '/files.txt');
+    if (!listing.ok) throw new Error(path + '/files.txt: ' + listing.status + ' (a folder needs a files.txt naming its files)');
+    const names = (await listing.text()).split('\n').map((s) => s.trim()).filter((s) => s && !s.includes('/'));
+    const files = await Promise.all(names.map(async (n) => {
+      const r = await fetch(path + '/' + encodeURIComponent(n));
+      if (!r.ok) throw new Error(path + '/' + n + ': ' + r.status);
+      return { path: n, data: new Uint8Array(await r.arrayBuffer()) };
+    }));
+    openFiles(files, name);
+  } catch (e) {
+    setStatus('Cannot open ' + path + ': ' + e.message, true);
+  }
+}
+
+async function listSamples() {
+  try {
+    const r = await fetch('samples.txt');
+    if (!r.ok) return;
+    for (const line of (await r.text()).split('\n')) {
+      if (!line.trim()) continue;
+      const option = document.createElement('option');
+      option.value = line.trim();
+      option.textContent = line.trim().replace(/^samples\//, '');
+      $('samples').appendChild(option);
+    }
+  } catch (e) { /* a site without samples */ }
+}
+
+// ---- running ----
+
+function setRunning(on) {
+  if (on && (page.ended || !page.loaded)) return;
+  page.running = on;
+  page.lastTime = performance.now();
+  page.owed = 0;
+  $('run').textContent = on ? 'Pause' : 'Run';
+  if (on) $('screen').focus();
+}
+
+function runFor(budget) {
+  const state = page.hw.run(budget);
+  page.state = state;
+  const text = page.hw.text();
+  if (text) say(text);
+  if (state === STATE.BUDGET || state === STATE.WAITING_KEY || state === STATE.WAITING_TIME) return state;
+  // a stop for good: what it means, in the status line
+  page.ended = true;
+  setRunning(false);
+  for (const id of ['run', 'step']) $(id).disabled = true;
+  const cycles = page.hw.cycles();
+  if (state === STATE.HALTED && !text) setStatus(page.name + ': halted at cycle ' + cycles + '.');
+  else setStatus(text.trim() || page.name + ': stopped at cycle ' + cycles + '.', state !== STATE.HALTED);
+  return state;
+}
+
+function frame(now) {
+  if (page.running) {
+    const end = now + 12; // leave the browser time to draw and take input
+    if (page.hz) {
+      page.owed = Math.min(page.owed + page.hz * (now - page.lastTime) / 1000, page.hz * 0.25);
+    }
+    page.lastTime = now;
+    for (;;) {
+      let chunk = 250000;
+      if (page.hz) chunk = Math.min(chunk, Math.floor(page.owed));
+      if (page.stopAt) chunk = Math.min(chunk, page.stopAt - page.hw.cycles());
+      if (chunk <= 0) break;
+      const before = page.hw.cycles();
+      const state = runFor(chunk);
+      const ran = page.hw.cycles() - before;
+      page.owed -= ran;
+      page.speed.cycles += ran;
+      if (page.stopAt && page.hw.cycles() >= page.stopAt) {
+        setRunning(false);
+        page.stopAt = 0;
+        setStatus(page.name + ': paused at cycle ' + page.hw.cycles() + '.');
+        document.title = page.name + ' - paused - hack';
+        break;
+      }
+      if (state !== STATE.BUDGET || performance.now() > end) break;
+    }
+    showRunning(now);
+  }
+  draw();
+  requestAnimationFrame(frame);
+}
+
+function showRunning(now) {
+  if (!page.running) return;
+  const s = page.speed;
+  if (now - s.since >= 500) {
+    const mhz = s.cycles / ((now - s.since) / 1000) / 1e6;
+    s.text = mhz >= 1 ? mhz.toFixed(1) + ' MHz' : (mhz * 1000).toFixed(1) + ' kHz';
+    s.since = now;
+    s.cycles = 0;
+    $('speedometer').textContent = s.text;
+  }
+  if (page.state === STATE.WAITING_KEY) setStatus(page.name + ': waiting for a key (click the screen, then type).');
+  else if (page.state === STATE.WAITING_TIME) setStatus(page.name + ': waiting in Sys.wait.');
+  else {
+    const where = page.hw.where();
+    setStatus(page.name + ': running' + (s.text ? ' at ' + s.text : '') + (where ? ', in ' + where : '') + '.');
+  }
+}
+
+// ---- the screen ----
+
+let image = null;
+function draw() {
+  const canvas = $('screen');
+  const context = canvas.getContext('2d');
+  if (!image) image = context.createImageData(512, 256);
+  if (!page.hw) return;
+  const ram = Module.HEAPU16.subarray(page.hw.ram() / 2, page.hw.ram() / 2 + 32768);
+  const pixels = new Uint32Array(image.data.buffer);
+  const black = 0xff000000, white = 0xffffffff;
+  for (let i = 0; i < 8192; i++) {
+    const word = ram[SCREEN + i];
+    const at = i * 16;
+    for (let bit = 0; bit < 16; bit++) pixels[at + bit] = (word >> bit) & 1 ? black : white;
+  }
+  context.putImageData(image, 0, 0);
+}
+
+// ---- the keyboard: the course's codes ----
+
+const NAMED_KEYS = { Enter: 128, Backspace: 129, ArrowLeft: 130, ArrowUp: 131, ArrowRight: 132, ArrowDown: 133,
+                     Home: 134, End: 135, PageUp: 136, PageDown: 137, Insert: 138, Delete: 139, Escape: 140 };
+function hackKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return 0;
+  if (event.key in NAMED_KEYS) return NAMED_KEYS[event.key];
+  const f = /^F([1-9]|1[0-2])$/.exec(event.key);
+  if (f) return 140 + Number(f[1]);
+  if (event.key.length === 1) {
+    const c = event.key.charCodeAt(0);
+    if (c >= 32 && c <= 126) return c;
+  }
+  return 0;
+}
+
+function wireControls() {
+  const screen = $('screen');
+  screen.addEventListener('keydown', (e) => {
+    const code = hackKey(e);
+    if (!code || !page.loaded) return;
+    e.preventDefault();
+    page.heldKey = code;
+    page.hw.key(code);
+  });
+  screen.addEventListener('keyup', (e) => {
+    const code = hackKey(e);
+    if (!code || code !== page.heldKey) return;
+    e.preventDefault();
+    page.heldKey = 0;
+    page.hw.key(0);
+  });
+  screen.addEventListener('blur', () => { if (page.hw) page.hw.key(0); page.heldKey = 0; });
+  $('run').addEventListener('click', () => setRunning(!page.running));
+  $('step').addEventListener('click', () => {
+    setRunning(false);
+    const state = runFor(1);
+    if (!page.ended) setStatus(page.name + ': paused at cycle ' + page.hw.cycles() + (state === STATE.WAITING_KEY ? ', waiting for a key.' : '.'));
+  });
+  $('reset').addEventListener('click', () => {
+    const ok = page.hw.reset();
+    say(page.hw.text());
+    page.ended = !ok;
+    page.state = STATE.BUDGET;
+    for (const id of ['run', 'step']) $(id).disabled = !ok;
+    setRunning(false);
+    setStatus(page.name + ': reset. Run, or click the screen and press a key.');
+  });
+  $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; });
+  $('scale').addEventListener('change', (e) => {
+    screen.style.width = 512 * Number(e.target.value) + 'px';
+    screen.style.height = 256 * Number(e.target.value) + 'px';
+  });
+  $('samples').addEventListener('change', (e) => { if (e.target.value) openLink(e.target.value); });
+  $('folder').addEventListener('change', async (e) => {
+    const files = await fromFileList(e.target.files);
+    if (files.length) openFiles(files, files[0].path.split('/')[0]);
+  });
+  $('files').addEventListener('change', async (e) => openFiles(await fromFileList(e.target.files), ''));
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const entries = [...e.dataTransfer.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+    const files = [];
+    const folder = entries.length === 1 && entries[0].isDirectory ? entries[0].name : '';
+    for (const entry of entries) await readEntry(entry, '', files);
+    openFiles(files.map((f) => ({ path: f.path.split('/').pop(), data: f.data })), folder);
+  });
+}
+
+// ---- index.html?bench: the interpreter's speed on W1 and W2 ----
+
+async function bench() {
+  const out = $('bench');
+  out.hidden = false;
+  const lines = ['program        instructions   median MIPS  [each run]'];
+  for (const name of ['w1_loop.asm', 'w2_screen.asm']) {
+    const r = await fetch('bench/' + name);
+    if (!r.ok) { lines.push(name + ': not in this site'); continue; }
+    const data = new Uint8Array(await r.arrayBuffer());
+    const runs = [];
+    let cycles = 0;
+    for (let i = 0; i < 5; i++) {
+      openFiles([{ path: name, data }], '');
+      const t0 = performance.now();
+      let state;
+      do state = page.hw.run(1e9); while (state === STATE.BUDGET);
+      const seconds = (performance.now() - t0) / 1000;
+      cycles = page.hw.cycles();
+      runs.push(cycles / seconds / 1e6);
+      page.hw.text();
+    }
+    const sorted = [...runs].sort((a, b) => a - b);
+    lines.push(name.padEnd(14) + String(cycles).padStart(13) + String(Math.round(sorted[2])).padStart(13) +
+               '  [' + runs.map((x) => Math.round(x)).join(' ') + ']');
+    out.textContent = lines.join('\n');
+  }
+  out.textContent = lines.join('\n');
+  document.title = 'bench done';
+}
+
+// for the browser tests: what the machine holds
+window.hackPage = {
+  cycles: () => (page.hw ? page.hw.cycles() : 0),
+  state: () => page.state,
+  running: () => page.running,
+  ram: (from, count) => Array.from(Module.HEAPU16.subarray(page.hw.ram() / 2 + from, page.hw.ram() / 2 + from + count)),
+};

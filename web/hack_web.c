@@ -1,0 +1,178 @@
+/* The web page's glue (app.js calls these): one program at a time, built from the files the page put in the
+ * in-memory file system, run through the same driver as hackemu, with the same notes and the same stop
+ * explanations (hack_session_explain_stop). Nothing here knows about the page: the page reads the RAM for its
+ * canvas, writes the keyboard word, and shows the text. */
+#define _POSIX_C_SOURCE 200809L
+#include "hack/build.h"
+#include "hack/diag.h"
+#include "hack/machine.h"
+#include "hack/path.h"
+#include "hack/program.h"
+#include "hack/session.h"
+#include "hack/strbuf.h"
+#include "hack_web.h"
+
+#include <emscripten/emscripten.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct {
+    hack_machine *machine;
+    hack_program program;
+    bool program_ready;
+    hack_session *session;
+    bool stack_at_256; /* a lone .vm file: SP = 256 at the start, as the VM emulator does */
+    char name[256];    /* the program as the user named it (in messages) */
+    hack_strbuf text;  /* notes, messages, printed lines, the last stop's meaning: taken by hw_take_text */
+    char *taken;
+    hack_session_state last;
+} page;
+
+static void add_text(const char *text)
+{
+    hack_strbuf_append(&page.text, text, strlen(text));
+}
+
+static void add_line(void *context, const char *text)
+{
+    (void)context;
+    add_text(text);
+    if (!*text || text[strlen(text) - 1] != '\n') add_text("\n");
+}
+
+static void add_diags(const hack_diag_list *diags)
+{
+    char *buffer = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buffer, &size);
+    if (!out) return;
+    hack_diag_list_print(out, diags);
+    fclose(out);
+    if (buffer) add_text(buffer);
+    free(buffer);
+}
+
+static uint64_t now_ms(void *context)
+{
+    (void)context;
+    return (uint64_t)emscripten_get_now();
+}
+
+static void unload(void)
+{
+    hack_session_free(page.session);
+    page.session = NULL;
+    if (page.program_ready) hack_program_free(&page.program);
+    page.program_ready = false;
+}
+
+/* Builds PATH (a file or a folder of the in-memory file system) and binds it to the machine, as hackemu does:
+ * a Jack or VM program gets the OS classes it lacks and the bootstrap, and the notes say so. 1: loaded. */
+EMSCRIPTEN_KEEPALIVE int hw_load(const char *path)
+{
+    unload();
+    if (!page.machine) page.machine = hack_machine_create();
+    if (!page.machine || !hack_program_init(&page.program)) {
+        add_text("out of memory\n");
+        return 0;
+    }
+    page.program_ready = true;
+    const char *base = strrchr(path, '/');
+    snprintf(page.name, sizeof page.name, "%s", base && base[1] ? base + 1 : path);
+    const bool vm_code = hack_build_is_program_folder(path) || hack_path_has_extension(path, ".vm") ||
+                         hack_path_has_extension(path, ".jack");
+    hack_build_options build = {.bootstrap = vm_code, .vm_emulator = vm_code};
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    bool ok = hack_build_program(path, &build, &page.program, &diags);
+    page.stack_at_256 = vm_code && !build.bootstrapped;
+    const hack_session_options options = {.mirror_output = true,
+                                          .now_ms = now_ms,
+                                          .message = add_line,
+                                          .heap_report = add_line,
+                                          .output_line = add_line};
+    if (ok) page.session = hack_session_create(page.machine, &options);
+    const bool machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
+    ok = ok && page.session && hack_session_load(page.session, &page.program, build.os_added, machine_code, &diags);
+    add_diags(&diags);
+    hack_diag_list_free(&diags);
+    if (!ok) {
+        unload();
+        return 0;
+    }
+    if (page.stack_at_256) page.machine->ram[0] = 256;
+    page.last = HACK_SESSION_BUDGET;
+    return 1;
+}
+
+/* The program from its start again, as a fresh start would: RAM cleared, everything bound anew. */
+EMSCRIPTEN_KEEPALIVE int hw_reset(void)
+{
+    if (!page.session) return 0;
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    const bool ok = hack_session_reload(page.session, &diags);
+    add_diags(&diags);
+    hack_diag_list_free(&diags);
+    if (ok && page.stack_at_256) page.machine->ram[0] = 256;
+    page.last = HACK_SESSION_BUDGET;
+    return ok;
+}
+
+/* Runs at most budget instructions. Returns the stop's state (hack_session_state); for a stop that ends the
+ * run, or one that means something to the user, its explanation is in the text. */
+EMSCRIPTEN_KEEPALIVE int hw_run(double budget)
+{
+    if (!page.session) return HACK_SESSION_HALTED;
+    const hack_session_stop stop = hack_session_run(page.session, budget >= 1 ? (uint64_t)budget : 1);
+    page.last = stop.state;
+    if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
+        stop.state != HACK_SESSION_WAITING_TIME) {
+        hack_session_finish(page.session);
+        char explained[8000];
+        if (hack_session_explain_stop(page.session, stop, page.name, explained, sizeof explained)) add_text(explained);
+    }
+    return stop.state;
+}
+
+/* Where a program that runs on is spending its time ("Main.loop (Main.jack:12)"), for the status line. */
+EMSCRIPTEN_KEEPALIVE const char *hw_where(void)
+{
+    static char spot[300];
+    spot[0] = '\0';
+    if (page.session) hack_session_hot_spot(page.session, spot, sizeof spot);
+    return spot;
+}
+
+EMSCRIPTEN_KEEPALIVE double hw_cycles(void)
+{
+    return page.machine ? (double)page.machine->cycles : 0;
+}
+
+/* The RAM (32K words): the screen at 16384, the keyboard at 24576. */
+EMSCRIPTEN_KEEPALIVE uint16_t *hw_ram(void)
+{
+    if (!page.machine) page.machine = hack_machine_create();
+    return page.machine ? page.machine->ram : NULL;
+}
+
+EMSCRIPTEN_KEEPALIVE void hw_key(int code)
+{
+    if (page.machine) page.machine->ram[HACK_KBD] = (uint16_t)code;
+}
+
+/* What was said since the last call (a string the page copies at once). */
+EMSCRIPTEN_KEEPALIVE const char *hw_take_text(void)
+{
+    free(page.taken);
+    page.taken = hack_strbuf_take(&page.text, NULL);
+    hack_strbuf_init(&page.text);
+    return page.taken ? page.taken : "";
+}
+
+int main(void)
+{
+    hack_strbuf_init(&page.text);
+    return 0;
+}
