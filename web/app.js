@@ -24,6 +24,7 @@ const page = {
   ended: false,      // the program stopped for good (halted, an error)
   speed: { since: 0, cycles: 0, text: '' },
   loads: 0,
+  autorun: false,
 };
 
 var Module = {
@@ -55,6 +56,7 @@ function start() {
     cycles: c('hw_cycles', 'number', []),
     ram: c('hw_ram', 'number', []),
     key: c('hw_key', null, ['number']),
+    setKeys: c('hw_set_keys', 'number', ['string']),
     text: c('hw_take_text', 'string', []),
   };
   Module.FS.mkdir('/programs');
@@ -63,7 +65,10 @@ function start() {
   requestAnimationFrame(frame);
   if (params.has('bench')) return bench();
   if (params.get('cycles')) page.stopAt = Math.max(1, Number(params.get('cycles')) || 0);
-  if (params.get('run')) openLink(params.get('run'));
+  if (params.get('run')) {
+    page.autorun = true; // a "run this" link runs it
+    openLink(params.get('run'));
+  }
 }
 
 // ---- opening a program ----
@@ -84,9 +89,10 @@ function openFiles(files, folder) {
     Module.FS.mkdir(dir);
   }
   for (const f of files) Module.FS.writeFile(dir + '/' + f.path.split('/').pop(), f.data);
-  // a folder is one program; of single files, the one to run (a .tst runs its test: later)
-  const path = folder ? dir : dir + '/' + files[0].path.split('/').pop();
-  load(path, folder || files[0].path.split('/').pop());
+  // a folder is one program; of single files, the one to run (a .tst runs its test: later). Named from the
+  // folder they are in, so the messages name them as the user does ("Snake/Main.jack:12")
+  Module.FS.chdir(root);
+  load(folder || files[0].path.split('/').pop(), folder || files[0].path.split('/').pop());
 }
 
 function load(path, name) {
@@ -104,9 +110,12 @@ function load(path, name) {
   }
   page.state = STATE.BUDGET;
   page.speed = { since: performance.now(), cycles: 0, text: '' };
+  // &keys=CYCLE:CODE,...: keys at given cycles, as hackemu --keys (reproducible runs, and tests)
+  if (params.get('keys') && !page.hw.setKeys(params.get('keys'))) say(page.hw.text());
   document.title = name + ' - hack';
-  if (page.stopAt) setRunning(true);
+  if (page.stopAt || page.autorun) setRunning(true);
   else setStatus(name + ': ready. Run, or click the screen and press a key.');
+  page.autorun = false;
   draw();
 }
 

@@ -162,6 +162,36 @@ EMSCRIPTEN_KEEPALIVE void hw_key(int code)
     if (page.machine) page.machine->ram[HACK_KBD] = (uint16_t)code;
 }
 
+/* Keys held down from given cycles on, as hackemu's --keys: "CYCLE:CODE,CYCLE:CODE,..." (0 releases); while the
+ * program waits for a key, time jumps to the next one. 1: taken. */
+EMSCRIPTEN_KEEPALIVE int hw_set_keys(const char *spec)
+{
+    if (!page.session) return 0;
+    size_t count = 0, capacity = 16;
+    hack_key_event *events = malloc(capacity * sizeof *events);
+    const char *p = spec;
+    while (events && *p) {
+        char *end;
+        const unsigned long long cycle = strtoull(p, &end, 10);
+        if (end == p || *end != ':') break;
+        p = end + 1;
+        const unsigned long code = strtoul(p, &end, 10);
+        if (end == p || code > 0xFFFF) break;
+        p = *end == ',' ? end + 1 : end;
+        if (count == capacity) {
+            hack_key_event *grown = realloc(events, (capacity *= 2) * sizeof *events);
+            if (!grown) break;
+            events = grown;
+        }
+        events[count++] = (hack_key_event){cycle, (uint16_t)code};
+        if (*end != ',') break;
+    }
+    const bool ok = events && *p == '\0' && hack_session_set_keys(page.session, events, count);
+    if (!ok) add_text("keys: CYCLE:CODE pairs separated by commas, in cycle order\n");
+    free(events);
+    return ok;
+}
+
 /* What was said since the last call (a string the page copies at once). */
 EMSCRIPTEN_KEEPALIVE const char *hw_take_text(void)
 {

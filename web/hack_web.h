@@ -18,6 +18,8 @@ double hw_cycles(void);
 uint16_t *hw_ram(void);
 /* The key held down (0: none), with the course's codes. */
 void hw_key(int code);
+/* Keys held down from given cycles on, as hackemu's --keys: "CYCLE:CODE,..." (0 releases). 1: taken. */
+int hw_set_keys(const char *spec);
 /* The notes, messages, printed lines and stop explanations since the last call. */
 const char *hw_take_text(void);
 

@@ -1,0 +1,167 @@
+// The web page in a real browser: Debian's chromium, headless, driven by puppeteer-core (no browser download),
+// against the site the `web` target built, served from loopback. Each scenario compares the page with the native
+// hackemu on the same program (independent of the page's own code) and saves a screenshot for the eye.
+// usage: node page_test.mjs SCENARIO SITE_DIR HACKEMU SAMPLES_DIR OUT_DIR TEST_PROGRAMS_DIR
+// (the server also serves TEST_PROGRAMS_DIR as /tests/, with a files.txt for each folder, as a teacher's
+// server would list a folder)
+// Exit 77 (skipped) when chromium is missing.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const [scenario, site, hackemu, samples, outDir, testPrograms] = process.argv.slice(2);
+const CHROMIUM = process.env.HACK_CHROMIUM || '/usr/bin/chromium';
+if (!fs.existsSync(CHROMIUM)) {
+  console.log(`skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
+  process.exit(77);
+}
+fs.mkdirSync(outDir, { recursive: true });
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
+                '.txt': 'text/plain' };
+function serve(root, tests) {
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url, 'http://localhost');
+    let pathname = path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    let top = root;
+    if (pathname.startsWith('/tests/') && tests) {
+      top = tests;
+      pathname = pathname.slice('/tests'.length);
+    }
+    const file = path.join(top, pathname);
+    if (path.basename(file) === 'files.txt' && !fs.existsSync(file) && fs.existsSync(path.dirname(file))) {
+      response.writeHead(200, { 'Content-Type': 'text/plain' });
+      response.end(fs.readdirSync(path.dirname(file)).filter((n) => /\.(jack|vm|asm|hack|tst|cmp)$/.test(n)).join('\n'));
+      return;
+    }
+    if (!file.startsWith(top) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      response.writeHead(404);
+      response.end('not found');
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(response);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function fail(message) {
+  console.log('FAIL: ' + message);
+  process.exitCode = 1;
+}
+
+// hackemu on the same program: the words of the screen at a cycle, and what it says
+function nativeRun(args) {
+  try {
+    return execFileSync(hackemu, ['--headless', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    return (e.stdout || '') + (e.stderr || '');
+  }
+}
+function nativeScreen(program, cycles, keys) {
+  const out = nativeRun([program, '--cycles', String(cycles), '--keys', keys, '--ram', '16384-24575']);
+  const words = [];
+  for (const line of out.split('\n')) {
+    const m = /^RAM\[(\d+)\]=(-?\d+)$/.exec(line);
+    if (m) words[Number(m[1]) - 16384] = (Number(m[2]) + 65536) % 65536;
+  }
+  return words;
+}
+
+const server = await serve(path.resolve(site), testPrograms && path.resolve(testPrograms));
+const base = `http://127.0.0.1:${server.address().port}/index.html`;
+const profile = fs.mkdtempSync(path.join(outDir, 'chromium-'));
+const browser = await puppeteer.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  userDataDir: profile,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  if (scenario === 'snake') {
+    // Snake by link, with keys at given cycles, paused at a cycle: the screen is the native run's at that cycle,
+    // word for word, and the canvas shows exactly those pixels
+    const cycles = 700000, keys = '520000:131,530000:0,540000:130,545000:0';
+    await page.goto(`${base}?run=samples/Snake&keys=${keys}&cycles=${cycles}`);
+    await page.waitForFunction(() => document.title.includes('paused'), { timeout: 30000 });
+    const shown = await page.evaluate(() => window.hackPage.cycles());
+    if (shown !== cycles) fail(`paused at cycle ${shown}, not ${cycles}`);
+    const words = await page.evaluate(() => window.hackPage.ram(16384, 8192));
+    const expected = nativeScreen(path.join(samples, 'Snake'), cycles, keys);
+    if (expected.length !== 8192) fail(`hackemu gave ${expected.length} screen words`);
+    const differ = words.findIndex((w, i) => w !== expected[i]);
+    if (differ >= 0) fail(`screen word ${differ} is ${words[differ]} in the page, ${expected[differ]} in hackemu`);
+    const pixels = await page.evaluate(() => {
+      const c = document.getElementById('screen');
+      return Array.from(c.getContext('2d').getImageData(0, 0, 512, 256).data.filter((_, i) => i % 4 === 0));
+    });
+    let wrong = 0;
+    for (let i = 0; i < 512 * 256; i++) {
+      const black = (expected[i >> 4] >> (i & 15)) & 1;
+      if ((pixels[i] === 0) !== !!black) wrong++;
+    }
+    if (wrong) fail(`${wrong} canvas pixels differ from hackemu's screen`);
+    const status = await page.$eval('#status', (e) => e.textContent);
+    if (!status.includes('paused at cycle 700000')) fail(`status: ${status}`);
+    await page.screenshot({ path: path.join(outDir, 'snake.png') });
+  } else if (scenario === 'keys') {
+    // the keyboard: each key gives the course's code in RAM[24576] while it is down, 0 after
+    await page.goto(`${base}?run=samples/Typewriter`);
+    await page.waitForFunction(() => !document.getElementById('run').disabled, { timeout: 30000 });
+    await page.click('#screen');
+    const table = [['a', 97], ['z', 122], ['0', 48], ['9', 57], [' ', 32], ['Enter', 128], ['Backspace', 129],
+                   ['ArrowLeft', 130], ['ArrowUp', 131], ['ArrowRight', 132], ['ArrowDown', 133], ['Home', 134],
+                   ['End', 135], ['PageUp', 136], ['PageDown', 137], ['Insert', 138], ['Delete', 139],
+                   ['Escape', 140], ['F1', 141], ['F12', 152], ['-', 45], ['/', 47]];
+    for (const [key, code] of table) {
+      await page.keyboard.down(key);
+      const down = await page.evaluate(() => window.hackPage.ram(24576, 1)[0]);
+      await page.keyboard.up(key);
+      const up = await page.evaluate(() => window.hackPage.ram(24576, 1)[0]);
+      if (down !== code || up !== 0) fail(`${key}: ${down} while down, ${up} after (the course: ${code}, 0)`);
+    }
+    // shift decides the case of letters and the symbols on digit keys
+    await page.keyboard.down('Shift');
+    for (const [key, code] of [['A', 65], ['!', 33], ['(', 40]]) {
+      await page.keyboard.down(key);
+      const down = await page.evaluate(() => window.hackPage.ram(24576, 1)[0]);
+      await page.keyboard.up(key);
+      if (down !== code) fail(`shift+${key}: ${down} (the course: ${code})`);
+    }
+    await page.keyboard.up('Shift');
+  } else if (scenario === 'crash') {
+    // a machine error: the status line says what hackemu says, with the Jack call stack
+    await page.goto(`${base}?run=tests/BadPointer`);
+    await page.waitForFunction(() => document.getElementById('status').classList.contains('error'),
+                               { timeout: 30000 });
+    const status = await page.$eval('#status', (e) => e.textContent);
+    const native = nativeRun([path.join(testPrograms, 'BadPointer')]).split('\n')
+      .filter((l) => l.startsWith('hackemu: ') && l.includes('machine error') || l.startsWith('  '))
+      .map((l) => l.replace(/^hackemu: [^:]*BadPointer: /, 'BadPointer: ')).join('\n');
+    if (!native.includes('machine error')) fail(`hackemu said: ${native}`);
+    if (status.trim() !== native.trim()) fail(`the status line says\n${status}\nhackemu says\n${native}`);
+    if (!/\(Main\.jack:\d+\)/.test(status)) fail(`no Jack line in the status: ${status}`);
+    await page.screenshot({ path: path.join(outDir, 'crash.png') });
+  } else if (scenario === 'bench') {
+    await page.goto(`${base}?bench`);
+    await page.waitForFunction(() => document.title === 'bench done', { timeout: 120000 });
+    console.log(await page.$eval('#bench', (e) => e.textContent));
+  } else {
+    fail(`unknown scenario ${scenario}`);
+  }
+  if (errors.length) fail('the page reported errors: ' + errors.join('; '));
+} finally {
+  await browser.close();
+  server.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+if (!process.exitCode) console.log('ok');
