@@ -47,6 +47,7 @@ function setStatus(text, error) {
 }
 
 function start() {
+  window.hackPage.readyAt = performance.now(); // (ms since the navigation began: the page is interactive)
   const c = Module.cwrap;
   page.hw = {
     load: c('hw_load', 'number', ['string']),

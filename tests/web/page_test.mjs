@@ -152,9 +152,34 @@ try {
     if (!/\(Main\.jack:\d+\)/.test(status)) fail(`no Jack line in the status: ${status}`);
     await page.screenshot({ path: path.join(outDir, 'crash.png') });
   } else if (scenario === 'bench') {
+    // interactive within a second of loading from a local server; then the interpreter's speed on W1 and W2
+    await page.goto(base);
+    await page.waitForFunction(() => window.hackPage && window.hackPage.readyAt, { timeout: 30000 });
+    const ready = await page.evaluate(() => window.hackPage.readyAt);
+    console.log(`interactive ${Math.round(ready)} ms after the navigation began`);
+    if (ready > 1000) fail(`the page took ${Math.round(ready)} ms to become interactive`);
     await page.goto(`${base}?bench`);
     await page.waitForFunction(() => document.title === 'bench done', { timeout: 120000 });
-    console.log(await page.$eval('#bench', (e) => e.textContent));
+    const table = await page.$eval('#bench', (e) => e.textContent);
+    console.log(table);
+    // the native interpreter on the same programs, in the same run (whole processes, HACK_TIER=off)
+    for (const name of ['w1_loop.asm', 'w2_screen.asm']) {
+      const program = path.join(site, 'bench', name);
+      if (!fs.existsSync(program)) continue;
+      const runs = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = process.hrtime.bigint();
+        const out = execFileSync(hackemu, ['--headless', '-q', program, '--count'],
+                                 { encoding: 'utf8', env: { ...process.env, HACK_TIER: 'off' } });
+        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        runs.push(Number(/cycles=(\d+)/.exec(out)[1]) / seconds / 1e6);
+      }
+      const native = runs.sort((a, b) => a - b)[2];
+      const web = Number(new RegExp(name.replace('.', '\\.') + '\\s+\\d+\\s+(\\d+)').exec(table)[1]);
+      console.log(`${name}: the page ${web} M/s, hackemu's interpreter ${Math.round(native)} M/s: ` +
+                  `${(web / native).toFixed(2)} of it (the goal: at least 0.40)`);
+      if (web / native < 0.3) fail(`${name}: the page runs at ${(web / native).toFixed(2)} of the native interpreter`);
+    }
   } else {
     fail(`unknown scenario ${scenario}`);
   }
