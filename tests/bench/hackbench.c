@@ -26,20 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_time.h"
+
 extern char **environ;
-
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void report(const char *path, uint64_t cycles, const double *mips, int runs)
 {
@@ -51,14 +40,6 @@ static void report(const char *path, uint64_t cycles, const double *mips, int ru
     printf("%-14s %12llu %8.0f  [", name, (unsigned long long)cycles, sorted[runs / 2]);
     for (int r = 0; r < runs; r++) printf("%s%.0f", r ? " " : "", mips[r]);
     printf("]\n");
-}
-
-static double median(const double *values, int runs)
-{
-    double sorted[100];
-    memcpy(sorted, values, sizeof values[0] * (size_t)runs);
-    qsort(sorted, (size_t)runs, sizeof sorted[0], compare_doubles);
-    return sorted[runs / 2];
 }
 
 /* FNV-1a over RAM, A, D, PC and the cycle count */

@@ -17,26 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_time.h"
+
 extern char **environ;
-
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, int n)
-{
-    qsort(values, (size_t)n, sizeof *values, compare_doubles);
-    return values[n / 2];
-}
 
 /* Removes a cache folder made by remove_tree's caller (files and one level of folders). */
 static void remove_tree(const char *path)
