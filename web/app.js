@@ -25,6 +25,8 @@ const page = {
   speed: { since: 0, cycles: 0, text: '' },
   loads: 0,
   autorun: false,
+  dir: '',           // the program's folder in the in-memory file system
+  path: '',          // what was loaded (relative to the folder above it)
 };
 
 var Module = {
@@ -36,14 +38,67 @@ var Module = {
 function say(text) {
   if (!text) return;
   const pane = $('messages');
-  pane.textContent += text.endsWith('\n') ? text : text + '\n';
+  const part = document.createElement('span');
+  linked(part, text.endsWith('\n') ? text : text + '\n');
+  pane.append(part);
   pane.scrollTop = pane.scrollHeight;
+}
+
+// Text with each "File.jack:LINE" (or "File.vm:LINE") made a link to that line in the source pane.
+function linked(element, text) {
+  element.textContent = '';
+  const pattern = /([A-Za-z_][\w$.]*\.(?:jack|vm)):(\d+)/g;
+  let at = 0;
+  for (let m; (m = pattern.exec(text));) {
+    element.append(text.slice(at, m.index));
+    const a = document.createElement('a');
+    a.href = '#';
+    a.className = 'frame';
+    a.textContent = m[0];
+    a.addEventListener('click', (e) => { e.preventDefault(); showSource(m[1], Number(m[2])); });
+    element.append(a);
+    at = m.index + m[0].length;
+  }
+  element.append(text.slice(at));
 }
 
 function setStatus(text, error) {
   const status = $('status');
-  status.textContent = text;
+  linked(status, text);
   status.classList.toggle('error', !!error);
+}
+
+// The source pane: a file of the program (or of hackemu's OS), its line marked
+function showSource(file, line) {
+  let text = null, title = file;
+  try {
+    text = new TextDecoder().decode(Module.FS.readFile(page.dir + '/' + file));
+  } catch (e) {
+    const os = file.endsWith('.jack') ? page.hw.osSource(file.slice(0, -5)) : '';
+    if (os) {
+      text = os;
+      title = file + ' (hackemu\'s OS)';
+    }
+  }
+  $('source-section').hidden = false;
+  $('source-title').textContent = title + (line ? ', line ' + line : '');
+  const pane = $('source');
+  pane.textContent = '';
+  if (text === null) {
+    pane.textContent = file + ' is not among the program\'s files.';
+    return;
+  }
+  text.split('\n').forEach((content, i) => {
+    const row = document.createElement('span');
+    row.className = 'line' + (i + 1 === line ? ' here' : '');
+    const number = document.createElement('span');
+    number.className = 'number';
+    number.textContent = i + 1;
+    row.append(number, content + '\n');
+    pane.append(row);
+  });
+  const here = pane.querySelector('.here');
+  if (here) here.scrollIntoView({ block: 'center' });
 }
 
 function start() {
@@ -59,6 +114,9 @@ function start() {
     key: c('hw_key', null, ['number']),
     setKeys: c('hw_set_keys', 'number', ['string']),
     text: c('hw_take_text', 'string', []),
+    pacedClock: c('hw_paced_clock', 'number', []),
+    osSource: c('hw_os_source', 'string', ['string']),
+    heapProblems: c('hw_heap_problems', 'number', []),
   };
   Module.FS.mkdir('/programs');
   wireControls();
@@ -66,6 +124,7 @@ function start() {
   requestAnimationFrame(frame);
   if (params.has('bench')) return bench();
   if (params.get('cycles')) page.stopAt = Math.max(1, Number(params.get('cycles')) || 0);
+  if (params.has('check-heap')) $('check-heap').checked = true;
   if (params.get('run')) {
     page.autorun = true; // a "run this" link runs it
     openLink(params.get('run'));
@@ -93,7 +152,9 @@ function openFiles(files, folder) {
   // a folder is one program; of single files, the one to run (a .tst runs its test: later). Named from the
   // folder they are in, so the messages name them as the user does ("Snake/Main.jack:12")
   Module.FS.chdir(root);
-  load(folder || files[0].path.split('/').pop(), folder || files[0].path.split('/').pop());
+  page.dir = dir;
+  page.path = folder || files[0].path.split('/').pop();
+  load(page.path, page.path);
 }
 
 function load(path, name) {
@@ -101,8 +162,9 @@ function load(path, name) {
   page.ended = false;
   page.name = name;
   $('messages').textContent = '';
-  const ok = page.hw.load(path);
+  const ok = page.hw.load(path, $('check-heap').checked ? 1 : 0);
   say(page.hw.text());
+  $('source-section').hidden = true;
   page.loaded = !!ok;
   for (const id of ['run', 'step', 'reset']) $(id).disabled = !ok;
   if (!ok) {
@@ -111,6 +173,10 @@ function load(path, name) {
   }
   page.state = STATE.BUDGET;
   page.speed = { since: performance.now(), cycles: 0, text: '' };
+  // a program that brings its own Sys.wait (a busy loop tuned for the course's emulators) runs at its clock
+  const clock = page.hw.pacedClock();
+  setSpeed(clock);
+  if (clock) say(`note: ${name} brings its own Sys.wait, a loop tuned for ${(clock / 1e6).toFixed(2)} MHz: it runs at that speed (Speed: full runs it flat out)`);
   // &keys=CYCLE:CODE,...: keys at given cycles, as hackemu --keys (reproducible runs, and tests)
   if (params.get('keys') && !page.hw.setKeys(params.get('keys'))) say(page.hw.text());
   document.title = name + ' - hack';
@@ -182,6 +248,19 @@ async function listSamples() {
 
 // ---- running ----
 
+function setSpeed(hz) {
+  const select = $('speed');
+  if (hz && ![...select.options].some((o) => Number(o.value) === hz)) {
+    const option = document.createElement('option');
+    option.value = hz;
+    option.textContent = (hz / 1e6).toFixed(2) + ' MHz (its clock)';
+    select.appendChild(option);
+  }
+  select.value = String(hz);
+  page.hz = hz;
+  page.owed = 0;
+}
+
 function setRunning(on) {
   if (on && (page.ended || !page.loaded)) return;
   page.running = on;
@@ -202,8 +281,9 @@ function runFor(budget) {
   setRunning(false);
   for (const id of ['run', 'step']) $(id).disabled = true;
   const cycles = page.hw.cycles();
+  const bad = state !== STATE.HALTED || page.hw.heapProblems() > 0;
   if (state === STATE.HALTED && !text) setStatus(page.name + ': halted at cycle ' + cycles + '.');
-  else setStatus(text.trim() || page.name + ': stopped at cycle ' + cycles + '.', state !== STATE.HALTED);
+  else setStatus(text.trim() || page.name + ': stopped at cycle ' + cycles + '.', bad);
   return state;
 }
 
@@ -325,6 +405,7 @@ function wireControls() {
     setStatus(page.name + ': reset. Run, or click the screen and press a key.');
   });
   $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; });
+  $('check-heap').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('scale').addEventListener('change', (e) => {
     screen.style.width = 512 * Number(e.target.value) + 'px';
     screen.style.height = 256 * Number(e.target.value) + 'px';

@@ -6,6 +6,7 @@
 #include "hack/build.h"
 #include "hack/diag.h"
 #include "hack/machine.h"
+#include "hack/os.h"
 #include "hack/path.h"
 #include "hack/program.h"
 #include "hack/session.h"
@@ -27,6 +28,7 @@ static struct {
     hack_strbuf text;  /* notes, messages, printed lines, the last stop's meaning: taken by hw_take_text */
     char *taken;
     hack_session_state last;
+    int heap_problems; /* found by the heap check in the run that ended */
 } page;
 
 static void add_text(const char *text)
@@ -69,7 +71,7 @@ static void unload(void)
 
 /* Builds PATH (a file or a folder of the in-memory file system) and binds it to the machine, as hackemu does:
  * a Jack or VM program gets the OS classes it lacks and the bootstrap, and the notes say so. 1: loaded. */
-EMSCRIPTEN_KEEPALIVE int hw_load(const char *path)
+EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap)
 {
     unload();
     if (!page.machine) page.machine = hack_machine_create();
@@ -88,6 +90,7 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path)
     bool ok = hack_build_program(path, &build, &page.program, &diags);
     page.stack_at_256 = vm_code && !build.bootstrapped;
     const hack_session_options options = {.mirror_output = true,
+                                          .check_heap = check_heap != 0,
                                           .now_ms = now_ms,
                                           .message = add_line,
                                           .heap_report = add_line,
@@ -103,6 +106,7 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path)
     }
     if (page.stack_at_256) page.machine->ram[0] = 256;
     page.last = HACK_SESSION_BUDGET;
+    page.heap_problems = 0;
     return 1;
 }
 
@@ -117,6 +121,7 @@ EMSCRIPTEN_KEEPALIVE int hw_reset(void)
     hack_diag_list_free(&diags);
     if (ok && page.stack_at_256) page.machine->ram[0] = 256;
     page.last = HACK_SESSION_BUDGET;
+    page.heap_problems = 0;
     return ok;
 }
 
@@ -129,11 +134,28 @@ EMSCRIPTEN_KEEPALIVE int hw_run(double budget)
     page.last = stop.state;
     if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
         stop.state != HACK_SESSION_WAITING_TIME) {
-        hack_session_finish(page.session);
+        page.heap_problems = hack_session_finish(page.session);
         char explained[8000];
         if (hack_session_explain_stop(page.session, stop, page.name, explained, sizeof explained)) add_text(explained);
     }
     return stop.state;
+}
+
+/* The clock a program's own Sys.wait loop is tuned for (the course's Pong.asm: 3.26 MHz), so the page can run
+ * it at that speed as the window does; 0: the program has none (the project's Sys.wait keeps real time). */
+EMSCRIPTEN_KEEPALIVE double hw_paced_clock(void)
+{
+    uint64_t hz = 0;
+    if (!page.session || !hack_session_paced_wait(page.session, &hz)) return 0;
+    return (double)hz;
+}
+
+/* The Jack source of a class of hackemu's OS ("Sys"), for the source pane; "" for none. */
+EMSCRIPTEN_KEEPALIVE const char *hw_os_source(const char *class_name)
+{
+    for (size_t i = 0; i < hack_os_class_count; i++)
+        if (strcmp(hack_os_classes[i].name, class_name) == 0) return hack_os_classes[i].source;
+    return "";
 }
 
 /* Where a program that runs on is spending its time ("Main.loop (Main.jack:12)"), for the status line. */
@@ -143,6 +165,12 @@ EMSCRIPTEN_KEEPALIVE const char *hw_where(void)
     spot[0] = '\0';
     if (page.session) hack_session_hot_spot(page.session, spot, sizeof spot);
     return spot;
+}
+
+/* Problems the heap check found in the run that ended (0 without it). */
+EMSCRIPTEN_KEEPALIVE int hw_heap_problems(void)
+{
+    return page.heap_problems;
 }
 
 EMSCRIPTEN_KEEPALIVE double hw_cycles(void)

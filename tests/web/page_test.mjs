@@ -150,7 +150,33 @@ try {
     if (!native.includes('machine error')) fail(`hackemu said: ${native}`);
     if (status.trim() !== native.trim()) fail(`the status line says\n${status}\nhackemu says\n${native}`);
     if (!/\(Main\.jack:\d+\)/.test(status)) fail(`no Jack line in the status: ${status}`);
+    // each frame is a link to its line: the student's file, and hackemu's OS
+    await page.click('#status a.frame');
+    const first = /\((Main\.jack):(\d+)\)/.exec(status);
+    const title = await page.$eval('#source-title', (e) => e.textContent);
+    const marked = await page.$eval('#source .here', (e) => e.textContent);
+    const line = fs.readFileSync(path.join(testPrograms, 'BadPointer', first[1]), 'utf8').split('\n')[Number(first[2]) - 1];
+    if (title !== `${first[1]}, line ${first[2]}`) fail(`the source pane's title: ${title}`);
+    if (marked.replace(/^\d+/, '') !== line + '\n') fail(`the marked line: ${marked}, the file's: ${line}`);
     await page.screenshot({ path: path.join(outDir, 'crash.png') });
+    const links = await page.$$('#status a.frame');
+    await links[links.length - 1].click(); // Sys.init (Sys.jack:N): hackemu's OS
+    const osTitle = await page.$eval('#source-title', (e) => e.textContent);
+    if (!/^Sys\.jack \(hackemu's OS\), line \d+$/.test(osTitle)) fail(`the OS frame's source: ${osTitle}`);
+  } else if (scenario === 'heapcheck') {
+    // the heap check as a switch: its findings in the page are hackemu --check-heap's, word for word
+    await page.goto(`${base}?run=samples/bugs/OffByOne&check-heap`);
+    await page.waitForFunction(() => document.title.includes('OffByOne') && !window.hackPage.running(),
+                               { timeout: 30000 });
+    await page.waitForFunction(() => document.getElementById('run').disabled, { timeout: 30000 });
+    const messages = await page.$eval('#messages', (e) => e.textContent);
+    const native = nativeRun([path.join(samples, 'bugs', 'OffByOne'), '--check-heap']);
+    const findings = native.split('\n').filter((l) => /^heap check|^  /.test(l));
+    if (!findings.length) fail(`hackemu --check-heap found nothing: ${native}`);
+    for (const line of findings)
+      if (!messages.includes(line.replace(/jack_samples\/bugs\//g, ''))) fail(`missing from the page: ${line}`);
+    if (!(await page.$eval('#status', (e) => e.classList.contains('error')))) fail('the status line is not an error');
+    await page.screenshot({ path: path.join(outDir, 'heapcheck.png') });
   } else if (scenario === 'bench') {
     // interactive within a second of loading from a local server; then the interpreter's speed on W1 and W2
     await page.goto(base);
