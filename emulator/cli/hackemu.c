@@ -539,44 +539,20 @@ static int run_script(const options *opt)
         hack_diag_list_print(stderr, &diags); /* notes of what was made on the user's behalf, errors */
         hack_diag_list_free(&diags);
         hack_diag_list_init(&diags);
-        char text[200];
+        char text[4000];
+        hack_script_explain(&result, machine, opt->program_path, opt->budget, text, sizeof text);
+        const bool limit = result.status == HACK_SCRIPT_CYCLE_LIMIT || result.status == HACK_SCRIPT_COMMAND_LIMIT;
+        if (result.status == HACK_SCRIPT_PASSED)
+            fputs(text, stdout);
+        else if (!(limit && opt->quiet))
+            fputs(text, stderr);
         switch (result.status) {
-        case HACK_SCRIPT_PASSED:
-            status = EXIT_HALTED;
-            if (result.lines_compared)
-                printf("End of script - Comparison ended successfully (%d lines, %" PRIu64 " cycles)\n",
-                       result.lines_compared, result.cycles);
-            else
-                printf("End of script (%" PRIu64 " cycles)\n", result.cycles);
-            break;
-        case HACK_SCRIPT_COMPARISON_FAILURE:
-            status = EXIT_COMPARISON_FAILURE;
-            fprintf(stderr, "%s:%d: Comparison failure at line %d\n  expected: %s\n  actual:   %s\n",
-                    opt->program_path, result.script_line, result.compare_line, result.expected, result.actual);
-            break;
+        case HACK_SCRIPT_PASSED: status = EXIT_HALTED; break;
+        case HACK_SCRIPT_COMPARISON_FAILURE: status = EXIT_COMPARISON_FAILURE; break;
         case HACK_SCRIPT_CYCLE_LIMIT:
-            status = EXIT_BUDGET_SPENT;
-            if (!opt->quiet)
-                fprintf(stderr, "%s:%d: stopped at the cycle limit (%" PRIu64 " cycles%s)\n", opt->program_path,
-                        result.script_line, result.cycles, opt->budget ? "" : ", the default: --cycles N to change it");
-            break;
-        case HACK_SCRIPT_COMMAND_LIMIT:
-            status = EXIT_BUDGET_SPENT;
-            if (!opt->quiet)
-                fprintf(stderr, "%s:%d: stopped after %llu script commands: a loop that never ends?\n",
-                        opt->program_path, result.script_line, (unsigned long long)HACK_SCRIPT_DEFAULT_COMMANDS);
-            break;
+        case HACK_SCRIPT_COMMAND_LIMIT: status = EXIT_BUDGET_SPENT; break;
         case HACK_SCRIPT_MACHINE_FAULT:
-            status = EXIT_MACHINE_FAULT;
-            hack_fault_describe(&machine->fault, text, sizeof text);
-            fprintf(stderr, "%s:%d: machine error at cycle %" PRIu64 ": %s\n%s", opt->program_path,
-                    result.script_line, result.cycles, text, result.stack);
-            break;
-        case HACK_SCRIPT_PROGRAM_STOPPED:
-            status = EXIT_MACHINE_FAULT;
-            fprintf(stderr, "%s:%d: the program was stopped at cycle %" PRIu64 " (reported above)\n",
-                    opt->program_path, result.script_line, result.cycles);
-            break;
+        case HACK_SCRIPT_PROGRAM_STOPPED: status = EXIT_MACHINE_FAULT; break;
         case HACK_SCRIPT_ERROR: status = EXIT_BAD_INPUT; break;
         }
         if (hack_session_heap_problems(session) && status == EXIT_HALTED) status = EXIT_HEAP_PROBLEMS;

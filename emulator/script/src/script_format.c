@@ -81,3 +81,44 @@ bool hack_script_lines_match(const char *expected, const char *actual)
         if (expected[i] != '*' && expected[i] != actual[i]) return false;
     return true;
 }
+
+size_t hack_script_explain(const hack_script_result *result, const hack_machine *machine, const char *name,
+                           uint64_t cycle_limit, char *buf, size_t size)
+{
+    if (!size) return 0;
+    char text[200];
+    int n = 0;
+    const unsigned long long cycles = (unsigned long long)result->cycles;
+    switch (result->status) {
+    case HACK_SCRIPT_PASSED:
+        if (result->lines_compared)
+            n = snprintf(buf, size, "End of script - Comparison ended successfully (%d lines, %llu cycles)\n",
+                         result->lines_compared, cycles);
+        else
+            n = snprintf(buf, size, "End of script (%llu cycles)\n", cycles);
+        break;
+    case HACK_SCRIPT_COMPARISON_FAILURE:
+        n = snprintf(buf, size, "%s:%d: Comparison failure at line %d\n  expected: %s\n  actual:   %s\n", name,
+                     result->script_line, result->compare_line, result->expected, result->actual);
+        break;
+    case HACK_SCRIPT_CYCLE_LIMIT:
+        n = snprintf(buf, size, "%s:%d: stopped at the cycle limit (%llu cycles%s)\n", name, result->script_line, cycles,
+                     cycle_limit ? "" : ", the default: --cycles N to change it");
+        break;
+    case HACK_SCRIPT_COMMAND_LIMIT:
+        n = snprintf(buf, size, "%s:%d: stopped after %llu script commands: a loop that never ends?\n", name,
+                     result->script_line, (unsigned long long)HACK_SCRIPT_DEFAULT_COMMANDS);
+        break;
+    case HACK_SCRIPT_MACHINE_FAULT:
+        hack_fault_describe(&machine->fault, text, sizeof text);
+        n = snprintf(buf, size, "%s:%d: machine error at cycle %llu: %s\n%s", name, result->script_line, cycles, text,
+                     result->stack);
+        break;
+    case HACK_SCRIPT_PROGRAM_STOPPED:
+        n = snprintf(buf, size, "%s:%d: the program was stopped at cycle %llu (reported above)\n", name,
+                     result->script_line, cycles);
+        break;
+    case HACK_SCRIPT_ERROR: buf[0] = '\0'; break;
+    }
+    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}

@@ -95,6 +95,13 @@ typedef struct {
     void *message_context;
 } hack_script_options;
 
+/* What a script's end means, as every front end says it: "End of script - Comparison ended successfully (N
+ * lines, C cycles)", "NAME:LINE: Comparison failure at line N" with the expected and actual lines, a limit, a
+ * machine error with its call stack. cycle_limit: the options' (0: the default, which the text names). Empty
+ * for HACK_SCRIPT_ERROR (its diagnostics say it). Returns the length written. */
+size_t hack_script_explain(const hack_script_result *result, const hack_machine *machine, const char *name,
+                           uint64_t cycle_limit, char *buf, size_t size);
+
 /* Runs the script on machine. Returns the status, with details in *result and diagnostics for errors. */
 hack_script_status hack_script_run(const hack_script *script, hack_machine *machine, const hack_script_options *options,
                                    hack_script_result *result, hack_diag_list *diags);
