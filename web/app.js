@@ -27,6 +27,7 @@ const page = {
   autorun: false,
   dir: '',           // the program's folder in the in-memory file system
   path: '',          // what was loaded (relative to the folder above it)
+  testToRun: '',     // ?run=FOLDER/NAME.tst: the test to run once the folder is open
 };
 
 var Module = {
@@ -117,6 +118,7 @@ function start() {
     pacedClock: c('hw_paced_clock', 'number', []),
     osSource: c('hw_os_source', 'string', ['string']),
     heapProblems: c('hw_heap_problems', 'number', []),
+    test: c('hw_test', 'number', ['string', 'number']),
   };
   Module.FS.mkdir('/programs');
   wireControls();
@@ -154,6 +156,23 @@ function openFiles(files, folder) {
   Module.FS.chdir(root);
   page.dir = dir;
   page.path = folder || files[0].path.split('/').pop();
+  // the folder's test scripts, a click away
+  const scripts = files.map((f) => f.path.split('/').pop()).filter((n) => /\.tst$/i.test(n)).sort();
+  $('tests').textContent = '';
+  for (const n of scripts) {
+    const option = document.createElement('option');
+    option.textContent = n;
+    $('tests').appendChild(option);
+  }
+  $('tests-box').hidden = !scripts.length;
+  $('out-link').hidden = true;
+  if (page.testToRun || (!folder && /\.tst$/i.test(page.path))) {
+    const name = page.testToRun || page.path;
+    page.testToRun = '';
+    if (scripts.includes(name)) $('tests').value = name;
+    runTest(name);
+    return;
+  }
   load(page.path, page.path);
 }
 
@@ -186,6 +205,37 @@ function load(path, name) {
   draw();
 }
 
+// A test script of the folder: run as hackemu runs it, the verdict in the status line, the .out to download.
+function runTest(name) {
+  page.running = false;
+  page.ended = true;
+  page.loaded = false;
+  page.name = name;
+  for (const id of ['run', 'step', 'reset']) $(id).disabled = true;
+  $('messages').textContent = '';
+  $('source-section').hidden = true;
+  const script = (page.dir.endsWith('/' + page.path) ? page.path + '/' : '') + name;
+  const status = page.hw.test(script, $('check-heap').checked ? 1 : 0);
+  const text = page.hw.text();
+  say(text);
+  const verdict = text.split('\n').filter((l) => /^End of script|Comparison failure|^  (expected|actual):|stopped|machine error|was stopped/.test(l));
+  setStatus(verdict.join('\n') || name + ': could not run (see the messages)', status !== 0 || page.hw.heapProblems() > 0);
+  document.title = name + ' - ' + (status === 0 ? 'passed' : 'failed') + ' - hack';
+  const out = page.dir + '/' + name.replace(/\.tst$/i, '.out');
+  const link = $('out-link');
+  try {
+    const data = Module.FS.readFile(out);
+    if (link.href) URL.revokeObjectURL(link.href);
+    link.href = URL.createObjectURL(new Blob([data], { type: 'text/plain' }));
+    link.download = out.split('/').pop();
+    link.textContent = 'download ' + link.download;
+    link.hidden = false;
+  } catch (e) {
+    link.hidden = true;
+  }
+  draw();
+}
+
 async function readEntry(entry, prefix, out) {
   if (entry.isFile) {
     const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
@@ -212,6 +262,11 @@ async function openLink(path) {
   const name = path.split('/').pop();
   setStatus('Fetching ' + path + ' ...');
   try {
+    if (/\.tst$/i.test(path)) { // a test script: its folder, then the test
+      page.testToRun = name;
+      path = path.slice(0, -name.length - 1) || '.';
+      return openLink(path);
+    }
     if (/\.(jack|vm|asm|hack)$/i.test(path)) {
       const response = await fetch(path);
       if (!response.ok) throw new Error(path + ': ' + response.status + ' ' + response.statusText);
@@ -406,6 +461,7 @@ function wireControls() {
   });
   $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; });
   $('check-heap').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
+  $('test').addEventListener('click', () => runTest($('tests').value));
   $('scale').addEventListener('change', (e) => {
     screen.style.width = 512 * Number(e.target.value) + 'px';
     screen.style.height = 256 * Number(e.target.value) + 'px';

@@ -9,6 +9,7 @@
 #include "hack/os.h"
 #include "hack/path.h"
 #include "hack/program.h"
+#include "hack/script.h"
 #include "hack/session.h"
 #include "hack/strbuf.h"
 #include "hack_web.h"
@@ -108,6 +109,42 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap)
     page.last = HACK_SESSION_BUDGET;
     page.heap_problems = 0;
     return 1;
+}
+
+/* Runs the test script PATH (a .tst of the in-memory file system) as hackemu does: its program loaded, its
+ * output written beside it (NAME.out), compared with its .cmp. The verdict (hack_script_explain) and the notes are
+ * in the text; the machine keeps the end state for the page to show. Returns the hack_script_status. */
+EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
+{
+    unload();
+    if (!page.machine) page.machine = hack_machine_create();
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_script *script = page.machine ? hack_script_parse_file(path, &diags) : NULL;
+    const hack_session_options options = {.test_script = true,
+                                          .check_heap = check_heap != 0,
+                                          .message = add_line,
+                                          .heap_report = add_line};
+    page.session = script ? hack_session_create(page.machine, &options) : NULL;
+    hack_script_result result = {.status = HACK_SCRIPT_ERROR};
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (page.session) {
+        const hack_script_options script_options = {.script_dir = dir, .session = page.session, .message = add_line};
+        hack_script_run(script, page.machine, &script_options, &result, &diags);
+    }
+    add_diags(&diags);
+    hack_diag_list_free(&diags);
+    char verdict[4000];
+    if (hack_script_explain(&result, page.machine, path, 0, verdict, sizeof verdict)) add_text(verdict);
+    page.heap_problems = page.session ? hack_session_heap_problems(page.session) : 0;
+    hack_script_free(script);
+    return result.status;
 }
 
 /* The program from its start again, as a fresh start would: RAM cleared, everything bound anew. */

@@ -11,6 +11,9 @@ int hw_load(const char *path, int check_heap);
 const char *hw_os_source(const char *class_name);
 /* The clock a program's own Sys.wait loop is tuned for (Hz), 0 for none. */
 double hw_paced_clock(void);
+/* Runs the test script PATH (.tst) as hackemu does (its .out beside it); returns the hack_script_status, the
+ * verdict in the text. */
+int hw_test(const char *path, int check_heap);
 /* The program from its start again, as a fresh start would. 1: done. */
 int hw_reset(void);
 /* Runs at most budget instructions; returns the stop's hack_session_state. */

@@ -2,8 +2,8 @@
 // against the site the `web` target built, served from loopback. Each scenario compares the page with the native
 // hackemu on the same program (independent of the page's own code) and saves a screenshot for the eye.
 // usage: node page_test.mjs SCENARIO SITE_DIR HACKEMU SAMPLES_DIR OUT_DIR TEST_PROGRAMS_DIR
-// (the server also serves TEST_PROGRAMS_DIR as /tests/, with a files.txt for each folder, as a teacher's
-// server would list a folder)
+// (the server also serves TEST_PROGRAMS_DIR as /tests/ and tests/web/fixtures as /fixtures/, with a files.txt for
+// each folder, as a teacher's server would list a folder)
 // Exit 77 (skipped) when chromium is missing.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import puppeteer from 'puppeteer-core';
 
 const [scenario, site, hackemu, samples, outDir, testPrograms] = process.argv.slice(2);
 const CHROMIUM = process.env.HACK_CHROMIUM || '/usr/bin/chromium';
+const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures'); // served as /fixtures/
 if (!fs.existsSync(CHROMIUM)) {
   console.log(`skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
   process.exit(77);
@@ -29,9 +30,13 @@ function serve(root, tests) {
     if (pathname.startsWith('/tests/') && tests) {
       top = tests;
       pathname = pathname.slice('/tests'.length);
+    } else if (pathname.startsWith('/fixtures/')) {
+      top = FIXTURES;
+      pathname = pathname.slice('/fixtures'.length);
     }
     const file = path.join(top, pathname);
-    if (path.basename(file) === 'files.txt' && !fs.existsSync(file) && fs.existsSync(path.dirname(file))) {
+    const isDir = (p) => { try { return fs.statSync(p).isDirectory(); } catch (e) { return false; } };
+    if (path.basename(file) === 'files.txt' && !fs.existsSync(file) && isDir(path.dirname(file))) {
       response.writeHead(200, { 'Content-Type': 'text/plain' });
       response.end(fs.readdirSync(path.dirname(file)).filter((n) => /\.(jack|vm|asm|hack|tst|cmp)$/.test(n)).join('\n'));
       return;
@@ -177,6 +182,24 @@ try {
       if (!messages.includes(line.replace(/jack_samples\/bugs\//g, ''))) fail(`missing from the page: ${line}`);
     if (!(await page.$eval('#status', (e) => e.classList.contains('error')))) fail('the status line is not an error');
     await page.screenshot({ path: path.join(outDir, 'heapcheck.png') });
+  } else if (scenario === 'script') {
+    // a test script by link: the verdict hackemu gives, passing and failing, and the .out to download
+    for (const name of ['Sum.tst', 'SumWrong.tst']) {
+      await page.goto(`${base}?run=fixtures/Sum/${name}`);
+      await page.waitForFunction(() => / - (passed|failed) - /.test(document.title), { timeout: 30000 });
+      const status = await page.$eval('#status', (e) => e.textContent);
+      const native = nativeRun([path.join(FIXTURES, 'Sum', name), '--out-dir', outDir])
+        .replace(/^.*fixtures\/Sum\//gm, 'Sum/');
+      const nativeLines = native.split('\n');
+      const verdict = /Comparison (ended successfully|failure at line \d+)/.exec(status);
+      if (!verdict || !native.includes(verdict[0])) fail(`${name}: the status says\n${status}\nhackemu says\n${native}`);
+      for (const line of status.trim().split('\n'))
+        if (!nativeLines.includes(line)) fail(`${name}: the status line "${line}" is not hackemu's (${native})`);
+      const link = await page.$eval('#out-link', (e) => (e.hidden ? '' : e.download));
+      if (link !== name.replace('.tst', '.out')) fail(`${name}: no .out to download (${link})`);
+      await page.screenshot({ path: path.join(outDir, name.replace('.tst', '.png')) });
+    }
+
   } else if (scenario === 'bench') {
     // interactive within a second of loading from a local server; then the interpreter's speed on W1 and W2
     await page.goto(base);
