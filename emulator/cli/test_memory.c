@@ -219,30 +219,6 @@ static const char *merges(const job_list *jobs, size_t r)
 
 /* ---- CSV and JSON ---- */
 
-static void csv_field(FILE *out, const char *text)
-{
-    fputc('"', out);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"') fputc('"', out);
-        fputc(*c == '\n' ? ' ' : *c, out);
-    }
-    fputc('"', out);
-}
-
-static void json_string(FILE *out, const char *text)
-{
-    fputc('"', out);
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(out, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(out, "\\u%04x", *c);
-        else
-            fputc(*c, out);
-    }
-    fputc('"', out);
-}
-
 static const char *row_folder(const row *r)
 {
     return r->folder ? r->folder : r->name;
@@ -251,52 +227,19 @@ static const char *row_folder(const row *r)
 static void print_records(const job_list *jobs, format f)
 {
     FILE *out = stdout;
-    if (f == FORMAT_CSV)
-        fputs("folder,program,verdict,detail,place,cycles,optional,reference,allocs,alloc_median,alloc_max,frees,"
-              "free_median,free_max,peak_live_words,largest_request\n",
-              out);
+    if (f == FORMAT_CSV) fputs(HACK_BENCH_CSV_HEADER "\n", out);
     if (f == FORMAT_JSON) fputs("[\n", out);
-    size_t total = jobs->row_count * jobs->program_count;
+    const size_t total = jobs->row_count * jobs->program_count;
     for (size_t i = 0; i < total; i++) {
-        const hack_bench_result *r = &jobs->results[i];
         const row *who = &jobs->rows[i / jobs->program_count];
-        const char *program = jobs->program_names[i % jobs->program_count];
-        const hack_bench_figures *g = &r->figures;
-        if (f == FORMAT_CSV) {
-            csv_field(out, row_folder(who));
-            fputc(',', out);
-            csv_field(out, program);
-            fputc(',', out);
-            csv_field(out, hack_bench_verdict_name(r->verdict));
-            fputc(',', out);
-            csv_field(out, r->detail);
-            fputc(',', out);
-            csv_field(out, r->place);
-            fprintf(out, ",%llu,%s,%s,%llu,%u,%u,%llu,%u,%u,%u,%d\n", (unsigned long long)r->cycles,
-                    r->optional ? "yes" : "no", who->reference ? "yes" : "no", (unsigned long long)g->allocs,
-                    (unsigned)g->alloc_median, (unsigned)g->alloc_max, (unsigned long long)g->frees,
-                    (unsigned)g->free_median, (unsigned)g->free_max, (unsigned)g->peak_live_words,
-                    (int)g->largest_request);
-        } else {
-            fputs("  {\"folder\": ", out);
-            json_string(out, row_folder(who));
-            fputs(", \"program\": ", out);
-            json_string(out, program);
-            fputs(", \"verdict\": ", out);
-            json_string(out, hack_bench_verdict_name(r->verdict));
-            fputs(", \"detail\": ", out);
-            json_string(out, r->detail);
-            fputs(", \"place\": ", out);
-            json_string(out, r->place);
-            fprintf(out,
-                    ", \"cycles\": %llu, \"optional\": %s, \"reference\": %s, \"allocs\": %llu, \"alloc_median\": %u, "
-                    "\"alloc_max\": %u, \"frees\": %llu, \"free_median\": %u, \"free_max\": %u, "
-                    "\"peak_live_words\": %u, \"largest_request\": %d}%s\n",
-                    (unsigned long long)r->cycles, r->optional ? "true" : "false", who->reference ? "true" : "false",
-                    (unsigned long long)g->allocs, (unsigned)g->alloc_median, (unsigned)g->alloc_max,
-                    (unsigned long long)g->frees, (unsigned)g->free_median, (unsigned)g->free_max,
-                    (unsigned)g->peak_live_words, (int)g->largest_request, i + 1 < total ? "," : "");
-        }
+        char record[4096];
+        hack_bench_record(f == FORMAT_CSV ? HACK_BENCH_CSV : HACK_BENCH_JSON, row_folder(who),
+                          jobs->program_names[i % jobs->program_count], who->reference, &jobs->results[i], record,
+                          sizeof record);
+        if (f == FORMAT_CSV)
+            fprintf(out, "%s\n", record);
+        else
+            fprintf(out, "  %s%s\n", record, i + 1 < total ? "," : "");
     }
     if (f == FORMAT_JSON) fputs("]\n", out);
 }

@@ -93,6 +93,16 @@ typedef struct {
     size_t timeline_columns;
 } hack_bench_result;
 
+/* A result as a record of the graders' formats, one line without its newline: CSV (its columns in
+ * HACK_BENCH_CSV_HEADER) or a JSON object. folder: the student as the user named them; program: the test program's
+ * name; reference: a reference row (not graded). Returns the length written (cut to size). */
+#define HACK_BENCH_CSV_HEADER                                                                                   \
+    "folder,program,verdict,detail,place,cycles,optional,reference,allocs,alloc_median,alloc_max,frees,"       \
+    "free_median,free_max,peak_live_words,largest_request"
+typedef enum { HACK_BENCH_CSV, HACK_BENCH_JSON } hack_bench_format;
+size_t hack_bench_record(hack_bench_format format, const char *folder, const char *program, bool reference,
+                         const hack_bench_result *result, char *buf, size_t size);
+
 /* Frees what a result holds (its timeline). */
 void hack_bench_result_free(hack_bench_result *result);
 
