@@ -28,6 +28,9 @@ const page = {
   dir: '',           // the program's folder in the in-memory file system
   path: '',          // what was loaded (relative to the folder above it)
   testToRun: '',     // ?run=FOLDER/NAME.tst: the test to run once the folder is open
+  openedTree: [],    // what was opened, with its folders (for grading)
+  benchPrograms: null,
+  benchRecords: [],
 };
 
 var Module = {
@@ -119,6 +122,11 @@ function start() {
     osSource: c('hw_os_source', 'string', ['string']),
     heapProblems: c('hw_heap_problems', 'number', []),
     test: c('hw_test', 'number', ['string', 'number']),
+    bench: c('hw_bench', 'string', ['string', 'string', 'string', 'string', 'number', 'number']),
+    benchCsv: c('hw_bench_csv', 'string', []),
+    benchReset: c('hw_bench_reset', null, []),
+    benchProgram: c('hw_bench_program', 'string', ['string']),
+    benchMark: c('hw_bench_mark', 'string', ['string']),
   };
   Module.FS.mkdir('/programs');
   wireControls();
@@ -127,6 +135,14 @@ function start() {
   if (params.has('bench')) return bench();
   if (params.get('cycles')) page.stopAt = Math.max(1, Number(params.get('cycles')) || 0);
   if (params.has('check-heap')) $('check-heap').checked = true;
+  // index.html?grade=FOLDER,FOLDER: those students' Memory graded (each folder with a files.txt)
+  if (params.get('grade')) {
+    const files = [];
+    const order = params.get('grade').split(',').map((f) => f.replace(/\/+$/, ''));
+    Promise.all(order.map((f) => fetchFolder(f, files)))
+      .then(() => grade(files, order)).catch((e) => setStatus('Cannot grade: ' + e.message, true));
+    return;
+  }
   if (params.get('run')) {
     page.autorun = true; // a "run this" link runs it
     openLink(params.get('run'));
@@ -139,6 +155,7 @@ function start() {
 function openFiles(files, folder) {
   const known = /\.(jack|vm|asm|hack|tst|cmp|sym|map)$/i;
   files = files.filter((f) => known.test(f.path));
+
   if (!files.length) {
     setStatus('No .jack, .vm, .asm or .hack file there.', true);
     return;
@@ -236,7 +253,7 @@ function runTest(name) {
   draw();
 }
 
-async function readEntry(entry, prefix, out) {
+async function readEntry(entry, prefix, out, depth = 0) {
   if (entry.isFile) {
     const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
     out.push({ path: prefix + file.name, data: new Uint8Array(await file.arrayBuffer()) });
@@ -245,7 +262,7 @@ async function readEntry(entry, prefix, out) {
     for (;;) {
       const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
       if (!batch.length) break;
-      for (const e of batch) if (e.isFile) await readEntry(e, prefix + entry.name + '/', out);
+      for (const e of batch) if (e.isFile || depth < 4) await readEntry(e, prefix + entry.name + '/', out, depth + 1);
     }
   }
 }
@@ -254,6 +271,20 @@ async function fromFileList(list) {
   const files = [];
   for (const f of list) files.push({ path: f.webkitRelativePath || f.name, data: new Uint8Array(await f.arrayBuffer()) });
   return files;
+}
+
+// What was opened, as a tree (paths from the opened folder's name down): its top folder's own files run as a
+// program; the Memory.jack files anywhere in it can be graded.
+function openTree(tree) {
+  page.openedTree = tree;
+  $('grade').hidden = !studentsOf(tree).length;
+  const top = tree.filter((f) => f.path.split('/').length <= 2);
+  if (!top.length) {
+    if (!$('grade').hidden) setStatus('A folder of folders: Grade Memory.jack grades each one that has a Memory.');
+    return;
+  }
+  const folder = top[0].path.includes('/') ? top[0].path.split('/')[0] : '';
+  openFiles(top.map((f) => ({ path: f.path.split('/').pop(), data: f.data })), folder);
 }
 
 // index.html?run=PATH: a file, or a folder with a files.txt naming its files (relative to the page)
@@ -281,6 +312,8 @@ async function openLink(path) {
       if (!r.ok) throw new Error(path + '/' + n + ': ' + r.status);
       return { path: n, data: new Uint8Array(await r.arrayBuffer()) };
     }));
+    page.openedTree = files.map((f) => ({ path: name + '/' + f.path, data: f.data }));
+    $('grade').hidden = !studentsOf(page.openedTree).length;
     openFiles(files, name);
   } catch (e) {
     setStatus('Cannot open ' + path + ': ' + e.message, true);
@@ -299,6 +332,137 @@ async function listSamples() {
       $('samples').appendChild(option);
     }
   } catch (e) { /* a site without samples */ }
+}
+
+// ---- the memory bench: grading Memory.jack ----
+
+// Writes files (paths relative to what was opened) under a fresh folder, keeping their folders; returns it.
+function writeTree(files) {
+  const root = '/grade/' + ++page.loads;
+  const made = new Set();
+  const mkdirs = (dir) => {
+    if (made.has(dir)) return;
+    const parent = dir.slice(0, dir.lastIndexOf('/'));
+    if (parent && parent !== dir) mkdirs(parent);
+    try { Module.FS.mkdir(dir); } catch (e) { /* there */ }
+    made.add(dir);
+  };
+  for (const f of files) {
+    const at = root + '/' + f.path;
+    mkdirs(at.slice(0, at.lastIndexOf('/')));
+    Module.FS.writeFile(at, f.data);
+  }
+  return root;
+}
+
+// The students: every folder holding a Memory.jack or Memory.vm, named by its path as opened
+function studentsOf(files) {
+  const folders = new Set();
+  for (const f of files) {
+    const m = /^(.*)\/Memory\.(jack|vm)$/.exec(f.path);
+    if (m) folders.add(m[1]);
+  }
+  return [...folders].sort();
+}
+
+async function fetchFolder(path, into) {
+  const listing = await fetch(path + '/files.txt');
+  if (!listing.ok) throw new Error(path + '/files.txt: ' + listing.status);
+  for (const n of (await listing.text()).split('\n').map((x) => x.trim()).filter(Boolean)) {
+    const r = await fetch(path + '/' + encodeURIComponent(n));
+    if (!r.ok) throw new Error(path + '/' + n + ': ' + r.status);
+    into.push({ path: path + '/' + n, data: new Uint8Array(await r.arrayBuffer()) });
+  }
+}
+
+// The test programs of the site (memory-tests.txt), once
+async function benchPrograms() {
+  if (page.benchPrograms) return page.benchPrograms;
+  const list = await (await fetch('memory-tests.txt')).text();
+  const files = [];
+  const names = list.split('\n').map((x) => x.trim()).filter(Boolean);
+  for (const n of names) await fetchFolder(n, files);
+  const root = writeTree(files);
+  page.benchPrograms = names.map((n) => ({ name: n.split('/').pop(), folder: root + '/' + n }));
+  return page.benchPrograms;
+}
+
+// order: the students' folders in the order asked (?grade=...), else in name order (as a shell lists them)
+async function grade(files, order) {
+  const found = studentsOf(files);
+  const students = order ? order.filter((s) => found.includes(s)) : found;
+  if (!students.length) {
+    setStatus('No Memory.jack or Memory.vm in what was opened: nothing to grade.', true);
+    return;
+  }
+  setStatus(`Grading the Memory of ${students.length} folder${students.length > 1 ? 's' : ''} ...`);
+  const programs = await benchPrograms();
+  const root = writeTree(files);
+  const rows = students.map((s) => ({ name: s, folder: root + '/' + s, label: s, memory: 0, reference: 0 }));
+  rows.push({ name: 'hackemu Memory.jack', folder: '', label: 'hackemu Memory.jack', memory: 1, reference: 1 });
+  rows.push({ name: 'hackemu native', folder: '', label: 'hackemu native', memory: 2, reference: 1 });
+  page.hw.benchReset();
+  page.benchRecords = [];
+  $('bench-section').hidden = false;
+  $('csv-link').hidden = $('json-link').hidden = true;
+  $('bench-detail').textContent = '';
+  const table = $('bench-table');
+  table.textContent = '';
+  const head = table.insertRow();
+  head.appendChild(document.createElement('th')).textContent = 'Memory';
+  for (const p of programs) {
+    const th = head.appendChild(document.createElement('th'));
+    th.textContent = p.name;
+    th.title = page.hw.benchProgram(p.folder);
+  }
+  head.appendChild(document.createElement('th')).textContent = 'passed';
+  const total = rows.length * programs.length;
+  let done = 0;
+  for (const row of rows) {
+    const tr = table.insertRow();
+    if (row.reference) tr.className = 'reference';
+    tr.appendChild(document.createElement('th')).textContent = row.name;
+    let passed = 0, counted = 0;
+    for (const p of programs) {
+      // one run, then the browser draws: the page stays responsive
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const record = JSON.parse(page.hw.bench(row.folder, p.folder, row.label, p.name, row.memory, row.reference));
+      page.benchRecords.push(record);
+      const cell = tr.insertCell();
+      cell.className = 'cell' + (record.optional ? ' optional' : record.verdict === 'pass' ? '' : ' bad');
+      cell.textContent = page.hw.benchMark(record.verdict);
+      cell.title = record.verdict + (record.detail ? ': ' + record.detail : '');
+      cell.addEventListener('click', () => {
+        const detail = $('bench-detail');
+        linked(detail, `${row.name}, ${p.name}: ${record.verdict}` + (record.detail ? `\n${record.detail}` : '') +
+               (record.place ? `\nin ${record.place}` : '') + `\n${record.cycles} cycles` +
+               (record.allocs ? `, ${record.allocs} allocs (median ${record.alloc_median} cycles), ${record.frees} deAllocs` : ''));
+        page.dir = row.folder;
+      });
+      if (!record.optional) {
+        counted++;
+        if (record.verdict === 'pass') passed++;
+      }
+      $('bench-progress').textContent = `(${++done} of ${total} runs)`;
+    }
+    tr.insertCell().textContent = `${passed}/${counted}`;
+  }
+  $('bench-progress').textContent = `(${total} runs)`;
+  const csv = page.hw.benchCsv();
+  offer($('csv-link'), csv, 'memory-bench.csv', 'text/csv');
+  offer($('json-link'), '[\n' + page.benchRecords.map((r) => '  ' + JSON.stringify(r)).join(',\n') + '\n]\n',
+        'memory-bench.json', 'application/json');
+  setStatus(`Graded the Memory of ${students.length} folder${students.length > 1 ? 's' : ''} on ${programs.length} ` +
+            'programs (a cell: its details; hover a program: what it checks).');
+  document.title = 'graded - hack';
+}
+
+function offer(link, text, name, type) {
+  if (link.href) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = name;
+  link.textContent = 'download ' + name;
+  link.hidden = false;
 }
 
 // ---- running ----
@@ -462,16 +626,14 @@ function wireControls() {
   $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; });
   $('check-heap').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('test').addEventListener('click', () => runTest($('tests').value));
+  $('grade').addEventListener('click', () => grade(page.openedTree || []));
   $('scale').addEventListener('change', (e) => {
     screen.style.width = 512 * Number(e.target.value) + 'px';
     screen.style.height = 256 * Number(e.target.value) + 'px';
   });
   $('samples').addEventListener('change', (e) => { if (e.target.value) openLink(e.target.value); });
-  $('folder').addEventListener('change', async (e) => {
-    const files = await fromFileList(e.target.files);
-    if (files.length) openFiles(files, files[0].path.split('/')[0]);
-  });
-  $('files').addEventListener('change', async (e) => openFiles(await fromFileList(e.target.files), ''));
+  $('folder').addEventListener('change', async (e) => openTree(await fromFileList(e.target.files)));
+  $('files').addEventListener('change', async (e) => openTree(await fromFileList(e.target.files)));
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
   document.addEventListener('drop', async (e) => {
@@ -479,9 +641,8 @@ function wireControls() {
     document.body.classList.remove('dragging');
     const entries = [...e.dataTransfer.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
     const files = [];
-    const folder = entries.length === 1 && entries[0].isDirectory ? entries[0].name : '';
     for (const entry of entries) await readEntry(entry, '', files);
-    openFiles(files.map((f) => ({ path: f.path.split('/').pop(), data: f.data })), folder);
+    openTree(files);
   });
 }
 
@@ -521,5 +682,6 @@ window.hackPage = {
   cycles: () => (page.hw ? page.hw.cycles() : 0),
   state: () => page.state,
   running: () => page.running,
+  benchCsv: () => page.hw.benchCsv(),
   ram: (from, count) => Array.from(Module.HEAPU16.subarray(page.hw.ram() / 2 + from, page.hw.ram() / 2 + from + count)),
 };

@@ -6,6 +6,7 @@
 #include "hack/build.h"
 #include "hack/diag.h"
 #include "hack/machine.h"
+#include "hack/memory_bench.h"
 #include "hack/os.h"
 #include "hack/path.h"
 #include "hack/program.h"
@@ -147,6 +148,60 @@ EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
     return result.status;
 }
 
+/* The memory bench, one run at a time (the page runs them between frames, so it stays responsive): student's
+ * Memory (the folder student, or hackemu's own: memory 1 its Memory.jack, 2 its native Memory) against the test
+ * program in program_folder, as hackemu --test-memory runs it. Returns the result as a JSON record (folder and
+ * program as named here); the CSV records gather for hw_bench_csv. */
+static hack_strbuf bench_csv;
+
+EMSCRIPTEN_KEEPALIVE const char *hw_bench(const char *student, const char *program_folder, const char *folder,
+                                          const char *program, int memory, int reference)
+{
+    static char json[4096];
+    const hack_bench_options options = {.memory = memory == 1   ? HACK_BENCH_PROJECT_JACK
+                                                  : memory == 2 ? HACK_BENCH_NATIVE
+                                                                : HACK_BENCH_STUDENT};
+    hack_bench_result result;
+    hack_bench_run(memory ? NULL : student, program_folder, &options, &result);
+    char csv[4096];
+    hack_bench_record(HACK_BENCH_CSV, folder, program, reference != 0, &result, csv, sizeof csv);
+    if (!bench_csv.length) hack_strbuf_append(&bench_csv, HACK_BENCH_CSV_HEADER "\n", strlen(HACK_BENCH_CSV_HEADER) + 1);
+    hack_strbuf_appendf(&bench_csv, "%s\n", csv);
+    hack_bench_record(HACK_BENCH_JSON, folder, program, reference != 0, &result, json, sizeof json);
+    hack_bench_result_free(&result);
+    return json;
+}
+
+/* The CSV of the runs since hw_bench_reset, as hackemu --test-memory --format=csv prints it. */
+EMSCRIPTEN_KEEPALIVE const char *hw_bench_csv(void)
+{
+    return hack_strbuf_text(&bench_csv);
+}
+
+EMSCRIPTEN_KEEPALIVE void hw_bench_reset(void)
+{
+    hack_strbuf_reset(&bench_csv);
+}
+
+/* The table cell's mark of a verdict named as in the records ("pass" -> "ok", "overlap" -> "OVERLAP"). */
+EMSCRIPTEN_KEEPALIVE const char *hw_bench_mark(const char *verdict_name)
+{
+    for (int v = 0; v < HACK_BENCH_VERDICT_COUNT; v++)
+        if (strcmp(hack_bench_verdict_name((hack_bench_verdict)v), verdict_name) == 0)
+            return hack_bench_verdict_mark((hack_bench_verdict)v);
+    return "?";
+}
+
+/* A test program's purpose line, and whether it is optional (a check of policy). */
+EMSCRIPTEN_KEEPALIVE const char *hw_bench_program(const char *program_folder)
+{
+    static char text[300];
+    hack_bench_program info;
+    if (!hack_bench_read_program(program_folder, &info)) return "";
+    snprintf(text, sizeof text, "%s%s", info.optional ? "optional: " : "", info.purpose);
+    return text;
+}
+
 /* The program from its start again, as a fresh start would: RAM cleared, everything bound anew. */
 EMSCRIPTEN_KEEPALIVE int hw_reset(void)
 {
@@ -269,5 +324,6 @@ EMSCRIPTEN_KEEPALIVE const char *hw_take_text(void)
 int main(void)
 {
     hack_strbuf_init(&page.text);
+    hack_strbuf_init(&bench_csv);
     return 0;
 }

@@ -14,6 +14,17 @@ double hw_paced_clock(void);
 /* Runs the test script PATH (.tst) as hackemu does (its .out beside it); returns the hack_script_status, the
  * verdict in the text. */
 int hw_test(const char *path, int check_heap);
+/* The memory bench, one run: student's Memory (memory 0; 1: hackemu's Memory.jack, 2: its native one) against a
+ * test program folder; the JSON record (named folder, program). Its CSV record gathers for hw_bench_csv. */
+const char *hw_bench(const char *student, const char *program_folder, const char *folder, const char *program,
+                     int memory, int reference);
+/* The CSV of the runs since hw_bench_reset, as hackemu --test-memory --format=csv prints it. */
+const char *hw_bench_csv(void);
+void hw_bench_reset(void);
+/* The table cell's mark of a verdict named as in the records ("pass" -> "ok"). */
+const char *hw_bench_mark(const char *verdict_name);
+/* A test program's purpose ("optional: ..." for a check of policy), or "". */
+const char *hw_bench_program(const char *program_folder);
 /* The program from its start again, as a fresh start would. 1: done. */
 int hw_reset(void);
 /* Runs at most budget instructions; returns the stop's hack_session_state. */

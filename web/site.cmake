@@ -38,3 +38,7 @@ if(EXISTS ${BENCH}/w1_loop.asm)
   configure_file(${BENCH}/w1_loop.asm ${OUTPUT}/bench/w1_loop.asm COPYONLY)
   configure_file(${BENCH}/w2_screen.asm ${OUTPUT}/bench/w2_screen.asm COPYONLY)
 endif()
+# the memory bench's test programs (os/tests), for grading a Memory.jack in the page
+file(REMOVE_RECURSE ${OUTPUT}/memory-tests)
+file(WRITE ${OUTPUT}/memory-tests.txt "")
+add_programs(${MEMORY_TESTS} ${OUTPUT}/memory-tests ${OUTPUT}/memory-tests.txt)

@@ -5,15 +5,17 @@
 // (the server also serves TEST_PROGRAMS_DIR as /tests/ and tests/web/fixtures as /fixtures/, with a files.txt for
 // each folder, as a teacher's server would list a folder)
 // Exit 77 (skipped) when chromium is missing.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 
-const [scenario, site, hackemu, samples, outDir, testPrograms] = process.argv.slice(2);
+const [scenario, site, hackemuArg, samples, outDir, testPrograms] = process.argv.slice(2);
+const hackemu = path.resolve(hackemuArg);
 const CHROMIUM = process.env.HACK_CHROMIUM || '/usr/bin/chromium';
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures'); // served as /fixtures/
+const MEMORY_BENCH = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'memory_bench'); // /memory_bench/
 if (!fs.existsSync(CHROMIUM)) {
   console.log(`skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
   process.exit(77);
@@ -33,6 +35,9 @@ function serve(root, tests) {
     } else if (pathname.startsWith('/fixtures/')) {
       top = FIXTURES;
       pathname = pathname.slice('/fixtures'.length);
+    } else if (pathname.startsWith('/memory_bench/')) {
+      top = MEMORY_BENCH;
+      pathname = pathname.slice('/memory_bench'.length);
     }
     const file = path.join(top, pathname);
     const isDir = (p) => { try { return fs.statSync(p).isDirectory(); } catch (e) { return false; } };
@@ -200,6 +205,22 @@ try {
       await page.screenshot({ path: path.join(outDir, name.replace('.tst', '.png')) });
     }
 
+  } else if (scenario === 'membench') {
+    // grading in the page: the records equal hackemu --test-memory --format=csv's, reference rows included
+    const students = ['memory_bench/firstfit', 'memory_bench/overlap', 'memory_bench/nomerge'];
+    await page.goto(`${base}?grade=${students.join(',')}`);
+    await page.waitForFunction(() => document.title === 'graded - hack', { timeout: 170000 });
+    const csv = await page.evaluate(() => window.hackPage.benchCsv());
+    const native = spawnSync(hackemu, ['--test-memory', '--format=csv', '-j', '2', ...students],
+                             { cwd: path.dirname(MEMORY_BENCH), encoding: 'utf8' }).stdout; // (status 7: failures)
+    if (csv !== native) {
+      const a = csv.split('\n'), b = native.split('\n');
+      const i = a.findIndex((line, k) => line !== b[k]);
+      fail(`the page's CSV differs from hackemu's at line ${i + 1}:\n  page:    ${a[i]}\n  hackemu: ${b[i]}`);
+    }
+    const cells = await page.$$eval('#bench-table td.cell', (tds) => tds.length);
+    if (cells !== 5 * 10) fail(`${cells} cells in the table, not 50`);
+    await page.screenshot({ path: path.join(outDir, 'membench.png'), fullPage: true });
   } else if (scenario === 'bench') {
     // interactive within a second of loading from a local server; then the interpreter's speed on W1 and W2
     await page.goto(base);
