@@ -8,6 +8,7 @@ const params = new URLSearchParams(location.search);
 const STATE = { BUDGET: 0, HALTED: 1, FAULT: 2, SYS_ERROR: 3, HEAP_ERROR: 4, WAITING_KEY: 5, WAITING_TIME: 6,
                 STACK_ERROR: 7, DEBUG: 8 };
 const SCREEN = 16384, KBD = 24576;
+const DEBUG_STOPPED = 100; // hw_debug_run: the debugger stopped (a breakpoint, a watchpoint, the heap check)
 const $ = (id) => document.getElementById(id);
 
 const page = {
@@ -31,6 +32,7 @@ const page = {
   openedTree: [],    // what was opened, with its folders (for grading)
   benchPrograms: null,
   benchRecords: [],
+  debugging: false,  // the program was loaded with the debugger
 };
 
 var Module = {
@@ -94,10 +96,20 @@ function showSource(file, line) {
   }
   text.split('\n').forEach((content, i) => {
     const row = document.createElement('span');
-    row.className = 'line' + (i + 1 === line ? ' here' : '');
+    const broken = page.debugging && page.hw.debugHasBreak(file, i + 1);
+    row.className = 'line' + (i + 1 === line ? ' here' : '') + (broken ? ' break' : '');
     const number = document.createElement('span');
     number.className = 'number';
     number.textContent = i + 1;
+    if (page.debugging) {
+      number.title = 'a breakpoint here (click again: none)';
+      number.addEventListener('click', () => {
+        page.hw.text();
+        const on = page.hw.debugToggle(file, i + 1);
+        debugSay(page.hw.text());
+        row.classList.toggle('break', !!on);
+      });
+    }
     row.append(number, content + '\n');
     pane.append(row);
   });
@@ -109,7 +121,7 @@ function start() {
   window.hackPage.readyAt = performance.now(); // (ms since the navigation began: the page is interactive)
   const c = Module.cwrap;
   page.hw = {
-    load: c('hw_load', 'number', ['string']),
+    load: c('hw_load', 'number', ['string', 'number', 'number']),
     reset: c('hw_reset', 'number', []),
     run: c('hw_run', 'number', ['number']),
     where: c('hw_where', 'string', []),
@@ -127,6 +139,11 @@ function start() {
     benchReset: c('hw_bench_reset', null, []),
     benchProgram: c('hw_bench_program', 'string', ['string']),
     benchMark: c('hw_bench_mark', 'string', ['string']),
+    debug: c('hw_debug', 'number', ['string']),
+    debugRun: c('hw_debug_run', 'number', ['number']),
+    debugHere: c('hw_debug_here', 'string', []),
+    debugToggle: c('hw_debug_toggle', 'number', ['string', 'number']),
+    debugHasBreak: c('hw_debug_has_break', 'number', ['string', 'number']),
   };
   Module.FS.mkdir('/programs');
   wireControls();
@@ -135,6 +152,7 @@ function start() {
   if (params.has('bench')) return bench();
   if (params.get('cycles')) page.stopAt = Math.max(1, Number(params.get('cycles')) || 0);
   if (params.has('check-heap')) $('check-heap').checked = true;
+  if (params.has('debug')) $('debug').checked = true;
   // index.html?grade=FOLDER,FOLDER: those students' Memory graded (each folder with a files.txt)
   if (params.get('grade')) {
     const files = [];
@@ -198,9 +216,18 @@ function load(path, name) {
   page.ended = false;
   page.name = name;
   $('messages').textContent = '';
-  const ok = page.hw.load(path, $('check-heap').checked ? 1 : 0);
+  page.debugging = $('debug').checked;
+  const ok = page.hw.load(path, $('check-heap').checked ? 1 : 0, page.debugging ? 1 : 0);
   say(page.hw.text());
   $('source-section').hidden = true;
+  $('debug-section').hidden = !(ok && page.debugging);
+  $('d-output').textContent = '';
+  $('d-stack').textContent = '';
+  if (ok && page.debugging) {
+    // &break=SPEC,SPEC: breakpoints as hackemu --break takes them (Main.jack:12, Memory.alloc)
+    for (const spec of (params.get('break') || '').split(',').filter(Boolean)) debugCommand('break ' + spec);
+    showDebugPlace();
+  }
   page.loaded = !!ok;
   for (const id of ['run', 'step', 'reset']) $(id).disabled = !ok;
   if (!ok) {
@@ -332,6 +359,47 @@ async function listSamples() {
       $('samples').appendChild(option);
     }
   } catch (e) { /* a site without samples */ }
+}
+
+// ---- the debugger: hackemu --debug's engine ----
+
+function debugSay(text) {
+  if (!text) return;
+  const pane = $('d-output');
+  const part = document.createElement('span');
+  linked(part, text.endsWith('\n') ? text : text + '\n');
+  pane.append(part);
+  pane.scrollTop = pane.scrollHeight;
+}
+
+// One command: its answer in the debugger's pane; a command that runs the program is followed to its stop.
+function debugCommand(line) {
+  page.hw.text(); // (what was said before)
+  debugSay('(hackdb) ' + line);
+  const more = page.hw.debug(line);
+  const text = page.hw.text();
+  debugSay(text);
+  if (!more) return text;
+  if (/^(step|next|finish|stepi|vmstep|continue|c|s|n|run|reset)\b/.test(line.trim())) {
+    setStatus(page.name + ': ' + (text.trim().split('\n').find((l) => !/^\d+\t/.test(l)) || 'stopped') +
+              ' (cycle ' + page.hw.cycles() + ')', /error|overflow|Sys\.error/.test(text));
+    showDebugPlace();
+  }
+  draw();
+  return text;
+}
+
+// After a stop: the stack with its variables, and the source pane at the selected frame's line
+function showDebugPlace() {
+  if (!page.debugging) return;
+  const said = [];
+  for (const command of ['backtrace', 'info args', 'info locals']) {
+    page.hw.debug(command);
+    said.push(page.hw.text().trim());
+  }
+  linked($('d-stack'), said.join('\n\n'));
+  const here = /^(.*):(\d+)$/.exec(page.hw.debugHere());
+  if (here && here[1] !== 'ROM') showSource(here[1], Number(here[2]));
 }
 
 // ---- the memory bench: grading Memory.jack ----
@@ -490,7 +558,16 @@ function setRunning(on) {
 }
 
 function runFor(budget) {
-  const state = page.hw.run(budget);
+  const state = page.debugging ? page.hw.debugRun(budget) : page.hw.run(budget);
+  if (state === DEBUG_STOPPED) { // a breakpoint, a watchpoint, the heap check: the debugger's stop
+    page.state = STATE.BUDGET;
+    setRunning(false);
+    const told = page.hw.text();
+    debugSay(told);
+    setStatus(page.name + ': ' + told.trim().split('\n')[0] + ' (cycle ' + page.hw.cycles() + ')');
+    showDebugPlace();
+    return state;
+  }
   page.state = state;
   const text = page.hw.text();
   if (text) say(text);
@@ -625,6 +702,17 @@ function wireControls() {
   });
   $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; });
   $('check-heap').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
+  $('debug').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
+  for (const [id, command] of [['d-step', 'step'], ['d-next', 'next'], ['d-finish', 'finish'], ['d-stepi', 'stepi']])
+    $(id).addEventListener('click', () => { setRunning(false); debugCommand(command); });
+  $('d-continue').addEventListener('click', () => setRunning(true)); // in slices: the page stays responsive
+  $('d-command').addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || !e.target.value.trim()) return;
+    const line = e.target.value.trim();
+    e.target.value = '';
+    if (/^(c|continue)$/.test(line)) setRunning(true);
+    else debugCommand(line);
+  });
   $('test').addEventListener('click', () => runTest($('tests').value));
   $('grade').addEventListener('click', () => grade(page.openedTree || []));
   $('scale').addEventListener('change', (e) => {
@@ -652,7 +740,10 @@ async function bench() {
   const out = $('bench');
   out.hidden = false;
   const lines = ['program        instructions   median MIPS  [each run]'];
-  for (const name of ['w1_loop.asm', 'w2_screen.asm']) {
+  const listing = await fetch('bench.txt'); // (the site has the benchmark programs when its build had them)
+  const names = listing.ok ? (await listing.text()).split('\n').filter(Boolean) : [];
+  if (!names.length) lines.push('no benchmark programs in this site (W1 and W2: ../shared/bench at build time)');
+  for (const name of names) {
     const r = await fetch('bench/' + name);
     if (!r.ok) { lines.push(name + ': not in this site'); continue; }
     const data = new Uint8Array(await r.arrayBuffer());
@@ -683,5 +774,6 @@ window.hackPage = {
   state: () => page.state,
   running: () => page.running,
   benchCsv: () => page.hw.benchCsv(),
+  debugCommand: (line) => debugCommand(line),
   ram: (from, count) => Array.from(Module.HEAPU16.subarray(page.hw.ram() / 2 + from, page.hw.ram() / 2 + from + count)),
 };

@@ -4,6 +4,7 @@
  * canvas, writes the keyboard word, and shows the text. */
 #define _POSIX_C_SOURCE 200809L
 #include "hack/build.h"
+#include "hack/debugger.h"
 #include "hack/diag.h"
 #include "hack/machine.h"
 #include "hack/memory_bench.h"
@@ -31,6 +32,7 @@ static struct {
     char *taken;
     hack_session_state last;
     int heap_problems; /* found by the heap check in the run that ended */
+    hack_debugger *debugger; /* the debugger, when the page debugs the program */
 } page;
 
 static void add_text(const char *text)
@@ -65,15 +67,23 @@ static uint64_t now_ms(void *context)
 
 static void unload(void)
 {
+    hack_debugger_free(page.debugger);
+    page.debugger = NULL;
     hack_session_free(page.session);
     page.session = NULL;
     if (page.program_ready) hack_program_free(&page.program);
     page.program_ready = false;
 }
 
+static void debug_after_reset(void *context, hack_machine *machine)
+{
+    (void)context;
+    if (page.stack_at_256) machine->ram[0] = 256;
+}
+
 /* Builds PATH (a file or a folder of the in-memory file system) and binds it to the machine, as hackemu does:
  * a Jack or VM program gets the OS classes it lacks and the bootstrap, and the notes say so. 1: loaded. */
-EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap)
+EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap, int debug)
 {
     unload();
     if (!page.machine) page.machine = hack_machine_create();
@@ -93,6 +103,7 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap)
     page.stack_at_256 = vm_code && !build.bootstrapped;
     const hack_session_options options = {.mirror_output = true,
                                           .check_heap = check_heap != 0,
+                                          .stop_at_heap_report = debug != 0,
                                           .now_ms = now_ms,
                                           .message = add_line,
                                           .heap_report = add_line,
@@ -109,6 +120,13 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap)
     if (page.stack_at_256) page.machine->ram[0] = 256;
     page.last = HACK_SESSION_BUDGET;
     page.heap_problems = 0;
+    if (debug) { /* the engine of hackemu --debug, its answers in the text */
+        const hack_debugger_options debugging = {.print = add_line, .after_reset = debug_after_reset};
+        hack_diag_list_init(&diags);
+        page.debugger = hack_debugger_create(page.session, page.machine, &debugging, &diags);
+        add_diags(&diags);
+        hack_diag_list_free(&diags);
+    }
     return 1;
 }
 
@@ -200,6 +218,70 @@ EMSCRIPTEN_KEEPALIVE const char *hw_bench_program(const char *program_folder)
     if (!hack_bench_read_program(program_folder, &info)) return "";
     snprintf(text, sizeof text, "%s%s", info.optional ? "optional: " : "", info.purpose);
     return text;
+}
+
+/* ---- the debugger (hw_load with debug) ---- */
+
+/* One command line of hackemu --debug's (break, step, next, finish, print, info locals, bt, x/8 ADDR...); its
+ * answer is in the text. 0 when there is no debugger (or the command was quit). */
+EMSCRIPTEN_KEEPALIVE int hw_debug(const char *line)
+{
+    return page.debugger && hack_debugger_command(page.debugger, line);
+}
+
+/* Runs at most budget instructions as `continue` does. Returns 100 when the debugger stopped there (a
+ * breakpoint, a watchpoint, the heap check: told in the text), else the stop's hack_session_state (an end is
+ * explained in the text, as hw_run does). */
+EMSCRIPTEN_KEEPALIVE int hw_debug_run(double budget)
+{
+    if (!page.debugger) return hw_run(budget);
+    bool stopped = false;
+    const hack_session_stop stop = hack_debugger_run(page.debugger, budget >= 1 ? (uint64_t)budget : 1, &stopped);
+    if (stopped) return 100;
+    page.last = stop.state;
+    if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
+        stop.state != HACK_SESSION_WAITING_TIME) {
+        page.heap_problems = hack_session_finish(page.session);
+        char explained[8000];
+        if (hack_session_explain_stop(page.session, stop, page.name, explained, sizeof explained)) add_text(explained);
+    }
+    return stop.state;
+}
+
+/* Where the selected frame is: "File.jack:LINE" (or "ROM:WORD"), "" without a debugger. */
+EMSCRIPTEN_KEEPALIVE const char *hw_debug_here(void)
+{
+    static char here[300];
+    here[0] = '\0';
+    if (!page.debugger) return here;
+    const hack_debugger_place place = hack_debugger_here(page.debugger);
+    snprintf(here, sizeof here, "%s:%u", hack_debugger_place_file(page.debugger, place), (unsigned)place.line);
+    return here;
+}
+
+/* A breakpoint on FILE:LINE set or removed (as clicking a line does); 1 when one is there now. */
+EMSCRIPTEN_KEEPALIVE int hw_debug_toggle(const char *file, int line)
+{
+    if (!page.debugger || !page.program_ready) return 0;
+    for (size_t i = 0; i < page.program.source_file_count; i++)
+        if (strcmp(hack_path_base_name(page.program.source_files[i]), file) == 0)
+            return hack_debugger_toggle_breakpoint(page.debugger, (hack_debugger_place){(int)i, (uint32_t)line});
+    return 0;
+}
+
+/* Whether a breakpoint stops on FILE:LINE (for the source pane's marks). */
+EMSCRIPTEN_KEEPALIVE int hw_debug_has_break(const char *file, int line)
+{
+    if (!page.debugger || !page.program_ready) return 0;
+    for (size_t i = 0; i < page.program.source_file_count; i++)
+        if (strcmp(hack_path_base_name(page.program.source_files[i]), file) == 0) {
+            char text[8];
+            bool on = false;
+            hack_debugger_place_text(page.debugger, (hack_debugger_place){(int)i, (uint32_t)line}, text, sizeof text,
+                                     &on);
+            return on;
+        }
+    return 0;
 }
 
 /* The program from its start again, as a fresh start would: RAM cleared, everything bound anew. */

@@ -5,8 +5,15 @@
 #include <stdint.h>
 
 /* Builds PATH (a file or a folder of the in-memory file system) and binds it as hackemu does, with the heap
- * check when check_heap is not 0. 1: loaded. */
-int hw_load(const char *path, int check_heap);
+ * check when check_heap is not 0, and the debugger (hackemu --debug's engine) when debug is not 0. 1: loaded. */
+int hw_load(const char *path, int check_heap, int debug);
+/* The debugger: a command line (its answer in the text); a run in slices as `continue` (100: it stopped);
+ * where the selected frame is ("Main.jack:12"); a breakpoint toggled on, or looked up at, FILE:LINE. */
+int hw_debug(const char *line);
+int hw_debug_run(double budget);
+const char *hw_debug_here(void);
+int hw_debug_toggle(const char *file, int line);
+int hw_debug_has_break(const char *file, int line);
 /* The Jack source of a class of hackemu's OS ("Sys"), or "". */
 const char *hw_os_source(const char *class_name);
 /* The clock a program's own Sys.wait loop is tuned for (Hz), 0 for none. */

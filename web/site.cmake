@@ -33,10 +33,13 @@ file(REMOVE_RECURSE ${OUTPUT}/samples)
 file(WRITE ${OUTPUT}/samples.txt "")
 add_programs(${SAMPLES} ${OUTPUT}/samples ${OUTPUT}/samples.txt)
 # the benchmark programs W1 and W2, for index.html?bench
+file(REMOVE_RECURSE ${OUTPUT}/bench)
+file(REMOVE ${OUTPUT}/bench.txt)
 if(EXISTS ${BENCH}/w1_loop.asm)
   file(MAKE_DIRECTORY ${OUTPUT}/bench)
   configure_file(${BENCH}/w1_loop.asm ${OUTPUT}/bench/w1_loop.asm COPYONLY)
   configure_file(${BENCH}/w2_screen.asm ${OUTPUT}/bench/w2_screen.asm COPYONLY)
+  file(WRITE ${OUTPUT}/bench.txt "w1_loop.asm\nw2_screen.asm\n")
 endif()
 # the memory bench's test programs (os/tests), for grading a Memory.jack in the page
 file(REMOVE_RECURSE ${OUTPUT}/memory-tests)

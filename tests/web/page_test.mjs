@@ -15,6 +15,7 @@ const [scenario, site, hackemuArg, samples, outDir, testPrograms] = process.argv
 const hackemu = path.resolve(hackemuArg);
 const CHROMIUM = process.env.HACK_CHROMIUM || '/usr/bin/chromium';
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures'); // served as /fixtures/
+const DEBUG_PROGRAMS = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'debug'); // /debugprograms/
 const MEMORY_BENCH = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'memory_bench'); // /memory_bench/
 if (!fs.existsSync(CHROMIUM)) {
   console.log(`skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
@@ -35,6 +36,9 @@ function serve(root, tests) {
     } else if (pathname.startsWith('/fixtures/')) {
       top = FIXTURES;
       pathname = pathname.slice('/fixtures'.length);
+    } else if (pathname.startsWith('/debugprograms/')) {
+      top = DEBUG_PROGRAMS;
+      pathname = pathname.slice('/debugprograms'.length);
     } else if (pathname.startsWith('/memory_bench/')) {
       top = MEMORY_BENCH;
       pathname = pathname.slice('/memory_bench'.length);
@@ -221,6 +225,35 @@ try {
     const cells = await page.$$eval('#bench-table td.cell', (tds) => tds.length);
     if (cells !== 5 * 10) fail(`${cells} cells in the table, not 50`);
     await page.screenshot({ path: path.join(outDir, 'membench.png'), fullPage: true });
+  } else if (scenario === 'debug') {
+    // the debugger: a breakpoint by link stops there, the stack and the arguments are hackemu --debug's answers,
+    // Next goes where hackemu's next goes, a click on a line number sets a breakpoint there
+    const program = path.join(DEBUG_PROGRAMS, 'Recursion');
+    const native = spawnSync(hackemu, ['--debug', program],
+                             { input: 'break Main.fact\nrun\nbacktrace\ninfo args\nnext\n', encoding: 'utf8' }).stdout;
+    const answer = (command) => {
+      const at = native.indexOf('(hackdb) ' + command);
+      const rest = native.slice(at + 9 + command.length + 1);
+      return rest.slice(0, rest.indexOf('(hackdb)')).trim();
+    };
+    await page.goto(`${base}?run=debugprograms/Recursion&debug&break=Main.fact`);
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Breakpoint 1'),
+                               { timeout: 30000 });
+    const stack = await page.$eval('#d-stack', (e) => e.textContent);
+    for (const command of ['backtrace', 'info args'])
+      if (!stack.includes(answer(command))) fail(`the stack pane lacks hackemu's ${command}:\n${answer(command)}\n--- page:\n${stack}`);
+    let here = await page.$eval('#source .here', (e) => e.textContent);
+    if (!/^4\s+let count = count \+ 1;/.test(here)) fail(`the marked line at the breakpoint: ${here}`);
+    await page.click('#d-next');
+    here = await page.$eval('#source .here', (e) => e.textContent);
+    const next = answer('next').split('\n').pop(); // "5\t        if (n < 2) {"
+    if (here.replace(/\s+/g, ' ').trim() !== next.replace(/\s+/g, ' ').trim()) fail(`after Next: ${here} (hackemu: ${next})`);
+    const numbers = await page.$$('#source .number');
+    await numbers[11].click(); // line 12: let r = Main.fact(5);
+    const info = await page.evaluate(() => window.hackPage.debugCommand('info breakpoints'));
+    if (!/Main\.jack:12/.test(info)) fail(`no breakpoint at Main.jack:12 after the click: ${info}`);
+    if (!(await page.$eval('#source .line:nth-child(12)', (e) => e.classList.contains('break')))) fail('line 12 shows no mark');
+    await page.screenshot({ path: path.join(outDir, 'debug.png'), fullPage: true });
   } else if (scenario === 'bench') {
     // interactive within a second of loading from a local server; then the interpreter's speed on W1 and W2
     await page.goto(base);
@@ -228,6 +261,8 @@ try {
     const ready = await page.evaluate(() => window.hackPage.readyAt);
     console.log(`interactive ${Math.round(ready)} ms after the navigation began`);
     if (ready > 1000) fail(`the page took ${Math.round(ready)} ms to become interactive`);
+    if (!fs.existsSync(path.join(site, 'bench.txt')))
+      console.log('note: no W1 and W2 in this site (../shared/bench was not there at build time): no speed figures');
     await page.goto(`${base}?bench`);
     await page.waitForFunction(() => document.title === 'bench done', { timeout: 120000 });
     const table = await page.$eval('#bench', (e) => e.textContent);

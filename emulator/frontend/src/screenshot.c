@@ -1,23 +1,12 @@
+/* PNG files and bytes through libpng. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "hack/screenshot.h"
-
-#include "hack/isa.h"
 
 #include <errno.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-uint64_t hack_screen_hash(const uint16_t *words)
-{
-    uint64_t h = 14695981039346656037u;
-    for (int i = 0; i < HACK_SCREEN_WORDS; i++) {
-        h = (h ^ (words[i] & 0xFFu)) * 1099511628211u;
-        h = (h ^ (words[i] >> 8)) * 1099511628211u;
-    }
-    return h;
-}
 
 /* The libpng calls, on their own: libpng reports errors by longjmp back to here. */
 static bool write_png(png_structp png, png_infop info, FILE *file, const uint8_t *pixels, int width, int height,
@@ -80,25 +69,4 @@ bool hack_png_encode_rgb(const uint8_t *pixels, int width, int height, uint8_t *
     *bytes = (uint8_t *)buffer;
     *size = length;
     return true;
-}
-
-bool hack_screenshot_write_png(const uint16_t *words, int scale, const char *path, hack_diag_list *diags)
-{
-    if (scale < 1 || scale > 8) scale = 1;
-    const int width = HACK_SCREEN_WIDTH * scale, height = HACK_SCREEN_HEIGHT * scale;
-    uint8_t *pixels = malloc((size_t)width * (size_t)height);
-    if (!pixels) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "out of memory");
-        return false;
-    }
-    for (int y = 0; y < height; y++) {
-        const uint16_t *line = words + (y / scale) * 32;
-        for (int x = 0; x < width; x++) {
-            int px = x / scale;
-            pixels[(size_t)y * (size_t)width + (size_t)x] = (line[px >> 4] >> (px & 15)) & 1u ? 0 : 255; /* 1 is black */
-        }
-    }
-    bool ok = hack_png_write_gray(pixels, width, height, path, diags);
-    free(pixels);
-    return ok;
 }
