@@ -144,6 +144,7 @@ function start() {
     debugHere: c('hw_debug_here', 'string', []),
     debugToggle: c('hw_debug_toggle', 'number', ['string', 'number']),
     debugHasBreak: c('hw_debug_has_break', 'number', ['string', 'number']),
+    resolve: c('hw_resolve', 'number', ['string']),
   };
   Module.FS.mkdir('/programs');
   wireControls();
@@ -153,6 +154,11 @@ function start() {
   if (params.get('cycles')) page.stopAt = Math.max(1, Number(params.get('cycles')) || 0);
   if (params.has('check-heap')) $('check-heap').checked = true;
   if (params.has('debug')) $('debug').checked = true;
+  if (params.has('ram')) {
+    $('show-ram').checked = true;
+    $('ram-section').hidden = false;
+    $('ram-address').value = params.get('ram') || '0';
+  }
   // index.html?grade=FOLDER,FOLDER: those students' Memory graded (each folder with a files.txt)
   if (params.get('grade')) {
     const files = [];
@@ -612,6 +618,7 @@ function frame(now) {
     showRunning(now);
   }
   draw();
+  showRam();
   requestAnimationFrame(frame);
 }
 
@@ -631,6 +638,94 @@ function showRunning(now) {
     const where = page.hw.where();
     setStatus(page.name + ': running' + (s.text ? ' at ' + s.text : '') + (where ? ', in ' + where : '') + '.');
   }
+}
+
+// ---- the RAM as a table, as the course's CPU emulator shows it: any address, three formats, editable ----
+
+const RAM_ROWS = 16;
+function ramWords() {
+  return Module.HEAPU16.subarray(page.hw.ram() / 2, page.hw.ram() / 2 + 32768);
+}
+
+function formatWord(word, base) {
+  if (base === 16) return '0x' + word.toString(16).toUpperCase().padStart(4, '0');
+  if (base === 2) return word.toString(2).padStart(16, '0');
+  return String(word >= 0x8000 ? word - 0x10000 : word); // as the course shows it: signed
+}
+
+// A value typed in the table's format: decimal (-32768..65535), 0x hex or binary; null when it is none.
+function parseWord(text, base) {
+  text = text.trim();
+  let value;
+  if (base === 16 || /^0x/i.test(text)) value = /^(0x)?[0-9a-f]{1,4}$/i.test(text) ? parseInt(text.replace(/^0x/i, ''), 16) : NaN;
+  else if (base === 2) value = /^[01]{1,16}$/.test(text) ? parseInt(text, 2) : NaN;
+  else value = /^-?\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(value) || value < -32768 || value > 65535) return null;
+  return (value + 0x10000) % 0x10000;
+}
+
+function ramStart() {
+  const text = $('ram-address').value.trim() || '0';
+  const at = page.hw.resolve(text);
+  return at < 0 ? null : Math.min(at, 32768 - RAM_ROWS);
+}
+
+function showRam() {
+  if ($('ram-section').hidden || !page.hw) return;
+  const start = ramStart();
+  const table = $('ram-table');
+  if (start === null) {
+    table.textContent = '';
+    table.insertRow().insertCell().textContent = $('ram-address').value + ': no such address or variable';
+    return;
+  }
+  const base = Number($('ram-format').value);
+  const words = ramWords();
+  if (table.rows.length !== RAM_ROWS || table.dataset.start !== String(start)) {
+    table.textContent = '';
+    table.dataset.start = start;
+    for (let i = 0; i < RAM_ROWS; i++) {
+      const row = table.insertRow();
+      row.insertCell().className = 'address';
+      const cell = row.insertCell();
+      cell.className = 'value';
+      cell.addEventListener('click', () => editWord(cell, start + i));
+    }
+  }
+  for (let i = 0; i < RAM_ROWS; i++) {
+    const [address, value] = table.rows[i].cells;
+    address.textContent = start + i;
+    if (!value.querySelector('input')) value.textContent = formatWord(words[start + i], base);
+  }
+}
+
+function editWord(cell, address) {
+  if (cell.querySelector('input')) return;
+  const base = Number($('ram-format').value);
+  const input = document.createElement('input');
+  input.value = formatWord(ramWords()[address], base);
+  cell.textContent = '';
+  cell.append(input);
+  input.focus();
+  input.select();
+  const done = (keep) => {
+    if (keep) {
+      const value = parseWord(input.value, base);
+      if (value === null) {
+        input.setCustomValidity('a word: -32768..65535, 0x0000..0xFFFF or 16 binary digits');
+        input.reportValidity();
+        return;
+      }
+      ramWords()[address] = value;
+      draw();
+    }
+    cell.textContent = formatWord(ramWords()[address], base);
+  };
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') done(true);
+    if (e.key === 'Escape') done(false);
+  });
+  input.addEventListener('blur', () => { if (cell.contains(input)) done(false); });
 }
 
 // ---- the screen ----
@@ -703,6 +798,15 @@ function wireControls() {
   $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; });
   $('check-heap').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('debug').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
+  $('show-ram').addEventListener('change', (e) => { $('ram-section').hidden = !e.target.checked; showRam(); });
+  $('ram-address').addEventListener('input', showRam);
+  $('ram-format').addEventListener('change', () => { $('ram-table').dataset.start = ''; showRam(); });
+  for (const b of document.querySelectorAll('#ram-controls button'))
+    b.addEventListener('click', () => {
+      const at = b.dataset.at === 'SP' ? String(ramWords()[0]) : b.dataset.at;
+      $('ram-address').value = at;
+      showRam();
+    });
   for (const [id, command] of [['d-step', 'step'], ['d-next', 'next'], ['d-finish', 'finish'], ['d-stepi', 'stepi']])
     $(id).addEventListener('click', () => { setRunning(false); debugCommand(command); });
   $('d-continue').addEventListener('click', () => setRunning(true)); // in slices: the page stays responsive

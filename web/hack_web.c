@@ -332,6 +332,15 @@ EMSCRIPTEN_KEEPALIVE const char *hw_os_source(const char *class_name)
     return "";
 }
 
+/* An address as the user gives it (a number, R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD, or a variable of the
+ * program), as --set and the debugger take it; -1 for none. */
+EMSCRIPTEN_KEEPALIVE int hw_resolve(const char *text)
+{
+    uint16_t address;
+    if (!page.program_ready || !hack_session_resolve_address(&page.program, text, strlen(text), &address)) return -1;
+    return address;
+}
+
 /* Where a program that runs on is spending its time ("Main.loop (Main.jack:12)"), for the status line. */
 EMSCRIPTEN_KEEPALIVE const char *hw_where(void)
 {

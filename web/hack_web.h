@@ -36,6 +36,8 @@ const char *hw_bench_program(const char *program_folder);
 int hw_reset(void);
 /* Runs at most budget instructions; returns the stop's hack_session_state. */
 int hw_run(double budget);
+/* An address as --set takes it (a number, SP, SCREEN, a variable of the program); -1 for none. */
+int hw_resolve(const char *text);
 /* Where a running program spends its time ("Main.loop (Main.jack:12)"), or "". */
 const char *hw_where(void);
 /* Problems the heap check found in the run that ended (0 without it). */

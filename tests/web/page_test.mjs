@@ -254,6 +254,31 @@ try {
     if (!/Main\.jack:12/.test(info)) fail(`no breakpoint at Main.jack:12 after the click: ${info}`);
     if (!(await page.$eval('#source .line:nth-child(12)', (e) => e.classList.contains('break')))) fail('line 12 shows no mark');
     await page.screenshot({ path: path.join(outDir, 'debug.png'), fullPage: true });
+  } else if (scenario === 'ram') {
+    // the RAM table: a variable's address as --ram takes it, three formats, a word edited in hex
+    await page.goto(`${base}?run=fixtures/Sum/sum.asm&ram=i`);
+    await page.waitForFunction(() => document.getElementById('run').disabled, { timeout: 30000 }); // (it halts)
+    const native = nativeRun([path.join(FIXTURES, 'Sum', 'sum.asm'), '--ram', 'i', '--ram', '0']);
+    const i = Number(/^RAM\[16\]=(-?\d+)$/m.exec(native)[1]);
+    let cells = await page.$$eval('#ram-table td', (tds) => tds.map((td) => td.textContent));
+    if (cells[0] !== '16' || cells[1] !== String(i)) fail(`the table at i: ${cells.slice(0, 2)} (hackemu: RAM[16]=${i})`);
+    await page.$eval('#ram-address', (e) => { e.value = '0'; e.dispatchEvent(new Event('input')); });
+    await page.select('#ram-format', '16');
+    cells = await page.$$eval('#ram-table td', (tds) => tds.map((td) => td.textContent));
+    const r0 = Number(/^RAM\[0\]=(-?\d+)$/m.exec(native)[1]);
+    const hex = '0x' + ((r0 + 65536) % 65536).toString(16).toUpperCase().padStart(4, '0');
+    if (cells[1] !== hex) fail(`RAM[0] in hex: ${cells[1]}, hackemu's ${r0} is ${hex}`);
+    await page.select('#ram-format', '2');
+    cells = await page.$$eval('#ram-table td', (tds) => tds.map((td) => td.textContent));
+    if (cells[1] !== ((r0 + 65536) % 65536).toString(2).padStart(16, '0')) fail(`RAM[0] in binary: ${cells[1]}`);
+    await page.select('#ram-format', '16');
+    await page.click('#ram-table tr:nth-child(3) td.value'); // RAM[2]
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('0x7FFF');
+    await page.keyboard.press('Enter');
+    const r2 = await page.evaluate(() => window.hackPage.ram(2, 1)[0]);
+    if (r2 !== 0x7fff) fail(`RAM[2] after the edit: ${r2}`);
+    await page.screenshot({ path: path.join(outDir, 'ram.png'), fullPage: true });
   } else if (scenario === 'bench') {
     // interactive within a second of loading from a local server; then the interpreter's speed on W1 and W2
     await page.goto(base);
