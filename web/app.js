@@ -121,7 +121,7 @@ function start() {
   window.hackPage.readyAt = performance.now(); // (ms since the navigation began: the page is interactive)
   const c = Module.cwrap;
   page.hw = {
-    load: c('hw_load', 'number', ['string', 'number', 'number']),
+    load: c('hw_load', 'number', ['string', 'number']),
     reset: c('hw_reset', 'number', []),
     run: c('hw_run', 'number', ['number']),
     where: c('hw_where', 'string', []),
@@ -145,6 +145,8 @@ function start() {
     debugToggle: c('hw_debug_toggle', 'number', ['string', 'number']),
     debugHasBreak: c('hw_debug_has_break', 'number', ['string', 'number']),
     resolve: c('hw_resolve', 'number', ['string']),
+    heapMap: c('hw_heap_map', 'number', []),
+    heapCaption: c('hw_heap_caption', 'string', []),
   };
   Module.FS.mkdir('/programs');
   wireControls();
@@ -154,6 +156,7 @@ function start() {
   if (params.get('cycles')) page.stopAt = Math.max(1, Number(params.get('cycles')) || 0);
   if (params.has('check-heap')) $('check-heap').checked = true;
   if (params.has('debug')) $('debug').checked = true;
+  if (params.has('heap-map')) $('show-map').checked = true;
   if (params.has('ram')) {
     $('show-ram').checked = true;
     $('ram-section').hidden = false;
@@ -223,7 +226,9 @@ function load(path, name) {
   page.name = name;
   $('messages').textContent = '';
   page.debugging = $('debug').checked;
-  const ok = page.hw.load(path, $('check-heap').checked ? 1 : 0, page.debugging ? 1 : 0);
+  const flags = ($('check-heap').checked ? 1 : 0) | (page.debugging ? 2 : 0) | ($('show-map').checked ? 4 : 0);
+  const ok = page.hw.load(path, flags);
+  $('map-figure').hidden = !(ok && $('show-map').checked);
   say(page.hw.text());
   $('source-section').hidden = true;
   $('debug-section').hidden = !(ok && page.debugging);
@@ -619,7 +624,32 @@ function frame(now) {
   }
   draw();
   showRam();
+  drawHeapMap();
   requestAnimationFrame(frame);
+}
+
+// The heap beside the screen (Heap map): redrawn every frame while it is shown
+let mapImage = null;
+function drawHeapMap() {
+  if ($('map-figure').hidden || !page.hw || !page.loaded) return;
+  const at = page.hw.heapMap();
+  $('map-caption').textContent = page.hw.heapCaption();
+  const canvas = $('heap-map');
+  const context = canvas.getContext('2d');
+  if (!mapImage) mapImage = context.createImageData(256, 224);
+  if (!at) {
+    context.clearRect(0, 0, 256, 224);
+    return;
+  }
+  const rgb = Module.HEAPU8.subarray(at, at + 256 * 224 * 3);
+  const out = mapImage.data;
+  for (let i = 0, j = 0; i < 256 * 224; i++, j += 3) {
+    out[4 * i] = rgb[j];
+    out[4 * i + 1] = rgb[j + 1];
+    out[4 * i + 2] = rgb[j + 2];
+    out[4 * i + 3] = 255;
+  }
+  context.putImageData(mapImage, 0, 0);
 }
 
 function showRunning(now) {
@@ -799,6 +829,7 @@ function wireControls() {
   $('check-heap').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('debug').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('show-ram').addEventListener('change', (e) => { $('ram-section').hidden = !e.target.checked; showRam(); });
+  $('show-map').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('ram-address').addEventListener('input', showRam);
   $('ram-format').addEventListener('change', () => { $('ram-table').dataset.start = ''; showRam(); });
   for (const b of document.querySelectorAll('#ram-controls button'))

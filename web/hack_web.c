@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hack/build.h"
 #include "hack/debugger.h"
+#include "hack/heap_map.h"
 #include "hack/diag.h"
 #include "hack/machine.h"
 #include "hack/memory_bench.h"
@@ -83,8 +84,9 @@ static void debug_after_reset(void *context, hack_machine *machine)
 
 /* Builds PATH (a file or a folder of the in-memory file system) and binds it to the machine, as hackemu does:
  * a Jack or VM program gets the OS classes it lacks and the bootstrap, and the notes say so. 1: loaded. */
-EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap, int debug)
+EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
 {
+    const bool check_heap = flags & HW_CHECK_HEAP, debug = flags & HW_DEBUG;
     unload();
     if (!page.machine) page.machine = hack_machine_create();
     if (!page.machine || !hack_program_init(&page.program)) {
@@ -102,8 +104,9 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int check_heap, int debug)
     bool ok = hack_build_program(path, &build, &page.program, &diags);
     page.stack_at_256 = vm_code && !build.bootstrapped;
     const hack_session_options options = {.mirror_output = true,
-                                          .check_heap = check_heap != 0,
-                                          .stop_at_heap_report = debug != 0,
+                                          .check_heap = check_heap,
+                                          .stop_at_heap_report = debug,
+                                          .track_allocations = (flags & HW_HEAP_MAP) != 0,
                                           .now_ms = now_ms,
                                           .message = add_line,
                                           .heap_report = add_line,
@@ -339,6 +342,25 @@ EMSCRIPTEN_KEEPALIVE int hw_resolve(const char *text)
     uint16_t address;
     if (!page.program_ready || !hack_session_resolve_address(&page.program, text, strlen(text), &address)) return -1;
     return address;
+}
+
+/* The heap map of the machine now (hack_session_render_heap_map at scale 2: 256 x 224 RGB pixels, 3 bytes
+ * each), its caption in hw_heap_caption; NULL when the heap is not one it can draw. */
+enum { MAP_SCALE = 2 };
+static uint8_t heap_map[HACK_HEAP_MAP_COLUMNS * MAP_SCALE * HACK_HEAP_MAP_ROWS * MAP_SCALE * 3];
+static char heap_caption[400];
+
+EMSCRIPTEN_KEEPALIVE uint8_t *hw_heap_map(void)
+{
+    heap_caption[0] = '\0';
+    if (!page.session) return NULL;
+    const bool drawn = hack_session_render_heap_map(page.session, MAP_SCALE, heap_map, heap_caption, sizeof heap_caption);
+    return drawn ? heap_map : NULL;
+}
+
+EMSCRIPTEN_KEEPALIVE const char *hw_heap_caption(void)
+{
+    return heap_caption;
 }
 
 /* Where a program that runs on is spending its time ("Main.loop (Main.jack:12)"), for the status line. */

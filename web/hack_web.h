@@ -4,9 +4,13 @@
 
 #include <stdint.h>
 
-/* Builds PATH (a file or a folder of the in-memory file system) and binds it as hackemu does, with the heap
- * check when check_heap is not 0, and the debugger (hackemu --debug's engine) when debug is not 0. 1: loaded. */
-int hw_load(const char *path, int check_heap, int debug);
+/* Builds PATH (a file or a folder of the in-memory file system) and binds it as hackemu does; flags: the heap
+ * check, the debugger (hackemu --debug's engine), the allocations followed for the heap map. 1: loaded. */
+enum { HW_CHECK_HEAP = 1, HW_DEBUG = 2, HW_HEAP_MAP = 4 };
+int hw_load(const char *path, int flags);
+/* The heap map now (256 x 224 RGB pixels), NULL when the heap cannot be drawn; its caption (figures, or why). */
+uint8_t *hw_heap_map(void);
+const char *hw_heap_caption(void);
 /* The debugger: a command line (its answer in the text); a run in slices as `continue` (100: it stopped);
  * where the selected frame is ("Main.jack:12"); a breakpoint toggled on, or looked up at, FILE:LINE. */
 int hw_debug(const char *line);

@@ -574,37 +574,8 @@ enum { MAP_SCALE = 4 };
 static bool render_heap_map(const hack_session *session, const hack_machine *machine, uint8_t *rgb, char *caption,
                             size_t size)
 {
-    hack_heap_map_stats stats;
-    uint16_t recent[8];
-    size_t recent_count = hack_session_recent_allocations(session, recent, 8);
-    hack_heap_map_render(machine->ram, recent, recent_count, MAP_SCALE, rgb, &stats);
-    const hack_heap_sanitizer *record = hack_session_block_record(session);
-    if (stats.malformed && record) {
-        /* an allocator of its own: drawn from the blocks it handed out */
-        size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
-        hack_heap_live_block *blocks = malloc((count ? count : 1) * sizeof *blocks);
-        if (blocks) {
-            count = hack_heap_sanitizer_live_blocks(record, blocks, count);
-            hack_heap_map_render_blocks(blocks, count, recent, recent_count, MAP_SCALE, rgb, &stats);
-            free(blocks);
-            snprintf(caption, size,
-                     "heap (an allocator of its own, seen through its calls): %u live blocks, %u words in no live "
-                     "block (yellow: free or the allocator's own), longest run %u, fragmentation %.2f",
-                     (unsigned)stats.live_blocks, (unsigned)stats.free_words, (unsigned)stats.largest_free,
-                     stats.fragmentation);
-            return true;
-        }
-    }
-    if (stats.malformed)
-        snprintf(caption, size, "heap: not in this project's layout (an allocator of its own?)");
-    else
-        snprintf(caption, size,
-                 "heap: %u live blocks, %u free words, largest free block %u, fragmentation %.2f, %u latest "
-                 "allocations in orange",
-                 (unsigned)stats.live_blocks, (unsigned)stats.free_words,
-                 (unsigned)(stats.largest_free >= 2 ? stats.largest_free - 2 : 0), stats.fragmentation,
-                 (unsigned)stats.recent_live);
-    return !stats.malformed;
+    (void)machine;
+    return hack_session_render_heap_map(session, MAP_SCALE, rgb, caption, size);
 }
 
 static bool write_heap_map(const hack_session *session, const hack_machine *machine, const char *path,

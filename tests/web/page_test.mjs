@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 
 const [scenario, site, hackemuArg, samples, outDir, testPrograms] = process.argv.slice(2);
@@ -59,6 +60,37 @@ function serve(root, tests) {
     fs.createReadStream(file).pipe(response);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// A PNG as hackemu writes them (8-bit RGB or gray, not interlaced) read back: {width, height, channels, pixels}
+function readPng(file) {
+  const data = fs.readFileSync(file);
+  let at = 8, width = 0, height = 0, channels = 0;
+  const idat = [];
+  while (at < data.length) {
+    const length = data.readUInt32BE(at), type = data.toString('latin1', at + 4, at + 8);
+    const body = data.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      channels = { 0: 1, 2: 3 }[body[9]];
+    }
+    if (type === 'IDAT') idat.push(body);
+    at += 12 + length;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels, pixels = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)], line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? pixels[y * stride + x - channels] : 0, b = y ? pixels[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y ? pixels[(y - 1) * stride + x - channels] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      pixels[y * stride + x] = (line[x] + predictor) & 255;
+    }
+  }
+  return { width, height, channels, pixels };
 }
 
 function fail(message) {
@@ -279,6 +311,29 @@ try {
     const r2 = await page.evaluate(() => window.hackPage.ram(2, 1)[0]);
     if (r2 !== 0x7fff) fail(`RAM[2] after the edit: ${r2}`);
     await page.screenshot({ path: path.join(outDir, 'ram.png'), fullPage: true });
+  } else if (scenario === 'heapmap') {
+    // the heap map beside the screen: at the same cycle, hackemu --heap-map's caption and picture (its scale 4,
+    // the page's 2: every other pixel)
+    const cycles = 100000; // (mid-run: HeapShow halts at 140,320)
+    await page.goto(`${base}?run=samples/HeapShow&heap-map&cycles=${cycles}`);
+    await page.waitForFunction(() => document.title.includes('paused'), { timeout: 60000 });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // (a frame draws it)
+    const caption = await page.$eval('#map-caption', (e) => e.textContent);
+    const png = path.join(outDir, 'heapmap-native.png');
+    const native = nativeRun([path.join(samples, 'HeapShow'), '--cycles', String(cycles), '--heap-map', png, '-q']);
+    const nativeCaption = native.split('\n').find((l) => l.startsWith('heap: ')) || '';
+    if (caption !== nativeCaption) fail(`the caption: ${caption}\nhackemu's: ${nativeCaption}`);
+    const picture = readPng(png);
+    const shown = await page.evaluate(() => Array.from(
+      document.getElementById('heap-map').getContext('2d').getImageData(0, 0, 256, 224).data));
+    let differ = 0;
+    for (let y = 0; y < 224; y++)
+      for (let x = 0; x < 256; x++)
+        for (let k = 0; k < 3; k++)
+          if (shown[(y * 256 + x) * 4 + k] !== picture.pixels[((2 * y) * picture.width + 2 * x) * 3 + k]) differ++;
+    if (picture.width !== 512 || picture.height !== 448) fail(`hackemu's map is ${picture.width}x${picture.height}`);
+    if (differ) fail(`${differ} values of the page's heap map differ from hackemu's`);
+    await page.screenshot({ path: path.join(outDir, 'heapmap.png'), fullPage: true });
   } else if (scenario === 'bench') {
     // interactive within a second of loading from a local server; then the interpreter's speed on W1 and W2
     await page.goto(base);

@@ -5,6 +5,7 @@
 #include "hack/asm.h"
 #include "hack/backtrace.h"
 #include "hack/heap_check.h"
+#include "hack/heap_map.h"
 #include "hack/native_memory.h"
 #include "hack/native_os.h"
 #include "hack/os.h"
@@ -771,4 +772,41 @@ size_t hack_session_explain_stop(const hack_session *session, hack_session_stop 
     }
 #undef EXPLAIN
     return n < size ? n : size - 1;
+}
+
+/* ---- the heap map ---- */
+
+bool hack_session_render_heap_map(const hack_session *session, int scale, uint8_t *rgb, char *caption, size_t size)
+{
+    hack_heap_map_stats stats;
+    uint16_t recent[8];
+    size_t recent_count = hack_session_recent_allocations(session, recent, 8);
+    hack_heap_map_render(session->machine->ram, recent, recent_count, scale, rgb, &stats);
+    const hack_heap_sanitizer *record = hack_session_block_record(session);
+    if (stats.malformed && record) {
+        /* an allocator of its own: drawn from the blocks it handed out */
+        size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
+        hack_heap_live_block *blocks = malloc((count ? count : 1) * sizeof *blocks);
+        if (blocks) {
+            count = hack_heap_sanitizer_live_blocks(record, blocks, count);
+            hack_heap_map_render_blocks(blocks, count, recent, recent_count, scale, rgb, &stats);
+            free(blocks);
+            snprintf(caption, size,
+                     "heap (an allocator of its own, seen through its calls): %u live blocks, %u words in no live "
+                     "block (yellow: free or the allocator's own), longest run %u, fragmentation %.2f",
+                     (unsigned)stats.live_blocks, (unsigned)stats.free_words, (unsigned)stats.largest_free,
+                     stats.fragmentation);
+            return true;
+        }
+    }
+    if (stats.malformed)
+        snprintf(caption, size, "heap: not in this project's layout (an allocator of its own?)");
+    else
+        snprintf(caption, size,
+                 "heap: %u live blocks, %u free words, largest free block %u, fragmentation %.2f, %u latest "
+                 "allocations in orange",
+                 (unsigned)stats.live_blocks, (unsigned)stats.free_words,
+                 (unsigned)(stats.largest_free >= 2 ? stats.largest_free - 2 : 0), stats.fragmentation,
+                 (unsigned)stats.recent_live);
+    return !stats.malformed;
 }

@@ -184,6 +184,12 @@ hack_heap *hack_session_heap(hack_session *session); /* the native heap */
  * clock rate its loop is tuned for (0: unknown; see hack_native_os_paced_wait). */
 bool hack_session_paced_wait(const hack_session *session, uint64_t *clock_hz);
 
+/* The heap map (hack/heap_map.h) of the machine now, HACK_HEAP_MAP_COLUMNS * scale x HACK_HEAP_MAP_ROWS * scale
+ * RGB pixels, the latest allocations in orange: the project's layout read from the RAM, or, for an allocator of its
+ * own, the blocks its calls handed out (when the heap check or track_allocations follows them); the caption
+ * says which, with the figures. False when the heap is not in the project's layout and its blocks are not known. */
+bool hack_session_render_heap_map(const hack_session *session, int scale, uint8_t *rgb, char *caption, size_t size);
+
 /* The latest blocks allocated (up to 8, oldest first), for the heap map. Returns how many. */
 size_t hack_session_recent_allocations(const hack_session *session, uint16_t *addresses, size_t capacity);
 
