@@ -404,13 +404,58 @@ function debugCommand(line) {
 function showDebugPlace() {
   if (!page.debugging) return;
   const said = [];
-  for (const command of ['backtrace', 'info args', 'info locals']) {
+  for (const command of ['backtrace', 'info args', 'info locals', 'info registers']) {
     page.hw.debug(command);
     said.push(page.hw.text().trim());
   }
-  linked($('d-stack'), said.join('\n\n'));
+  showVariables($('d-stack'), said.join('\n\n'));
   const here = /^(.*):(\d+)$/.exec(page.hw.debugHere());
   if (here && here[1] !== 'ROM') showSource(here[1], Number(here[2]));
+}
+
+// The stack pane: the debugger's answers, each variable that holds an object or an array ("Point p = (Point)
+// 14968") a line to open: its fields (print *p) or its first words (x/8 p), and so on down.
+function showVariables(pane, text) {
+  pane.textContent = '';
+  for (const line of text.split('\n')) pane.append(variableLine(line, ''));
+}
+
+function variableLine(line, indent) {
+  const row = document.createElement('div');
+  const m = /^(\w+) ([\w.\[\]]+) = \((\w+)\) (\d+)$/.exec(line.trim()) ||
+            /^([\w.\[\]]+) = \((\w+)\) (\d+)$/.exec(line.trim());
+  if (!m) {
+    linked(row, indent + line || '\u00a0'); // (an empty line keeps its height)
+    return row;
+  }
+  const name = m.length === 5 ? m[2] : m[1], type = m.length === 5 ? m[3] : m[2];
+  const toggle = document.createElement('a');
+  toggle.href = '#';
+  toggle.className = 'expand';
+  toggle.textContent = '\u25B8 ';
+  toggle.title = type === 'Array' ? `x/8 ${name}: its first words` : `print *${name}: its fields`;
+  row.append(indent, toggle, line.trim());
+  let opened = null;
+  toggle.addEventListener('click', (e) => {
+    e.preventDefault();
+    if (opened) {
+      opened.remove();
+      opened = null;
+      toggle.textContent = '\u25B8 ';
+      return;
+    }
+    page.hw.text();
+    page.hw.debug(type === 'Array' ? `x/8 ${name}` : `print *${name}`);
+    const answer = page.hw.text().trim();
+    opened = document.createElement('div');
+    // an object's fields, one a line, each one that is itself an object openable in turn
+    const fields = /\{(.*)\}$/.exec(answer);
+    const lines = fields ? fields[1].split(', ').map((f) => f.replace(/^(\w+) = /, `${name}.$1 = `)) : answer.split('\n');
+    for (const l of lines) opened.append(variableLine(l, indent + '    '));
+    row.after(opened);
+    toggle.textContent = '\u25BE ';
+  });
+  return row;
 }
 
 // ---- the memory bench: grading Memory.jack ----

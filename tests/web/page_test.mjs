@@ -271,7 +271,7 @@ try {
     await page.goto(`${base}?run=debugprograms/Recursion&debug&break=Main.fact`);
     await page.waitForFunction(() => document.getElementById('status').textContent.includes('Breakpoint 1'),
                                { timeout: 30000 });
-    const stack = await page.$eval('#d-stack', (e) => e.textContent);
+    const stack = await page.$eval('#d-stack', (e) => e.innerText);
     for (const command of ['backtrace', 'info args'])
       if (!stack.includes(answer(command))) fail(`the stack pane lacks hackemu's ${command}:\n${answer(command)}\n--- page:\n${stack}`);
     let here = await page.$eval('#source .here', (e) => e.textContent);
@@ -286,6 +286,25 @@ try {
     if (!/Main\.jack:12/.test(info)) fail(`no breakpoint at Main.jack:12 after the click: ${info}`);
     if (!(await page.$eval('#source .line:nth-child(12)', (e) => e.classList.contains('break')))) fail('line 12 shows no mark');
     await page.screenshot({ path: path.join(outDir, 'debug.png'), fullPage: true });
+    // objects open to their fields: hackemu --debug's print *p, field by field
+    const objects = path.join(DEBUG_PROGRAMS, 'Objects');
+    const printed = spawnSync(hackemu, ['--debug', objects], { input: 'break Main.jack:9\nrun\nprint *p\n',
+                                                               encoding: 'utf8' }).stdout;
+    const fields = /\*p = \(Point\) \d+ \{(.*)\}/.exec(printed)[1].split(', '); // ["x = 3", "y = 4"]
+    await page.goto(`${base}?run=debugprograms/Objects&debug&break=Main.jack:9`);
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Breakpoint 1'),
+                               { timeout: 30000 });
+    const rows = await page.$$('#d-stack div');
+    let opened = false;
+    for (const row of rows) {
+      if (!(await row.evaluate((e) => /^\s*\S+\s*Point p = /.test(e.textContent)))) continue;
+      await (await row.$('a.expand')).click();
+      opened = true;
+    }
+    if (!opened) fail('no Point p to open in the stack pane');
+    const pane = await page.$eval('#d-stack', (e) => e.innerText);
+    for (const f of fields) if (!pane.includes('p.' + f)) fail(`p's field ${f} is not shown: ${pane}`);
+    await page.screenshot({ path: path.join(outDir, 'objects.png'), fullPage: true });
   } else if (scenario === 'ram') {
     // the RAM table: a variable's address as --ram takes it, three formats, a word edited in hex
     await page.goto(`${base}?run=fixtures/Sum/sum.asm&ram=i`);
