@@ -747,6 +747,7 @@ function ramStart() {
 
 function showRam() {
   if ($('ram-section').hidden || !page.hw) return;
+  showSegments();
   const start = ramStart();
   const table = $('ram-table');
   if (start === null) {
@@ -772,6 +773,33 @@ function showRam() {
     address.textContent = start + i;
     if (!value.querySelector('input')) value.textContent = formatWord(words[start + i], base);
   }
+}
+
+// The VM segments as the VM emulator shows them: where LCL, ARG, THIS and THAT point, temp (5..12) and the
+// statics (16..), eight words each, in the table's format
+function showSegments() {
+  const table = $('segments');
+  const words = ramWords(), base = Number($('ram-format').value);
+  const segments = [['local', words[1]], ['argument', words[2]], ['this', words[3]], ['that', words[4]],
+                    ['temp', 5], ['static', 16]];
+  if (table.rows.length !== segments.length + 1) {
+    table.textContent = '';
+    const head = table.insertRow();
+    head.appendChild(document.createElement('th')).textContent = 'segment';
+    for (let i = 0; i < 8; i++) head.appendChild(document.createElement('th')).textContent = i;
+    for (const [name] of segments) {
+      const row = table.insertRow();
+      row.appendChild(document.createElement('th')).textContent = name;
+      for (let i = 0; i < 8; i++) row.insertCell();
+    }
+  }
+  segments.forEach(([name, at], r) => {
+    const row = table.rows[r + 1];
+    row.cells[0].textContent = name + (name === 'temp' || name === 'static' ? '' : ` (${at})`);
+    row.cells[0].title = `RAM[${at}..${at + 7}]`;
+    for (let i = 0; i < 8; i++)
+      row.cells[i + 1].textContent = at + i < 32768 ? formatWord(words[at + i], base) : '';
+  });
 }
 
 function editWord(cell, address) {

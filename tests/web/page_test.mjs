@@ -329,6 +329,15 @@ try {
     await page.keyboard.press('Enter');
     const r2 = await page.evaluate(() => window.hackPage.ram(2, 1)[0]);
     if (r2 !== 0x7fff) fail(`RAM[2] after the edit: ${r2}`);
+    // the VM segments: where the pointers point (a VM program stopped in a function), eight words each
+    await page.goto(`${base}?run=debugprograms/Recursion&debug&break=Main.fact&ram=0`);
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Breakpoint 1'),
+                               { timeout: 30000 });
+    const segs = await page.$$eval('#segments tr', (rows) => rows.map((r) => Array.from(r.cells).map((c) => c.textContent)));
+    const [lcl, arg] = await page.evaluate(() => window.hackPage.ram(1, 2));
+    const argWords = await page.evaluate((a) => window.hackPage.ram(a, 8), arg);
+    if (segs[1][0] !== `local (${lcl})` || segs[2][0] !== `argument (${arg})`) fail(`the segments' pointers: ${segs[1][0]}, ${segs[2][0]}`);
+    if (segs[2][1] !== String(argWords[0]) || segs[2][1] !== '5') fail(`argument 0 (n of Main.fact(5)): ${segs[2][1]}`);
     await page.screenshot({ path: path.join(outDir, 'ram.png'), fullPage: true });
   } else if (scenario === 'heapmap') {
     // the heap map beside the screen: at the same cycle, hackemu --heap-map's caption and picture (its scale 4,
