@@ -134,7 +134,10 @@ function start() {
     osSource: c('hw_os_source', 'string', ['string']),
     heapProblems: c('hw_heap_problems', 'number', []),
     test: c('hw_test', 'number', ['string', 'number']),
-    bench: c('hw_bench', 'string', ['string', 'string', 'string', 'string', 'number', 'number']),
+    bench: c('hw_bench', 'string', ['string', 'string', 'string', 'string', 'number', 'number', 'number']),
+    benchTimeline: c('hw_bench_timeline', 'number', []),
+    benchTimelineWidth: c('hw_bench_timeline_width', 'number', []),
+    benchIsFigures: c('hw_bench_is_figures', 'number', ['string']),
     benchCsv: c('hw_bench_csv', 'string', []),
     benchReset: c('hw_bench_reset', null, []),
     benchProgram: c('hw_bench_program', 'string', ['string']),
@@ -550,7 +553,12 @@ async function grade(files, order) {
     for (const p of programs) {
       // one run, then the browser draws: the page stays responsive
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const record = JSON.parse(page.hw.bench(row.folder, p.folder, row.label, p.name, row.memory, row.reference));
+      const figures = page.hw.benchIsFigures(p.folder);
+      const record = JSON.parse(page.hw.bench(row.folder, p.folder, row.label, p.name, row.memory, row.reference,
+                                              figures ? 1 : 0));
+      // the figures program's heap over time, kept for its cell's details (the report's picture)
+      const width = figures ? page.hw.benchTimelineWidth() : 0;
+      const timeline = width ? Module.HEAPU8.slice(page.hw.benchTimeline(), page.hw.benchTimeline() + width * 448 * 3) : null;
       page.benchRecords.push(record);
       const cell = tr.insertCell();
       cell.className = 'cell' + (record.optional ? ' optional' : record.verdict === 'pass' ? '' : ' bad');
@@ -562,6 +570,7 @@ async function grade(files, order) {
                (record.place ? `\nin ${record.place}` : '') + `\n${record.cycles} cycles` +
                (record.allocs ? `, ${record.allocs} allocs (median ${record.alloc_median} cycles), ${record.frees} deAllocs` : ''));
         page.dir = row.folder;
+        showTimeline(timeline, width, record.cycles);
       });
       if (!record.optional) {
         counted++;
@@ -579,6 +588,27 @@ async function grade(files, order) {
   setStatus(`Graded the Memory of ${students.length} folder${students.length > 1 ? 's' : ''} on ${programs.length} ` +
             'programs (a cell: its details; hover a program: what it checks).');
   document.title = 'graded - hack';
+}
+
+// The heap over time of a figures program's run, as the HTML report shows it
+function showTimeline(rgb, width, cycles) {
+  const canvas = $('timeline');
+  $('timeline-figure').hidden = !rgb;
+  if (!rgb) return;
+  canvas.width = width;
+  canvas.height = 448;
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(width, 448);
+  for (let i = 0, j = 0; i < width * 448; i++, j += 3) {
+    image.data[4 * i] = rgb[j];
+    image.data[4 * i + 1] = rgb[j + 1];
+    image.data[4 * i + 2] = rgb[j + 2];
+    image.data[4 * i + 3] = 255;
+  }
+  context.putImageData(image, 0, 0);
+  $('timeline-caption').textContent = `The heap over time: left to right, ${width / 2} moments from the first ` +
+    `allocation to the last (the run ends at cycle ${cycles}); top to bottom, addresses 2048 to 16383 in bands of ` +
+    '64 words, the darker the more of a band\'s words are in live blocks.';
 }
 
 function offer(link, text, name, type) {

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hack/build.h"
 #include "hack/debugger.h"
+#include "hack/heap_check.h"
 #include "hack/heap_map.h"
 #include "hack/diag.h"
 #include "hack/machine.h"
@@ -175,15 +176,25 @@ EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
  * program as named here); the CSV records gather for hw_bench_csv. */
 static hack_strbuf bench_csv;
 
+static uint8_t timeline_rgb[HACK_HEAP_TIMELINE_COLUMNS * 2 * HACK_HEAP_TIMELINE_BANDS * 2 * 3];
+static int timeline_width; /* pixels; 0: the last run has no heap over time */
+
 EMSCRIPTEN_KEEPALIVE const char *hw_bench(const char *student, const char *program_folder, const char *folder,
-                                          const char *program, int memory, int reference)
+                                          const char *program, int memory, int reference, int timeline)
 {
     static char json[4096];
     const hack_bench_options options = {.memory = memory == 1   ? HACK_BENCH_PROJECT_JACK
                                                   : memory == 2 ? HACK_BENCH_NATIVE
-                                                                : HACK_BENCH_STUDENT};
+                                                                : HACK_BENCH_STUDENT,
+                                        .timeline = timeline != 0};
     hack_bench_result result;
     hack_bench_run(memory ? NULL : student, program_folder, &options, &result);
+    /* the heap over time, as the report draws it (2 x 2 pixels a cell) */
+    timeline_width = 0;
+    if (result.timeline_columns && result.timeline_columns <= HACK_HEAP_TIMELINE_COLUMNS) {
+        hack_bench_timeline_rgb(&result, 2, timeline_rgb);
+        timeline_width = (int)result.timeline_columns * 2;
+    }
     char csv[4096];
     hack_bench_record(HACK_BENCH_CSV, folder, program, reference != 0, &result, csv, sizeof csv);
     if (!bench_csv.length) hack_strbuf_append(&bench_csv, HACK_BENCH_CSV_HEADER "\n", strlen(HACK_BENCH_CSV_HEADER) + 1);
@@ -191,6 +202,25 @@ EMSCRIPTEN_KEEPALIVE const char *hw_bench(const char *student, const char *progr
     hack_bench_record(HACK_BENCH_JSON, folder, program, reference != 0, &result, json, sizeof json);
     hack_bench_result_free(&result);
     return json;
+}
+
+/* The last run's heap over time (hw_bench with timeline): RGB pixels, hw_bench_timeline_width() x 448; NULL when
+ * it has none. */
+EMSCRIPTEN_KEEPALIVE uint8_t *hw_bench_timeline(void)
+{
+    return timeline_width ? timeline_rgb : NULL;
+}
+
+EMSCRIPTEN_KEEPALIVE int hw_bench_timeline_width(void)
+{
+    return timeline_width;
+}
+
+/* Whether a test program is the one whose figures (and heap over time) the table shows ("// figures:"). */
+EMSCRIPTEN_KEEPALIVE int hw_bench_is_figures(const char *program_folder)
+{
+    hack_bench_program info;
+    return hack_bench_read_program(program_folder, &info) && info.figures;
 }
 
 /* The CSV of the runs since hw_bench_reset, as hackemu --test-memory --format=csv prints it. */

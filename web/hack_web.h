@@ -28,7 +28,12 @@ int hw_test(const char *path, int check_heap);
 /* The memory bench, one run: student's Memory (memory 0; 1: hackemu's Memory.jack, 2: its native one) against a
  * test program folder; the JSON record (named folder, program). Its CSV record gathers for hw_bench_csv. */
 const char *hw_bench(const char *student, const char *program_folder, const char *folder, const char *program,
-                     int memory, int reference);
+                     int memory, int reference, int timeline);
+/* With timeline: the run's heap over time (RGB, hw_bench_timeline_width() x 448), NULL for none. */
+uint8_t *hw_bench_timeline(void);
+int hw_bench_timeline_width(void);
+/* Whether a test program is the one whose figures the table shows ("// figures:"). */
+int hw_bench_is_figures(const char *program_folder);
 /* The CSV of the runs since hw_bench_reset, as hackemu --test-memory --format=csv prints it. */
 const char *hw_bench_csv(void);
 void hw_bench_reset(void);

@@ -363,7 +363,7 @@ static void base64(FILE *out, const uint8_t *bytes, size_t size)
     }
 }
 
-enum { TIMELINE_COLUMN_WIDTH = 2, TIMELINE_BAND_HEIGHT = 2 };
+enum { TIMELINE_SCALE = 2 }; /* pixels a cell of the heap over time */
 
 /* The heap over time as an <img>: time to the right, addresses 2048 (top) to 16383 (bottom), each band the
  * darker the more of its words are in live blocks. */
@@ -374,19 +374,10 @@ static void html_timeline(FILE *out, const hack_bench_result *result)
         fputs("<p class=\"note\">No heap timeline (the program did not run its allocations).</p>\n", out);
         return;
     }
-    int width = (int)columns * TIMELINE_COLUMN_WIDTH, height = HACK_HEAP_TIMELINE_BANDS * TIMELINE_BAND_HEIGHT;
+    int width = (int)columns * TIMELINE_SCALE, height = HACK_HEAP_TIMELINE_BANDS * TIMELINE_SCALE;
     uint8_t *rgb = malloc((size_t)width * (size_t)height * 3);
     if (!rgb) return;
-    for (int y = 0; y < height; y++)
-        for (int x = 0; x < width; x++) {
-            uint8_t live = result->timeline[(size_t)(x / TIMELINE_COLUMN_WIDTH) * HACK_HEAP_TIMELINE_BANDS +
-                                            (size_t)(y / TIMELINE_BAND_HEIGHT)];
-            double share = (double)live / HACK_HEAP_TIMELINE_BAND;
-            uint8_t *px = rgb + ((size_t)y * (size_t)width + (size_t)x) * 3;
-            px[0] = (uint8_t)(255 - share * (255 - 30));
-            px[1] = (uint8_t)(255 - share * (255 - 80));
-            px[2] = (uint8_t)(255 - share * (255 - 190));
-        }
+    hack_bench_timeline_rgb(result, TIMELINE_SCALE, rgb);
     uint8_t *png = NULL;
     size_t size = 0;
     if (hack_png_encode_rgb(rgb, width, height, &png, &size)) {

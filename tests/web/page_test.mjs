@@ -256,6 +256,11 @@ try {
     }
     const cells = await page.$$eval('#bench-table td.cell', (tds) => tds.length);
     if (cells !== 5 * 10) fail(`${cells} cells in the table, not 50`);
+    // the figures program's cell shows the heap over time, as the report does (Stress: the 10th program)
+    await page.click('#bench-table tr:nth-child(2) td.cell:nth-of-type(10)');
+    const shown = await page.$eval('#timeline-figure', (e) => !e.hidden);
+    const caption = await page.$eval('#timeline-caption', (e) => e.textContent);
+    if (!shown || !/^The heap over time: left to right, \d+ moments/.test(caption)) fail(`no heap over time: ${caption}`);
     await page.screenshot({ path: path.join(outDir, 'membench.png'), fullPage: true });
   } else if (scenario === 'debug') {
     // the debugger: a breakpoint by link stops there, the stack and the arguments are hackemu --debug's answers,

@@ -8,6 +8,7 @@
 #include "hack/path.h"
 #include "hack/program.h"
 #include "hack/session.h"
+#include "hack/heap_check.h"
 #include "hack/strbuf.h"
 #include "hack/vm.h"
 
@@ -854,4 +855,18 @@ size_t hack_bench_record(hack_bench_format format, const char *folder, const cha
     buf[n] = '\0';
     hack_strbuf_free(&out);
     return n;
+}
+
+void hack_bench_timeline_rgb(const hack_bench_result *result, int scale, uint8_t *rgb)
+{
+    const int width = (int)result->timeline_columns * scale, height = HACK_HEAP_TIMELINE_BANDS * scale;
+    for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++) {
+            const uint8_t live = result->timeline[(size_t)(x / scale) * HACK_HEAP_TIMELINE_BANDS + (size_t)(y / scale)];
+            const double share = (double)live / HACK_HEAP_TIMELINE_BAND;
+            uint8_t *px = rgb + ((size_t)y * (size_t)width + (size_t)x) * 3;
+            px[0] = (uint8_t)(255 - share * (255 - 30));
+            px[1] = (uint8_t)(255 - share * (255 - 80));
+            px[2] = (uint8_t)(255 - share * (255 - 190));
+        }
 }

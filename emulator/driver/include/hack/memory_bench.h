@@ -103,6 +103,11 @@ typedef enum { HACK_BENCH_CSV, HACK_BENCH_JSON } hack_bench_format;
 size_t hack_bench_record(hack_bench_format format, const char *folder, const char *program, bool reference,
                          const hack_bench_result *result, char *buf, size_t size);
 
+/* A result's heap over time as RGB pixels: left to right its timeline_columns moments, top to bottom the heap in
+ * HACK_HEAP_TIMELINE_BANDS bands, each cell scale x scale pixels, the darker the more of a band's words are in live
+ * blocks. rgb holds timeline_columns * scale x HACK_HEAP_TIMELINE_BANDS * scale pixels, 3 bytes each. */
+void hack_bench_timeline_rgb(const hack_bench_result *result, int scale, uint8_t *rgb);
+
 /* Frees what a result holds (its timeline). */
 void hack_bench_result_free(hack_bench_result *result);
 
