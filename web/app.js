@@ -108,6 +108,7 @@ function showSource(file, line) {
         const on = page.hw.debugToggle(file, i + 1);
         debugSay(page.hw.text());
         row.classList.toggle('break', !!on);
+        showPoints();
       });
     }
     row.append(number, content + '\n');
@@ -403,9 +404,33 @@ function debugCommand(line) {
   return text;
 }
 
+// The breakpoints and watches as a list (info breakpoints), each with a button that deletes it
+function showPoints() {
+  const table = $('d-points');
+  table.textContent = '';
+  page.hw.text();
+  page.hw.debug('info breakpoints');
+  const lines = page.hw.text().trim().split('\n').filter((l) => /^\d+\s/.test(l));
+  for (const line of lines) {
+    const row = table.insertRow();
+    linked(row.insertCell(), line);
+    const remove = document.createElement('button');
+    remove.textContent = 'delete';
+    remove.addEventListener('click', () => {
+      debugCommand('delete ' + line.split(/\s+/)[0]);
+      showPoints();
+      const here = /^(.*):(\d+)$/.exec(page.hw.debugHere());
+      if (here && here[1] !== 'ROM') showSource(here[1], Number(here[2]));
+    });
+    row.insertCell().append(remove);
+  }
+  if (!lines.length) table.insertRow().insertCell().textContent = 'none: click a line number, or watch a variable';
+}
+
 // After a stop: the stack with its variables, and the source pane at the selected frame's line
 function showDebugPlace() {
   if (!page.debugging) return;
+  showPoints();
   const said = [];
   for (const command of ['backtrace', 'info args', 'info locals', 'info registers']) {
     page.hw.debug(command);
@@ -944,6 +969,15 @@ function wireControls() {
   for (const [id, command] of [['d-step', 'step'], ['d-next', 'next'], ['d-finish', 'finish'], ['d-stepi', 'stepi']])
     $(id).addEventListener('click', () => { setRunning(false); debugCommand(command); });
   $('d-continue').addEventListener('click', () => setRunning(true)); // in slices: the page stays responsive
+  const addWatch = () => {
+    const what = $('d-watch').value.trim();
+    if (!what) return;
+    $('d-watch').value = '';
+    debugCommand('watch ' + what);
+    showPoints();
+  };
+  $('d-watch-add').addEventListener('click', addWatch);
+  $('d-watch').addEventListener('keydown', (e) => { if (e.key === 'Enter') addWatch(); });
   $('d-command').addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' || !e.target.value.trim()) return;
     const line = e.target.value.trim();

@@ -271,6 +271,7 @@ EMSCRIPTEN_KEEPALIVE int hw_debug_run(double budget)
     bool stopped = false;
     const hack_session_stop stop = hack_debugger_run(page.debugger, budget >= 1 ? (uint64_t)budget : 1, &stopped);
     if (stopped) return 100;
+    if (stop.state == HACK_SESSION_DEBUG) return HACK_SESSION_BUDGET; /* a watched word read, not changed: on */
     page.last = stop.state;
     if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
         stop.state != HACK_SESSION_WAITING_TIME) {

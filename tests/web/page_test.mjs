@@ -291,6 +291,20 @@ try {
     if (!/Main\.jack:12/.test(info)) fail(`no breakpoint at Main.jack:12 after the click: ${info}`);
     if (!(await page.$eval('#source .line:nth-child(12)', (e) => e.classList.contains('break')))) fail('line 12 shows no mark');
     await page.screenshot({ path: path.join(outDir, 'debug.png'), fullPage: true });
+    // a watch from the list's field: Continue stops where hackemu's watch stops, and the list shows it
+    const watched = spawnSync(hackemu, ['--debug', program], { input: 'watch Main.count\nrun\n', encoding: 'utf8' }).stdout;
+    await page.goto(`${base}?run=debugprograms/Recursion&debug&cycles=1`);
+    await page.waitForFunction(() => document.title.includes('paused'), { timeout: 30000 });
+    await page.type('#d-watch', 'Main.count');
+    await page.click('#d-watch-add');
+    const points = await page.$eval('#d-points', (e) => e.innerText);
+    if (!/watchpoint\s+\d+\s+Main\.count -> RAM\[16\]/.test(points)) fail(`the list: ${points}`);
+    await page.click('#d-continue');
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Watchpoint 1'),
+                               { timeout: 30000 });
+    const output = await page.$eval('#d-output', (e) => e.textContent);
+    for (const line of ['Watchpoint 1: Main.count', 'Old value = 0', 'New value = 1'])
+      if (!watched.includes(line) || !output.includes(line)) fail(`the watch stop lacks hackemu's ${line}: ${output}`);
     // objects open to their fields: hackemu --debug's print *p, field by field
     const objects = path.join(DEBUG_PROGRAMS, 'Objects');
     const printed = spawnSync(hackemu, ['--debug', objects], { input: 'break Main.jack:9\nrun\nprint *p\n',
