@@ -253,6 +253,19 @@ EMSCRIPTEN_KEEPALIVE const char *hw_bench_program(const char *program_folder)
     return text;
 }
 
+/* After a run: a stop for good ends the run (the heap check's last word) and is explained in the text. */
+static int after_run(hack_session_stop stop)
+{
+    page.last = stop.state;
+    if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
+        stop.state != HACK_SESSION_WAITING_TIME) {
+        page.heap_problems = hack_session_finish(page.session);
+        char explained[8000];
+        if (hack_session_explain_stop(page.session, stop, page.name, explained, sizeof explained)) add_text(explained);
+    }
+    return stop.state;
+}
+
 /* ---- the debugger (hw_load with debug) ---- */
 
 /* One command line of hackemu --debug's (break, step, next, finish, print, info locals, bt, x/8 ADDR...); its
@@ -272,14 +285,7 @@ EMSCRIPTEN_KEEPALIVE int hw_debug_run(double budget)
     const hack_session_stop stop = hack_debugger_run(page.debugger, budget >= 1 ? (uint64_t)budget : 1, &stopped);
     if (stopped) return 100;
     if (stop.state == HACK_SESSION_DEBUG) return HACK_SESSION_BUDGET; /* a watched word read, not changed: on */
-    page.last = stop.state;
-    if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
-        stop.state != HACK_SESSION_WAITING_TIME) {
-        page.heap_problems = hack_session_finish(page.session);
-        char explained[8000];
-        if (hack_session_explain_stop(page.session, stop, page.name, explained, sizeof explained)) add_text(explained);
-    }
-    return stop.state;
+    return after_run(stop);
 }
 
 /* Where the selected frame is: "File.jack:LINE" (or "ROM:WORD"), "" without a debugger. */
@@ -338,15 +344,7 @@ EMSCRIPTEN_KEEPALIVE int hw_reset(void)
 EMSCRIPTEN_KEEPALIVE int hw_run(double budget)
 {
     if (!page.session) return HACK_SESSION_HALTED;
-    const hack_session_stop stop = hack_session_run(page.session, budget >= 1 ? (uint64_t)budget : 1);
-    page.last = stop.state;
-    if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
-        stop.state != HACK_SESSION_WAITING_TIME) {
-        page.heap_problems = hack_session_finish(page.session);
-        char explained[8000];
-        if (hack_session_explain_stop(page.session, stop, page.name, explained, sizeof explained)) add_text(explained);
-    }
-    return stop.state;
+    return after_run(hack_session_run(page.session, budget >= 1 ? (uint64_t)budget : 1));
 }
 
 /* The clock a program's own Sys.wait loop is tuned for (the course's Pong.asm: 3.26 MHz), so the page can run
