@@ -41,13 +41,17 @@ var Module = {
   onRuntimeInitialized: start,
 };
 
-function say(text) {
+// Appends text to a pane, its File.jack:LINE made links, and scrolls to it
+function appendTo(pane, text) {
   if (!text) return;
-  const pane = $('messages');
   const part = document.createElement('span');
   linked(part, text.endsWith('\n') ? text : text + '\n');
   pane.append(part);
   pane.scrollTop = pane.scrollHeight;
+}
+
+function say(text) {
+  appendTo($('messages'), text);
 }
 
 // Text with each "File.jack:LINE" (or "File.vm:LINE") made a link to that line in the source pane.
@@ -346,14 +350,9 @@ async function openLink(path) {
       openFiles([{ path: name, data: new Uint8Array(await response.arrayBuffer()) }], '');
       return;
     }
-    const listing = await fetch(path + '/files.txt');
-    if (!listing.ok) throw new Error(path + '/files.txt: ' + listing.status + ' (a folder needs a files.txt naming its files)');
-    const names = (await listing.text()).split('\n').map((s) => s.trim()).filter((s) => s && !s.includes('/'));
-    const files = await Promise.all(names.map(async (n) => {
-      const r = await fetch(path + '/' + encodeURIComponent(n));
-      if (!r.ok) throw new Error(path + '/' + n + ': ' + r.status);
-      return { path: n, data: new Uint8Array(await r.arrayBuffer()) };
-    }));
+    const fetched = [];
+    await fetchFolder(path, fetched);
+    const files = fetched.map((f) => ({ path: f.path.slice(path.length + 1), data: f.data }));
     page.openedTree = files.map((f) => ({ path: name + '/' + f.path, data: f.data }));
     $('grade').hidden = !studentsOf(page.openedTree).length;
     openFiles(files, name);
@@ -379,12 +378,7 @@ async function listSamples() {
 // ---- the debugger: hackemu --debug's engine ----
 
 function debugSay(text) {
-  if (!text) return;
-  const pane = $('d-output');
-  const part = document.createElement('span');
-  linked(part, text.endsWith('\n') ? text : text + '\n');
-  pane.append(part);
-  pane.scrollTop = pane.scrollHeight;
+  appendTo($('d-output'), text);
 }
 
 // One command: its answer in the debugger's pane; a command that runs the program is followed to its stop.
@@ -517,14 +511,16 @@ function studentsOf(files) {
   return [...folders].sort();
 }
 
+// A folder of a server: the files its files.txt names (one a line, no folders), fetched into `into`
 async function fetchFolder(path, into) {
   const listing = await fetch(path + '/files.txt');
-  if (!listing.ok) throw new Error(path + '/files.txt: ' + listing.status);
-  for (const n of (await listing.text()).split('\n').map((x) => x.trim()).filter(Boolean)) {
+  if (!listing.ok) throw new Error(path + '/files.txt: ' + listing.status + ' (a folder needs a files.txt naming its files)');
+  const names = (await listing.text()).split('\n').map((x) => x.trim()).filter((x) => x && !x.includes('/'));
+  into.push(...await Promise.all(names.map(async (n) => { // (at once, in the listing's order)
     const r = await fetch(path + '/' + encodeURIComponent(n));
     if (!r.ok) throw new Error(path + '/' + n + ': ' + r.status);
-    into.push({ path: path + '/' + n, data: new Uint8Array(await r.arrayBuffer()) });
-  }
+    return { path: path + '/' + n, data: new Uint8Array(await r.arrayBuffer()) };
+  })));
 }
 
 // The test programs of the site (memory-tests.txt), once
@@ -623,14 +619,7 @@ function showTimeline(rgb, width, cycles) {
   canvas.width = width;
   canvas.height = 448;
   const context = canvas.getContext('2d');
-  const image = context.createImageData(width, 448);
-  for (let i = 0, j = 0; i < width * 448; i++, j += 3) {
-    image.data[4 * i] = rgb[j];
-    image.data[4 * i + 1] = rgb[j + 1];
-    image.data[4 * i + 2] = rgb[j + 2];
-    image.data[4 * i + 3] = 255;
-  }
-  context.putImageData(image, 0, 0);
+  putRgb(context, context.createImageData(width, 448), rgb);
   $('timeline-caption').textContent = `The heap over time: left to right, ${width / 2} moments from the first ` +
     `allocation to the last (the run ends at cycle ${cycles}); top to bottom, addresses 2048 to 16383 in bands of ` +
     '64 words, the darker the more of a band\'s words are in live blocks.';
@@ -741,15 +730,19 @@ function drawHeapMap() {
     context.clearRect(0, 0, 256, 224);
     return;
   }
-  const rgb = Module.HEAPU8.subarray(at, at + 256 * 224 * 3);
-  const out = mapImage.data;
-  for (let i = 0, j = 0; i < 256 * 224; i++, j += 3) {
-    out[4 * i] = rgb[j];
-    out[4 * i + 1] = rgb[j + 1];
-    out[4 * i + 2] = rgb[j + 2];
-    out[4 * i + 3] = 255;
+  putRgb(context, mapImage, Module.HEAPU8.subarray(at, at + 256 * 224 * 3));
+}
+
+// RGB pixels (3 bytes each, as the C side draws them) into an image of the same size, onto a canvas
+function putRgb(context, image, rgb) {
+  const out = image.data;
+  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
+    out[i] = rgb[j];
+    out[i + 1] = rgb[j + 1];
+    out[i + 2] = rgb[j + 2];
+    out[i + 3] = 255;
   }
-  context.putImageData(mapImage, 0, 0);
+  context.putImageData(image, 0, 0);
 }
 
 function showRunning(now) {

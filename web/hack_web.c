@@ -300,28 +300,30 @@ EMSCRIPTEN_KEEPALIVE const char *hw_debug_here(void)
 }
 
 /* A breakpoint on FILE:LINE set or removed (as clicking a line does); 1 when one is there now. */
+/* The index of the program's source file named FILE (its base name), -1 for none. */
+static int source_index(const char *file)
+{
+    for (size_t i = 0; page.program_ready && i < page.program.source_file_count; i++)
+        if (strcmp(hack_path_base_name(page.program.source_files[i]), file) == 0) return (int)i;
+    return -1;
+}
+
 EMSCRIPTEN_KEEPALIVE int hw_debug_toggle(const char *file, int line)
 {
-    if (!page.debugger || !page.program_ready) return 0;
-    for (size_t i = 0; i < page.program.source_file_count; i++)
-        if (strcmp(hack_path_base_name(page.program.source_files[i]), file) == 0)
-            return hack_debugger_toggle_breakpoint(page.debugger, (hack_debugger_place){(int)i, (uint32_t)line});
-    return 0;
+    const int i = source_index(file);
+    if (!page.debugger || i < 0) return 0;
+    return hack_debugger_toggle_breakpoint(page.debugger, (hack_debugger_place){i, (uint32_t)line});
 }
 
 /* Whether a breakpoint stops on FILE:LINE (for the source pane's marks). */
 EMSCRIPTEN_KEEPALIVE int hw_debug_has_break(const char *file, int line)
 {
-    if (!page.debugger || !page.program_ready) return 0;
-    for (size_t i = 0; i < page.program.source_file_count; i++)
-        if (strcmp(hack_path_base_name(page.program.source_files[i]), file) == 0) {
-            char text[8];
-            bool on = false;
-            hack_debugger_place_text(page.debugger, (hack_debugger_place){(int)i, (uint32_t)line}, text, sizeof text,
-                                     &on);
-            return on;
-        }
-    return 0;
+    const int i = source_index(file);
+    if (!page.debugger || i < 0) return 0;
+    char text[8];
+    bool on = false;
+    hack_debugger_place_text(page.debugger, (hack_debugger_place){i, (uint32_t)line}, text, sizeof text, &on);
+    return on;
 }
 
 /* The program from its start again, as a fresh start would: RAM cleared, everything bound anew. */

@@ -571,21 +571,13 @@ static int run_script(const options *opt)
 enum { MAP_SCALE = 4 };
 
 /* The heap map's pixels and a caption of its figures; false when the words are no heap of this layout. */
-static bool render_heap_map(const hack_session *session, const hack_machine *machine, uint8_t *rgb, char *caption,
-                            size_t size)
-{
-    (void)machine;
-    return hack_session_render_heap_map(session, MAP_SCALE, rgb, caption, size);
-}
-
-static bool write_heap_map(const hack_session *session, const hack_machine *machine, const char *path,
-                           hack_diag_list *diags)
+static bool write_heap_map(const hack_session *session, const char *path, hack_diag_list *diags)
 {
     const int width = HACK_HEAP_MAP_COLUMNS * MAP_SCALE, height = HACK_HEAP_MAP_ROWS * MAP_SCALE;
     uint8_t *rgb = malloc((size_t)width * (size_t)height * 3);
     char caption[200];
     if (!rgb) return false;
-    render_heap_map(session, machine, rgb, caption, sizeof caption);
+    hack_session_render_heap_map(session, MAP_SCALE, rgb, caption, sizeof caption);
     bool ok = hack_png_write_rgb(rgb, width, height, path, diags);
     hack_diag_list_print(stderr, diags);
     if (ok) printf("%s\n", caption);
@@ -629,7 +621,7 @@ typedef struct {
 static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t size)
 {
     window_context *w = context;
-    return render_heap_map(w->session, w->machine, rgb, caption, size);
+    return hack_session_render_heap_map(w->session, MAP_SCALE, rgb, caption, size);
 }
 
 static void window_reset(void *context, hack_machine *machine)
@@ -684,7 +676,7 @@ static int print_results(const options *opt, hack_session *session, hack_machine
         hack_diag_list_print(stderr, diags);
         status = EXIT_BAD_INPUT;
     }
-    if (opt->heap_map_path && !write_heap_map(session, machine, opt->heap_map_path, diags)) status = EXIT_BAD_INPUT;
+    if (opt->heap_map_path && !write_heap_map(session, opt->heap_map_path, diags)) status = EXIT_BAD_INPUT;
     hack_heap *heap = hack_session_heap(session);
     if (opt->heap_report && heap) {
         char *report = hack_heap_report(heap);

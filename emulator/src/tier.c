@@ -131,15 +131,6 @@ struct hack_tier {
     char notes[1400];         /* what it did to the cache (a bad entry removed), for HACK_TIER=on */
 };
 
-static char *duplicate(const char *text)
-{
-    if (!text) return NULL;
-    size_t n = strlen(text) + 1;
-    char *copy = malloc(n);
-    if (copy) memcpy(copy, text, n);
-    return copy;
-}
-
 static double seconds_since(const struct timespec *start)
 {
     struct timespec now;
@@ -433,10 +424,10 @@ bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *op
     tier->options = options ? *options : (hack_tier_options){0};
     const char *cc = tier->options.compiler;
     if (!cc || !*cc) cc = getenv("CC");
-    tier->cc = duplicate(cc ? cc : "");
-    tier->cache_dir = duplicate(tier->options.cache_dir ? tier->options.cache_dir : "");
-    tier->xdg_cache_home = duplicate(getenv("XDG_CACHE_HOME") ? getenv("XDG_CACHE_HOME") : "");
-    tier->home = duplicate(getenv("HOME") ? getenv("HOME") : "");
+    tier->cc = strdup(cc ? cc : "");
+    tier->cache_dir = strdup(tier->options.cache_dir ? tier->options.cache_dir : "");
+    tier->xdg_cache_home = strdup(getenv("XDG_CACHE_HOME") ? getenv("XDG_CACHE_HOME") : "");
+    tier->home = strdup(getenv("HOME") ? getenv("HOME") : "");
     tier->options.compiler = tier->options.cache_dir = NULL; /* the caller's strings are not kept */
     tier->direct = calloc(HACK_ROM_SIZE + 1, 1);
     tier->compiled_exit = calloc(HACK_ROM_SIZE + 1, 1);

@@ -169,10 +169,14 @@ static int open_entry(int dir, const char *name, int flags, struct stat *st, con
     return fd;
 }
 
-/* Removes a bad entry (a folder in its place too, when empty). */
-static bool remove_entry(int dir, const char *name)
+/* Removes a bad entry (a folder in its place too, when empty), and says so in note. */
+static void remove_entry(const tier_cache *cache, const char *name, const char *problem, char *note, size_t size)
 {
-    return unlinkat(dir, name, 0) == 0 || unlinkat(dir, name, AT_REMOVEDIR) == 0;
+    if (unlinkat(cache->fd, name, 0) == 0 || unlinkat(cache->fd, name, AT_REMOVEDIR) == 0)
+        snprintf(note, size, "the cache entry %s/%.16s... was %s: removed", cache->path, name, problem);
+    else
+        snprintf(note, size, "the cache entry %s/%.16s... was %s, and cannot be removed: %s", cache->path, name,
+                 problem, strerror(errno));
 }
 
 static bool read_at(int fd, void *buffer, size_t count, off_t offset)
@@ -288,11 +292,7 @@ tier_entry_result tier_cache_load(const tier_cache *cache, const uint8_t key[HAC
         snprintf(note, size, "the cache entry %s/%.16s... could not be read now: not used", cache->path, name);
         return TIER_ENTRY_MISSING;
     }
-    if (remove_entry(cache->fd, name))
-        snprintf(note, size, "the cache entry %s/%.16s... was %s: removed", cache->path, name, problem);
-    else
-        snprintf(note, size, "the cache entry %s/%.16s... was %s, and cannot be removed: %s", cache->path, name,
-                 problem, strerror(errno));
+    remove_entry(cache, name, problem, note, size);
     return TIER_ENTRY_REMOVED;
 }
 
@@ -452,13 +452,7 @@ bool tier_cache_read_profile(const tier_cache *cache, const uint8_t program[HACK
         utimensat(cache->fd, name, NULL, AT_SYMLINK_NOFOLLOW);
     }
     free(record);
-    if (problem) {
-        if (remove_entry(cache->fd, name))
-            snprintf(note, size, "the cache entry %s/%.16s... was %s: removed", cache->path, name, problem);
-        else
-            snprintf(note, size, "the cache entry %s/%.16s... was %s, and cannot be removed: %s", cache->path, name,
-                     problem, strerror(errno));
-    }
+    if (problem) remove_entry(cache, name, problem, note, size);
     return fd >= 0 && !problem;
 }
 

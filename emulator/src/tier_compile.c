@@ -34,16 +34,6 @@ extern char **environ;
 /* the watcher's exit statuses */
 enum { WATCH_OK = 0, WATCH_COMPILER_FAILED = 1, WATCH_NO_FORK = 2, WATCH_CANCELLED = 3, WATCH_LOST = 4, WATCH_SIGNALLED = 64 };
 
-static char *duplicate(const char *text, size_t n)
-{
-    char *copy = malloc(n + 1);
-    if (copy) {
-        memcpy(copy, text, n);
-        copy[n] = '\0';
-    }
-    return copy;
-}
-
 /* Words as make's $(CC) has them for the common cases: blanks separate, '...' and "..." keep blanks. */
 static bool split_words(const char *text, tier_compiler *compiler)
 {
@@ -73,7 +63,7 @@ static bool split_words(const char *text, tier_compiler *compiler)
             if (!grown) return false;
             compiler->words = grown;
         }
-        compiler->words[compiler->count] = duplicate(word, n);
+        compiler->words[compiler->count] = strndup(word, n);
         if (!compiler->words[compiler->count]) return false;
         compiler->words[++compiler->count] = NULL;
     }
