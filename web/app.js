@@ -33,6 +33,8 @@ const page = {
   benchPrograms: null,
   benchRecords: [],
   debugging: false,  // the program was loaded with the debugger
+  test: null,        // the test script running in its worker: {worker, name, started}
+  testRam: null,     // the RAM a test script left (shown while no program is loaded)
 };
 
 var Module = {
@@ -229,6 +231,8 @@ function openFiles(files, folder) {
 }
 
 function load(path, name) {
+  stopTest();
+  page.testRam = null;
   page.running = false;
   page.ended = false;
   page.name = name;
@@ -268,8 +272,11 @@ function load(path, name) {
   draw();
 }
 
-// A test script of the folder: run as hackemu runs it, the verdict in the status line, the .out to download.
+// A test script of the folder: run as hackemu runs it, in a worker (test_worker.js) so that the page stays
+// responsive and Stop ends a long script; the verdict in the status line, the .out to download, the screen and
+// the RAM table as the script left them.
 function runTest(name) {
+  stopTest();
   page.running = false;
   page.ended = true;
   page.loaded = false;
@@ -277,26 +284,50 @@ function runTest(name) {
   for (const id of ['run', 'step', 'reset']) $(id).disabled = true;
   $('messages').textContent = '';
   $('source-section').hidden = true;
+  $('out-link').hidden = true;
   const script = (page.dir.endsWith('/' + page.path) ? page.path + '/' : '') + name;
-  const status = page.hw.test(script, $('check-heap').checked ? 1 : 0);
-  const text = page.hw.text();
-  say(text);
-  const verdict = text.split('\n').filter((l) => /^End of script|Comparison failure|^  (expected|actual):|stopped|machine error|was stopped/.test(l));
-  setStatus(verdict.join('\n') || name + ': could not run (see the messages)', status !== 0 || page.hw.heapProblems() > 0);
-  document.title = name + ' - ' + (status === 0 ? 'passed' : 'failed') + ' - hack';
-  const out = page.dir + '/' + name.replace(/\.tst$/i, '.out');
+  const files = Module.FS.readdir(page.dir).filter((n) => Module.FS.isFile(Module.FS.stat(page.dir + '/' + n).mode))
+    .map((n) => ({ name: n, data: Module.FS.readFile(page.dir + '/' + n) }));
+  const worker = new Worker('test_worker.js');
+  page.test = { worker, name, started: performance.now() };
+  worker.onmessage = (event) => testDone(name, event.data);
+  worker.onerror = (event) => {
+    stopTest();
+    setStatus(`${name}: the test could not run (${event.message || 'the worker failed'})`, true);
+  };
+  worker.postMessage({ root: Module.FS.cwd(), dir: page.dir, files, script, checkHeap: $('check-heap').checked });
+  $('test-stop').hidden = false;
+  setStatus(`${name}: running the test (Stop ends it).`);
+  document.title = name + ' - running - hack';
+}
+
+function stopTest() {
+  if (!page.test) return false;
+  page.test.worker.terminate();
+  page.test = null;
+  $('test-stop').hidden = true;
+  return true;
+}
+
+function testDone(name, result) {
+  const seconds = ((performance.now() - page.test.started) / 1000).toFixed(1);
+  stopTest();
+  say(result.text);
+  const verdict = result.text.split('\n').filter((l) => /^End of script|Comparison failure|^  (expected|actual):|stopped|machine error|was stopped/.test(l));
+  setStatus(verdict.join('\n') || name + ': could not run (see the messages)', result.status !== 0 || result.heapProblems > 0);
+  say(`(${name} ran in ${seconds} s)`);
+  document.title = name + ' - ' + (result.status === 0 ? 'passed' : 'failed') + ' - hack';
+  page.testRam = result.ram;
   const link = $('out-link');
-  try {
-    const data = Module.FS.readFile(out);
+  if (result.out) {
     if (link.href) URL.revokeObjectURL(link.href);
-    link.href = URL.createObjectURL(new Blob([data], { type: 'text/plain' }));
-    link.download = out.split('/').pop();
+    link.href = URL.createObjectURL(new Blob([result.out], { type: 'text/plain' }));
+    link.download = result.outName;
     link.textContent = 'download ' + link.download;
     link.hidden = false;
-  } catch (e) {
-    link.hidden = true;
   }
   draw();
+  showRam();
 }
 
 async function readEntry(entry, prefix, out, depth = 0) {
@@ -767,6 +798,7 @@ function showRunning(now) {
 
 const RAM_ROWS = 16;
 function ramWords() {
+  if (page.testRam && !page.loaded) return page.testRam; // the end of a test script (run in its worker)
   return Module.HEAPU16.subarray(page.hw.ram() / 2, page.hw.ram() / 2 + 32768);
 }
 
@@ -887,7 +919,7 @@ function draw() {
   const context = canvas.getContext('2d');
   if (!image) image = context.createImageData(512, 256);
   if (!page.hw) return;
-  const ram = Module.HEAPU16.subarray(page.hw.ram() / 2, page.hw.ram() / 2 + 32768);
+  const ram = ramWords();
   const pixels = new Uint32Array(image.data.buffer);
   const black = 0xff000000, white = 0xffffffff;
   for (let i = 0; i < 8192; i++) {
@@ -979,6 +1011,12 @@ function wireControls() {
     else debugCommand(line);
   });
   $('test').addEventListener('click', () => runTest($('tests').value));
+  $('test-stop').addEventListener('click', () => {
+    const name = page.test && page.test.name;
+    if (!stopTest()) return;
+    setStatus(`${name}: stopped before its end (no verdict).`, true);
+    document.title = name + ' - stopped - hack';
+  });
   $('grade').addEventListener('click', () => grade(page.openedTree || []));
   $('scale').addEventListener('change', (e) => {
     screen.style.width = 512 * Number(e.target.value) + 'px';
@@ -1040,5 +1078,7 @@ window.hackPage = {
   running: () => page.running,
   benchCsv: () => page.hw.benchCsv(),
   debugCommand: (line) => debugCommand(line),
-  ram: (from, count) => Array.from(Module.HEAPU16.subarray(page.hw.ram() / 2 + from, page.hw.ram() / 2 + from + count)),
+  ram: (from, count) => Array.from(ramWords().subarray(from, from + count)),
+  testRunning: () => !!page.test,
+  ready: () => !!page.hw,
 };

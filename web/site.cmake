@@ -45,9 +45,10 @@ endif()
 file(REMOVE_RECURSE ${OUTPUT}/memory-tests)
 file(WRITE ${OUTPUT}/memory-tests.txt "")
 add_programs(${MEMORY_TESTS} ${OUTPUT}/memory-tests ${OUTPUT}/memory-tests.txt)
-# the course's own programs (its projects 9 and 11), when its files are beside the project at build time
+# the course's own programs (its projects 6, 9 and 11: Pong.asm among them), when its files are beside the project at build time
 file(REMOVE_RECURSE ${OUTPUT}/course)
 if(N2T AND IS_DIRECTORY ${N2T}/classic/projects/11)
+  add_programs(${N2T}/classic/projects/06 ${OUTPUT}/course/06 ${OUTPUT}/samples.txt)
   add_programs(${N2T}/classic/projects/09 ${OUTPUT}/course/09 ${OUTPUT}/samples.txt)
   add_programs(${N2T}/classic/projects/11 ${OUTPUT}/course/11 ${OUTPUT}/samples.txt)
 endif()

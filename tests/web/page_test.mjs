@@ -159,6 +159,54 @@ try {
     const status = await page.$eval('#status', (e) => e.textContent);
     if (!status.includes('paused at cycle 700000')) fail(`status: ${status}`);
     await page.screenshot({ path: path.join(outDir, 'snake.png') });
+  } else if (scenario === 'drop') {
+    // drag and drop as the browser does it from the desktop (the files' paths, through the DevTools protocol):
+    // a Jack folder opens with hackemu's notes; single files (a script, its .cmp, its program) run their test
+    await page.goto(base);
+    await page.waitForFunction(() => window.hackPage.ready(), { timeout: 30000 });
+    const drop = async (files) => {
+      const cdp = await page.createCDPSession();
+      const data = { items: [], files, dragOperationsMask: 1 };
+      for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 300, y: 300, data });
+      await cdp.detach();
+    };
+    await drop([path.join(samples, 'Snake')]);
+    await page.waitForFunction(() => document.title === 'Snake - hack', { timeout: 30000 }).catch(async () => {
+      throw new Error(`no Snake after the drop: title "${await page.title()}", status "${await page.$eval('#status', (e) => e.textContent)}"`);
+    });
+    const messages = await page.$eval('#messages', (e) => e.textContent);
+    const notes = nativeRun([path.join(samples, 'Snake'), '--cycles', '1']).split('\n').filter((l) => /note:/.test(l))
+      .map((l) => l.replace(/^.*jack_samples\/Snake: /, 'Snake: '));
+    if (notes.length !== 2) fail(`hackemu gave ${notes.length} notes: ${notes}`);
+    for (const note of notes) if (!messages.includes(note)) fail(`the dropped folder's messages lack "${note}":\n${messages}`);
+    await page.screenshot({ path: path.join(outDir, 'drop-folder.png') });
+    await drop(['Sum.tst', 'Sum.cmp', 'sum.asm'].map((n) => path.join(FIXTURES, 'Sum', n)));
+    await page.waitForFunction(() => document.getElementById('tests').value === 'Sum.tst', { timeout: 30000 });
+    await page.click('#test');
+    await page.waitForFunction(() => / - (passed|failed) - /.test(document.title), { timeout: 30000 });
+    if ((await page.title()) !== 'Sum.tst - passed - hack') fail(`the dropped Sum.tst: ${await page.title()}`);
+  } else if (scenario === 'pong') {
+    // the course's Pong.asm brings its own Sys.wait, a loop tuned for the course's CPU emulator: the page runs
+    // it at that clock, so the game moves at the speed its authors meant (measured over 3 s of running)
+    const listed = await (await fetch(`${base.replace('index.html', '')}samples.txt`)).text();
+    if (!listed.includes('course/06/pong')) {
+      console.log('skipped: the site has no course programs (the course\'s files were not beside the project at build time)');
+      process.exitCode = 77;
+    } else {
+      await page.goto(`${base}?run=course/06/pong/Pong.asm`);
+      await page.waitForFunction(() => window.hackPage.running(), { timeout: 30000 });
+      const messages = await page.$eval('#messages', (e) => e.textContent);
+      const clock = /loop tuned for ([\d.]+) MHz/.exec(messages);
+      if (!clock) fail(`no pacing note for Pong.asm:\n${messages}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const [c0, t0] = await page.evaluate(() => [window.hackPage.cycles(), performance.now()]);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const [c1, t1] = await page.evaluate(() => [window.hackPage.cycles(), performance.now()]);
+      const mhz = (c1 - c0) / (t1 - t0) / 1000;
+      console.log(`Pong.asm ran at ${mhz.toFixed(2)} MHz; its clock is ${clock && clock[1]} MHz`);
+      if (clock && Math.abs(mhz / Number(clock[1]) - 1) > 0.15) fail(`Pong.asm ran at ${mhz.toFixed(2)} MHz, not ${clock[1]}`);
+      await page.screenshot({ path: path.join(outDir, 'pong.png') });
+    }
   } else if (scenario === 'keys') {
     // the keyboard: each key gives the course's code in RAM[24576] while it is down, 0 after
     await page.goto(`${base}?run=samples/Typewriter`);
@@ -240,6 +288,23 @@ try {
       if (link !== name.replace('.tst', '.out')) fail(`${name}: no .out to download (${link})`);
       await page.screenshot({ path: path.join(outDir, name.replace('.tst', '.png')) });
     }
+    // the RAM the script left, in the RAM table's source: R0 = 1 + ... + 100
+    const r0 = await page.evaluate(() => window.hackPage.ram(0, 1)[0]);
+    if (r0 !== 5050) fail(`after SumWrong.tst the page's RAM[0] is ${r0}, not 5050`);
+    // a script that never ends runs in its worker: the page answers meanwhile, and Stop ends it
+    await page.goto(`${base}?run=fixtures/Sum/Spin.tst`);
+    await page.waitForFunction(() => window.hackPage.testRunning(), { timeout: 30000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const answered = await Promise.race([
+      page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(true)))),
+      new Promise((resolve) => setTimeout(() => resolve(false), 1000))]);
+    if (!answered) fail('the page drew no frame in 1 s while Spin.tst ran');
+    if (!(await page.evaluate(() => window.hackPage.testRunning()))) fail('Spin.tst ended before Stop');
+    await page.screenshot({ path: path.join(outDir, 'spin.png') });
+    await page.click('#test-stop');
+    const stopped = await page.$eval('#status', (e) => e.textContent);
+    if (!/Spin\.tst: stopped before its end/.test(stopped)) fail(`after Stop the status says: ${stopped}`);
+    if (await page.evaluate(() => window.hackPage.testRunning())) fail('the test still runs after Stop');
 
   } else if (scenario === 'membench') {
     // grading in the page: the records equal hackemu --test-memory --format=csv's, reference rows included
