@@ -5,6 +5,7 @@
 #include "hack/build.h"
 #include "hack/path.h"
 #include "hack/program.h"
+#include "hack/strbuf.h"
 #include "hack/textfile.h"
 #include "hack/vm.h"
 
@@ -663,7 +664,8 @@ void hack_script_free(hack_script *script)
 
 /* ---- running ---- */
 
-enum { MAX_BREAKPOINTS = 64, MAX_LINE = 4096 };
+/* A cell of output is at most l + n + r characters, each of them 3 digits at most (parse_format) */
+enum { MAX_BREAKPOINTS = 64, MAX_CELL = 3 * 999 + 1 };
 
 typedef struct {
     const hack_script *script;
@@ -697,6 +699,8 @@ typedef struct {
     uint8_t *empty_before; /* per ROM word: see map_empty_commands */
     uint8_t *goto_at;      /* per ROM word: 1 at the first word of a goto or if-goto command */
     unsigned pending_empty; /* steps owed to such commands before the command at PC */
+    hack_strbuf line;          /* the output line being built, of any length (every column is compared) */
+    hack_strbuf expected_line; /* the compare file's line it is compared with */
 } runner;
 
 static void run_error(runner *r, const command *c, const char *format, ...);
@@ -1097,15 +1101,30 @@ static void open_compare(runner *r, const command *c)
     free(path);
 }
 
-static void copy_truncated(char *to, size_t size, const char *from)
+/* Copies a line that failed to compare into a result's field, which holds 511 characters: a longer line is shown
+ * from a little before its first difference (at column `from`), marked with "..." where it was cut. */
+static void copy_around(char *to, size_t size, const char *from_text, size_t from)
 {
-    size_t n = strlen(from);
-    if (n >= size) n = size - 1;
-    memcpy(to, from, n);
-    to[n] = '\0';
+    size_t n = strlen(from_text), start = 0;
+    if (n >= size && from > 40) start = from - 40;
+    if (start) {
+        snprintf(to, size, "...%s", from_text + start);
+    } else {
+        snprintf(to, size, "%s", from_text);
+    }
+    n = strlen(to);
+    if (n == size - 1 && n > 3) memcpy(to + n - 3, "...", 3);
 }
 
-/* Writes one line to the output file and compares it with the next compare-file line. */
+/* Where two lines first differ ('*' in the expected line matches anything), 0-based */
+static size_t first_difference(const char *expected, const char *actual)
+{
+    size_t i = 0;
+    while (expected[i] && actual[i] && (expected[i] == '*' || expected[i] == actual[i])) i++;
+    return i;
+}
+
+/* Writes one line to the output file and compares it, whole, with the next compare-file line. */
 static void emit_line(runner *r, const command *c, const char *line)
 {
     if (!r->out) {
@@ -1123,35 +1142,49 @@ static void emit_line(runner *r, const command *c, const char *line)
     r->result->lines_compared++;
     const char *expected;
     size_t expected_length;
-    char expected_line[MAX_LINE];
+    hack_strbuf_reset(&r->expected_line);
     if (hack_textfile_next_line(r->compare_text, r->compare_length, &r->compare_offset, &expected, &expected_length)) {
-        if (expected_length >= sizeof expected_line) expected_length = sizeof expected_line - 1;
-        memcpy(expected_line, expected, expected_length);
-        expected_line[expected_length] = '\0';
+        while (expected_length > 0 && expected[expected_length - 1] == '\r') expected_length--;
+        hack_strbuf_append(&r->expected_line, expected, expected_length);
     } else {
-        snprintf(expected_line, sizeof expected_line, "(the compare file has no more lines)");
+        hack_strbuf_append(&r->expected_line, "(the compare file has no more lines)", 36);
     }
-    if (!hack_script_lines_match(expected_line, line)) {
+    if (r->expected_line.failed) {
+        run_error(r, c, "out of memory comparing the output");
+        return;
+    }
+    const char *expected_text = hack_strbuf_text(&r->expected_line);
+    if (!hack_script_lines_match(expected_text, line)) {
         r->status = HACK_SCRIPT_COMPARISON_FAILURE;
         r->stop = true;
         r->result->compare_line = r->result->lines_compared;
-        size_t n = strlen(expected_line);
-        while (n > 0 && expected_line[n - 1] == '\r') expected_line[--n] = '\0';
-        copy_truncated(r->result->expected, sizeof r->result->expected, expected_line);
-        copy_truncated(r->result->actual, sizeof r->result->actual, line);
+        const size_t at = first_difference(expected_text, line);
+        r->result->compare_column = (int)at + 1;
+        copy_around(r->result->expected, sizeof r->result->expected, expected_text, at);
+        copy_around(r->result->actual, sizeof r->result->actual, line, at);
     }
+}
+
+/* Emits the line built in r->line (every cell appended, then the closing '|') */
+static void emit_built_line(runner *r, const command *c)
+{
+    hack_strbuf_append_char(&r->line, '|');
+    if (r->line.failed) {
+        run_error(r, c, "out of memory building an output line");
+        return;
+    }
+    emit_line(r, c, hack_strbuf_text(&r->line));
 }
 
 static void output_header(runner *r, const command *c)
 {
-    char line[MAX_LINE];
-    size_t at = 0;
-    for (size_t i = 0; i < c->item_count && at + 2 < sizeof line; i++) {
-        line[at++] = '|';
-        at += hack_script_format_header(c->items[i].format, c->items[i].name, line + at, sizeof line - at);
+    char cell[MAX_CELL];
+    hack_strbuf_reset(&r->line);
+    for (size_t i = 0; i < c->item_count; i++) {
+        hack_strbuf_append_char(&r->line, '|');
+        hack_strbuf_append(&r->line, cell, hack_script_format_header(c->items[i].format, c->items[i].name, cell, sizeof cell));
     }
-    snprintf(line + at, sizeof line - at, "|");
-    emit_line(r, c, line);
+    emit_built_line(r, c);
 }
 
 static void output_values(runner *r, const command *c)
@@ -1160,21 +1193,21 @@ static void output_values(runner *r, const command *c)
         run_error(r, c, "output before output-list: no variables to output");
         return;
     }
-    char line[MAX_LINE];
-    size_t at = 0;
+    char cell[MAX_CELL];
+    hack_strbuf_reset(&r->line);
     const command *list = r->output_list;
-    for (size_t i = 0; i < list->item_count && at + 2 < sizeof line; i++) {
-        line[at++] = '|';
+    for (size_t i = 0; i < list->item_count; i++) {
+        hack_strbuf_append_char(&r->line, '|');
+        size_t n;
         if (list->items[i].var.kind == VAR_CURRENT_FUNCTION) {
             const hack_symbol *f = r->has_program ? hack_program_function_at(&r->program, r->machine->pc) : NULL;
-            at += hack_script_format_text(list->items[i].format, f ? f->name : "", line + at, sizeof line - at);
+            n = hack_script_format_text(list->items[i].format, f ? f->name : "", cell, sizeof cell);
         } else {
-            at += hack_script_format_value(list->items[i].format, read_variable(r, list->items[i].var), line + at,
-                                           sizeof line - at);
+            n = hack_script_format_value(list->items[i].format, read_variable(r, list->items[i].var), cell, sizeof cell);
         }
+        hack_strbuf_append(&r->line, cell, n);
     }
-    snprintf(line + at, sizeof line - at, "|");
-    emit_line(r, c, line);
+    emit_built_line(r, c);
 }
 
 static bool compare(int32_t a, comparison op, int32_t b)
@@ -1413,6 +1446,8 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
         r.status = HACK_SCRIPT_ERROR;
     }
     free(r.compare_text);
+    hack_strbuf_free(&r.line);
+    hack_strbuf_free(&r.expected_line);
     unload_program(&r);
     hack_session_free(own);
     free(r.watched);

@@ -100,6 +100,13 @@ size_t hack_script_explain(const hack_script_result *result, const hack_machine 
     case HACK_SCRIPT_COMPARISON_FAILURE:
         n = snprintf(buf, size, "%s:%d: Comparison failure at line %d\n  expected: %s\n  actual:   %s\n", name,
                      result->script_line, result->compare_line, result->expected, result->actual);
+        if (strlen(result->expected) + 1 >= sizeof result->expected || strlen(result->actual) + 1 >= sizeof result->actual ||
+            strncmp(result->actual, "...", 3) == 0) { /* long lines, shown in part: say where they part */
+            const size_t at = n < 0 ? size : (size_t)n;
+            if (at < size)
+                n += snprintf(buf + at, size - at, "  (long lines: they differ first at column %d)\n",
+                              result->compare_column);
+        }
         break;
     case HACK_SCRIPT_CYCLE_LIMIT:
         n = snprintf(buf, size, "%s:%d: stopped at the cycle limit (%llu cycles%s)\n", name, result->script_line, cycles,

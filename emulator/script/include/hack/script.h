@@ -60,8 +60,9 @@ typedef struct {
     hack_script_status status;
     int script_line;     /* where the script stopped (1-based), 0 at the end */
     int compare_line;    /* on a comparison failure: the compare-file line, header included */
-    char expected[512];  /* on a comparison failure: the two lines */
-    char actual[512];
+    int compare_column;  /* and the first column (1-based) where the two lines differ; lines are compared whole */
+    char expected[512];  /* on a comparison failure: the two lines (a longer line from a little before the */
+    char actual[512];    /* difference, "..." where it was cut) */
     uint64_t cycles;     /* ticktocks run */
     char stack[2048];    /* on a machine error in VM or Jack code: its call stack (hack_backtrace), else "" */
     int lines_compared;
