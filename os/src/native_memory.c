@@ -159,8 +159,17 @@ static hack_hook_action memory_largest(void *context, hack_machine *machine, con
 
 /* peek and poke are told to the event receiver first: they reach any word, as the program's own code would,
  * so the heap check sees them as it sees the program's reads and writes */
+/* An address peek or poke cannot reach as the Jack OS's `ram[address]` would (above the keyboard, or negative):
+ * the function's own Jack code runs instead, so the machine reports it exactly as under --os=jack (the fault
+ * with Memory.poke's line in strict mode; in relaxed mode, -1 read and the write ignored). */
+static bool beyond_memory(const hack_machine *machine, const hack_hook_event *event)
+{
+    return (uint16_t)argument(machine, event, 0) > HACK_KBD;
+}
+
 static hack_hook_action memory_peek(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
 {
+    if (beyond_memory(machine, event)) return HACK_HOOK_PROCEED;
     uint16_t address = (uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1);
     tell(context, HACK_MEMORY_PEEK, address, 0, NULL);
     *value = machine->ram[address];
@@ -169,6 +178,7 @@ static hack_hook_action memory_peek(void *context, hack_machine *machine, const 
 
 static hack_hook_action memory_poke(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
 {
+    if (beyond_memory(machine, event)) return HACK_HOOK_PROCEED;
     uint16_t address = (uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1);
     tell(context, HACK_MEMORY_POKE, address, (uint16_t)argument(machine, event, 1), NULL);
     machine->ram[address] = (uint16_t)argument(machine, event, 1);
