@@ -24,6 +24,9 @@ enum {
     HACK_KBD = 24576,
     HACK_SCREEN_WIDTH = 512,
     HACK_SCREEN_HEIGHT = 256,
+    /* the VM's static segment: RAM 16..255, shared by all of a program's classes (the stack starts at 256) */
+    HACK_STATIC_BASE = 16,
+    HACK_STATIC_WORDS = 240,
 };
 
 /* Bit fields of a C-instruction. */

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "jack_internal.h"
 
+#include "hack/isa.h"
 #include "hack/path.h"
 #include "hack/strbuf.h"
 #include "hack/suggest.h"
@@ -559,13 +560,18 @@ static char *compile_class(const folder *f, const class_node *c, hack_diag_list 
     cc->c = c;
     cc->diags = diags;
     if (!hack_strbuf_append(&cc->vm, "", 0)) cc->failed = true; /* a class without subroutines has empty code */
-    int fields = 0;
+    int fields = 0, statics = 0;
     for (size_t i = 0; i < c->fields.count; i++) {
         const declaration *d = c->fields.items[i];
         for (size_t k = 0; k < d->names.count; k++) {
             declare(cc, &cc->class_scope, d->names.items[k], d->type, d->kind == KW_STATIC ? VAR_STATIC : VAR_FIELD,
                     *(position *)d->positions.items[k]);
             if (d->kind == KW_FIELD) fields++;
+            if (d->kind == KW_STATIC && ++statics == HACK_STATIC_WORDS + 1) /* the one that overflows: said once */
+                report(cc, HACK_DIAG_ERROR, *(position *)d->positions.items[k],
+                       "'%s' is the class's static number %d, but the static segment has %d words (RAM 16..255), "
+                       "shared by all the program's classes: past them, statics would sit on the stack",
+                       (const char *)d->names.items[k], statics, HACK_STATIC_WORDS);
         }
     }
     for (size_t i = 0; i < c->subroutines.count; i++) {

@@ -18,10 +18,12 @@
 #include "hack/vm.h"
 
 #include "hack/asm.h"
+#include "hack/isa.h"
 #include "hack/os_api.h"
 #include "hack/strbuf.h"
 #include "hack/suggest.h"
 #include "hack/textfile.h"
+#include "vm_index.h"
 #include "vm_parse.h"
 
 #include <stdarg.h>
@@ -213,46 +215,76 @@ static const char *label_hint(const vm_program *program, const hack_vm_sources *
     return did_you_mean(&near, hint);
 }
 
+/* Whether c is the first use of its static (File.i) in the program: seen holds a bit per index, per file */
+static bool first_static_use(uint8_t ***seen, size_t files, const vm_command *c)
+{
+    if (c->number < 0 || c->number > 32767) return false; /* (the parser refuses it) */
+    if (!*seen) *seen = calloc(files, sizeof **seen);
+    if (!*seen) return false;
+    uint8_t **bits = &(*seen)[c->file];
+    if (!*bits) *bits = calloc(32768 / 8, 1);
+    if (!*bits) return false;
+    const uint8_t mask = (uint8_t)(1u << (c->number & 7));
+    if ((*bits)[c->number >> 3] & mask) return false;
+    (*bits)[c->number >> 3] |= mask;
+    return true;
+}
+
+static void free_static_uses(uint8_t **seen, size_t files)
+{
+    for (size_t i = 0; seen && i < files; i++) free(seen[i]);
+    free(seen);
+}
+
 static bool check_program(const vm_program *program, const hack_vm_sources *sources, const hack_vm_options *options,
                           hack_diag_list *diags)
 {
     size_t before = diags->error_count;
     hack_strbuf hint = {0};
     os_names names = {0};
+    vm_index index;
+    if (!vm_index_build(&index, program)) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, "hackvm", 0, 0, NULL, 0, "out of memory");
+        return false;
+    }
+    uint8_t **statics_seen = NULL;
+    unsigned statics = 0;
     if (options->require_functions && options->suggest_os) os_names_make(&names);
     for (size_t i = 0; i < program->count; i++) {
         const vm_command *c = &program->items[i];
         if (c->op == VM_FUNCTION) {
-            const vm_command *first = find_function(program, c->name, c->name_length);
+            const vm_command *first = vm_index_function(&index, c->name, c->name_length);
             if (first != c) {
                 command_error(diags, sources, c, "duplicate function '%.*s' (first defined at %s:%u)",
                               (int)c->name_length, c->name, sources->items[first->file].path, (unsigned)first->line);
             }
             if (c->name_length >= 2 && c->name[0] == '$' && c->name[1] == '$')
                 command_error(diags, sources, c, "names starting with $$ are reserved for the translator");
-        } else if (c->op == VM_CALL && options->require_functions && !find_function(program, c->name, c->name_length)) {
+        } else if (c->op == VM_CALL && options->require_functions && !vm_index_function(&index, c->name, c->name_length)) {
             command_error(diags, sources, c, "function '%.*s' not found%s", (int)c->name_length, c->name,
                           function_hint(program, &names, c, &hint));
         } else if (c->op == VM_LABEL || c->op == VM_GOTO || c->op == VM_IF_GOTO) {
             /* Labels live in the same function (or, outside functions, the same file). */
-            name_ref scope = label_scope(program, sources, c);
-            const vm_command *definition = NULL;
-            for (size_t j = 0; j < program->count; j++) {
-                const vm_command *d = &program->items[j];
-                if (d->op != VM_LABEL || d->file != c->file || !same_name(d->name, d->name_length, c->name, c->name_length))
-                    continue;
-                name_ref other = label_scope(program, sources, d);
-                if (!same_name(other.name, other.length, scope.name, scope.length)) continue;
-                if (!definition) definition = d;
-            }
-            if (!definition)
+            const vm_command *definition = vm_index_label(&index, c);
+            if (!definition) {
+                name_ref scope = label_scope(program, sources, c);
                 command_error(diags, sources, c, "label '%.*s' not found in %.*s%s", (int)c->name_length, c->name,
                               (int)scope.length, scope.name, label_hint(program, sources, c, scope, &hint));
-            else if (c->op == VM_LABEL && definition != c)
+            } else if (c->op == VM_LABEL && definition != c) {
                 command_error(diags, sources, c, "duplicate label '%.*s' (first at line %u)", (int)c->name_length,
                               c->name, (unsigned)definition->line);
+            }
+        } else if ((c->op == VM_PUSH || c->op == VM_POP) && c->segment == SEG_STATIC && /* (each File.i gets a
+                                                          word from 16 on, in the order the code first names it) */
+                   first_static_use(&statics_seen, sources->count, c) && ++statics == HACK_STATIC_WORDS + 1) {
+            command_error(diags, sources, c,
+                          "the program's static number %u: the static segment has %d words (RAM 16..255), shared by "
+                          "all its files; past them, statics would sit on the stack",
+                          statics, HACK_STATIC_WORDS);
         }
     }
+    free_static_uses(statics_seen, sources->count);
+    vm_index_free(&index);
     hack_strbuf_free(&hint);
     os_names_free(&names);
     return diags->error_count == before;
