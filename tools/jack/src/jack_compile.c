@@ -353,6 +353,13 @@ static void compile_term_at(compiler *cc, const term *t)
     case TERM_INT: out(cc, "push constant %d", t->value); break;
     case TERM_STRING: {
         size_t n = strlen(t->text);
+        if (n > 32767) { /* String.new's argument is a VM constant */
+            report(cc, HACK_DIAG_ERROR, t->at,
+                   "a string constant of %zu characters: the longest a program can make is 32767 (String.new's "
+                   "argument is a constant, 0..32767)",
+                   n);
+            break;
+        }
         out(cc, "push constant %zu", n);
         out(cc, "call String.new 1");
         for (size_t i = 0; i < n; i++) {
