@@ -311,6 +311,25 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
 }
 
 /* The class a VM source defines: its file's base name. */
+/* Whether some source has a "function NAME" command (name NULL: any function) */
+static bool defines(const hack_vm_sources *sources, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (size_t i = 0; i < sources->count; i++) {
+        const char *text = sources->items[i].text, *end = text + sources->items[i].length;
+        for (const char *p = text; p < end && (p = strstr(p, "function")) != NULL; p += 8) {
+            if (p != text && p[-1] != '\n' && p[-1] != ' ' && p[-1] != '\t') continue;
+            const char *q = p + 8;
+            if (*q != ' ' && *q != '\t') continue;
+            while (*q == ' ' || *q == '\t') q++;
+            if (!name) return true;
+            if (strncmp(q, name, n) == 0 && (q[n] == ' ' || q[n] == '\t' || q[n] == '\r' || q[n] == '\n' || !q[n]))
+                return true;
+        }
+    }
+    return false;
+}
+
 static bool defines_class(const hack_vm_sources *sources, const char *name)
 {
     size_t n = strlen(name);
@@ -395,6 +414,14 @@ static bool looks_like_vm_function(const char *name)
     return dot && is_identifier(name, dot) && is_identifier(dot + 1, dot + 1 + strlen(dot + 1));
 }
 
+/* Whether some ROM word came from a VM command (not only the translator's bootstrap and halt loop) */
+static bool has_vm_commands(const hack_program *program)
+{
+    for (size_t i = 0; program->locations && i < program->count; i++)
+        if (program->locations[i].command_start && program->locations[i].line != 0) return true;
+    return !program->locations;
+}
+
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags)
 {
@@ -428,9 +455,16 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
     bool ok = hack_build_vm_sources(path, &sources, diags);
     bool bootstrap = options->bootstrap, add_os = options->add_os, require = options->require_functions;
     if (ok && options->vm_emulator) {
-        /* as the course's VM emulator: a whole program calls Sys.init (its own, or the OS's) */
-        bool whole = hack_path_is_folder(path) || hack_build_defines_function(&sources, "Main.main") ||
-                     hack_build_defines_function(&sources, "Sys.init");
+        /* as the course's VM emulator: a whole program calls Sys.init (its own, or the OS's); VM commands outside
+         * any function (project 7's tests) run from the first one, with no bootstrap */
+        const bool has_main = defines(&sources, "Main.main"), has_init = defines(&sources, "Sys.init");
+        bool whole = has_main || has_init || (hack_path_is_folder(path) && defines(&sources, NULL));
+        if (whole && !has_main && !has_init) {
+            hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0,
+                          "no Main.main here: a program starts at Main.main (called by Sys.init), and this folder's "
+                          "classes have none (a Main.jack with function void main(), or your own Sys.init)");
+            ok = false;
+        }
         add_os = require = whole;
         bootstrap = bootstrap && whole;
     }
@@ -440,6 +474,11 @@ bool hack_build_program(const char *path, hack_build_options *options, hack_prog
     hack_vm_options vm_options = {.bootstrap = options->bootstrapped, .require_functions = require, .suggest_os = add_os};
     ok = ok && hack_vm_build(&sources, &vm_options, path, program, diags) &&
          hack_build_mark_project_os(program, options->os_added);
+    if (ok && !has_vm_commands(program)) { /* (it would run as a jump back to ROM 0) */
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0,
+                      "no VM commands here (empty, or only comments): nothing to run");
+        ok = false;
+    }
     hack_vm_sources_free(&sources);
     return ok;
 }
@@ -458,17 +497,5 @@ bool hack_build_mark_project_os(hack_program *program, unsigned os_added)
 
 bool hack_build_defines_function(const hack_vm_sources *sources, const char *name)
 {
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sources->count; i++) {
-        const char *text = sources->items[i].text, *end = text + sources->items[i].length;
-        for (const char *p = text; p < end && (p = strstr(p, "function")) != NULL; p += 8) {
-            if (p != text && p[-1] != '\n' && p[-1] != ' ' && p[-1] != '\t') continue;
-            const char *q = p + 8;
-            if (*q != ' ' && *q != '\t') continue;
-            while (*q == ' ' || *q == '\t') q++;
-            if (strncmp(q, name, n) == 0 && (q[n] == ' ' || q[n] == '\t' || q[n] == '\r' || q[n] == '\n' || !q[n]))
-                return true;
-        }
-    }
-    return false;
+    return defines(sources, name);
 }

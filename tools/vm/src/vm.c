@@ -129,13 +129,34 @@ static name_ref label_scope(const vm_program *program, const hack_vm_sources *so
 
 /* ---- checks before generating ---- */
 
+static void command_diag(hack_diag_list *diags, hack_diag_severity severity, const hack_vm_sources *sources,
+                         const vm_command *c, const char *format, va_list args)
+{
+    hack_diag_addv(diags, severity, sources->items[c->file].path, (int)c->line, c->column, c->line_text,
+                   c->line_length, format, args);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
 static void command_error(hack_diag_list *diags, const hack_vm_sources *sources, const vm_command *c,
                           const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    hack_diag_addv(diags, HACK_DIAG_ERROR, sources->items[c->file].path, (int)c->line, c->column, c->line_text,
-                   c->line_length, format, args);
+    command_diag(diags, HACK_DIAG_ERROR, sources, c, format, args);
+    va_end(args);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static void command_error_kind(hack_diag_list *diags, hack_diag_severity severity, const hack_vm_sources *sources,
+                               const vm_command *c, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    command_diag(diags, severity, sources, c, format, args);
     va_end(args);
 }
 
@@ -236,6 +257,30 @@ static void free_static_uses(uint8_t **seen, size_t files)
     free(seen);
 }
 
+/* What is wrong with a file's shape, said before it runs: a file with no commands (it ran as a jump back to
+ * ROM 0), and a function whose last command is neither return nor goto (it ran on into the code after it, whose
+ * frame it is not: a heap "corrupted" far from the cause). Warnings: the course's tools take both. */
+static void check_shape(const vm_program *program, const hack_vm_sources *sources, hack_diag_list *diags)
+{
+    size_t *per_file = calloc(sources->count ? sources->count : 1, sizeof *per_file);
+    for (size_t i = 0; per_file && i < program->count; i++) per_file[program->items[i].file]++;
+    for (size_t f = 0; per_file && f < sources->count; f++)
+        if (!per_file[f])
+            hack_diag_add(diags, HACK_DIAG_WARNING, sources->items[f].path, 0, 0, NULL, 0,
+                          "no VM commands in this file (it is empty, or only comments)");
+    free(per_file);
+    for (size_t i = 0; i < program->count; i++) {
+        const vm_command *c = &program->items[i];
+        const vm_command *next = i + 1 < program->count ? &program->items[i + 1] : NULL;
+        if (c->function < 0 || (next && next->file == c->file && next->op != VM_FUNCTION)) continue;
+        if (c->op == VM_RETURN || c->op == VM_GOTO || c->op == VM_FUNCTION) continue;
+        const vm_command *f = &program->items[c->function];
+        command_error_kind(diags, HACK_DIAG_WARNING, sources, c,
+                           "function '%.*s' ends here without a return: it runs on into %s", (int)f->name_length,
+                           f->name, next ? "the code after it, as if it were part of it" : "the end of the program");
+    }
+}
+
 static bool check_program(const vm_program *program, const hack_vm_sources *sources, const hack_vm_options *options,
                           hack_diag_list *diags)
 {
@@ -284,6 +329,7 @@ static bool check_program(const vm_program *program, const hack_vm_sources *sour
         }
     }
     free_static_uses(statics_seen, sources->count);
+    check_shape(program, sources, diags);
     vm_index_free(&index);
     hack_strbuf_free(&hint);
     os_names_free(&names);
