@@ -7,6 +7,7 @@
  *   send JSON     a message to the server (framed here); "${DIR}" in it is DIR (the test programs' folder),
  *                 and a string "$NAME" is the value captured under NAME
  *   raw TEXT      bytes as they are (\r \n \\ \xHH escapes): for malformed input
+ *   fill N        N bytes 'x' (a body too long to take)
  *   expect JSON   reads messages until one matches JSON: every member of an object must be there and match;
  *                 an array matches when its elements match the first ones of the message's, in order; a string
  *                 "$NAME" captures the value (or must equal it once captured), "~TEXT" matches a string that
@@ -383,6 +384,11 @@ int main(int argc, char **argv)
             json_decref(json);
         } else if (strncmp(expanded, "raw ", 4) == 0) {
             send_raw(rest);
+        } else if (strncmp(expanded, "fill ", 5) == 0) {
+            static char block[65536];
+            memset(block, 'x', sizeof block);
+            for (long left = atol(rest); left > 0; left -= (long)sizeof block)
+                write_bytes(block, left < (long)sizeof block ? (size_t)left : sizeof block);
         } else if (strncmp(expanded, "absent ", 7) == 0) {
             if (passed_over && strstr(passed_over, rest)) fail("'%s' was said:\n%s", rest, passed_over);
             passed_length = 0;

@@ -54,14 +54,7 @@ static int file_of(const hack_dap_server *s, const char *key)
     for (size_t i = 0; i < p->source_file_count; i++)
         if ((s->paths[i] && strcmp(s->paths[i], key) == 0) || (!s->paths[i] && strcmp(p->source_files[i], key) == 0))
             return (int)i;
-    /* the same name elsewhere (a link, a copy the editor opened): the file of that name, when only one has it */
-    int found = -1;
-    for (size_t i = 0; i < p->source_file_count; i++)
-        if (s->paths[i] && strcmp(hack_path_base_name(s->paths[i]), hack_path_base_name(key)) == 0) {
-            if (found >= 0) return -1;
-            found = (int)i;
-        }
-    return found;
+    return -1; /* (a file of the same name elsewhere is another program's) */
 }
 
 /* The engine's spec for a line of an .asm program: the first ROM word of that line or of the next with code. */

@@ -70,6 +70,7 @@ struct hack_dap_server {
     char **paths;              /* per program source file: its absolute path, NULL for the project's OS */
     uint64_t cycle_limit;      /* "cycles": the run ends after so many instructions (0: none) */
     bool stop_on_entry;
+    bool just_my_code;         /* a step in goes over the project's OS ("justMyCode", on by default) */
     int entry_number;          /* the engine's breakpoint at Main.main for stopOnEntry (0: none) */
     bool heap_stops;           /* the exception filter "heap": a heap check finding stops the program */
 

@@ -302,6 +302,7 @@ void dap_launch(hack_dap_server *s, const json_t *request)
     }
     s->no_debug = dap_bool_argument(request, "noDebug", false);
     s->stop_on_entry = dap_bool_argument(request, "stopOnEntry", false) && !s->no_debug;
+    s->just_my_code = dap_bool_argument(request, "justMyCode", true);
     s->launched = true;
     dap_apply_breakpoints(s); /* any set before the launch */
     /* the client sends its breakpoints when it hears this; before the launch's response, so that they are

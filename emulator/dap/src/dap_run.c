@@ -223,6 +223,13 @@ static bool returned(const hack_dap_server *s)
     return s->machine->pc == s->return_address && s->machine->ram[1] < s->return_below;
 }
 
+/* Whether the code at pc is the project's OS (not the student's: a step in goes over it, "justMyCode"). */
+static bool project_os(const hack_dap_server *s, uint16_t pc)
+{
+    hack_debugger_place place = dap_place_of((hack_dap_server *)s, pc);
+    return place.file >= 0 && !s->paths[place.file];
+}
+
 /* A step by Jack line (by VM line in VM code; an instruction in machine code): over the calls it makes
  * (next), or into them. */
 static void step(hack_dap_server *s, uint64_t budget)
@@ -255,8 +262,10 @@ static void step(hack_dap_server *s, uint64_t budget)
         }
         const uint16_t pc = m->pc, lcl = m->ram[1];
         const hack_symbol *function = hack_program_function_at(&s->program, pc);
-        if (s->op == DAP_OP_STEP_OVER && function && function->value == pc && lcl > s->start_lcl && lcl >= 5) {
-            run_to_return(s, m->ram[lcl - 5], (uint16_t)(s->start_lcl + 1)); /* a call's entry: to its return */
+        const bool entry = function && function->value == pc && lcl > s->start_lcl && lcl >= 5;
+        if (entry && (s->op == DAP_OP_STEP_OVER || (s->just_my_code && project_os(s, pc)))) {
+            /* a call's entry: on to its return, to the frame that made it (its saved LCL) */
+            run_to_return(s, m->ram[lcl - 5], (uint16_t)(m->ram[lcl - 4] + 1u));
             continue;
         }
         if (!hack_debugger_statement_at(s->debugger, pc)) continue;
