@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -754,6 +755,7 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--dap") == 0) {
         /* the editor's debugger: the Debug Adapter Protocol on stdin and stdout (launch names the program) */
 #ifdef HACK_WITH_DAP
+        signal(SIGPIPE, SIG_IGN); /* the editor gone: a write fails, and the server ends */
         return hack_dap_serve(0, 1) == 0 ? EXIT_HALTED : EXIT_BAD_INPUT;
 #else
         fputs("hackemu: this hackemu was built without --dap (its build lacked jansson: libjansson-dev)\n", stderr);

@@ -52,6 +52,7 @@ struct hack_dap_server {
     long long seq;             /* of the last message sent */
     int line_base, column_base; /* 1, or 0 when the client counts from 0 */
     bool done;                 /* disconnected, or the client cannot be written to */
+    bool write_failed;
     bool launched, configured; /* launch and configurationDone have been answered */
     bool no_debug;             /* "Run without debugging": breakpoints are not set */
     bool finished;             /* the program stopped for good (an error: it can still be looked at) */

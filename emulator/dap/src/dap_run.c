@@ -56,7 +56,7 @@ void dap_end(hack_dap_server *s)
     if (s->ended) return;
     s->ended = true;
     s->stopped = false;
-    if (s->launched) dap_event(s, "exited", json_pack("{s:i}", "exitCode", s->exit_code));
+    if (s->finished) dap_event(s, "exited", json_pack("{s:i}", "exitCode", s->exit_code)); /* (not when ended by the client) */
     dap_event(s, "terminated", NULL);
 }
 

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +80,7 @@ static void send(hack_dap_server *s, json_t *message)
     if (framed) {
         memcpy(framed, header, (size_t)header_length);
         memcpy(framed + header_length, text, length);
-        if (!s->options.write(s->options.context, framed, (size_t)header_length + length)) s->done = true;
+        if (!s->options.write(s->options.context, framed, (size_t)header_length + length)) s->done = s->write_failed = true;
     }
     free(framed);
     free(text);
@@ -407,7 +406,6 @@ enum { SLICE = 1 << 20 };
 
 int hack_dap_serve(int in, int out)
 {
-    signal(SIGPIPE, SIG_IGN); /* a client gone: write fails, and the server ends */
     hack_dap_options options = {write_all, &out, NULL};
     hack_dap_server *s = hack_dap_server_create(&options);
     if (!s) return 1;
@@ -427,6 +425,7 @@ int hack_dap_serve(int in, int out)
         }
         hack_dap_server_work(s, SLICE);
     }
+    const bool failed = s->write_failed;
     hack_dap_server_free(s);
-    return 0;
+    return failed ? 1 : 0;
 }

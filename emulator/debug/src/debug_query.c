@@ -124,6 +124,7 @@ static bool frame_at(const hack_debugger *d, size_t index, query_frame *out)
 bool hack_debugger_select_frame(hack_debugger *d, size_t frame)
 {
     query_frame f;
+    d->selected_frame = 0;
     if (!frame_at(d, frame, &f)) return false;
     /* the commands name the frames of debug_frames (the same ones outside the shared routines) */
     debug_frame frames[DEBUG_MAX_FRAMES];

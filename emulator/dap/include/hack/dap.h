@@ -48,7 +48,8 @@ bool hack_dap_server_done(const hack_dap_server *server);
 void hack_dap_server_end(hack_dap_server *server);
 
 /* Serves one client on in (read) and out (written) until it disconnects or in ends. Returns 0, or 1 when
- * memory ran out or out could not be written. */
+ * memory ran out or out could not be written. A caller that is a process of its own ignores SIGPIPE first,
+ * so that a client gone is a failed write. */
 int hack_dap_serve(int in, int out);
 
 #endif

@@ -118,7 +118,8 @@ size_t hack_debugger_frames(hack_debugger *debugger, size_t first, hack_debugger
                             size_t *total);
 
 /* Makes frame (an index of hack_debugger_frames) the one that print and the commands name variables in, as
- * `frame N` does. False (nothing changed) when its variables cannot be told there. */
+ * `frame N` does. False when they cannot name its variables (a frame in flux, or past the commands' 64): the
+ * innermost frame is selected then. */
 bool hack_debugger_select_frame(hack_debugger *debugger, size_t frame);
 
 typedef enum {
