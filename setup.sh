@@ -3,8 +3,8 @@
 # Extra arguments go to CMake, e.g. ./setup.sh -DHACK_WERROR=ON
 set -eu
 cd "$(dirname "$0")"
-# (emscripten and node-acorn: the web page, build/web)
-packages="cmake make gcc pkg-config libsdl2-dev libpng-dev check libedit-dev emscripten node-acorn"
+# (emscripten and node-acorn: the web page, build/web; libjansson-dev: JSON for hackemu --dap)
+packages="cmake make gcc pkg-config libsdl2-dev libpng-dev check libedit-dev libjansson-dev emscripten node-acorn"
 missing=""
 for package in $packages; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"

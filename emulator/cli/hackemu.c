@@ -17,11 +17,16 @@
 #include "hack/window.h"
 #endif
 
+#ifdef HACK_WITH_DAP
+#include "hack/dap.h"
+#endif
+
 #include "debug_cli.h"
 #include "test_memory.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +107,8 @@ static void usage(FILE *out)
           "                      or a label, print where and the call stack, exit 8 (repeatable)\n"
           "  --watch EXPR        headless: stop when a program instruction changes a RAM word or a Jack\n"
           "                      static (Main.count, RAM[2050], EXPR == VALUE), as --break (repeatable)\n"
+          "  --dap               the Debug Adapter Protocol on stdin and stdout, for an editor's debugger\n"
+          "                      (VS Code: the README's \"Debugging in VS Code\"); the launch names the program\n"
           "  --type TEXT         type TEXT from cycle 1,000,000 on, each key held 100,000 cycles then released\n"
           "                      for as long ('\\n' Enter, '\\b' backspace, '\\e' Esc); --key-cycles N changes it\n"
           "\n",
@@ -745,6 +752,16 @@ int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--test-memory") == 0) return hack_cli_test_memory(argc, argv);
+    if (argc == 2 && strcmp(argv[1], "--dap") == 0) {
+        /* the editor's debugger: the Debug Adapter Protocol on stdin and stdout (launch names the program) */
+#ifdef HACK_WITH_DAP
+        signal(SIGPIPE, SIG_IGN); /* the editor gone: a write fails, and the server ends */
+        return hack_dap_serve(0, 1) == 0 ? EXIT_HALTED : EXIT_BAD_INPUT;
+#else
+        fputs("hackemu: this hackemu was built without --dap (its build lacked jansson: libjansson-dev)\n", stderr);
+        return EXIT_USAGE;
+#endif
+    }
     options opt = {.scale = 0, .key_cycles = 100000};
     if (!parse_args(argc, argv, &opt)) {
         fputs("Try 'hackemu --help'.\n", stderr);

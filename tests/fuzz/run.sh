@@ -3,7 +3,7 @@
 # seed corpus; exits non-zero when any harness finds something (a crash, a sanitizer report, a broken
 # property, a timeout, a leak). README.md in this folder says what each harness covers.
 #
-#   tests/fuzz/run.sh [SECONDS [HARNESS...]]     HARNESS: asm hack sym vm jack tst heap debug tier (default: all)
+#   tests/fuzz/run.sh [SECONDS [HARNESS...]]     HARNESS: asm hack sym vm jack tst heap debug tier dap (default: all)
 #
 # Environment: HACK_FUZZ_BUILD (the build folder, default build-fuzz), HACK_N2T_DIR (the course's files, read
 # as extra seeds when present, default ../shared/n2t), HACK_FUZZ_JOBS (harnesses run at once, default 1),
@@ -15,7 +15,7 @@
 set -euo pipefail
 seconds=${1:-60}
 shift || true
-all_harnesses="asm hack sym vm jack tst heap debug tier"
+all_harnesses="asm hack sym vm jack tst heap debug tier dap"
 harnesses=${*:-$all_harnesses}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -40,14 +40,19 @@ cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
 
 # what each harness reads: file name patterns, and the longest input it is given
 declare -A patterns=([asm]="*.asm" [hack]="*.hack" [sym]="*.sym" [vm]="*.vm" [jack]="*.jack" [tst]="*.tst"
-                     [heap]="" [debug]="" [tier]="")
-declare -A max_len=([asm]=16384 [hack]=16384 [sym]=8192 [vm]=16384 [jack]=8192 [tst]=4096 [heap]=4096 [debug]=2048 [tier]=8192)
+                     [heap]="" [debug]="" [tier]="" [dap]="")
+declare -A max_len=([asm]=16384 [hack]=16384 [sym]=8192 [vm]=16384 [jack]=8192 [tst]=4096 [heap]=4096 [debug]=2048 [tier]=8192 [dap]=8192)
 
 # Runs one harness; its summary line goes to BUILD/fuzz-NAME.result.
 run_one() {
     local name=$1
     local seeds=$build/fuzz-seeds/$name corpus=$build/fuzz-corpus/$name findings=$build/fuzz-findings/$name
     local log=$build/fuzz-$name.log count=0 status=0 file extra
+    if [ ! -x "$build/bin/fuzz_$name" ]; then # dap: built only with jansson (libjansson-dev)
+        echo "fuzz: $name: SKIPPED (its harness was not built: see $build/fuzz-configure.log)"
+        printf '%-5s %10s execs %8s exec/s %6s corpus  %s\n' "$name" - - - skipped >"$build/fuzz-$name.result"
+        return
+    fi
     rm -rf "$seeds"
     mkdir -p "$seeds" "$corpus" "$findings"
     if [ -n "${patterns[$name]}" ]; then

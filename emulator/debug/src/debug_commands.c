@@ -325,6 +325,11 @@ static void format_value(hack_debugger *d, const char *type, uint16_t value, cha
     }
 }
 
+void hack_debugger_format(hack_debugger *d, const char *type, uint16_t value, char *text, size_t size)
+{
+    format_value(d, type, value, text, size);
+}
+
 static void print_command(hack_debugger *d, const char *text)
 {
     bool words = text[0] == '*';

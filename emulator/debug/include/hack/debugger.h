@@ -101,4 +101,74 @@ bool hack_debugger_finished(const hack_debugger *debugger);
  * stack error: the debugger takes it as finished, and the front end reports it as it would without one). */
 hack_session_stop hack_debugger_run(hack_debugger *debugger, uint64_t budget, bool *stopped);
 
+/* ---- for front ends that ask for data rather than text (the editor's Debug Adapter Protocol server) ---- */
+
+/* A frame of the call stack. */
+typedef struct {
+    uint16_t pc;                /* the ROM word it is at (a caller's: its call) */
+    const char *function;       /* "Main.fact"; NULL in machine code without functions */
+    hack_debugger_place place;  /* its Jack line, else its VM line, else its ROM word */
+    bool in_flux;               /* in the translator's call or return code, where its variables cannot be told */
+} hack_debugger_frame;
+
+/* The call stack, innermost first: frames first.. into frames (at most max). Returns how many were written;
+ * *total (may be NULL) gets how many there are. A PC in the translator's shared routines stands for the
+ * command that jumped there, as in the backtrace. */
+size_t hack_debugger_frames(hack_debugger *debugger, size_t first, hack_debugger_frame *frames, size_t max,
+                            size_t *total);
+
+/* Makes frame (an index of hack_debugger_frames) the one that print and the commands name variables in, as
+ * `frame N` does. False when they cannot name its variables (a frame in flux, or past the commands' 64): the
+ * innermost frame is selected then. */
+bool hack_debugger_select_frame(hack_debugger *debugger, size_t frame);
+
+typedef enum {
+    HACK_DEBUGGER_ARGUMENTS, /* a method's `this` first */
+    HACK_DEBUGGER_LOCALS,
+    HACK_DEBUGGER_FIELDS,    /* of `this`: a method's or a constructor's object */
+    HACK_DEBUGGER_STATICS,   /* of the frame's class */
+} hack_debugger_scope;
+
+/* A Jack variable, a field, an element, or the value of an expression. */
+typedef struct {
+    const char *name;  /* as declared (NULL for an expression's value) */
+    const char *type;  /* its declared Jack type ("int", "boolean", "Point", "Array"), or NULL: a plain word */
+    bool in_ram;       /* it is a word of RAM (address): an expression's value may be a plain number */
+    uint16_t address;
+    uint16_t value;
+} hack_debugger_variable;
+
+/* The variables of one scope of frame, in declaration order. Returns how many there are (0 when the frame's
+ * Jack names are not known, or it is in flux); the first max go to out. */
+size_t hack_debugger_variables(hack_debugger *debugger, size_t frame, hack_debugger_scope scope,
+                               hack_debugger_variable *out, size_t max);
+
+/* The fields of object, an instance of class type. Returns how many there are (0: type is no class whose
+ * fields are known, or object is null); the first max go to out. */
+size_t hack_debugger_fields(hack_debugger *debugger, const char *type, uint16_t object, hack_debugger_variable *out,
+                            size_t max);
+
+/* A value as print shows it: "-3", "true", "65 'A'", "(Point) 14960", (String) 15000 "hi", "(Point) null". */
+void hack_debugger_format(hack_debugger *debugger, const char *type, uint16_t value, char *text, size_t size);
+
+/* An expression as print takes it (i, this.x, a[i + 1], Main.count, RAM[256], SP...), in the selected frame.
+ * False with the reason in error. */
+bool hack_debugger_evaluate(hack_debugger *debugger, const char *expression, hack_debugger_variable *out,
+                            char *error, size_t size);
+
+/* Removes breakpoint or watchpoint number (as `delete N`, silently). False when there is none. */
+bool hack_debugger_remove_point(hack_debugger *debugger, int number);
+
+/* Where breakpoint number stops: the first line it resolved to. False when there is no such breakpoint. */
+bool hack_debugger_breakpoint_place(hack_debugger *debugger, int number, hack_debugger_place *place);
+
+/* The breakpoints that stop at the PC now (after a breakpoint stop: those that were hit). Returns how many
+ * there are; the first max numbers go to numbers. */
+size_t hack_debugger_breakpoints_here(const hack_debugger *debugger, int *numbers, size_t max);
+
+/* Whether a step by Jack line (or by VM line, for VM code without Jack) would end at ROM word pc: the first
+ * word of a statement, past a function's prologue, outside the translator's shared routines. Machine code
+ * without a map: every word. */
+bool hack_debugger_statement_at(const hack_debugger *debugger, uint16_t pc);
+
 #endif

@@ -1,0 +1,359 @@
+/* Running: continue, step in, over and out, an instruction, a slice at a time through the engine
+ * (hack_debugger_run), so the server reads its input between slices; pause; and each stop told to the client
+ * (a breakpoint, a step done, an error with its explanation, the end). */
+#include "dap_internal.h"
+
+#include "hack/backtrace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+hack_debugger_place dap_place_of(hack_dap_server *s, uint16_t pc)
+{
+    const hack_program *p = &s->program;
+    const hack_source_location *l = p->locations && pc < p->count ? &p->locations[pc] : NULL;
+    if (l && l->jack_line && l->jack_file < p->source_file_count) return (hack_debugger_place){l->jack_file, l->jack_line};
+    if (l && l->line && l->file < p->source_file_count) return (hack_debugger_place){l->file, l->line};
+    if (s->asm_path && pc < p->count && p->asm_lines[pc]) return (hack_debugger_place){-2, p->asm_lines[pc]};
+    return (hack_debugger_place){-1, pc};
+}
+
+static bool same_place(hack_debugger_place a, hack_debugger_place b)
+{
+    return a.file == b.file && a.line == b.line;
+}
+
+/* hackemu's exit status for the way a program ended. */
+static int exit_code(hack_session_state state)
+{
+    switch (state) {
+    case HACK_SESSION_HALTED: return 0;
+    case HACK_SESSION_SYS_ERROR: return 5;
+    case HACK_SESSION_BUDGET:
+    case HACK_SESSION_WAITING_KEY:
+    case HACK_SESSION_WAITING_TIME: return 2;
+    case HACK_SESSION_FAULT:
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_STACK_ERROR:
+    case HACK_SESSION_DEBUG: return 3;
+    }
+    return 3;
+}
+
+/* The operation is over: the machine's breakpoint it set is taken away. */
+static void end_operation(hack_dap_server *s)
+{
+    if (s->return_break_ours) hack_machine_set_breakpoint(s->machine, s->return_address, false);
+    s->return_break_ours = s->returning = false;
+    s->op = DAP_OP_NONE;
+    s->pause_requested = false;
+}
+
+void dap_end(hack_dap_server *s)
+{
+    end_operation(s);
+    if (s->ended) return;
+    s->ended = true;
+    s->stopped = false;
+    if (s->finished) dap_event(s, "exited", json_pack("{s:i}", "exitCode", s->exit_code)); /* (not when ended by the client) */
+    dap_event(s, "terminated", NULL);
+}
+
+static void stop(hack_dap_server *s, const char *reason, const char *description, const char *text, json_t *ids)
+{
+    end_operation(s);
+    s->stopped = true;
+    dap_clear_refs(s);
+    if (strcmp(reason, "exception") != 0) {
+        free(s->exception_text);
+        s->exception_text = NULL;
+    }
+    hack_debugger_select_frame(s->debugger, 0);
+    json_t *body = json_pack("{s:s, s:i, s:b}", "reason", reason, "threadId", 1, "allThreadsStopped", true);
+    if (description) json_object_set_new(body, "description", dap_text(description));
+    if (text) json_object_set_new(body, "text", dap_text(text));
+    if (ids) json_object_set_new(body, "hitBreakpointIds", ids);
+    dap_event(s, "stopped", body);
+}
+
+/* An error: the program has stopped for good, and can be looked at until the client goes on. */
+static void stop_on_error(hack_dap_server *s, const char *id, const char *text)
+{
+    free(s->exception_text);
+    s->exception_text = dap_strdup(text);
+    s->exception_id = id;
+    char first[200];
+    size_t n = strcspn(text, "\n");
+    snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), text);
+    stop(s, "exception", first, text, NULL);
+}
+
+/* What the driver says a stop means ("NAME: machine error ...", with the Jack call stack), or else text. */
+static char *explanation(hack_dap_server *s, hack_session_stop run, const char *otherwise)
+{
+    char *text = malloc(8000);
+    if (!text) return NULL;
+    if (!hack_session_explain_stop(s->session, run, s->program_path, text, 8000))
+        snprintf(text, 8000, "%s", otherwise && *otherwise ? otherwise : "The program stopped.");
+    return text;
+}
+
+/* The program stopped for good. A halt ends the session; an error stops where it happened. */
+static void program_over(hack_dap_server *s, hack_session_stop run)
+{
+    s->finished = true;
+    s->exit_code = exit_code(run.state);
+    int problems = hack_session_finish(s->session); /* the rest of the printed line, leaks */
+    if (run.state == HACK_SESSION_HALTED) {
+        if (problems && s->exit_code == 0) s->exit_code = 6;
+        if (run.endless_loop) {
+            char *text = explanation(s, run, NULL);
+            if (text) dap_output(s, "console", text);
+            free(text);
+        }
+        dap_output(s, "console", problems ? "The program halted; the heap check found problems (above)."
+                                          : "The program halted.");
+        dap_end(s);
+        return;
+    }
+    const char *id = "error";
+    const char *said = NULL; /* what the OS reported through its message */
+    switch (run.state) {
+    case HACK_SESSION_SYS_ERROR:
+        id = "Sys.error";
+        said = s->last_message;
+        break;
+    case HACK_SESSION_HEAP_ERROR:
+        id = "heap error";
+        said = s->last_message;
+        break;
+    case HACK_SESSION_FAULT: id = "machine error"; break;
+    case HACK_SESSION_STACK_ERROR: id = "stack error"; break;
+    case HACK_SESSION_BUDGET: id = "cycle budget spent"; break;
+    default: break;
+    }
+    char *text = explanation(s, run, said);
+    if (!text) return;
+    if (!said) dap_output(s, "stderr", text); /* (what the OS said was written when it said it) */
+    stop_on_error(s, id, text);
+    free(text);
+}
+
+/* After a run of the engine: whether the operation is over (the client was told why). */
+static bool after_run(hack_dap_server *s, hack_session_stop run, bool stopped)
+{
+    if (stopped) {
+        if (run.state == HACK_SESSION_DEBUG && run.debug == HACK_DEBUG_STOP_BREAKPOINT) {
+            json_t *ids = json_array();
+            bool entry;
+            if (!dap_breakpoints_stop(s, ids, &entry)) {
+                json_decref(ids);
+                return false;
+            }
+            if (entry && !json_array_size(ids)) {
+                json_decref(ids);
+                stop(s, "entry", NULL, NULL, NULL);
+            } else {
+                stop(s, "breakpoint", NULL, NULL, ids);
+            }
+            return true;
+        }
+        if (run.state == HACK_SESSION_DEBUG && run.debug == HACK_DEBUG_STOP_HEAP_REPORT) {
+            if (!s->heap_stops) return false;
+            free(s->exception_text);
+            s->exception_text = dap_strdup(s->last_heap_report ? s->last_heap_report : "heap check finding");
+            s->exception_id = "heap check";
+            stop(s, "exception", "Heap check: a bad access (see the debug console)", s->exception_text, NULL);
+            return true;
+        }
+        stop(s, "data breakpoint", NULL, NULL, NULL);
+        return true;
+    }
+    switch (run.state) {
+    case HACK_SESSION_BUDGET:
+        if (s->cycle_limit && s->machine->cycles >= s->cycle_limit) {
+            program_over(s, run);
+            return true;
+        }
+        return false;
+    case HACK_SESSION_WAITING_TIME:
+    case HACK_SESSION_DEBUG: return false; /* a breakpoint of the operation's own: it looks */
+    case HACK_SESSION_WAITING_KEY: {
+        char *text = explanation(s, run, "The program waits for a key, and none is scripted");
+        stop(s, "pause", "Waiting for a key (launch.json: \"keys\" scripts them)", text, NULL);
+        free(text);
+        return true;
+    }
+    case HACK_SESSION_HALTED:
+    case HACK_SESSION_FAULT:
+    case HACK_SESSION_SYS_ERROR:
+    case HACK_SESSION_HEAP_ERROR:
+    case HACK_SESSION_STACK_ERROR: program_over(s, run); return true;
+    }
+    return false;
+}
+
+/* At most budget instructions through the engine (and no more than the launch's "cycles" allow). */
+static hack_session_stop run(hack_dap_server *s, uint64_t budget, bool *stopped)
+{
+    if (s->cycle_limit) {
+        uint64_t left = s->cycle_limit > s->machine->cycles ? s->cycle_limit - s->machine->cycles : 0;
+        if (left == 0) {
+            *stopped = false;
+            return (hack_session_stop){.state = HACK_SESSION_BUDGET};
+        }
+        if (budget > left) budget = left;
+    }
+    return hack_debugger_run(s->debugger, budget, stopped);
+}
+
+/* Runs to the return address (over a call, or out of the function), through recursion's inner returns. */
+static void run_to_return(hack_dap_server *s, uint16_t address, uint16_t below)
+{
+    s->returning = true;
+    s->return_address = address;
+    s->return_below = below;
+    s->return_break_ours = !hack_machine_breakpoint_at(s->machine, address);
+    if (s->return_break_ours) hack_machine_set_breakpoint(s->machine, address, true);
+}
+
+static bool returned(const hack_dap_server *s)
+{
+    return s->machine->pc == s->return_address && s->machine->ram[1] < s->return_below;
+}
+
+/* Whether the code at pc is the project's OS (not the student's: a step in goes over it, "justMyCode"). */
+static bool project_os(const hack_dap_server *s, uint16_t pc)
+{
+    hack_debugger_place place = dap_place_of((hack_dap_server *)s, pc);
+    return place.file >= 0 && !s->paths[place.file];
+}
+
+/* A step by Jack line (by VM line in VM code; an instruction in machine code): over the calls it makes
+ * (next), or into them. */
+static void step(hack_dap_server *s, uint64_t budget)
+{
+    hack_machine *m = s->machine;
+    uint64_t done = 0;
+    while (done < budget && s->op != DAP_OP_NONE) {
+        bool stopped;
+        if (s->returning) {
+            hack_session_stop r = run(s, budget - done, &stopped);
+            done += r.cycles ? r.cycles : 1;
+            if (!stopped && r.state == HACK_SESSION_DEBUG && returned(s)) {
+                if (s->return_break_ours) hack_machine_set_breakpoint(m, s->return_address, false);
+                s->returning = s->return_break_ours = false;
+                if (s->op == DAP_OP_STEP_OUT) {
+                    stop(s, "step", NULL, NULL, NULL);
+                    return;
+                }
+            } else if (after_run(s, r, stopped)) {
+                return;
+            }
+            continue;
+        }
+        hack_session_stop r = run(s, 1, &stopped);
+        done++;
+        if (after_run(s, r, stopped)) return;
+        if (s->op == DAP_OP_INSTRUCTION) {
+            stop(s, "step", NULL, NULL, NULL);
+            return;
+        }
+        const uint16_t pc = m->pc, lcl = m->ram[1];
+        const hack_symbol *function = hack_program_function_at(&s->program, pc);
+        const bool entry = function && function->value == pc && lcl > s->start_lcl && lcl >= 5;
+        if (entry && (s->op == DAP_OP_STEP_OVER || (s->just_my_code && project_os(s, pc)))) {
+            /* a call's entry: on to its return, to the frame that made it (its saved LCL) */
+            run_to_return(s, m->ram[lcl - 5], (uint16_t)(m->ram[lcl - 4] + 1u));
+            continue;
+        }
+        if (!hack_debugger_statement_at(s->debugger, pc)) continue;
+        if (s->op == DAP_OP_STEP_OVER && lcl > s->start_lcl) continue;
+        if (lcl == s->start_lcl && same_place(dap_place_of(s, pc), s->start_place)) continue;
+        stop(s, "step", NULL, NULL, NULL);
+        return;
+    }
+}
+
+/* A pause: out of the translator's call and return code first, where the frames are in flux. */
+static void pause_here(hack_dap_server *s)
+{
+    const hack_program *p = &s->program;
+    for (int i = 0; i < 10000 && p->locations && s->machine->pc < p->count &&
+                    p->locations[s->machine->pc].routine != HACK_ROUTINE_NONE;
+         i++) {
+        bool stopped;
+        hack_session_stop r = run(s, 1, &stopped);
+        if (after_run(s, r, stopped)) return;
+    }
+    stop(s, "pause", NULL, NULL, NULL);
+}
+
+void dap_work(hack_dap_server *s, uint64_t budget)
+{
+    if (s->pause_requested) {
+        pause_here(s);
+        return;
+    }
+    if (s->op == DAP_OP_CONTINUE) {
+        bool stopped;
+        hack_session_stop r = run(s, budget, &stopped);
+        after_run(s, r, stopped);
+        return;
+    }
+    step(s, budget);
+}
+
+void dap_resume(hack_dap_server *s, const json_t *request, dap_op op)
+{
+    if (s->ended) {
+        dap_fail(s, request, "the program has ended");
+        return;
+    }
+    if (s->finished) { /* an error stopped it for good: going on ends the session */
+        dap_respond(s, request, op == DAP_OP_CONTINUE ? json_pack("{s:b}", "allThreadsContinued", true) : NULL);
+        dap_end(s);
+        return;
+    }
+    if (s->op != DAP_OP_NONE) { /* continue while it runs: it goes on */
+        dap_respond(s, request, json_pack("{s:b}", "allThreadsContinued", true));
+        return;
+    }
+    hack_machine *m = s->machine;
+    if (op == DAP_OP_STEP_OUT) {
+        hack_debugger_frame frames[2];
+        size_t total;
+        hack_debugger_frames(s->debugger, 0, frames, 2, &total);
+        if (total < 2 || frames[0].in_flux) {
+            dap_fail(s, request, total < 2 ? "stepOut: the outermost function has no caller to return to"
+                                           : "stepOut: in the translator's call or return code: step first");
+            return;
+        }
+        run_to_return(s, (uint16_t)(frames[1].pc + 1u), m->ram[1]);
+    }
+    dap_respond(s, request, op == DAP_OP_CONTINUE ? json_pack("{s:b}", "allThreadsContinued", true) : NULL);
+    s->op = op;
+    s->stopped = false;
+    dap_clear_refs(s);
+    s->start_lcl = m->ram[1];
+    s->start_place = dap_place_of(s, hack_backtrace_place(m, &s->program));
+}
+
+void dap_pause(hack_dap_server *s, const json_t *request)
+{
+    dap_respond(s, request, NULL);
+    if (s->op != DAP_OP_NONE) s->pause_requested = true;
+}
+
+void dap_start(hack_dap_server *s)
+{
+    if (!s->debugger || s->ended) return;
+    s->op = DAP_OP_CONTINUE;
+    if (!s->stop_on_entry) return;
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    s->entry_number = hack_debugger_add_breakpoint(s->debugger, "Main.main", "stopOnEntry", &diags);
+    hack_diag_list_free(&diags);
+    if (!s->entry_number) stop(s, "entry", NULL, NULL, NULL); /* no Main.main: at the first instruction */
+}

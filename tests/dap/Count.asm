@@ -1,0 +1,21 @@
+// Adds 5 + 4 + 3 + 2 + 1 into R1 (a DAP session's assembly program).
+    @5
+    D=A
+    @R0
+    M=D
+    @R1
+    M=0
+(LOOP)
+    @R0
+    D=M
+    @END
+    D;JEQ
+    @R1
+    M=D+M
+    @R0
+    M=M-1
+    @LOOP
+    0;JMP
+(END)
+    @END
+    0;JMP
