@@ -22,6 +22,9 @@ const page = {
   owed: 0,           // instructions owed at the target speed
   lastTime: 0,
   heldKey: 0,
+  keyQueue: [],      // key states to come (queueKey)
+  keyAt: null,       // the cycle the last one came in at
+  runsSinceKey: 0,   // runs of the machine since
   ended: false,      // the program stopped for good (halted, an error)
   speed: { since: 0, cycles: 0, text: '' },
   loads: 0,
@@ -131,6 +134,7 @@ function start() {
     load: c('hw_load', 'number', ['string', 'number']),
     reset: c('hw_reset', 'number', []),
     run: c('hw_run', 'number', ['number']),
+    stopText: c('hw_stop_text', 'string', []),
     where: c('hw_where', 'string', []),
     cycles: c('hw_cycles', 'number', []),
     ram: c('hw_ram', 'number', []),
@@ -227,14 +231,26 @@ function openFiles(files, folder) {
     runTest(name);
     return;
   }
+  // a folder of machine-code programs only (the course's projects 4 and 6): hackemu runs the only one, and here
+  // the first of several (the others a click away in the messages' note)
+  const names = files.map((f) => f.path.split('/').pop());
+  const machine = names.filter((n) => /\.asm$/i.test(n)).sort();
+  if (folder && !names.some((n) => /\.(jack|vm)$/i.test(n)) && machine.length > 1) {
+    load(folder + '/' + machine[0], machine[0]);
+    say(`note: ${folder} holds ${machine.length} programs (${machine.join(', ')}): running ${machine[0]}; open a file to run another`);
+    return;
+  }
   load(page.path, page.path);
 }
 
 function load(path, name) {
   stopTest();
   page.testRam = null;
-  page.running = false;
   page.ended = false;
+  setRunning(false); // (the button says Run again)
+  page.keyQueue = [];
+  page.keyAt = null;
+  page.heldKey = 0;
   page.name = name;
   $('messages').textContent = '';
   page.debugging = $('debug').checked;
@@ -261,7 +277,9 @@ function load(path, name) {
   page.speed = { since: performance.now(), cycles: 0, text: '' };
   // a program that brings its own Sys.wait (a busy loop tuned for the course's emulators) runs at its clock
   const clock = page.hw.pacedClock();
-  setSpeed(clock);
+  if (clock) setSpeed(clock);
+  else if (page.pacedSpeed) setSpeed(0); // (the speed a paced program set goes; one the user chose stays)
+  page.pacedSpeed = !!clock;
   if (clock) say(`note: ${name} brings its own Sys.wait, a loop tuned for ${(clock / 1e6).toFixed(2)} MHz: it runs at that speed (Speed: full runs it flat out)`);
   // &keys=CYCLE:CODE,...: keys at given cycles, as hackemu --keys (reproducible runs, and tests)
   if (params.get('keys') && !page.hw.setKeys(params.get('keys'))) say(page.hw.text());
@@ -459,11 +477,22 @@ function showDebugPlace() {
   const said = [];
   for (const command of ['backtrace', 'info args', 'info locals', 'info registers']) {
     page.hw.debug(command);
-    said.push(page.hw.text().trim());
+    const answer = page.hw.text().trim();
+    if (!said.includes(answer)) said.push(answer); // ("No Jack variables known here." once)
   }
   showVariables($('d-stack'), said.join('\n\n'));
   const here = /^(.*):(\d+)$/.exec(page.hw.debugHere());
   if (here && here[1] !== 'ROM') showSource(here[1], Number(here[2]));
+  else if (fileExists(page.dir + '/Main.jack')) showSource('Main.jack', 0); // before the program's own code:
+  // its Main, where a click on a line number sets a breakpoint before it runs
+}
+
+function fileExists(path) {
+  try {
+    return Module.FS.isFile(Module.FS.stat(path).mode);
+  } catch (e) {
+    return false;
+  }
 }
 
 // The stack pane: the debugger's answers, each variable that holds an object or an array ("Point p = (Point)
@@ -577,7 +606,8 @@ async function grade(files, order) {
   setStatus(`Grading the Memory of ${students.length} folder${students.length > 1 ? 's' : ''} ...`);
   const programs = await benchPrograms();
   const root = writeTree(files);
-  const rows = students.map((s) => ({ name: s, folder: root + '/' + s, label: s, memory: 0, reference: 0 }));
+  Module.FS.chdir(root); // (the students' folders as opened: their messages name "class/dave/Memory.jack:9")
+  const rows = students.map((s) => ({ name: s, folder: s, label: s, memory: 0, reference: 0 }));
   rows.push({ name: 'hackemu Memory.jack', folder: '', label: 'hackemu Memory.jack', memory: 1, reference: 1 });
   rows.push({ name: 'hackemu native', folder: '', label: 'hackemu native', memory: 2, reference: 1 });
   page.hw.benchReset();
@@ -594,7 +624,9 @@ async function grade(files, order) {
     th.textContent = p.name;
     th.title = page.hw.benchProgram(p.folder);
   }
-  head.appendChild(document.createElement('th')).textContent = 'passed';
+  const passedHead = head.appendChild(document.createElement('th'));
+  passedHead.textContent = 'passed';
+  passedHead.title = 'of the programs every allocator must pass (the optional ones, grayed, are not counted)';
   const total = rows.length * programs.length;
   let done = 0;
   for (const row of rows) {
@@ -617,11 +649,13 @@ async function grade(files, order) {
       cell.textContent = page.hw.benchMark(record.verdict);
       cell.title = record.verdict + (record.detail ? ': ' + record.detail : '');
       cell.addEventListener('click', () => {
+        for (const other of table.querySelectorAll('td.selected')) other.classList.remove('selected');
+        cell.classList.add('selected');
         const detail = $('bench-detail');
         linked(detail, `${row.name}, ${p.name}: ${record.verdict}` + (record.detail ? `\n${record.detail}` : '') +
                (record.place ? `\nin ${record.place}` : '') + `\n${record.cycles} cycles` +
                (record.allocs ? `, ${record.allocs} allocs (median ${record.alloc_median} cycles), ${record.frees} deAllocs` : ''));
-        page.dir = row.folder;
+        page.dir = root + '/' + row.folder;
         showTimeline(timeline, width, record.cycles);
       });
       if (!record.optional) {
@@ -666,6 +700,34 @@ function offer(link, text, name, type) {
 
 // ---- running ----
 
+// Keys as the user pressed and released them, each state held for KEY_HOLD instructions at least before the next:
+// a key typed quickly (pressed and let go within one frame, or the next pressed as the last is let go) is seen by
+// the program's Keyboard.readChar, which waits for a key and then for its release
+const KEY_HOLD = 5000;
+function queueKey(code) {
+  page.keyQueue.push(code);
+  applyKeys();
+}
+
+function applyKeys() {
+  if (!page.keyQueue.length || !page.hw) return;
+  if (!page.running) { // (paused: no program reads it; the key as it is now)
+    page.hw.key(page.keyQueue[page.keyQueue.length - 1]);
+    page.keyQueue = [];
+    page.keyAt = null;
+    return;
+  }
+  // the program has had its look at the key before: it ran KEY_HOLD instructions since, or it is waiting in the
+  // native OS (Keyboard.readChar, Sys.wait: no instructions run, it looks at each run)
+  const cycles = page.hw.cycles();
+  const looked = page.runsSinceKey > 0 && (cycles < page.keyAt || cycles - page.keyAt >= KEY_HOLD ||
+                                           page.state === STATE.WAITING_KEY || page.state === STATE.WAITING_TIME);
+  if (page.keyAt !== null && !looked) return;
+  page.hw.key(page.keyQueue.shift());
+  page.keyAt = cycles;
+  page.runsSinceKey = 0;
+}
+
 function setSpeed(hz) {
   const select = $('speed');
   if (hz && ![...select.options].some((o) => Number(o.value) === hz)) {
@@ -689,6 +751,7 @@ function setRunning(on) {
 }
 
 function runFor(budget) {
+  page.runsSinceKey++;
   const state = page.debugging ? page.hw.debugRun(budget) : page.hw.run(budget);
   if (state === DEBUG_STOPPED) { // a breakpoint, a watchpoint, the heap check: the debugger's stop
     page.state = STATE.BUDGET;
@@ -709,8 +772,10 @@ function runFor(budget) {
   for (const id of ['run', 'step']) $(id).disabled = true;
   const cycles = page.hw.cycles();
   const bad = state !== STATE.HALTED || page.hw.heapProblems() > 0;
-  if (state === STATE.HALTED && !text) setStatus(page.name + ': halted at cycle ' + cycles + '.');
-  else setStatus(text.trim() || page.name + ': stopped at cycle ' + cycles + '.', bad);
+  if (page.debugging) showDebugPlace(); // (the stack and registers as the program ended)
+  const told = page.hw.stopText().trim(); // the stop's meaning, without the lines the program printed
+  if (told) setStatus(told, bad);
+  else setStatus(page.name + (state === STATE.HALTED ? ': halted' : ': stopped') + ' at cycle ' + cycles + '.', bad);
   return state;
 }
 
@@ -722,7 +787,8 @@ function frame(now) {
     }
     page.lastTime = now;
     for (;;) {
-      let chunk = 250000;
+      applyKeys();
+      let chunk = page.keyQueue.length ? KEY_HOLD : 250000; // (a key waits its turn: it comes in between)
       if (page.hz) chunk = Math.min(chunk, Math.floor(page.owed));
       if (page.stopAt) chunk = Math.min(chunk, page.stopAt - page.hw.cycles());
       if (chunk <= 0) break;
@@ -828,12 +894,13 @@ function ramStart() {
 function showRam() {
   if ($('ram-section').hidden || !page.hw) return;
   showSegments();
-  const start = ramStart();
   const table = $('ram-table');
+  let start = ramStart();
+  // an address being typed that is not one (yet): said beside it, the table stays where it was
+  $('ram-error').textContent = start === null ? 'no such address or variable' : '';
   if (start === null) {
-    table.textContent = '';
-    table.insertRow().insertCell().textContent = $('ram-address').value + ': no such address or variable';
-    return;
+    if (table.dataset.start === undefined || table.dataset.start === '') return;
+    start = Number(table.dataset.start);
   }
   const base = Number($('ram-format').value);
   const words = ramWords();
@@ -952,18 +1019,26 @@ function wireControls() {
     const code = hackKey(e);
     if (!code || !page.loaded) return;
     e.preventDefault();
+    if (code === page.heldKey) return; // (the key repeating while held)
+    if (page.heldKey) queueKey(0); // a key pressed before the last was let go: a release between the two
     page.heldKey = code;
-    page.hw.key(code);
+    queueKey(code);
   });
   screen.addEventListener('keyup', (e) => {
     const code = hackKey(e);
     if (!code || code !== page.heldKey) return;
     e.preventDefault();
     page.heldKey = 0;
-    page.hw.key(0);
+    queueKey(0);
   });
-  screen.addEventListener('blur', () => { if (page.hw) page.hw.key(0); page.heldKey = 0; });
-  $('run').addEventListener('click', () => setRunning(!page.running));
+  screen.addEventListener('blur', () => { if (page.hw && page.heldKey) queueKey(0); page.heldKey = 0; });
+  $('run').addEventListener('click', () => {
+    setRunning(!page.running);
+    if (!page.running && !page.ended) {
+      const where = page.hw.where();
+      setStatus(page.name + ': paused at cycle ' + page.hw.cycles() + (where ? ', in ' + where : '') + '.');
+    }
+  });
   $('step').addEventListener('click', () => {
     setRunning(false);
     const state = runFor(1);
@@ -978,7 +1053,7 @@ function wireControls() {
     setRunning(false);
     setStatus(page.name + ': reset. Run, or click the screen and press a key.');
   });
-  $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; });
+  $('speed').addEventListener('change', (e) => { page.hz = Number(e.target.value); page.owed = 0; page.pacedSpeed = false; });
   $('check-heap').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('debug').addEventListener('change', () => { if (page.path) load(page.path, page.path); });
   $('show-ram').addEventListener('change', (e) => { $('ram-section').hidden = !e.target.checked; showRam(); });
@@ -1022,6 +1097,12 @@ function wireControls() {
     screen.style.width = 512 * Number(e.target.value) + 'px';
     screen.style.height = 256 * Number(e.target.value) + 'px';
   });
+  // the largest crisp scale that fits the window (a narrow window, a Chromebook: 1)
+  const fits = Math.max(1, Math.min(3, Math.floor((window.innerWidth - 40) / 512)));
+  if (fits < Number($('scale').value)) {
+    $('scale').value = String(fits);
+    $('scale').dispatchEvent(new Event('change'));
+  }
   $('samples').addEventListener('change', (e) => { if (e.target.value) openLink(e.target.value); });
   $('folder').addEventListener('change', async (e) => openTree(await fromFileList(e.target.files)));
   $('files').addEventListener('change', async (e) => openTree(await fromFileList(e.target.files)));
@@ -1081,4 +1162,5 @@ window.hackPage = {
   ram: (from, count) => Array.from(ramWords().subarray(from, from + count)),
   testRunning: () => !!page.test,
   ready: () => !!page.hw,
+  ended: () => page.ended,
 };

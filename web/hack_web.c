@@ -37,6 +37,9 @@ static struct {
     hack_debugger *debugger; /* the debugger, when the page debugs the program */
 } page;
 
+/* The explanation of the stop that ended the last run (hw_stop_text), apart from the printed lines */
+static char stop_text[8000];
+
 static void add_text(const char *text)
 {
     hack_strbuf_append(&page.text, text, strlen(text));
@@ -47,6 +50,17 @@ static void add_line(void *context, const char *text)
     (void)context;
     add_text(text);
     if (!*text || text[strlen(text) - 1] != '\n') add_text("\n");
+}
+
+/* What the OS and the heap check said during the current run (a bad deAlloc, a corrupted heap: said as it
+ * happens, before the run stops), for the status line with the stop's explanation */
+static hack_strbuf run_said;
+
+static void add_said(void *context, const char *text)
+{
+    add_line(context, text);
+    hack_strbuf_append(&run_said, text, strlen(text));
+    if (!*text || text[strlen(text) - 1] != '\n') hack_strbuf_append_char(&run_said, '\n');
 }
 
 static void add_diags(const hack_diag_list *diags)
@@ -89,6 +103,8 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
 {
     const bool check_heap = flags & HW_CHECK_HEAP, debug = flags & HW_DEBUG;
     unload();
+    hack_strbuf_reset(&page.text); /* (what the program before left unsaid, a line it had not ended) */
+    stop_text[0] = '\0';
     if (!page.machine) page.machine = hack_machine_create();
     if (!page.machine || !hack_program_init(&page.program)) {
         add_text("out of memory\n");
@@ -109,12 +125,11 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
                                           .stop_at_heap_report = debug,
                                           .track_allocations = (flags & HW_HEAP_MAP) != 0,
                                           .now_ms = now_ms,
-                                          .message = add_line,
-                                          .heap_report = add_line,
+                                          .message = add_said,
+                                          .heap_report = add_said,
                                           .output_line = add_line};
     if (ok) page.session = hack_session_create(page.machine, &options);
-    const bool machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
-    ok = ok && page.session && hack_session_load(page.session, &page.program, build.os_added, machine_code, &diags);
+    ok = ok && page.session && hack_session_load(page.session, &page.program, build.os_added, build.machine_code, &diags);
     add_diags(&diags);
     hack_diag_list_free(&diags);
     if (!ok) {
@@ -158,7 +173,9 @@ EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
     else
         snprintf(dir, sizeof dir, ".");
     if (page.session) {
-        const hack_script_options script_options = {.script_dir = dir, .session = page.session, .message = add_line};
+        /* translate: a CPU script that loads X.asm made from X.vm, as hackemu --translate (no command line here) */
+        const hack_script_options script_options = {
+            .script_dir = dir, .session = page.session, .message = add_line, .translate = true};
         hack_script_run(script, page.machine, &script_options, &result, &diags);
     }
     add_diags(&diags);
@@ -260,10 +277,20 @@ static int after_run(hack_session_stop stop)
     if (stop.state != HACK_SESSION_BUDGET && stop.state != HACK_SESSION_WAITING_KEY &&
         stop.state != HACK_SESSION_WAITING_TIME) {
         page.heap_problems = hack_session_finish(page.session);
-        char explained[8000];
+        char explained[sizeof stop_text];
+        explained[0] = '\0';
         if (hack_session_explain_stop(page.session, stop, page.name, explained, sizeof explained)) add_text(explained);
+        snprintf(stop_text, sizeof stop_text, "%s%s", hack_strbuf_text(&run_said), explained);
     }
+    hack_strbuf_reset(&run_said);
     return stop.state;
+}
+
+/* What ended the program (hack_session_explain_stop's words), for the status line; "" while it has not ended or
+ * when it halted without a word. */
+EMSCRIPTEN_KEEPALIVE const char *hw_stop_text(void)
+{
+    return stop_text;
 }
 
 /* ---- the debugger (hw_load with debug) ---- */

@@ -61,5 +61,7 @@ void hw_key(int code);
 int hw_set_keys(const char *spec);
 /* The notes, messages, printed lines and stop explanations since the last call. */
 const char *hw_take_text(void);
+/* What ended the program, in hack_session_explain_stop's words ("" while it runs, or when it halted silently) */
+const char *hw_stop_text(void);
 
 #endif

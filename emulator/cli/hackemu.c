@@ -449,7 +449,7 @@ static void debug_reset(void *context, hack_machine *machine)
  * classes it lacks and the bootstrap; a lone .vm without Sys.init or Main.main runs from its first command
  * with SP = 256 (*stack_at_256). *os_added: the OS classes that were added. */
 static bool load_program(const options *opt, hack_program *program, unsigned *os_added, bool *stack_at_256,
-                         hack_diag_list *diags)
+                         bool *machine_code, hack_diag_list *diags)
 {
     const char *path = opt->program_path;
     bool vm_code = hack_build_is_program_folder(path) || hack_path_has_extension(path, ".vm") ||
@@ -457,11 +457,13 @@ static bool load_program(const options *opt, hack_program *program, unsigned *os
     hack_build_options build = {.bootstrap = vm_code, .vm_emulator = vm_code};
     *os_added = 0;
     *stack_at_256 = false;
+    *machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
     if (opt->symbols_path && hack_path_has_extension(path, ".hack"))
         return hack_program_load_hack_file(program, path, diags) &&
                hack_program_read_symbols(program, opt->symbols_path, diags);
     bool ok = hack_build_program(path, &build, program, diags);
     *os_added = build.os_added;
+    *machine_code = build.machine_code;
     *stack_at_256 = vm_code && !build.bootstrapped;
     return ok;
 }
@@ -806,7 +808,8 @@ int main(int argc, char **argv)
     unsigned os_added = 0;
     hack_session *session = NULL;
     bool stack_at_256;
-    bool loaded = load_program(&opt, &program, &os_added, &stack_at_256, &diags);
+    bool machine_code = false;
+    bool loaded = load_program(&opt, &program, &os_added, &stack_at_256, &machine_code, &diags);
     hack_diag_list_print(stderr, &diags);
     hack_diag_list_free(&diags); /* said once: what comes later is new */
     hack_diag_list_init(&diags);
@@ -817,8 +820,6 @@ int main(int argc, char **argv)
     }
     hack_session_options so = session_options(&opt, window, false);
     session = hack_session_create(machine, &so);
-    bool machine_code = hack_path_has_extension(opt.program_path, ".hack") ||
-                        hack_path_has_extension(opt.program_path, ".asm");
     if (!session || !hack_session_load(session, &program, os_added, machine_code, &diags)) {
         hack_diag_list_print(stderr, &diags);
         goto out;

@@ -40,3 +40,15 @@ const char *hack_path_base_name(const char *path)
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
+
+char *hack_path_join(const char *folder, const char *name)
+{
+    const size_t f = strlen(folder), n = strlen(name);
+    const bool slash = f > 0 && folder[f - 1] != '/';
+    char *out = malloc(f + slash + n + 1);
+    if (!out) return NULL;
+    memcpy(out, folder, f);
+    if (slash) out[f] = '/';
+    memcpy(out + f + slash, name, n + 1);
+    return out;
+}

@@ -216,10 +216,14 @@ try {
                    ['ArrowLeft', 130], ['ArrowUp', 131], ['ArrowRight', 132], ['ArrowDown', 133], ['Home', 134],
                    ['End', 135], ['PageUp', 136], ['PageDown', 137], ['Insert', 138], ['Delete', 139],
                    ['Escape', 140], ['F1', 141], ['F12', 152], ['-', 45], ['/', 47]];
+    // (each key state reaches the program in turn, a frame of running at least: read after two frames)
+    const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     for (const [key, code] of table) {
       await page.keyboard.down(key);
+      await frames();
       const down = await page.evaluate(() => window.hackPage.ram(24576, 1)[0]);
       await page.keyboard.up(key);
+      await frames();
       const up = await page.evaluate(() => window.hackPage.ram(24576, 1)[0]);
       if (down !== code || up !== 0) fail(`${key}: ${down} while down, ${up} after (the course: ${code}, 0)`);
     }
@@ -227,11 +231,24 @@ try {
     await page.keyboard.down('Shift');
     for (const [key, code] of [['A', 65], ['!', 33], ['(', 40]]) {
       await page.keyboard.down(key);
+      await frames();
       const down = await page.evaluate(() => window.hackPage.ram(24576, 1)[0]);
       await page.keyboard.up(key);
+      await frames();
       if (down !== code) fail(`shift+${key}: ${down} (the course: ${code})`);
     }
     await page.keyboard.up('Shift');
+    // typed fast (each key down and up within a millisecond, as a quick typist's rollover): every key reaches
+    // Keyboard.readChar, which echoes it; the line comes out in the messages at Enter
+    await page.goto(`${base}?run=samples/Typewriter`); // (again: Esc above ended it)
+    await page.waitForFunction(() => window.hackPage.running(), { timeout: 30000 });
+    await page.click('#screen');
+    await page.keyboard.type('hello world 12345', { delay: 0 });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('messages').textContent.includes('hello world 12345'),
+                               { timeout: 10000 }).catch(async () => {
+      fail(`typed fast, the program saw: ${(await page.$eval('#messages', (e) => e.textContent)).split('\n').slice(-3).join(' | ')}`);
+    });
   } else if (scenario === 'crash') {
     // a machine error: the status line says what hackemu says, with the Jack call stack
     await page.goto(`${base}?run=tests/BadPointer`);
@@ -305,6 +322,14 @@ try {
     const stopped = await page.$eval('#status', (e) => e.textContent);
     if (!/Spin\.tst: stopped before its end/.test(stopped)) fail(`after Stop the status says: ${stopped}`);
     if (await page.evaluate(() => window.hackPage.testRunning())) fail('the test still runs after Stop');
+    // the folder itself by link: its only program (sum.asm) runs, as hackemu runs it, with its note
+    await page.goto(`${base}?run=fixtures/Sum`);
+    await page.waitForFunction(() => window.hackPage.ended(), { timeout: 30000 });
+    const folderMessages = await page.$eval('#messages', (e) => e.textContent);
+    if (!folderMessages.includes("note: running sum.asm, the folder's program"))
+      fail(`?run=fixtures/Sum: ${folderMessages}`);
+    const sum = await page.evaluate(() => window.hackPage.ram(0, 1)[0]);
+    if (sum !== 5050) fail(`?run=fixtures/Sum left RAM[0] = ${sum}`);
 
   } else if (scenario === 'membench') {
     // grading in the page: the records equal hackemu --test-memory --format=csv's, reference rows included

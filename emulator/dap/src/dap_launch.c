@@ -249,7 +249,6 @@ static bool load(hack_dap_server *s, const json_t *request, char *why, size_t si
     /* as hackemu builds it: VM and Jack code as the course's VM emulator takes it */
     const bool vm_code = hack_build_is_program_folder(path) || hack_path_has_extension(path, ".vm") ||
                          hack_path_has_extension(path, ".jack");
-    const bool machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
     hack_build_options build = {.bootstrap = vm_code, .vm_emulator = vm_code};
     bool ok = hack_build_program(path, &build, &s->program, &diags);
     output_diags(s, &diags);
@@ -261,7 +260,7 @@ static bool load(hack_dap_server *s, const json_t *request, char *why, size_t si
     }
     if (hack_path_has_extension(path, ".asm") && s->program.asm_lines) s->asm_path = absolute(path, cwd);
     s->session = hack_session_create(s->machine, &options);
-    ok = s->session && hack_session_load(s->session, &s->program, build.os_added, machine_code, &diags);
+    ok = s->session && hack_session_load(s->session, &s->program, build.os_added, build.machine_code, &diags);
     output_diags(s, &diags);
     hack_diag_list_free(&diags);
     if (!ok) {

@@ -14,6 +14,9 @@ bool hack_path_has_extension(const char *path, const char *extension);
 /* The file's name in path: what follows its last '/' (the whole path when there is none). */
 const char *hack_path_base_name(const char *path);
 
+/* A new string: folder/name (no second '/' when folder ends with one). NULL when memory ran out. */
+char *hack_path_join(const char *folder, const char *name);
+
 /* Whether path names a folder. */
 bool hack_path_is_folder(const char *path);
 

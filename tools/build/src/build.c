@@ -422,10 +422,66 @@ static bool has_vm_commands(const hack_program *program)
     return !program->locations;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder with no VM or Jack code: its only .asm (or, without one, its only .hack), as a path to free; NULL with
+ * an error when it has none or several (they are named) */
+static char *folder_machine_program(const char *path, hack_diag_list *diags)
+{
+    static const char *const kinds[] = {".asm", ".hack"};
+    char *chosen = NULL;
+    for (size_t k = 0; k < 2 && !chosen; k++) {
+        DIR *dir = opendir(path);
+        if (!dir) break;
+        hack_strlist names = {0};
+        char *names_found[8];
+        size_t found = 0;
+        for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
+            if (!hack_path_has_extension(entry->d_name, kinds[k]) || strlen(entry->d_name) <= strlen(kinds[k])) continue;
+            if (found < 8) names_found[found] = strdup(entry->d_name);
+            found++;
+        }
+        closedir(dir);
+        const size_t kept = found < 8 ? found : 8;
+        qsort(names_found, kept, sizeof *names_found, compare_names);
+        for (size_t i = 0; i < kept; i++) strlist_add(&names, names_found[i] ? names_found[i] : "?");
+        if (found == 1 && names_found[0]) {
+            chosen = hack_path_join(path, names_found[0]);
+            hack_diag_add(diags, HACK_DIAG_NOTE, path, 0, 0, NULL, 0,
+                          "running %s, the folder's program (it has no .jack or .vm files)", names_found[0]);
+        } else if (found > 1) {
+            hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0,
+                          "this folder has no .jack or .vm files and %zu %s programs (%s%s): name the one to run",
+                          found, k == 0 ? "assembly" : "machine code", names.text ? names.text : "",
+                          found > kept ? ", ..." : "");
+            for (size_t i = 0; i < kept; i++) free(names_found[i]);
+            free(names.text);
+            return NULL;
+        }
+        for (size_t i = 0; i < kept; i++) free(names_found[i]);
+        free(names.text);
+    }
+    if (!chosen)
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0,
+                      "no program in this folder: no .jack, .vm, .asm or .hack files");
+    return chosen;
+}
+
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags)
 {
+    options->machine_code = false;
+    if (hack_path_is_folder(path) && !hack_build_is_program_folder(path)) {
+        char *only = folder_machine_program(path, diags);
+        bool ok = only && hack_build_program(only, options, program, diags);
+        free(only);
+        return ok;
+    }
     if (!hack_path_is_folder(path)) {
+        options->machine_code = hack_path_has_extension(path, ".asm") || hack_path_has_extension(path, ".hack");
         if (hack_path_has_extension(path, ".asm")) {
             if (!hack_asm_assemble_file(path, program, diags)) return false;
             for (size_t i = 0; i < program->symbols.count; i++) {

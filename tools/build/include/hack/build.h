@@ -22,6 +22,7 @@ typedef struct {
     unsigned os_added;       /* out: bit i set when hack_os_classes[i] was added */
     bool has_sys_init;       /* out: the program (with what was added) has Sys.init */
     bool bootstrapped;       /* out: the bootstrap was put in */
+    bool machine_code;       /* out: the program is machine code (.hack or .asm; a folder's only one) */
 } hack_build_options;
 
 /* Collects the VM code of path (a .vm or .jack file, or a folder) into sources, compiling Jack where there
@@ -32,7 +33,8 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
 /* Whether the sources define function name ("Sys.init"). */
 bool hack_build_defines_function(const hack_vm_sources *sources, const char *name);
 
-/* Builds path into program (initialised). */
+/* Builds path into program (initialised): a .hack, .asm, .vm or .jack file, a folder of .vm/.jack files, or a
+ * folder whose only program is one .asm (or one .hack), with a note. */
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags);
 
