@@ -1,6 +1,7 @@
 /* hackemu: runs a Hack program. This front end is the headless runner: it runs until the program halts or a
  * cycle budget is spent, then prints what was asked. */
 #define _POSIX_C_SOURCE 200809L
+#include "hack/outfile.h"
 #include "hack/asm.h"
 #include "hack/backtrace.h"
 #include "hack/build.h"
@@ -764,6 +765,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
 #endif
     }
+    hack_outfile_check_stdout("hackemu"); /* (a program's printed lines reach a file line by line) */
+    hack_outfile_clean_up_on_signals();   /* (--export and .out files: the old one kept, no half file) */
     options opt = {.scale = 0, .key_cycles = 100000};
     if (!parse_args(argc, argv, &opt)) {
         fputs("Try 'hackemu --help'.\n", stderr);

@@ -1,4 +1,5 @@
 #include "hack/program.h"
+#include "hack/outfile.h"
 
 #include "hack/isa.h"
 #include "hack/textfile.h"
@@ -101,25 +102,11 @@ const hack_symbol *hack_program_function_at(const hack_program *program, uint16_
 
 static const char *const kind_names[] = {"label", "var", "function", "static"};
 
-static FILE *open_for_writing(const char *path, hack_diag_list *diags)
-{
-    FILE *file = fopen(path, "w");
-    if (!file) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
-    return file;
-}
-
-static bool close_written(FILE *file, const char *path, hack_diag_list *diags)
-{
-    bool ok = !ferror(file);
-    if (fclose(file) != 0) ok = false;
-    if (!ok) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "write failed: %s", strerror(errno));
-    return ok;
-}
-
 bool hack_program_write_hack(const hack_program *program, const char *path, hack_diag_list *diags)
 {
-    FILE *file = open_for_writing(path, diags);
-    if (!file) return false;
+    hack_outfile out;
+    if (!hack_outfile_open(&out, path, diags)) return false;
+    FILE *file = out.file;
     char line[18];
     line[16] = '\n';
     line[17] = '\0';
@@ -127,13 +114,14 @@ bool hack_program_write_hack(const hack_program *program, const char *path, hack
         for (int bit = 0; bit < 16; bit++) line[bit] = (char)('0' + ((program->words[i] >> (15 - bit)) & 1u));
         fputs(line, file);
     }
-    return close_written(file, path, diags);
+    return hack_outfile_commit(&out, diags);
 }
 
 bool hack_program_write_symbols(const hack_program *program, const char *path, hack_diag_list *diags)
 {
-    FILE *file = open_for_writing(path, diags);
-    if (!file) return false;
+    hack_outfile out;
+    if (!hack_outfile_open(&out, path, diags)) return false;
+    FILE *file = out.file;
     for (size_t i = 0; i < program->symbols.count; i++) {
         const hack_symbol *symbol = &program->symbols.entries[i];
         fprintf(file, "%u %s %s\n", (unsigned)symbol->value, kind_names[symbol->kind], symbol->name);
@@ -163,7 +151,7 @@ bool hack_program_write_symbols(const hack_program *program, const char *path, h
             first = last + 1;
         }
     }
-    return close_written(file, path, diags);
+    return hack_outfile_commit(&out, diags);
 }
 
 /* ---- reading a .sym file: everything in it is checked, since later code indexes ROM and RAM with it ---- */

@@ -1,4 +1,5 @@
 #include "hack/textfile.h"
+#include "hack/outfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -76,15 +77,14 @@ bool hack_textfile_read(const char *path, char **text, size_t *length, hack_diag
 
 bool hack_textfile_write(const char *path, const char *text, size_t length, hack_diag_list *diags)
 {
-    FILE *file = fopen(path, "wb");
-    if (!file) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+    hack_outfile out;
+    if (!hack_outfile_open(&out, path, diags)) return false;
+    if (fwrite(text, 1, length, out.file) != length) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "write failed: %s", strerror(errno));
+        hack_outfile_abandon(&out);
         return false;
     }
-    bool ok = fwrite(text, 1, length, file) == length;
-    ok = fclose(file) == 0 && ok;
-    if (!ok) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "write failed: %s", strerror(errno));
-    return ok;
+    return hack_outfile_commit(&out, diags);
 }
 
 bool hack_textfile_next_line(const char *text, size_t length, size_t *offset, const char **line_start,

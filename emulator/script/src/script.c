@@ -5,6 +5,7 @@
 #include "hack/build.h"
 #include "hack/path.h"
 #include "hack/program.h"
+#include "hack/outfile.h"
 #include "hack/strbuf.h"
 #include "hack/textfile.h"
 #include "hack/vm.h"
@@ -673,7 +674,8 @@ typedef struct {
     const hack_script_options *options;
     hack_script_result *result;
     hack_diag_list *diags;
-    FILE *out;
+    FILE *out;           /* the output file's stream (output.file), NULL before output-file */
+    hack_outfile output;
     char *compare_text;
     size_t compare_length, compare_offset;
     const command *output_list;
@@ -1079,13 +1081,50 @@ static void vm_step(runner *r, const command *c)
     run_error(r, c, "vmstep ran %d instructions without reaching a VM command", MAX_INSTRUCTIONS_PER_STEP);
 }
 
+/* Finishes the output file: written whole, it takes its name (hack_outfile: a run stopped by a signal leaves the
+ * .out that was there) */
+static void close_output(runner *r)
+{
+    if (!r->out) return;
+    if (!hack_outfile_commit(&r->output, r->diags) && r->status == HACK_SCRIPT_PASSED) r->status = HACK_SCRIPT_ERROR;
+    r->out = NULL;
+}
+
+/* An output file is a name in the output folder, and never one of the run's inputs: not a path (../x.out,
+ * /tmp/x.out), not a script, compare file or program (output-file Mult.asm would replace the program tested) */
+static bool output_name_allowed(runner *r, const command *c)
+{
+    const char *name = c->text;
+    static const char *const inputs[] = {".tst", ".cmp", ".asm", ".hack", ".vm", ".jack", ".sym"};
+    if (!*name || strchr(name, '/') || strchr(name, '\\') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        run_error(r, c, "output-file '%s': the output file must be a name in the output folder (%s), not a path", name,
+                  r->options->out_dir ? "--out-dir" : "the script's folder");
+        return false;
+    }
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        if (hack_path_has_extension(name, inputs[i])) {
+            run_error(r, c, "output-file '%s': a %s file is an input of a run, not its output (name it NAME.out)",
+                      name, inputs[i]);
+            return false;
+        }
+    return true;
+}
+
 static void open_output(runner *r, const command *c)
 {
-    if (r->out) fclose(r->out);
+    close_output(r);
+    if (!output_name_allowed(r, c)) return;
     const char *dir = r->options->out_dir ? r->options->out_dir : r->options->script_dir;
     char *path = join_path(dir, c->text);
-    r->out = path ? fopen(path, "w") : NULL;
-    if (!r->out) run_error(r, c, "cannot write '%s': %s", path ? path : c->text, strerror(errno));
+    if (!path) {
+        run_error(r, c, "out of memory");
+        return;
+    }
+    if (hack_outfile_open(&r->output, path, r->diags)) r->out = r->output.file;
+    else {
+        r->stop = true;
+        r->status = HACK_SCRIPT_ERROR;
+    }
     free(path);
 }
 
@@ -1441,10 +1480,7 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
     machine->stop_on_halt = false;
     machine->stop_at_program_end = false;
     run_commands(&r, script->commands, script->command_count);
-    if (r.out && fclose(r.out) != 0 && r.status == HACK_SCRIPT_PASSED) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, script->name, 0, 0, NULL, 0, "writing the output file failed");
-        r.status = HACK_SCRIPT_ERROR;
-    }
+    close_output(&r);
     free(r.compare_text);
     hack_strbuf_free(&r.line);
     hack_strbuf_free(&r.expected_line);

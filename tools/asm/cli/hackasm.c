@@ -1,4 +1,5 @@
 /* hackasm: assembles File.asm into File.hack beside it, as the course's assembler does. */
+#include "hack/outfile.h"
 #include "hack/asm.h"
 #include "hack/path.h"
 
@@ -26,6 +27,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    hack_outfile_check_stdout("hackasm");
+    hack_outfile_clean_up_on_signals(); /* (an output half written is removed, the old one kept) */
     const char *input = NULL, *output = NULL;
     bool symbols = false;
     for (int i = 1; i < argc; i++) {

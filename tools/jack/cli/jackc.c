@@ -1,4 +1,5 @@
 /* jackc: compiles Jack classes to VM code, one Xxx.vm beside each Xxx.jack, as the course's compiler does. */
+#include "hack/outfile.h"
 #include "hack/jack.h"
 #include "hack/path.h"
 #include "hack/textfile.h"
@@ -29,6 +30,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    hack_outfile_check_stdout("jackc");
+    hack_outfile_clean_up_on_signals(); /* (an output half written is removed, the old one kept) */
     const char *input = NULL;
     bool xml = false, map = false;
     for (int i = 1; i < argc; i++) {

@@ -1,5 +1,6 @@
 /* hackvm: translates VM code to Hack assembly, as the course's VM translator does. */
 #define _POSIX_C_SOURCE 200809L
+#include "hack/outfile.h"
 #include "hack/build.h"
 #include "hack/path.h"
 #include "hack/textfile.h"
@@ -35,6 +36,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    hack_outfile_check_stdout("hackvm");
+    hack_outfile_clean_up_on_signals(); /* (an output half written is removed, the old one kept) */
     const char *input = NULL, *output = NULL;
     int bootstrap = -1;
     bool write_hack = false, write_map = false, with_os = false;

@@ -1,0 +1,144 @@
+/* Output files written whole or not at all (outfile.h). POSIX: mkstemp, rename, sigaction. */
+#define _POSIX_C_SOURCE 200809L
+#include "hack/outfile.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The files being written, for the signal handler to remove: a fixed table, so the handler only reads it */
+enum { PENDING_MAX = 16 };
+static char *volatile pending[PENDING_MAX];
+
+static void remember(char *temp)
+{
+    for (int i = 0; i < PENDING_MAX; i++)
+        if (!pending[i]) {
+            pending[i] = temp;
+            return;
+        }
+}
+
+static void forget(const char *temp)
+{
+    for (int i = 0; i < PENDING_MAX; i++)
+        if (pending[i] == temp) pending[i] = NULL;
+}
+
+bool hack_outfile_open(hack_outfile *out, const char *path, hack_diag_list *diags)
+{
+    *out = (hack_outfile){0};
+    const size_t n = strlen(path);
+    out->path = malloc(n + 1);
+    out->temp = malloc(n + 8);
+    if (!out->path || !out->temp) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "out of memory");
+        hack_outfile_abandon(out);
+        return false;
+    }
+    memcpy(out->path, path, n + 1);
+    memcpy(out->temp, path, n);
+    memcpy(out->temp + n, ".XXXXXX", 8);
+    const int fd = mkstemp(out->temp); /* O_CREAT | O_EXCL, 0600, in the target's folder */
+    if (fd < 0) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+        free(out->temp);
+        out->temp = NULL;
+        hack_outfile_abandon(out);
+        return false;
+    }
+    remember(out->temp);
+    /* the mode a new file gets (0666 less the umask), as fopen would have made it */
+    const mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) { /* (it stays 0600: only the owner can read it, which is safe) */
+    }
+    out->file = fdopen(fd, "w");
+    if (!out->file) {
+        close(fd);
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+        hack_outfile_abandon(out);
+        return false;
+    }
+    return true;
+}
+
+bool hack_outfile_commit(hack_outfile *out, hack_diag_list *diags)
+{
+    bool ok = out->file && !ferror(out->file);
+    int error = ok ? 0 : EIO;
+    if (out->file && fclose(out->file) != 0 && ok) {
+        ok = false;
+        error = errno;
+    }
+    out->file = NULL;
+    if (ok && rename(out->temp, out->path) != 0) {
+        ok = false;
+        error = errno;
+    }
+    if (!ok) hack_diag_add(diags, HACK_DIAG_ERROR, out->path, 0, 0, NULL, 0, "write failed: %s", strerror(error));
+    else {
+        forget(out->temp);
+        free(out->temp);
+        out->temp = NULL; /* (renamed: nothing to remove) */
+    }
+    hack_outfile_abandon(out);
+    return ok;
+}
+
+void hack_outfile_abandon(hack_outfile *out)
+{
+    if (out->file) fclose(out->file);
+    if (out->temp) {
+        unlink(out->temp);
+        forget(out->temp);
+    }
+    free(out->temp);
+    free(out->path);
+    *out = (hack_outfile){0};
+}
+
+static void remove_pending(int signal_number)
+{
+    for (int i = 0; i < PENDING_MAX; i++)
+        if (pending[i]) unlink(pending[i]); /* (async-signal-safe) */
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+
+void hack_outfile_clean_up_on_signals(void)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        if (sigaction(signals[i], NULL, &action) != 0 || action.sa_handler == SIG_IGN) continue; /* (nohup) */
+        memset(&action, 0, sizeof action);
+        action.sa_handler = remove_pending;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+static const char *stdout_tool = "hack";
+
+static void check_stdout_at_exit(void)
+{
+    errno = 0;
+    const bool flushed = fflush(stdout) == 0;
+    if (flushed && !ferror(stdout)) return;
+    if (!flushed && errno)
+        fprintf(stderr, "%s: writing the standard output failed: %s\n", stdout_tool, strerror(errno));
+    else /* (a line written earlier failed: its error is gone) */
+        fprintf(stderr, "%s: writing the standard output failed (a full disk, or a closed pipe?)\n", stdout_tool);
+    _exit(1); /* (in an atexit handler: the status a failed write deserves, as gnulib's close_stdout does) */
+}
+
+void hack_outfile_check_stdout(const char *tool_name)
+{
+    stdout_tool = tool_name;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    atexit(check_stdout_at_exit);
+}
