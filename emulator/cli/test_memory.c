@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_memory.h"
 
+#include "hack/outfile.h"
 #include "hack/heap_check.h"
 #include "hack/memory_bench.h"
 #include "hack/screenshot.h"
@@ -420,11 +421,16 @@ static void source_line(const char *folder, const char *place, char *buf, size_t
 
 static bool write_report(const job_list *jobs, const char *path)
 {
-    FILE *out = fopen(path, "w");
-    if (!out) {
-        fprintf(stderr, "hackemu: --report %s: %s\n", path, strerror(errno));
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_outfile report;
+    if (!hack_outfile_open(&report, path, &diags)) {
+        fputs("hackemu: --report: ", stderr);
+        hack_diag_list_print(stderr, &diags);
+        hack_diag_list_free(&diags);
         return false;
     }
+    FILE *out = report.file;
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Memory.jack test bench</title>\n"
           "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
           "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}td.ok{background:#dfd}td.bad{background:#fcc}"
@@ -535,8 +541,12 @@ static bool write_report(const job_list *jobs, const char *path)
         }
     }
     fputs("</body></html>\n", out);
-    bool ok = fclose(out) == 0;
-    if (!ok) fprintf(stderr, "hackemu: --report %s: could not write\n", path);
+    const bool ok = hack_outfile_commit(&report, &diags); /* (whole, or the old report kept) */
+    if (!ok) {
+        fputs("hackemu: --report: ", stderr);
+        hack_diag_list_print(stderr, &diags);
+    }
+    hack_diag_list_free(&diags);
     return ok;
 }
 

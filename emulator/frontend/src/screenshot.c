@@ -1,5 +1,6 @@
 /* PNG files and bytes through libpng. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include "hack/outfile.h"
 #include "hack/screenshot.h"
 
 #include <errno.h>
@@ -27,18 +28,18 @@ static bool write_png(png_structp png, png_infop info, FILE *file, const uint8_t
 static bool write_file(const uint8_t *pixels, int width, int height, int channels, const char *path,
                        hack_diag_list *diags)
 {
-    FILE *file = fopen(path, "wb");
-    if (!file) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
-        return false;
-    }
+    hack_outfile out; /* (whole, or the picture that was there kept) */
+    if (!hack_outfile_open(&out, path, diags)) return false;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    bool ok = png && info && write_png(png, info, file, pixels, width, height, channels);
+    bool ok = png && info && write_png(png, info, out.file, pixels, width, height, channels);
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
-    if (fclose(file) != 0) ok = false;
-    if (!ok) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "could not write the PNG");
-    return ok;
+    if (!ok) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "could not write the PNG");
+        hack_outfile_abandon(&out);
+        return false;
+    }
+    return hack_outfile_commit(&out, diags);
 }
 
 bool hack_png_write_gray(const uint8_t *pixels, int width, int height, const char *path, hack_diag_list *diags)
