@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_memory.h"
 
+#include "hack/textfile.h"
 #include "hack/outfile.h"
 #include "hack/heap_check.h"
 #include "hack/memory_bench.h"
@@ -406,7 +407,7 @@ static void source_line(const char *folder, const char *place, char *buf, size_t
     if (line <= 0) return;
     char path[4096];
     snprintf(path, sizeof path, "%s/%.*s", folder, (int)(colon - open - 1), open + 1);
-    FILE *f = fopen(path, "r");
+    FILE *f = hack_textfile_open_regular(path, NULL);
     if (!f) return;
     char text[1024];
     for (long n = 1; fgets(text, sizeof text, f); n++) {

@@ -1,8 +1,12 @@
+#define _POSIX_C_SOURCE 200809L /* (open flags, fdopen) */
 #include "hack/textfile.h"
 #include "hack/outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +22,39 @@ bool hack_textfile_check(const char *name, const char *text, size_t length, hack
     return false;
 }
 
+FILE *hack_textfile_open_regular(const char *path, hack_diag_list *diags)
+{
+    /* O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one */
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        if (diags) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat info;
+    if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        const bool folder = S_ISDIR(info.st_mode);
+        if (diags)
+            hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "not read: %s",
+                          folder ? "a folder, not a file" : "not a regular file (a FIFO, a device or a socket)");
+        close(fd);
+        return NULL;
+    }
+    const int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    FILE *file = fdopen(fd, "rb");
+    if (!file) {
+        if (diags) hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return file;
+}
+
 bool hack_textfile_read(const char *path, char **text, size_t *length, hack_diag_list *diags)
 {
     *text = NULL;
     *length = 0;
-    FILE *file = fopen(path, "rb");
-    if (!file) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot open: %s", strerror(errno));
-        return false;
-    }
+    FILE *file = hack_textfile_open_regular(path, diags);
+    if (!file) return false;
     size_t capacity = 4096, used = 0;
     char *buffer = malloc(capacity);
     bool ok = buffer != NULL;

@@ -1,4 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
+#include "hack/textfile.h"
 #include "hack/memory_bench.h"
 
 #include "hack/backtrace.h"
@@ -74,7 +75,7 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
     memset(program, 0, sizeof *program);
     char path[4096];
     snprintf(path, sizeof path, "%s/Main.jack", program_folder);
-    FILE *f = fopen(path, "r");
+    FILE *f = hack_textfile_open_regular(path, NULL);
     if (!f) return false;
     char line[1024];
     bool have_purpose = false;
@@ -127,7 +128,10 @@ static void first_error(const hack_diag_list *diags, char *buf, size_t size)
     for (size_t i = 0; i < diags->count; i++)
         if (diags->items[i].severity == HACK_DIAG_ERROR) {
             const hack_diag *d = &diags->items[i];
-            snprintf(buf, size, "%s:%u: %s", d->file ? d->file : "", (unsigned)d->line, d->message ? d->message : "");
+            if (d->line) /* (a file's own problem has no line: "Memory.jack: not read: ...") */
+                snprintf(buf, size, "%s:%u: %s", d->file ? d->file : "", (unsigned)d->line, d->message ? d->message : "");
+            else
+                snprintf(buf, size, "%s: %s", d->file ? d->file : "", d->message ? d->message : "");
             return;
         }
     snprintf(buf, size, "the program could not be built");
@@ -480,7 +484,7 @@ static size_t split_cells(char *line, char **cells, size_t max)
  * detail at the first difference. */
 static bool check_cmp(const char *cmp_path, const hack_machine *m, char *detail, size_t size)
 {
-    FILE *f = fopen(cmp_path, "r");
+    FILE *f = hack_textfile_open_regular(cmp_path, NULL);
     if (!f) {
         snprintf(detail, size, "cannot read %.300s", cmp_path);
         return false;

@@ -13,6 +13,12 @@ enum { HACK_TEXTFILE_MAX_BYTES = 16 * 1024 * 1024 };
  * diags ("cannot open", "larger than 16 MiB", "binary file: NUL byte at line N") and returns false. */
 bool hack_textfile_read(const char *path, char **text, size_t *length, hack_diag_list *diags);
 
+/* Opens path for reading only when it is a regular file: a FIFO (whose open blocks for ever until a writer
+ * comes), a device or a socket is an error naming it, never waited on. NULL with the error in diags (may be
+ * NULL: no message). */
+#include <stdio.h>
+FILE *hack_textfile_open_regular(const char *path, hack_diag_list *diags);
+
 /* Writes length bytes of text to path; on failure adds an error ("cannot write: ...") and returns false. */
 bool hack_textfile_write(const char *path, const char *text, size_t length, hack_diag_list *diags);
 

@@ -743,7 +743,7 @@ static char *join_path(const char *dir, const char *name)
 
 static bool file_exists(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = hack_textfile_open_regular(path, NULL); /* (a FIFO is not waited on) */
     if (f) fclose(f);
     return f != NULL;
 }
