@@ -802,6 +802,9 @@ hack_debugger_stop debug_finish(hack_debugger *d)
 
 void debug_reset(hack_debugger *d)
 {
+    /* as a fresh start: statics, the heap and the screen of the last run are gone (a load keeps RAM, as the
+     * course's emulators do when a program is loaded again) */
+    memset(d->machine->ram, 0, sizeof d->machine->ram);
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_session_reload(d->session, &diags); /* the same program: it loaded before */
