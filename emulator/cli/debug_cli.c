@@ -5,12 +5,23 @@
 #include "hack/debugger.h"
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 enum { EXIT_STOPPED = 8, EXIT_LOAD = 1, EXIT_USAGE = 64 };
+
+/* Ctrl+C (SIGINT) while the program runs: the engine stops it between slices and the prompt comes back, as
+ * in gdb. At the prompt it does nothing (reads go on: SA_RESTART). */
+static volatile sig_atomic_t interrupt_requested;
+
+static void on_interrupt(int signal_number)
+{
+    (void)signal_number;
+    interrupt_requested = 1;
+}
 
 static void print_to(void *context, const char *text)
 {
@@ -53,6 +64,9 @@ static const line_editor *load_line_editor(void)
             library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
         void *read = library ? dlsym(library, "readline") : NULL, *add = library ? dlsym(library, "add_history") : NULL;
         state = read && add ? 1 : -1;
+        /* libedit's own SIGINT handler would end the line being read (and signal the process group) */
+        int *catch_signals = library ? dlsym(library, "rl_catch_signals") : NULL;
+        if (catch_signals) *catch_signals = 0;
         if (state > 0) { /* ISO C has no cast from an object pointer to a function pointer: copied */
             memcpy(&editor.readline, &read, sizeof read);
             memcpy(&editor.add_history, &add, sizeof add);
@@ -114,9 +128,17 @@ int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_
     if (options->interactive) {
         bool terminal = isatty(STDIN_FILENO);
         char line[512];
+        struct sigaction interrupt_action, previous_action;
+        memset(&interrupt_action, 0, sizeof interrupt_action);
+        interrupt_action.sa_handler = on_interrupt;
+        interrupt_action.sa_flags = SA_RESTART;
+        sigemptyset(&interrupt_action.sa_mask);
+        sigaction(SIGINT, &interrupt_action, &previous_action);
+        hack_debugger_set_interrupt(debugger, &interrupt_requested);
         if (terminal) printf("hackemu debugger: `help` lists the commands, `run` starts the program.\n");
         while (read_command(terminal, line, sizeof line) && hack_debugger_command(debugger, line)) {
         }
+        sigaction(SIGINT, &previous_action, NULL);
         status = status_of(hack_debugger_last_state(debugger));
         if (status == 2) status = 0; /* quit before the program ended: the user's choice */
     } else {

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A step that has not reached its line after this many instructions gives up (a loop that never ends). */
-enum { STEP_LIMIT = 100000000 };
+/* A step that has not reached its line after this many instructions gives up (a loop that never ends). A
+ * run goes in slices of SLICE instructions, between which it looks at the front end's interrupt flag
+ * (some milliseconds each). */
+enum { STEP_LIMIT = 100000000, SLICE = 1 << 20 };
 
 void debug_say(hack_debugger *d, const char *format, ...)
 {
@@ -67,6 +69,7 @@ static void read_source(const hack_debugger *d, size_t index, source_text *s)
     s->line_count = 1;
     for (size_t i = 0; i < s->length; i++)
         if (s->text[i] == '\n') s->line_starts[s->line_count++] = i + 1;
+    if (s->line_count > 1 && s->text[s->length - 1] == '\n') s->line_count--; /* the last line's newline ends it */
 }
 
 const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size_t *length)
@@ -77,6 +80,7 @@ const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size
     if (!s->text || line > s->line_count) return NULL;
     size_t start = s->line_starts[line - 1];
     size_t end = line < s->line_count ? s->line_starts[line] - 1 : s->length;
+    if (end > start && s->text[end - 1] == '\n') end--;
     if (end > start && s->text[end - 1] == '\r') end--;
     *length = end - start;
     return s->text + start;
@@ -186,6 +190,11 @@ hack_debugger *hack_debugger_create(hack_session *session, hack_machine *machine
     read_classes(d, diags);
     mark_prologues(d);
     return d;
+}
+
+void hack_debugger_set_interrupt(hack_debugger *d, volatile sig_atomic_t *flag)
+{
+    d->interrupt = flag;
 }
 
 void hack_debugger_free(hack_debugger *d)
@@ -687,6 +696,27 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
     return false;
 }
 
+/* A run command starts: a Ctrl+C that came before it (at the prompt) is not for it. */
+static void forget_interrupt(hack_debugger *d)
+{
+    if (d->interrupt) *d->interrupt = 0;
+}
+
+/* Whether Ctrl+C came during the run: then it is told (where the program is) and forgotten. */
+static bool interrupted(hack_debugger *d, hack_debugger_stop *result)
+{
+    if (!d->interrupt || !*d->interrupt) return false;
+    *d->interrupt = 0;
+    debug_show_here(d, "\nInterrupted (Ctrl+C), in ");
+    *result = HACK_DEBUGGER_STOPPED_INTERRUPT;
+    return true;
+}
+
+static uint64_t slice_of(uint64_t budget)
+{
+    return budget < SLICE ? budget : SLICE;
+}
+
 static bool not_running(hack_debugger *d)
 {
     if (!d->finished) return false;
@@ -699,12 +729,13 @@ hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget)
     if (not_running(d)) return HACK_DEBUGGER_FINISHED;
     d->selected_frame = 0;
     refresh_watches(d);
+    forget_interrupt(d);
     uint64_t done = 0;
     hack_debugger_stop result;
     while (done < budget) {
-        hack_session_stop stop = run_some(d, budget - done);
+        hack_session_stop stop = run_some(d, slice_of(budget - done));
         done += stop.cycles;
-        if (handle_stop(d, stop, &result)) return result;
+        if (handle_stop(d, stop, &result) || interrupted(d, &result)) return result;
     }
     debug_show_here(d, "");
     return HACK_DEBUGGER_STOPPED_STEP;
@@ -735,6 +766,7 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
     if (not_running(d)) return HACK_DEBUGGER_FINISHED;
     d->selected_frame = 0;
     refresh_watches(d);
+    forget_interrupt(d);
     hack_machine *m = d->machine;
     const hack_source_location *start = debug_location(d, m->pc);
     const uint16_t start_lcl = m->ram[1];
@@ -743,7 +775,7 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
     hack_debugger_stop result;
     for (uint64_t n = 0; n < STEP_LIMIT; n++) {
         hack_session_stop stop = run_some(d, 1);
-        if (handle_stop(d, stop, &result)) return result;
+        if (handle_stop(d, stop, &result) || interrupted(d, &result)) return result;
         if (how == 'i') break;
         uint16_t pc = m->pc;
         if (!step_ends_at(d, how, pc)) continue;
@@ -779,6 +811,7 @@ hack_debugger_stop debug_finish(hack_debugger *d)
     }
     d->selected_frame = 0;
     refresh_watches(d);
+    forget_interrupt(d);
     char where[200];
     describe_here(d, where, sizeof where);
     debug_say(d, "Run till exit from %s\n", where);
@@ -787,14 +820,14 @@ hack_debugger_stop debug_finish(hack_debugger *d)
     hack_machine_set_breakpoint(m, back, true); /* the return address: a recursion's inner returns pass it */
     hack_debugger_stop result = HACK_DEBUGGER_STOPPED_STEP;
     for (;;) {
-        hack_session_stop stop = run_some(d, UINT64_MAX);
+        hack_session_stop stop = run_some(d, SLICE);
         if (stop.state == HACK_SESSION_DEBUG && stop.debug == HACK_DEBUG_STOP_BREAKPOINT && m->pc == back &&
             m->ram[1] < start_lcl) {
             debug_show_here(d, "");
             debug_say(d, "Value returned: %d\n", as_signed(m->ram[(uint16_t)(m->ram[0] - 1u)]));
             break;
         }
-        if (handle_stop(d, stop, &result)) break;
+        if (handle_stop(d, stop, &result) || interrupted(d, &result)) break;
     }
     if (!user_break) hack_machine_set_breakpoint(m, back, false);
     return result;

@@ -47,6 +47,7 @@ struct hack_debugger {
     hack_machine *machine;
     const hack_program *program;
     hack_debugger_options options;
+    volatile sig_atomic_t *interrupt; /* the front end's Ctrl+C, or NULL */
     hack_jack_class_variables *classes;
     size_t class_count;
     source_text *sources; /* per program source file */

@@ -20,6 +20,7 @@
 #include "hack/machine.h"
 #include "hack/session.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,12 @@ hack_debugger *hack_debugger_create(hack_session *session, hack_machine *machine
 /* Removes the breakpoints and watchpoints from the machine and the session, and frees the debugger. */
 void hack_debugger_free(hack_debugger *debugger);
 
+/* A flag the front end's SIGINT handler sets (Ctrl+C); NULL: none. A run, continue, step, next or finish
+ * looks at it between slices of instructions, stops there (HACK_DEBUGGER_STOPPED_INTERRUPT, told through
+ * print) and clears it; each of them clears it when it starts, so a Ctrl+C at the prompt interrupts nothing
+ * later. */
+void hack_debugger_set_interrupt(hack_debugger *debugger, volatile sig_atomic_t *flag);
+
 /* Breakpoint and watchpoint specs as the commands take them ("Main.jack:12", "Main.count == 3"). Returns the
  * new point's number (from 1), or 0 with an error in diags (file: origin, e.g. "--break"). */
 int hack_debugger_add_breakpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
@@ -55,6 +62,7 @@ typedef enum {
     HACK_DEBUGGER_STOPPED_WAITING,    /* the program waits for a key (none is scripted) */
     HACK_DEBUGGER_FINISHED,           /* the program stopped for good: halted, Sys.error, machine or stack
                                          error (hack_debugger_last_state says which) */
+    HACK_DEBUGGER_STOPPED_INTERRUPT,  /* the front end's interrupt flag was set (Ctrl+C); the run can go on */
 } hack_debugger_stop;
 
 /* Goes on until the next stop, which is described through print (location and source line). */
