@@ -115,6 +115,10 @@ int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_
         return EXIT_LOAD;
     }
     int status = 0;
+    if (!hack_debugger_set_keys(debugger, options->keys, options->key_count, options->key_cycles)) {
+        fputs("hackemu: out of memory\n", stderr);
+        status = EXIT_LOAD;
+    }
     for (int i = 0; i < options->break_count && !status; i++)
         if (!hack_debugger_add_breakpoint(debugger, options->breaks[i], "--break", &diags)) status = EXIT_USAGE;
     for (int i = 0; i < options->watch_count && !status; i++)

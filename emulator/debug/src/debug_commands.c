@@ -634,6 +634,8 @@ static const char help_text[] =
     "Looking:   print EXPR (p), print *EXPR (an object's fields), x/N EXPR (RAM words), backtrace (bt),\n"
     "           frame N, up, down, info locals|args|registers|line|heap, list, disassemble, screen [FILE.png]\n"
     "           EXPR: a variable, this, this.x, p.x, Main.count, a[i], RAM[N], A, D, PC, SP, R13...\n"
+    "Keyboard:  key K (hold key K down: a code, 'c' or a name such as newline; key 0 releases it),\n"
+    "           type TEXT (each key pressed and released; \\n Enter)\n"
     "quit (q)\n";
 
 static void report_added(hack_debugger *d, int number, bool watch, hack_diag_list *diags)
@@ -759,6 +761,10 @@ bool hack_debugger_command(hack_debugger *d, const char *line)
             frame_command(d, d->selected_frame);
         else
             debug_say(d, "info: breakpoints, registers, locals, args, frame, line or heap\n");
+    } else if (is(word, word_length, "key", NULL)) {
+        debug_key_command(d, rest);
+    } else if (is(word, word_length, "type", NULL)) {
+        debug_type_command(d, rest);
     } else if (is(word, word_length, "help", "h")) {
         debug_say(d, "%s", help_text);
     } else {

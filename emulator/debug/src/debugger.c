@@ -216,6 +216,7 @@ void hack_debugger_free(hack_debugger *d)
     free(d->sources);
     free(d->prologue);
     free(d->watch_map);
+    debug_keys_free(d);
     free(d);
 }
 
@@ -681,7 +682,7 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
         return true;
     case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME:
-        debug_show_here(d, "The program waits for a key (none is scripted), in ");
+        debug_show_here(d, "The program waits for a key (none is scripted: `type TEXT` or `key K` presses some), in ");
         *result = HACK_DEBUGGER_STOPPED_WAITING;
         return true;
     case HACK_SESSION_HALTED:
@@ -842,6 +843,7 @@ void debug_reset(hack_debugger *d)
     hack_diag_list_init(&diags);
     hack_session_reload(d->session, &diags); /* the same program: it loaded before */
     hack_diag_list_free(&diags);
+    debug_keys_restart(d); /* the keys the commands pressed are gone */
     if (d->options.after_reset) d->options.after_reset(d->options.reset_context, d->machine);
     for (size_t i = 0; i < d->point_count; i++)
         for (size_t k = 0; !d->points[i].watch && k < d->points[i].address_count; k++)

@@ -61,7 +61,14 @@ struct hack_debugger {
     hack_session_state last_state;
     int selected_frame;
     char repeat[32];      /* the command an empty line repeats */
+    /* keys: the front end's (hack_debugger_set_keys), given to the session again at each reset, and those
+     * given to the session now (the front end's and the key and type commands') */
+    hack_key_event *keys, *pending_keys;
+    size_t key_count, pending_key_count;
+    uint64_t key_hold_cycles;
 };
+
+enum { DEBUG_KEY_HOLD = 100000 }; /* cycles a typed key is held, as hackemu --type holds it */
 
 /* debugger.c */
 #if defined(__GNUC__)
@@ -83,6 +90,12 @@ hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget);
 hack_debugger_stop debug_step(hack_debugger *d, char how); /* 'i' instruction, 'v' VM command, 's' step, 'n' next */
 hack_debugger_stop debug_finish(hack_debugger *d);
 void debug_reset(hack_debugger *d);
+
+/* debug_keys.c */
+bool debug_keys_restart(hack_debugger *d); /* the front end's keys from cycle 0 (a reset) */
+void debug_keys_free(hack_debugger *d);
+void debug_key_command(hack_debugger *d, const char *rest);
+void debug_type_command(hack_debugger *d, const char *text);
 
 /* debug_commands.c: names to RAM words */
 typedef struct {

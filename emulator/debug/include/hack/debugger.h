@@ -49,6 +49,12 @@ void hack_debugger_free(hack_debugger *debugger);
  * later. */
 void hack_debugger_set_interrupt(hack_debugger *debugger, volatile sig_atomic_t *flag);
 
+/* The front end's scripted keys (--keys, --type: hack_key_event, in cycle order), given to the session now and
+ * again at each reset; hold_cycles: how long the type command holds each key (0: 100,000, as --type). The
+ * commands `key K` and `type TEXT` press keys from the cycle the program is at until the next reset. False
+ * when memory ran out. */
+bool hack_debugger_set_keys(hack_debugger *debugger, const hack_key_event *events, size_t count, uint64_t hold_cycles);
+
 /* Breakpoint and watchpoint specs as the commands take them ("Main.jack:12", "Main.count == 3"). Returns the
  * new point's number (from 1), or 0 with an error in diags (file: origin, e.g. "--break"). */
 int hack_debugger_add_breakpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
@@ -59,7 +65,7 @@ typedef enum {
     HACK_DEBUGGER_STOPPED_WATCHPOINT, /* a watched word changed */
     HACK_DEBUGGER_STOPPED_STEP,       /* a step, next, finish or run N is done */
     HACK_DEBUGGER_STOPPED_HEAP_REPORT, /* the heap check reported an access (the run can go on) */
-    HACK_DEBUGGER_STOPPED_WAITING,    /* the program waits for a key (none is scripted) */
+    HACK_DEBUGGER_STOPPED_WAITING,    /* the program waits for a key (none is scripted: `key`, `type`) */
     HACK_DEBUGGER_FINISHED,           /* the program stopped for good: halted, Sys.error, machine or stack
                                          error (hack_debugger_last_state says which) */
     HACK_DEBUGGER_STOPPED_INTERRUPT,  /* the front end's interrupt flag was set (Ctrl+C); the run can go on */
