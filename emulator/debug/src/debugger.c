@@ -1,5 +1,6 @@
-/* The debugger's engine: the program's variable tables and sources, breakpoints and watchpoints, running
- * to the next stop and stepping. Commands and names are in debug_commands.c. */
+/* The debugger's engine: the program's variable tables and sources, running to the next stop and stepping.
+ * Breakpoints and watchpoints are in debug_points.c, the call stack in debug_stack.c, commands in
+ * debug_commands.c, names in debug_eval.c. */
 #include "debugger_internal.h"
 
 #include "hack/path.h"
@@ -220,36 +221,6 @@ void hack_debugger_free(hack_debugger *d)
     free(d);
 }
 
-/* ---- the call stack ---- */
-
-static bool is_return_address(const hack_debugger *d, uint32_t address)
-{
-    if (address == 0 || address >= d->program->count) return false;
-    const hack_source_location *call = debug_location(d, address - 1);
-    if (call) return call->routine == HACK_ROUTINE_NONE;
-    const hack_symbol *at = hack_program_function_at(d->program, (uint16_t)address);
-    return !(at && at->value == address);
-}
-
-size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max)
-{
-    const uint16_t *ram = d->machine->ram;
-    if (max == 0) return 0;
-    size_t count = 0;
-    frames[count++] = (debug_frame){d->machine->pc, ram[1], ram[2], 3, hack_program_function_at(d->program, d->machine->pc)};
-    uint32_t frame = ram[1];
-    while (count < max && frame >= 261 && frame < HACK_SCREEN) {
-        uint32_t return_address = ram[frame - 5];
-        if (!is_return_address(d, return_address)) break;
-        uint16_t caller_lcl = ram[frame - 4];
-        frames[count++] = (debug_frame){(uint16_t)(return_address - 1), caller_lcl, ram[frame - 3], (uint16_t)(frame - 2),
-                                        hack_program_function_at(d->program, (uint16_t)(return_address - 1))};
-        if (caller_lcl >= frame) break; /* frames grow upwards: anything else is not a frame */
-        frame = caller_lcl;
-    }
-    return count;
-}
-
 /* "Main.fact (Main.jack:4)": the innermost frame as call stacks show it (a PC in the translator's shared
  * routines stands for the command that jumped there). */
 static void describe_here(const hack_debugger *d, char *buf, size_t size)
@@ -292,202 +263,6 @@ void debug_show_here(hack_debugger *d, const char *prefix)
     debug_say(d, "%s%s\n", prefix, where);
     const hack_source_location *l = debug_location(d, d->machine->pc);
     if (!l || l->routine == HACK_ROUTINE_NONE) show_source_line(d, d->machine->pc);
-}
-
-/* ---- breakpoints and watchpoints ---- */
-
-bool debug_point_remove(hack_debugger *d, int number)
-{
-    for (size_t i = 0; i < d->point_count; i++) {
-        debug_point *p = &d->points[i];
-        if (p->number != number) continue;
-        if (p->watch) {
-            d->watch_map[p->address]--;
-        } else {
-            for (size_t k = 0; k < p->address_count; k++) {
-                bool shared = false; /* another breakpoint on the same word keeps it */
-                for (size_t j = 0; j < d->point_count; j++)
-                    for (size_t m = 0; j != i && !d->points[j].watch && m < d->points[j].address_count; m++)
-                        shared |= d->points[j].addresses[m] == p->addresses[k];
-                if (!shared) hack_machine_set_breakpoint(d->machine, p->addresses[k], false);
-            }
-        }
-        free(p->spec);
-        free(p->addresses);
-        memmove(p, p + 1, (d->point_count - i - 1) * sizeof *p);
-        d->point_count--;
-        return true;
-    }
-    return false;
-}
-
-static debug_point *new_point(hack_debugger *d, const char *spec)
-{
-    debug_point *grown = realloc(d->points, (d->point_count + 1) * sizeof *grown);
-    if (!grown) return NULL;
-    d->points = grown;
-    debug_point *p = &grown[d->point_count];
-    memset(p, 0, sizeof *p);
-    p->spec = malloc(strlen(spec) + 1);
-    if (!p->spec) return NULL;
-    strcpy(p->spec, spec);
-    p->number = d->next_number++;
-    d->point_count++;
-    return p;
-}
-
-static bool add_address(uint16_t **list, size_t *count, uint16_t address)
-{
-    for (size_t i = 0; i < *count; i++)
-        if ((*list)[i] == address) return true;
-    uint16_t *grown = realloc(*list, (*count + 1) * sizeof *grown);
-    if (!grown) return false;
-    *list = grown;
-    grown[(*count)++] = address;
-    return true;
-}
-
-/* The first word of each run of ROM words from (file, line): Jack when jack is set, else VM. */
-static bool line_addresses(const hack_debugger *d, size_t file, uint32_t line, bool jack, uint16_t **list, size_t *count)
-{
-    const hack_program *p = d->program;
-    bool previous = false;
-    for (uint32_t w = 0; w < p->count; w++) {
-        const hack_source_location *l = &p->locations[w];
-        bool match = jack ? (l->jack_line == line && l->jack_file == file) : (l->line == line && l->file == file);
-        match = match && l->routine == HACK_ROUTINE_NONE;
-        if (match && !previous && l->command_start && !(jack && d->prologue[w]) && !add_address(list, count, (uint16_t)w))
-            return false;
-        previous = match;
-    }
-    return true;
-}
-
-/* The word a function breakpoint stops at: its first statement, or its entry when it runs natively (a
- * hook: its Jack body never runs) or has no Jack. */
-static uint16_t function_stop(const hack_debugger *d, const hack_symbol *f)
-{
-    if (hack_machine_hooked(d->machine, f->value)) return f->value;
-    uint32_t w = f->value;
-    while (w < d->program->count && d->prologue[w]) w++;
-    return w < d->program->count ? (uint16_t)w : f->value;
-}
-
-static int fail(hack_diag_list *diags, const char *origin, const char *spec, const char *why)
-{
-    hack_diag_add(diags, HACK_DIAG_ERROR, origin, 0, 0, NULL, 0, "%s: %s", spec, why);
-    return 0;
-}
-
-/* Resolves a breakpoint spec into ROM words. */
-static bool resolve_break(hack_debugger *d, const char *spec, uint16_t **list, size_t *count, uint16_t *body,
-                          char *why, size_t size)
-{
-    *body = 0;
-    const hack_program *p = d->program;
-    const char *colon = strrchr(spec, ':');
-    if (spec[0] == '*') { /* a ROM address */
-        char *end;
-        unsigned long address = strtoul(spec + 1, &end, 10);
-        if (end == spec + 1 || *end || address >= p->count) {
-            snprintf(why, size, "not a ROM address of the program (0..%zu)", p->count ? p->count - 1 : 0);
-            return false;
-        }
-        return add_address(list, count, (uint16_t)address);
-    }
-    if (colon) { /* File.jack:LINE or File.vm:LINE */
-        char *end;
-        unsigned long line = strtoul(colon + 1, &end, 10);
-        size_t name_length = (size_t)(colon - spec);
-        bool jack = name_length > 5 && strncmp(colon - 5, ".jack", 5) == 0;
-        bool vm = name_length > 3 && strncmp(colon - 3, ".vm", 3) == 0;
-        if (end == colon + 1 || *end || line == 0 || (!jack && !vm)) {
-            snprintf(why, size, "expected File.jack:LINE or File.vm:LINE");
-            return false;
-        }
-        if (!p->locations) {
-            snprintf(why, size, "the program has no map of its sources (a .hack needs its .sym)");
-            return false;
-        }
-        for (size_t f = 0; f < p->source_file_count; f++) {
-            const char *base = hack_path_base_name(p->source_files[f]);
-            if (strlen(base) != name_length || strncmp(base, spec, name_length) != 0) continue;
-            /* a line without code (a declaration, a brace, a comment): the next one with code, as close by */
-            for (unsigned long l = line; l < line + 10 && *count == 0; l++)
-                if (!line_addresses(d, f, (uint32_t)l, jack, list, count)) return false;
-            if (*count) return true;
-            snprintf(why, size, "no code at or just after that line");
-            return false;
-        }
-        snprintf(why, size, "no source file of that name in the program");
-        return false;
-    }
-    const hack_symbol *s = hack_symtab_find(&p->symbols, spec, strlen(spec));
-    if (s && s->kind == HACK_SYMBOL_FUNCTION) {
-        *body = function_stop(d, s);
-        if (*body == s->value) *body = 0;
-        return add_address(list, count, (uint16_t)s->value);
-    }
-    if (s && s->kind == HACK_SYMBOL_LABEL && s->value < p->count) return add_address(list, count, s->value);
-    snprintf(why, size, "no function, label, File.jack:LINE, File.vm:LINE or *ADDRESS of that name");
-    return false;
-}
-
-int hack_debugger_add_breakpoint(hack_debugger *d, const char *spec, const char *origin, hack_diag_list *diags)
-{
-    uint16_t *list = NULL;
-    size_t count = 0;
-    char why[160];
-    uint16_t body;
-    if (!resolve_break(d, spec, &list, &count, &body, why, sizeof why)) {
-        free(list);
-        return fail(diags, origin, spec, why);
-    }
-    debug_point *p = new_point(d, spec);
-    if (!p) {
-        free(list);
-        return fail(diags, origin, spec, "out of memory");
-    }
-    p->addresses = list;
-    p->address_count = count;
-    p->body = body;
-    for (size_t i = 0; i < count; i++)
-        if (!hack_machine_set_breakpoint(d->machine, list[i], true)) return fail(diags, origin, spec, "out of memory");
-    char where[100];
-    uint16_t shown = body ? body : list[0];
-    hack_backtrace_describe(d->program, shown, where, sizeof where);
-    snprintf(p->where, sizeof p->where, "ROM %u%s: %s", (unsigned)shown, count > 1 ? " and more" : "", where);
-    return p->number;
-}
-
-int hack_debugger_add_watchpoint(hack_debugger *d, const char *spec, const char *origin, hack_diag_list *diags)
-{
-    char expression[200], why[200];
-    snprintf(expression, sizeof expression, "%s", spec);
-    char *equals = strstr(expression, "==");
-    long value = 0;
-    if (equals) {
-        char *end;
-        value = strtol(equals + 2, &end, 10);
-        while (*end == ' ') end++;
-        if (end == equals + 2 || *end || value < -32768 || value > 65535)
-            return fail(diags, origin, spec, "expected EXPRESSION == VALUE (-32768..65535)");
-        *equals = '\0';
-    }
-    debug_value v;
-    if (!debug_evaluate(d, expression, &v, why, sizeof why)) return fail(diags, origin, spec, why);
-    if (!v.has_address) return fail(diags, origin, spec, "not a word of RAM");
-    debug_point *p = new_point(d, spec);
-    if (!p) return fail(diags, origin, spec, "out of memory");
-    p->watch = true;
-    p->address = v.address;
-    p->has_value = equals != NULL;
-    p->value = (uint16_t)value;
-    p->old = d->machine->ram[v.address];
-    snprintf(p->where, sizeof p->where, "RAM[%u]", (unsigned)v.address);
-    d->watch_map[v.address]++;
-    d->watch_by_step = !hack_session_set_watchpoints(d->session, d->watch_map);
-    return p->number;
 }
 
 /* ---- running ---- */
@@ -559,11 +334,6 @@ static hack_session_stop run_some(hack_debugger *d, uint64_t budget)
     return stop;
 }
 
-static int as_signed(uint16_t word)
-{
-    return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
-}
-
 /* The program stopped for good: what happened, where. */
 static void report_end(hack_debugger *d, hack_session_stop stop)
 {
@@ -593,9 +363,9 @@ static void report_end(hack_debugger *d, hack_session_stop stop)
         if (stop.stack == HACK_STACK_OVERFLOW)
             debug_say(d, "Stack overflow: SP = %u, past the top of the stack (2047)\n", (unsigned)sp);
         else if (stop.stack == HACK_STACK_UNDERFLOW)
-            debug_say(d, "Stack underflow: SP = %d, below the bottom of the stack (256)\n", as_signed(sp));
+            debug_say(d, "Stack underflow: SP = %d, below the bottom of the stack (256)\n", debug_signed(sp));
         else if (stop.stack == HACK_STACK_SP_OVERWRITTEN)
-            debug_say(d, "The stack pointer was overwritten: SP = %d, far from the frame at LCL = %u\n", as_signed(sp),
+            debug_say(d, "The stack pointer was overwritten: SP = %d, far from the frame at LCL = %u\n", debug_signed(sp),
                       (unsigned)m->ram[1]);
         else if (stop.stack == HACK_STACK_RESTART)
             debug_say(d, "The program jumped back to its start (ROM 0): a return through a corrupted frame\n");
@@ -626,8 +396,8 @@ static bool report_watch(hack_debugger *d, const hack_watch_hit *hit, uint16_t b
         if (now == before || (p->has_value && now != p->value)) continue;
         p->hits++;
         if (!told) debug_say(d, "\n");
-        debug_say(d, "Watchpoint %d: %s\nOld value = %d\nNew value = %d\n", p->number, p->spec, as_signed(before),
-                  as_signed(now));
+        debug_say(d, "Watchpoint %d: %s\nOld value = %d\nNew value = %d\n", p->number, p->spec, debug_signed(before),
+                  debug_signed(now));
         told = true;
     }
     if (told) debug_show_location(d, hit->pc, "");
@@ -825,7 +595,7 @@ hack_debugger_stop debug_finish(hack_debugger *d)
         if (stop.state == HACK_SESSION_DEBUG && stop.debug == HACK_DEBUG_STOP_BREAKPOINT && m->pc == back &&
             m->ram[1] < start_lcl) {
             debug_show_here(d, "");
-            debug_say(d, "Value returned: %d\n", as_signed(m->ram[(uint16_t)(m->ram[0] - 1u)]));
+            debug_say(d, "Value returned: %d\n", debug_signed(m->ram[(uint16_t)(m->ram[0] - 1u)]));
             break;
         }
         if (handle_stop(d, stop, &result) || interrupted(d, &result)) break;

@@ -1,4 +1,4 @@
-/* Inside the debugger: its state (debugger.c runs the program; debug_commands.c reads commands and names). */
+/* Inside the debugger: its state, and what its modules offer each other (debugger.c runs the program). */
 #ifndef HACK_DEBUGGER_INTERNAL_H
 #define HACK_DEBUGGER_INTERNAL_H
 
@@ -70,6 +70,11 @@ struct hack_debugger {
 
 enum { DEBUG_KEY_HOLD = 100000 }; /* cycles a typed key is held, as hackemu --type holds it */
 
+static inline int debug_signed(uint16_t word)
+{
+    return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
+}
+
 /* debugger.c */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
@@ -78,14 +83,12 @@ void debug_say(hack_debugger *d, const char *format, ...);
 const hack_source_location *debug_location(const hack_debugger *d, uint32_t pc);
 /* The source line's text (without its newline), or NULL. */
 const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size_t *length);
-size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max);
 /* The Jack class and subroutine tables of a function ("Main.fact"); either may be NULL. */
 const hack_jack_class_variables *debug_class(const hack_debugger *d, const char *name, size_t length);
 const hack_jack_subroutine_variables *debug_subroutine(const hack_debugger *d, const hack_symbol *function,
                                                        const hack_jack_class_variables **class_out);
 void debug_show_location(hack_debugger *d, uint16_t pc, const char *prefix);
 void debug_show_here(hack_debugger *d, const char *prefix);
-bool debug_point_remove(hack_debugger *d, int number);
 hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget);
 hack_debugger_stop debug_step(hack_debugger *d, char how); /* 'i' instruction, 'v' VM command, 's' step, 'n' next */
 hack_debugger_stop debug_finish(hack_debugger *d);
@@ -97,7 +100,19 @@ void debug_keys_free(hack_debugger *d);
 void debug_key_command(hack_debugger *d, const char *rest);
 void debug_type_command(hack_debugger *d, const char *text);
 
-/* debug_commands.c: names to RAM words */
+/* debug_stack.c */
+size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max);
+void debug_backtrace_command(hack_debugger *d);
+void debug_frame_command(hack_debugger *d, int which);
+void debug_variables_command(hack_debugger *d, hack_jack_variable_kind kind);
+
+/* debug_points.c */
+bool debug_point_remove(hack_debugger *d, int number);
+void debug_breakpoints_command(hack_debugger *d);
+/* What break, tbreak or watch set (number), or why not (diags). */
+void debug_report_added(hack_debugger *d, int number, bool watch, hack_diag_list *diags);
+
+/* debug_eval.c: names to RAM words */
 typedef struct {
     bool has_address;
     uint16_t address;
@@ -106,5 +121,13 @@ typedef struct {
     bool is_class;    /* the expression named a class (for Class.static) */
 } debug_value;
 bool debug_evaluate(hack_debugger *d, const char *text, debug_value *out, char *error, size_t size);
+/* The selected frame (d->selected_frame, kept within the frames there are) among the frames (*count). */
+const debug_frame *debug_selected_frame(hack_debugger *d, debug_frame *frames, size_t *count);
+/* The latest declaration of name in list of the kind (-1: any). */
+const hack_jack_variable *debug_find_variable(const hack_jack_variable *list, size_t count, const char *name,
+                                              size_t length, int kind);
+bool debug_is_primitive(const char *type); /* int, char, boolean, or no type */
+/* value as its Jack type shows it: 5, true, 65 'A', (String) 14967 "hi", (Point) null */
+void debug_format_value(hack_debugger *d, const char *type, uint16_t value, char *buf, size_t size);
 
 #endif
