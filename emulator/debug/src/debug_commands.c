@@ -98,9 +98,7 @@ static void examine_command(hack_debugger *d, const char *rest)
 
 static void list_command(hack_debugger *d)
 {
-    debug_frame frames[DEBUG_MAX_FRAMES];
-    size_t count;
-    const debug_frame *f = debug_selected_frame(d, frames, &count);
+    const debug_frame frame = debug_selected(d), *f = &frame;
     const hack_source_location *l = debug_location(d, f->pc);
     if (!l || (!l->jack_line && !l->line)) {
         debug_say(d, "No source here.\n");
@@ -119,9 +117,7 @@ static void list_command(hack_debugger *d)
 
 static void disassemble_command(hack_debugger *d)
 {
-    debug_frame frames[DEBUG_MAX_FRAMES];
-    size_t count;
-    const debug_frame *f = debug_selected_frame(d, frames, &count);
+    const debug_frame frame = debug_selected(d), *f = &frame;
     uint32_t first = f->pc > 6 ? f->pc - 6u : 0, last = f->pc + 6u;
     for (uint32_t pc = first; pc <= last && pc < HACK_ROM_SIZE && pc < d->program->count; pc++) {
         char text[40], name[200] = "";
@@ -142,14 +138,26 @@ static void disassemble_command(hack_debugger *d)
     }
 }
 
+/* info line: the selected frame's instruction, and its VM and Jack lines. */
 static void line_command(hack_debugger *d)
 {
-    uint16_t pc = d->machine->pc;
-    const hack_source_location *l = debug_location(d, pc);
-    const hack_symbol *f = hack_program_function_at(d->program, pc);
+    const debug_frame frame = debug_selected(d);
+    const uint16_t pc = d->selected_frame == 0 ? d->machine->pc : frame.pc;
+    const hack_source_location *l = debug_location(d, frame.pc);
     char text[40];
     hack_disassemble(d->machine->rom[pc], text, sizeof text);
-    debug_say(d, "PC %u: %s%s%s\n", (unsigned)pc, text, f ? ", in " : "", f ? f->name : "");
+    if (debug_in_shared_code(d, pc)) {
+        const hack_symbol *label = debug_label_before(d, pc);
+        char where[200] = "its caller cannot be told (R13 overwritten)";
+        if (frame.pc != pc) hack_backtrace_describe(d->program, frame.pc, where, sizeof where);
+        debug_say(d, "PC %u: %s, in the translator's shared code (%s), for the command at %s\n", (unsigned)pc, text,
+                  label ? label->name : "?", where);
+        if (frame.pc == pc) return;
+    } else {
+        const hack_symbol *f = frame.function;
+        debug_say(d, "%s %u: %s%s%s\n", d->selected_frame ? "Call at ROM" : "PC", (unsigned)pc, text, f ? ", in " : "",
+                  f ? f->name : "");
+    }
     if (l && l->line && l->file < d->program->source_file_count) {
         size_t length;
         const char *vm = debug_source_line(d, l->file, l->line, &length);
@@ -260,7 +268,7 @@ bool hack_debugger_command(hack_debugger *d, const char *line)
     } else if (is(word, word_length, "delete", "d")) {
         if (!*rest) {
             while (d->point_count) debug_point_remove(d, d->points[0].number);
-            hack_session_set_watchpoints(d->session, NULL);
+            debug_update_watch_map(d);
             debug_say(d, "Deleted every breakpoint and watchpoint.\n");
         } else if (debug_point_remove(d, atoi(rest))) {
             debug_say(d, "Deleted %d.\n", atoi(rest));
@@ -297,11 +305,11 @@ bool hack_debugger_command(hack_debugger *d, const char *line)
     } else if (is(word, word_length, "x", NULL)) {
         examine_command(d, text + 1);
     } else if (is(word, word_length, "backtrace", "bt") || is(word, word_length, "where", NULL)) {
-        debug_backtrace_command(d);
+        debug_backtrace_command(d, rest);
     } else if (is(word, word_length, "frame", "f")) {
-        debug_frame_command(d, *rest ? atoi(rest) : d->selected_frame);
+        debug_frame_command(d, rest);
     } else if (is(word, word_length, "up", NULL) || is(word, word_length, "down", NULL)) {
-        debug_frame_command(d, d->selected_frame + (word[0] == 'u' ? 1 : -1));
+        debug_up_down_command(d, word[0] == 'u', rest);
     } else if (is(word, word_length, "list", "l")) {
         list_command(d);
     } else if (is(word, word_length, "disassemble", "disas")) {
@@ -323,7 +331,7 @@ bool hack_debugger_command(hack_debugger *d, const char *line)
         else if (is(rest, what, "heap", NULL))
             heap_command(d);
         else if (is(rest, what, "frame", NULL))
-            debug_frame_command(d, d->selected_frame);
+            debug_frame_command(d, "");
         else
             debug_say(d, "info: breakpoints, registers, locals, args, frame, line or heap\n");
     } else if (is(word, word_length, "key", NULL)) {

@@ -37,13 +37,6 @@ static size_t identifier(parser *ps, const char **start)
     return (size_t)(ps->p - *start);
 }
 
-const debug_frame *debug_selected_frame(hack_debugger *d, debug_frame *frames, size_t *count)
-{
-    *count = debug_frames(d, frames, DEBUG_MAX_FRAMES);
-    if ((size_t)d->selected_frame >= *count) d->selected_frame = (int)*count - 1;
-    return &frames[d->selected_frame];
-}
-
 static bool word_value(hack_debugger *d, uint16_t address, const char *type, debug_value *out)
 {
     *out = (debug_value){true, address, d->machine->ram[address], type, false};
@@ -75,17 +68,13 @@ static bool static_value(hack_debugger *d, const hack_jack_class_variables *c, c
 static bool name_value(parser *ps, const char *name, size_t length, debug_value *out)
 {
     hack_debugger *d = ps->d;
-    debug_frame frames[DEBUG_MAX_FRAMES];
-    size_t count;
-    const debug_frame *f = debug_selected_frame(d, frames, &count);
+    const debug_frame frame = debug_selected(d), *f = &frame;
     const hack_jack_class_variables *c;
     const hack_jack_subroutine_variables *sub = debug_subroutine(d, f->function, &c);
-    const hack_source_location *here = debug_location(d, d->machine->pc);
-    bool in_routine = d->selected_frame == 0 && here && here->routine != HACK_ROUTINE_NONE;
     const hack_jack_variable *v = sub ? debug_find_variable(sub->variables, sub->count, name, length, -1) : NULL;
-    if (v && in_routine)
-        return parse_fail(ps, "'%.*s': the PC is in the translator's call or return code, where frames are in "
-                              "flux: `step` or `vmstep` first", name, length);
+    if (v && f->in_flux)
+        return parse_fail(ps, "'%.*s': the frame is in the middle of its return, its variables are gone: `step` or "
+                              "`vmstep` first", name, length);
     if (v) return word_value(d, (uint16_t)((v->kind == HACK_JACK_ARGUMENT ? f->arg : f->lcl) + v->index), v->type, out);
     if (length == 4 && strncmp(name, "this", 4) == 0 && c)
         return word_value(d, f->this_address, c->name, out);

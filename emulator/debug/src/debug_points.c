@@ -168,7 +168,7 @@ int hack_debugger_add_breakpoint(hack_debugger *d, const char *spec, const char 
         if (!hack_machine_set_breakpoint(d->machine, list[i], true)) return fail(diags, origin, spec, "out of memory");
     char where[100];
     uint16_t shown = body ? body : list[0];
-    hack_backtrace_describe(d->program, shown, where, sizeof where);
+    debug_describe(d, shown, where, sizeof where);
     snprintf(p->where, sizeof p->where, "ROM %u%s: %s", (unsigned)shown, count > 1 ? " and more" : "", where);
     return p->number;
 }
@@ -199,7 +199,7 @@ int hack_debugger_add_watchpoint(hack_debugger *d, const char *spec, const char 
     p->old = d->machine->ram[v.address];
     snprintf(p->where, sizeof p->where, "RAM[%u]", (unsigned)v.address);
     d->watch_map[v.address]++;
-    d->watch_by_step = !hack_session_set_watchpoints(d->session, d->watch_map);
+    debug_update_watch_map(d);
     return p->number;
 }
 

@@ -190,6 +190,11 @@ hack_debugger *hack_debugger_create(hack_session *session, hack_machine *machine
     }
     read_classes(d, diags);
     mark_prologues(d);
+    /* VM code's stack overflows at the push that writes past its top: the driver tells it when that word is
+     * watched (the heap check watches it too), instead of a slice of instructions later */
+    d->stack_guard = program->locations != NULL;
+    if (d->stack_guard) d->watch_map[DEBUG_STACK_TOP]++;
+    debug_update_watch_map(d);
     return d;
 }
 
@@ -248,10 +253,38 @@ static void show_source_line(hack_debugger *d, uint16_t pc)
     if (text) debug_say(d, "%" PRIu32 "\t%.*s\n", line, (int)length, text);
 }
 
+bool debug_in_shared_code(const hack_debugger *d, uint16_t pc)
+{
+    const hack_source_location *l = debug_location(d, pc);
+    return l && l->routine != HACK_ROUTINE_NONE && l->routine != HACK_ROUTINE_BOOTSTRAP && l->routine != HACK_ROUTINE_END;
+}
+
+const hack_symbol *debug_label_before(const hack_debugger *d, uint16_t pc)
+{
+    const hack_symbol *best = NULL;
+    for (size_t i = 0; i < d->program->symbols.count; i++) {
+        const hack_symbol *s = &d->program->symbols.entries[i];
+        if ((s->kind == HACK_SYMBOL_LABEL || s->kind == HACK_SYMBOL_FUNCTION) && s->value <= pc &&
+            (!best || s->value > best->value))
+            best = s;
+    }
+    return best;
+}
+
+void debug_describe(const hack_debugger *d, uint16_t pc, char *buf, size_t size)
+{
+    if (debug_in_shared_code(d, pc)) { /* no function's: the last function's symbol is before it */
+        const hack_symbol *label = debug_label_before(d, pc);
+        snprintf(buf, size, "the translator's shared code (ROM %u, %s)", (unsigned)pc, label ? label->name : "?");
+        return;
+    }
+    hack_backtrace_describe(d->program, pc, buf, size);
+}
+
 void debug_show_location(hack_debugger *d, uint16_t pc, const char *prefix)
 {
     char where[200];
-    hack_backtrace_describe(d->program, pc, where, sizeof where);
+    debug_describe(d, pc, where, sizeof where);
     debug_say(d, "%s%s\n", prefix, where);
     show_source_line(d, pc);
 }
@@ -278,6 +311,11 @@ static bool any_watch(const hack_debugger *d)
     for (size_t i = 0; i < d->point_count; i++)
         if (d->points[i].watch) return true;
     return false;
+}
+
+void debug_update_watch_map(hack_debugger *d)
+{
+    d->watch_by_step = !hack_session_set_watchpoints(d->session, any_watch(d) || d->stack_guard ? d->watch_map : NULL);
 }
 
 /* At most budget instructions through the driver; a breakpoint at the PC is stepped off first. A run that
@@ -360,7 +398,10 @@ static void report_end(hack_debugger *d, hack_session_stop stop)
         break;
     case HACK_SESSION_STACK_ERROR: {
         uint16_t sp = m->ram[0];
-        if (stop.stack == HACK_STACK_OVERFLOW)
+        if (stop.stack == HACK_STACK_OVERFLOW && sp == DEBUG_STACK_TOP) /* the stack guard: before the push */
+            debug_say(d, "Stack overflow: the stack is full (SP = %u), and a push is about to write past its top "
+                         "(2047)\n", (unsigned)sp);
+        else if (stop.stack == HACK_STACK_OVERFLOW)
             debug_say(d, "Stack overflow: SP = %u, past the top of the stack (2047)\n", (unsigned)sp);
         else if (stop.stack == HACK_STACK_UNDERFLOW)
             debug_say(d, "Stack underflow: SP = %d, below the bottom of the stack (256)\n", debug_signed(sp));
@@ -618,7 +659,7 @@ void debug_reset(hack_debugger *d)
     for (size_t i = 0; i < d->point_count; i++)
         for (size_t k = 0; !d->points[i].watch && k < d->points[i].address_count; k++)
             hack_machine_set_breakpoint(d->machine, d->points[i].addresses[k], true);
-    d->watch_by_step = !hack_session_set_watchpoints(d->session, any_watch(d) ? d->watch_map : NULL);
+    debug_update_watch_map(d);
     d->finished = false;
     d->last_state = HACK_SESSION_BUDGET;
     d->selected_frame = 0;

@@ -33,14 +33,14 @@ typedef struct {
     bool tried;
 } source_text;
 
-/* A frame of the VM call stack: its PC (a caller's: its call), and its segment registers. */
+/* A frame of the VM call stack: its PC (a caller's: its call; in the translator's shared code: the command
+ * that jumped there), and its segment registers. */
 typedef struct {
     uint16_t pc, lcl, arg;
     uint16_t this_address; /* the word holding its THIS: RAM[3], or the saved THIS in its callee's frame */
     const hack_symbol *function;
+    bool in_flux; /* the innermost frame, in the middle of its return: its segments are no longer its own */
 } debug_frame;
-
-enum { DEBUG_MAX_FRAMES = 64 };
 
 struct hack_debugger {
     hack_session *session;
@@ -57,6 +57,7 @@ struct hack_debugger {
     int next_number;
     uint8_t *watch_map;   /* per RAM word: watchpoints on it */
     bool watch_by_step;   /* the heap check holds the watch map: watched words are looked at each instruction */
+    bool stack_guard;     /* VM code: the word past the top of the stack is watched (a push there overflows) */
     bool finished;        /* the program stopped for good */
     hack_session_state last_state;
     int selected_frame;
@@ -75,7 +76,11 @@ static inline int debug_signed(uint16_t word)
     return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
 }
 
+enum { DEBUG_STACK_TOP = 2048 }; /* the first word past the stack (256..2047) */
+
 /* debugger.c */
+/* The session's watch map: the debugger's when a watchpoint or the stack guard needs it. */
+void debug_update_watch_map(hack_debugger *d);
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
@@ -87,6 +92,12 @@ const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size
 const hack_jack_class_variables *debug_class(const hack_debugger *d, const char *name, size_t length);
 const hack_jack_subroutine_variables *debug_subroutine(const hack_debugger *d, const hack_symbol *function,
                                                        const hack_jack_class_variables **class_out);
+/* Whether pc is in the translator's shared code (call, return, comparisons), which is no function's. */
+bool debug_in_shared_code(const hack_debugger *d, uint16_t pc);
+/* The label or function a ROM word is at or after ("$$CALL1"), or NULL. */
+const hack_symbol *debug_label_before(const hack_debugger *d, uint16_t pc);
+/* A ROM word as call stacks show it ("Main.main (Main.jack:12)"), or as the translator's shared code. */
+void debug_describe(const hack_debugger *d, uint16_t pc, char *buf, size_t size);
 void debug_show_location(hack_debugger *d, uint16_t pc, const char *prefix);
 void debug_show_here(hack_debugger *d, const char *prefix);
 hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget);
@@ -100,10 +111,25 @@ void debug_keys_free(hack_debugger *d);
 void debug_key_command(hack_debugger *d, const char *rest);
 void debug_type_command(hack_debugger *d, const char *text);
 
-/* debug_stack.c */
+/* debug_stack.c: the frames innermost first, one at a time (a runaway recursion has thousands) */
+typedef struct {
+    debug_frame top;
+    uint32_t frame;        /* the LCL the walk goes on from */
+    int32_t first_return;  /* that frame's return address when it is not in the frame (a return), or -1 */
+    int32_t returned_to;   /* a return's address into its caller, whose frame is at LCL, or -1 */
+    bool started, done;
+} debug_frame_walk;
+void debug_walk_start(const hack_debugger *d, debug_frame_walk *walk);
+bool debug_walk_next(const hack_debugger *d, debug_frame_walk *walk, debug_frame *frame);
+/* The first max frames; returns how many there are of them. */
 size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max);
-void debug_backtrace_command(hack_debugger *d);
-void debug_frame_command(hack_debugger *d, int which);
+/* Frame n (0: the innermost); *count (may be NULL): how many frames there are. False when there is no frame n. */
+bool debug_frame_number(const hack_debugger *d, size_t n, debug_frame *frame, size_t *count);
+/* The selected frame (d->selected_frame: the outermost when fewer frames are left now). */
+debug_frame debug_selected(hack_debugger *d);
+void debug_backtrace_command(hack_debugger *d, const char *args);
+void debug_frame_command(hack_debugger *d, const char *args);
+void debug_up_down_command(hack_debugger *d, bool up, const char *args);
 void debug_variables_command(hack_debugger *d, hack_jack_variable_kind kind);
 
 /* debug_points.c */
@@ -121,8 +147,6 @@ typedef struct {
     bool is_class;    /* the expression named a class (for Class.static) */
 } debug_value;
 bool debug_evaluate(hack_debugger *d, const char *text, debug_value *out, char *error, size_t size);
-/* The selected frame (d->selected_frame, kept within the frames there are) among the frames (*count). */
-const debug_frame *debug_selected_frame(hack_debugger *d, debug_frame *frames, size_t *count);
 /* The latest declaration of name in list of the kind (-1: any). */
 const hack_jack_variable *debug_find_variable(const hack_jack_variable *list, size_t count, const char *name,
                                               size_t length, int kind);
