@@ -488,7 +488,10 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
             *result = HACK_DEBUGGER_STOPPED_WATCHPOINT;
             return true;
         }
-        debug_show_here(d, "Heap check: stopped before the access reported above, in ");
+        if (hack_machine_hooked(m, m->pc)) /* a call the check reported (a bad free): made when the run goes on */
+            debug_show_here(d, "Heap check: stopped at the call reported above, in ");
+        else
+            debug_show_here(d, "Heap check: stopped before the access reported above, in ");
         *result = HACK_DEBUGGER_STOPPED_HEAP_REPORT;
         return true;
     case HACK_SESSION_WAITING_KEY:
