@@ -20,12 +20,27 @@ enum { STEP_LIMIT = 100000000, SLICE = 1 << 20 };
 
 void debug_say(hack_debugger *d, const char *format, ...)
 {
-    char text[4096];
+    if (!d->options.print) return;
+    char text[1024];
     va_list args;
     va_start(args, format);
-    vsnprintf(text, sizeof text, format, args);
+    int n = vsnprintf(text, sizeof text, format, args);
     va_end(args);
-    if (d->options.print) d->options.print(d->options.context, text);
+    if (n < 0) return;
+    if ((size_t)n < sizeof text) {
+        d->options.print(d->options.context, text);
+        return;
+    }
+    char *long_text = malloc((size_t)n + 1); /* a long answer (info heap) is told whole */
+    if (!long_text) {
+        d->options.print(d->options.context, "(out of memory for the answer)\n");
+        return;
+    }
+    va_start(args, format);
+    vsnprintf(long_text, (size_t)n + 1, format, args);
+    va_end(args);
+    d->options.print(d->options.context, long_text);
+    free(long_text);
 }
 
 const hack_source_location *debug_location(const hack_debugger *d, uint32_t pc)
