@@ -94,88 +94,6 @@ static void examine_command(hack_debugger *d, const char *rest)
     }
 }
 
-/* ---- source and code ---- */
-
-static void list_command(hack_debugger *d)
-{
-    const debug_frame frame = debug_selected(d), *f = &frame;
-    const hack_source_location *l = debug_location(d, f->pc);
-    if (!l || (!l->jack_line && !l->line)) {
-        debug_say(d, "No source here.\n");
-        return;
-    }
-    size_t file = l->jack_line ? l->jack_file : l->file;
-    uint32_t line = l->jack_line ? l->jack_line : l->line;
-    uint32_t first = line > 5 ? line - 5 : 1;
-    for (uint32_t n = first; n < first + 11; n++) {
-        size_t length;
-        const char *text = debug_source_line(d, file, n, &length);
-        if (!text) break;
-        debug_say(d, "%s%" PRIu32 "\t%.*s\n", n == line ? ">" : " ", n, (int)length, text);
-    }
-}
-
-static void disassemble_command(hack_debugger *d)
-{
-    const debug_frame frame = debug_selected(d), *f = &frame;
-    uint32_t first = f->pc > 6 ? f->pc - 6u : 0, last = f->pc + 6u;
-    for (uint32_t pc = first; pc <= last && pc < HACK_ROM_SIZE && pc < d->program->count; pc++) {
-        char text[40], name[200] = "";
-        hack_disassemble(d->machine->rom[pc], text, sizeof text);
-        const hack_symbol *best = NULL;
-        for (size_t i = 0; i < d->program->symbols.count; i++) {
-            const hack_symbol *s = &d->program->symbols.entries[i];
-            /* functions, and labels but the translator's own ($ret, $$CALL) */
-            if ((s->kind == HACK_SYMBOL_FUNCTION || (s->kind == HACK_SYMBOL_LABEL && !strchr(s->name, '$'))) && s->value <= pc &&
-                (!best || s->value > best->value))
-                best = s;
-        }
-        if (best && best->value == pc)
-            snprintf(name, sizeof name, " <%s>", best->name);
-        else if (best)
-            snprintf(name, sizeof name, " <%s+%u>", best->name, (unsigned)(pc - best->value));
-        debug_say(d, "%s%5u%s  %s\n", pc == f->pc ? "=> " : "   ", (unsigned)pc, name, text);
-    }
-}
-
-/* info line: the selected frame's instruction, and its VM and Jack lines. */
-static void line_command(hack_debugger *d)
-{
-    const debug_frame frame = debug_selected(d);
-    const uint16_t pc = d->selected_frame == 0 ? d->machine->pc : frame.pc;
-    const hack_source_location *l = debug_location(d, frame.pc);
-    char text[40];
-    hack_disassemble(d->machine->rom[pc], text, sizeof text);
-    if (debug_in_shared_code(d, pc)) {
-        const hack_symbol *label = debug_label_before(d, pc);
-        char where[200] = "its caller cannot be told (R13 overwritten)";
-        if (frame.pc != pc) hack_backtrace_describe(d->program, frame.pc, where, sizeof where);
-        debug_say(d, "PC %u: %s, in the translator's shared code (%s), for the command at %s\n", (unsigned)pc, text,
-                  label ? label->name : "?", where);
-        if (frame.pc == pc) return;
-    } else {
-        const hack_symbol *f = frame.function;
-        debug_say(d, "%s %u: %s%s%s\n", d->selected_frame ? "Call at ROM" : "PC", (unsigned)pc, text, f ? ", in " : "",
-                  f ? f->name : "");
-    }
-    if (l && l->line && l->file < d->program->source_file_count) {
-        size_t length;
-        const char *vm = debug_source_line(d, l->file, l->line, &length);
-        debug_say(d, "VM:   %s:%" PRIu32 "%s%.*s\n", hack_path_base_name(d->program->source_files[l->file]), l->line,
-                  vm ? "  " : "", vm ? (int)length : 0, vm ? vm : "");
-    }
-    if (l && l->jack_line && l->jack_file < d->program->source_file_count) {
-        size_t length;
-        const char *jack = debug_source_line(d, l->jack_file, l->jack_line, &length);
-        while (jack && length && (*jack == ' ' || *jack == '\t')) {
-            jack++;
-            length--;
-        }
-        debug_say(d, "Jack: %s:%" PRIu32 "%s%.*s\n", hack_path_base_name(d->program->source_files[l->jack_file]),
-                  l->jack_line, jack ? "  " : "", jack ? (int)length : 0, jack ? jack : "");
-    }
-}
-
 static void registers_command(hack_debugger *d)
 {
     const hack_machine *m = d->machine;
@@ -311,9 +229,10 @@ bool hack_debugger_command(hack_debugger *d, const char *line)
     } else if (is(word, word_length, "up", NULL) || is(word, word_length, "down", NULL)) {
         debug_up_down_command(d, word[0] == 'u', rest);
     } else if (is(word, word_length, "list", "l")) {
-        list_command(d);
+        debug_list_command(d, rest);
+        snprintf(d->repeat, sizeof d->repeat, "list");
     } else if (is(word, word_length, "disassemble", "disas")) {
-        disassemble_command(d);
+        debug_disassemble_command(d);
     } else if (is(word, word_length, "screen", NULL)) {
         screen_command(d, rest);
     } else if (is(word, word_length, "info", "i")) {
@@ -327,7 +246,7 @@ bool hack_debugger_command(hack_debugger *d, const char *line)
         else if (is(rest, what, "args", NULL))
             debug_variables_command(d, HACK_JACK_ARGUMENT);
         else if (is(rest, what, "line", NULL))
-            line_command(d);
+            debug_line_command(d);
         else if (is(rest, what, "heap", NULL))
             heap_command(d);
         else if (is(rest, what, "frame", NULL))

@@ -239,6 +239,7 @@ static void select_frame(hack_debugger *d, size_t which)
     debug_frame f;
     debug_frame_number(d, which, &f, NULL);
     d->selected_frame = (int)which;
+    d->list_valid = false;
     char line[900];
     frame_line(d, &f, which, line, sizeof line);
     debug_say(d, "%s\n", line);

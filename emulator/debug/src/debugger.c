@@ -558,6 +558,7 @@ hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget)
 {
     if (not_running(d)) return HACK_DEBUGGER_FINISHED;
     d->selected_frame = 0;
+    d->list_valid = false;
     refresh_watches(d);
     forget_interrupt(d);
     uint64_t done = 0;
@@ -595,6 +596,7 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
 {
     if (not_running(d)) return HACK_DEBUGGER_FINISHED;
     d->selected_frame = 0;
+    d->list_valid = false;
     refresh_watches(d);
     forget_interrupt(d);
     hack_machine *m = d->machine;
@@ -640,6 +642,7 @@ hack_debugger_stop debug_finish(hack_debugger *d)
         return HACK_DEBUGGER_STOPPED_STEP;
     }
     d->selected_frame = 0;
+    d->list_valid = false;
     refresh_watches(d);
     forget_interrupt(d);
     char where[200];
@@ -681,6 +684,7 @@ void debug_reset(hack_debugger *d)
     d->finished = false;
     d->last_state = HACK_SESSION_BUDGET;
     d->selected_frame = 0;
+    d->list_valid = false;
 }
 
 hack_session_stop hack_debugger_run(hack_debugger *d, uint64_t budget, bool *stopped)
@@ -688,6 +692,7 @@ hack_session_stop hack_debugger_run(hack_debugger *d, uint64_t budget, bool *sto
     *stopped = false;
     if (d->finished) return (hack_session_stop){.state = d->last_state};
     d->selected_frame = 0;
+    d->list_valid = false;
     refresh_watches(d);
     hack_session_stop stop = run_some(d, budget);
     hack_debugger_stop result;

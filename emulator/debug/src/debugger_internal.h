@@ -67,6 +67,10 @@ struct hack_debugger {
     hack_key_event *keys, *pending_keys;
     size_t key_count, pending_key_count;
     uint64_t key_hold_cycles;
+    /* list: the file and lines listed last (list_valid), until the program moves or a frame is selected */
+    size_t list_file;
+    uint32_t list_first, list_last;
+    bool list_valid;
 };
 
 enum { DEBUG_KEY_HOLD = 100000 }; /* cycles a typed key is held, as hackemu --type holds it */
@@ -104,6 +108,11 @@ hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget);
 hack_debugger_stop debug_step(hack_debugger *d, char how); /* 'i' instruction, 'v' VM command, 's' step, 'n' next */
 hack_debugger_stop debug_finish(hack_debugger *d);
 void debug_reset(hack_debugger *d);
+
+/* debug_source.c */
+void debug_list_command(hack_debugger *d, const char *args);
+void debug_disassemble_command(hack_debugger *d);
+void debug_line_command(hack_debugger *d);
 
 /* debug_keys.c */
 bool debug_keys_restart(hack_debugger *d); /* the front end's keys from cycle 0 (a reset) */
