@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_return_address(const hack_debugger *d, uint32_t address)
+bool debug_is_return_address(const hack_debugger *d, uint32_t address)
 {
     if (address == 0 || address >= d->program->count) return false;
     const hack_source_location *call = debug_location(d, address - 1);
@@ -85,7 +85,7 @@ bool debug_walk_next(const hack_debugger *d, debug_frame_walk *w, debug_frame *o
     if (w->returned_to >= 0) { /* the caller a return is going back to: its frame is at LCL */
         uint32_t back = (uint32_t)w->returned_to;
         w->returned_to = -1;
-        w->done = !is_return_address(d, back);
+        w->done = !debug_is_return_address(d, back);
         if (w->done) return false;
         *out = frame_at(d, back - 1, ram[1], ram[2], 3);
         return true;
@@ -94,7 +94,7 @@ bool debug_walk_next(const hack_debugger *d, debug_frame_walk *w, debug_frame *o
     if (frame < 261 || frame >= HACK_SCREEN) return w->done = true, false;
     uint32_t return_address = w->first_return >= 0 ? (uint32_t)w->first_return : ram[frame - 5];
     w->first_return = -1;
-    if (!is_return_address(d, return_address)) return w->done = true, false;
+    if (!debug_is_return_address(d, return_address)) return w->done = true, false;
     uint16_t caller_lcl = ram[frame - 4];
     *out = frame_at(d, return_address - 1, caller_lcl, ram[frame - 3], (uint16_t)(frame - 2));
     if (caller_lcl >= frame) w->done = true; /* frames grow upwards: anything else is not a frame */
@@ -159,7 +159,7 @@ static void frame_arguments(hack_debugger *d, const debug_frame *f, char *buf, s
 }
 
 /* "#1  Main.fact (Main.jack:8) n=4" */
-static void frame_line(hack_debugger *d, const debug_frame *f, size_t number, char *buf, size_t size)
+void debug_frame_text(hack_debugger *d, const debug_frame *f, size_t number, char *buf, size_t size)
 {
     char where[200], args[600];
     debug_describe(d, f->pc, where, sizeof where);
@@ -221,7 +221,7 @@ void debug_backtrace_command(hack_debugger *d, const char *args)
     for (size_t i = 0; i < last && debug_walk_next(d, &walk, &f); i++) {
         if (i < first) continue;
         char line[900];
-        frame_line(d, &f, i, line, sizeof line);
+        debug_frame_text(d, &f, i, line, sizeof line);
         debug_say(d, "%s\n", line);
         if (!full) continue;
         if (f.in_flux)
@@ -241,7 +241,7 @@ static void select_frame(hack_debugger *d, size_t which)
     d->selected_frame = (int)which;
     d->list_valid = false;
     char line[900];
-    frame_line(d, &f, which, line, sizeof line);
+    debug_frame_text(d, &f, which, line, sizeof line);
     debug_say(d, "%s\n", line);
 }
 
@@ -304,4 +304,91 @@ void debug_variables_command(hack_debugger *d, hack_jack_variable_kind kind)
         return;
     }
     if (!show_variables(d, &f, kind, "")) debug_say(d, "No %s.\n", kind == HACK_JACK_ARGUMENT ? "arguments" : "locals");
+}
+
+/* How many locals the frame's function declares (its Jack table; 0 when unknown). */
+static uint16_t local_count(hack_debugger *d, const debug_frame *f)
+{
+    const hack_jack_class_variables *c;
+    const hack_jack_subroutine_variables *sub = debug_subroutine(d, f->function, &c);
+    uint16_t n = 0;
+    for (size_t i = 0; sub && i < sub->count; i++)
+        if (sub->variables[i].kind == HACK_JACK_LOCAL && sub->variables[i].index + 1u > n) n = (uint16_t)(sub->variables[i].index + 1u);
+    return n;
+}
+
+/* The selected frame's working stack: from above its locals to SP (frame 0), or to the frame record of the
+ * frame it called (its pushed arguments included). False when it is not known (a frame in flux). */
+static bool working_stack(hack_debugger *d, uint16_t *first, uint16_t *end)
+{
+    debug_frame f = debug_selected(d), inner;
+    if (f.in_flux) return false;
+    *first = (uint16_t)(f.lcl + local_count(d, &f));
+    if (d->selected_frame == 0) *end = d->machine->ram[0];
+    else if (debug_frame_number(d, (size_t)d->selected_frame - 1, &inner, NULL) && inner.lcl >= 5) *end = (uint16_t)(inner.lcl - 5u);
+    else return false;
+    if (debug_in_shared_code(d, d->machine->pc) && d->selected_frame <= 1) return false; /* a call or return under way */
+    return *end >= *first && *end - *first < 2048;
+}
+
+void debug_info_stack_command(hack_debugger *d)
+{
+    uint16_t first, end;
+    debug_selected(d);
+    if (!working_stack(d, &first, &end)) {
+        debug_say(d, "The working stack of frame #%d is not known here (a call or return is under way: `stepi` on).\n",
+                  d->selected_frame);
+        return;
+    }
+    if (first == end) {
+        debug_say(d, "The working stack of frame #%d is empty (it would start at RAM[%u]).\n", d->selected_frame,
+                  (unsigned)first);
+        return;
+    }
+    debug_say(d, "Working stack of frame #%d, RAM[%u..%u], its top last:\n", d->selected_frame, (unsigned)first,
+              (unsigned)(end - 1));
+    for (uint16_t a = first; a < end; a++) debug_say(d, "%7u: %d\n", (unsigned)a, debug_signed(d->machine->ram[a]));
+}
+
+/* info frame: the selected frame's place, caller, return address, segments and saved words. */
+void debug_info_frame_command(hack_debugger *d)
+{
+    const uint16_t *ram = d->machine->ram;
+    debug_frame f = debug_selected(d), other;
+    const size_t k = (size_t)d->selected_frame;
+    char line[900];
+    debug_frame_text(d, &f, k, line, sizeof line);
+    debug_say(d, "Stack level %zu: %s\n", k, line + strcspn(line, " ") + 2);
+    debug_say(d, " pc = ROM %u%s%s\n", (unsigned)f.pc, k ? " (its call)" : "",
+              debug_in_shared_code(d, d->machine->pc) && k == 0 ? " (the PC is in the translator's shared code)" : "");
+    bool has_caller = debug_frame_number(d, k + 1, &other, NULL);
+    if (has_caller) debug_say(d, " called by frame #%zu (%s)", k + 1, other.function ? other.function->name : "?");
+    else debug_say(d, " the outermost frame");
+    if (k > 0 && debug_frame_number(d, k - 1, &other, NULL))
+        debug_say(d, ", caller of frame #%zu (%s)", k - 1, other.function ? other.function->name : "?");
+    debug_say(d, "\n");
+    if (f.in_flux) {
+        debug_say(d, " in the middle of its return: its segments are no longer its own\n");
+        return;
+    }
+    if (f.lcl >= 261 && f.lcl < HACK_SCREEN && has_caller) {
+        uint16_t record = (uint16_t)(f.lcl - 5u);
+        debug_say(d, " saved by its call at RAM[%u..%u]: return address %u, LCL %u, ARG %u, THIS %u, THAT %u\n",
+                  (unsigned)record, (unsigned)(f.lcl - 1u), (unsigned)ram[record], (unsigned)ram[record + 1],
+                  (unsigned)ram[record + 2], (unsigned)ram[record + 3], (unsigned)ram[record + 4]);
+        unsigned args = f.lcl - 5u >= f.arg ? (unsigned)(f.lcl - 5u - f.arg) : 0;
+        debug_say(d, " ARG = %u: %u argument%s at RAM[%u..%u]\n", (unsigned)f.arg, args, args == 1 ? "" : "s",
+                  (unsigned)f.arg, (unsigned)(f.arg + args) - 1);
+    } else {
+        debug_say(d, " ARG = %u\n", (unsigned)f.arg);
+    }
+    uint16_t locals = local_count(d, &f);
+    debug_say(d, " LCL = %u: %u local%s at RAM[%u..%u]\n", (unsigned)f.lcl, (unsigned)locals, locals == 1 ? "" : "s",
+              (unsigned)f.lcl, (unsigned)(f.lcl + locals) - 1);
+    debug_say(d, " THIS = %u, THAT = %u%s\n", (unsigned)ram[f.this_address], (unsigned)ram[(uint16_t)(f.this_address + 1u)],
+              k ? " (saved by the call it made)" : "");
+    uint16_t first, end;
+    if (working_stack(d, &first, &end))
+        debug_say(d, " working stack: %u word%s at RAM[%u..%u] (info stack shows them)\n", (unsigned)(end - first),
+                  end - first == 1 ? "" : "s", (unsigned)first, (unsigned)end - 1);
 }

@@ -238,6 +238,7 @@ void hack_debugger_free(hack_debugger *d)
     free(d->prologue);
     free(d->watch_map);
     debug_keys_free(d);
+    debug_free_data(d);
     free(d);
 }
 
@@ -317,14 +318,23 @@ void debug_show_here(hack_debugger *d, const char *prefix)
 
 static void refresh_watches(hack_debugger *d)
 {
-    for (size_t i = 0; i < d->point_count; i++)
-        if (d->points[i].watch) d->points[i].old = d->machine->ram[d->points[i].address];
+    for (size_t i = 0; i < d->point_count; i++) {
+        debug_point *p = &d->points[i];
+        if (p->watch) p->old = p->reg ? debug_register_value(d, p->reg) : d->machine->ram[p->address];
+    }
 }
 
 static bool any_watch(const hack_debugger *d)
 {
     for (size_t i = 0; i < d->point_count; i++)
-        if (d->points[i].watch) return true;
+        if (d->points[i].watch && !d->points[i].reg) return true;
+    return false;
+}
+
+static bool any_register_watch(const hack_debugger *d)
+{
+    for (size_t i = 0; i < d->point_count; i++)
+        if (d->points[i].reg && d->points[i].enabled) return true;
     return false;
 }
 
@@ -359,15 +369,28 @@ static hack_session_stop run_once(hack_debugger *d, uint64_t budget)
     return stop;
 }
 
-/* As run_once; with the heap check holding the watch map, the watched words are looked at after each
- * instruction instead (a change is told as a watchpoint stop at the instruction that made it). */
+/* Whether the instruction at pc (with A as it is before it runs) reads or writes RAM[A]. */
+static void accesses(const hack_machine *m, uint16_t pc, bool *reads, bool *writes)
+{
+    uint16_t word = m->rom[pc];
+    *reads = HACK_IS_C_INSTR(word) && HACK_COMP_USES_M(HACK_COMP(word));
+    *writes = HACK_IS_C_INSTR(word) && (HACK_DEST(word) & HACK_DEST_M) != 0;
+}
+
+/* As run_once; an instruction at a time when the watched words are to be looked at by the debugger (the
+ * heap check holds the watch map: a change, or an access of the address, is told as a watchpoint stop at the
+ * instruction that made it), or a register is watched (d->register_hit: the watchpoint whose register just
+ * changed, told as a stop with no kind). */
 static hack_session_stop run_some(hack_debugger *d, uint64_t budget)
 {
-    if (!d->watch_by_step || !any_watch(d)) return run_once(d, budget);
+    const bool words = d->watch_by_step && any_watch(d), registers = any_register_watch(d);
+    if (!words && !registers) return run_once(d, budget);
     hack_machine *m = d->machine;
     hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false, HACK_STACK_OK, HACK_DEBUG_STOP_NONE};
     while (stop.cycles < budget) {
-        uint16_t pc = m->pc;
+        const uint16_t pc = m->pc, a = m->a;
+        bool reads, writes;
+        accesses(m, pc, &reads, &writes);
         hack_session_stop one = run_once(d, 1);
         stop.cycles += one.cycles;
         if (one.state != HACK_SESSION_BUDGET) {
@@ -375,9 +398,22 @@ static hack_session_stop run_some(hack_debugger *d, uint64_t budget)
             return one;
         }
         for (size_t i = 0; i < d->point_count; i++) {
-            const debug_point *p = &d->points[i];
-            if (p->watch && m->ram[p->address] != p->old) {
-                m->watch_hit = (hack_watch_hit){pc, p->address, true};
+            debug_point *p = &d->points[i];
+            if (!p->watch || !p->enabled) continue;
+            if (p->reg) {
+                uint16_t now = debug_register_value(d, p->reg);
+                if (now == p->old || (p->has_value && now != p->value)) {
+                    p->old = now;
+                    continue;
+                }
+                d->register_hit = p->number;
+                stop.state = HACK_SESSION_DEBUG;
+                stop.debug = HACK_DEBUG_STOP_NONE;
+                return stop;
+            }
+            bool accessed = p->address == a && (reads || writes);
+            if (words && (m->ram[p->address] != p->old || (accessed && p->access != 'w'))) {
+                m->watch_hit = (hack_watch_hit){pc, p->address, writes && p->address == a};
                 stop.state = HACK_SESSION_DEBUG;
                 stop.debug = HACK_DEBUG_STOP_WATCHPOINT;
                 return stop;
@@ -439,25 +475,129 @@ static void report_end(hack_debugger *d, hack_session_stop stop)
     }
 }
 
-/* A watchpoint stop: before is the word before the instruction ran; the watchpoints on it that now say so
- * (a change, or the value asked for). */
-static bool report_watch(hack_debugger *d, const hack_watch_hit *hit, uint16_t before)
+/* Where the program stopped after a watched access, as `backtrace` shows it, and the line that made the
+ * access when it is another one ("Main.fact (Main.jack:5), after Main.jack:4 wrote it"). */
+static void show_after_access(hack_debugger *d, uint16_t pc, const char *verb)
+{
+    char here[200], by[200];
+    describe_here(d, here, sizeof here);
+    debug_describe(d, pc, by, sizeof by);
+    const char *paren_here = strchr(here, '('), *paren_by = strchr(by, '(');
+    if (strcmp(here, by) == 0)
+        debug_say(d, "%s\n", here);
+    else if (paren_here && paren_by && paren_here - here == paren_by - by && strncmp(here, by, (size_t)(paren_here - here)) == 0)
+        debug_say(d, "%s, after %.*s %s it\n", here, (int)(strlen(paren_by) - 2), paren_by + 1, verb);
+    else
+        debug_say(d, "%s, after %s %s it\n", here, by, verb);
+    const hack_source_location *l = debug_location(d, d->machine->pc);
+    if (!l || l->routine == HACK_ROUTINE_NONE) show_source_line(d, d->machine->pc);
+}
+
+/* A watched word was accessed by the instruction at hit->pc, which has run: before is the word before it; the
+ * watchpoints on it that now say so (a change, a change to the value asked for, a read, any access). */
+static bool report_watch(hack_debugger *d, const hack_watch_hit *hit, uint16_t before, bool reads, bool writes)
 {
     bool told = false;
+    const char *verb = "wrote";
     for (size_t i = 0; i < d->point_count; i++) {
         debug_point *p = &d->points[i];
-        if (!p->watch || p->address != hit->address) continue;
+        if (!p->watch || !p->enabled || p->address != hit->address) continue;
         uint16_t now = d->machine->ram[p->address];
         p->old = now;
-        if (now == before || (p->has_value && now != p->value)) continue;
-        p->hits++;
+        bool changed = now != before;
+        bool fires = p->access == 'r' ? reads : p->access == 'a' ? reads || writes : changed;
+        if (!fires || (p->has_value && now != p->value) || !debug_point_passes(d, p)) continue;
         if (!told) debug_say(d, "\n");
-        debug_say(d, "Watchpoint %d: %s\nOld value = %d\nNew value = %d\n", p->number, p->spec, debug_signed(before),
-                  debug_signed(now));
+        if (p->access == 'w' || (p->access == 'a' && changed))
+            debug_say(d, "%s %d: %s\nOld value = %d\nNew value = %d\n", debug_point_kind(p), p->number, p->spec,
+                      debug_signed(before), debug_signed(now));
+        else
+            debug_say(d, "%s %d: %s\nValue = %d\n", debug_point_kind(p), p->number, p->spec, debug_signed(now));
+        if (!changed) verb = writes ? "wrote" : "read";
         told = true;
     }
-    if (told) debug_show_location(d, hit->pc, "");
+    if (told) show_after_access(d, hit->pc, verb);
     return told;
+}
+
+static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_stop *result);
+
+/* A watchpoint on a frame's word whose frame has returned (the PC at its return address, LCL below the
+ * frame): deleted, and the run stops there, as gdb does. */
+static bool scope_ended(hack_debugger *d, hack_debugger_stop *result)
+{
+    const hack_machine *m = d->machine;
+    bool ended = false;
+    for (size_t i = 0; i < d->point_count;) {
+        const debug_point *p = &d->points[i];
+        if (!p->scoped || p->addresses[0] != m->pc || m->ram[1] >= p->scope_lcl) {
+            i++;
+            continue;
+        }
+        if (!ended) debug_say(d, "\n");
+        debug_say(d, "%s %d deleted because the program has left the function in which its expression is valid.\n",
+                  debug_point_kind(p), p->number);
+        debug_point_remove(d, p->number);
+        ended = true;
+    }
+    if (ended) {
+        debug_show_here(d, "");
+        *result = HACK_DEBUGGER_STOPPED_WATCHPOINT;
+    }
+    return ended;
+}
+
+/* The run stopped at a breakpoint's word: the enabled breakpoints there whose condition holds, the first of
+ * which stops the debugger (a function's after its prologue). */
+static bool breakpoint_stop(hack_debugger *d, hack_debugger_stop *result)
+{
+    hack_machine *m = d->machine;
+    if (scope_ended(d, result)) return true;
+    const uint16_t at = m->pc;
+    uint16_t body = 0;
+    bool any = false;
+    for (size_t i = 0; i < d->point_count; i++)
+        for (size_t k = 0; !d->points[i].watch && d->points[i].enabled && k < d->points[i].address_count; k++)
+            if (d->points[i].addresses[k] == at) {
+                any = true;
+                if (d->points[i].body) body = d->points[i].body;
+            }
+    if (!any) return false; /* a word of finish's own, or of a disabled breakpoint */
+    if (body && m->pc != body) {
+        /* a function's entry: through its prologue (its locals pushed) to its first statement */
+        for (int i = 0; i < 1000000 && m->pc != body; i++) {
+            hack_session_stop next = run_once(d, 1);
+            if (next.state != HACK_SESSION_BUDGET) return handle_stop(d, next, result);
+        }
+    }
+    for (size_t i = 0; i < d->point_count; i++) {
+        debug_point *p = &d->points[i];
+        bool here = false;
+        for (size_t k = 0; !p->watch && k < p->address_count; k++) here |= p->addresses[k] == at;
+        if (!here || !debug_point_passes(d, p)) continue;
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "\n%s %d, ", debug_point_kind(p), p->number);
+        if (p->temporary) debug_point_remove(d, p->number);
+        debug_show_here(d, prefix);
+        *result = HACK_DEBUGGER_STOPPED_BREAKPOINT;
+        return true;
+    }
+    return false;
+}
+
+/* A watched register changed (run_some): told as a watchpoint. */
+static bool register_stop(hack_debugger *d, hack_debugger_stop *result)
+{
+    debug_point *p = debug_point_find(d, d->register_hit);
+    if (!p) return false;
+    uint16_t before = p->old, now = debug_register_value(d, p->reg);
+    p->old = now;
+    if (!debug_point_passes(d, p)) return false;
+    debug_say(d, "\n%s %d: %s\nOld value = %d\nNew value = %d\n", debug_point_kind(p), p->number, p->spec,
+              debug_signed(before), debug_signed(now));
+    debug_show_here(d, "");
+    *result = HACK_DEBUGGER_STOPPED_WATCHPOINT;
+    return true;
 }
 
 /* A stop of the driver during a run: true when the debugger stops there (reported), with *result. */
@@ -467,31 +607,13 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
     switch (stop.state) {
     case HACK_SESSION_BUDGET: return false;
     case HACK_SESSION_DEBUG:
-        if (stop.debug == HACK_DEBUG_STOP_BREAKPOINT) {
-            debug_point *hit = NULL;
-            for (size_t i = 0; i < d->point_count && !hit; i++)
-                for (size_t k = 0; !d->points[i].watch && k < d->points[i].address_count; k++)
-                    if (d->points[i].addresses[k] == m->pc) hit = &d->points[i];
-            if (!hit) return false; /* a word of finish's own */
-            if (hit->body && m->pc != hit->body) {
-                /* a function's entry: through its prologue (its locals pushed) to its first statement */
-                for (int i = 0; i < 1000000 && m->pc != hit->body; i++) {
-                    hack_session_stop next = run_once(d, 1);
-                    if (next.state != HACK_SESSION_BUDGET) return handle_stop(d, next, result);
-                }
-            }
-            hit->hits++;
-            char prefix[64];
-            snprintf(prefix, sizeof prefix, "\n%s %d, ", hit->temporary ? "Temporary breakpoint" : "Breakpoint",
-                     hit->number);
-            if (hit->temporary) debug_point_remove(d, hit->number);
-            debug_show_here(d, prefix);
-            *result = HACK_DEBUGGER_STOPPED_BREAKPOINT;
-            return true;
-        }
+        if (stop.debug == HACK_DEBUG_STOP_BREAKPOINT) return breakpoint_stop(d, result);
+        if (stop.debug == HACK_DEBUG_STOP_NONE) return register_stop(d, result);
         if (stop.debug == HACK_DEBUG_STOP_WATCHPOINT) {
             const hack_watch_hit hit = m->watch_hit;
             uint16_t before = m->ram[hit.address];
+            bool reads, writes;
+            accesses(m, hit.pc, &reads, &writes);
             if (hit.pc == m->pc) { /* the access has not run: run it, and look */
                 hack_session_stop after = hack_session_run(d->session, 1);
                 if (after.state != HACK_SESSION_BUDGET) return handle_stop(d, after, result);
@@ -499,7 +621,7 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
                 for (size_t i = 0; i < d->point_count; i++)
                     if (d->points[i].watch && d->points[i].address == hit.address) before = d->points[i].old;
             }
-            if (!report_watch(d, &hit, before)) return false;
+            if (!report_watch(d, &hit, before, reads, writes)) return false;
             *result = HACK_DEBUGGER_STOPPED_WATCHPOINT;
             return true;
         }
@@ -615,10 +737,12 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
         const hack_source_location *l = debug_location(d, pc);
         if (!l) break;
         uint16_t lcl = m->ram[1];
-        if (how == 'n' && lcl > start_lcl) continue; /* inside a call the line makes */
+        if ((how == 'n' || how == 'u') && lcl > start_lcl) continue; /* inside a call the line makes */
         uint32_t line = l->jack_line ? l->jack_line : l->line;
         uint16_t file = l->jack_line ? l->jack_file : l->file;
         if (lcl == start_lcl && line == start_line && file == start_file) continue;
+        /* until: not back to an earlier line of the frame (a loop's condition): on past the loop */
+        if (how == 'u' && lcl == start_lcl && file == start_file && line < start_line) continue;
         break;
     }
     debug_show_here(d, "");
@@ -630,40 +754,89 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
     return HACK_DEBUGGER_STOPPED_STEP;
 }
 
-hack_debugger_stop debug_finish(hack_debugger *d)
+/* Runs until one of the targets is reached (in any frame, or, unless any_frame, in the selected frame or
+ * one outside it), or until the selected frame returns to its caller (finish: when targets is NULL); the
+ * program's own stops and the user's breakpoints stop it on the way. */
+static hack_debugger_stop run_to(hack_debugger *d, const uint16_t *targets, size_t count, bool any_frame)
 {
-    if (not_running(d)) return HACK_DEBUGGER_FINISHED;
     hack_machine *m = d->machine;
-    debug_frame frames[2];
-    const hack_source_location *here = debug_location(d, m->pc);
-    if ((here && here->routine != HACK_ROUTINE_NONE) || debug_frames(d, frames, 2) < 2) {
-        debug_say(d, "finish: the function has no caller to return to here (in the translator's call or return "
-                     "code, or the outermost function): `step` first\n");
+    debug_frame frame = debug_selected(d), caller;
+    const bool has_caller = debug_frame_number(d, (size_t)d->selected_frame + 1, &caller, NULL);
+    if (!targets && !has_caller) {
+        debug_say(d, "finish: the outermost frame has no caller to return to\n");
         return HACK_DEBUGGER_STOPPED_STEP;
+    }
+    if (!targets) {
+        char line[900];
+        debug_frame_text(d, &frame, (size_t)d->selected_frame, line, sizeof line);
+        debug_say(d, "Run till exit from %s\n", line);
     }
     d->selected_frame = 0;
     d->list_valid = false;
     refresh_watches(d);
     forget_interrupt(d);
-    char where[200];
-    describe_here(d, where, sizeof where);
-    debug_say(d, "Run till exit from %s\n", where);
-    const uint16_t start_lcl = m->ram[1], back = (uint16_t)(frames[1].pc + 1);
-    const bool user_break = hack_machine_breakpoint_at(m, back);
-    hack_machine_set_breakpoint(m, back, true); /* the return address: a recursion's inner returns pass it */
+    /* words of its own: the return address into the caller (a recursion's inner returns pass it), the targets */
+    uint16_t words[64];
+    bool set_here[64];
+    size_t n = 0;
+    const uint16_t back = (uint16_t)(caller.pc + 1u);
+    if (has_caller) words[n++] = back;
+    for (size_t i = 0; i < count && n < 64; i++) words[n++] = targets[i];
+    for (size_t i = 0; i < n; i++) {
+        set_here[i] = !hack_machine_breakpoint_at(m, words[i]);
+        hack_machine_set_breakpoint(m, words[i], true);
+    }
     hack_debugger_stop result = HACK_DEBUGGER_STOPPED_STEP;
     for (;;) {
         hack_session_stop stop = run_some(d, SLICE);
-        if (stop.state == HACK_SESSION_DEBUG && stop.debug == HACK_DEBUG_STOP_BREAKPOINT && m->pc == back &&
-            m->ram[1] < start_lcl) {
-            debug_show_here(d, "");
-            debug_say(d, "Value returned: %d\n", debug_signed(m->ram[(uint16_t)(m->ram[0] - 1u)]));
-            break;
+        if (stop.state == HACK_SESSION_DEBUG && stop.debug == HACK_DEBUG_STOP_BREAKPOINT) {
+            bool returned = has_caller && m->pc == back && m->ram[1] <= caller.lcl, reached = false;
+            for (size_t i = 0; i < count; i++)
+                reached |= targets[i] == m->pc && (any_frame || m->ram[1] <= frame.lcl);
+            if (returned || reached) {
+                debug_show_here(d, "");
+                if (returned && !reached && !targets)
+                    debug_say(d, "Value returned: %d\n", debug_signed(m->ram[(uint16_t)(m->ram[0] - 1u)]));
+                break;
+            }
         }
         if (handle_stop(d, stop, &result) || interrupted(d, &result)) break;
     }
-    if (!user_break) hack_machine_set_breakpoint(m, back, false);
+    for (size_t i = 0; i < n; i++)
+        if (set_here[i]) hack_machine_set_breakpoint(m, words[i], false);
     return result;
+}
+
+hack_debugger_stop debug_finish(hack_debugger *d)
+{
+    if (not_running(d)) return HACK_DEBUGGER_FINISHED;
+    return run_to(d, NULL, 0, false);
+}
+
+hack_debugger_stop debug_advance(hack_debugger *d, const char *spec, bool any_frame)
+{
+    if (not_running(d)) return HACK_DEBUGGER_FINISHED;
+    uint16_t *targets = NULL, body;
+    size_t count = 0;
+    char why[200];
+    if (!debug_resolve_location(d, spec, &targets, &count, &body, why, sizeof why)) {
+        debug_say(d, "%s: %s: %s\n", any_frame ? "advance" : "until", spec, why);
+        free(targets);
+        return HACK_DEBUGGER_STOPPED_STEP;
+    }
+    if (body) targets[0] = body; /* a function: at its first statement */
+    hack_debugger_stop result = run_to(d, targets, count, any_frame);
+    free(targets);
+    return result;
+}
+
+hack_debugger_stop debug_run_from_start(hack_debugger *d)
+{
+    if (d->finished || d->machine->cycles) debug_reset(d);
+    hack_debugger_stop result;
+    /* a breakpoint on the first instruction (break *0) stops before it, as a breakpoint anywhere does */
+    if (hack_machine_breakpoint_at(d->machine, d->machine->pc) && breakpoint_stop(d, &result)) return result;
+    return debug_go(d, UINT64_MAX);
 }
 
 void debug_reset(hack_debugger *d)
@@ -677,8 +850,16 @@ void debug_reset(hack_debugger *d)
     hack_diag_list_free(&diags);
     debug_keys_restart(d); /* the keys the commands pressed are gone */
     if (d->options.after_reset) d->options.after_reset(d->options.reset_context, d->machine);
+    for (size_t i = 0; i < d->point_count;) { /* a watch on a frame's word: the frame is gone */
+        if (!d->points[i].scoped) {
+            i++;
+            continue;
+        }
+        debug_say(d, "%s %d deleted: its frame is gone.\n", debug_point_kind(&d->points[i]), d->points[i].number);
+        debug_point_remove(d, d->points[i].number);
+    }
     for (size_t i = 0; i < d->point_count; i++)
-        for (size_t k = 0; !d->points[i].watch && k < d->points[i].address_count; k++)
+        for (size_t k = 0; k < d->points[i].address_count; k++)
             hack_machine_set_breakpoint(d->machine, d->points[i].addresses[k], true);
     debug_update_watch_map(d);
     d->finished = false;

@@ -11,9 +11,16 @@
 typedef struct {
     int number;
     bool watch, temporary;
-    char *spec;           /* as given */
+    bool enabled;
+    char access;          /* a watchpoint's: 'w' a change (watch), 'r' a read (rwatch), 'a' any access (awatch) */
+    char reg;             /* a register watchpoint's register ('A', 'D', 'P' for PC), looked at after each
+                           * instruction; 0: a RAM word's */
+    char *spec;           /* as given (without its condition) */
+    char *condition;      /* it stops only when this expression is not 0 (break ... if EXPR, condition N); NULL */
+    unsigned ignore_count; /* crossings to go on from before it stops (ignore N COUNT) */
     char where[200];      /* what it resolved to, for info breakpoints */
-    uint16_t *addresses;  /* a breakpoint's ROM words */
+    /* ROM words where the run stops for it: a breakpoint's; a scoped watchpoint's return address */
+    uint16_t *addresses;
     size_t address_count;
     /* a function's breakpoint: at its entry (once a call, where a loop at its first statement is not), then
      * run through the prologue to body, its first statement, where it stops (0: none) */
@@ -21,9 +28,24 @@ typedef struct {
     uint16_t address;     /* a watchpoint's RAM word */
     bool has_value;       /* watch X == value: only when it becomes value */
     uint16_t value;
-    uint16_t old;         /* the word when last looked at */
+    uint16_t old;         /* the word (or register) when last looked at */
+    /* a watchpoint on a local or an argument: its frame's LCL; it is deleted when the frame returns to its
+     * return address (addresses[0]) */
+    bool scoped;
+    uint16_t scope_lcl;
     unsigned hits;
 } debug_point;
+
+/* A value of the debugger's expressions: a RAM word (with its address) or a computed word. */
+typedef struct {
+    bool has_address;
+    uint16_t address;
+    uint16_t value;
+    const char *type; /* a declared Jack type, or NULL (a plain word) */
+    bool is_class;    /* the expression named a class (for Class.static) */
+    bool frame_word;  /* a word of the selected frame: a local or an argument (local[i], argument[i]) */
+    bool symbol;      /* a RAM symbol (R13, SCREEN, an assembly variable): the name of an address */
+} debug_value;
 
 typedef struct {
     char *text; /* NULL: not read (or not readable) */
@@ -32,6 +54,14 @@ typedef struct {
     size_t line_count;
     bool tried;
 } source_text;
+
+/* An expression shown at each stop (display). */
+typedef struct {
+    int number;
+    char *expression;
+    char format; /* print's /FMT letter, or 0 */
+    bool enabled;
+} debug_display;
 
 /* A frame of the VM call stack: its PC (a caller's: its call; in the translator's shared code: the command
  * that jumped there), and its segment registers. */
@@ -71,6 +101,13 @@ struct hack_debugger {
     size_t list_file;
     uint32_t list_first, list_last;
     bool list_valid;
+    int register_hit;     /* the register watchpoint whose register changed (run_some) */
+    debug_value *history; /* the values print showed: $1, $2... */
+    char **history_texts; /* the expressions they came from */
+    size_t history_count;
+    debug_display *displays;
+    size_t display_count;
+    int display_number;
 };
 
 enum { DEBUG_KEY_HOLD = 100000 }; /* cycles a typed key is held, as hackemu --type holds it */
@@ -105,9 +142,27 @@ void debug_describe(const hack_debugger *d, uint16_t pc, char *buf, size_t size)
 void debug_show_location(hack_debugger *d, uint16_t pc, const char *prefix);
 void debug_show_here(hack_debugger *d, const char *prefix);
 hack_debugger_stop debug_go(hack_debugger *d, uint64_t budget);
-hack_debugger_stop debug_step(hack_debugger *d, char how); /* 'i' instruction, 'v' VM command, 's' step, 'n' next */
-hack_debugger_stop debug_finish(hack_debugger *d);
+/* 'i' instruction, 'v' VM command, 's' step, 'n' next, 'u' until (next, but not back to an earlier line) */
+hack_debugger_stop debug_step(hack_debugger *d, char how);
+hack_debugger_stop debug_finish(hack_debugger *d); /* out of the selected frame */
+/* until LOC (any_frame false) and advance LOC: to the place, or until the selected frame returns. */
+hack_debugger_stop debug_advance(hack_debugger *d, const char *spec, bool any_frame);
+hack_debugger_stop debug_run_from_start(hack_debugger *d); /* run: from the start, RAM cleared */
 void debug_reset(hack_debugger *d);
+
+/* debug_commands.c: the names of the commands (info: of info's), for completion; returns how many there are */
+size_t debug_command_names(const char **names, size_t capacity, bool info);
+
+/* debug_data.c */
+void debug_print_command(hack_debugger *d, const char *args);
+void debug_examine_command(hack_debugger *d, const char *args);
+void debug_display_command(hack_debugger *d, const char *args);
+void debug_undisplay_command(hack_debugger *d, const char *args);
+void debug_info_display_command(hack_debugger *d);
+void debug_show_displays(hack_debugger *d); /* at a stop */
+void debug_set_command(hack_debugger *d, const char *args);
+void debug_show_values_command(hack_debugger *d);
+void debug_free_data(hack_debugger *d);
 
 /* debug_source.c */
 void debug_list_command(hack_debugger *d, const char *args);
@@ -132,6 +187,7 @@ void debug_walk_start(const hack_debugger *d, debug_frame_walk *walk);
 bool debug_walk_next(const hack_debugger *d, debug_frame_walk *walk, debug_frame *frame);
 /* The first max frames; returns how many there are of them. */
 size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max);
+bool debug_is_return_address(const hack_debugger *d, uint32_t address);
 /* Frame n (0: the innermost); *count (may be NULL): how many frames there are. False when there is no frame n. */
 bool debug_frame_number(const hack_debugger *d, size_t n, debug_frame *frame, size_t *count);
 /* The selected frame (d->selected_frame: the outermost when fewer frames are left now). */
@@ -140,21 +196,32 @@ void debug_backtrace_command(hack_debugger *d, const char *args);
 void debug_frame_command(hack_debugger *d, const char *args);
 void debug_up_down_command(hack_debugger *d, bool up, const char *args);
 void debug_variables_command(hack_debugger *d, hack_jack_variable_kind kind);
+/* "#1  Main.fact (Main.jack:8) n=4" */
+void debug_frame_text(hack_debugger *d, const debug_frame *f, size_t number, char *buf, size_t size);
+void debug_info_frame_command(hack_debugger *d);
+void debug_info_stack_command(hack_debugger *d);
 
 /* debug_points.c */
 bool debug_point_remove(hack_debugger *d, int number);
+debug_point *debug_point_find(hack_debugger *d, int number);
+/* A place (File.jack:LINE, Class.function, File.vm:LINE, *ADDRESS, LABEL) as ROM words; *body: a function's
+ * first statement (0: none). False with why. */
+bool debug_resolve_location(hack_debugger *d, const char *spec, uint16_t **list, size_t *count, uint16_t *body,
+                            char *why, size_t size);
+/* Whether p stops the run now that it is reached: enabled, its condition true, no crossings left to ignore
+ * (counts the hit). */
+bool debug_point_passes(hack_debugger *d, debug_point *p);
+const char *debug_point_kind(const debug_point *p); /* "Breakpoint", "Read watchpoint"... */
+uint16_t debug_register_value(const hack_debugger *d, char reg);
 void debug_breakpoints_command(hack_debugger *d);
+void debug_delete_command(hack_debugger *d, const char *args);
+void debug_enable_command(hack_debugger *d, const char *args, bool enable);
+void debug_condition_command(hack_debugger *d, const char *args);
+void debug_ignore_command(hack_debugger *d, const char *args);
 /* What break, tbreak or watch set (number), or why not (diags). */
 void debug_report_added(hack_debugger *d, int number, bool watch, hack_diag_list *diags);
 
 /* debug_eval.c: names to RAM words */
-typedef struct {
-    bool has_address;
-    uint16_t address;
-    uint16_t value;
-    const char *type; /* a declared Jack type, or NULL (a plain word) */
-    bool is_class;    /* the expression named a class (for Class.static) */
-} debug_value;
 bool debug_evaluate(hack_debugger *d, const char *text, debug_value *out, char *error, size_t size);
 /* The latest declaration of name in list of the kind (-1: any). */
 const hack_jack_variable *debug_find_variable(const hack_jack_variable *list, size_t count, const char *name,

@@ -55,10 +55,17 @@ void hack_debugger_set_interrupt(hack_debugger *debugger, volatile sig_atomic_t 
  * when memory ran out. */
 bool hack_debugger_set_keys(hack_debugger *debugger, const hack_key_event *events, size_t count, uint64_t hold_cycles);
 
-/* Breakpoint and watchpoint specs as the commands take them ("Main.jack:12", "Main.count == 3"). Returns the
- * new point's number (from 1), or 0 with an error in diags (file: origin, e.g. "--break"). */
+/* Breakpoint and watchpoint specs as the commands take them ("Main.jack:12", "Main.count == 3", "A == 5"), each
+ * with an optional condition ("Main.fact if n < 3"): it stops only when the condition is not 0. Returns the
+ * new point's number (from 1), or 0 with an error in diags (file: origin, e.g. "--break"). A watchpoint on a
+ * local or an argument is deleted when its frame returns. */
 int hack_debugger_add_breakpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
 int hack_debugger_add_watchpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
+/* A watchpoint that stops when the word changes (as add_watchpoint; also on A, D or PC, looked at after each
+ * instruction), is read (rwatch), or is read or written (awatch). */
+typedef enum { HACK_DEBUGGER_WATCH_CHANGE, HACK_DEBUGGER_WATCH_READ, HACK_DEBUGGER_WATCH_ACCESS } hack_debugger_watch_kind;
+int hack_debugger_add_watch(hack_debugger *debugger, const char *spec, hack_debugger_watch_kind kind, const char *origin,
+                            hack_diag_list *diags);
 
 typedef enum {
     HACK_DEBUGGER_STOPPED_BREAKPOINT, /* at a breakpoint */
