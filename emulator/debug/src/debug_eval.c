@@ -15,6 +15,7 @@ typedef struct {
     char *error;
     size_t size;
     bool failed;
+    bool syntax_only; /* names are not looked up: any name is a word (a condition set before its place runs) */
 } parser;
 
 static bool parse_fail(parser *ps, const char *format, const char *name, size_t length)
@@ -92,6 +93,10 @@ static bool jack_name(hack_debugger *d, const debug_frame *f, const char *name, 
 static bool name_value(parser *ps, const char *name, size_t length, debug_value *out)
 {
     hack_debugger *d = ps->d;
+    if (ps->syntax_only) {
+        *out = (debug_value){.has_address = true};
+        return true;
+    }
     const debug_frame frame = debug_selected(d), *f = &frame;
     const hack_jack_class_variables *c;
     const hack_jack_subroutine_variables *sub = debug_subroutine(d, f->function, &c);
@@ -165,6 +170,10 @@ static bool segment_value(parser *ps, int segment, debug_value *out)
     const uint16_t *ram = d->machine->ram;
     debug_value index;
     if (!index_of(ps, &index)) return false;
+    if (ps->syntax_only) {
+        *out = (debug_value){.has_address = true};
+        return true;
+    }
     const debug_frame f = debug_selected(d);
     uint16_t i = index.value;
     switch (segment) {
@@ -206,6 +215,10 @@ static bool history_value(parser *ps, debug_value *out)
     unsigned long n = strtoul(ps->p, &end, 10);
     bool numbered = end != ps->p;
     ps->p = end;
+    if (ps->syntax_only) {
+        *out = plain(0, NULL);
+        return true;
+    }
     size_t which; /* 1-based */
     if (!back && numbered) which = n;
     else if (back) which = d->history_count > (numbered ? n : 1) ? d->history_count - (numbered ? n : 1) : 0;
@@ -276,6 +289,7 @@ static bool postfix(parser *ps, debug_value *out)
             const char *name;
             size_t length = identifier(ps, &name);
             const hack_jack_class_variables *c = out->type ? debug_class(ps->d, out->type, strlen(out->type)) : NULL;
+            if (length && ps->syntax_only) continue;
             if (!length || !c) return parse_fail(ps, "'.%.*s': the value has no class with fields", name, length);
             const hack_jack_variable *v = debug_find_variable(c->variables, c->count, name, length,
                                                   out->is_class ? HACK_JACK_STATIC : HACK_JACK_FIELD);
@@ -304,7 +318,7 @@ static bool postfix(parser *ps, debug_value *out)
             debug_value index;
             if (!index_of(ps, &index)) return false;
             /* a variable that holds 0 holds no array: its elements would be RAM[0..], SP, LCL... */
-            if (null_array)
+            if (null_array && !ps->syntax_only)
                 return parse_fail(ps, "%.*s is null (0): there is no array to index (RAM[N] names a word of RAM)",
                                   start, (size_t)(at - start));
             uint16_t address = (uint16_t)(base + index.value);
@@ -360,6 +374,7 @@ static bool apply(parser *ps, const char *op, debug_value *out, const debug_valu
 {
     int32_t a = (int16_t)out->value, b = (int16_t)right->value;
     uint16_t x = out->value, y = right->value;
+    if (strcmp(op, "/") == 0 && b == 0 && ps->syntax_only) b = 1;
     if (strcmp(op, "/") == 0 && b == 0) return parse_fail(ps, "division by zero%.*s", "", 0);
     uint16_t truth = 0xFFFFu;
     if (strcmp(op, "||") == 0) *out = plain(x || y ? truth : 0, "boolean");
@@ -375,7 +390,7 @@ static bool apply(parser *ps, const char *op, debug_value *out, const debug_valu
     else if (strcmp(op, "+") == 0) *out = plain((uint16_t)(x + y), NULL);
     else if (strcmp(op, "-") == 0) *out = plain((uint16_t)(x - y), NULL);
     else if (strcmp(op, "*") == 0) *out = plain((uint16_t)((a * b) & 0xFFFF), NULL);
-    else *out = plain((uint16_t)((a / b) & 0xFFFF), NULL);
+    else *out = plain((uint16_t)((a / (b ? b : 1)) & 0xFFFF), NULL);
     return true;
 }
 
@@ -398,9 +413,19 @@ static bool expression(parser *ps, debug_value *out)
     return binary(ps, 0, out);
 }
 
+bool debug_check_syntax(hack_debugger *d, const char *text, char *error, size_t size)
+{
+    parser ps = {d, text, error, size, false, true};
+    debug_value out;
+    if (!expression(&ps, &out)) return false;
+    skip_blanks(&ps);
+    if (*ps.p) return parse_fail(&ps, "unexpected '%.*s'", ps.p, strlen(ps.p));
+    return true;
+}
+
 bool debug_evaluate(hack_debugger *d, const char *text, debug_value *out, char *error, size_t size)
 {
-    parser ps = {d, text, error, size, false};
+    parser ps = {d, text, error, size, false, false};
     if (!expression(&ps, out)) return false;
     skip_blanks(&ps);
     if (*ps.p) return parse_fail(&ps, "unexpected '%.*s'", ps.p, strlen(ps.p));

@@ -81,17 +81,18 @@ static const char *split_condition(const char *spec, size_t *length)
 /* Sets p's condition (NULL or "": none); false with why when it does not evaluate here. */
 static bool set_condition(hack_debugger *d, debug_point *p, const char *condition, char *why, size_t size)
 {
-    free(p->condition);
-    p->condition = NULL;
-    if (!condition || !*condition) return true;
-    debug_value v;
-    if (!debug_evaluate(d, condition, &v, why, size)) return false;
-    p->condition = malloc(strlen(condition) + 1);
-    if (!p->condition) {
-        snprintf(why, size, "out of memory");
-        return false;
+    char *copy = NULL;
+    if (condition && *condition) {
+        if (!debug_check_syntax(d, condition, why, size)) return false;
+        copy = malloc(strlen(condition) + 1);
+        if (!copy) {
+            snprintf(why, size, "out of memory");
+            return false;
+        }
+        strcpy(copy, condition);
     }
-    strcpy(p->condition, condition);
+    free(p->condition);
+    p->condition = copy;
     return true;
 }
 
@@ -336,6 +337,7 @@ bool debug_point_passes(hack_debugger *d, debug_point *p)
         p->ignore_count--;
         return false;
     }
+    if (p->once) p->enabled = p->once = false;
     return true;
 }
 
@@ -364,6 +366,7 @@ void debug_breakpoints_command(hack_debugger *d)
                   p->spec, p->where);
         if (p->condition) debug_say(d, "        stop only if %s\n", p->condition);
         if (p->ignore_count) debug_say(d, "        the next %u crossings are ignored\n", p->ignore_count);
+        if (p->once) debug_say(d, "        disabled when it next stops the run\n");
         if (p->scoped) debug_say(d, "        deleted when the frame at LCL = %u returns\n", (unsigned)p->scope_lcl);
     }
 }
@@ -430,7 +433,7 @@ static void enable_once(hack_debugger *d, debug_point *p)
 {
     (void)d;
     p->enabled = true;
-    p->temporary = !p->watch;
+    p->once = true;
 }
 
 static int deleted_number;
@@ -474,7 +477,7 @@ void debug_condition_command(hack_debugger *d, const char *args)
     while (*end == ' ') end++;
     char why[300];
     if (!set_condition(d, p, end, why, sizeof why))
-        debug_say(d, "condition: %s (the condition of %d is as it was: none)\n", why, p->number);
+        debug_say(d, "condition: %s (the condition of %d is unchanged)\n", why, p->number);
     else if (!*end)
         debug_say(d, "Breakpoint %d now unconditional.\n", p->number);
     else

@@ -11,7 +11,7 @@
 typedef struct {
     int number;
     bool watch, temporary;
-    bool enabled;
+    bool enabled, once; /* once: disabled when it next stops the run (enable once) */
     char access;          /* a watchpoint's: 'w' a change (watch), 'r' a read (rwatch), 'a' any access (awatch) */
     char reg;             /* a register watchpoint's register ('A', 'D', 'P' for PC), looked at after each
                            * instruction; 0: a RAM word's */
@@ -223,6 +223,8 @@ void debug_report_added(hack_debugger *d, int number, bool watch, hack_diag_list
 
 /* debug_eval.c: names to RAM words */
 bool debug_evaluate(hack_debugger *d, const char *text, debug_value *out, char *error, size_t size);
+/* Whether text is an expression, its names not looked up (a condition, before its place runs). */
+bool debug_check_syntax(hack_debugger *d, const char *text, char *error, size_t size);
 /* The latest declaration of name in list of the kind (-1: any). */
 const hack_jack_variable *debug_find_variable(const hack_jack_variable *list, size_t count, const char *name,
                                               size_t length, int kind);
