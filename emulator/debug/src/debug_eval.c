@@ -268,6 +268,14 @@ static bool primary(parser *ps, debug_value *out)
     if (!length)
         return parse_fail(ps, "expected a name, a number or RAM[ADDRESS] at '%.*s'", ps->p, strlen(ps->p));
     skip_blanks(ps);
+    if ((length == 4 && strncmp(name, "true", 4) == 0) || (length == 5 && strncmp(name, "false", 5) == 0)) {
+        *out = plain(length == 4 ? 0xFFFFu : 0, "boolean"); /* Jack's keywords */
+        return true;
+    }
+    if (length == 4 && strncmp(name, "null", 4) == 0) {
+        *out = plain(0, NULL);
+        return true;
+    }
     int segment = segment_of(name, length);
     if (segment >= 0 && *ps->p == '[') {
         const debug_frame f = debug_selected(ps->d);
