@@ -350,6 +350,18 @@ void debug_info_stack_command(hack_debugger *d)
     for (uint16_t a = first; a < end; a++) debug_say(d, "%7u: %d\n", (unsigned)a, debug_signed(d->machine->ram[a]));
 }
 
+/* " LCL = 276: 1 local at RAM[276]", "...: 2 locals at RAM[276..277]", "...: no locals" */
+static void say_words(hack_debugger *d, const char *what, uint16_t first, unsigned count, const char *noun)
+{
+    if (count == 0)
+        debug_say(d, "%s %u: no %ss\n", what, (unsigned)first, noun);
+    else if (count == 1)
+        debug_say(d, "%s %u: 1 %s at RAM[%u]\n", what, (unsigned)first, noun, (unsigned)first);
+    else
+        debug_say(d, "%s %u: %u %ss at RAM[%u..%u]\n", what, (unsigned)first, count, noun, (unsigned)first,
+                  (unsigned)(first + count - 1));
+}
+
 /* info frame: the selected frame's place, caller, return address, segments and saved words. */
 void debug_info_frame_command(hack_debugger *d)
 {
@@ -377,18 +389,13 @@ void debug_info_frame_command(hack_debugger *d)
                   (unsigned)record, (unsigned)(f.lcl - 1u), (unsigned)ram[record], (unsigned)ram[record + 1],
                   (unsigned)ram[record + 2], (unsigned)ram[record + 3], (unsigned)ram[record + 4]);
         unsigned args = f.lcl - 5u >= f.arg ? (unsigned)(f.lcl - 5u - f.arg) : 0;
-        debug_say(d, " ARG = %u: %u argument%s at RAM[%u..%u]\n", (unsigned)f.arg, args, args == 1 ? "" : "s",
-                  (unsigned)f.arg, (unsigned)(f.arg + args) - 1);
+        say_words(d, " ARG =", f.arg, args, "argument");
     } else {
         debug_say(d, " ARG = %u\n", (unsigned)f.arg);
     }
-    uint16_t locals = local_count(d, &f);
-    debug_say(d, " LCL = %u: %u local%s at RAM[%u..%u]\n", (unsigned)f.lcl, (unsigned)locals, locals == 1 ? "" : "s",
-              (unsigned)f.lcl, (unsigned)(f.lcl + locals) - 1);
+    say_words(d, " LCL =", f.lcl, local_count(d, &f), "local");
     debug_say(d, " THIS = %u, THAT = %u%s\n", (unsigned)ram[f.this_address], (unsigned)ram[(uint16_t)(f.this_address + 1u)],
               k ? " (saved by the call it made)" : "");
     uint16_t first, end;
-    if (working_stack(d, &first, &end))
-        debug_say(d, " working stack: %u word%s at RAM[%u..%u] (info stack shows them)\n", (unsigned)(end - first),
-                  end - first == 1 ? "" : "s", (unsigned)first, (unsigned)end - 1);
+    if (working_stack(d, &first, &end)) say_words(d, " working stack from", first, (unsigned)(end - first), "word");
 }
