@@ -115,6 +115,7 @@ int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_
         return EXIT_LOAD;
     }
     int status = 0;
+    hack_debugger_set_program_file(debugger, options->program_path); /* an assembly program's text */
     if (!hack_debugger_set_keys(debugger, options->keys, options->key_count, options->key_cycles)) {
         fputs("hackemu: out of memory\n", stderr);
         status = EXIT_LOAD;

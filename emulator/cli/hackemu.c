@@ -834,7 +834,7 @@ int main(int argc, char **argv)
             goto out;
         }
         hack_cli_debug_options debug = {opt.breaks, opt.break_count, opt.watches, opt.watch_count, opt.debug,
-                                        debug_reset, &reset, keys, key_count, opt.key_cycles};
+                                        debug_reset, &reset, keys, key_count, opt.key_cycles, opt.program_path};
         status = hack_cli_debug(session, machine, &debug);
         free(keys);
         goto out;

@@ -154,6 +154,16 @@ bool debug_resolve_location(hack_debugger *d, const char *spec, uint16_t **list,
         }
         return add_address(list, count, (uint16_t)address);
     }
+    if (colon && d->asm_path && strncmp(spec, debug_source_name(d, d->asm_file), (size_t)(colon - spec)) == 0 &&
+        strlen(debug_source_name(d, d->asm_file)) == (size_t)(colon - spec)) { /* Prog.asm:LINE */
+        char *end;
+        unsigned long line = strtoul(colon + 1, &end, 10);
+        for (unsigned long l = line; end != colon + 1 && !*end && l < line + 10 && *count == 0; l++) /* a label, a comment: the next instruction */
+            for (uint32_t w = 0; w < p->count; w++)
+                if (p->asm_lines[w] == l) return add_address(list, count, (uint16_t)w);
+        snprintf(why, size, end == colon + 1 || *end ? "expected Prog.asm:LINE" : "no instruction at or just after that line");
+        return false;
+    }
     if (colon) { /* File.jack:LINE or File.vm:LINE */
         char *end;
         unsigned long line = strtoul(colon + 1, &end, 10);

@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The source place of a ROM word: its Jack line, else its VM line. False for machine code without one. */
+/* The source place of a ROM word: its Jack line, else its VM line, or its assembly line. False for machine
+ * code without one. */
 static bool source_place(const hack_debugger *d, uint16_t pc, size_t *file, uint32_t *line)
 {
+    if (debug_asm_line(d, pc)) { /* an assembly program's line */
+        *file = d->asm_file;
+        *line = debug_asm_line(d, pc);
+        return true;
+    }
     const hack_source_location *l = debug_location(d, pc);
     if (!l || (!l->jack_line && !l->line)) return false;
     *file = l->jack_line ? l->jack_file : l->file;
@@ -36,8 +42,8 @@ static void list_lines(hack_debugger *d, size_t file, uint32_t first, uint32_t l
         debug_say(d, "%s%" PRIu32 "\t%.*s\n", n == here_line ? ">" : " ", n, (int)length, text);
     }
     if (n == first) {
-        debug_say(d, "Line %" PRIu32 " is past the end of %s (%zu lines).\n", asked,
-                  hack_path_base_name(d->program->source_files[file]), d->sources[file].line_count);
+        debug_say(d, "Line %" PRIu32 " is past the end of %s (%zu lines).\n", asked, debug_source_name(d, file),
+                  d->sources[file].line_count);
         return;
     }
     d->list_file = file;
@@ -66,8 +72,8 @@ static bool list_place(hack_debugger *d, const char *text, size_t *file, uint32_
     if (colon) {
         number = strtoul(colon + 1, &end, 10);
         size_t name_length = (size_t)(colon - text);
-        for (size_t f = 0; f < d->program->source_file_count && end != colon + 1 && !*end; f++) {
-            const char *base = hack_path_base_name(d->program->source_files[f]);
+        for (size_t f = 0; f < debug_source_count(d) && end != colon + 1 && !*end; f++) {
+            const char *base = debug_source_name(d, f);
             if (strlen(base) == name_length && strncmp(base, text, name_length) == 0) {
                 *file = f;
                 *line = (uint32_t)number;
@@ -78,8 +84,10 @@ static bool list_place(hack_debugger *d, const char *text, size_t *file, uint32_
         return false;
     }
     const hack_symbol *s = hack_symtab_find(&d->program->symbols, text, strlen(text));
-    if (s && s->kind == HACK_SYMBOL_FUNCTION && source_place(d, s->value, file, line)) return true;
-    debug_say(d, "list: expected LINE, FILE:LINE, FUNCTION, FIRST,LAST or -\n");
+    if (s && (s->kind == HACK_SYMBOL_FUNCTION || s->kind == HACK_SYMBOL_LABEL) && s->value < d->program->count &&
+        source_place(d, s->value, file, line))
+        return true;
+    debug_say(d, "list: expected LINE, FILE:LINE, FUNCTION, LABEL, FIRST,LAST or -\n");
     return false;
 }
 
@@ -102,7 +110,7 @@ void debug_list_command(hack_debugger *d, const char *args)
     if (strcmp(args, "-") == 0) { /* the lines before those listed last */
         if (!d->list_valid || d->list_first <= 1) {
             debug_say(d, d->list_valid ? "Already at the start of %s.\n" : "list -: nothing listed yet%s\n",
-                      d->list_valid ? hack_path_base_name(d->program->source_files[d->list_file]) : "");
+                      d->list_valid ? debug_source_name(d, d->list_file) : "");
             return;
         }
         uint32_t last = d->list_first - 1, first = last > 10 ? last - 10 : 1;
@@ -149,7 +157,18 @@ void debug_disassemble_command(hack_debugger *d)
             snprintf(name, sizeof name, " <%s>", best->name);
         else if (best)
             snprintf(name, sizeof name, " <%s+%u>", best->name, (unsigned)(pc - best->value));
-        debug_say(d, "%s%5u%s  %s\n", pc == f->pc ? "=> " : "   ", (unsigned)pc, name, text);
+        char written[120] = "";
+        size_t length;
+        const char *source = debug_asm_line(d, (uint16_t)pc)
+                                 ? debug_source_line(d, d->asm_file, debug_asm_line(d, (uint16_t)pc), &length) : NULL;
+        while (source && length && (*source == ' ' || *source == '\t')) {
+            source++;
+            length--;
+        }
+        if (source && (length != strlen(text) || strncmp(source, text, length) != 0)) /* as written: @R2, @LOOP */
+            snprintf(written, sizeof written, "%*s(%.*s)", (int)(12 - (strlen(text) < 12 ? strlen(text) : 12)), "",
+                     (int)length, source);
+        debug_say(d, "%s%5u%s  %s%s\n", pc == f->pc ? "=> " : "   ", (unsigned)pc, name, text, written);
     }
 }
 
@@ -173,6 +192,15 @@ void debug_line_command(hack_debugger *d)
         debug_say(d, "%s %u: %s%s%s\n", d->selected_frame ? "Call at ROM" : "PC", (unsigned)pc, text, f ? ", in " : "",
                   f ? f->name : "");
     }
+    size_t asm_length;
+    const char *written = debug_asm_line(d, pc) ? debug_source_line(d, d->asm_file, debug_asm_line(d, pc), &asm_length) : NULL;
+    while (written && asm_length && (*written == ' ' || *written == '\t')) {
+        written++;
+        asm_length--;
+    }
+    if (written)
+        debug_say(d, "Asm:  %s:%" PRIu32 "  %.*s\n", debug_source_name(d, d->asm_file), debug_asm_line(d, pc),
+                  (int)asm_length, written);
     if (l && l->line && l->file < d->program->source_file_count) {
         size_t length;
         const char *vm = debug_source_line(d, l->file, l->line, &length);

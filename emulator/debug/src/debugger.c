@@ -52,7 +52,7 @@ const hack_source_location *debug_location(const hack_debugger *d, uint32_t pc)
 static void read_source(const hack_debugger *d, size_t index, source_text *s)
 {
     s->tried = true;
-    const char *path = d->program->source_files[index];
+    const char *path = index == d->asm_file && d->asm_path ? d->asm_path : d->program->source_files[index];
     if (strncmp(path, "(os)/", 5) == 0) {
         char name[64];
         snprintf(name, sizeof name, "%s", path + 5);
@@ -88,9 +88,41 @@ static void read_source(const hack_debugger *d, size_t index, source_text *s)
     if (s->line_count > 1 && s->text[s->length - 1] == '\n') s->line_count--; /* the last line's newline ends it */
 }
 
+size_t debug_source_count(const hack_debugger *d)
+{
+    return d->program->source_file_count + (d->asm_path != NULL);
+}
+
+const char *debug_source_name(const hack_debugger *d, size_t file)
+{
+    if (d->asm_path && file == d->asm_file) return hack_path_base_name(d->asm_path);
+    return file < d->program->source_file_count ? hack_path_base_name(d->program->source_files[file]) : "?";
+}
+
+uint32_t debug_asm_line(const hack_debugger *d, uint16_t pc)
+{
+    return d->asm_path && d->program->asm_lines && pc < d->program->count ? d->program->asm_lines[pc] : 0;
+}
+
+bool hack_debugger_set_program_file(hack_debugger *d, const char *path)
+{
+    if (d->program->locations || !d->program->asm_lines || !path || !hack_path_has_extension(path, ".asm")) return false;
+    char *copy = malloc(strlen(path) + 1);
+    if (!copy) return false;
+    strcpy(copy, path);
+    free(d->asm_path);
+    d->asm_path = copy;
+    d->asm_file = d->program->source_file_count;
+    source_text *s = &d->sources[d->asm_file];
+    free(s->text);
+    free(s->line_starts);
+    memset(s, 0, sizeof *s);
+    return true;
+}
+
 const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size_t *length)
 {
-    if (file >= d->program->source_file_count || line == 0) return NULL;
+    if (file >= debug_source_count(d) || line == 0) return NULL;
     source_text *s = &d->sources[file];
     if (!s->tried) read_source(d, file, s);
     if (!s->text || line > s->line_count) return NULL;
@@ -197,7 +229,7 @@ hack_debugger *hack_debugger_create(hack_session *session, hack_machine *machine
     d->options = *options;
     d->next_number = 1;
     d->last_state = HACK_SESSION_BUDGET;
-    d->sources = calloc(program->source_file_count ? program->source_file_count : 1, sizeof *d->sources);
+    d->sources = calloc(program->source_file_count + 1, sizeof *d->sources); /* + an assembly file */
     d->watch_map = calloc(HACK_RAM_SIZE, 1);
     if (!d->sources || !d->watch_map) {
         hack_debugger_free(d);
@@ -230,11 +262,12 @@ void hack_debugger_free(hack_debugger *d)
     free(d->points);
     for (size_t i = 0; i < d->class_count; i++) hack_jack_class_variables_free(&d->classes[i]);
     free(d->classes);
-    for (size_t i = 0; d->sources && i < d->program->source_file_count; i++) {
+    for (size_t i = 0; d->sources && i <= d->program->source_file_count; i++) {
         free(d->sources[i].text);
         free(d->sources[i].line_starts);
     }
     free(d->sources);
+    free(d->asm_path);
     free(d->prologue);
     free(d->watch_map);
     debug_keys_free(d);
@@ -255,16 +288,24 @@ static void describe_here(const hack_debugger *d, char *buf, size_t size)
     if (n >= size) n = size - 1; /* cut short: a name of hundreds of characters */
     memcpy(buf, text, n);
     buf[n] = '\0';
+    uint16_t pc = d->machine->pc;
+    if (debug_asm_line(d, pc)) /* an assembly program: where in its file */
+        snprintf(buf + n, size - n, ", %s:%" PRIu32, debug_source_name(d, d->asm_file), debug_asm_line(d, pc));
 }
 
-/* The Jack (or VM) source line of pc, as "12\t<text>". */
+/* The Jack (or VM, or assembly) source line of pc, as "12\t<text>". */
 static void show_source_line(hack_debugger *d, uint16_t pc)
 {
     const hack_source_location *l = debug_location(d, pc);
+    size_t length;
+    if (!l && debug_asm_line(d, pc)) {
+        const char *text = debug_source_line(d, d->asm_file, debug_asm_line(d, pc), &length);
+        if (text) debug_say(d, "%" PRIu32 "\t%.*s\n", debug_asm_line(d, pc), (int)length, text);
+        return;
+    }
     if (!l) return;
     size_t file = l->jack_line ? l->jack_file : l->file;
     uint32_t line = l->jack_line ? l->jack_line : l->line;
-    size_t length;
     const char *text = debug_source_line(d, file, line, &length);
     if (text) debug_say(d, "%" PRIu32 "\t%.*s\n", line, (int)length, text);
 }
@@ -294,7 +335,9 @@ void debug_describe(const hack_debugger *d, uint16_t pc, char *buf, size_t size)
         snprintf(buf, size, "the translator's shared code (ROM %u, %s)", (unsigned)pc, label ? label->name : "?");
         return;
     }
-    hack_backtrace_describe(d->program, pc, buf, size);
+    size_t n = hack_backtrace_describe(d->program, pc, buf, size);
+    if (debug_asm_line(d, pc) && n < size) /* an assembly program: where in its file */
+        snprintf(buf + n, size - n, ", %s:%" PRIu32, debug_source_name(d, d->asm_file), debug_asm_line(d, pc));
 }
 
 void debug_show_location(hack_debugger *d, uint16_t pc, const char *prefix)
@@ -482,6 +525,8 @@ static void show_after_access(hack_debugger *d, uint16_t pc, const char *verb)
     char here[200], by[200];
     describe_here(d, here, sizeof here);
     debug_describe(d, pc, by, sizeof by);
+    if (debug_asm_line(d, pc)) /* an assembly program: its line says it */
+        snprintf(by, sizeof by, "%s:%" PRIu32, debug_source_name(d, d->asm_file), debug_asm_line(d, pc));
     const char *paren_here = strchr(here, '('), *paren_by = strchr(by, '(');
     if (strcmp(here, by) == 0)
         debug_say(d, "%s\n", here);

@@ -80,7 +80,9 @@ struct hack_debugger {
     volatile sig_atomic_t *interrupt; /* the front end's Ctrl+C, or NULL */
     hack_jack_class_variables *classes;
     size_t class_count;
-    source_text *sources; /* per program source file */
+    source_text *sources; /* per program source file, and the assembly file (asm_file) */
+    char *asm_path;       /* an assembly program's file (hack_debugger_set_program_file), or NULL */
+    size_t asm_file;      /* its index among the sources: after the program's */
     uint8_t *prologue;    /* per ROM word: a function's words before its first statement */
     debug_point *points;
     size_t point_count;
@@ -129,6 +131,11 @@ void debug_say(hack_debugger *d, const char *format, ...);
 const hack_source_location *debug_location(const hack_debugger *d, uint32_t pc);
 /* The source line's text (without its newline), or NULL. */
 const char *debug_source_line(hack_debugger *d, size_t file, uint32_t line, size_t *length);
+/* A source file's name ("Main.jack", "Sum.asm"), and how many source files there are (the assembly file last). */
+const char *debug_source_name(const hack_debugger *d, size_t file);
+size_t debug_source_count(const hack_debugger *d);
+/* The assembly line of an assembly program's ROM word (0: not one, or none). */
+uint32_t debug_asm_line(const hack_debugger *d, uint16_t pc);
 /* The Jack class and subroutine tables of a function ("Main.fact"); either may be NULL. */
 const hack_jack_class_variables *debug_class(const hack_debugger *d, const char *name, size_t length);
 const hack_jack_subroutine_variables *debug_subroutine(const hack_debugger *d, const hack_symbol *function,

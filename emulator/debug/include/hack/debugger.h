@@ -49,6 +49,11 @@ void hack_debugger_free(hack_debugger *debugger);
  * later. */
 void hack_debugger_set_interrupt(hack_debugger *debugger, volatile sig_atomic_t *flag);
 
+/* The file the program was loaded from. For an assembly program (.asm) its text is the program's source:
+ * list shows it with its labels, break takes Prog.asm:LINE, stops show the line as it was written (@R2, not
+ * @2). False (and nothing changes) for any other program, or when memory ran out. */
+bool hack_debugger_set_program_file(hack_debugger *debugger, const char *path);
+
 /* The front end's scripted keys (--keys, --type: hack_key_event, in cycle order), given to the session now and
  * again at each reset; hold_cycles: how long the type command holds each key (0: 100,000, as --type). The
  * commands `key K` and `type TEXT` press keys from the cycle the program is at until the next reset. False
