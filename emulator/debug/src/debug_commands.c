@@ -319,6 +319,7 @@ static const command commands[] = {
     {"info", "i inf ", info_command, false},
     {"screen", NULL, screen_args, false},
     {"show", NULL, show_command, false},
+    {"complete", NULL, debug_complete_command, false},
     {"key", NULL, debug_key_command, false},
     {"type", NULL, debug_type_command, false},
     {"help", "h ", help_command, false},
@@ -326,6 +327,7 @@ static const command commands[] = {
 };
 
 /* The command a word names: its name, one of gdb's abbreviations, or a unique start of one name. */
+/* d NULL: nothing is said. */
 static const command *find(const command *table, size_t count, const char *word, size_t length, hack_debugger *d,
                            const char *what)
 {
@@ -342,6 +344,7 @@ static const command *find(const command *table, size_t count, const char *word,
         }
     }
     if (prefixes == 1) return prefixed;
+    if (!d) return NULL;
     if (prefixes == 0) {
         debug_say(d, "Unknown %s%s'%.*s': `help` lists them.\n", what, what[0] ? " command " : "command ", (int)length, word);
         return NULL;
@@ -380,6 +383,12 @@ bool hack_debugger_command(hack_debugger *d, const char *line)
 }
 
 /* ---- for completion ---- */
+
+const char *debug_command_named(const char *word)
+{
+    const command *c = find(commands, sizeof commands / sizeof commands[0], word, strlen(word), NULL, "");
+    return c ? c->name : NULL;
+}
 
 size_t debug_command_names(const char **names, size_t capacity, bool info)
 {

@@ -159,6 +159,11 @@ void debug_reset(hack_debugger *d);
 
 /* debug_commands.c: the names of the commands (info: of info's), for completion; returns how many there are */
 size_t debug_command_names(const char **names, size_t capacity, bool info);
+/* The name of the command a word names (an abbreviation, a unique prefix), or NULL; says nothing. */
+const char *debug_command_named(const char *word);
+
+/* debug_complete.c */
+void debug_complete_command(hack_debugger *d, const char *text);
 
 /* debug_data.c */
 void debug_print_command(hack_debugger *d, const char *args);

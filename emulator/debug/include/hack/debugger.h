@@ -95,6 +95,16 @@ hack_session_state hack_debugger_last_state(const hack_debugger *debugger);
  * previous step or continue command. Returns false when the command was quit. */
 bool hack_debugger_command(hack_debugger *debugger, const char *line);
 
+/* Completion of a command line being typed (line: the text before the cursor): the candidates for its last
+ * word, each whole, sorted, passed to fn (may be NULL): the command names, info's subcommands, places after
+ * break, tbreak, until, advance and list (functions, File.jack:, labels), names after print, display, x,
+ * watch, set var and `if` (the selected frame's variables, its class's fields and statics, an object's
+ * fields after "p.", classes, registers, VM segments). Returns how many. The word is what follows the last
+ * of hack_debugger_word_breaks in line (a line editor breaks words there too). */
+size_t hack_debugger_complete(hack_debugger *debugger, const char *line, void (*fn)(void *context, const char *word),
+                              void *context);
+extern const char hack_debugger_word_breaks[];
+
 /* ---- for front ends that draw (the window's debug view) ---- */
 
 /* A place in the program's text: a line of a source file (file: its index in the program's map), or, for
