@@ -121,6 +121,11 @@ static inline int debug_signed(uint16_t word)
 
 enum { DEBUG_STACK_TOP = 2048 }; /* the first word past the stack (256..2047) */
 
+/* debug_program.c */
+void debug_read_classes(hack_debugger *d, hack_diag_list *diags); /* the Jack variable tables of the sources */
+/* Marks each function's words before its first statement (d->prologue). */
+void debug_mark_prologues(hack_debugger *d);
+
 /* debugger.c */
 /* The session's watch map: the debugger's when a watchpoint or the stack guard needs it. */
 void debug_update_watch_map(hack_debugger *d);
