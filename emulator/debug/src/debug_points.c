@@ -413,7 +413,7 @@ static void for_each_number(hack_debugger *d, const char *command, const char *a
         char *end;
         long first = strtol(at, &end, 10), last = first;
         if (end != at && *end == '-') last = strtol(end + 1, &end, 10);
-        if (end == at || (*end && *end != ' ') || first <= 0 || last < first) {
+        if (end == at || (*end && *end != ' ') || first <= 0 || last < first || last - first > 10000) {
             debug_say(d, "%s: expected breakpoint numbers (N, N-M), not '%s'\n", command, at);
             return;
         }
@@ -446,13 +446,11 @@ static void enable_once(hack_debugger *d, debug_point *p)
     p->once = true;
 }
 
-static int deleted_number;
-
 static void delete_point(hack_debugger *d, debug_point *p)
 {
-    deleted_number = p->number;
-    debug_point_remove(d, p->number);
-    debug_say(d, "Deleted %d.\n", deleted_number);
+    const int number = p->number;
+    debug_point_remove(d, number);
+    debug_say(d, "Deleted %d.\n", number);
 }
 
 void debug_delete_command(hack_debugger *d, const char *args)
