@@ -16,6 +16,10 @@ typedef struct {
     bool interactive; /* --debug: read commands; otherwise run to the first stop */
     void (*after_reset)(void *context, hack_machine *machine);
     void *context;
+    const hack_key_event *keys; /* --keys and --type, in cycle order */
+    size_t key_count;
+    uint64_t key_cycles; /* --key-cycles: how long a typed key is held */
+    const char *program_path; /* the program as named: an assembly file is the source shown */
 } hack_cli_debug_options;
 
 /* Returns hackemu's exit status: that of the program's stop, 8 for a headless run stopped at a breakpoint or

@@ -845,9 +845,19 @@ int main(int argc, char **argv)
 #endif
     if (opt.debug || opt.break_count || opt.watch_count) {
         reset_context reset = {&opt, &program, stack_at_256};
+        size_t key_count;
+        bool keys_ok;
+        hack_key_event *keys = key_schedule(&opt, &key_count, &keys_ok);
+        if (!keys_ok) {
+            fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas\n");
+            free(keys);
+            status = EXIT_USAGE;
+            goto out;
+        }
         hack_cli_debug_options debug = {opt.breaks, opt.break_count, opt.watches, opt.watch_count, opt.debug,
-                                        debug_reset, &reset};
+                                        debug_reset, &reset, keys, key_count, opt.key_cycles, opt.program_path};
         status = hack_cli_debug(session, machine, &debug);
+        free(keys);
         goto out;
     }
     status = run_headless(&opt, session, machine, &diags);

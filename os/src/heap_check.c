@@ -48,6 +48,10 @@ struct hack_heap_sanitizer {
     void *allocation_listener_context;
     int alloc_depth;
     bool no_leaks;   /* finish reports no leaks */
+    /* a debugger's hold at findings made in hooks: a finding since the hook was entered, and the call held */
+    bool hold, found, holding;
+    uint16_t held_pc;
+    uint64_t held_cycles;
     bool track_only; /* no watched words, no reports */
     call_times alloc_times, free_times;
     uint64_t allocs, frees;
@@ -73,6 +77,7 @@ static char *stack_text(hack_heap_sanitizer *c)
 static void emit(hack_heap_sanitizer *c, const char *text)
 {
     if (c->track_only) return;
+    c->found = true;
     c->problems++;
     if (c->problems <= c->max_reports && c->report) c->report(c->context, text);
 }
@@ -449,6 +454,37 @@ int hack_heap_sanitizer_finish(hack_heap_sanitizer *c)
     return c->problems;
 }
 
+/* ---- a debugger's hold at findings made in hooks ---- */
+
+void hack_heap_sanitizer_hold_at_findings(hack_heap_sanitizer *c, bool hold)
+{
+    c->hold = hold;
+    c->holding = false;
+}
+
+bool hack_heap_sanitizer_entered(hack_heap_sanitizer *c)
+{
+    c->found = false;
+    if (!c->holding || c->machine->pc != c->held_pc || c->machine->cycles != c->held_cycles) return false;
+    c->holding = false;
+    return true;
+}
+
+bool hack_heap_sanitizer_held(hack_heap_sanitizer *c)
+{
+    if (!c->hold || !c->found) return false;
+    c->found = false;
+    c->holding = true;
+    c->held_pc = c->machine->pc;
+    c->held_cycles = c->machine->cycles;
+    return true;
+}
+
+bool hack_heap_sanitizer_holding(const hack_heap_sanitizer *c)
+{
+    return c->holding;
+}
+
 /* ---- a Jack Memory, seen through observe hooks ---- */
 
 static hack_hook_action observe_init(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
@@ -531,6 +567,7 @@ static hack_hook_action observe_free(void *context, hack_machine *m, const hack_
         call_ended(&c->free_times, m->cycles);
         return HACK_HOOK_PROCEED;
     }
+    if (hack_heap_sanitizer_entered(c)) return HACK_HOOK_PROCEED; /* held here: told already */
     call_started(&c->free_times, m->cycles);
     uint16_t address = e->count ? m->ram[e->arg] : 0;
     if (address >= HEAP_BASE && address < HEAP_END && c->blocks[address].live)
@@ -540,7 +577,7 @@ static hack_hook_action observe_free(void *context, hack_machine *m, const hack_
                                     address >= HEAP_BASE && address < HEAP_END && c->blocks[address].allocated
                                         ? "the block is already free (double free)"
                                         : "not the address of a live block");
-    return HACK_HOOK_PROCEED;
+    return hack_heap_sanitizer_held(c) ? HACK_HOOK_STOP : HACK_HOOK_PROCEED;
 }
 
 bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)

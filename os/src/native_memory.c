@@ -88,6 +88,17 @@ static void tell(hack_native_memory *memory, hack_native_memory_event kind, uint
     if (memory->options.event) memory->options.event(memory->options.event_context, kind, address, words, why);
 }
 
+/* The checker's hold (hack_native_memory_options): the call was held before, or a finding holds it now. */
+static bool entered_held_call(const hack_native_memory *memory)
+{
+    return memory->options.entered && memory->options.entered(memory->options.event_context);
+}
+
+static bool held(const hack_native_memory *memory)
+{
+    return memory->options.held && memory->options.held(memory->options.event_context);
+}
+
 static hack_hook_action memory_init(void *context, hack_machine *machine, const hack_hook_event *event, uint16_t *value)
 {
     (void)machine;
@@ -129,7 +140,9 @@ static hack_hook_action memory_free(void *context, hack_machine *machine, const 
     char call[32];
     snprintf(call, sizeof call, "Memory.deAlloc(%u)", (unsigned)address);
     if (status == HACK_HEAP_CORRUPT) return stop_for_corruption(memory, machine, call);
+    if (entered_held_call(memory)) return HACK_HOOK_RETURN; /* told when the run was held here: ignored now */
     tell(memory, HACK_MEMORY_BAD_FREE, address, 0, hack_heap_status_text(status));
+    if (held(memory)) return HACK_HOOK_STOP;
     if (!memory->options.bad_free_reported_by_event)
         report_failure(memory, machine, call, memory->options.continue_after_bad_free ? " (ignored)" : "");
     if (memory->options.continue_after_bad_free) return HACK_HOOK_RETURN;
@@ -171,7 +184,10 @@ static hack_hook_action memory_peek(void *context, hack_machine *machine, const 
 {
     if (beyond_memory(machine, event)) return HACK_HOOK_PROCEED;
     uint16_t address = (uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1);
-    tell(context, HACK_MEMORY_PEEK, address, 0, NULL);
+    if (!entered_held_call(context)) {
+        tell(context, HACK_MEMORY_PEEK, address, 0, NULL);
+        if (held(context)) return HACK_HOOK_STOP;
+    }
     *value = machine->ram[address];
     return HACK_HOOK_RETURN;
 }
@@ -180,7 +196,10 @@ static hack_hook_action memory_poke(void *context, hack_machine *machine, const 
 {
     if (beyond_memory(machine, event)) return HACK_HOOK_PROCEED;
     uint16_t address = (uint16_t)argument(machine, event, 0) & (HACK_RAM_SIZE - 1);
-    tell(context, HACK_MEMORY_POKE, address, (uint16_t)argument(machine, event, 1), NULL);
+    if (!entered_held_call(context)) {
+        tell(context, HACK_MEMORY_POKE, address, (uint16_t)argument(machine, event, 1), NULL);
+        if (held(context)) return HACK_HOOK_STOP;
+    }
     machine->ram[address] = (uint16_t)argument(machine, event, 1);
     *value = 0;
     return HACK_HOOK_RETURN;

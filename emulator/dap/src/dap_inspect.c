@@ -445,12 +445,12 @@ void dap_evaluate(hack_dap_server *s, const json_t *request)
     }
     while (isspace((unsigned char)*expression)) expression++;
     if (frame_id >= 1 && !hack_debugger_select_frame(s->debugger, (size_t)frame_id - 1)) {
-        /* a frame in the translator's call code: print says why its variables cannot be told; a frame past
-         * the 64 that print names: said here */
+        /* a frame in the translator's call code: print says why its variables cannot be told; a frame print
+         * cannot select: said here */
         hack_debugger_frame f;
         if (hack_debugger_frames(s->debugger, (size_t)frame_id - 1, &f, 1, NULL) && !f.in_flux) {
-            dap_fail(s, request, "frame %lld: expressions name the variables of the 64 innermost frames only (the "
-                                 "Variables view shows every frame's)", frame_id);
+            dap_fail(s, request, "frame %lld: its variables cannot be named by an expression here (the Variables "
+                                 "view shows them)", frame_id);
             return;
         }
     }

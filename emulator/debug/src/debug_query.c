@@ -126,12 +126,13 @@ bool hack_debugger_select_frame(hack_debugger *d, size_t frame)
     query_frame f;
     d->selected_frame = 0;
     if (!frame_at(d, frame, &f)) return false;
-    /* the commands name the frames of debug_frames (the same ones outside the shared routines) */
-    debug_frame frames[DEBUG_MAX_FRAMES];
-    size_t count = debug_frames(d, frames, DEBUG_MAX_FRAMES);
-    for (size_t i = 0; i < count; i++)
-        if (frames[i].pc == f.frame.pc && frames[i].lcl == f.lcl && frames[i].arg == f.arg) {
-            d->selected_frame = (int)i;
+    /* the commands name the frames of the engine's walk (the same ones outside the shared routines) */
+    debug_frame_walk walk;
+    debug_walk_start(d, &walk);
+    debug_frame at;
+    for (int i = 0; debug_walk_next(d, &walk, &at); i++)
+        if (at.pc == f.frame.pc && at.lcl == f.lcl && at.arg == f.arg) {
+            d->selected_frame = i;
             return true;
         }
     return false;

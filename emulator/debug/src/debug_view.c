@@ -11,15 +11,9 @@
 
 hack_debugger_place hack_debugger_here(hack_debugger *d)
 {
-    debug_frame frames[DEBUG_MAX_FRAMES];
-    size_t count = debug_frames(d, frames, DEBUG_MAX_FRAMES);
-    size_t which = d->selected_frame >= 0 && (size_t)d->selected_frame < count ? (size_t)d->selected_frame : 0;
-    uint16_t pc = count ? frames[which].pc : d->machine->pc;
+    /* a PC in the translator's shared routines stands for the command that jumped there (debug_frames) */
+    const uint16_t pc = debug_selected(d).pc;
     const hack_source_location *l = debug_location(d, pc);
-    /* a PC in the translator's shared routines stands for the command that jumped there */
-    if (l && l->routine != HACK_ROUTINE_NONE && which + 1 < count && !l->jack_line && !l->line) {
-        l = debug_location(d, frames[which + 1].pc);
-    }
     if (l && l->jack_line && l->jack_file < d->program->source_file_count) return (hack_debugger_place){l->jack_file, l->jack_line};
     if (l && l->line && l->file < d->program->source_file_count) return (hack_debugger_place){l->file, l->line};
     return (hack_debugger_place){-1, pc};

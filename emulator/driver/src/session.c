@@ -109,6 +109,19 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
     }
 }
 
+/* A debugger's hold at the heap check's findings in the native Memory (stop_at_heap_report). */
+static bool call_entered(void *context)
+{
+    const hack_session *s = context;
+    return hack_heap_sanitizer_entered(s->check);
+}
+
+static bool call_held(void *context)
+{
+    const hack_session *s = context;
+    return hack_heap_sanitizer_held(s->check);
+}
+
 /* A Jack Memory without the heap check: its allocations, seen as Memory.alloc returns, for the heap map. */
 /* Whether class name runs natively: the project's own (added to the program), the OS mode native, not kept
  * in Jack by jack_classes. */
@@ -152,6 +165,7 @@ static void bind_heap(hack_session *s)
     int limit = o->check_report_limit > 0 ? o->check_report_limit : DEFAULT_REPORT_LIMIT;
     s->check = o->check_heap ? hack_heap_sanitizer_create(s->machine, s->program, limit, heap_report, s) : NULL;
     if (s->check && o->check_heap_no_leaks) hack_heap_sanitizer_report_leaks(s->check, false);
+    if (s->check && o->stop_at_heap_report) hack_heap_sanitizer_hold_at_findings(s->check, true);
     bool native;
     native = is_native(s, "Memory") || o->native_memory;
     if (s->machine_code && o->test_script) /* as the course's emulators run it, unless a policy is asked for */
@@ -159,7 +173,8 @@ static void bind_heap(hack_session *s)
     if (native) {
         /* under the heap check, bad frees are its findings: reported there, and the run goes on */
         hack_native_memory_options memory_options = {o->heap_policy, o->continue_after_bad_free || s->check != NULL,
-                                                     os_message, s, memory_event, s, s->check != NULL};
+                                                     os_message, s, memory_event, s, s->check != NULL,
+                                                     s->check ? call_entered : NULL, s->check ? call_held : NULL};
         s->memory = hack_native_memory_bind(s->machine, s->program, &memory_options);
     }
     if (s->check && !s->memory) {
@@ -369,6 +384,11 @@ static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop
     if (s->restarted) {
         stop.state = HACK_SESSION_STACK_ERROR;
         stop.stack = HACK_STACK_RESTART;
+        return stop;
+    }
+    if (s->check && hack_heap_sanitizer_holding(s->check)) { /* a finding in a hooked call: it is made again */
+        stop.state = HACK_SESSION_DEBUG;
+        stop.debug = HACK_DEBUG_STOP_HEAP_REPORT;
         return stop;
     }
     uint64_t until = 0;

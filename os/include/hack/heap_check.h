@@ -46,6 +46,18 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *check, uint16_t addres
 /* The run stopped with HACK_STOP_WATCH: report the access (the caller then steps over it and goes on). */
 void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *check);
 
+/* For a debugger: a finding made inside a hook (a native Memory function, the observe hooks of a Jack Memory)
+ * holds the run at that call: the hook stops the run (HACK_HOOK_STOP) before the call goes on, and when the
+ * run goes on the call is made again, without being checked or reported again. Off by default. */
+void hack_heap_sanitizer_hold_at_findings(hack_heap_sanitizer *check, bool hold);
+/* For hooks that tell the check about their call: entered, at the hook's entry, says whether this call was
+ * held (it is then made without telling the check); held, after telling it, whether a finding holds the run
+ * here (the hook then stops the run). */
+bool hack_heap_sanitizer_entered(hack_heap_sanitizer *check);
+bool hack_heap_sanitizer_held(hack_heap_sanitizer *check);
+/* Whether the run is held at a finding now (until the call is made again). */
+bool hack_heap_sanitizer_holding(const hack_heap_sanitizer *check);
+
 /* Whether finish reports leaks (default true): --check-heap=no-leaks, and the memory bench, where the leaks are
  * the test program's and not the allocator's. */
 void hack_heap_sanitizer_report_leaks(hack_heap_sanitizer *check, bool report);

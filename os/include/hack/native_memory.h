@@ -33,6 +33,11 @@ typedef struct {
     void (*event)(void *context, hack_native_memory_event kind, uint16_t address, uint16_t words, const char *why);
     void *event_context;
     bool bad_free_reported_by_event; /* the event's receiver reports bad frees (no message here) */
+    /* A checker's hold at its findings (both may be NULL; see hack_heap_sanitizer_hold_at_findings): entered,
+     * when a hook that tells events is entered, says whether this call was held (it is then made without
+     * telling); held, after the events, whether a finding holds the run here (the hook stops the run). */
+    bool (*entered)(void *event_context);
+    bool (*held)(void *event_context);
 } hack_native_memory_options;
 
 typedef struct hack_native_memory hack_native_memory;

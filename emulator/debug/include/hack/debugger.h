@@ -20,6 +20,7 @@
 #include "hack/machine.h"
 #include "hack/session.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,19 +43,44 @@ hack_debugger *hack_debugger_create(hack_session *session, hack_machine *machine
 /* Removes the breakpoints and watchpoints from the machine and the session, and frees the debugger. */
 void hack_debugger_free(hack_debugger *debugger);
 
-/* Breakpoint and watchpoint specs as the commands take them ("Main.jack:12", "Main.count == 3"). Returns the
- * new point's number (from 1), or 0 with an error in diags (file: origin, e.g. "--break"). */
+/* A flag the front end's SIGINT handler sets (Ctrl+C); NULL: none. A run, continue, step, next or finish
+ * looks at it between slices of instructions, stops there (HACK_DEBUGGER_STOPPED_INTERRUPT, told through
+ * print) and clears it; each of them clears it when it starts, so a Ctrl+C at the prompt interrupts nothing
+ * later. */
+void hack_debugger_set_interrupt(hack_debugger *debugger, volatile sig_atomic_t *flag);
+
+/* The file the program was loaded from. For an assembly program (.asm) its text is the program's source:
+ * list shows it with its labels, break takes Prog.asm:LINE, stops show the line as it was written (@R2, not
+ * @2). False (and nothing changes) for any other program, or when memory ran out. */
+bool hack_debugger_set_program_file(hack_debugger *debugger, const char *path);
+
+/* The front end's scripted keys (--keys, --type: hack_key_event, in cycle order), given to the session now and
+ * again at each reset; hold_cycles: how long the type command holds each key (0: 100,000, as --type). The
+ * commands `key K` and `type TEXT` press keys from the cycle the program is at until the next reset. False
+ * when memory ran out. */
+bool hack_debugger_set_keys(hack_debugger *debugger, const hack_key_event *events, size_t count, uint64_t hold_cycles);
+
+/* Breakpoint and watchpoint specs as the commands take them ("Main.jack:12", "Main.count == 3", "A == 5"), each
+ * with an optional condition ("Main.fact if n < 3"): it stops only when the condition is not 0. Returns the
+ * new point's number (from 1), or 0 with an error in diags (file: origin, e.g. "--break"). A watchpoint on a
+ * local or an argument is deleted when its frame returns. */
 int hack_debugger_add_breakpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
 int hack_debugger_add_watchpoint(hack_debugger *debugger, const char *spec, const char *origin, hack_diag_list *diags);
+/* A watchpoint that stops when the word changes (as add_watchpoint; also on A, D or PC, looked at after each
+ * instruction), is read (rwatch), or is read or written (awatch). */
+typedef enum { HACK_DEBUGGER_WATCH_CHANGE, HACK_DEBUGGER_WATCH_READ, HACK_DEBUGGER_WATCH_ACCESS } hack_debugger_watch_kind;
+int hack_debugger_add_watch(hack_debugger *debugger, const char *spec, hack_debugger_watch_kind kind, const char *origin,
+                            hack_diag_list *diags);
 
 typedef enum {
     HACK_DEBUGGER_STOPPED_BREAKPOINT, /* at a breakpoint */
     HACK_DEBUGGER_STOPPED_WATCHPOINT, /* a watched word changed */
     HACK_DEBUGGER_STOPPED_STEP,       /* a step, next, finish or run N is done */
     HACK_DEBUGGER_STOPPED_HEAP_REPORT, /* the heap check reported an access (the run can go on) */
-    HACK_DEBUGGER_STOPPED_WAITING,    /* the program waits for a key (none is scripted) */
+    HACK_DEBUGGER_STOPPED_WAITING,    /* the program waits for a key (none is scripted: `key`, `type`) */
     HACK_DEBUGGER_FINISHED,           /* the program stopped for good: halted, Sys.error, machine or stack
                                          error (hack_debugger_last_state says which) */
+    HACK_DEBUGGER_STOPPED_INTERRUPT,  /* the front end's interrupt flag was set (Ctrl+C); the run can go on */
 } hack_debugger_stop;
 
 /* Goes on until the next stop, which is described through print (location and source line). */
@@ -68,6 +94,16 @@ hack_session_state hack_debugger_last_state(const hack_debugger *debugger);
  * backtrace, frame N, up, down, list, disassemble, screen FILE.png, help, quit. An empty line repeats the
  * previous step or continue command. Returns false when the command was quit. */
 bool hack_debugger_command(hack_debugger *debugger, const char *line);
+
+/* Completion of a command line being typed (line: the text before the cursor): the candidates for its last
+ * word, each whole, sorted, passed to fn (may be NULL): the command names, info's subcommands, places after
+ * break, tbreak, until, advance and list (functions, File.jack:, labels), names after print, display, x,
+ * watch, set var and `if` (the selected frame's variables, its class's fields and statics, an object's
+ * fields after "p.", classes, registers, VM segments). Returns how many. The word is what follows the last
+ * of hack_debugger_word_breaks in line (a line editor breaks words there too). */
+size_t hack_debugger_complete(hack_debugger *debugger, const char *line, void (*fn)(void *context, const char *word),
+                              void *context);
+extern const char hack_debugger_word_breaks[];
 
 /* ---- for front ends that draw (the window's debug view) ---- */
 

@@ -45,7 +45,8 @@ typedef struct {
     /* a line the program printed with Output, without its newline */
     void (*output_line)(void *context, const char *text);
     void *context;
-    /* A debugger's: a heap check finding stops the run before the access it reports (HACK_SESSION_DEBUG) */
+    /* A debugger's: a heap check finding stops the run before the access it reports, or at the call of a
+     * hooked Memory function it reports (HACK_SESSION_DEBUG) */
     bool stop_at_heap_report;
 } hack_session_options;
 
@@ -98,7 +99,9 @@ typedef enum {
     HACK_DEBUG_STOP_WATCHPOINT,  /* an instruction is about to read or write a word of the watchpoints
                                     (machine->watch_hit): PC is at it, and running again runs it first */
     HACK_DEBUG_STOP_HEAP_REPORT, /* the heap check reported the access machine->watch_hit; PC is at the
-                                    instruction, which has not run: running again runs it */
+                                    instruction, which has not run: running again runs it. Or it reported a
+                                    call to a hooked Memory function (a bad free, a native peek or poke):
+                                    PC is at the function's entry, and running again makes the call */
 } hack_debug_stop;
 
 typedef enum {

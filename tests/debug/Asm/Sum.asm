@@ -1,0 +1,21 @@
+// Adds 1..R0 into R2 (R1 counts down): predefined symbols, a variable and labels, to debug as written.
+    @R2
+    M=0
+    @R0
+    D=M
+    @count
+    M=D
+(LOOP)
+    @count
+    D=M
+    @END
+    D;JEQ
+    @R2
+    M=D+M
+    @count
+    M=M-1
+    @LOOP
+    0;JMP
+(END)
+    @END
+    0;JMP
