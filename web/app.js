@@ -456,7 +456,10 @@ function showPoints() {
   const lines = page.hw.text().trim().split('\n').filter((l) => /^\d+\s/.test(l));
   for (const line of lines) {
     const row = table.insertRow();
-    linked(row.insertCell(), line);
+    // "Num Type Enb Hits What" (info breakpoints' columns) said in words
+    const m = /^(\d+)\s+(\S+)\s+([yn])\s+(\d+)\s+(.*)$/.exec(line);
+    linked(row.insertCell(), m ? `${m[2]} ${m[1]}: ${m[5]}` + (m[4] !== '0' ? ` (hit ${m[4]} time${m[4] === '1' ? '' : 's'})` : '') +
+                                 (m[3] === 'n' ? ' (disabled)' : '') : line);
     const remove = document.createElement('button');
     remove.textContent = 'delete';
     remove.addEventListener('click', () => {

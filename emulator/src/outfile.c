@@ -40,6 +40,19 @@ bool hack_outfile_open(hack_outfile *out, const char *path, hack_diag_list *diag
         return false;
     }
     memcpy(out->path, path, n + 1);
+#ifdef __EMSCRIPTEN__
+    /* the page's in-memory files: no other process, no signal, and its rename leaves the renamed file unreadable
+     * (emscripten 3.1.6): written in place */
+    free(out->temp);
+    out->temp = NULL;
+    out->file = fopen(path, "w");
+    if (!out->file) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+        hack_outfile_abandon(out);
+        return false;
+    }
+    return true;
+#endif
     memcpy(out->temp, path, n);
     memcpy(out->temp + n, ".XXXXXX", 8);
     const int fd = mkstemp(out->temp); /* O_CREAT | O_EXCL, 0600, in the target's folder */
@@ -75,7 +88,7 @@ bool hack_outfile_commit(hack_outfile *out, hack_diag_list *diags)
         error = errno;
     }
     out->file = NULL;
-    if (ok && rename(out->temp, out->path) != 0) {
+    if (ok && out->temp && rename(out->temp, out->path) != 0) {
         ok = false;
         error = errno;
     }

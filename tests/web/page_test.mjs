@@ -388,7 +388,7 @@ try {
     await page.type('#d-watch', 'Main.count');
     await page.click('#d-watch-add');
     const points = await page.$eval('#d-points', (e) => e.innerText);
-    if (!/watchpoint\s+\d+\s+Main\.count -> RAM\[16\]/.test(points)) fail(`the list: ${points}`);
+    if (!/watchpoint \d+: Main\.count -> RAM\[16\]/.test(points)) fail(`the list: ${points}`);
     await page.click('#d-continue');
     await page.waitForFunction(() => document.getElementById('status').textContent.includes('Watchpoint 1'),
                                { timeout: 30000 });
