@@ -132,27 +132,38 @@ static void forget_completions(void)
     completing = NULL;
 }
 
-/* One line from stdin (without its newline), or NULL at its end; line editing and history on a terminal
- * when libedit is installed (Debian: libedit2). */
-static char *read_command(bool terminal, char *buffer, size_t size)
+/* The longest command line taken: a longer one (a runaway paste, a binary file on stdin) is refused whole */
+enum { COMMAND_MAX = 1 << 20 };
+
+/* One line from stdin of any length (without its newline), to free, or NULL at its end; line editing and history
+ * on a terminal when libedit is installed (Debian: libedit2). A line is never split into two commands. */
+static char *read_command(bool terminal)
 {
     const line_editor *editor = terminal ? load_line_editor() : NULL;
     if (editor) {
         char *line = editor->readline("(hackdb) ");
-        if (!line) return NULL;
-        if (*line) editor->add_history(line);
-        snprintf(buffer, size, "%s", line);
-        free(line);
-        return buffer;
+        if (line && *line) editor->add_history(line);
+        return line;
     }
     if (terminal) {
         fputs("(hackdb) ", stdout);
         fflush(stdout);
     }
-    if (!fgets(buffer, (int)size, stdin)) return NULL;
-    buffer[strcspn(buffer, "\r\n")] = '\0';
-    if (!terminal) printf("(hackdb) %s\n", buffer); /* a transcript shows what it answers */
-    return buffer;
+    char *line = NULL;
+    size_t capacity = 0;
+    const ssize_t length = getline(&line, &capacity, stdin);
+    if (length < 0) {
+        free(line);
+        return NULL;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    if (!terminal) printf("(hackdb) %s\n", strlen(line) > 200 ? "(a long line)" : line); /* a transcript */
+    if (length > COMMAND_MAX) {
+        fprintf(stderr, "hackemu: a command line of %zd bytes: longer than %d, not run\n", length, COMMAND_MAX);
+        line[0] = '#'; /* (a comment does nothing; an empty line would repeat the last command) */
+        line[1] = '\0';
+    }
+    return line;
 }
 
 int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_debug_options *options)
@@ -189,7 +200,6 @@ int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_
     }
     if (options->interactive) {
         bool terminal = isatty(STDIN_FILENO);
-        char line[512];
         struct sigaction interrupt_action, previous_action;
         memset(&interrupt_action, 0, sizeof interrupt_action);
         interrupt_action.sa_handler = on_interrupt;
@@ -199,7 +209,10 @@ int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_
         hack_debugger_set_interrupt(debugger, &interrupt_requested);
         completing = debugger;
         if (terminal) printf("hackemu debugger: `help` lists the commands, `run` starts the program.\n");
-        while (read_command(terminal, line, sizeof line) && hack_debugger_command(debugger, line)) {
+        for (char *line; (line = read_command(terminal)) != NULL;) {
+            const bool more = hack_debugger_command(debugger, line);
+            free(line);
+            if (!more) break;
         }
         sigaction(SIGINT, &previous_action, NULL);
         forget_completions();

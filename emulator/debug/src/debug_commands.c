@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* (strdup, strndup) */
 /* The debugger's commands: gdb-like text, one a line, read here (a table of commands: their names, gdb's
  * abbreviations and any unique prefix) and answered here or in the module that owns what they look at
  * (debug_stack.c, debug_points.c, debug_data.c, debug_source.c, debug_keys.c). */
@@ -206,7 +207,7 @@ static void down_command(hack_debugger *d, const char *args) { debug_up_down_com
 static void list_command(hack_debugger *d, const char *args)
 {
     debug_list_command(d, args);
-    snprintf(d->repeat, sizeof d->repeat, "list");
+    debug_set_repeat(d, "list");
 }
 
 static void disassemble_command(hack_debugger *d, const char *args)
@@ -358,28 +359,39 @@ static const command *find(const command *table, size_t count, const char *word,
     return NULL;
 }
 
+/* The command an empty line repeats (NULL: none) */
+void debug_set_repeat(hack_debugger *d, const char *text)
+{
+    free(d->repeat);
+    d->repeat = text ? strdup(text) : NULL;
+}
+
 bool hack_debugger_command(hack_debugger *d, const char *line)
 {
-    char text[512];
     while (*line == ' ' || *line == '\t') line++;
-    snprintf(text, sizeof text, "%s", line);
-    size_t n = strlen(text);
-    while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r' || text[n - 1] == '\n')) text[--n] = '\0';
-    if (!n) {
-        if (!d->repeat[0]) return true;
-        snprintf(text, sizeof text, "%s", d->repeat);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r' || line[n - 1] == '\n')) n--;
+    if (!n && !d->repeat) return true;
+    char *text = n ? strndup(line, n) : strdup(d->repeat); /* (a line of any length: never cut, never split) */
+    if (!text) {
+        debug_say(d, "out of memory\n");
+        return true;
     }
-    if (text[0] == '#') return true; /* a comment, for scripted sessions */
-    size_t word_length = strcspn(text, " /");
-    const char *rest = text + word_length;
-    while (*rest == ' ') rest++;
-    d->repeat[0] = '\0';
-    const command *c = find(commands, sizeof commands / sizeof commands[0], text, word_length, d, "");
-    if (!c) return true;
-    if (!c->run) return false; /* quit */
-    if (c->repeats) snprintf(d->repeat, sizeof d->repeat, "%s", text);
-    c->run(d, rest);
-    return true;
+    bool more = true;
+    if (text[0] != '#') { /* (# a comment, for scripted sessions) */
+        size_t word_length = strcspn(text, " /");
+        const char *rest = text + word_length;
+        while (*rest == ' ') rest++;
+        debug_set_repeat(d, NULL);
+        const command *c = find(commands, sizeof commands / sizeof commands[0], text, word_length, d, "");
+        if (c && !c->run) more = false; /* quit */
+        else if (c) {
+            if (c->repeats) debug_set_repeat(d, text);
+            c->run(d, rest);
+        }
+    }
+    free(text);
+    return more;
 }
 
 /* ---- for completion ---- */

@@ -93,6 +93,7 @@ void hack_debugger_free(hack_debugger *d)
     }
     free(d->sources);
     free(d->asm_path);
+    free(d->repeat);
     free(d->prologue);
     free(d->watch_map);
     debug_keys_free(d);

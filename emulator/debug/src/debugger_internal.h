@@ -93,7 +93,7 @@ struct hack_debugger {
     bool finished;        /* the program stopped for good */
     hack_session_state last_state;
     int selected_frame;
-    char repeat[32];      /* the command an empty line repeats */
+    char *repeat;         /* the command an empty line repeats (debug_set_repeat), or NULL */
     /* keys: the front end's (hack_debugger_set_keys), given to the session again at each reset, and those
      * given to the session now (the front end's and the key and type commands') */
     hack_key_event *keys, *pending_keys;
@@ -204,6 +204,8 @@ void debug_walk_start(const hack_debugger *d, debug_frame_walk *walk);
 bool debug_walk_next(const hack_debugger *d, debug_frame_walk *walk, debug_frame *frame);
 /* The first max frames; returns how many there are of them. */
 size_t debug_frames(const hack_debugger *d, debug_frame *frames, size_t max);
+/* debug_commands.c: the command an empty line repeats (NULL: none) */
+void debug_set_repeat(hack_debugger *d, const char *text);
 bool debug_is_return_address(const hack_debugger *d, uint32_t address);
 /* Frame n (0: the innermost); *count (may be NULL): how many frames there are. False when there is no frame n. */
 bool debug_frame_number(const hack_debugger *d, size_t n, debug_frame *frame, size_t *count);
