@@ -75,10 +75,19 @@ static void add_diags(const hack_diag_list *diags)
     free(buffer);
 }
 
+/* The clock of Sys.wait: the page's, moved on by the time the debugger's commands let pass at once */
+static uint64_t skipped_ms;
+
 static uint64_t now_ms(void *context)
 {
     (void)context;
-    return (uint64_t)emscripten_get_now();
+    return (uint64_t)emscripten_get_now() + skipped_ms;
+}
+
+static void skip_wait(void *context, uint64_t until_ms)
+{
+    const uint64_t now = now_ms(context);
+    if (until_ms > now) skipped_ms += until_ms - now;
 }
 
 static void unload(void)
@@ -143,6 +152,7 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
         const hack_debugger_options debugging = {.print = add_line, .after_reset = debug_after_reset};
         hack_diag_list_init(&diags);
         page.debugger = hack_debugger_create(page.session, page.machine, &debugging, &diags);
+        if (page.debugger) hack_debugger_set_wait_skipper(page.debugger, skip_wait, NULL); /* (step over Sys.wait) */
         add_diags(&diags);
         hack_diag_list_free(&diags);
     }

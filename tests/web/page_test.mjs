@@ -414,6 +414,20 @@ try {
     const pane = await page.$eval('#d-stack', (e) => e.innerText);
     for (const f of fields) if (!pane.includes('p.' + f)) fail(`p's field ${f} is not shown: ${pane}`);
     await page.screenshot({ path: path.join(outDir, 'objects.png'), fullPage: true });
+    // finish from a function that waits in Sys.wait (real time in the page): the wait passes, as in --debug
+    await page.goto(`${base}?run=fixtures/Waits&debug&break=Main.pause`);
+    await page.waitForFunction(() => /Breakpoint 1, Main\.pause/.test(document.getElementById('status').textContent),
+                               { timeout: 30000 });
+    await page.click('#d-finish');
+    await page.waitForFunction(() => /Value returned|waits/.test(document.getElementById('d-output').textContent),
+                               { timeout: 30000 });
+    const finished = await page.$eval('#d-output', (e) => e.textContent);
+    const nativeFinish = spawnSync(hackemu, ['--debug', path.join(FIXTURES, 'Waits')],
+                                   { input: 'break Main.pause\nrun\nfinish\nquit\n', encoding: 'utf8' }).stdout;
+    const line = /\nMain\.main \(Main\.jack:\d+\)\n/.exec(nativeFinish);
+    if (!line) fail(`hackemu --debug's finish: ${nativeFinish}`);
+    else if (!finished.includes(line[0].trim()) || /waits/.test(finished))
+      fail(`finish in the page: ${finished}\nhackemu: ${nativeFinish}`);
   } else if (scenario === 'ram') {
     // the RAM table: a variable's address as --ram takes it, three formats, a word edited in hex
     await page.goto(`${base}?run=fixtures/Sum/sum.asm&ram=i`);

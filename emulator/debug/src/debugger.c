@@ -502,8 +502,15 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
             debug_show_here(d, "Heap check: stopped before the access reported above, in ");
         *result = HACK_DEBUGGER_STOPPED_HEAP_REPORT;
         return true;
-    case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME:
+        if (d->skip_wait) { /* a command runs to its end: the wait's time passes at once (the front end's clock) */
+            d->skip_wait(d->skip_wait_context, stop.until_ms);
+            return false;
+        }
+        debug_show_here(d, "The program waits in Sys.wait (real time), in ");
+        *result = HACK_DEBUGGER_STOPPED_WAITING;
+        return true;
+    case HACK_SESSION_WAITING_KEY:
         debug_show_here(d, "The program waits for a key (none is scripted: `type TEXT` or `key K` presses some), in ");
         *result = HACK_DEBUGGER_STOPPED_WAITING;
         return true;
@@ -768,4 +775,10 @@ hack_session_stop hack_debugger_run(hack_debugger *d, uint64_t budget, bool *sto
 bool hack_debugger_finished(const hack_debugger *d)
 {
     return d->finished;
+}
+
+void hack_debugger_set_wait_skipper(hack_debugger *d, void (*skip)(void *context, uint64_t until_ms), void *context)
+{
+    d->skip_wait = skip;
+    d->skip_wait_context = context;
 }

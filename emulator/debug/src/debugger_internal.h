@@ -94,6 +94,8 @@ struct hack_debugger {
     hack_session_state last_state;
     int selected_frame;
     char *repeat;         /* the command an empty line repeats (debug_set_repeat), or NULL */
+    void (*skip_wait)(void *context, uint64_t until_ms); /* hack_debugger_set_wait_skipper */
+    void *skip_wait_context;
     /* keys: the front end's (hack_debugger_set_keys), given to the session again at each reset, and those
      * given to the session now (the front end's and the key and type commands') */
     hack_key_event *keys, *pending_keys;

@@ -207,4 +207,11 @@ size_t hack_debugger_breakpoints_here(const hack_debugger *debugger, int *number
  * without a map: every word. */
 bool hack_debugger_statement_at(const hack_debugger *debugger, uint16_t pc);
 
+/* For a front end that runs Sys.wait in real time (the session's now_ms: the web page): a command that runs to
+ * its end (step, next, finish, until, advance, continue) and meets such a wait lets its time pass at once, through
+ * skip, which moves the front end's clock to until_ms, as if the wait were stepped over. Without it such a command
+ * stops at the wait and says so. hack_debugger_run leaves waits to the front end (it paces them). */
+void hack_debugger_set_wait_skipper(hack_debugger *debugger, void (*skip)(void *context, uint64_t until_ms),
+                                    void *context);
+
 #endif
