@@ -34,6 +34,8 @@ struct hack_session {
     hack_heap_sanitizer *check;
     bool check_finished;          /* its findings reported: it only tracks blocks now */
     bool restarted;               /* the program jumped back to ROM 0 (restart_trap) */
+    uint16_t overflowing_frame;   /* the locals of a function whose frame would pass the stack's top (big_frame) */
+    uint16_t overflow_sp;         /* and SP when it was called */
     bool stack_started;           /* SP has been seen inside the stack once (the bootstrap has run) */
     hack_heap_sanitizer *tracker; /* without the heap check: the blocks of a Jack Memory, for the heap map */
     int heap_problems; /* of the programs loaded before, and of this one once finished */
@@ -263,6 +265,41 @@ static hack_hook_action restart_trap(void *context, hack_machine *m, const hack_
     return HACK_HOOK_STOP;
 }
 
+/* A function with many locals pushes its whole frame in one loop: it can cross from the stack far into the heap
+ * between two looks at SP, and return before the next (1,900 locals from SP = 271 zeroed RAM[2048..2123], blamed
+ * later on the heap). Its entry is watched: a call whose frame would pass the top stops there, before the push. */
+enum { BIG_FRAME = 64 };
+
+static hack_hook_action big_frame(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    hack_session *s = context;
+    if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
+    const uint16_t locals = m->rom[e->address] & 0x7FFFu, sp = m->ram[0];
+    if ((uint32_t)sp + locals <= STACK_TOP) return HACK_HOOK_PROCEED;
+    s->overflowing_frame = locals;
+    s->overflow_sp = sp;
+    return HACK_HOOK_STOP;
+}
+
+/* The entries of functions with BIG_FRAME locals or more: the translator's "@N, D=A, (F$$locals) ..." */
+static void watch_big_frames(hack_session *s)
+{
+    const hack_machine *m = s->machine;
+    const hack_program *p = s->program;
+    for (size_t i = 0; i < p->symbols.count; i++) {
+        const hack_symbol *f = &p->symbols.entries[i];
+        if (f->kind != HACK_SYMBOL_FUNCTION || (size_t)f->value + 1 >= p->count) continue;
+        const uint16_t first = m->rom[f->value];
+        if (!HACK_IS_A_INSTR(first) || first < BIG_FRAME) continue;
+        char loop[300]; /* the translator's label of the loop that pushes the locals, two words on */
+        const int n = snprintf(loop, sizeof loop, "%s$$locals", f->name);
+        const hack_symbol *l = n > 0 && (size_t)n < sizeof loop ? hack_symtab_find(&p->symbols, loop, (size_t)n) : NULL;
+        if (!l || l->value != f->value + 2u) continue;
+        if (!hack_machine_hooked(m, f->value)) hack_machine_add_hook(s->machine, f->value, HACK_HOOK_OBSERVE, big_frame, s);
+    }
+}
+
 bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
                        hack_diag_list *diags)
 {
@@ -309,6 +346,8 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
      * and the program would start over and over; the word is watched from the first instruction on */
     if (s->watch_stack && !hack_machine_hooked(s->machine, 0))
         hack_machine_add_hook(s->machine, 0, HACK_HOOK_OBSERVE, restart_trap, s);
+    s->overflowing_frame = 0;
+    if (s->watch_stack) watch_big_frames(s);
     return true;
 }
 
@@ -384,6 +423,11 @@ static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop
     if (s->restarted) {
         stop.state = HACK_SESSION_STACK_ERROR;
         stop.stack = HACK_STACK_RESTART;
+        return stop;
+    }
+    if (s->overflowing_frame) {
+        stop.state = HACK_SESSION_STACK_ERROR;
+        stop.stack = HACK_STACK_OVERFLOW;
         return stop;
     }
     if (s->check && hack_heap_sanitizer_holding(s->check)) { /* a finding in a hooked call: it is made again */
@@ -738,8 +782,13 @@ size_t hack_session_explain_stop(const hack_session *session, hack_session_stop 
     case HACK_SESSION_STACK_ERROR:
         switch (stop.stack) {
         case HACK_STACK_OVERFLOW:
-            EXPLAIN("%s: stack overflow at cycle %llu: SP = %u, past the top of the stack (2047)\n", name, cycles,
-                    (unsigned)sp);
+            if (session->overflowing_frame) /* stopped at the entry, before the frame was pushed */
+                EXPLAIN("%s: stack overflow at cycle %llu: a call's %u locals would push SP from %u past the top of "
+                        "the stack (2047), into the heap\n",
+                        name, cycles, (unsigned)session->overflowing_frame, (unsigned)session->overflow_sp);
+            else
+                EXPLAIN("%s: stack overflow at cycle %llu: SP = %u, past the top of the stack (2047)\n", name, cycles,
+                        (unsigned)sp);
             break;
         case HACK_STACK_UNDERFLOW:
             EXPLAIN("%s: stack underflow at cycle %llu: SP = %d, below the bottom of the stack (256)\n", name, cycles,
