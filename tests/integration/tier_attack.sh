@@ -278,8 +278,10 @@ nothing_left)
     # SIGTERM (kill, timeout) mid-compile: the watcher removes what the compile wrote
     for signal in TERM INT; do
         rm -rf "$work/c/hackemu" "$work/compiler.pid"
-        env XDG_CACHE_HOME="$work/c" HACK_TIER=eager CC="$work/slowcc" "$hackemu" --headless "$other" \
-            --cycles 20000000000 >/dev/null 2>&1 &
+        # (--default-signal: a background job of a script starts with SIGINT ignored, so SIGINT did nothing and the
+        # run went on to its 20 billion cycles)
+        env --default-signal=INT XDG_CACHE_HOME="$work/c" HACK_TIER=eager CC="$work/slowcc" "$hackemu" --headless \
+            "$other" --cycles 20000000000 >/dev/null 2>&1 &
         hackemu_pid=$!
         for i in $(seq 400); do [ -f "$work/compiler.pid" ] && break; sleep 0.05; done
         [ -f "$work/compiler.pid" ] || { kill -9 "$hackemu_pid"; fail "the compiler did not start within 20 s"; }
