@@ -755,7 +755,7 @@ int main(int argc, char **argv)
     bool window = false;
 #ifdef HACK_WITH_SDL
     window = !opt.headless && !opt.export_path;
-    char why[160];
+    char why[1000];
     if (window && !hack_window_available(why, sizeof why)) {
         fprintf(stderr, "hackemu: %s\n", why);
         return EXIT_BAD_INPUT;

@@ -6,6 +6,7 @@
 #include "hack/speed.h"
 
 #include "debug_panel.h"
+#include "display_probe.h"
 #include "sdl_dynamic.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,26 +512,53 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
     return true;
 }
 
+/* The video driver the window asks SDL for (after hack_window_available): the one whose display answered, so
+ * that SDL never falls back to its offscreen driver; NULL when the user chose one (SDL_VIDEODRIVER). */
+static const char *chosen_driver;
+
+/* How long an X server over TCP is given to answer, of the 2 s a failing start may take. */
+enum { X11_PROBE_MS = 1500 };
+
 bool hack_window_available(char *why, size_t size)
 {
     const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY"), *driver = getenv("SDL_VIDEODRIVER");
     /* the user chose a video driver: let SDL say whether it works */
     if (driver && *driver) return hack_sdl_load(why, size);
-    if ((x11 && *x11) || (wayland && *wayland)) return hack_sdl_load(why, size);
-    snprintf(why, size, "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): use --headless");
+    if (!(x11 && *x11) && !(wayland && *wayland)) {
+        snprintf(why, size, "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): use --headless");
+        return false;
+    }
+    if (!hack_sdl_load(why, size)) return false;
+    char x11_why[400] = "", wayland_why[400] = "";
+    if (x11 && *x11 && hack_display_probe_x11(x11, X11_PROBE_MS, x11_why, sizeof x11_why)) {
+        chosen_driver = "x11";
+        return true;
+    }
+    if (wayland && *wayland && hack_display_probe_wayland(wayland, getenv("XDG_RUNTIME_DIR"), wayland_why, sizeof wayland_why)) {
+        chosen_driver = "wayland";
+        return true;
+    }
+    snprintf(why, size, "cannot open a window: %s%s%s; over SSH connect with ssh -X (or -Y), on WSL start an X server "
+                        "or use WSLg, or run with --headless",
+             x11_why, x11_why[0] && wayland_why[0] ? "; " : "", wayland_why);
     return false;
 }
 
 int hack_window_run(hack_session *session, hack_machine *machine, const hack_window_options *options,
                     const hack_window_callbacks *callbacks)
 {
-    char why[160];
+    char why[1000];
     if (!hack_window_available(why, sizeof why)) {
         fprintf(stderr, "hackemu: %s\n", why);
         return -1;
     }
+    if (chosen_driver) setenv("SDL_VIDEODRIVER", chosen_driver, 1);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr, "hackemu: cannot open a window: %s (use --headless to run without one)\n", SDL_GetError());
+        const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+        const bool on_x11 = chosen_driver && strcmp(chosen_driver, "x11") == 0;
+        fprintf(stderr, "hackemu: cannot open a window%s%s: %s (use --headless to run without one)\n",
+                !chosen_driver ? "" : on_x11 ? " on DISPLAY=" : " on WAYLAND_DISPLAY=",
+                !chosen_driver ? "" : on_x11 ? x11 : wayland, SDL_GetError());
         return -1;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
