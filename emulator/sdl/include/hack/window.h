@@ -1,5 +1,6 @@
 /* The SDL2 window: the screen scaled by a whole number (crisp when resized), the keyboard, speed, pause and
- * single step, reset, screenshots. Emulation runs in slices between frames paced on a monotonic clock; the
+ * single step, reset, screenshots; an error that stops the program said over its screen, and the debug view
+ * (debug_panel.h) at any pause and after the program stopped. Emulation runs in slices between frames paced on a monotonic clock; the
  * window never waits on the program, and a paused or halted program burns no CPU (it waits for events).
  * Speed: flat out, or a target (--hz, Ctrl+Up/Ctrl+Down; Ctrl+0 back to full speed), shown in the title with
  * the measured speed. A program with its own Sys.wait (the course's busy loop, which the session paces in real
@@ -47,6 +48,10 @@ typedef struct {
     void (*report_stop)(void *context, hack_machine *machine, hack_session_stop stop);
     /* the heap map (Ctrl+H): 512 x 448 RGB pixels and a caption for the title; may be NULL */
     bool (*heap_map)(void *context, uint8_t *rgb, char *caption, size_t size);
+    /* what an error that stopped the program means, for the window to show over the screen and in the debug
+     * view: a first line (the error), then the call stack with Jack lines; "" when there is nothing to say;
+     * may be NULL */
+    void (*describe_stop)(void *context, hack_session_stop stop, char *text, size_t size);
 } hack_window_callbacks;
 
 /* Milliseconds on the window's monotonic clock (for the native Sys.wait). */
