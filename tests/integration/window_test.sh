@@ -35,6 +35,18 @@ for case in "Snake 340000" "Drawing 200000"; do # (Snake waits for a key from cy
         status=1
     fi
 done
+# A program an error stopped: the window says so over its screen, but its screenshot is the screen alone (ERR3)
+rm -f "$work/window-error.png" "$work/headless-error.png"
+timeout 30 xvfb-run -a -s "-screen 0 1280x800x24" "$hackemu" "$programs/ErrorCodes" --set 8000=3 --cycles 5000000 \
+    --screenshot "$work/window-error.png" --no-output -q 2>/dev/null
+"$hackemu" --headless "$programs/ErrorCodes" --set 8000=3 --cycles 5000000 --screenshot "$work/headless-error.png" \
+    --scale 2 --no-output -q 2>/dev/null
+if [ -s "$work/window-error.png" ] && cmp -s "$work/window-error.png" "$work/headless-error.png"; then
+    echo "ok: the screenshot of a program stopped by an error is its screen, without the message over it"
+else
+    echo "FAIL: the window's screenshot of ErrorCodes (Sys.error 3) differs from the headless one"
+    status=1
+fi
 # The heap map in the window (shown from the start) is the headless --heap-map picture at the same cycle.
 rm -f "$work/window-heapmap.png" "$work/headless-heapmap.png"
 timeout 30 xvfb-run -a -s "-screen 0 1280x800x24" "$hackemu" "$samples/HeapFragments" --show-heap-map --cycles 500000 \

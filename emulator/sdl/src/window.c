@@ -360,6 +360,8 @@ static void draw(app *a)
  * white, or the heap map in colour; whole: all of the window as it is, in colour (Ctrl+Shift+S). */
 static void save_screenshot(app *a, const char *path, bool whole)
 {
+    const bool text_hidden = a->stop_text_hidden;
+    if (!whole) a->stop_text_hidden = true; /* the screen as the program left it, without the message over it */
     a->must_draw = true;
     draw(a);
     bool shown = panel_shown(a), map = whole || shown || (a->show_heap && a->callbacks->heap_map);
@@ -406,6 +408,8 @@ static void save_screenshot(app *a, const char *path, bool whole)
     hack_diag_list_free(&diags);
     free(argb);
     free(out);
+    a->stop_text_hidden = text_hidden;
+    a->must_draw = true;
 }
 
 /* What a stop of the program means for the window: false when it can go on. */
