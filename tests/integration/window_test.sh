@@ -164,7 +164,7 @@ session() {
     out="$work/window-$1.txt"
     xvfb-run -a -s "-screen 0 1280x800x24" sh -c "
         timeout 30 '$hackemu' $3 --print-view --quit-after 5 > '$out' 2>&1 &
-        window=\$(xdotool search --sync --name '$2' | head -n 1)
+        window=\$(timeout 20 xdotool search --sync --name '$2' | head -n 1)
         xdotool windowactivate --sync \$window 2>/dev/null || xdotool windowfocus --sync \$window
         sleep 1.5
         $4

@@ -28,8 +28,9 @@ typedef struct {
     bool quit_after_screenshot;
     double quit_after_seconds; /* close by itself after this long (0: never), for measurements */
     bool stats;              /* at the end, print frames per second, emulation speed and CPU time */
-    /* The debugger (hack/debugger.h) in the window: it starts at the first pause (Ctrl+P, --paused, the
-     * budget), which shows the debug view (Ctrl+D hides it). With debug set it starts at once, with these
+    /* The debugger (hack/debugger.h) in the window: it starts at the first pause (Ctrl+P, Ctrl+D, --paused,
+     * the budget), which shows the debug view (Ctrl+D hides it), or when Ctrl+D or Ctrl+P asks for the view
+     * after the program stopped for good (it takes that stop as its own). With debug set it starts at once, with these
      * breakpoints and watchpoints (specs as --break and --watch take them), and the window starts paused
      * when there are none. */
     bool debug;
@@ -37,7 +38,8 @@ typedef struct {
     int break_count;
     const char *const *watches;
     int watch_count;
-    bool print_view; /* the debugger's messages, and at each stop the view's text, also on stdout */
+    bool print_view; /* the debugger's messages, and at each stop the view's text, also on stdout; and what
+                      * the window says of an error that stopped the program ("window message| ...") */
 } hack_window_options;
 
 typedef struct {
