@@ -76,6 +76,18 @@ START_TEST(code_is_cut_between_words_and_numbers)
 }
 END_TEST
 
+START_TEST(text_scale_grows_with_the_window)
+{
+    ck_assert_int_eq(text_scale(1024, 512), 2); /* the window's default size: twice the font's dots */
+    ck_assert_int_eq(text_scale(1280, 800), 2);
+    ck_assert_int_eq(text_scale(1920, 1080), 2);
+    ck_assert_int_eq(text_scale(2560, 1440), 3);
+    ck_assert_int_eq(text_scale(3840, 2160), 4);
+    ck_assert_int_eq(text_scale(7680, 4320), 4);
+    ck_assert_int_eq(text_scale(640, 480), 1); /* a small window keeps a readable number of columns */
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("text_layout");
@@ -83,6 +95,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, registers_wrap_between_numbers);
     tcase_add_test(tc, what_does_not_fit_ends_in_an_ellipsis);
     tcase_add_test(tc, code_is_cut_between_words_and_numbers);
+    tcase_add_test(tc, text_scale_grows_with_the_window);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -3,13 +3,6 @@
 
 extern const uint16_t hack_os_font[127][11]; /* the OS's font (os/font/font.txt), 8 x 11 pixels a character */
 
-int canvas_text_scale(int w, int h)
-{
-    if (w < 800 || h < 400) return 1;
-    int scale = w / 800 < h / 450 ? w / 800 : h / 450;
-    return scale < 2 ? 2 : scale > 4 ? 4 : scale;
-}
-
 void canvas_fill(canvas *c, int x, int y, int w, int h, uint32_t colour)
 {
     if (x < 0) {

@@ -20,10 +20,6 @@ enum {
     CANVAS_LINE_H = 12, /* a row of text: the cell and a dot between rows */
 };
 
-/* The text scale for a window of w x h pixels: 2 at the default size (1024 x 512) and up to 1920 x 1080, 3 from
- * 2400 x 1350, 4 from 3200 x 1800; 1 below 800 x 400. */
-int canvas_text_scale(int w, int h);
-
 /* Clipped to the canvas. */
 void canvas_fill(canvas *c, int x, int y, int w, int h, uint32_t colour);
 /* n characters of s with the first cell's top left at x, y (characters outside 32..126 as '?'). */

@@ -582,7 +582,7 @@ static void draw_keys(const ink *k, box b)
 void debug_panel_render(debug_panel *panel, const uint16_t *screen, canvas *c)
 {
     const int w = c->w, h = c->h;
-    const int scale = canvas_text_scale(w, h);
+    const int scale = text_scale(w, h);
     ink k = {c, scale, CANVAS_FONT_W * scale, CANVAS_LINE_H * scale};
     const int gap = 2 * scale;
     canvas_fill(c, 0, 0, w, h, BACKGROUND);

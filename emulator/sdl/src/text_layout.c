@@ -3,6 +3,13 @@
 
 #include <string.h>
 
+int text_scale(int w, int h)
+{
+    if (w < 800 || h < 400) return 1;
+    int scale = w / 800 < h / 450 ? w / 800 : h / 450;
+    return scale < 2 ? 2 : scale > 4 ? 4 : scale;
+}
+
 text_row text_fit(const char *text, size_t length, int columns)
 {
     if (columns < 2) columns = 2;

@@ -1,4 +1,5 @@
-/* Text in a fixed-width grid (the window's panes): a line cut to its room, or wrapped into rows, always at
+/* Text in a fixed-width grid (the window's panes), at a scale of the font chosen from the window's size: a
+ * line cut to its room, or wrapped into rows, always at
  * spaces, so that a number or a name is never split across rows ("THAT=1" / "3963"). What does not fit is
  * cut after its last whole word and ends in an ellipsis; a word longer than a whole row is the only thing cut
  * inside (it keeps its head and the ellipsis). No SDL here: the rules are tested on their own. */
@@ -7,6 +8,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* The scale of the font's dots for a window of w x h pixels: 2 at the default size (1024 x 512) and up to
+ * 2399 x 1349, 3 from 2400 x 1350, 4 from 3200 x 1800; 1 below 800 x 400. */
+int text_scale(int w, int h);
 
 typedef struct {
     size_t start, length; /* the characters of the text in the row */

@@ -291,7 +291,7 @@ static void present_with_stop_text(app *a)
         present(a, a->texture, screen);
         return;
     }
-    const int scale = canvas_text_scale(c.w, c.h), cell = CANVAS_FONT_W * scale, line = CANVAS_LINE_H * scale;
+    const int scale = text_scale(c.w, c.h), cell = CANVAS_FONT_W * scale, line = CANVAS_LINE_H * scale;
     text_row rows[STOP_TEXT_ROWS];
     const char *starts[STOP_TEXT_ROWS];
     size_t count = stop_text_rows(a->stop_text, (c.w - 4 * scale) / cell, rows, starts, STOP_TEXT_ROWS);
