@@ -1,8 +1,8 @@
-/* Text in a fixed-width grid (the window's panes), at a scale of the font chosen from the window's size: a
- * line cut to its room, or wrapped into rows, always at
- * spaces, so that a number or a name is never split across rows ("THAT=1" / "3963"). What does not fit is
- * cut after its last whole word and ends in an ellipsis; a word longer than a whole row is the only thing cut
- * inside (it keeps its head and the ellipsis). No SDL here: the rules are tested on their own. */
+/* Text in a fixed-width grid (the window's panes), at a scale of the font chosen from the window's size: a line
+ * cut to its room, or wrapped into rows, always at spaces (source code: between words), so that a number or a
+ * name is never split across rows ("THAT=1" / "3963"). What does not fit is cut after its last whole word and
+ * ends in an ellipsis; a word longer than a whole row is the only thing cut inside (it keeps its head and the
+ * ellipsis). No SDL here: the rules are tested on their own. */
 #ifndef HACK_TEXT_LAYOUT_H
 #define HACK_TEXT_LAYOUT_H
 
