@@ -1009,6 +1009,9 @@ function hackKey(event) {
   if (event.key in NAMED_KEYS) return NAMED_KEYS[event.key];
   const f = /^F([1-9]|1[0-2])$/.exec(event.key);
   if (f) return 140 + Number(f[1]);
+  // a letter key is its capital with or without Shift, as on the course's CPU emulator (getKeyCode takes the
+  // key's code for A..Z); the other keys give the character typed
+  if (/^[a-z]$/i.test(event.key)) return event.key.toUpperCase().charCodeAt(0);
   if (event.key.length === 1) {
     const c = event.key.charCodeAt(0);
     if (c >= 32 && c <= 126) return c;

@@ -148,14 +148,18 @@ static void usage(FILE *out)
           "  --stats             at the end, print frames per second, speed, and CPU time\n"
           "  --debug-view        the debugger in the window: --break and --watch set in it, paused at the\n"
           "                      start when there are none (every pause shows the debug view anyway)\n"
-          "  --print-view        the debugger's messages and, at each stop, the view's text on stdout\n"
+          "  --print-view        the debugger's messages and, at each stop, the view's text on stdout (and\n"
+          "                      what the window says of an error, 'window message| ...')\n"
           "  --quit-after S      close by itself after S seconds\n"
           "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R restart, Ctrl+S screenshot\n"
-          "  (a new hackemu-N.png), Ctrl+H the heap map (and back), Ctrl+D the debug view (and back),\n"
-          "  Ctrl+Up/Ctrl+Down faster/slower, Ctrl+0 full speed, Ctrl+Q quit; every other key goes to the\n"
-          "  program (RAM[24576]). Paused, in the debug view: n or F10 next, s or F11 step, f or Shift+F11\n"
-          "  finish, c or F5 continue, b or F9 a breakpoint on the cursor's line (Up, Down, PageUp,\n"
-          "  PageDown move it), i one instruction.\n"
+          "  (a new hackemu-N.png; Ctrl+Shift+S: the whole window), Ctrl+H the heap map (and back), Ctrl+D\n"
+          "  the debug view (and back), Ctrl+Up/Ctrl+Down faster/slower, Ctrl+0 full speed, Ctrl+Q quit;\n"
+          "  every other key goes to the program (RAM[24576]; a letter as its capital, as on the course's\n"
+          "  emulator). An error that stops the program is said over the screen (Esc hides it); Ctrl+D or\n"
+          "  Ctrl+P then show the debug view where it stopped. In the debug view: n or F10 next, s or F11\n"
+          "  step, f or Shift+F11 finish, c or F5 continue, b or F9 a breakpoint on the cursor's line (Up,\n"
+          "  Down, PageUp, PageDown move it), i one instruction, u and d up and down the call stack, Enter\n"
+          "  (or :) a command as --debug takes it (print, watch, x/8, info locals, help...).\n"
           "\n",
           out);
     fputs("Test scripts:\n"
@@ -475,11 +479,18 @@ static void print_output_line(void *context, const char *text)
     printf("%s\n", text);
 }
 
+/* The OS's last message (a Sys.error with its call stack, a bad deAlloc that stopped the run), which the
+ * window shows when it stopped the program. */
+typedef struct {
+    char text[4096];
+} os_message_log;
+
 static void print_os_message(void *context, const char *text)
 {
-    (void)context;
+    os_message_log *log = context;
     fprintf(stderr, "hackemu: %s", text);
     if (text[0] && text[strlen(text) - 1] != '\n') fputc('\n', stderr);
+    if (log) snprintf(log->text, sizeof log->text, "%s", text);
 }
 
 static void print_check_report(void *context, const char *text)
@@ -504,7 +515,8 @@ static uint64_t window_clock(void *context)
 #endif
 
 /* What the options ask the run driver to bind. */
-static hack_session_options session_options(const options *opt, bool window, bool test_script)
+/* log: where the OS's last message is kept (the window's), or NULL. */
+static hack_session_options session_options(const options *opt, bool window, bool test_script, os_message_log *log)
 {
     hack_session_options o = {.jack_os = opt->jack_os, .jack_classes = opt->jack_classes,
                               .native_memory = opt->native_memory, .heap_policy = opt->heap_policy,
@@ -518,6 +530,7 @@ static hack_session_options session_options(const options *opt, bool window, boo
 #ifdef HACK_WITH_SDL
     if (window) o.now_ms = window_clock;
 #endif
+    o.context = log;
     o.no_pace = opt->no_pace;
     o.stop_at_heap_report = opt->debug || opt->debug_view || opt->break_count || opt->watch_count;
     return o;
@@ -529,7 +542,7 @@ static int run_script(const options *opt)
     hack_diag_list_init(&diags);
     hack_script *script = hack_script_parse_file(opt->program_path, &diags);
     hack_machine *machine = script ? hack_machine_create() : NULL;
-    hack_session_options so = session_options(opt, false, true);
+    hack_session_options so = session_options(opt, false, true, NULL);
     hack_session *session = machine ? hack_session_create(machine, &so) : NULL;
     int status = EXIT_BAD_INPUT;
     char *dir = opt->program_path ? malloc(strlen(opt->program_path) + 2) : NULL;
@@ -626,6 +639,7 @@ typedef struct {
     hack_session *session;
     hack_machine *machine;
     bool stack_at_256;
+    os_message_log *os_log;
 } window_context;
 
 static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t size)
@@ -637,6 +651,7 @@ static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t s
 static void window_reset(void *context, hack_machine *machine)
 {
     window_context *w = context;
+    w->os_log->text[0] = '\0';
     if (w->stack_at_256) machine->ram[0] = 256;
     for (int i = 0; i < w->opt->set_count; i++) apply_set(machine, hack_session_program(w->session), w->opt->sets[i].text);
 }
@@ -648,7 +663,19 @@ static void window_report(void *context, hack_machine *machine, hack_session_sto
     if (stop.state == HACK_SESSION_FAULT || stop.state == HACK_SESSION_STACK_ERROR) report_stop(w->opt, w->session, stop);
 }
 
-static int run_window(const options *opt, hack_session *session, hack_machine *machine, bool stack_at_256)
+/* What the window shows over a program an error stopped: as hackemu says it on stderr (a machine or stack
+ * error explained by the driver, a Sys.error or heap error by the OS's message), with the Jack call stack. */
+static void window_describe_stop(void *context, hack_session_stop stop, char *text, size_t size)
+{
+    window_context *w = context;
+    text[0] = '\0';
+    if (hack_session_explain_stop(w->session, stop, w->opt->program_path, text, size)) return;
+    if (stop.state == HACK_SESSION_SYS_ERROR || stop.state == HACK_SESSION_HEAP_ERROR)
+        snprintf(text, size, "%s", w->os_log->text);
+}
+
+static int run_window(const options *opt, hack_session *session, hack_machine *machine, bool stack_at_256,
+                      os_message_log *os_log)
 {
     const char *name = strrchr(opt->program_path, '/');
     name = name && name[1] ? name + 1 : opt->program_path;
@@ -664,8 +691,8 @@ static int run_window(const options *opt, hack_session *session, hack_machine *m
     } else {
         w.budget = opt->budget;
     }
-    window_context context = {opt, session, machine, stack_at_256};
-    hack_window_callbacks callbacks = {&context, window_reset, window_report, window_heap_map};
+    window_context context = {opt, session, machine, stack_at_256, os_log};
+    hack_window_callbacks callbacks = {&context, window_reset, window_report, window_heap_map, window_describe_stop};
     return hack_window_run(session, machine, &w, &callbacks);
 }
 #endif
@@ -777,7 +804,7 @@ int main(int argc, char **argv)
     bool window = false;
 #ifdef HACK_WITH_SDL
     window = !opt.headless && !opt.export_path;
-    char why[160];
+    char why[1000];
     if (window && !hack_window_available(why, sizeof why)) {
         fprintf(stderr, "hackemu: %s\n", why);
         return EXIT_BAD_INPUT;
@@ -821,7 +848,8 @@ int main(int argc, char **argv)
         status = export_program(&opt, &program, &diags);
         goto out;
     }
-    hack_session_options so = session_options(&opt, window, false);
+    os_message_log os_log = {""};
+    hack_session_options so = session_options(&opt, window, false, window ? &os_log : NULL);
     session = hack_session_create(machine, &so);
     if (!session || !hack_session_load(session, &program, os_added, machine_code, &diags)) {
         hack_diag_list_print(stderr, &diags);
@@ -835,7 +863,7 @@ int main(int argc, char **argv)
         }
 #ifdef HACK_WITH_SDL
     if (window) {
-        int state = run_window(&opt, session, machine, stack_at_256);
+        int state = run_window(&opt, session, machine, stack_at_256, &os_log);
         int heap_problems = hack_session_finish(session);
         status = state < 0 ? EXIT_BAD_INPUT : exit_status((hack_session_state)state);
         if (status == EXIT_BUDGET_SPENT) status = EXIT_HALTED; /* closed while it ran: the user's choice */

@@ -171,3 +171,10 @@ bool hack_machine_hooked(const hack_machine *machine, uint16_t address)
 {
     return machine->hooks && hack_hooks_at(machine, address);
 }
+
+bool hack_machine_replaced(const hack_machine *machine, uint16_t address)
+{
+    const hack_hook_table *t = machine->hooks;
+    return t && address < HACK_ROM_SIZE && t->index_at[address] >= 0 &&
+           t->entries[t->index_at[address]].kind == HACK_HOOK_REPLACE;
+}

@@ -124,10 +124,11 @@ static bool line_addresses(const hack_debugger *d, size_t file, uint32_t line, b
 }
 
 /* The word a function breakpoint stops at: its first statement, or its entry when it runs natively (a
- * hook: its Jack body never runs) or has no Jack. */
+ * replacing hook: its Jack body never runs) or has no Jack. A hook that only observes the calls (the heap
+ * check, the window's heap map, a big frame's check) changes nothing: every front end stops at the same line. */
 static uint16_t function_stop(const hack_debugger *d, const hack_symbol *f)
 {
-    if (hack_machine_hooked(d->machine, f->value)) return f->value;
+    if (hack_machine_replaced(d->machine, f->value)) return f->value;
     uint32_t w = f->value;
     while (w < d->program->count && d->prologue[w]) w++;
     return w < d->program->count ? (uint16_t)w : f->value;
@@ -235,7 +236,7 @@ int hack_debugger_add_breakpoint(hack_debugger *d, const char *spec, const char 
     uint16_t shown = body ? body : list[0];
     debug_describe(d, shown, where, sizeof where);
     const hack_symbol *f = hack_program_function_at(d->program, shown);
-    bool native = count == 1 && f && f->value == shown && hack_machine_hooked(d->machine, shown);
+    bool native = count == 1 && f && f->value == shown && hack_machine_replaced(d->machine, shown);
     snprintf(p->where, sizeof p->where, "ROM %u%s: %s%s", (unsigned)shown, count > 1 ? " and more" : "", where,
              native ? ", its entry: it runs natively (its Jack body does not run)" : "");
     return p->number;

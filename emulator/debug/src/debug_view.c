@@ -110,3 +110,47 @@ bool hack_debugger_toggle_breakpoint(hack_debugger *d, hack_debugger_place place
     hack_debugger_command(d, command);
     return breakpoint_on(d, place, 0) >= 0;
 }
+
+void hack_debugger_program_ended(hack_debugger *d, hack_session_stop stop)
+{
+    d->finished = true;
+    d->last_state = stop.state;
+    d->selected_frame = 0;
+}
+
+int hack_debugger_selected_frame(const hack_debugger *d)
+{
+    return d->selected_frame;
+}
+
+/* The frame's class, as its function's name says ("Main" of "Main.fact"), into name; false when unknown. */
+static bool frame_class(const debug_frame *f, char *name, size_t size)
+{
+    if (!f->function) return false;
+    const char *dot = strchr(f->function->name, '.');
+    if (!dot || (size_t)(dot - f->function->name) >= size) return false;
+    memcpy(name, f->function->name, (size_t)(dot - f->function->name));
+    name[dot - f->function->name] = '\0';
+    return true;
+}
+
+int hack_debugger_own_frame(hack_debugger *d)
+{
+    debug_frame_walk walk;
+    debug_walk_start(d, &walk);
+    debug_frame frame;
+    for (int i = 0; debug_walk_next(d, &walk, &frame); i++) {
+        char name[128];
+        if (frame_class(&frame, name, sizeof name) && !hack_program_has_project_os(d->program, name)) return i;
+    }
+    return 0;
+}
+
+bool hack_debugger_frame_is_function(hack_debugger *d, int frame)
+{
+    debug_frame f;
+    if (frame < 0 || !debug_frame_number(d, (size_t)frame, &f, NULL)) return false;
+    const hack_jack_class_variables *c;
+    const hack_jack_subroutine_variables *sub = debug_subroutine(d, f.function, &c);
+    return sub && sub->kind == HACK_JACK_FUNCTION;
+}

@@ -205,6 +205,9 @@ bool hack_machine_add_hook(hack_machine *machine, uint16_t address, hack_hook_ki
 void hack_machine_clear_hooks(hack_machine *machine);
 /* Whether a hook (or a return an observe hook waits for) is bound at address. */
 bool hack_machine_hooked(const hack_machine *machine, uint16_t address);
+/* Whether native code replaces the function at address (a HACK_HOOK_REPLACE hook): its own code never runs.
+ * An observe hook (the heap check's, the heap map's tracking) lets it run. */
+bool hack_machine_replaced(const hack_machine *machine, uint16_t address);
 
 /* The VM return from the function whose frame is current (LCL), with value as its result: what `return`
  * does. False (and nothing changed) when the frame is not a plausible one. */

@@ -4,27 +4,32 @@
 
 #include "hack/machine.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-extern const uint16_t hack_os_font[127][11]; /* the OS's font (os/font/font.txt), 8 x 11 pixels a character */
-
-enum { FONT_W = 8, FONT_H = 11, LINE_H = 12, TEXT_MAX = 200, LOG_LINES = 4 };
+enum {
+    TEXT_MAX = 600,    /* a line of a pane */
+    LOG_MAX = 400,     /* the messages kept */
+    INPUT_MAX = 200,   /* a command typed */
+    HISTORY_MAX = 32,  /* the commands typed before, for Up and Down */
+    MAX_FRAMES = 24,   /* the call stack's frames shown */
+    WRAP_INDENT = 4,   /* where a wrapped line goes on */
+};
 
 typedef struct {
     char text[TEXT_MAX];
-    bool current, cursor, breakpoint;
+    bool current, cursor, breakpoint, selected;
 } view_line;
 
 typedef struct {
     char title[TEXT_MAX];
     view_line *lines;
     size_t count, capacity;
-    bool wrap; /* lines longer than the pane go on in the next rows (else they are cut) */
 } pane;
 
-enum { PANE_SOURCE, PANE_STACK, PANE_MESSAGES, PANE_MEMORY, PANE_COUNT };
+enum { PANE_SOURCE, PANE_STACK, PANE_MEMORY, PANE_COUNT };
 
 struct debug_panel {
     hack_debugger *debugger;
@@ -33,10 +38,15 @@ struct debug_panel {
     bool capturing;
     char *capture;
     size_t capture_length, capture_size;
-    char log[LOG_LINES][TEXT_MAX];
+    char (*log)[TEXT_MAX]; /* the messages, oldest first */
     int log_count;
     pane panes[PANE_COUNT];
     hack_debugger_place here, cursor;
+    bool typing;
+    char input[INPUT_MAX];
+    size_t input_length;
+    char history[HISTORY_MAX][INPUT_MAX];
+    int history_count, history_at;
 };
 
 /* ---- text from the engine ---- */
@@ -78,13 +88,35 @@ static void add_lines(pane *p, const char *text, const char *indent, bool skip_n
     }
 }
 
+/* A message line, its tabs as spaces (to the next multiple of 4: the engine puts one after a line number). */
 static void log_line(debug_panel *panel, const char *text, size_t length)
 {
-    if (panel->log_count == LOG_LINES) {
-        memmove(panel->log[0], panel->log[1], sizeof panel->log[0] * (LOG_LINES - 1));
+    if (!panel->log) return;
+    if (panel->log_count == LOG_MAX) {
+        memmove(panel->log[0], panel->log[1], sizeof panel->log[0] * (LOG_MAX - 1));
         panel->log_count--;
     }
-    snprintf(panel->log[panel->log_count++], TEXT_MAX, "%.*s", (int)length, text);
+    char *line = panel->log[panel->log_count++];
+    size_t used = 0;
+    for (size_t i = 0; i < length && used + 1 < TEXT_MAX; i++) {
+        if (text[i] == '\t') {
+            do line[used++] = ' ';
+            while (used % 4 && used + 1 < TEXT_MAX);
+        } else if (text[i] != '\r') {
+            line[used++] = text[i];
+        }
+    }
+    line[used] = '\0';
+}
+
+static void log_text(debug_panel *panel, const char *text)
+{
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        if (n) log_line(panel, text, n);
+        text += n;
+        if (*text) text++;
+    }
 }
 
 static void on_print(void *context, const char *text)
@@ -107,12 +139,7 @@ static void on_print(void *context, const char *text)
         fputs(text, panel->echo);
         fflush(panel->echo);
     }
-    while (*text) {
-        size_t n = strcspn(text, "\n");
-        if (n) log_line(panel, text, n);
-        text += n;
-        if (*text) text++;
-    }
+    log_text(panel, text);
 }
 
 /* A command's answer, not shown as a message: into the capture buffer, returned. */
@@ -131,6 +158,7 @@ debug_panel *debug_panel_create(hack_session *session, hack_machine *machine,
 {
     debug_panel *panel = calloc(1, sizeof *panel);
     if (!panel) return NULL;
+    panel->log = calloc(LOG_MAX, sizeof *panel->log);
     panel->machine = machine;
     panel->echo = echo;
     hack_debugger_options options = {on_print, panel, reset, context};
@@ -138,7 +166,9 @@ debug_panel *debug_panel_create(hack_session *session, hack_machine *machine,
     hack_diag_list_init(&diags);
     panel->debugger = hack_debugger_create(session, machine, &options, &diags);
     hack_diag_list_free(&diags); /* notes of Jack sources that cannot be read: their lines show as none */
-    if (!panel->debugger) {
+    if (!panel->debugger || !panel->log) {
+        hack_debugger_free(panel->debugger);
+        free(panel->log);
         free(panel);
         return NULL;
     }
@@ -151,6 +181,7 @@ void debug_panel_free(debug_panel *panel)
     hack_debugger_free(panel->debugger);
     for (int i = 0; i < PANE_COUNT; i++) free(panel->panes[i].lines);
     free(panel->capture);
+    free(panel->log);
     free(panel);
 }
 
@@ -159,7 +190,16 @@ hack_debugger *debug_panel_debugger(debug_panel *panel)
     return panel->debugger;
 }
 
-/* The source pane: rows lines around the cursor. */
+void debug_panel_say(debug_panel *panel, const char *text)
+{
+    if (panel->echo) {
+        fputs(text, panel->echo);
+        fflush(panel->echo);
+    }
+    log_text(panel, text);
+}
+
+/* The source pane: rows lines around the cursor, the line numbers as wide as the file's last. */
 static void build_source(debug_panel *panel, size_t rows)
 {
     pane *p = &panel->panes[PANE_SOURCE];
@@ -168,18 +208,19 @@ static void build_source(debug_panel *panel, size_t rows)
     uint32_t total = hack_debugger_place_lines(d, panel->cursor);
     bool rom = panel->cursor.file < 0;
     snprintf(p->title, sizeof p->title, "%s%s", hack_debugger_place_file(d, panel->cursor),
-             hack_debugger_finished(d) ? " (the program has ended: Ctrl+R starts it again)" : "");
+             hack_debugger_finished(d) ? " - stopped, Ctrl+R starts it again" : "");
     uint32_t first_line = rom ? 0 : 1, last = rom ? (total ? total - 1 : 0) : total;
     uint32_t top = panel->cursor.line > rows / 2 + first_line ? panel->cursor.line - (uint32_t)(rows / 2) : first_line;
     if (last + 1 > rows && top > last + 1 - (uint32_t)rows) top = last + 1 - (uint32_t)rows;
     if (top < first_line) top = first_line;
+    int width = last >= 10000 ? 5 : last >= 1000 ? 4 : 3;
     for (uint32_t n = top; n <= last && p->count < rows; n++) {
         hack_debugger_place place = {panel->cursor.file, n};
         char text[TEXT_MAX], line[TEXT_MAX + 16];
         bool breakpoint;
         if (!hack_debugger_place_text(d, place, text, sizeof text, &breakpoint)) break;
-        bool current = place.file == panel->here.file && n == panel->here.line && !hack_debugger_finished(d);
-        snprintf(line, sizeof line, "%c%c%5" PRIu32 "  %s", current ? '>' : ' ', breakpoint ? '*' : ' ', n, text);
+        bool current = place.file == panel->here.file && n == panel->here.line; /* (also where it stopped for good) */
+        snprintf(line, sizeof line, "%c%c%*" PRIu32 "  %s", current ? '>' : ' ', breakpoint ? '*' : ' ', width, n, text);
         add_line(p, line, strlen(line));
         view_line *l = &p->lines[p->count - 1];
         l->current = current;
@@ -188,30 +229,42 @@ static void build_source(debug_panel *panel, size_t rows)
     }
 }
 
-static void build_panes(debug_panel *panel)
+/* The registers, then each frame of the call stack with its locals and, in a method or constructor, the
+ * object's fields; the frame the source pane shows is marked. */
+static void build_stack(debug_panel *panel)
 {
     hack_debugger *d = panel->debugger;
-    pane *stack = &panel->panes[PANE_STACK], *memory = &panel->panes[PANE_MEMORY];
-    stack->count = memory->count = 0;
-    snprintf(stack->title, sizeof stack->title, "Registers, call stack and locals");
-    stack->wrap = memory->wrap = panel->panes[PANE_MESSAGES].wrap = true;
+    pane *stack = &panel->panes[PANE_STACK];
+    stack->count = 0;
+    snprintf(stack->title, sizeof stack->title, "Registers and call stack");
     add_lines(stack, ask(panel, "info registers"), "", false);
-    if (!hack_debugger_finished(d)) {
-        const char *bt = ask(panel, "backtrace");
-        int frames = 0;
-        for (const char *c = bt; *c; c++) frames += *c == '\n';
-        for (int i = 0; i < frames && i < 24; i++) {
-            char command[32];
-            snprintf(command, sizeof command, "frame %d", i);
-            const char *line = ask(panel, command);
-            if (strncmp(line, "frame:", 6) == 0) break;
-            add_lines(stack, line, "", false);
-            add_lines(stack, ask(panel, "info locals"), "      ", true);
-            const char *this = ask(panel, "print *this");
-            if (strncmp(this, "*this = ", 8) == 0 && !strstr(this, ") null")) add_lines(stack, this + 1, "      ", false);
-        }
-        ask(panel, "frame 0");
+    int selected = hack_debugger_selected_frame(d);
+    const char *bt = ask(panel, "backtrace");
+    int frames = 0;
+    for (const char *c = bt; *c; c++) frames += *c == '\n';
+    for (int i = 0; i < frames && i < MAX_FRAMES; i++) {
+        char command[32];
+        snprintf(command, sizeof command, "frame %d", i);
+        const char *line = ask(panel, command);
+        if (strncmp(line, "frame:", 6) == 0) break;
+        size_t first = stack->count;
+        add_lines(stack, line, "", false);
+        if (i == selected)
+            for (size_t k = first; k < stack->count; k++) stack->lines[k].selected = true;
+        add_lines(stack, ask(panel, "info locals"), "  ", true);
+        if (hack_debugger_frame_is_function(d, i)) continue; /* a function has no `this` */
+        const char *this = ask(panel, "print *this");
+        if (strncmp(this, "*this = ", 8) == 0 && !strstr(this, ") null")) add_lines(stack, this + 1, "  ", false);
     }
+    char command[32];
+    snprintf(command, sizeof command, "frame %d", selected); /* as the user left it */
+    ask(panel, command);
+}
+
+static void build_memory(debug_panel *panel)
+{
+    pane *memory = &panel->panes[PANE_MEMORY];
+    memory->count = 0;
     uint16_t sp = panel->machine->ram[0];
     snprintf(memory->title, sizeof memory->title, "RAM: the stack's top words, the heap");
     if (sp >= 16 && sp < HACK_SCREEN) {
@@ -226,12 +279,12 @@ static void echo_view(debug_panel *panel)
 {
     if (!panel->echo) return;
     build_source(panel, 11);
-    static const char *const names[PANE_COUNT] = {"source", "stack", "messages", "memory"};
+    static const char *const names[PANE_COUNT] = {"source", "stack", "memory"};
     for (int i = 0; i < PANE_COUNT; i++) {
-        if (i == PANE_MESSAGES) continue;
         const pane *p = &panel->panes[i];
         fprintf(panel->echo, "view %s: %s\n", names[i], p->title);
-        for (size_t k = 0; k < p->count && k < 24; k++) fprintf(panel->echo, "view %s| %s\n", names[i], p->lines[k].text);
+        for (size_t k = 0; k < p->count && k < 24; k++)
+            fprintf(panel->echo, "view %s|%s %s\n", names[i], p->lines[k].selected ? ">" : "", p->lines[k].text);
     }
     fflush(panel->echo);
 }
@@ -239,17 +292,126 @@ static void echo_view(debug_panel *panel)
 void debug_panel_stopped(debug_panel *panel)
 {
     panel->here = panel->cursor = hack_debugger_here(panel->debugger);
-    build_panes(panel);
+    build_stack(panel);
+    build_memory(panel);
     echo_view(panel);
+}
+
+void debug_panel_paused(debug_panel *panel)
+{
+    int own = hack_debugger_own_frame(panel->debugger);
+    if (own > 0) {
+        char command[32];
+        snprintf(command, sizeof command, "frame %d", own);
+        ask(panel, command);
+    }
+    debug_panel_stopped(panel);
+}
+
+bool debug_panel_typing(const debug_panel *panel)
+{
+    return panel->typing;
+}
+
+/* A command typed in the field: those that run the program without end are the window's (it runs it in
+ * slices and stays responsive); the rest go to the engine, their answers to the messages. */
+static panel_key run_command(debug_panel *panel, const char *line)
+{
+    while (*line == ' ') line++;
+    char echoed[INPUT_MAX + 16];
+    snprintf(echoed, sizeof echoed, "(hackdb) %s\n", line);
+    debug_panel_say(panel, echoed);
+    size_t word = strcspn(line, " /");
+    const char *rest = line + word;
+    while (*rest == ' ') rest++;
+#define IS(name) (word == strlen(name) && strncmp(line, name, word) == 0)
+    if (IS("c") || IS("continue")) return hack_debugger_finished(panel->debugger) ? PANEL_KEY_DONE : PANEL_KEY_CONTINUE;
+    if ((IS("r") || IS("run")) && !*rest) return PANEL_KEY_RUN;
+    if (IS("reset")) return PANEL_KEY_RESET;
+    if (IS("q") || IS("quit")) return PANEL_KEY_QUIT;
+#undef IS
+    if (!*line) return PANEL_KEY_DONE; /* an empty line repeats a step: Enter on an empty field only leaves it */
+    hack_debugger_command(panel->debugger, line);
+    debug_panel_stopped(panel);
+    return PANEL_KEY_DONE;
+}
+
+static void recall(debug_panel *panel, int step)
+{
+    int at = panel->history_at + step;
+    if (at < 0 || at > panel->history_count) return;
+    panel->history_at = at;
+    snprintf(panel->input, sizeof panel->input, "%s", at < panel->history_count ? panel->history[at] : "");
+    panel->input_length = strlen(panel->input);
+}
+
+static panel_key typing_key(debug_panel *panel, SDL_Keycode key)
+{
+    switch (key) {
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: {
+        char line[INPUT_MAX];
+        snprintf(line, sizeof line, "%s", panel->input);
+        panel->typing = false;
+        panel->input_length = 0;
+        panel->input[0] = '\0';
+        if (line[0] && (panel->history_count == 0 || strcmp(panel->history[panel->history_count - 1], line) != 0)) {
+            if (panel->history_count == HISTORY_MAX) {
+                memmove(panel->history[0], panel->history[1], sizeof panel->history[0] * (HISTORY_MAX - 1));
+                panel->history_count--;
+            }
+            snprintf(panel->history[panel->history_count++], INPUT_MAX, "%s", line);
+        }
+        panel->history_at = panel->history_count;
+        return run_command(panel, line);
+    }
+    case SDLK_ESCAPE:
+        panel->typing = false;
+        panel->input_length = 0;
+        panel->input[0] = '\0';
+        return PANEL_KEY_DONE;
+    case SDLK_BACKSPACE:
+        if (panel->input_length) panel->input[--panel->input_length] = '\0';
+        return PANEL_KEY_DONE;
+    case SDLK_UP: recall(panel, -1); return PANEL_KEY_DONE;
+    case SDLK_DOWN: recall(panel, 1); return PANEL_KEY_DONE;
+    default: return PANEL_KEY_DONE; /* the characters come as text input */
+    }
+}
+
+static void start_typing(debug_panel *panel)
+{
+    panel->typing = true;
+    panel->input_length = 0;
+    panel->input[0] = '\0';
+    panel->history_at = panel->history_count;
+}
+
+bool debug_panel_text_input(debug_panel *panel, const char *text)
+{
+    if (!panel->typing) {
+        if (strcmp(text, ":") != 0) return false;
+        start_typing(panel);
+        return true;
+    }
+    for (const char *c = text; *c; c++)
+        if ((unsigned char)*c >= 32 && (unsigned char)*c < 127 && panel->input_length + 1 < sizeof panel->input) {
+            panel->input[panel->input_length++] = *c;
+            panel->input[panel->input_length] = '\0';
+        }
+    return true;
 }
 
 panel_key debug_panel_key(debug_panel *panel, SDL_Keycode key, uint16_t mod)
 {
     hack_debugger *d = panel->debugger;
+    if (mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return PANEL_KEY_IGNORED;
+    if (panel->typing) return typing_key(panel, key);
     const char *command = NULL;
     bool shift = (mod & KMOD_SHIFT) != 0;
-    if (mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return PANEL_KEY_IGNORED;
     switch (key) {
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: start_typing(panel); return PANEL_KEY_DONE;
     case SDLK_F5:
     case SDLK_c: return hack_debugger_finished(d) ? PANEL_KEY_DONE : PANEL_KEY_CONTINUE;
     case SDLK_F10:
@@ -258,6 +420,11 @@ panel_key debug_panel_key(debug_panel *panel, SDL_Keycode key, uint16_t mod)
     case SDLK_s: command = "step"; break;
     case SDLK_f: command = "finish"; break;
     case SDLK_i: command = "stepi"; break;
+    case SDLK_u:
+    case SDLK_d:
+        ask(panel, key == SDLK_u ? "up" : "down");
+        debug_panel_stopped(panel);
+        return PANEL_KEY_DONE;
     case SDLK_F9:
     case SDLK_b:
         hack_debugger_toggle_breakpoint(d, panel->cursor);
@@ -279,7 +446,7 @@ panel_key debug_panel_key(debug_panel *panel, SDL_Keycode key, uint16_t mod)
     default: return PANEL_KEY_IGNORED;
     }
     if (hack_debugger_finished(d)) {
-        log_line(panel, "The program has ended: Ctrl+R starts it again.", 46);
+        debug_panel_say(panel, "The program has stopped: Ctrl+R starts it again.\n");
         return PANEL_KEY_DONE;
     }
     hack_debugger_command(d, command);
@@ -289,103 +456,162 @@ panel_key debug_panel_key(debug_panel *panel, SDL_Keycode key, uint16_t mod)
 
 /* ---- drawing ---- */
 
-void debug_panel_fill(canvas *c, int x, int y, int w, int h, uint32_t colour)
-{
-    if (x < 0) {
-        w += x;
-        x = 0;
-    }
-    if (y < 0) {
-        h += y;
-        y = 0;
-    }
-    if (x + w > c->w) w = c->w - x;
-    if (y + h > c->h) h = c->h - y;
-    for (int j = 0; j < h; j++)
-        for (int i = 0; i < w; i++) c->pixels[(size_t)(y + j) * (size_t)c->pitch + (size_t)(x + i)] = colour;
-}
-
-/* Text at x, y (its cell's top left), at most columns characters, each FONT_W * scale wide. */
-void debug_panel_text(canvas *c, int x, int y, const char *s, int columns, int scale, uint32_t colour)
-{
-    for (int k = 0; s[k] && k < columns; k++) {
-        unsigned char ch = (unsigned char)s[k];
-        if (ch < 32 || ch > 126) ch = '?';
-        for (int row = 0; row < FONT_H; row++) {
-            uint16_t bits = hack_os_font[ch][row];
-            for (int col = 0; bits && col < FONT_W; col++)
-                if (bits >> col & 1u) debug_panel_fill(c, x + (k * FONT_W + col) * scale, y + row * scale, scale, scale, colour);
-        }
-    }
-}
-
 #define BACKGROUND 0xFF202428u
 #define PANE 0xFF2B3036u
 #define TITLE 0xFF3D4A66u
 #define TEXT 0xFFE8E8E8u
+#define DIM 0xFF9AA3ADu
 #define CURRENT 0xFF6B5A00u
 #define CURSOR 0xFF2F4F7Fu
+#define SELECTED 0xFF3A4A3Au
 #define BREAKPOINT 0xFFFF5050u
+#define FIELD 0xFF14171Au
 
-/* A pane in the rectangle: its title bar, then its lines (cut at the width). */
-static void draw_pane(canvas *c, const pane *p, int x, int y, int w, int h, int scale)
+typedef struct {
+    int x, y, w, h;
+} box;
+
+typedef struct {
+    canvas *c;
+    int scale, cell, line; /* the text scale; a character's width and a row's height, in pixels */
+} ink;
+
+static int columns_in(const ink *k, int w)
 {
-    int line_h = LINE_H * scale, columns = (w - 4 * scale) / (FONT_W * scale);
-    debug_panel_fill(c, x, y, w, h, PANE);
-    debug_panel_fill(c, x, y, w, line_h + scale, TITLE);
-    debug_panel_text(c, x + 2 * scale, y + scale, p->title, columns, scale, TEXT);
-    int row_y = y + line_h + 2 * scale;
-    for (size_t i = 0; i < p->count && row_y + line_h <= y + h; i++, row_y += line_h) {
+    return (w - 4 * k->scale) / k->cell;
+}
+
+static int rows_in(const ink *k, int h)
+{
+    int rows = (h - k->line - 2 * k->scale) / k->line;
+    return rows > 0 ? rows : 0;
+}
+
+/* A pane's frame and title bar; returns where its rows go. */
+static box draw_frame(const ink *k, const char *title, box b)
+{
+    canvas_fill(k->c, b.x, b.y, b.w, b.h, PANE);
+    canvas_fill(k->c, b.x, b.y, b.w, k->line + k->scale, TITLE);
+    text_row row = text_fit(title, strlen(title), columns_in(k, b.w));
+    canvas_row(k->c, b.x + 2 * k->scale, b.y + k->scale, title, row, k->scale, TEXT);
+    return (box){b.x, b.y + k->line + 2 * k->scale, b.w, b.h - k->line - 2 * k->scale};
+}
+
+/* The source pane: a line a row, cut at its end. */
+static void draw_source(const ink *k, const pane *p, box b)
+{
+    box rows = draw_frame(k, p->title, b);
+    int columns = columns_in(k, b.w), y = rows.y;
+    for (size_t i = 0; i < p->count && y + k->line <= rows.y + rows.h; i++, y += k->line) {
         const view_line *l = &p->lines[i];
-        if (l->current) debug_panel_fill(c, x, row_y, w, line_h, CURRENT);
-        else if (l->cursor) debug_panel_fill(c, x, row_y, w, line_h, CURSOR);
-        if (l->current && l->cursor) debug_panel_fill(c, x, row_y, 3 * scale, line_h, 0xFF6FA0FFu);
-        debug_panel_text(c, x + 2 * scale, row_y + scale / 2, l->text, columns, scale, TEXT);
-        for (size_t done = (size_t)columns; p->wrap && columns > 8 && strlen(l->text) > done; done += (size_t)columns - 4) {
-            row_y += line_h;
-            if (row_y + line_h > y + h) break;
-            debug_panel_text(c, x + 2 * scale + 4 * FONT_W * scale, row_y + scale / 2, l->text + done, columns - 4, scale, TEXT);
-        }
-        if (l->breakpoint) {
-            debug_panel_fill(c, x + 2 * scale + FONT_W * scale, row_y + 2 * scale, 6 * scale, 7 * scale, BREAKPOINT);
-        }
+        if (l->current) canvas_fill(k->c, b.x, y, b.w, k->line, CURRENT);
+        else if (l->cursor) canvas_fill(k->c, b.x, y, b.w, k->line, CURSOR);
+        if (l->current && l->cursor) canvas_fill(k->c, b.x, y, 3 * k->scale, k->line, 0xFF6FA0FFu);
+        canvas_row(k->c, b.x + 2 * k->scale, y + k->scale / 2, l->text, text_fit_code(l->text, strlen(l->text), columns),
+                   k->scale, TEXT);
+        if (l->breakpoint) canvas_fill(k->c, b.x + 2 * k->scale + k->cell, y + 2 * k->scale, 6 * k->scale, 7 * k->scale, BREAKPOINT);
     }
 }
 
-static size_t pane_rows(int h, int scale)
+/* A pane of wrapped lines, from the top. */
+static void draw_wrapped(const ink *k, const pane *p, box b)
 {
-    int rows = (h - LINE_H * scale - 2 * scale) / (LINE_H * scale);
-    return rows > 0 ? (size_t)rows : 0;
+    box rows = draw_frame(k, p->title, b);
+    int columns = columns_in(k, b.w), y = rows.y, last = rows.y + rows.h;
+    for (size_t i = 0; i < p->count && y + k->line <= last; i++) {
+        const view_line *l = &p->lines[i];
+        text_row wrapped[16];
+        size_t room = (size_t)((last - y) / k->line), count;
+        count = text_wrap(l->text, columns, WRAP_INDENT, wrapped, room < 16 ? room : 16);
+        if (l->selected) canvas_fill(k->c, b.x, y, b.w, (int)count * k->line, SELECTED);
+        for (size_t r = 0; r < count; r++, y += k->line)
+            canvas_row(k->c, b.x + 2 * k->scale, y + k->scale / 2, l->text, wrapped[r], k->scale, TEXT);
+    }
 }
 
-void debug_panel_render(debug_panel *panel, const uint16_t *screen, uint32_t *pixels, int w, int h, int pitch)
+/* The messages, the latest at the bottom, over the command field. */
+static void draw_messages(const ink *k, const debug_panel *panel, box b)
 {
-    canvas c = {pixels, w, h, pitch};
-    debug_panel_fill(&c, 0, 0, w, h, BACKGROUND);
-    int scale = w >= 2048 && h >= 1000 ? 2 : 1, gap = 4 * scale;
-    int left_w = HACK_SCREEN_WIDTH * scale, screen_h = HACK_SCREEN_HEIGHT * scale;
-    bool two_columns = w >= left_w + 320 * scale && h >= screen_h + 120 * scale;
-    int right_x = two_columns ? left_w + gap : 0, right_w = w - right_x;
-    if (two_columns) { /* the screen, top left, black on white */
-        for (int y = 0; y < HACK_SCREEN_HEIGHT; y++)
-            for (int x = 0; x < HACK_SCREEN_WIDTH; x++)
-                debug_panel_fill(&c, x * scale, y * scale, scale, scale,
-                     (screen[y * 32 + (x >> 4)] >> (x & 15)) & 1u ? 0xFF000000u : 0xFFFFFFFFu);
-        draw_pane(&c, &panel->panes[PANE_STACK], 0, screen_h + gap, left_w, h - screen_h - gap, scale);
+    box rows = draw_frame(k, "Messages", b);
+    int columns = columns_in(k, b.w);
+    int field_y = rows.y + rows.h - k->line - k->scale;
+    canvas_fill(k->c, b.x, field_y - k->scale, b.w, k->line + 2 * k->scale, FIELD);
+    if (panel->typing) {
+        char shown[INPUT_MAX + 4];
+        snprintf(shown, sizeof shown, "> %s", panel->input);
+        size_t n = strlen(shown);
+        size_t from = n + 1 > (size_t)columns ? n + 1 - (size_t)columns : 0; /* the end of a long command */
+        canvas_text(k->c, b.x + 2 * k->scale, field_y, shown + from, n - from, k->scale, TEXT);
+        canvas_fill(k->c, b.x + 2 * k->scale + (int)(n - from) * k->cell, field_y, k->cell, CANVAS_FONT_H * k->scale, TEXT);
+    } else {
+        const char *hint = "Enter: type a command (help lists them)";
+        canvas_row(k->c, b.x + 2 * k->scale, field_y, hint, text_fit(hint, strlen(hint), columns), k->scale, DIM);
     }
-    /* the right column (or the whole window): source, messages, memory */
-    int line_h = LINE_H * scale;
-    int messages_h = (LOG_LINES + 1) * line_h + 2 * scale;
-    int memory_h = two_columns ? (h - messages_h - 2 * gap) * 2 / 5 : 0;
-    int source_h = h - messages_h - memory_h - (two_columns ? 2 : 1) * gap;
-    build_source(panel, pane_rows(source_h, scale));
-    draw_pane(&c, &panel->panes[PANE_SOURCE], right_x, 0, right_w, source_h, scale);
-    pane *messages = &panel->panes[PANE_MESSAGES];
-    messages->count = 0;
-    snprintf(messages->title, sizeof messages->title,
-             "n/F10 next s/F11 step f finish c/F5 continue b/F9 break i stepi");
-    for (int i = 0; i < panel->log_count; i++) add_line(messages, panel->log[i], strlen(panel->log[i]));
-    draw_pane(&c, messages, right_x, source_h + gap, right_w, messages_h, scale);
-    if (two_columns)
-        draw_pane(&c, &panel->panes[PANE_MEMORY], right_x, source_h + messages_h + 2 * gap, right_w, memory_h, scale);
+    /* the latest messages that fit, each wrapped, bottom up */
+    int y = field_y - 2 * k->scale;
+    for (int i = panel->log_count - 1; i >= 0 && y - k->line >= rows.y; i--) {
+        text_row wrapped[16];
+        size_t count = text_wrap(panel->log[i], columns, WRAP_INDENT, wrapped, 16);
+        size_t room = (size_t)((y - rows.y) / k->line), skip = count > room ? count - room : 0;
+        y -= (int)(count - skip) * k->line;
+        for (size_t r = skip; r < count; r++)
+            canvas_row(k->c, b.x + 2 * k->scale, y + (int)(r - skip) * k->line + k->scale / 2, panel->log[i], wrapped[r],
+                       k->scale, TEXT);
+    }
+}
+
+/* The Hack screen at a whole-number scale, black on white. */
+static void draw_screen(canvas *c, const uint16_t *screen, int x0, int y0, int scale)
+{
+    for (int y = 0; y < HACK_SCREEN_HEIGHT; y++)
+        for (int x = 0; x < HACK_SCREEN_WIDTH; x++)
+            canvas_fill(c, x0 + x * scale, y0 + y * scale, scale, scale,
+                        (screen[y * 32 + (x >> 4)] >> (x & 15)) & 1u ? 0xFF000000u : 0xFFFFFFFFu);
+}
+
+/* The keys, along the bottom. */
+static void draw_keys(const ink *k, box b)
+{
+    static const char keys[] = "n next  s step  f finish  c continue  b break  u/d frame  Enter: command  i stepi  "
+                               "Ctrl+D: screen  Ctrl+R: restart";
+    canvas_fill(k->c, b.x, b.y, b.w, b.h, TITLE);
+    canvas_row(k->c, b.x + 2 * k->scale, b.y + k->scale, keys, text_fit(keys, strlen(keys), columns_in(k, b.w)),
+               k->scale, TEXT);
+}
+
+void debug_panel_render(debug_panel *panel, const uint16_t *screen, canvas *c)
+{
+    const int w = c->w, h = c->h;
+    const int scale = text_scale(w, h);
+    ink k = {c, scale, CANVAS_FONT_W * scale, CANVAS_LINE_H * scale};
+    const int gap = 2 * scale;
+    canvas_fill(c, 0, 0, w, h, BACKGROUND);
+    int keys_h = k.line + 2 * scale, body_h = h - keys_h - gap;
+    draw_keys(&k, (box){0, h - keys_h, w, keys_h});
+    /* two columns when the left one keeps 40 characters beside the Hack screen's width (or 30 characters) */
+    int right_w = HACK_SCREEN_WIDTH > 30 * k.cell ? HACK_SCREEN_WIDTH : 30 * k.cell;
+    bool two_columns = w - right_w - gap >= 40 * k.cell;
+    int left_w = two_columns ? w - right_w - gap : w;
+    box source, messages;
+    if (two_columns) {
+        int x = left_w + gap, y = 0, screen_scale = right_w / HACK_SCREEN_WIDTH;
+        if (body_h - HACK_SCREEN_HEIGHT * screen_scale >= 12 * k.line) { /* the screen, when the stack keeps room */
+            draw_screen(c, screen, x + (right_w - HACK_SCREEN_WIDTH * screen_scale) / 2, 0, screen_scale);
+            y = HACK_SCREEN_HEIGHT * screen_scale + gap;
+        }
+        int rest = body_h - y, memory_h = rest >= 40 * k.line ? rest * 2 / 5 : 0;
+        draw_wrapped(&k, &panel->panes[PANE_STACK], (box){x, y, right_w, rest - memory_h - (memory_h ? gap : 0)});
+        if (memory_h) draw_wrapped(&k, &panel->panes[PANE_MEMORY], (box){x, body_h - memory_h, right_w, memory_h});
+        int messages_h = body_h * 2 / 5 > 8 * k.line ? body_h * 2 / 5 : 8 * k.line;
+        source = (box){0, 0, left_w, body_h - messages_h - gap};
+        messages = (box){0, body_h - messages_h, left_w, messages_h};
+    } else { /* one column: the call stack, the source, the messages */
+        int stack_h = body_h * 3 / 10, messages_h = body_h * 3 / 10;
+        draw_wrapped(&k, &panel->panes[PANE_STACK], (box){0, 0, w, stack_h});
+        source = (box){0, stack_h + gap, w, body_h - stack_h - messages_h - 2 * gap};
+        messages = (box){0, body_h - messages_h, w, messages_h};
+    }
+    build_source(panel, (size_t)rows_in(&k, source.h));
+    draw_source(&k, &panel->panes[PANE_SOURCE], source);
+    draw_messages(&k, panel, messages);
 }

@@ -6,7 +6,6 @@
 uint16_t hack_keymap_code(SDL_Keycode key, uint16_t mod)
 {
     const bool shift = (mod & KMOD_SHIFT) != 0;
-    const bool caps = (mod & KMOD_CAPS) != 0;
     switch (key) {
     case SDLK_RETURN:
     case SDLK_KP_ENTER: return 128;
@@ -26,7 +25,9 @@ uint16_t hack_keymap_code(SDL_Keycode key, uint16_t mod)
     default: break;
     }
     if (key >= SDLK_F1 && key <= SDLK_F12) return (uint16_t)(141 + (key - SDLK_F1));
-    if (key >= SDLK_a && key <= SDLK_z) return (uint16_t)((shift != caps) ? key - 32 : key);
+    /* a letter key is its capital whatever Shift and Caps Lock say, as on the course's emulator
+     * (Hack.Utilities.Definitions.getKeyCode takes the key's code for A..Z): programs test for 'Q' */
+    if (key >= SDLK_a && key <= SDLK_z) return (uint16_t)(key - SDLK_a + 'A');
     if (key >= SDLK_KP_1 && key <= SDLK_KP_9) return (uint16_t)('1' + (key - SDLK_KP_1));
     if (key == SDLK_KP_0) return '0';
     /* the rest of printable ASCII: the unshifted character, or the symbol shift gives it (US layout) */

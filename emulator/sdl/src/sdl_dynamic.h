@@ -16,7 +16,8 @@
     X(SDL_SetWindowTitle) X(SDL_SetRenderDrawColor) X(SDL_SetHint) X(SDL_RenderReadPixels)                     \
     X(SDL_RenderPresent) X(SDL_RenderCopy) X(SDL_RenderClear) X(SDL_LockTexture) X(SDL_Init)                   \
     X(SDL_GetWindowDisplayMode) X(SDL_GetTicks64) X(SDL_GetPerformanceFrequency)                               \
-    X(SDL_GetPerformanceCounter) X(SDL_CreateWindow)
+    X(SDL_GetPerformanceCounter) X(SDL_CreateWindow) X(SDL_GetWindowSize) X(SDL_SetWindowSize)                 \
+    X(SDL_SetWindowPosition) X(SDL_GetWindowDisplayIndex) X(SDL_GetDisplayUsableBounds)
 
 typedef struct {
 #define HACK_SDL_POINTER(name) __typeof__(name) *p_##name;
@@ -59,6 +60,11 @@ bool hack_sdl_load(char *why, size_t size);
 #define SDL_GetPerformanceFrequency hack_sdl.p_SDL_GetPerformanceFrequency
 #define SDL_GetPerformanceCounter hack_sdl.p_SDL_GetPerformanceCounter
 #define SDL_CreateWindow hack_sdl.p_SDL_CreateWindow
+#define SDL_GetWindowSize hack_sdl.p_SDL_GetWindowSize
+#define SDL_SetWindowSize hack_sdl.p_SDL_SetWindowSize
+#define SDL_SetWindowPosition hack_sdl.p_SDL_SetWindowPosition
+#define SDL_GetWindowDisplayIndex hack_sdl.p_SDL_GetWindowDisplayIndex
+#define SDL_GetDisplayUsableBounds hack_sdl.p_SDL_GetDisplayUsableBounds
 #endif
 
 #endif

@@ -6,6 +6,7 @@
 #include "hack/speed.h"
 
 #include "debug_panel.h"
+#include "display_probe.h"
 #include "sdl_dynamic.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +46,15 @@ typedef struct {
     bool retitle;         /* the title must change now (the speed keys) */
     debug_panel *panel;   /* the debugger, from the first pause on */
     bool show_panel;      /* its view while paused (Ctrl+D) */
+    bool paused_at_stop;  /* the last pause was the debugger's (a breakpoint, a watchpoint): its frame stays */
+    bool grown;           /* the window was made larger for the debug view, once */
     SDL_Texture *panel_texture;
     uint64_t printed_view_hash; /* --print-view: the hash of the view's pixels last printed */
     uint32_t *panel_pixels;
     int panel_w, panel_h;
+    hack_session_stop last_stop; /* the program's stop for good, for a debugger made after it */
+    char stop_text[4096];        /* what that stop means (an error, its Jack line, the call stack) */
+    bool stop_text_hidden;       /* Esc hid it from over the screen */
 } app;
 
 /* Under a target speed, the instructions owed never exceed this much time's worth: no burst after a stall. */
@@ -149,14 +155,14 @@ static bool window_canvas(app *a, canvas *c)
 static void draw_map_margins(canvas *c, SDL_Rect r)
 {
     const uint32_t text = 0xFFF0F0F0u;
-    debug_panel_fill(c, 0, 0, c->w, c->h, 0xFF606060u);
-    if (r.y >= 14) debug_panel_text(c, r.x, r.y - 13, "RAM 2048..16383, 128 words a row", r.w / 8, 1, text);
+    canvas_fill(c, 0, 0, c->w, c->h, 0xFF606060u);
+    if (r.y >= 14) canvas_text(c, r.x, r.y - 13, "RAM 2048..16383, 128 words a row", (size_t)(r.w / 8), 1, text);
     for (int k = 0; r.x >= 56 && k <= 14; k++) {
         int y = r.y + (int)((long)k * 8 * r.h / 112);
         char address[8];
         snprintf(address, sizeof address, "%d", 2048 + 1024 * k);
-        debug_panel_fill(c, r.x - 6, y, 6, 1, text);
-        debug_panel_text(c, r.x - 8 - 8 * (int)strlen(address), y - 5, address, 6, 1, text);
+        canvas_fill(c, r.x - 6, y, 6, 1, text);
+        canvas_text(c, r.x - 8 - 8 * (int)strlen(address), y - 5, address, 6, 1, text);
     }
     static const struct {
         uint32_t colour;
@@ -167,12 +173,12 @@ static void draw_map_margins(canvas *c, SDL_Rect r)
                   {0xFFC81E1Eu, "broken header"},       {0xFFFAF0BEu, "own Memory: in no live block"}};
     int x = r.x + r.w + 10, columns = (c->w - x - 16) / 8;
     if (columns < 8) return;
-    debug_panel_text(c, x, r.y, "Legend", columns, 1, text);
+    canvas_text(c, x, r.y, "Legend", (size_t)(columns), 1, text);
     for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
         int y = r.y + 18 + 16 * (int)i;
-        debug_panel_fill(c, x, y, 11, 11, 0xFF000000u);
-        debug_panel_fill(c, x + 1, y + 1, 9, 9, legend[i].colour);
-        debug_panel_text(c, x + 16, y, legend[i].meaning, columns - 2, 1, text);
+        canvas_fill(c, x, y, 11, 11, 0xFF000000u);
+        canvas_fill(c, x + 1, y + 1, 9, 9, legend[i].colour);
+        canvas_text(c, x + 16, y, legend[i].meaning, (size_t)(columns - 2), 1, text);
     }
 }
 
@@ -201,9 +207,28 @@ static void draw_heap_map(app *a)
     a->presents++;
 }
 
+/* The debug view is shown while the program is paused or has stopped for good, until Ctrl+D hides it. */
 static bool panel_shown(const app *a)
 {
-    return a->panel && a->show_panel && a->state == STATE_PAUSED && !(a->show_heap && a->callbacks->heap_map);
+    return a->panel && a->show_panel && a->state != STATE_RUNNING && !(a->show_heap && a->callbacks->heap_map);
+}
+
+/* The size the debug view asks for when the window is smaller (once: a size the user makes stays). */
+enum { PANEL_WIDTH = 1280, PANEL_HEIGHT = 800 };
+
+static void grow_for_panel(app *a)
+{
+    if (a->grown) return;
+    a->grown = true;
+    int w, h;
+    SDL_GetWindowSize(a->window, &w, &h);
+    SDL_Rect usable;
+    int display = SDL_GetWindowDisplayIndex(a->window);
+    if (display < 0 || SDL_GetDisplayUsableBounds(display, &usable) != 0) return;
+    int want_w = PANEL_WIDTH < usable.w ? PANEL_WIDTH : usable.w, want_h = PANEL_HEIGHT < usable.h ? PANEL_HEIGHT : usable.h;
+    if (w >= want_w && h >= want_h) return;
+    SDL_SetWindowSize(a->window, w > want_w ? w : want_w, h > want_h ? h : want_h);
+    SDL_SetWindowPosition(a->window, SDL_WINDOWPOS_CENTERED_DISPLAY(display), SDL_WINDOWPOS_CENTERED_DISPLAY(display));
 }
 
 /* The debug view, the size of the window. */
@@ -211,7 +236,7 @@ static void draw_panel(app *a)
 {
     canvas c;
     if (!window_canvas(a, &c)) return;
-    debug_panel_render(a->panel, a->machine->ram + HACK_SCREEN, c.pixels, c.w, c.h, c.pitch);
+    debug_panel_render(a->panel, a->machine->ram + HACK_SCREEN, &c);
     if (a->options->print_view) { /* the view's pixels, for tests to compare with a picture checked by eye */
         uint64_t hash = 14695981039346656037u;
         for (int y = 0; y < c.h; y++)
@@ -224,9 +249,83 @@ static void draw_panel(app *a)
     present(a, a->panel_texture, (SDL_Rect){0, 0, c.w, c.h});
 }
 
+/* A program stopped by an error says so over its screen (what the error means, its Jack line, the call
+ * stack), until Esc hides it; the screen stays as the program left it (the course's ERR code in its corner). */
+static bool stop_text_shown(const app *a)
+{
+    return (a->state == STATE_HALTED || a->state == STATE_FAULT) && a->stop_text[0] && !a->stop_text_hidden;
+}
+
+enum { STOP_TEXT_ROWS = 16 };
+
+/* The stop's text in rows of the window's width: its lines wrapped, then what the user can do. */
+static size_t stop_text_rows(const char *text, int columns, text_row *rows, const char **starts, size_t max)
+{
+    static const char hint[] = "Ctrl+D: debug view at the fault  Ctrl+R: run again  Esc: hide";
+    size_t count = 0;
+    for (const char *line = text; *line && count + 1 < max;) {
+        size_t n = strcspn(line, "\n");
+        char one[1024];
+        snprintf(one, sizeof one, "%.*s", (int)n, line);
+        text_row wrapped[STOP_TEXT_ROWS];
+        size_t got = text_wrap(one, columns, 4, wrapped, max - 1 - count);
+        for (size_t i = 0; i < got; i++) {
+            wrapped[i].start += (size_t)(line - text); /* rows of the whole text */
+            rows[count] = wrapped[i];
+            starts[count++] = text;
+        }
+        line += n;
+        if (*line) line++;
+    }
+    rows[count] = text_fit(hint, strlen(hint), columns);
+    starts[count++] = hint;
+    return count;
+}
+
+/* The screen, and the stop's text in a band over the half of the screen with less drawn on it. */
+static void present_with_stop_text(app *a)
+{
+    canvas c;
+    SDL_Rect screen = screen_rect(a);
+    if (!window_canvas(a, &c)) {
+        present(a, a->texture, screen);
+        return;
+    }
+    const int scale = text_scale(c.w, c.h), cell = CANVAS_FONT_W * scale, line = CANVAS_LINE_H * scale;
+    text_row rows[STOP_TEXT_ROWS];
+    const char *starts[STOP_TEXT_ROWS];
+    size_t count = stop_text_rows(a->stop_text, (c.w - 4 * scale) / cell, rows, starts, STOP_TEXT_ROWS);
+    int band_h = (int)count * line + 4 * scale;
+    if (band_h > c.h) band_h = c.h;
+    /* the ink in the top and the bottom rows the band would cover (in Hack rows) */
+    int hack_rows = band_h * HACK_SCREEN_HEIGHT / (screen.h > 0 ? screen.h : 1) + 1;
+    if (hack_rows > HACK_SCREEN_HEIGHT) hack_rows = HACK_SCREEN_HEIGHT;
+    long top_ink = 0, bottom_ink = 0;
+    const uint16_t *ram = a->machine->ram + HACK_SCREEN;
+    for (int y = 0; y < hack_rows; y++)
+        for (int w = 0; w < 32; w++) {
+            for (uint16_t v = ram[y * 32 + w]; v; v &= (uint16_t)(v - 1)) top_ink++;
+            for (uint16_t v = ram[(HACK_SCREEN_HEIGHT - 1 - y) * 32 + w]; v; v &= (uint16_t)(v - 1)) bottom_ink++;
+        }
+    SDL_Rect band = {0, bottom_ink <= top_ink ? c.h - band_h : 0, c.w, band_h};
+    canvas_fill(&c, band.x, band.y, band.w, band.h, 0xFF3A1010u);
+    canvas_fill(&c, band.x, band.y == 0 ? band.h - scale : 0, band.w, scale, 0xFFE05050u);
+    for (size_t i = 0; i < count; i++)
+        canvas_row(&c, 2 * scale, band.y + 2 * scale + (int)i * line, starts[i], rows[i], scale,
+                   i == 0 ? 0xFFFFD0D0u : i + 1 == count ? 0xFFFFE080u : 0xFFF0F0F0u);
+    SDL_UpdateTexture(a->panel_texture, &band, a->panel_pixels + (size_t)band.y * (size_t)c.pitch, c.pitch * 4);
+    SDL_SetRenderDrawColor(a->renderer, 96, 96, 96, 255);
+    SDL_RenderClear(a->renderer);
+    SDL_RenderCopy(a->renderer, a->texture, NULL, &screen);
+    SDL_RenderCopy(a->renderer, a->panel_texture, &band, &band);
+    SDL_RenderPresent(a->renderer);
+    a->presents++;
+}
+
 static void draw(app *a)
 {
     if (panel_shown(a)) {
+        grow_for_panel(a);
         if (a->must_draw) draw_panel(a);
         a->must_draw = false;
         return;
@@ -250,22 +349,29 @@ static void draw(app *a)
         }
         memcpy(a->shown, screen, sizeof a->shown);
         a->must_draw = false;
-        present(a, a->texture, screen_rect(a));
+        if (stop_text_shown(a))
+            present_with_stop_text(a);
+        else
+            present(a, a->texture, screen_rect(a));
     }
 }
 
 /* The window's pixels, as shown, to a PNG (the same writer as headless screenshots): the screen in black and
- * white, or the heap map in colour. */
-static void save_screenshot(app *a, const char *path)
+ * white, or the heap map in colour; whole: all of the window as it is, in colour (Ctrl+Shift+S). */
+static void save_screenshot(app *a, const char *path, bool whole)
 {
+    const bool text_hidden = a->stop_text_hidden;
+    if (!whole) a->stop_text_hidden = true; /* the screen as the program left it, without the message over it */
     a->must_draw = true;
     draw(a);
-    bool shown = panel_shown(a), map = shown || (a->show_heap && a->callbacks->heap_map);
+    bool shown = panel_shown(a), map = whole || shown || (a->show_heap && a->callbacks->heap_map);
+    int window_w = 0, window_h = 0;
+    SDL_GetRendererOutputSize(a->renderer, &window_w, &window_h);
     /* the debug view, and Ctrl+S of the heap map (with its legend), are the whole window; --screenshot of the
      * map is the map alone, the picture --heap-map writes headless */
-    SDL_Rect r = (shown || (map && !path)) && a->panel_texture ? (SDL_Rect){0, 0, a->panel_w, a->panel_h}
-                 : map                                        ? map_rect(a)
-                                                              : screen_rect(a);
+    SDL_Rect r = whole || ((shown || (map && !path)) && a->panel_texture) ? (SDL_Rect){0, 0, window_w, window_h}
+                 : map                                                  ? map_rect(a)
+                                                                        : screen_rect(a);
     uint32_t *argb = malloc((size_t)r.w * (size_t)r.h * 4);
     uint8_t *out = malloc((size_t)r.w * (size_t)r.h * (map ? 3 : 1));
     char name[64];
@@ -302,6 +408,8 @@ static void save_screenshot(app *a, const char *path)
     hack_diag_list_free(&diags);
     free(argb);
     free(out);
+    a->stop_text_hidden = text_hidden;
+    a->must_draw = true;
 }
 
 /* What a stop of the program means for the window: false when it can go on. */
@@ -319,7 +427,26 @@ static bool stopped(app *a, hack_session_stop stop)
     case HACK_SESSION_STACK_ERROR: a->state = STATE_FAULT; break;
     }
     a->last_reason = (int)stop.state;
+    a->last_stop = stop;
+    a->stop_text[0] = '\0';
+    a->stop_text_hidden = false;
+    if (stop.state != HACK_SESSION_HALTED && a->callbacks->describe_stop)
+        a->callbacks->describe_stop(a->callbacks->context, stop, a->stop_text, sizeof a->stop_text);
     if (a->callbacks->report_stop) a->callbacks->report_stop(a->callbacks->context, a->machine, stop);
+    if (a->options->print_view) { /* what the window says, for tests */
+        for (const char *line = a->stop_text; *line;) {
+            size_t n = strcspn(line, "\n");
+            printf("window message| %.*s\n", (int)n, line);
+            line += n;
+            if (*line) line++;
+        }
+        fflush(stdout);
+    }
+    if (a->panel) { /* the debugger took the stop as the end: its view shows where */
+        debug_panel_say(a->panel, a->stop_text[0] ? a->stop_text : "The program halted.\n");
+        debug_panel_paused(a->panel);
+    }
+    a->must_draw = true;
     return true;
 }
 
@@ -355,6 +482,7 @@ static void run_slice(app *a, double slice)
         a->in_wait = stop.state == HACK_SESSION_WAITING_TIME;
         if (at_breakpoint) { /* the debugger stopped: its view */
             a->state = STATE_PAUSED;
+            a->paused_at_stop = true;
             break;
         }
         if (stop.state == HACK_SESSION_WAITING_KEY) {
@@ -373,14 +501,14 @@ static void run_slice(app *a, double slice)
         }
         if (stopped(a, stop)) {
             if (o->screenshot_at && o->quit_after_screenshot) { /* it ended first: the picture is taken now */
-                save_screenshot(a, o->screenshot_path);
+                save_screenshot(a, o->screenshot_path, false);
                 SDL_Event quit = {.type = SDL_QUIT};
                 SDL_PushEvent(&quit);
             }
             break;
         }
         if (o->screenshot_at && a->machine->cycles == o->screenshot_at) {
-            save_screenshot(a, o->screenshot_path);
+            save_screenshot(a, o->screenshot_path, false);
             if (o->quit_after_screenshot) {
                 a->state = STATE_PAUSED;
                 SDL_Event quit = {.type = SDL_QUIT};
@@ -427,16 +555,36 @@ static bool start_debugger(app *a)
     return true;
 }
 
-/* The program has paused (a key, a breakpoint, the budget): the debug view. */
+/* The program has paused (Ctrl+P, a breakpoint, the budget): the debug view, at the debugger's stop, or, for a
+ * pause of the user's, in the innermost frame of the program's own code. */
 static void paused(app *a)
 {
     if (!start_debugger(a)) return;
-    debug_panel_stopped(a->panel);
+    if (a->paused_at_stop)
+        debug_panel_stopped(a->panel);
+    else
+        debug_panel_paused(a->panel);
+    a->paused_at_stop = false;
     a->must_draw = true;
 }
 
+/* Ctrl+D or Ctrl+P after the program stopped for good: the debug view where it stopped (a debugger made now
+ * takes the stop as its own). */
+static void show_view_at_stop(app *a)
+{
+    if (!a->panel) {
+        if (!start_debugger(a)) return;
+        hack_debugger_program_ended(debug_panel_debugger(a->panel), a->last_stop);
+        debug_panel_say(a->panel, a->stop_text[0] ? a->stop_text : "The program halted.\n");
+        debug_panel_paused(a->panel);
+    }
+    a->show_panel = true;
+}
+
+static void restart(app *a);
+
 /* A key while the debug view is shown: the debugger's. */
-static bool debug_key(app *a, const SDL_KeyboardEvent *key)
+static bool debug_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
 {
     if (!panel_shown(a)) return false;
     switch (debug_panel_key(a->panel, key->keysym.sym, key->keysym.mod)) {
@@ -445,6 +593,19 @@ static bool debug_key(app *a, const SDL_KeyboardEvent *key)
         a->state = STATE_RUNNING;
         a->waiting_key = false;
         break;
+    case PANEL_KEY_RUN:
+        restart(a);
+        a->state = STATE_RUNNING;
+        a->waiting_key = false;
+        break;
+    case PANEL_KEY_RESET:
+        restart(a);
+        a->state = STATE_PAUSED;
+        a->waiting_key = false;
+        a->paused_at_stop = true;
+        paused(a);
+        break;
+    case PANEL_KEY_QUIT: *quit = true; break;
     case PANEL_KEY_DONE:
         if (hack_debugger_finished(debug_panel_debugger(a->panel)) && a->state == STATE_PAUSED)
             a->last_reason = (int)hack_debugger_last_state(debug_panel_debugger(a->panel));
@@ -460,6 +621,7 @@ static void restart(app *a)
 {
     memset(a->machine->ram, 0, HACK_RAM_SIZE * sizeof a->machine->ram[0]);
     a->held = 0;
+    a->stop_text[0] = '\0';
     if (a->panel) {
         hack_debugger_command(debug_panel_debugger(a->panel), "reset"); /* its breakpoints stay */
     } else {
@@ -479,8 +641,19 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
             a->state = STATE_PAUSED;
         else if (a->state == STATE_PAUSED)
             a->state = STATE_RUNNING;
+        else /* it has stopped for good: where */
+            show_view_at_stop(a);
         break;
-    case SDLK_d: a->show_panel = !a->show_panel; break;
+    case SDLK_d:
+        if (a->state == STATE_RUNNING) { /* a pause, in the view */
+            a->state = STATE_PAUSED;
+            a->show_panel = true;
+        } else if (a->state != STATE_PAUSED && !panel_shown(a)) {
+            show_view_at_stop(a);
+        } else {
+            a->show_panel = !a->show_panel;
+        }
+        break;
     case SDLK_n: /* one instruction, when paused */
         if (a->state == STATE_PAUSED && a->panel) {
             hack_debugger_command(debug_panel_debugger(a->panel), "stepi");
@@ -495,7 +668,7 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
         a->state = STATE_RUNNING;
         a->must_draw = true;
         break;
-    case SDLK_s: save_screenshot(a, NULL); break;
+    case SDLK_s: save_screenshot(a, NULL, (key->keysym.mod & KMOD_SHIFT) != 0); break;
     case SDLK_h: a->show_heap = !a->show_heap; break;
     case SDLK_UP:
     case SDLK_PLUS:
@@ -511,26 +684,53 @@ static bool control_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
     return true;
 }
 
+/* The video driver the window asks SDL for (after hack_window_available): the one whose display answered, so
+ * that SDL never falls back to its offscreen driver; NULL when the user chose one (SDL_VIDEODRIVER). */
+static const char *chosen_driver;
+
+/* How long an X server over TCP is given to answer, of the 2 s a failing start may take. */
+enum { X11_PROBE_MS = 1500 };
+
 bool hack_window_available(char *why, size_t size)
 {
     const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY"), *driver = getenv("SDL_VIDEODRIVER");
     /* the user chose a video driver: let SDL say whether it works */
     if (driver && *driver) return hack_sdl_load(why, size);
-    if ((x11 && *x11) || (wayland && *wayland)) return hack_sdl_load(why, size);
-    snprintf(why, size, "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): use --headless");
+    if (!(x11 && *x11) && !(wayland && *wayland)) {
+        snprintf(why, size, "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): use --headless");
+        return false;
+    }
+    if (!hack_sdl_load(why, size)) return false;
+    char x11_why[400] = "", wayland_why[400] = "";
+    if (x11 && *x11 && hack_display_probe_x11(x11, X11_PROBE_MS, x11_why, sizeof x11_why)) {
+        chosen_driver = "x11";
+        return true;
+    }
+    if (wayland && *wayland && hack_display_probe_wayland(wayland, getenv("XDG_RUNTIME_DIR"), wayland_why, sizeof wayland_why)) {
+        chosen_driver = "wayland";
+        return true;
+    }
+    snprintf(why, size, "cannot open a window: %s%s%s; over SSH connect with ssh -X (or -Y), on WSL start an X server "
+                        "or use WSLg, or run with --headless",
+             x11_why, x11_why[0] && wayland_why[0] ? "; " : "", wayland_why);
     return false;
 }
 
 int hack_window_run(hack_session *session, hack_machine *machine, const hack_window_options *options,
                     const hack_window_callbacks *callbacks)
 {
-    char why[160];
+    char why[1000];
     if (!hack_window_available(why, sizeof why)) {
         fprintf(stderr, "hackemu: %s\n", why);
         return -1;
     }
+    if (chosen_driver) setenv("SDL_VIDEODRIVER", chosen_driver, 1);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr, "hackemu: cannot open a window: %s (use --headless to run without one)\n", SDL_GetError());
+        const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+        const bool on_x11 = chosen_driver && strcmp(chosen_driver, "x11") == 0;
+        fprintf(stderr, "hackemu: cannot open a window%s%s: %s (use --headless to run without one)\n",
+                !chosen_driver ? "" : on_x11 ? " on DISPLAY=" : " on WAYLAND_DISPLAY=",
+                !chosen_driver ? "" : on_x11 ? x11 : wayland, SDL_GetError());
         return -1;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
@@ -605,8 +805,17 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
             switch (e.type) {
             case SDL_QUIT: quit = true; break;
             case SDL_WINDOWEVENT: a->must_draw = true; break;
+            case SDL_TEXTINPUT:
+                if (panel_shown(a) && debug_panel_text_input(a->panel, e.text.text)) a->must_draw = true;
+                break;
             case SDL_KEYDOWN:
-                if (control_key(a, &e.key, &quit) || debug_key(a, &e.key) || e.key.repeat) break;
+                if (control_key(a, &e.key, &quit) || debug_key(a, &e.key, &quit) || e.key.repeat) break;
+                if (e.key.keysym.sym == SDLK_ESCAPE && (a->state == STATE_HALTED || a->state == STATE_FAULT) &&
+                    a->stop_text[0]) { /* the message over the screen goes, or comes back */
+                    a->stop_text_hidden = !a->stop_text_hidden;
+                    a->must_draw = true;
+                    break;
+                }
                 {
                     uint16_t code = hack_keymap_code(e.key.keysym.sym, e.key.keysym.mod);
                     if (code) {
@@ -627,21 +836,25 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
             }
         }
         if (quit) break;
+        /* the state after the keys: a key may have run the program on (c in the debug view) */
+        run_state before_run = a->state;
         if (a->state == STATE_RUNNING && !a->waiting_key)
             run_slice(a, frame * 0.85);
         else
             a->credit_time = 0; /* nothing is owed for the time it does not run */
-        if (a->state == STATE_PAUSED && before == STATE_RUNNING) paused(a);
+        const bool was_running = before == STATE_RUNNING || before_run == STATE_RUNNING;
+        if (a->state == STATE_PAUSED && was_running) paused(a);
         draw(a);
         a->frames++;
         double now = seconds();
-        if (a->state != before || now >= next_title || a->retitle) {
+        const bool changed = a->state != before || a->state != before_run;
+        if (changed || now >= next_title || a->retitle) {
             hack_speed_sample sample = {now - title_time, a->cycles_run - title_cycles, a->wait_seconds - title_wait,
                                         a->in_wait, a->waiting_key, a->hz};
             if (sample.cycles > 0 && a->busy_seconds - title_busy > 0.01 && !a->retitle)
                 a->running_speed = (double)sample.cycles / (a->busy_seconds - title_busy);
             update_title(a, &sample);
-            if (!a->retitle || a->state != before) { /* a new target shows at once, over the same interval */
+            if (!a->retitle || changed) { /* a new target shows at once, over the same interval */
                 title_cycles = a->cycles_run;
                 title_time = now;
                 title_wait = a->wait_seconds;
@@ -650,7 +863,7 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
             }
             a->retitle = false;
         }
-        if (a->state != STATE_RUNNING && before == STATE_RUNNING) {
+        if (a->state != STATE_RUNNING && was_running) {
             paused_since = now;
             paused_cpu = cpu_seconds();
         }

@@ -129,6 +129,17 @@ bool hack_debugger_place_text(hack_debugger *debugger, hack_debugger_place place
 bool hack_debugger_toggle_breakpoint(hack_debugger *debugger, hack_debugger_place place);
 /* Whether the program has stopped for good (halted, Sys.error, machine error...): `reset` starts it again. */
 bool hack_debugger_finished(const hack_debugger *debugger);
+/* The front end ran the program without the debugger (hack_session_run) and it stopped for good: the debugger,
+ * made afterwards to look at where, takes the stop as its own (finished, as after hack_debugger_run). */
+void hack_debugger_program_ended(hack_debugger *debugger, hack_session_stop stop);
+
+/* The call stack's frame that `frame N`, `up` and `down` chose (0: the innermost). */
+int hack_debugger_selected_frame(const hack_debugger *debugger);
+/* The innermost frame in the program's own code: not in a class of the OS that the tools added (a pause lands
+ * in Sys.wait or Output more often than not, where the student has nothing to look at). 0 when there is none. */
+int hack_debugger_own_frame(hack_debugger *debugger);
+/* Whether frame N is in a Jack function (not a method or constructor): it has no `this`. */
+bool hack_debugger_frame_is_function(hack_debugger *debugger, int frame);
 
 /* For a front end with its own run loop: at most budget instructions as `continue` runs them. *stopped is set
  * when the debugger stops there (a breakpoint, a watchpoint, the heap check's report), told through print

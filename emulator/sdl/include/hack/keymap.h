@@ -1,5 +1,6 @@
-/* From SDL keys to the Hack keyboard's codes (MACHINE.md): printable ASCII as is, with shift choosing the
- * case of letters and the symbol on digit and punctuation keys (US layout); newline 128, backspace 129,
+/* From SDL keys to the Hack keyboard's codes (MACHINE.md), as the course's CPU emulator gives them: a letter
+ * key is its capital (65..90) with or without Shift; the other printable keys their ASCII character, Shift
+ * choosing the symbol on digit and punctuation keys (US layout); newline 128, backspace 129,
  * left 130, up 131, right 132, down 133, home 134, end 135, page up 136, page down 137, insert 138,
  * delete 139, esc 140, F1..F12 141..152. */
 #ifndef HACK_KEYMAP_H

@@ -1,5 +1,6 @@
 /* The SDL2 window: the screen scaled by a whole number (crisp when resized), the keyboard, speed, pause and
- * single step, reset, screenshots. Emulation runs in slices between frames paced on a monotonic clock; the
+ * single step, reset, screenshots; an error that stops the program said over its screen, and the debug view
+ * (debug_panel.h) at any pause and after the program stopped. Emulation runs in slices between frames paced on a monotonic clock; the
  * window never waits on the program, and a paused or halted program burns no CPU (it waits for events).
  * Speed: flat out, or a target (--hz, Ctrl+Up/Ctrl+Down; Ctrl+0 back to full speed), shown in the title with
  * the measured speed. A program with its own Sys.wait (the course's busy loop, which the session paces in real
@@ -27,8 +28,9 @@ typedef struct {
     bool quit_after_screenshot;
     double quit_after_seconds; /* close by itself after this long (0: never), for measurements */
     bool stats;              /* at the end, print frames per second, emulation speed and CPU time */
-    /* The debugger (hack/debugger.h) in the window: it starts at the first pause (Ctrl+P, --paused, the
-     * budget), which shows the debug view (Ctrl+D hides it). With debug set it starts at once, with these
+    /* The debugger (hack/debugger.h) in the window: it starts at the first pause (Ctrl+P, Ctrl+D, --paused,
+     * the budget), which shows the debug view (Ctrl+D hides it), or when Ctrl+D or Ctrl+P asks for the view
+     * after the program stopped for good (it takes that stop as its own). With debug set it starts at once, with these
      * breakpoints and watchpoints (specs as --break and --watch take them), and the window starts paused
      * when there are none. */
     bool debug;
@@ -36,7 +38,8 @@ typedef struct {
     int break_count;
     const char *const *watches;
     int watch_count;
-    bool print_view; /* the debugger's messages, and at each stop the view's text, also on stdout */
+    bool print_view; /* the debugger's messages, and at each stop the view's text, also on stdout; and what
+                      * the window says of an error that stopped the program ("window message| ...") */
 } hack_window_options;
 
 typedef struct {
@@ -47,6 +50,10 @@ typedef struct {
     void (*report_stop)(void *context, hack_machine *machine, hack_session_stop stop);
     /* the heap map (Ctrl+H): 512 x 448 RGB pixels and a caption for the title; may be NULL */
     bool (*heap_map)(void *context, uint8_t *rgb, char *caption, size_t size);
+    /* what an error that stopped the program means, for the window to show over the screen and in the debug
+     * view: a first line (the error), then the call stack with Jack lines; "" when there is nothing to say;
+     * may be NULL */
+    void (*describe_stop)(void *context, hack_session_stop stop, char *text, size_t size);
 } hack_window_callbacks;
 
 /* Milliseconds on the window's monotonic clock (for the native Sys.wait). */
