@@ -159,7 +159,8 @@ START_TEST(native_memory_bad_free_is_a_heap_error)
 }
 END_TEST
 
-/* A loop that writes the same values again and again is a halt; one that reads the keyboard or counts is not. */
+/* A loop that writes the same values again and again is a halt; one that reads the keyboard waits for a key when none
+ * is to come; one that counts runs on. */
 START_TEST(endless_loops_halt)
 {
     assemble("@5\nD=A\n@R0\nM=D\n(LOOP)\n@R1\nM=0\nM=-1\nM=0\n@LOOP\n0;JMP\n");
@@ -175,11 +176,19 @@ START_TEST(endless_loops_halt)
 
     hack_program_free(&program);
     ck_assert(hack_program_init(&program));
-    assemble("(LOOP)\n@KBD\nD=M\n@R1\nM=0\n@LOOP\n0;JMP\n"); /* waits on the keyboard: input may come */
+    assemble("(LOOP)\n@KBD\nD=M\n@R1\nM=0\n@LOOP\n0;JMP\n"); /* waits on the keyboard */
     start(&options, 0, true);
+    /* a key scripted later: input will come, the loop runs on */
+    const hack_key_event later[] = {{30000000, 65}};
+    ck_assert(hack_session_set_keys(session, later, 1));
     stop = hack_session_run(session, 20000000);
     ck_assert_int_eq(stop.state, HACK_SESSION_BUDGET);
     ck_assert_uint_eq(stop.cycles, 20000000);
+    /* no key to come: it waits for one, as the native Keyboard.readChar's wait says */
+    ck_assert(hack_session_set_keys(session, NULL, 0));
+    stop = hack_session_run(session, 20000000);
+    ck_assert_int_eq(stop.state, HACK_SESSION_WAITING_KEY);
+    ck_assert_uint_lt(stop.cycles, 10000000);
     hack_session_free(session);
     session = NULL;
 

@@ -457,9 +457,13 @@ static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop
  * the program really runs it), and tells whether the machine came back to where it was with nothing changed:
  * a fixed point it can never leave. Anything that could bring change (the keyboard, a hook, a watched word,
  * a fault) ends the look with false. */
-static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran)
+static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran, bool *reads_keyboard)
 {
     hack_machine *m = s->machine;
+    /* the keyboard is an input only while keys may still come: a run's scripted keys all pressed, a loop that
+     * reads it and changes nothing else waits for a key that never comes (the Jack OS's keyPressed loop) */
+    const bool keys_to_come = s->key_next < s->key_count;
+    *reads_keyboard = false;
     const uint16_t pc0 = m->pc, a0 = m->a, d0 = m->d;
     uint16_t written[LOOP_WRITES_MAX], before[LOOP_WRITES_MAX];
     int writes = 0;
@@ -472,8 +476,10 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran)
         const uint16_t word = m->rom[pc];
         if (HACK_IS_C_INSTR(word)) {
             const bool reads = HACK_COMP_USES_M(HACK_COMP(word)), writes_m = (HACK_DEST(word) & HACK_DEST_M) != 0;
-            if ((reads || writes_m) &&
-                (m->a >= HACK_KBD || (m->watch && hack_watch_stops(m->watch, m->trusted, pc, m->a))))
+            if (reads && !writes_m && m->a == HACK_KBD && !keys_to_come && !(m->watch && hack_watch_stops(m->watch, m->trusted, pc, m->a)))
+                *reads_keyboard = true;
+            else if ((reads || writes_m) &&
+                     (m->a >= HACK_KBD || (m->watch && hack_watch_stops(m->watch, m->trusted, pc, m->a))))
                 return false;
             if (writes_m) {
                 int i = 0;
@@ -539,8 +545,13 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
             if (s->since_loop_check >= LOOP_CHECK_INTERVAL && !s->options.test_script && stop.cycles < budget) {
                 s->since_loop_check = 0;
                 uint64_t ran;
-                bool fixed = at_fixed_point(s, budget - stop.cycles, &ran);
+                bool reads_keyboard;
+                bool fixed = at_fixed_point(s, budget - stop.cycles, &ran, &reads_keyboard);
                 stop.cycles += ran;
+                if (fixed && reads_keyboard) { /* a wait for a key, as the native Keyboard.readChar's */
+                    stop.state = HACK_SESSION_WAITING_KEY;
+                    return stop;
+                }
                 if (fixed) { /* after Sys.error, the course's OS loops in Sys.halt */
                     stop.state = hack_native_os_failed(s->native_os) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
                     stop.endless_loop = true;
