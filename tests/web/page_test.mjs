@@ -188,8 +188,11 @@ try {
     await page.screenshot({ path: path.join(outDir, 'drop-folder.png') });
     await drop(['Sum.tst', 'Sum.cmp', 'sum.asm'].map((n) => path.join(FIXTURES, 'Sum', n)));
     await page.waitForFunction(() => document.getElementById('tests').value === 'Sum.tst', { timeout: 30000 });
-    await page.click('#test');
-    await page.waitForFunction(() => / - (passed|failed) - /.test(document.title), { timeout: 30000 });
+    await page.evaluate(() => document.getElementById('test').click()); // (the button, whatever the mouse is over)
+    await page.waitForFunction(() => / - (passed|failed) - /.test(document.title), { timeout: 60000 }).catch(async () => {
+      throw new Error(`the dropped Sum.tst did not end: title "${await page.title()}", status ` +
+                      `"${await page.$eval('#status', (e) => e.textContent)}", messages "${await page.$eval('#messages', (e) => e.textContent)}"`);
+    });
     if ((await page.title()) !== 'Sum.tst - passed - hack') fail(`the dropped Sum.tst: ${await page.title()}`);
   } else if (scenario === 'pong') {
     // the course's Pong.asm brings its own Sys.wait, a loop tuned for the course's CPU emulator: the page runs
