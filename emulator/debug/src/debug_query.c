@@ -40,69 +40,14 @@ static void visit(const hack_debugger *d, frame_visit *v, uint16_t pc, uint16_t 
     if (v->one) *v->one = f;
 }
 
-/* As debugger.c's: a frame's return address follows a call command in a function's code (the bootstrap's
- * call ends the stack, and so does a word that is no return address). */
-static bool is_return_address(const hack_debugger *d, uint32_t address)
-{
-    if (address == 0 || address >= d->program->count) return false;
-    const hack_source_location *call = debug_location(d, address - 1);
-    if (call) return call->routine == HACK_ROUTINE_NONE;
-    const hack_symbol *at = hack_program_function_at(d->program, (uint16_t)address);
-    return !(at && at->value == address);
-}
-
-/* The frames from the LCL chain, as hack_backtrace finds them (hack_routine says where a PC in the
- * translator's shared routines leaves the frames). */
+/* The frames as the engine's commands see them (debug_stack.c's walk of the LCL chain, with the translator's
+ * shared routines told apart) */
 static void walk(const hack_debugger *d, frame_visit *v)
 {
-    const hack_machine *m = d->machine;
-    const uint16_t *ram = m->ram;
-    const hack_source_location *here = debug_location(d, m->pc);
-    hack_routine state = here ? (hack_routine)here->routine : HACK_ROUTINE_NONE;
-    uint32_t frame = ram[1];
-    int32_t first_return = -1; /* the innermost frame's return address, when it is not in the frame (a return) */
-    bool go_on = true;
-    switch (state) {
-    case HACK_ROUTINE_NONE:
-    case HACK_ROUTINE_COUNT: visit(d, v, m->pc, ram[1], ram[2], 3, false); break;
-    case HACK_ROUTINE_BOOTSTRAP:
-    case HACK_ROUTINE_END:
-        visit(d, v, m->pc, ram[1], ram[2], 3, true);
-        go_on = false;
-        break;
-    default: {
-        uint32_t site = state == HACK_ROUTINE_SITE_IN_D ? m->d : ram[13];
-        const hack_source_location *from = site >= 1 && site < d->program->count ? debug_location(d, site - 1) : NULL;
-        if (!from || (from->routine != HACK_ROUTINE_NONE && from->routine != HACK_ROUTINE_BOOTSTRAP)) {
-            visit(d, v, m->pc, ram[1], ram[2], 3, true); /* R13 overwritten: the caller cannot be told */
-            go_on = false;
-            break;
-        }
-        visit(d, v, (uint16_t)(site - 1), ram[1], ram[2], 3, true);
-        if (from->routine == HACK_ROUTINE_BOOTSTRAP) {
-            go_on = false;
-        } else if (state == HACK_ROUTINE_CALL_PUSHED) {
-            frame = frame >= 4 ? ram[frame - 4] : 0; /* the new frame's saved LCL: the caller's */
-        } else if (state >= HACK_ROUTINE_RETURN_LCL0 && state <= HACK_ROUTINE_RETURN_LCL3) {
-            frame += (uint32_t)(state - HACK_ROUTINE_RETURN_LCL0);
-            first_return = ram[14];
-        } else if (state == HACK_ROUTINE_RETURNED) {
-            /* the returning function's frame is gone: LCL and ARG are its caller's again */
-            if (is_return_address(d, ram[14])) visit(d, v, (uint16_t)(ram[14] - 1u), ram[1], ram[2], 3, false);
-            else go_on = false;
-        }
-        break;
-    }
-    }
-    while (go_on && frame >= 261 && frame < HACK_SCREEN) {
-        uint32_t return_address = first_return >= 0 ? (uint32_t)first_return : ram[frame - 5];
-        first_return = -1;
-        if (!is_return_address(d, return_address)) break;
-        uint16_t caller = ram[frame - 4];
-        visit(d, v, (uint16_t)(return_address - 1), caller, ram[frame - 3], (uint16_t)(frame - 2), false);
-        if (caller >= frame) break; /* frames grow upwards: anything else is not a frame */
-        frame = caller;
-    }
+    debug_frame_walk w;
+    debug_walk_start(d, &w);
+    debug_frame f;
+    while (debug_walk_next(d, &w, &f)) visit(d, v, f.pc, f.lcl, f.arg, f.this_address, f.in_flux);
 }
 
 size_t hack_debugger_frames(hack_debugger *d, size_t first, hack_debugger_frame *frames, size_t max, size_t *total)
