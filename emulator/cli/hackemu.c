@@ -22,9 +22,12 @@
 #include "hack/dap.h"
 #endif
 
+#include "hack/os.h"
+#include "cli_numbers.h"
 #include "debug_cli.h"
 #include "test_memory.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -203,10 +206,12 @@ static hack_key_event *key_schedule(const options *opt, size_t *count, bool *ok)
     if (!events) return NULL;
     for (const char *p = opt->keys; p && *p;) {
         char *end;
-        unsigned long long cycle = strtoull(p, &end, 10);
-        if (*end != ':') break;
-        unsigned long key = strtoul(end + 1, &end, 10);
-        if (key > 65535 || (*end != ',' && *end != '\0')) break;
+        errno = 0;
+        unsigned long long cycle = isdigit((unsigned char)*p) ? strtoull(p, &end, 10) : 0;
+        if (!isdigit((unsigned char)*p) || errno || *end != ':') break; /* (a cycle past 2^64 saturated) */
+        const char *code = end + 1;
+        unsigned long key = isdigit((unsigned char)*code) ? strtoul(code, &end, 10) : 99999;
+        if (errno || key > 65535 || (*end != ',' && *end != '\0')) break;
         events[(*count)++] = (hack_key_event){cycle, (uint16_t)key};
         p = *end ? end + 1 : end;
     }
@@ -242,6 +247,26 @@ static bool parse_u64(const char *text, uint64_t *value)
     return true;
 }
 
+/* --jack=CLASS,...: each a class of the OS ("--jack=Nope" was taken and did nothing) */
+static bool known_os_classes(const char *list)
+{
+    for (const char *p = list; *p;) {
+        const size_t n = strcspn(p, ",");
+        bool known = false;
+        for (size_t i = 0; i < hack_os_class_count && !known; i++)
+            known = strlen(hack_os_classes[i].name) == n && strncmp(hack_os_classes[i].name, p, n) == 0;
+        if (!known) {
+            fprintf(stderr, "hackemu: --jack: '%.*s' is not a class of the OS (", (int)n, p);
+            for (size_t i = 0; i < hack_os_class_count; i++)
+                fprintf(stderr, "%s%s", i ? ", " : "", hack_os_classes[i].name);
+            fputs(")\n", stderr);
+            return false;
+        }
+        p += n + (p[n] == ',');
+    }
+    return true;
+}
+
 static bool parse_args(int argc, char **argv, options *opt)
 {
     for (int i = 1; i < argc; i++) {
@@ -271,6 +296,7 @@ static bool parse_args(int argc, char **argv, options *opt)
             }
         } else if (strncmp(arg, "--jack=", 7) == 0) {
             opt->jack_classes = arg + 7;
+            if (!known_os_classes(opt->jack_classes)) return false;
         } else if (strcmp(arg, "--native-memory") == 0) {
             opt->native_memory = true;
         } else if (strcmp(arg, "--continue-after-bad-free") == 0) {
@@ -301,7 +327,7 @@ static bool parse_args(int argc, char **argv, options *opt)
         } else if (strcmp(arg, "--stats") == 0) {
             opt->stats = true;
         } else if (strcmp(arg, "--quit-after") == 0 && next) {
-            opt->quit_after = atof(next);
+            if (!cli_seconds(arg, next, 0, 1e6, &opt->quit_after)) return false;
             i++;
         } else if (strcmp(arg, "--export") == 0 && next) {
             opt->export_path = next;
@@ -324,7 +350,9 @@ static bool parse_args(int argc, char **argv, options *opt)
             opt->screenshot_path = next;
             i++;
         } else if (strcmp(arg, "--scale") == 0 && next) {
-            opt->scale = atoi(next);
+            uint64_t scale;
+            if (!cli_whole_number(arg, next, 1, 8, &scale)) return false;
+            opt->scale = (int)scale;
             i++;
         } else if (strcmp(arg, "--debug") == 0) {
             opt->debug = opt->headless = true;
@@ -745,7 +773,7 @@ static int run_headless(const options *opt, hack_session *session, hack_machine 
     bool keys_ok;
     hack_key_event *keys = key_schedule(opt, &key_count, &keys_ok);
     if (!keys_ok) {
-        fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas\n");
+        fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas (a cycle below 2^64, a code 0..65535)\n");
         free(keys);
         return EXIT_USAGE;
     }
@@ -877,7 +905,7 @@ int main(int argc, char **argv)
         bool keys_ok;
         hack_key_event *keys = key_schedule(&opt, &key_count, &keys_ok);
         if (!keys_ok) {
-            fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas\n");
+            fprintf(stderr, "hackemu: --keys takes CYCLE:KEYCODE pairs separated by commas (a cycle below 2^64, a code 0..65535)\n");
             free(keys);
             status = EXIT_USAGE;
             goto out;

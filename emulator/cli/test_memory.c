@@ -3,6 +3,7 @@
  * and native, and any --reference folder such as the course's compiled OS), and an HTML report on request.
  * Exit status 0 when everyone passes every program (optional ones aside), 7 else. */
 #define _POSIX_C_SOURCE 200809L
+#include "cli_numbers.h"
 #include "test_memory.h"
 
 #include "hack/textfile.h"
@@ -604,11 +605,14 @@ int hack_cli_test_memory(int argc, char **argv)
             usage(stdout);
             status = 0;
             goto out;
-        } else if (strcmp(arg, "-j") == 0 && next) {
-            threads = strtol(next, NULL, 10);
-            i++;
-        } else if (strncmp(arg, "-j", 2) == 0 && arg[2]) {
-            threads = strtol(arg + 2, NULL, 10);
+        } else if ((strcmp(arg, "-j") == 0 && next) || (strncmp(arg, "-j", 2) == 0 && arg[2])) {
+            uint64_t n;
+            if (!cli_whole_number("-j", arg[2] ? arg + 2 : next, 1, 256, &n)) {
+                status = EXIT_USAGE;
+                goto out;
+            }
+            threads = (long)n;
+            if (!arg[2]) i++;
         } else if (strcmp(arg, "--format=table") == 0) {
             f = FORMAT_TABLE;
         } else if (strcmp(arg, "--format=csv") == 0) {
@@ -618,7 +622,12 @@ int hack_cli_test_memory(int argc, char **argv)
         } else if (strcmp(arg, "--student-os") == 0) {
             jobs.bench.student_os = true;
         } else if (strcmp(arg, "--cycles") == 0 && next) {
-            jobs.bench.budget = strtoull(next, NULL, 10);
+            uint64_t budget;
+            if (!cli_whole_number(arg, next, 1, UINT64_MAX, &budget)) {
+                status = EXIT_USAGE;
+                goto out;
+            }
+            jobs.bench.budget = budget;
             i++;
         } else if (strcmp(arg, "--programs") == 0 && next) {
             programs_dir = next;
