@@ -46,6 +46,8 @@ struct hack_session {
     uint64_t since_loop_check; /* instructions run since the last look for an endless loop */
     bool watch_stack;          /* VM code outside test scripts: SP is checked */
     int32_t return_routine, return_routine_end; /* the shared VM return routine's ROM words, or -1 */
+    int32_t native_peek; /* Memory.peek's entry when native code answers it (the loop check reads through it), or -1 */
+    int32_t native_wait; /* Sys.wait's, when native code answers it at once (no clock): a no-op to the loop check */
     uint16_t samples[SAMPLES]; /* where the latest slices ended (hack_backtrace_place) */
     size_t sample_count;
     const uint8_t *watchpoints; /* the debugger's watched words, or NULL */
@@ -348,6 +350,10 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
         hack_machine_add_hook(s->machine, 0, HACK_HOOK_OBSERVE, restart_trap, s);
     s->overflowing_frame = 0;
     if (s->watch_stack) watch_big_frames(s);
+    const hack_symbol *peek = hack_symtab_find(&program->symbols, "Memory.peek", 11);
+    s->native_peek = peek && hack_machine_replaced(s->machine, peek->value) ? peek->value : -1;
+    const hack_symbol *wait = hack_symtab_find(&program->symbols, "Sys.wait", 8);
+    s->native_wait = wait && !s->options.now_ms && hack_machine_replaced(s->machine, wait->value) ? wait->value : -1;
     return true;
 }
 
@@ -471,6 +477,33 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran, bool
     *ran = 0;
     for (uint64_t n = 0; n < LOOP_ROUND_MAX && *ran < budget; n++) {
         const uint16_t pc = m->pc;
+        const bool peek = (int32_t)pc == s->native_peek, wait = (int32_t)pc == s->native_wait;
+        if (pc < HACK_ROM_SIZE && (peek || wait) && !m->watch) {
+            /* the native Memory.peek (which the Jack OS's keyPressed calls) or a Sys.wait that takes no time: its
+             * read, and its return's writes (the result at ARG, SP, LCL, ARG, THIS, THAT), looked at as the
+             * loop's own */
+            const uint16_t arg = m->ram[2], address = peek ? m->ram[arg & (HACK_RAM_SIZE - 1)] : 0;
+            if (wait && (int16_t)m->ram[arg & (HACK_RAM_SIZE - 1)] < 0) return false; /* (its error: the run's) */
+            if (address > HACK_KBD || (address == HACK_KBD && keys_to_come)) return false;
+            if (peek && address == HACK_KBD) *reads_keyboard = true;
+            const uint16_t touched[] = {0, 1, 2, 3, 4, arg};
+            for (size_t k = 0; k < sizeof touched / sizeof touched[0]; k++) {
+                int i = 0;
+                while (i < writes && written[i] != touched[k]) i++;
+                if (i < writes) continue;
+                if (writes == LOOP_WRITES_MAX || touched[k] >= HACK_RAM_SIZE) return false;
+                written[writes] = touched[k];
+                before[writes++] = m->ram[touched[k]];
+            }
+            if (!hack_machine_vm_return(m, peek ? m->ram[address] : 0)) return false;
+            ++*ran;
+            if (m->pc == pc0 && m->a == a0 && m->d == d0) {
+                for (int i = 0; i < writes; i++)
+                    if (m->ram[written[i]] != before[i]) return false;
+                return true;
+            }
+            continue;
+        }
         if (pc >= HACK_ROM_SIZE || hack_machine_hooked(m, pc)) return false;
         if (breakpoints && breakpoints[pc]) return false; /* the run stops there */
         const uint16_t word = m->rom[pc];
