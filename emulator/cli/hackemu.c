@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum {
     EXIT_HALTED = 0,
@@ -86,9 +87,10 @@ static void usage(FILE *out)
 {
     fputs("usage: hackemu [options] PROGRAM\n"
           "       hackemu [options] SCRIPT.tst\n"
-          "Runs a Hack program: PROGRAM.hack (machine code), PROGRAM.asm, PROGRAM.vm, or a folder of\n"
-          "VM files (translated in memory, with the bootstrap), or a test script of the course (.tst,\n"
-          "with its .cmp), headless.\n"
+          "Runs a Hack program in a window (--headless: without one): PROGRAM.hack (machine code),\n"
+          "PROGRAM.asm, PROGRAM.vm, PROGRAM.jack, or a folder of .vm/.jack files (compiled and translated in\n"
+          "memory, the OS classes it lacks added, with the bootstrap); or a test script of the course\n"
+          "(.tst, with its .cmp), which always runs headless.\n"
           "\n"
           "  --headless          run without a window (for scripts and tests)\n"
           "  --cycles N          stop after N instructions (default: until the program halts)\n"
@@ -169,7 +171,7 @@ static void usage(FILE *out)
           "  --cycles N          stop the script after N ticktocks (a 'repeat {' loop never ends without it)\n"
           "  --load-dir DIR      look for the programs that 'load' names in DIR first (to test your own\n"
           "                      Mult.asm against the course's Mult.tst without copying files)\n"
-          "  --out-dir DIR       write the .out file in DIR instead of the script's folder\n"
+          "  --out-dir DIR       write the .out file in DIR (made when missing) instead of the script's folder\n"
           "  --translate         a CPU script's program (X.asm, X.hack) that is not there is made by hackemu\n"
           "                      (from X.asm, X.vm or the folder's VM code) instead of being an error\n"
           "  --version           print the version\n"
@@ -564,6 +566,24 @@ static hack_session_options session_options(const options *opt, bool window, boo
     return o;
 }
 
+/* --out-dir: the folder and those above it, made when missing (mkdir -p), as the user's umask has them */
+static bool make_folders(const char *path)
+{
+    char *partial = strdup(path);
+    if (!partial) return false;
+    bool ok = true;
+    for (char *p = partial + 1; ok && *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        ok = mkdir(partial, 0777) == 0 || errno == EEXIST;
+        *p = '/';
+    }
+    ok = ok && (mkdir(partial, 0777) == 0 || errno == EEXIST);
+    free(partial);
+    struct stat info;
+    return ok && stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
 static int run_script(const options *opt)
 {
     hack_diag_list diags;
@@ -573,8 +593,13 @@ static int run_script(const options *opt)
     hack_session_options so = session_options(opt, false, true, NULL);
     hack_session *session = machine ? hack_session_create(machine, &so) : NULL;
     int status = EXIT_BAD_INPUT;
+    bool script_failed = false;
     char *dir = opt->program_path ? malloc(strlen(opt->program_path) + 2) : NULL;
-    if (script && session && dir) {
+    if (script && session && dir && opt->out_dir && !make_folders(opt->out_dir)) {
+        fprintf(stderr, "hackemu: --out-dir %s: cannot make it: %s\n", opt->out_dir, strerror(errno));
+        script_failed = true;
+    }
+    if (script && session && dir && !script_failed) {
         /* Names in the script are relative to its folder. */
         strcpy(dir, opt->program_path);
         char *slash = strrchr(dir, '/');
