@@ -304,7 +304,8 @@ function runTest(name) {
   $('source-section').hidden = true;
   $('out-link').hidden = true;
   const script = (page.dir.endsWith('/' + page.path) ? page.path + '/' : '') + name;
-  const files = Module.FS.readdir(page.dir).filter((n) => Module.FS.isFile(Module.FS.stat(page.dir + '/' + n).mode))
+  // (no .out: the worker offers the .out the script writes, not one that was there before)
+  const files = Module.FS.readdir(page.dir).filter((n) => !/\.out$/i.test(n) && Module.FS.isFile(Module.FS.stat(page.dir + '/' + n).mode))
     .map((n) => ({ name: n, data: Module.FS.readFile(page.dir + '/' + n) }));
   const worker = new Worker('test_worker.js');
   page.test = { worker, name, started: performance.now() };

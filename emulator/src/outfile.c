@@ -10,22 +10,61 @@
 #include <unistd.h>
 
 /* The files being written, for the signal handler to remove: a fixed table, so the handler only reads it */
-enum { PENDING_MAX = 16 };
+enum { PENDING_MAX = 64 };
 static char *volatile pending[PENDING_MAX];
 
-static void remember(char *temp)
+/* The signals that end a tool and are cleaned up after (hack_outfile_clean_up_on_signals); blocked while the
+ * table changes, so a temporary file is never made without being in it */
+static const int ending_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGXFSZ};
+
+static void block_ending_signals(sigset_t *previous)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof ending_signals / sizeof ending_signals[0]; i++) sigaddset(&set, ending_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, previous);
+}
+
+static bool remember(char *temp)
 {
     for (int i = 0; i < PENDING_MAX; i++)
         if (!pending[i]) {
             pending[i] = temp;
-            return;
+            return true;
         }
+    return false;
 }
 
 static void forget(const char *temp)
 {
     for (int i = 0; i < PENDING_MAX; i++)
         if (pending[i] == temp) pending[i] = NULL;
+}
+
+/* The umask, read once (reading it means setting it: done before any thread runs, see clean_up_on_signals) */
+static mode_t file_mask(void)
+{
+    static bool known;
+    static mode_t mask;
+    if (!known) {
+        mask = umask(0);
+        umask(mask);
+        known = true;
+    }
+    return mask;
+}
+
+static bool open_in_place(hack_outfile *out, const char *path, hack_diag_list *diags)
+{
+    free(out->temp);
+    out->temp = NULL;
+    out->file = fopen(path, "w");
+    if (!out->file) {
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+        hack_outfile_abandon(out);
+        return false;
+    }
+    return true;
 }
 
 bool hack_outfile_open(hack_outfile *out, const char *path, hack_diag_list *diags)
@@ -43,31 +82,39 @@ bool hack_outfile_open(hack_outfile *out, const char *path, hack_diag_list *diag
 #ifdef __EMSCRIPTEN__
     /* the page's in-memory files: no other process, no signal, and its rename leaves the renamed file unreadable
      * (emscripten 3.1.6): written in place */
-    free(out->temp);
-    out->temp = NULL;
-    out->file = fopen(path, "w");
-    if (!out->file) {
-        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
-        hack_outfile_abandon(out);
-        return false;
-    }
-    return true;
+    return open_in_place(out, path, diags);
 #endif
+    /* Only a regular file (or none yet) is replaced: a device (-o /dev/stdout, /dev/null), a FIFO or a socket is
+     * written to as it is, and so is a symbolic link (the file it names is the one the user means) */
+    struct stat existing;
+    const bool exists = lstat(path, &existing) == 0;
+    if (exists && !S_ISREG(existing.st_mode)) return open_in_place(out, path, diags);
     memcpy(out->temp, path, n);
     memcpy(out->temp + n, ".XXXXXX", 8);
+    sigset_t previous;
+    block_ending_signals(&previous);
     const int fd = mkstemp(out->temp); /* O_CREAT | O_EXCL, 0600, in the target's folder */
-    if (fd < 0) {
+    const bool tracked = fd >= 0 && remember(out->temp);
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+    if (fd < 0) { /* a folder we may not write in, holding a file we may: written in place, as before */
+        if (exists && (errno == EACCES || errno == EPERM || errno == EROFS)) return open_in_place(out, path, diags);
         hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
         free(out->temp);
         out->temp = NULL;
         hack_outfile_abandon(out);
         return false;
     }
-    remember(out->temp);
-    /* the mode a new file gets (0666 less the umask), as fopen would have made it */
-    const mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) { /* (it stays 0600: only the owner can read it, which is safe) */
+    if (!tracked) { /* (more outputs at once than the table holds: no file may be left behind by a signal) */
+        close(fd);
+        unlink(out->temp);
+        hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "cannot write: too many output files at once");
+        free(out->temp);
+        out->temp = NULL;
+        hack_outfile_abandon(out);
+        return false;
+    }
+    /* the mode of the file it replaces, or the one a new file gets (0666 less the umask), as fopen would */
+    if (fchmod(fd, exists ? existing.st_mode & 07777 : 0666 & ~file_mask()) != 0) { /* (0600 stays: safe) */
     }
     out->file = fdopen(fd, "w");
     if (!out->file) {
@@ -124,14 +171,14 @@ static void remove_pending(int signal_number)
 
 void hack_outfile_clean_up_on_signals(void)
 {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+    (void)file_mask(); /* (read now, while the tool has one thread) */
+    for (size_t i = 0; i < sizeof ending_signals / sizeof ending_signals[0]; i++) {
         struct sigaction action;
-        if (sigaction(signals[i], NULL, &action) != 0 || action.sa_handler == SIG_IGN) continue; /* (nohup) */
+        if (sigaction(ending_signals[i], NULL, &action) != 0 || action.sa_handler == SIG_IGN) continue; /* (nohup) */
         memset(&action, 0, sizeof action);
         action.sa_handler = remove_pending;
         sigemptyset(&action.sa_mask);
-        sigaction(signals[i], &action, NULL);
+        sigaction(ending_signals[i], &action, NULL);
     }
 }
 

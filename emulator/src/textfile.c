@@ -31,8 +31,9 @@ FILE *hack_textfile_open_regular(const char *path, hack_diag_list *diags)
         return NULL;
     }
     struct stat info;
-    if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-        const bool folder = S_ISDIR(info.st_mode);
+    const bool known = fstat(fd, &info) == 0;
+    if (!known || !S_ISREG(info.st_mode)) {
+        const bool folder = known && S_ISDIR(info.st_mode);
         if (diags)
             hack_diag_add(diags, HACK_DIAG_ERROR, path, 0, 0, NULL, 0, "not read: %s",
                           folder ? "a folder, not a file" : "not a regular file (a FIFO, a device or a socket)");

@@ -10,7 +10,7 @@
 
 void hack_dap_reader_init(hack_dap_reader *r)
 {
-    *r = (hack_dap_reader){NULL, 0, 0, 0, SIZE_MAX, 0, false, 0};
+    *r = (hack_dap_reader){.body = SIZE_MAX};
 }
 
 void hack_dap_reader_free(hack_dap_reader *r)
@@ -97,6 +97,7 @@ static hack_dap_read read_header(hack_dap_reader *r, char *error, size_t size)
         if (!newline) {
             if (r->used <= HACK_DAP_MAX_HEADER) return HACK_DAP_READ_NONE;
             drop(r, r->used);
+            r->lost = true;
             return fail(error, size, "a header block longer than %llu bytes without its end: dropped",
                         HACK_DAP_MAX_HEADER);
         }
@@ -104,6 +105,7 @@ static hack_dap_read read_header(hack_dap_reader *r, char *error, size_t size)
         if (line_length && r->buffer[end - 1] == '\r') line_length--;
         if (end + 1 > HACK_DAP_MAX_HEADER) {
             drop(r, end + 1);
+            r->lost = true;
             return fail(error, size, "a header block longer than %llu bytes: dropped", HACK_DAP_MAX_HEADER);
         }
         if (line_length == 0) { /* the block's end */
@@ -123,6 +125,7 @@ static hack_dap_read read_header(hack_dap_reader *r, char *error, size_t size)
     if (bad_length || !has_length) {
         snprintf(error, size, "%s", bad_length ? "a Content-Length that is not a number: the message is dropped"
                                                : "a header block without Content-Length: dropped");
+        r->lost = true; /* (its body, if it has one, is not a header: the next message starts at a Content-Length) */
         return HACK_DAP_READ_ERROR;
     }
     if (length > HACK_DAP_MAX_BODY) {
@@ -135,9 +138,34 @@ static hack_dap_read read_header(hack_dap_reader *r, char *error, size_t size)
     return HACK_DAP_READ_NONE;
 }
 
+/* After a broken header: drops the bytes before the next "Content-Length:" (any case; a body ends with no newline,
+ * so the next header may follow it on the same line); false while none has come yet (a tail that may be the
+ * start of one is kept) */
+static bool find_next_header(hack_dap_reader *r)
+{
+    static const char field[] = "content-length:";
+    const size_t n = sizeof field - 1;
+    for (size_t at = 0; at < r->used; at++) {
+        size_t k = 0;
+        while (k < n && at + k < r->used && tolower((unsigned char)r->buffer[at + k]) == field[k]) k++;
+        if (k == n) {
+            drop(r, at);
+            r->lost = false;
+            return true;
+        }
+        if (at + k == r->used) { /* the buffer ends in what may yet become one */
+            drop(r, at);
+            return false;
+        }
+    }
+    drop(r, r->used);
+    return false;
+}
+
 hack_dap_read hack_dap_reader_next(hack_dap_reader *r, const char **body, size_t *length, char *error, size_t size)
 {
     release(r);
+    if (r->body == SIZE_MAX && r->lost && !find_next_header(r)) return HACK_DAP_READ_NONE;
     if (r->body == SIZE_MAX) {
         if (!r->used) return HACK_DAP_READ_NONE;
         hack_dap_read header = read_header(r, error, size);

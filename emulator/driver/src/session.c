@@ -478,6 +478,7 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran, bool
     for (uint64_t n = 0; n < LOOP_ROUND_MAX && *ran < budget; n++) {
         const uint16_t pc = m->pc;
         const bool peek = (int32_t)pc == s->native_peek, wait = (int32_t)pc == s->native_wait;
+        if (pc < HACK_ROM_SIZE && breakpoints && breakpoints[pc]) return false; /* the run stops there */
         if (pc < HACK_ROM_SIZE && (peek || wait) && !m->watch) {
             /* the native Memory.peek (which the Jack OS's keyPressed calls) or a Sys.wait that takes no time: its
              * read, and its return's writes (the result at ARG, SP, LCL, ARG, THIS, THAT), looked at as the

@@ -441,6 +441,11 @@ static char *folder_machine_program(const char *path, hack_diag_list *diags)
         size_t found = 0;
         for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
             if (!hack_path_has_extension(entry->d_name, kinds[k]) || strlen(entry->d_name) <= strlen(kinds[k])) continue;
+            char *candidate = hack_path_join(path, entry->d_name);
+            struct stat info; /* a file (a link to one): not a folder named x.asm, nor a link back to the folder */
+            const bool file = candidate && stat(candidate, &info) == 0 && S_ISREG(info.st_mode);
+            free(candidate);
+            if (!file) continue;
             if (found < 8) names_found[found] = strdup(entry->d_name);
             found++;
         }

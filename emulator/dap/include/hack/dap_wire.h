@@ -23,6 +23,7 @@ typedef struct {
     size_t handed;   /* the body handed out last (at the buffer's start), dropped at the next call */
     bool handing;    /* one was handed out */
     char saved;      /* the byte its NUL stands on */
+    bool lost;       /* after a broken header: the bytes up to the next "Content-Length:" line are not a message */
 } hack_dap_reader;
 
 void hack_dap_reader_init(hack_dap_reader *reader);
