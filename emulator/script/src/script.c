@@ -902,7 +902,8 @@ static vm_line read_vm_line(const char *line, size_t length, size_t line_number)
     return result;
 }
 
-/* The command after label `lines[at]` is a label too: a jump to it costs a step more (see vm_step). */
+/* The label that `jump` names (in the function whose commands start at function_start) is followed by another
+ * label: the jump lands on that one, a step of its own (see map_empty_commands). */
 static bool label_before_label(const vm_line *lines, size_t count, size_t function_start, const vm_line *jump)
 {
     for (size_t k = function_start; k < count && (k == function_start || lines[k].kind != VM_LINE_FUNCTION); k++)
