@@ -702,6 +702,7 @@ typedef struct {
     uint8_t *empty_before; /* per ROM word: see map_empty_commands */
     uint8_t *goto_at;      /* per ROM word: 1 at the first word of a goto or if-goto command */
     unsigned pending_empty; /* steps owed to such commands before the command at PC */
+    bool starts_on_label;   /* the program's first command is a label (see map_empty_commands) */
     hack_strbuf line;          /* the output line being built, of any length (every column is compared) */
     hack_strbuf expected_line; /* the compare file's line it is compared with */
 } runner;
@@ -860,15 +861,75 @@ static char *vm_path(runner *r, const command *c)
     return NULL;
 }
 
-/* The vmstep map of VM code just loaded: at the first word of each VM command, how many commands that make
- * no instructions come just before it in the source: a `function` without locals (our translation makes no
- * code for it), and then whatever else makes none up to the command. The course's VM emulator runs a
- * function command as a step of its own when a call enters it, and steps over labels without counting them
- * (its getNextInstruction), so vmstep counts the same way: labels are no steps, functions are. */
+/* What vmstep needs to know of a VM command: its kind and its first argument (a label or function name). */
+typedef enum { VM_LINE_NONE, VM_LINE_LABEL, VM_LINE_FUNCTION, VM_LINE_GOTO, VM_LINE_IF_GOTO, VM_LINE_OTHER } vm_line_kind;
+
+typedef struct {
+    vm_line_kind kind;
+    const char *name; /* the argument of a label, function, goto or if-goto */
+    size_t name_length;
+    size_t line_number;
+} vm_line;
+
+static bool starts_word(const char *text, size_t length, const char *word)
+{
+    size_t n = strlen(word);
+    return length > n && strncmp(text, word, n) == 0 && (text[n] == ' ' || text[n] == '\t');
+}
+
+static vm_line read_vm_line(const char *line, size_t length, size_t line_number)
+{
+    vm_line result = {VM_LINE_NONE, NULL, 0, line_number};
+    size_t i = 0;
+    while (i < length && (line[i] == ' ' || line[i] == '\t')) i++;
+    if (i == length || line[i] == '\r' || (i + 1 < length && line[i] == '/' && line[i + 1] == '/')) return result;
+    static const struct {
+        const char *word;
+        vm_line_kind kind;
+    } named[] = {{"label", VM_LINE_LABEL}, {"function", VM_LINE_FUNCTION}, {"goto", VM_LINE_GOTO}, {"if-goto", VM_LINE_IF_GOTO}};
+    result.kind = VM_LINE_OTHER;
+    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
+        if (!starts_word(line + i, length - i, named[k].word)) continue;
+        result.kind = named[k].kind;
+        size_t at = i + strlen(named[k].word);
+        while (at < length && (line[at] == ' ' || line[at] == '\t')) at++;
+        size_t end = at;
+        while (end < length && !isspace((unsigned char)line[end]) && line[end] != '/') end++;
+        result.name = line + at;
+        result.name_length = end - at;
+        break;
+    }
+    return result;
+}
+
+/* The label that `jump` names (in the function whose commands start at function_start) is followed by another
+ * label: the jump lands on that one, a step of its own (see map_empty_commands). */
+static bool label_before_label(const vm_line *lines, size_t count, size_t function_start, const vm_line *jump)
+{
+    for (size_t k = function_start; k < count && (k == function_start || lines[k].kind != VM_LINE_FUNCTION); k++)
+        if (lines[k].kind == VM_LINE_LABEL && lines[k].name_length == jump->name_length &&
+            strncmp(lines[k].name, jump->name, jump->name_length) == 0)
+            return k + 1 < count && lines[k + 1].kind == VM_LINE_LABEL;
+    return false;
+}
+
+/* The vmstep map of VM code just loaded, as the course's VM emulator counts its steps (VMProgram.java's
+ * updateSymbolTable, buildProgram and getNextInstruction; CPU.java's executeInstruction):
+ * - a `function` command is a step of its own when a call enters it (our translation makes no code for one
+ *   without locals: empty_before counts those before each command);
+ * - a label reached by running on is no step: the emulator steps over every label after the command it ran;
+ * - a label's address is that of the command after it, so a goto or taken if-goto lands there and steps over
+ *   nothing: when that command is another label, the jump's landing is a step that does nothing (goto_at
+ *   marks such jumps GOTO_LANDS_ON_LABEL);
+ * - a program started at its first command (no Sys.init) that is a label runs that label as a step.
+ * Labels belong to their function, as in the emulator (the name before the first function is its own). */
+enum { GOTO_PLAIN = 1, GOTO_IF = 2, GOTO_LANDS_ON_LABEL = 4 };
+
 static void map_empty_commands(runner *r, const hack_vm_sources *sources)
 {
     free(r->empty_before);
     free(r->goto_at);
+    r->starts_on_label = false;
     r->empty_before = calloc(HACK_ROM_SIZE + 1, 1);
     r->goto_at = calloc(HACK_ROM_SIZE + 1, 1);
     const hack_program *p = &r->program;
@@ -882,41 +943,52 @@ static void map_empty_commands(runner *r, const hack_vm_sources *sources)
         size_t lines = 1;
         for (size_t i = 0; i < src->length; i++) lines += src->text[i] == '\n';
         uint32_t *first = calloc(lines + 1, sizeof *first); /* ROM address + 1; 0 = no words */
-        if (!first) continue;
+        vm_line *commands = calloc(lines, sizeof *commands);
+        if (!first || !commands) {
+            free(first);
+            free(commands);
+            continue;
+        }
         for (size_t a = 0; a < p->count; a++) {
             const hack_source_location *at = &p->locations[a];
             if (at->file == f && at->command_start && at->line <= lines && !first[at->line]) first[at->line] = (uint32_t)a + 1;
         }
-        size_t offset = 0, line_number = 0, pending = 0;
+        size_t offset = 0, line_number = 0, count = 0;
         const char *line;
         size_t length;
-        while (hack_textfile_next_line(src->text, src->length, &offset, &line, &length)) {
-            line_number++;
-            size_t i = 0;
-            while (i < length && (line[i] == ' ' || line[i] == '\t')) i++;
-            if (i == length || line[i] == '\r' || (i + 1 < length && line[i] == '/' && line[i + 1] == '/')) continue;
-            bool function = length - i > 9 && strncmp(line + i, "function", 8) == 0 && (line[i + 8] == ' ' || line[i + 8] == '\t');
-            bool label = length - i > 6 && strncmp(line + i, "label", 5) == 0 && (line[i + 5] == ' ' || line[i + 5] == '\t');
-            if (label) continue; /* the VM emulator steps over labels: they are no steps */
-            if (function) pending = 0;
-            if (line_number <= lines && first[line_number]) {
-                r->empty_before[first[line_number] - 1] = (uint8_t)(pending > 255 ? 255 : pending);
-                r->goto_at[first[line_number] - 1] =
-                    (length - i > 5 && strncmp(line + i, "goto", 4) == 0 && (line[i + 4] == ' ' || line[i + 4] == '\t')) ||
-                    (length - i > 8 && strncmp(line + i, "if-goto", 7) == 0 && (line[i + 7] == ' ' || line[i + 7] == '\t'));
-                pending = 0;
-            } else {
-                pending++;
-            }
+        while (hack_textfile_next_line(src->text, src->length, &offset, &line, &length) && count < lines) {
+            vm_line read = read_vm_line(line, length, ++line_number);
+            if (read.kind != VM_LINE_NONE) commands[count++] = read;
         }
+        if (p->count && p->locations[0].file == f && count && commands[0].kind == VM_LINE_LABEL) r->starts_on_label = true;
+        size_t pending = 0, function_start = 0;
+        for (size_t k = 0; k < count; k++) {
+            const vm_line *vm = &commands[k];
+            if (vm->kind == VM_LINE_LABEL) continue;
+            if (vm->kind == VM_LINE_FUNCTION) {
+                pending = 0;
+                function_start = k;
+            }
+            uint32_t word = vm->line_number <= lines ? first[vm->line_number] : 0;
+            if (!word) {
+                pending++;
+                continue;
+            }
+            r->empty_before[word - 1] = (uint8_t)(pending > 255 ? 255 : pending);
+            if (vm->kind == VM_LINE_GOTO || vm->kind == VM_LINE_IF_GOTO)
+                r->goto_at[word - 1] = (uint8_t)((vm->kind == VM_LINE_GOTO ? GOTO_PLAIN : GOTO_IF) |
+                                                 (label_before_label(commands, count, function_start, vm) ? GOTO_LANDS_ON_LABEL : 0));
+            pending = 0;
+        }
+        free(commands);
         free(first);
     }
 }
 
-/* The VM command at ROM word pc is a goto or an if-goto (read from its source line when it was loaded). */
-static bool is_goto(const runner *r, uint16_t pc)
+/* How the VM command at ROM word pc jumps: 0, or GOTO_PLAIN or GOTO_IF with GOTO_LANDS_ON_LABEL. */
+static uint8_t goto_kind(const runner *r, uint16_t pc)
 {
-    return r->goto_at && pc < HACK_ROM_SIZE && r->goto_at[pc];
+    return r->goto_at && pc < HACK_ROM_SIZE ? r->goto_at[pc] : 0;
 }
 
 /* The program loaded before is done with: its run ends (the heap check's last reports), then it is freed. */
@@ -1009,6 +1081,7 @@ static void load_program(runner *r, const command *c)
             if (read) {
                 map_empty_commands(r, r->vm_sources);
                 if (r->empty_before) r->pending_empty = r->empty_before[r->machine->pc];
+                if (r->machine->pc == 0 && r->starts_on_label) r->pending_empty++;
             }
         }
     } else {
@@ -1030,19 +1103,8 @@ static bool program_stopped(runner *r, const command *c, hack_session_state stat
     return true;
 }
 
-/* The first word after the VM command that starts at pc: where it goes when it does not jump. */
-static uint16_t fall_through(const runner *r, uint16_t pc)
-{
-    const hack_source_location *at = r->program.locations;
-    uint32_t next = pc + 1u;
-    while (next < r->program.count && !at[next].command_start && at[next].line == at[pc].line &&
-           at[next].file == at[pc].file)
-        next++;
-    return (uint16_t)next;
-}
-
-/* Runs one VM command, as the course's VM emulator steps: to the start of the next command, or through one
- * command that makes no instructions (a function without locals). */
+/* Runs one VM command, as the course's VM emulator steps (see map_empty_commands): to the start of the next
+ * command, or through a command that makes no instructions. */
 static void vm_step(runner *r, const command *c)
 {
     if (!r->has_program || !r->program.locations) {
@@ -1057,8 +1119,9 @@ static void vm_step(runner *r, const command *c)
     enum { MAX_INSTRUCTIONS_PER_STEP = 1 << 24 };
     const uint16_t start = r->machine->pc;
     const bool starts_command = start < r->program.count && r->program.locations[start].command_start;
-    const bool jumps = starts_command && is_goto(r, start);
-    const uint16_t next_in_line = starts_command ? fall_through(r, start) : 0;
+    const uint8_t jump = starts_command ? goto_kind(r, start) : 0;
+    const uint16_t *ram = r->machine->ram;
+    const bool jumps = (jump & GOTO_PLAIN) || ((jump & GOTO_IF) && ram[(ram[0] - 1u) & (HACK_RAM_SIZE - 1u)] != 0);
     for (uint32_t n = 0; n < MAX_INSTRUCTIONS_PER_STEP; n++) {
         uint16_t before = r->machine->pc;
         bool ends = before < r->program.count && r->program.locations[before].command_end;
@@ -1069,9 +1132,9 @@ static void vm_step(runner *r, const command *c)
         uint16_t pc = r->machine->pc;
         if (ends || pc >= r->program.count || r->program.locations[pc].command_start) {
             r->time++;
-            /* the empty commands it lands on are steps of their own (not when a goto lands after a label) */
-            bool jumped_over = jumps && pc != next_in_line;
-            if (r->empty_before && pc < r->program.count && !jumped_over) r->pending_empty = r->empty_before[pc];
+            /* a jump lands on the command after its label: functions before it are no steps, a label is one */
+            if (jumps) r->pending_empty = (jump & GOTO_LANDS_ON_LABEL) ? 1 : 0;
+            else if (r->empty_before && pc < r->program.count) r->pending_empty = r->empty_before[pc];
             return;
         }
         if (state != HACK_SESSION_BUDGET) { /* it spins in place (waits, or halted in the OS): a step of time */
