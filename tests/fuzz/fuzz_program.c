@@ -235,10 +235,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (classes == 0) {
             snprintf(names[0], sizeof names[0], "Main");
         } else {
-            class_name((const char *)part, length, names[classes], sizeof names[classes]);
+            /* (a name cut short of the buffer, so that a taken one always has room for a _ more) */
+            class_name((const char *)part, length, names[classes], sizeof names[classes] - MAX_CLASSES);
             if (!names[classes][0]) snprintf(names[classes], sizeof names[classes], "Class%zu", classes);
             for (size_t other = 0; other < classes; other++) /* a name taken: another, with _ added */
-                if (strcmp(names[classes], names[other]) == 0 && strlen(names[classes]) + 1 < sizeof names[classes]) {
+                if (strcmp(names[classes], names[other]) == 0) {
                     strcat(names[classes], "_");
                     other = (size_t)-1;
                 }
