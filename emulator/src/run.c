@@ -56,6 +56,9 @@ enum {
 #define NEXT() continue
 #endif
 
+/* Hooks in a row, with no instruction between, that cost no cycle; each one after them costs one (run_loop.inc). */
+enum { FREE_HOOK_STREAK = 65536 };
+
 #define COMPUTE_KIND(form, dest, fused) (K_COMPUTE + ((form) * 8 + (dest)) * 2 + (fused))
 
 /* form + 1 for each 7-bit comp with a case of its own; 0 = none (the 100 undocumented ones). */

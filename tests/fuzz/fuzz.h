@@ -69,6 +69,8 @@ static inline void fuzz_print_diags(const hack_diag_list *diags)
  * /dev/shm where there is one (memory: rewriting a file there costs no disk flush), else in /tmp. Aborts on
  * failure. Needs _POSIX_C_SOURCE 200809L (mkdtemp, access) in the file that includes this. */
 #if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 200809L
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 static inline void fuzz_make_temp_folder(char *folder, size_t size, const char *prefix)
 {
@@ -78,6 +80,58 @@ static inline void fuzz_make_temp_folder(char *folder, size_t size, const char *
         fprintf(stderr, "fuzz: cannot make a temporary folder in %s\n", tmp);
         abort();
     }
+}
+
+/* Makes a private folder (template "WORK/PREFIX-XXXXXX" in folder[size]) under the harness's own work
+ * folder, never in a shared one such as /tmp: WORK is $HACK_FUZZ_WORK_DIR when set, else FUZZ_WORK_DIR (the
+ * build's fuzz-work/, set by CMakeLists.txt), made 0700 when missing and refused unless it is a folder of
+ * this user's that no one else can write. Aborts on failure. */
+#ifndef FUZZ_WORK_DIR
+#define FUZZ_WORK_DIR "fuzz-work"
+#endif
+static inline void fuzz_make_work_folder(char *folder, size_t size, const char *prefix)
+{
+    const char *work = getenv("HACK_FUZZ_WORK_DIR");
+    if (!work || !*work) work = FUZZ_WORK_DIR;
+    struct stat info;
+    if (mkdir(work, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "fuzz: cannot make the work folder %s: %s\n", work, strerror(errno));
+        abort();
+    }
+    if (lstat(work, &info) != 0 || !S_ISDIR(info.st_mode) || info.st_uid != getuid() || (info.st_mode & 022)) {
+        fprintf(stderr, "fuzz: %s is not a folder of this user's that only this user can write\n", work);
+        abort();
+    }
+    if ((size_t)snprintf(folder, size, "%s/%s-XXXXXX", work, prefix) >= size || !mkdtemp(folder)) {
+        fprintf(stderr, "fuzz: cannot make a folder in %s\n", work);
+        abort();
+    }
+}
+
+/* Removes everything inside folder (files, and folders with what they hold; symbolic links themselves, not
+ * what they point to). Returns the number of entries removed. */
+#include <dirent.h>
+static inline size_t fuzz_empty_folder(const char *folder)
+{
+    size_t removed = 0;
+    DIR *dir = opendir(folder);
+    if (!dir) return 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", folder, entry->d_name) >= sizeof path) continue;
+        struct stat info;
+        if (lstat(path, &info) == 0 && S_ISDIR(info.st_mode)) {
+            removed += fuzz_empty_folder(path);
+            rmdir(path);
+        } else {
+            unlink(path);
+        }
+        removed++;
+    }
+    closedir(dir);
+    return removed;
 }
 #endif
 

@@ -1,8 +1,8 @@
 /* The test-script language: parse any text; when it parses, run it on a machine that holds a small fixed
  * program, with a cycle limit (5,000 ticktocks), in a private temporary folder:
  *     ROOT/in   the script's folder: Prog.asm, Prog.hack (the same program), Prog.cmp, and a VM program
- *               (Sys.vm, Main.vm), which a `load` of a missing .hack or .asm falls back on, as the course's
- *               tools would have made it
+ *               (Sys.vm, Main.vm), which a `load` of a missing .hack or .asm is made from, as hackemu
+ *               --translate makes it (for an input whose length has bit 1 set: not made, the course's error)
  *     ROOT/out  the output folder: emptied after each input
  * The script's own file names are fuzzed too (absolute, with ..), so every fopen goes through __wrap_fopen
  * (linked with -Wl,--wrap=fopen): while the script is parsed and run, an absolute path is opened only under
@@ -10,6 +10,15 @@
  * artifact paths); anything else fails as a missing file would. Checks: no
  * crash, no memory error, no write outside the folder; a parse failure has an error; the run stops with a
  * status that agrees with its result.
+ *
+ * The course's scripts of projects 4 to 8 (run.sh gives them as seeds when the course's files are there) run
+ * on their own programs: when the course is there (HACK_N2T_DIR, else ../shared/n2t beside the project), each
+ * of its folders of those projects that holds a .tst is copied at the start into ROOT/in/EDITION-NAME
+ * (project 4's Mult.asm and Fill.asm, which the course leaves for the student to write, are the project's own
+ * from tests/integration/programs/04), and a script that names a file of one of them (Mult.cmp,
+ * FibonacciElement.out, SimpleAdd.asm...) runs with that folder as its own: the first such folder, or the
+ * other edition's for an input of odd length (its .cmp and programs are read, but never written, as any file
+ * under ROOT). Other scripts run in ROOT/in as before.
  *
  * A harness limit, not a bug: a script with a `load` inside a loop, or with more than 4 loads, is parsed but
  * not run. Every load builds the program again (reads, translates, assembles, decodes the whole ROM), and
@@ -27,6 +36,7 @@
 #include "hack/machine.h"
 #include "hack/script.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
@@ -89,27 +99,164 @@ static void write_file(const char *folder, const char *name, const char *text)
     if (!file || fputs(text, file) < 0 || fclose(file) != 0) abort();
 }
 
-static void empty_folder(const char *folder)
-{
-    DIR *dir = opendir(folder);
-    if (!dir) return;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
-        char path[400];
-        snprintf(path, sizeof path, "%s/%s", folder, entry->d_name);
-        if (unlink(path) != 0) rmdir(path);
-    }
-    closedir(dir);
-}
-
 static void remove_root(void)
 {
-    empty_folder(in_dir);
-    empty_folder(out_dir);
-    rmdir(in_dir);
-    rmdir(out_dir);
+    fuzz_empty_folder(root);
     rmdir(root);
+}
+
+/* ---- the course's folders of projects 4 to 8 ---- */
+
+#ifndef FUZZ_N2T_DIR
+#define FUZZ_N2T_DIR "../shared/n2t"
+#endif
+#ifndef FUZZ_PROJECT_DIR
+#define FUZZ_PROJECT_DIR "."
+#endif
+
+enum { MAX_COURSE_FOLDERS = 128, MAX_COURSE_NAMES = 16 };
+
+typedef struct {
+    char dir[400];                    /* ROOT/in/EDITION-NAME */
+    char names[MAX_COURSE_NAMES][64]; /* without extension: the folder's own name, its scripts' and .cmp files'
+                                         (identity names), then its programs' (Sys, Main...: shared) */
+    int name_count, identity_count;
+} course_folder;
+
+static course_folder course[MAX_COURSE_FOLDERS];
+static int course_count;
+
+static bool has_extension(const char *name, const char *extension)
+{
+    size_t n = strlen(name), e = strlen(extension);
+    return n > e && strcmp(name + n - e, extension) == 0;
+}
+
+static void add_name(course_folder *folder, const char *name, size_t length)
+{
+    if (folder->name_count == MAX_COURSE_NAMES || length == 0 || length >= sizeof folder->names[0]) return;
+    for (int i = 0; i < folder->name_count; i++)
+        if (strlen(folder->names[i]) == length && strncmp(folder->names[i], name, length) == 0) return;
+    memcpy(folder->names[folder->name_count], name, length);
+    folder->names[folder->name_count++][length] = '\0';
+}
+
+static bool copy_file(const char *from, const char *to)
+{
+    FILE *in = __real_fopen(from, "rb");
+    if (!in) return false;
+    FILE *out = __real_fopen(to, "wb");
+    bool ok = out != NULL;
+    char buffer[8192];
+    size_t n;
+    while (ok && (n = fread(buffer, 1, sizeof buffer, in)) > 0) ok = fwrite(buffer, 1, n, out) == n;
+    fclose(in);
+    if (out && fclose(out) != 0) ok = false;
+    return ok;
+}
+
+/* Copies source (a course folder holding a .tst) into ROOT/in/EDITION-NAME: its programs and .cmp files. */
+static void add_course_folder(const char *source, const char *edition, const char *name, int project)
+{
+    if (course_count == MAX_COURSE_FOLDERS) return;
+    course_folder *folder = &course[course_count];
+    memset(folder, 0, sizeof *folder);
+    if ((size_t)snprintf(folder->dir, sizeof folder->dir, "%s/%s-%s", in_dir, edition, name) >= sizeof folder->dir ||
+        mkdir(folder->dir, 0700) != 0)
+        return;
+    add_name(folder, name, strlen(name));
+    DIR *dir = opendir(source);
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir)) != NULL) /* the identity names first */
+        if (has_extension(entry->d_name, ".tst") || has_extension(entry->d_name, ".cmp"))
+            add_name(folder, entry->d_name, (size_t)(strrchr(entry->d_name, '.') - entry->d_name));
+    folder->identity_count = folder->name_count;
+    if (dir) rewinddir(dir);
+    while (dir && (entry = readdir(dir)) != NULL) {
+        const char *file = entry->d_name;
+        if (!has_extension(file, ".vm") && !has_extension(file, ".asm") && !has_extension(file, ".hack") &&
+            !has_extension(file, ".cmp"))
+            continue;
+        char from[1600], to[800];
+        bool named = (size_t)snprintf(from, sizeof from, "%s/%s", source, file) < sizeof from &&
+                     (size_t)snprintf(to, sizeof to, "%s/%s", folder->dir, file) < sizeof to;
+        /* project 4's programs are the student's to write: the project's own stand in for the skeletons */
+        if (named && project == 4 && has_extension(file, ".asm"))
+            named = (size_t)snprintf(from, sizeof from, "%s/tests/integration/programs/04/%s", FUZZ_PROJECT_DIR, file) <
+                    sizeof from;
+        if (named && copy_file(from, to)) add_name(folder, file, (size_t)(strrchr(file, '.') - file));
+    }
+    if (dir) closedir(dir);
+    course_count++;
+}
+
+/* The folders under N2T/EDITION/projects/0P/... (P 4..8, at most 3 levels down) that hold a .tst. */
+static void find_course_folders(const char *path, const char *edition, int project, int depth)
+{
+    DIR *dir = opendir(path);
+    if (!dir) return;
+    struct dirent *entry;
+    bool script = false;
+    char sub[64][256];
+    int subs = 0;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.') continue;
+        if (has_extension(entry->d_name, ".tst")) script = true;
+        else if (!strchr(entry->d_name, '.') && subs < 64 && strlen(entry->d_name) < sizeof sub[0])
+            snprintf(sub[subs++], sizeof sub[0], "%s", entry->d_name);
+    }
+    closedir(dir);
+    if (script) add_course_folder(path, edition, strrchr(path, '/') + 1, project);
+    for (int i = 0; depth < 3 && i < subs; i++) {
+        char next[1200];
+        if ((size_t)snprintf(next, sizeof next, "%s/%s", path, sub[i]) < sizeof next)
+            find_course_folders(next, edition, project, depth + 1);
+    }
+}
+
+static void set_up_course(void)
+{
+    const char *n2t = getenv("HACK_N2T_DIR");
+    if (!n2t || !*n2t) n2t = FUZZ_N2T_DIR;
+    static const char *const editions[] = {"2e", "classic"};
+    for (int e = 0; e < 2; e++)
+        for (int project = 4; project <= 8; project++) {
+            char path[800];
+            snprintf(path, sizeof path, "%s/%s/projects/%02d", n2t, editions[e], project);
+            find_course_folders(path, editions[e], project, 0);
+        }
+}
+
+/* The first course folder (the second, of the other edition, for an input of odd length) whose identity names
+ * (identity) or whose program names (not identity) the script names as NAME.EXTENSION. */
+FUZZ_NO_COVERAGE static const char *course_folder_named(const uint8_t *data, size_t size, bool identity)
+{
+    const char *found = NULL;
+    for (size_t i = 0; i < size; i++) {
+        if (data[i] != '.' || i == 0) continue;
+        size_t start = i;
+        while (start > 0 && (isalnum(data[start - 1]) || data[start - 1] == '_')) start--;
+        if (start == i) continue;
+        for (int f = 0; f < course_count; f++)
+            for (int n = identity ? 0 : course[f].identity_count;
+                 n < (identity ? course[f].identity_count : course[f].name_count); n++)
+                if (strlen(course[f].names[n]) == i - start &&
+                    strncmp(course[f].names[n], (const char *)data + start, i - start) == 0) {
+                    if (!(size & 1)) return course[f].dir;
+                    if (!found) found = course[f].dir;
+                    else if (found != course[f].dir) return course[f].dir;
+                }
+    }
+    return found;
+}
+
+/* The course folder of the script: the first whose folder, script or .cmp name the script names (NAME.cmp,
+ * NAME.out, NAME.tst), else the first that holds a program it names (NAME.asm, NAME.vm); the second such (the
+ * other edition) for an input of odd length. */
+FUZZ_NO_COVERAGE static const char *course_folder_of(const uint8_t *data, size_t size)
+{
+    const char *by_identity = course_folder_named(data, size, true);
+    return by_identity ? by_identity : course_folder_named(data, size, false);
 }
 
 static const char prog_asm[] =
@@ -145,6 +292,7 @@ static void set_up(void)
     write_file(in_dir, "Prog.cmp", prog_cmp);
     write_file(in_dir, "Sys.vm", sys_vm);
     write_file(in_dir, "Main.vm", main_vm);
+    set_up_course();
     if (!(machine = hack_machine_create())) abort();
     /* the fence holds: no writing outside ROOT/out, no reading outside ROOT */
     char escape[400];
@@ -237,7 +385,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(machine->ram, 0, sizeof machine->ram);
     hack_machine_load(machine, program.words, program.count);
     machine->relaxed = false;
-    hack_script_options options = {.script_dir = in_dir, .out_dir = out_dir, .cycle_limit = 5000,
+    const char *script_dir = course_folder_of(data, size);
+    /* a CPU script's load of a missing .asm or .hack makes it from the folder's VM code, as hackemu --translate
+     * does (and for an input whose length has bit 1 set, it is the error the course's CPU emulator gives) */
+    hack_script_options options = {.script_dir = script_dir ? script_dir : in_dir, .out_dir = out_dir, .cycle_limit = 5000,
+                                   .translate = (size & 2) == 0,
                                    .command_limit = 100000, .output_limit = 1 << 20};
     hack_script_result result;
     hack_diag_list_init(&diags);
@@ -250,6 +402,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(status != HACK_SCRIPT_MACHINE_FAULT || machine->fault.kind != HACK_FAULT_NONE);
     hack_diag_list_free(&diags);
     hack_script_free(script);
-    empty_folder(out_dir);
+    fuzz_empty_folder(out_dir);
     return 0;
 }

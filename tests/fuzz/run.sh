@@ -3,7 +3,8 @@
 # seed corpus; exits non-zero when any harness finds something (a crash, a sanitizer report, a broken
 # property, a timeout, a leak). README.md in this folder says what each harness covers.
 #
-#   tests/fuzz/run.sh [SECONDS [HARNESS...]]     HARNESS: asm hack sym vm jack tst heap debug tier dap (default: all)
+#   tests/fuzz/run.sh [SECONDS [HARNESS...]]     HARNESS: asm hack sym vm jack tst heap debug tier dap program
+#                                                memory_bench tier_equiv (default: all)
 #
 # Environment: HACK_FUZZ_BUILD (the build folder, default build-fuzz), HACK_N2T_DIR (the course's files, read
 # as extra seeds when present, default ../shared/n2t), HACK_FUZZ_JOBS (harnesses run at once, default 1),
@@ -15,7 +16,7 @@
 set -euo pipefail
 seconds=${1:-60}
 shift || true
-all_harnesses="asm hack sym vm jack tst heap debug tier dap"
+all_harnesses="asm hack sym vm jack tst heap debug tier dap program memory_bench tier_equiv"
 harnesses=${*:-$all_harnesses}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -28,6 +29,7 @@ for name in $harnesses; do
 done
 
 echo "fuzz: building the harnesses in $build"
+export HACK_N2T_DIR="$n2t" # (fuzz_tst copies the course's projects 4 to 8 into its folder when they are there)
 # the run loop's portable switch: clang takes two minutes over the threaded loop with these sanitizers, 20 s
 # over the switch (the unit tests check both dispatches against the reference step)
 mkdir -p "$build"
@@ -40,8 +42,32 @@ cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
 
 # what each harness reads: file name patterns, and the longest input it is given
 declare -A patterns=([asm]="*.asm" [hack]="*.hack" [sym]="*.sym" [vm]="*.vm" [jack]="*.jack" [tst]="*.tst"
-                     [heap]="" [debug]="" [tier]="" [dap]="")
-declare -A max_len=([asm]=16384 [hack]=16384 [sym]=8192 [vm]=16384 [jack]=8192 [tst]=4096 [heap]=4096 [debug]=2048 [tier]=8192 [dap]=8192)
+                     [heap]="" [debug]="" [tier]="" [dap]="" [program]="" [memory_bench]="Memory.jack" [tier_equiv]="")
+declare -A max_len=([asm]=16384 [hack]=16384 [sym]=8192 [vm]=16384 [jack]=8192 [tst]=4096 [heap]=4096 [debug]=2048
+                    [tier]=8192 [dap]=8192 [program]=16384 [memory_bench]=8192 [tier_equiv]=2048)
+# the dictionaries of dict/ a harness takes, put together into BUILD/fuzz-NAME.dict (default: dict/NAME.dict)
+declare -A dictionaries=([program]="jack program" [memory_bench]="jack memory_bench")
+
+# fuzz_program's seeds: each folder of 1 to 3 classes (the project's Jack programs, the course's), its Main.jack
+# first, the others after a NUL byte each, written into the seed folder (they are the build's, not the project's)
+program_seeds() {
+    local seeds=$1 count=0 dir main file
+    local sources=("$root/jack_samples" "$root/tests/integration" "$root/tests/debug" "$root/tests/dap" "$root/os/tests"
+                   "$root/tests/fixtures")
+    [ -d "$n2t" ] && sources+=("$n2t")
+    while IFS= read -r -d '' main; do
+        dir=$(dirname "$main")
+        local others=()
+        while IFS= read -r -d '' file; do others+=("$file"); done < <(find "$dir" -maxdepth 1 -name "*.jack" ! -name Main.jack -type f -print0 | sort -z)
+        [ "${#others[@]}" -le 2 ] || continue
+        count=$((count + 1))
+        {
+            cat "$main"
+            for file in "${others[@]}"; do printf '\0'; cat "$file"; done
+        } >"$seeds/$count-$(basename "$dir").bin"
+    done < <(find "${sources[@]}" -name Main.jack -type f -size -64k -print0 2>/dev/null | sort -z)
+    echo "$count"
+}
 
 # Runs one harness; its summary line goes to BUILD/fuzz-NAME.result.
 run_one() {
@@ -50,27 +76,35 @@ run_one() {
     local log=$build/fuzz-$name.log count=0 status=0 file extra
     if [ ! -x "$build/bin/fuzz_$name" ]; then # dap: built only with jansson (libjansson-dev)
         echo "fuzz: $name: SKIPPED (its harness was not built: see $build/fuzz-configure.log)"
-        printf '%-5s %10s execs %8s exec/s %6s corpus  %s\n' "$name" - - - skipped >"$build/fuzz-$name.result"
+        printf '%-12s %10s execs %8s exec/s %6s corpus  %s\n' "$name" - - - skipped >"$build/fuzz-$name.result"
         return
     fi
     rm -rf "$seeds"
     mkdir -p "$seeds" "$corpus" "$findings"
     if [ -n "${patterns[$name]}" ]; then
         local sources=("$root/tests/golden" "$root/tests/integration" "$root/tests/bench" "$root/jack_samples"
-                       "$root/os/jack")
+                       "$root/os/jack" "$root/tests/memory_bench")
         [ -d "$n2t" ] && sources+=("$n2t")
         while IFS= read -r -d '' file; do
             count=$((count + 1))
             ln -s "$file" "$seeds/$count-$(basename "$file")"
         done < <(find "${sources[@]}" -name "${patterns[$name]}" -type f -size -256k -print0 2>/dev/null | sort -z)
     fi
+    [ "$name" = program ] && count=$(program_seeds "$seeds")
     local dirs=("$corpus" "$seeds")
     for extra in "$here/seeds/$name" "$here/regressions/$name"; do
         [ -d "$extra" ] && dirs+=("$extra")
     done
     local options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="${max_len[$name]}"
                    -print_final_stats=1 -artifact_prefix="$findings/")
-    [ -f "$here/dict/$name.dict" ] && options+=(-dict="$here/dict/$name.dict")
+    local dict
+    if [ -n "${dictionaries[$name]:-}" ]; then
+        dict=$build/fuzz-$name.dict
+        for file in ${dictionaries[$name]}; do cat "$here/dict/$file.dict"; done >"$dict"
+        options+=(-dict="$dict")
+    elif [ -f "$here/dict/$name.dict" ]; then
+        options+=(-dict="$here/dict/$name.dict")
+    fi
     echo "fuzz: $name for ${seconds}s ($count project and course files as seeds; log in $log)"
     "$build/bin/fuzz_$name" "${options[@]}" "${dirs[@]}" >"$log" 2>&1 || status=$?
     local execs rate units result=ok
@@ -86,7 +120,7 @@ run_one() {
                 head -25 || true
         } >&2
     fi
-    printf '%-5s %10s execs %8s exec/s %6s corpus  %s\n' "$name" "${execs:-?}" "${rate:-?}" "$units" "$result" \
+    printf '%-12s %10s execs %8s exec/s %6s corpus  %s\n' "$name" "${execs:-?}" "${rate:-?}" "$units" "$result" \
         >"$build/fuzz-$name.result"
 }
 

@@ -98,6 +98,35 @@ START_TEST(replace_hook_returns_as_the_convention_does)
 }
 END_TEST
 
+/* A native function that returns into its own entry through a corrupted frame (the frame at LCL names the
+ * entry as its return address, LCL and ARG as themselves): each return enters the hook again, with no
+ * instruction between. The first 65,536 such hooks in a row cost nothing, as every hook; each one after them
+ * costs a cycle, so the budget still ends the run (it used to spin there forever). */
+START_TEST(hooks_returning_into_themselves_end_with_the_budget)
+{
+    const uint16_t mul = entry("Main.mul");
+    ck_assert(hack_machine_add_hook(machine, mul, HACK_HOOK_REPLACE, native_mul, NULL));
+    machine->pc = mul;
+    machine->ram[0] = 3000;
+    machine->ram[1] = 3000; /* LCL */
+    machine->ram[2] = 2993; /* ARG: two arguments */
+    machine->ram[2995] = mul; /* the frame: return address, LCL, ARG */
+    machine->ram[2996] = 3000;
+    machine->ram[2997] = 2993;
+    calls = 0;
+    hack_run_result r = hack_machine_run(machine, 1000);
+    ck_assert_int_eq(r.reason, HACK_STOP_BUDGET);
+    ck_assert_uint_eq(r.cycles, 1000);
+    ck_assert_int_eq(calls, 65536 + 1000);
+    ck_assert_uint_eq(machine->pc, mul);
+    ck_assert_uint_eq(machine->cycles, 1000);
+    /* a run of 1 ends too */
+    r = hack_machine_run(machine, 1);
+    ck_assert_int_eq(r.reason, HACK_STOP_BUDGET);
+    ck_assert_uint_eq(r.cycles, 1);
+}
+END_TEST
+
 static hack_hook_action observe_fib(void *context, hack_machine *m, const hack_hook_event *event, uint16_t *value)
 {
     (void)context;
@@ -235,6 +264,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, stop_then_reenter);
     tcase_add_test(tc, hooks_leave_the_fast_path_exact);
     tcase_add_test(tc, observe_hook_holds_the_return);
+    tcase_add_test(tc, hooks_returning_into_themselves_end_with_the_budget);
     suite_add_tcase(suite, tc);
     return suite;
 }
