@@ -479,7 +479,7 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran, bool
         const uint16_t pc = m->pc;
         const bool peek = (int32_t)pc == s->native_peek, wait = (int32_t)pc == s->native_wait;
         if (pc < HACK_ROM_SIZE && breakpoints && breakpoints[pc]) return false; /* the run stops there */
-        if (pc < HACK_ROM_SIZE && (peek || wait) && !m->watch) {
+        if (pc < HACK_ROM_SIZE && (peek || wait)) {
             /* the native Memory.peek (which the Jack OS's keyPressed calls) or a Sys.wait that takes no time: its
              * read, and its return's writes (the result at ARG, SP, LCL, ARG, THIS, THAT), looked at as the
              * loop's own */
@@ -488,6 +488,10 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran, bool
             if (address > HACK_KBD || (address == HACK_KBD && keys_to_come)) return false;
             if (peek && address == HACK_KBD) *reads_keyboard = true;
             const uint16_t touched[] = {0, 1, 2, 3, 4, arg};
+            /* a word the debugger or the heap check watches: the run reports the access (native code: untrusted) */
+            if (m->watch && peek && hack_watch_stops(m->watch, NULL, 0, address)) return false;
+            for (size_t k = 0; k < sizeof touched / sizeof touched[0]; k++)
+                if (m->watch && touched[k] < HACK_RAM_SIZE && hack_watch_stops(m->watch, NULL, 0, touched[k])) return false;
             for (size_t k = 0; k < sizeof touched / sizeof touched[0]; k++) {
                 int i = 0;
                 while (i < writes && written[i] != touched[k]) i++;
