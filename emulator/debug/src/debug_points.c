@@ -408,6 +408,7 @@ static void for_each_number(hack_debugger *d, const char *command, const char *a
             return;
         }
         for (size_t i = 0; i < d->point_count; i++) fn(d, &d->points[i]);
+        if (!d->point_count) debug_say(d, "No breakpoints or watchpoints.\n"); /* (every command answers) */
         return;
     }
     for (const char *at = args; *at;) {
@@ -428,23 +429,24 @@ static void for_each_number(hack_debugger *d, const char *command, const char *a
     }
 }
 
+/* (each says what it did: a command always answers, so a script or a pipe sees it was taken) */
 static void enable_point(hack_debugger *d, debug_point *p)
 {
-    (void)d;
     p->enabled = true;
+    debug_say(d, "%s %d enabled.\n", p->watch ? "Watchpoint" : "Breakpoint", p->number);
 }
 
 static void disable_point(hack_debugger *d, debug_point *p)
 {
-    (void)d;
     p->enabled = false;
+    debug_say(d, "%s %d disabled.\n", p->watch ? "Watchpoint" : "Breakpoint", p->number);
 }
 
 static void enable_once(hack_debugger *d, debug_point *p)
 {
-    (void)d;
     p->enabled = true;
     p->once = true;
+    debug_say(d, "%s %d enabled once.\n", p->watch ? "Watchpoint" : "Breakpoint", p->number);
 }
 
 static void delete_point(hack_debugger *d, debug_point *p)
