@@ -211,6 +211,9 @@ void debug_display_command(hack_debugger *d, const char *args)
 {
     char format;
     if (!*args) {
+        size_t enabled = 0;
+        for (size_t i = 0; i < d->display_count; i++) enabled += d->displays[i].enabled;
+        if (!enabled) debug_say(d, "No expressions to display (display EXPR adds one).\n"); /* (every command answers) */
         debug_show_displays(d);
         return;
     }
