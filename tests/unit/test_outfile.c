@@ -88,7 +88,9 @@ START_TEST(an_abandoned_file_leaves_the_target_as_it_was)
 }
 END_TEST
 
-START_TEST(sigterm_half_way_leaves_the_target_and_nothing_else)
+/* A tool writing an output is ended by the signal half way (a line cut): it ends by that signal, as it would
+ * have, the target keeps its old text and nothing is left beside it. */
+static void signal_half_way(int signal_number)
 {
     make_folder();
     pid_t child = fork();
@@ -101,15 +103,20 @@ START_TEST(sigterm_half_way_leaves_the_target_and_nothing_else)
         if (!hack_outfile_open(&out, target, &diags)) _exit(3);
         fputs("00000000", out.file); /* cut mid-line */
         fflush(out.file);
-        raise(SIGTERM);
+        raise(signal_number);
         _exit(4); /* (not reached) */
     }
     int status = 0;
     ck_assert_int_eq(waitpid(child, &status, 0), child);
-    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM); /* it ended by the signal, as it would have */
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == signal_number);
     check_target("old\n");
     ck_assert_int_eq(entries(), 1);
     remove_folder();
+}
+
+START_TEST(sigterm_half_way_leaves_the_target_and_nothing_else)
+{
+    signal_half_way(SIGTERM);
 }
 END_TEST
 
@@ -177,26 +184,7 @@ END_TEST
 
 START_TEST(sigpipe_half_way_leaves_nothing)
 {
-    make_folder();
-    pid_t child = fork();
-    ck_assert_int_ge(child, 0);
-    if (child == 0) {
-        hack_outfile_clean_up_on_signals();
-        hack_diag_list diags;
-        hack_diag_list_init(&diags);
-        hack_outfile out;
-        if (!hack_outfile_open(&out, target, &diags)) _exit(3);
-        fputs("0000", out.file);
-        fflush(out.file);
-        raise(SIGPIPE); /* (hackemu P.tst | head: the reader gone) */
-        _exit(4);
-    }
-    int status = 0;
-    ck_assert_int_eq(waitpid(child, &status, 0), child);
-    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
-    check_target("old\n");
-    ck_assert_int_eq(entries(), 1);
-    remove_folder();
+    signal_half_way(SIGPIPE); /* (hackemu P.tst | head: the reader gone) */
 }
 END_TEST
 
