@@ -41,7 +41,7 @@ if(EXISTS ${BENCH}/w1_loop.asm)
   configure_file(${BENCH}/w2_screen.asm ${OUTPUT}/bench/w2_screen.asm COPYONLY)
   file(WRITE ${OUTPUT}/bench.txt "w1_loop.asm\nw2_screen.asm\n")
 endif()
-# the memory bench's test programs (os/tests), for grading a Memory.jack in the page
+# the memory bench's test programs (os/tests/Memory), for grading a Memory.jack in the page
 file(REMOVE_RECURSE ${OUTPUT}/memory-tests)
 file(WRITE ${OUTPUT}/memory-tests.txt "")
 add_programs(${MEMORY_TESTS} ${OUTPUT}/memory-tests ${OUTPUT}/memory-tests.txt)

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #ifndef HACK_MEMORY_TESTS_DIR
-#define HACK_MEMORY_TESTS_DIR "os/tests"
+#define HACK_MEMORY_TESTS_DIR "os/tests/Memory"
 #endif
 
 enum { EXIT_ALL_PASS = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 64, EXIT_FAILURES = 7 };
@@ -563,7 +563,7 @@ static void usage(FILE *out)
           "  --report FILE     also write an HTML report: failures with their Jack lines, the heap over time\n"
           "  --student-os      the student's other OS classes too (default: only their Memory; the rest native)\n"
           "  --cycles N        the budget of one program (default 200 million)\n"
-          "  --programs DIR    the test programs (default: the project's os/tests)\n"
+          "  --programs DIR    the test programs (default: the project's os/tests/Memory)\n"
           "  --program NAME    only this program (repeatable)\n"
           "  --add-program DIR one more test program: a folder with Main.jack, such as the course's\n"
           "                    projects/12/MemoryTest (its .tst/.cmp: the RAM words the .cmp names are checked)\n"

@@ -1,6 +1,6 @@
 /* The memory bench (hackemu --test-memory) on a student's Memory: the input is their Memory.jack, written into
  * a private folder of the harness's own (fuzz_make_work_folder: under the build, never /tmp), and run by
- * hack_bench_run against one of three of the bench's test programs (os/tests), chosen by the input's length
+ * hack_bench_run against one of three of the bench's test programs (os/tests/Memory), chosen by the input's length
  * modulo 3, each with a small budget so that an input takes a few milliseconds: SizeZero (alloc(0) must end
  * in Sys.error(5)), FullHeap (a full heap must end in Sys.error(6)) and Blocks (blocks inside the heap whose
  * contents survive; it prints FAIL lines made of the program's strings, which the student's Memory may have
@@ -18,7 +18,7 @@
 #include "hack/memory_bench.h"
 
 #ifndef FUZZ_BENCH_PROGRAMS
-#define FUZZ_BENCH_PROGRAMS "os/tests"
+#define FUZZ_BENCH_PROGRAMS "os/tests/Memory"
 #endif
 
 static char folder[300];

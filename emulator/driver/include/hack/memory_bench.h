@@ -6,7 +6,7 @@
  * heap check (leaks not counted: they are the test program's, not the allocator's), and its stop, the heap
  * check's findings and the lines it printed become one verdict.
  *
- * The test programs' convention (os/tests/NAME/Main.jack):
+ * The test programs' convention (os/tests/Memory/NAME/Main.jack):
  *   - a line "// purpose: ..." says what the program checks (its first such line);
  *   - a line "// expect: Sys.error(N)" says the program must end in Sys.error(N) (a full heap: 6, a size of
  *     0 or less: 5); otherwise it must print "PASS" (a line of its own) and halt;
