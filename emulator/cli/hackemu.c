@@ -135,6 +135,7 @@ static void usage(FILE *out)
           "  --check-heap=no-leaks  the heap check without leak reports\n"
           "  --test-memory FOLDER...  test each student's Memory against the project's test programs\n"
           "                      (hackemu --test-memory --help says more)\n"
+          "  --test-os FOLDER...  grade each student's whole project 12, class by class (--test-os --help)\n"
           "  --heap-map FILE.png after the run, a picture of the heap: a cell per word, free white, headers\n"
           "                      gray, live blocks blue, the latest allocations orange (in the window: Ctrl+H);\n"
           "                      a program's own Memory of another layout: its blocks, learned from its calls\n"
@@ -833,8 +834,10 @@ static int export_program(const options *opt, const hack_program *program, hack_
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--test-memory") == 0) return hack_cli_test_memory(argc, argv);
+        if (strcmp(argv[i], "--test-os") == 0) return hack_cli_test_os(argc, argv);
+    }
     if (argc == 2 && strcmp(argv[1], "--dap") == 0) {
         /* the editor's debugger: the Debug Adapter Protocol on stdin and stdout (launch names the program) */
 #ifdef HACK_WITH_DAP

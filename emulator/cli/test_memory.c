@@ -25,6 +25,16 @@
 #ifndef HACK_MEMORY_TESTS_DIR
 #define HACK_MEMORY_TESTS_DIR "os/tests/Memory"
 #endif
+#ifndef HACK_OS_TESTS_DIR
+#define HACK_OS_TESTS_DIR "os/tests"
+#endif
+
+/* --test-os: the OS classes in the course's order, each a folder of programs in the tests folder */
+static const char *const os_classes[] = {"Math", "String", "Array", "Output", "Screen", "Keyboard", "Memory", "Sys"};
+enum { OS_CLASS_COUNT = sizeof os_classes / sizeof os_classes[0] };
+#define WHOLE_OS "OS" /* the group of programs run with the student's whole OS (--add-program under --test-os) */
+
+static const char *mode = "--test-memory"; /* or --test-os: for messages */
 
 enum { EXIT_ALL_PASS = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 64, EXIT_FAILURES = 7 };
 
@@ -43,6 +53,9 @@ typedef struct {
     size_t row_count;
     char **programs; /* folders */
     char **program_names;
+    const char **program_groups; /* --test-os: the class each program tests (WHOLE_OS: all of them) */
+    hack_bench_expected *expected; /* each program's reference run, made once */
+    bool whole_os;                 /* --test-os */
     hack_bench_program *program_info;
     size_t program_count;
     size_t figures_program; /* the program whose figures the table shows (program_count: none) */
@@ -73,7 +86,7 @@ static const char *short_name(const char *path)
     return p;
 }
 
-static bool add_program(job_list *jobs, size_t *capacity, const char *folder, const char *name)
+static bool add_program(job_list *jobs, size_t *capacity, const char *folder, const char *name, const char *group)
 {
     if (jobs->program_count == *capacity) {
         *capacity = *capacity ? 2 * *capacity : 16;
@@ -81,8 +94,11 @@ static bool add_program(job_list *jobs, size_t *capacity, const char *folder, co
         if (names) jobs->program_names = names;
         char **folders = realloc(jobs->programs, *capacity * sizeof *folders);
         if (folders) jobs->programs = folders;
-        if (!names || !folders) return false;
+        const char **groups = realloc(jobs->program_groups, *capacity * sizeof *groups);
+        if (groups) jobs->program_groups = groups;
+        if (!names || !folders || !groups) return false;
     }
+    jobs->program_groups[jobs->program_count] = group;
     size_t n = strcspn(name, "/");
     char *copy = malloc(n + 1), *path = malloc(strlen(folder) + 1);
     if (!copy || !path) {
@@ -98,24 +114,28 @@ static bool add_program(job_list *jobs, size_t *capacity, const char *folder, co
     return true;
 }
 
-/* The test programs: the folders of dir that hold a Main.jack, in name order (only those named in only), then
- * the extra folders. */
-static bool find_programs(const char *dir, char **only, size_t only_count, char **extra, size_t extra_count,
-                          job_list *jobs)
+/* The test programs of one folder: its folders that hold a Main.jack, in name order (only those named in only:
+ * "Blocks", or "Math/Divide" and "Math" under --test-os). */
+static bool find_programs_in(const char *dir, const char *group, char **only, size_t only_count, job_list *jobs,
+                             size_t *capacity)
 {
-    size_t capacity = 0;
     char **names = NULL;
     size_t name_count = 0, name_capacity = 0;
     DIR *d = dir ? opendir(dir) : NULL;
     if (dir && !d) {
-        fprintf(stderr, "hackemu: --test-memory: cannot read the test programs in %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "hackemu: %s: cannot read the test programs in %s: %s\n", mode, dir, strerror(errno));
         return false;
     }
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
         bool wanted = only_count == 0;
-        for (size_t i = 0; i < only_count; i++) wanted |= strcmp(only[i], e->d_name) == 0;
+        for (size_t i = 0; i < only_count; i++) {
+            size_t n = group ? strlen(group) : 0;
+            wanted |= strcmp(only[i], e->d_name) == 0 || (group && strcmp(only[i], group) == 0) ||
+                      (group && strncmp(only[i], group, n) == 0 && only[i][n] == '/' &&
+                       strcmp(only[i] + n + 1, e->d_name) == 0);
+        }
         char main_path[4096];
         snprintf(main_path, sizeof main_path, "%s/%s/Main.jack", dir, e->d_name);
         if (!wanted || access(main_path, R_OK) != 0) continue;
@@ -134,20 +154,35 @@ static bool find_programs(const char *dir, char **only, size_t only_count, char 
     for (size_t i = 0; i < name_count; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        ok = ok && add_program(jobs, &capacity, path, names[i]);
+        ok = ok && add_program(jobs, capacity, path, names[i], group);
         free(names[i]);
     }
     free(names);
+    return ok;
+}
+
+/* The test programs: those of dir (under --test-os, of each class's folder in dir), then the extra folders. */
+static bool find_programs(const char *dir, char **only, size_t only_count, char **extra, size_t extra_count,
+                          job_list *jobs)
+{
+    size_t capacity = 0;
+    bool ok = true;
+    for (size_t c = 0; ok && jobs->whole_os && c < OS_CLASS_COUNT; c++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, os_classes[c]);
+        if (is_dir(path)) ok = find_programs_in(path, os_classes[c], only, only_count, jobs, &capacity);
+    }
+    if (!jobs->whole_os) ok = find_programs_in(dir, NULL, only, only_count, jobs, &capacity);
     for (size_t i = 0; ok && i < extra_count; i++) {
         char main_path[4096];
         snprintf(main_path, sizeof main_path, "%s/Main.jack", extra[i]);
         if (access(main_path, R_OK) != 0) {
-            fprintf(stderr, "hackemu: --test-memory: %s has no Main.jack\n", extra[i]);
+            fprintf(stderr, "hackemu: %s: %s has no Main.jack\n", mode, extra[i]);
             return false;
         }
-        ok = add_program(jobs, &capacity, extra[i], short_name(extra[i]));
+        ok = add_program(jobs, &capacity, extra[i], short_name(extra[i]), WHOLE_OS);
     }
-    if (jobs->program_count == 0) fprintf(stderr, "hackemu: --test-memory: no test programs in %s\n", dir);
+    if (jobs->program_count == 0) fprintf(stderr, "hackemu: %s: no test programs in %s\n", mode, dir);
     jobs->program_info = calloc(jobs->program_count ? jobs->program_count : 1, sizeof *jobs->program_info);
     if (!jobs->program_info) return false;
     jobs->figures_program = jobs->merge_program = jobs->program_count;
@@ -170,6 +205,12 @@ static void *worker(void *context)
         hack_bench_options options = jobs->bench;
         options.memory = jobs->rows[r].memory;
         options.timeline = jobs->timeline && program == jobs->figures_program;
+        if (jobs->whole_os) {
+            const char *group = jobs->program_groups[program];
+            options.student_os = strcmp(group, WHOLE_OS) == 0;
+            options.class_under_test = options.student_os ? NULL : group;
+        }
+        if (jobs->expected) options.expected = &jobs->expected[program];
         hack_bench_run(jobs->rows[r].folder, jobs->programs[program], &options, &jobs->results[i]);
     }
 }
@@ -584,11 +625,93 @@ static void add_row(job_list *jobs, const char *folder, const char *name, hack_b
     snprintf(r->name, sizeof r->name, "%.*s", (int)strcspn(shown, "/"), shown);
 }
 
-int hack_cli_test_memory(int argc, char **argv)
+/* Each program's reference run with the project's OS, for those that compare values or the screen. A program
+ * that does not pass with the project's OS is said to be broken (its verdicts are then not judged against it). */
+static bool make_expected(job_list *jobs)
 {
-    job_list jobs = {0};
+    jobs->expected = calloc(jobs->program_count ? jobs->program_count : 1, sizeof *jobs->expected);
+    if (!jobs->expected) return false;
+    for (size_t p = 0; p < jobs->program_count; p++) {
+        const hack_bench_program *info = &jobs->program_info[p];
+        bool values = false;
+        for (size_t i = 0; i < info->label_count; i++) values |= info->labels[i].kind == 'v';
+        if (!values && !info->compare_screen) continue;
+        hack_bench_expect(jobs->programs[p], jobs->bench.budget, &jobs->expected[p]);
+        if (!jobs->expected[p].ran)
+            fprintf(stderr, "hackemu: %s: the test program %s is broken: %s\n", mode, jobs->programs[p],
+                    jobs->expected[p].problem);
+    }
+    return true;
+}
+
+/* --test-os's table: a column per class, each cell the programs passed of the class's; then each failure. */
+static void print_os_table(const job_list *jobs)
+{
+    FILE *out = stdout;
+    const char *groups[OS_CLASS_COUNT + 1];
+    size_t group_count = 0;
+    for (size_t p = 0; p < jobs->program_count; p++) {
+        bool seen = false;
+        for (size_t g = 0; g < group_count; g++) seen |= strcmp(groups[g], jobs->program_groups[p]) == 0;
+        if (!seen && group_count < OS_CLASS_COUNT + 1) groups[group_count++] = jobs->program_groups[p];
+    }
+    int name_width = 7;
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        int n = (int)strlen(jobs->rows[r].name);
+        if (n > name_width) name_width = n;
+    }
+    fprintf(out, "%-*s", name_width, "student");
+    for (size_t g = 0; g < group_count; g++) fprintf(out, " %8s", groups[g]);
+    fputs("   passed\n", out);
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        if (jobs->rows[r].reference && (r == 0 || !jobs->rows[r - 1].reference))
+            fputs("(reference rows, not graded)\n", out);
+        fprintf(out, "%-*s", name_width, jobs->rows[r].name);
+        size_t all_passed = 0, all_counted = 0;
+        for (size_t g = 0; g < group_count; g++) {
+            size_t passed = 0, counted = 0;
+            for (size_t p = 0; p < jobs->program_count; p++) {
+                const hack_bench_result *result = result_at(jobs, r, p);
+                if (strcmp(jobs->program_groups[p], groups[g]) != 0 || result->optional) continue;
+                counted++;
+                passed += result->verdict == HACK_BENCH_PASS;
+            }
+            char cell[32];
+            if (passed == counted)
+                snprintf(cell, sizeof cell, "ok");
+            else
+                snprintf(cell, sizeof cell, "%zu/%zu", passed, counted);
+            fprintf(out, " %8s", cell);
+            all_passed += passed;
+            all_counted += counted;
+        }
+        fprintf(out, "   %zu/%zu\n", all_passed, all_counted);
+    }
+    bool any = false;
+    for (size_t r = 0; r < jobs->row_count; r++)
+        for (size_t p = 0; p < jobs->program_count; p++) {
+            const hack_bench_result *result = result_at(jobs, r, p);
+            if (result->verdict == HACK_BENCH_PASS) continue;
+            if (!any) fputs("\n", out);
+            any = true;
+            fprintf(out, "%s %s/%s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_groups[p],
+                    jobs->program_names[p], hack_bench_verdict_name(result->verdict),
+                    result->optional ? " (optional)" : "", result->detail, result->place[0] ? " at " : "",
+                    result->place);
+        }
+    fprintf(out, "\neach class's programs run with the student's class and the rest of the OS hackemu's (native);%s\n",
+            group_count && strcmp(groups[group_count - 1], WHOLE_OS) == 0
+                ? " OS: the course's programs with the student's whole OS"
+                : "");
+}
+
+/* hackemu --test-memory, and --test-os (whole_os) */
+static int test_bench(int argc, char **argv, bool whole_os)
+{
+    job_list jobs = {.whole_os = whole_os};
+    mode = whole_os ? "--test-os" : "--test-memory";
     format f = FORMAT_TABLE;
-    const char *programs_dir = HACK_MEMORY_TESTS_DIR, *report = NULL;
+    const char *programs_dir = whole_os ? HACK_OS_TESTS_DIR : HACK_MEMORY_TESTS_DIR, *report = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     bool references = true;
     char **only = calloc((size_t)argc, sizeof *only), **extra = calloc((size_t)argc, sizeof *extra);
@@ -600,7 +723,7 @@ int hack_cli_test_memory(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(arg, "--test-memory") == 0) continue;
+        if (strcmp(arg, "--test-memory") == 0 || strcmp(arg, "--test-os") == 0) continue;
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             usage(stdout);
             status = 0;
@@ -643,41 +766,43 @@ int hack_cli_test_memory(int argc, char **argv)
         } else if (strcmp(arg, "--report") == 0 && next) {
             report = argv[++i];
         } else if (arg[0] == '-') {
-            fprintf(stderr, "hackemu: --test-memory: unknown option %s\n", arg);
+            fprintf(stderr, "hackemu: %s: unknown option %s\n", mode, arg);
             usage(stderr);
             status = EXIT_USAGE;
             goto out;
         } else if (!is_dir(arg)) {
-            fprintf(stderr, "hackemu: --test-memory: %s is not a folder\n", arg);
+            fprintf(stderr, "hackemu: %s: %s is not a folder\n", mode, arg);
             goto out;
         } else {
             add_row(&jobs, arg, NULL, HACK_BENCH_STUDENT, false);
         }
     }
     if (jobs.row_count == 0) {
-        fputs("hackemu: --test-memory: no student folders given\n", stderr);
+        fprintf(stderr, "hackemu: %s: no student folders given\n", mode);
         usage(stderr);
         status = EXIT_USAGE;
         goto out;
     }
     for (size_t i = 0; i < reference_count; i++) {
         if (!is_dir(reference_dirs[i])) {
-            fprintf(stderr, "hackemu: --test-memory: --reference %s is not a folder\n", reference_dirs[i]);
+            fprintf(stderr, "hackemu: %s: --reference %s is not a folder\n", mode, reference_dirs[i]);
             goto out;
         }
         add_row(&jobs, reference_dirs[i], NULL, HACK_BENCH_STUDENT, true);
     }
     if (references) {
-        add_row(&jobs, NULL, "hackemu Memory.jack", HACK_BENCH_PROJECT_JACK, true);
+        add_row(&jobs, NULL, whole_os ? "hackemu OS in Jack" : "hackemu Memory.jack", HACK_BENCH_PROJECT_JACK, true);
         add_row(&jobs, NULL, "hackemu native", HACK_BENCH_NATIVE, true);
     }
     if (find_programs(programs_dir, only, only_count,
                       extra, extra_count, &jobs)) {
         jobs.timeline = report != NULL;
         jobs.results = calloc(jobs.row_count * jobs.program_count, sizeof *jobs.results);
-        if (jobs.results) {
+        if (jobs.results && make_expected(&jobs)) {
             run_all(&jobs, threads);
-            if (f == FORMAT_TABLE)
+            if (f == FORMAT_TABLE && whole_os)
+                print_os_table(&jobs);
+            else if (f == FORMAT_TABLE)
                 print_table(&jobs);
             else
                 print_records(&jobs, f);
@@ -694,7 +819,10 @@ out:
         free(jobs.program_names[i]);
         free(jobs.programs[i]);
     }
+    for (size_t i = 0; jobs.expected && i < jobs.program_count; i++) hack_bench_expected_free(&jobs.expected[i]);
+    free(jobs.expected);
     free(jobs.program_names);
+    free(jobs.program_groups);
     free(jobs.programs);
     free(jobs.program_info);
     free(jobs.results);
@@ -703,4 +831,14 @@ out:
     free(extra);
     free(reference_dirs);
     return status;
+}
+
+int hack_cli_test_memory(int argc, char **argv)
+{
+    return test_bench(argc, argv, false);
+}
+
+int hack_cli_test_os(int argc, char **argv)
+{
+    return test_bench(argc, argv, true);
 }

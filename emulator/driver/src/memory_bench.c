@@ -10,6 +10,7 @@
 #include "hack/program.h"
 #include "hack/session.h"
 #include "hack/heap_check.h"
+#include "hack/jack.h"
 #include "hack/strbuf.h"
 #include "hack/vm.h"
 
@@ -21,14 +22,18 @@
 
 enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048 };
 
+/* os/tests/Check.jack, carried in the tools (made by os/embed.cmake) */
+extern const hack_os_class hack_bench_classes[];
+extern const size_t hack_bench_class_count;
+
 static const char *const verdict_names[HACK_BENCH_VERDICT_COUNT] = {
     "pass", "build error", "wrong result", "block outside the heap", "overlapping blocks",
     "use of memory outside live blocks", "wrong Sys.error", "missing Sys.error", "0 or garbage on a full heap",
     "no merging", "stack overflow", "machine error", "no progress", "too slow", "Sys.error(6) with room left",
-    "the allocator wrote into a live block"};
+    "the allocator wrote into a live block", "wrong value", "wrong pixels"};
 static const char *const verdict_marks[HACK_BENCH_VERDICT_COUNT] = {
     "ok", "BUILD", "WRONG", "OUTSIDE", "OVERLAP", "ACCESS", "ERRCODE", "NOERROR", "FULL", "NOMERGE", "STACK",
-    "FAULT", "LOOP", "SLOW", "NOROOM", "CORRUPT"};
+    "FAULT", "LOOP", "SLOW", "NOROOM", "CORRUPT", "VALUE", "PIXELS"};
 
 const char *hack_bench_verdict_name(hack_bench_verdict verdict)
 {
@@ -70,6 +75,61 @@ static void find_cmp(const char *folder, char *cmp, size_t size)
     closedir(d);
 }
 
+/* "// keys: TEXT": the keys typed, one a character; \n is the newline key (128), \b backspace (129), \\ a
+ * backslash. A space after the colon is not a key. */
+static void read_keys(const char *text, size_t length, hack_bench_program *program)
+{
+    size_t i = 0;
+    if (i < length && text[i] == ' ') i++;
+    for (; i < length && program->key_count < sizeof program->keys; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\\' && i + 1 < length) {
+            char e = text[++i];
+            c = e == 'n' ? 128 : e == 'b' ? 129 : (unsigned char)e;
+        }
+        program->keys[program->key_count++] = (char)c;
+    }
+}
+
+/* "// value ID: TEXT", "// fail ID: TEXT", "// step ID: TEXT": the names of Check's reports. */
+static bool read_label(const char *p, size_t length, hack_bench_program *program)
+{
+    static const struct { const char *word; char kind; } kinds[] = {{"value ", 'v'}, {"fail ", 'f'}, {"step ", 's'}};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t n = strlen(kinds[k].word);
+        if (strncmp(p, kinds[k].word, n) != 0 || p[n] < '0' || p[n] > '9') continue;
+        char *end;
+        long id = strtol(p + n, &end, 10);
+        if (*end != ':' || id > 32767 || program->label_count == sizeof program->labels / sizeof program->labels[0])
+            return false;
+        const char *text = end + 1;
+        while (*text == ' ') text++;
+        hack_bench_label *label = &program->labels[program->label_count++];
+        label->kind = kinds[k].kind;
+        label->id = (int)id;
+        size_t used = (size_t)(text - p);
+        copy_text(label->text, sizeof label->text, text, used < length ? length - used : 0);
+        return true;
+    }
+    return false;
+}
+
+/* How many labels of kind the header gives. */
+static size_t label_count(const hack_bench_program *program, char kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < program->label_count; i++) n += program->labels[i].kind == kind;
+    return n;
+}
+
+/* The text of a report's label, or NULL. */
+static const char *label_text(const hack_bench_program *program, char kind, int id)
+{
+    for (size_t i = 0; i < program->label_count; i++)
+        if (program->labels[i].kind == kind && program->labels[i].id == id) return program->labels[i].text;
+    return NULL;
+}
+
 bool hack_bench_read_program(const char *program_folder, hack_bench_program *program)
 {
     memset(program, 0, sizeof *program);
@@ -93,6 +153,13 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
             have_purpose = true;
         } else if (strncmp(p, "expect: Sys.error(", 18) == 0) {
             program->expect_error = atoi(p + 18);
+        } else if (strncmp(p, "expect: halt", 12) == 0) {
+            program->expect_halt = true;
+        } else if (strncmp(p, "compare: screen", 15) == 0) {
+            program->compare_screen = true;
+        } else if (strncmp(p, "keys:", 5) == 0) {
+            read_keys(p + 5, length - 5, program);
+        } else if (read_label(p, length, program)) {
         } else if (strncmp(p, "optional:", 9) == 0) {
             program->optional = true;
         } else if (strncmp(p, "figures:", 8) == 0) {
@@ -137,13 +204,28 @@ static void first_error(const hack_diag_list *diags, char *buf, size_t size)
     snprintf(buf, size, "the program could not be built");
 }
 
-static bool build(const char *student, const char *folder, bool student_os, hack_program *program,
+/* Whether folder brings its own Check.jack (run alone, a test program has it beside its Main.jack). */
+static bool has_own_check(const char *folder)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/Check.jack", folder);
+    return access(path, F_OK) == 0;
+}
+
+/* Builds the program of folder with the student's class under test (every OS class of theirs with student_os)
+ * and the project's OS for the rest, and Check. */
+static bool build(const char *student, const char *folder, const char *tested, bool student_os, hack_program *program,
                   unsigned *os_added, hack_bench_result *result)
 {
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_vm_sources sources = {0}, theirs = {0};
-    bool ok = hack_build_vm_sources(folder, &sources, &diags);
+    /* Check (os/tests/Check.jack, carried in the tools) is part of every test program */
+    hack_sources check = {0};
+    bool ok = has_own_check(folder) || hack_sources_add(&check, "(bench)/Check.jack", hack_bench_classes[0].source,
+                                                        hack_bench_classes[0].length);
+    ok = ok && hack_build_vm_sources_with(folder, &check, &sources, &diags);
+    hack_sources_free(&check);
     if (!ok) {
         first_error(&diags, result->detail, sizeof result->detail);
         goto out;
@@ -153,24 +235,23 @@ static bool build(const char *student, const char *folder, bool student_os, hack
         first_error(&diags, result->detail, sizeof result->detail);
         goto out;
     }
-    /* a program folder's own Memory (a course test folder holding the course's skeleton) gives way */
-    for (size_t i = 0; i < sources.count; i++)
-        if (source_is_class(&sources.items[i], "Memory")) {
+    /* a program folder's own copy of the class (a course test folder holding the course's skeleton) gives way;
+     * with the student's whole OS, every OS class of the folder does */
+    for (size_t i = sources.count; i-- > 0;)
+        if (source_is_class(&sources.items[i], tested) || (student && student_os && is_os_class(&sources.items[i])))
             hack_vm_sources_remove(&sources, i);
-            break;
-        }
-    bool memory = student == NULL; /* a reference row: the project's Memory */
+    bool memory = student == NULL; /* a reference row: the project's class */
     for (size_t i = 0; ok && student && i < theirs.count; i++) {
         const hack_source *s = &theirs.items[i];
-        if (!source_is_class(s, "Memory") && !(student_os && is_os_class(s))) continue;
-        memory |= source_is_class(s, "Memory");
+        if (!source_is_class(s, tested) && !(student_os && is_os_class(s))) continue;
+        memory |= source_is_class(s, tested);
         ok = hack_vm_sources_add(&sources, s->path, s->text, s->length) &&
              (!s->origin_path || /* the Jack lines it was compiled from, for the student's reports */
               hack_sources_set_origin(&sources, sources.count - 1, s->origin_path, s->origins, s->origin_count));
     }
     if (ok && !memory) {
         ok = false;
-        snprintf(result->detail, sizeof result->detail, "%s has no Memory.jack or Memory.vm", student);
+        snprintf(result->detail, sizeof result->detail, "%s has no %s.jack or %s.vm", student, tested, tested);
         goto out;
     }
     ok = ok && hack_build_add_os(&sources, true, os_added, &diags);
@@ -196,7 +277,135 @@ typedef struct {
     char sys_error[1024]; /* the first Sys.error message */
     int error_code;
     char message[1024];   /* the first other message */
+    char prefix[40];      /* the class under test's functions: "Memory." */
+    /* Check's reports */
+    const hack_bench_program *info;
+    hack_session *session;
+    int16_t *values;      /* Check.value's, in order */
+    uint16_t *value_sites; /* the return address of each (the test program's line) */
+    int16_t *value_ids;    /* the id each was given (its label) */
+    size_t value_count, value_capacity;
+    bool out_of_memory;
 } run_log;
+
+/* ---- Check: the test program's reports, natively ---- */
+
+static hack_hook_action check_value(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    run_log *log = context;
+    *value = 0;
+    if (e->count < 2) return HACK_HOOK_RETURN;
+    if (log->value_count == log->value_capacity) {
+        size_t capacity = log->value_capacity ? 2 * log->value_capacity : 64;
+        int16_t *values = realloc(log->values, capacity * sizeof *values);
+        if (values) log->values = values;
+        uint16_t *sites = realloc(log->value_sites, capacity * sizeof *sites);
+        if (sites) log->value_sites = sites;
+        int16_t *ids = realloc(log->value_ids, capacity * sizeof *ids);
+        if (ids) log->value_ids = ids;
+        if (!values || !sites || !ids || capacity > 65536) {
+            log->out_of_memory = true;
+            return HACK_HOOK_RETURN;
+        }
+        log->value_capacity = capacity;
+    }
+    log->values[log->value_count] = (int16_t)m->ram[(uint16_t)(e->arg + 1)];
+    log->value_ids[log->value_count] = (int16_t)m->ram[e->arg];
+    /* the call pushed its return address after the arguments */
+    log->value_sites[log->value_count++] = m->ram[(uint16_t)(e->arg + e->count)];
+    return HACK_HOOK_RETURN;
+}
+
+/* "FAIL " and the label's text with %1..%4 replaced by the numbers (or the numbers alone, with no label). */
+static hack_hook_action check_fail(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    run_log *log = context;
+    *value = 0;
+    int id = e->count > 0 ? (int16_t)m->ram[e->arg] : 0, numbers[4] = {0};
+    for (int i = 0; i < 4 && i + 1 < e->count; i++) numbers[i] = (int16_t)m->ram[(uint16_t)(e->arg + 1 + i)];
+    if (log->fail[0]) return HACK_HOOK_STOP;
+    const char *label = log->info ? label_text(log->info, 'f', id) : NULL;
+    hack_strbuf text;
+    hack_strbuf_init(&text);
+    hack_strbuf_append(&text, "FAIL ", 5);
+    if (!label) {
+        hack_strbuf_appendf(&text, "check %d: %d %d %d %d", id, numbers[0], numbers[1], numbers[2], numbers[3]);
+    } else {
+        for (const char *c = label; *c; c++)
+            if (c[0] == '%' && c[1] >= '1' && c[1] <= '4')
+                hack_strbuf_appendf(&text, "%d", numbers[*++c - '1']);
+            else
+                hack_strbuf_append_char(&text, *c);
+    }
+    const char *t = hack_strbuf_text(&text);
+    copy_text(log->fail, sizeof log->fail, t, strlen(t));
+    hack_strbuf_free(&text);
+    return HACK_HOOK_STOP; /* the run ends here */
+}
+
+static hack_hook_action check_step(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    run_log *log = context;
+    *value = 0;
+    int id = e->count > 0 ? (int16_t)m->ram[e->arg] : 0;
+    const char *label = log->info ? label_text(log->info, 's', id) : NULL;
+    if (label)
+        copy_text(log->step, sizeof log->step, label, strlen(label));
+    else
+        snprintf(log->step, sizeof log->step, "step %d", id);
+    return HACK_HOOK_RETURN;
+}
+
+static hack_hook_action check_pass(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)m;
+    (void)e;
+    run_log *log = context;
+    *value = 0;
+    log->passed = true;
+    return HACK_HOOK_STOP; /* the end */
+}
+
+/* The header's keys, typed from Main.main's start: each held for a while and released, so that a readChar
+ * that waits for the key to go down and then up sees each once. */
+enum { KEY_PERIOD = 100000 };
+
+static hack_hook_action type_keys(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    run_log *log = context;
+    if (e->kind != HACK_HOOK_CALL || !log->info || !log->info->key_count) return HACK_HOOK_PROCEED;
+    hack_key_event events[2 * sizeof log->info->keys];
+    size_t n = 0;
+    for (size_t i = 0; i < log->info->key_count; i++) {
+        uint64_t at = m->cycles + (uint64_t)(i + 1) * KEY_PERIOD;
+        events[n++] = (hack_key_event){at, (uint8_t)log->info->keys[i]};
+        events[n++] = (hack_key_event){at + KEY_PERIOD / 2, 0};
+    }
+    hack_session_set_keys(log->session, events, n);
+    return HACK_HOOK_PROCEED;
+}
+
+/* Binds Check's functions and the keys to the loaded program. */
+static bool bind_checks(hack_machine *m, const hack_program *program, run_log *log)
+{
+    static const struct {
+        const char *name;
+        hack_hook_kind kind;
+        hack_hook_fn fn;
+    } hooks[] = {{"Check.value", HACK_HOOK_REPLACE, check_value},
+                 {"Check.fail", HACK_HOOK_REPLACE, check_fail},
+                 {"Check.step", HACK_HOOK_REPLACE, check_step},
+                 {"Check.pass", HACK_HOOK_REPLACE, check_pass},
+                 {"Main.main", HACK_HOOK_OBSERVE, type_keys}};
+    for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
+        const hack_symbol *f = hack_symtab_find(&program->symbols, hooks[i].name, strlen(hooks[i].name));
+        if (!f || f->kind != HACK_SYMBOL_FUNCTION) continue;
+        if (hooks[i].fn == type_keys && (!log->info || !log->info->key_count)) continue;
+        if (!hack_machine_add_hook(m, (uint16_t)f->value, hooks[i].kind, hooks[i].fn, log)) return false;
+    }
+    return true;
+}
 
 static void on_output(void *context, const char *text)
 {
@@ -262,17 +471,18 @@ static void on_message(void *context, const char *text)
     }
 }
 
-/* The frame (LCL) of the innermost call of a Memory function, 0 when none. */
-static uint32_t memory_frame(const hack_machine *m, const hack_program *program, uint16_t *return_address)
+/* The frame (LCL) of the innermost call of a function of the class under test (prefix "Memory."), 0 when none. */
+static uint32_t memory_frame(const hack_machine *m, const hack_program *program, const char *prefix,
+                             uint16_t *return_address)
 {
     uint16_t pc = m->pc, lcl = m->ram[1];
     for (int depth = 0; depth < 400; depth++) {
         const hack_symbol *f = hack_program_function_at(program, pc);
-        bool in_memory = f && strncmp(f->name, "Memory.", 7) == 0;
+        bool in_memory = f && strncmp(f->name, prefix, strlen(prefix)) == 0;
         if (depth == 0) { /* the PC may be in the translator's shared routines: whose call or return it is */
             char stack[256];
             hack_backtrace(m, program, stack, sizeof stack);
-            in_memory = strncmp(stack, "  in Memory.", 12) == 0;
+            in_memory = strncmp(stack, "  in ", 5) == 0 && strncmp(stack + 5, prefix, strlen(prefix)) == 0;
         }
         if (in_memory) {
             *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
@@ -359,7 +569,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
                  : stop.stack == HACK_STACK_RESTART
                      ? "the program jumped back to its start (ROM 0): a return through a corrupted frame"
                      : "a return found a corrupted frame");
-        if (!frame_in(text, "Memory.", NULL, r->place, sizeof r->place)) { /* the student's frame, when there */
+        if (!frame_in(text, log->prefix, NULL, r->place, sizeof r->place)) { /* the student's frame, when there */
             first_line(r->place, sizeof r->place, text);
             const char *p = r->place;
             while (*p == ' ') p++;
@@ -437,7 +647,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     case HACK_SESSION_HALTED: {
         char stack[2048], mine[256];
         hack_backtrace(machine, program, stack, sizeof stack);
-        if (!log->passed && frame_in(stack, "Memory.", NULL, mine, sizeof mine)) { /* Memory halted it (Sys.halt) */
+        if (!log->passed && frame_in(stack, log->prefix, NULL, mine, sizeof mine)) { /* Memory halted it (Sys.halt) */
             r->verdict = expect ? HACK_BENCH_MISSING_ERROR : HACK_BENCH_WRONG_RESULT;
             snprintf(r->detail, sizeof r->detail, "the program halted inside %s%s", mine,
                      expect ? " instead of calling Sys.error" : "");
@@ -672,14 +882,103 @@ static void take_figures(hack_bench_result *result, const hack_session *session,
     result->timeline_columns = n;
 }
 
+/* The values and the screen of a run against its reference run's: the verdict's detail at the first difference. */
+static void compare_with_expected(hack_bench_result *r, const run_log *log, const hack_machine *m,
+                                  const hack_program *program, const hack_bench_program *info,
+                                  const hack_bench_expected *expected)
+{
+    for (size_t i = 0; i < log->value_count && i < expected->value_count; i++) {
+        if (log->values[i] == expected->values[i]) continue;
+        r->verdict = HACK_BENCH_WRONG_VALUE;
+        char site[256];
+        hack_backtrace_describe(program, log->value_sites[i], site, sizeof site);
+        const char *label = label_text(info, 'v', log->value_ids[i]);
+        if (label)
+            snprintf(r->detail, sizeof r->detail, "%.300s is %d, hackemu's OS gives %d", label, log->values[i],
+                     expected->values[i]);
+        else
+            snprintf(r->detail, sizeof r->detail, "value %d (the %zu. reported) is %d, hackemu's OS gives %d",
+                     log->value_ids[i], i + 1, log->values[i], expected->values[i]);
+        snprintf(r->place, sizeof r->place, "%s", site);
+        return;
+    }
+    if (log->value_count != expected->value_count) {
+        r->verdict = HACK_BENCH_WRONG_VALUE;
+        snprintf(r->detail, sizeof r->detail, "%zu values reported, with hackemu's OS %zu", log->value_count,
+                 expected->value_count);
+        return;
+    }
+    if (!info->compare_screen || !expected->screen) return;
+    size_t differ = 0, first = 0;
+    for (size_t w = 0; w < HACK_SCREEN_WORDS; w++) {
+        uint16_t x = m->ram[HACK_SCREEN + w] ^ expected->screen[w];
+        if (!x) continue;
+        if (!differ) {
+            unsigned bit = 0;
+            while (!(x & (1u << bit))) bit++;
+            first = w * 16 + bit;
+        }
+        for (; x; x &= (uint16_t)(x - 1)) differ++;
+    }
+    if (!differ) return;
+    r->verdict = HACK_BENCH_WRONG_PIXELS;
+    const size_t word = first / 16, bit = first % 16;
+    const bool lit = (m->ram[HACK_SCREEN + word] >> bit) & 1;
+    snprintf(r->detail, sizeof r->detail,
+             "%zu pixel%s differ from hackemu's OS's screen; the first, at x = %zu, y = %zu, is %s where it should be %s",
+             differ, differ == 1 ? "" : "s", (word % 32) * 16 + bit, word / 32, lit ? "black" : "white",
+             lit ? "white" : "black");
+    if (log->step[0]) snprintf(r->place, sizeof r->place, "after: %.240s", log->step);
+}
+
+static void bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
+                      hack_bench_result *result, hack_bench_expected *capture);
+
+void hack_bench_expected_free(hack_bench_expected *expected)
+{
+    free(expected->values);
+    free(expected->screen);
+    memset(expected, 0, sizeof *expected);
+}
+
+void hack_bench_expect(const char *program_folder, uint64_t budget, hack_bench_expected *expected)
+{
+    memset(expected, 0, sizeof *expected);
+    hack_bench_options options = {.budget = budget, .memory = HACK_BENCH_NATIVE};
+    hack_bench_result result;
+    bench_run(NULL, program_folder, &options, &result, expected);
+    expected->ran = result.verdict == HACK_BENCH_PASS;
+    if (!expected->ran)
+        snprintf(expected->problem, sizeof expected->problem, "with the project's OS: %s: %.200s",
+                 hack_bench_verdict_name(result.verdict), result.detail);
+    hack_bench_result_free(&result);
+}
+
 void hack_bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
                     hack_bench_result *result)
 {
     static const hack_bench_options defaults = {0};
     if (!options) options = &defaults;
+    hack_bench_program info;
+    hack_bench_expected made = {0};
+    hack_bench_options with = *options;
+    /* a program that reports values or compares its screen is judged against its reference run */
+    if (!options->expected && hack_bench_read_program(program_folder, &info) &&
+        (info.compare_screen || label_count(&info, 'v'))) {
+        hack_bench_expect(program_folder, options->budget, &made);
+        with.expected = &made;
+    }
+    bench_run(student_folder, program_folder, &with, result, NULL);
+    hack_bench_expected_free(&made);
+}
+
+static void bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
+                      hack_bench_result *result, hack_bench_expected *capture)
+{
     memset(result, 0, sizeof *result);
     result->figures.largest_request = -1;
     uint64_t budget = options->budget ? options->budget : DEFAULT_BUDGET;
+    const char *tested = options->class_under_test ? options->class_under_test : "Memory";
     hack_bench_program info;
     if (!hack_bench_read_program(program_folder, &info)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
@@ -703,21 +1002,27 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
         return;
     }
     unsigned os_added = 0;
-    if (!build(student, program_folder, options->student_os, &program, &os_added, result)) {
+    if (!build(student, program_folder, tested, options->student_os, &program, &os_added, result)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
         hack_program_free(&program);
         hack_machine_destroy(machine);
         return;
     }
     run_log *log = calloc(1, sizeof *log);
+    if (log) {
+        log->info = &info;
+        snprintf(log->prefix, sizeof log->prefix, "%s.", tested);
+    }
     hack_session_options so = {.check_heap = true, .check_heap_no_leaks = true, .check_report_limit = 1,
                                .mirror_output = true, .message = on_message, .heap_report = on_heap_report,
                                .output_line = on_output, .context = log, .heap_timeline = options->timeline,
-                               .jack_classes = options->memory == HACK_BENCH_PROJECT_JACK ? "Memory" : NULL};
+                               .jack_classes = options->memory == HACK_BENCH_PROJECT_JACK ? tested : NULL};
     hack_session *session = log ? hack_session_create(machine, &so) : NULL;
+    if (session) log->session = session;
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    if (!session || !hack_session_load(session, &program, os_added, false, &diags)) {
+    if (!session || !hack_session_load(session, &program, os_added, false, &diags) ||
+        !bind_checks(machine, &program, log)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
         if (session)
             first_error(&diags, result->detail, sizeof result->detail);
@@ -730,12 +1035,12 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
         if (stop.state == HACK_SESSION_BUDGET && !log->heap[0] && !log->fail[0]) {
             /* inside one call of Memory for a quarter of the budget more: no progress */
             uint16_t return_before = 0, return_after = 0;
-            uint32_t frame = memory_frame(machine, &program, &return_before);
+            uint32_t frame = memory_frame(machine, &program, log->prefix, &return_before);
             if (frame) {
                 hack_session_stop probe = hack_session_run(session, budget / 4);
                 cycles += probe.cycles;
                 if (probe.state == HACK_SESSION_BUDGET)
-                    stuck = memory_frame(machine, &program, &return_after) == frame && return_after == return_before;
+                    stuck = memory_frame(machine, &program, log->prefix, &return_after) == frame && return_after == return_before;
                 else
                     stop = probe; /* it finished after all: judged on that, though slow */
             }
@@ -743,11 +1048,13 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
         uint16_t ignored;
         /* (a finding of the heap check or a failed check came first, and stands) */
         bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop && !log->heap[0] &&
-                                 !log->fail[0] && memory_frame(machine, &program, &ignored) != 0;
+                                 !log->fail[0] && memory_frame(machine, &program, log->prefix, &ignored) != 0;
         result->cycles = cycles;
         hack_session_finish(session);
         take_figures(result, session, options->timeline);
         if (info.cmp[0]) log->passed = true; /* a course-style test prints no PASS: its RAM is checked */
+        if (info.expect_halt && stop.state == HACK_SESSION_HALTED && !log->passed && !log->fail[0])
+            log->passed = true; /* the program was to halt, not to report its end */
         if (endless_in_memory) { /* a loop that can never end, inside the student's Memory: no progress */
             result->verdict = HACK_BENCH_NO_PROGRESS;
             char where[256], stack[512];
@@ -769,6 +1076,16 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
             result->verdict = HACK_BENCH_WRONG_RESULT;
             snprintf(result->place, sizeof result->place, "the course's test");
         }
+        if (result->verdict == HACK_BENCH_PASS && options->expected && options->expected->ran)
+            compare_with_expected(result, log, machine, &program, &info, options->expected);
+        if (capture && result->verdict == HACK_BENCH_PASS) { /* the reference run's values and screen */
+            capture->values = log->values;
+            capture->value_count = log->value_count;
+            log->values = NULL;
+            capture->screen = malloc(HACK_SCREEN_WORDS * sizeof *capture->screen);
+            if (capture->screen)
+                memcpy(capture->screen, machine->ram + HACK_SCREEN, HACK_SCREEN_WORDS * sizeof *capture->screen);
+        }
         if (result->verdict == HACK_BENCH_PASS && cycles > budget) {
             result->verdict = HACK_BENCH_TOO_SLOW;
             snprintf(result->detail, sizeof result->detail, "finished after %llu cycles, over the budget of %llu",
@@ -780,6 +1097,11 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
     }
     hack_diag_list_free(&diags);
     hack_session_free(session);
+    if (log) {
+        free(log->values);
+        free(log->value_sites);
+        free(log->value_ids);
+    }
     free(log);
     hack_program_free(&program);
     hack_machine_destroy(machine);

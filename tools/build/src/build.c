@@ -247,7 +247,27 @@ static bool attach_jack_maps(hack_vm_sources *sources, size_t first, hack_diag_l
 
 bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag_list *diags)
 {
+    return hack_build_vm_sources_with(path, NULL, sources, diags);
+}
+
+/* Appends the extra classes to jack (their .vm never exists: they are compiled). */
+static bool add_extra(hack_jack_sources *jack, const hack_jack_sources *extra)
+{
+    for (size_t i = 0; extra && i < extra->count; i++)
+        if (!hack_jack_sources_add(jack, extra->items[i].path, extra->items[i].text, extra->items[i].length))
+            return false;
+    return true;
+}
+
+bool hack_build_vm_sources_with(const char *path, const hack_jack_sources *extra, hack_vm_sources *sources,
+                                hack_diag_list *diags)
+{
     size_t first = sources->count;
+    if (extra && extra->count && (!hack_path_is_folder(path) || !folder_has(path, ".jack"))) {
+        /* VM code, or a lone file: the extra classes are compiled with it as their context */
+        bool ok = hack_build_vm_sources_with(path, NULL, sources, diags);
+        return ok && add_compiled(sources, path, extra, NULL, diags);
+    }
     if (!hack_path_is_folder(path)) {
         if (hack_path_has_extension(path, ".jack")) {
             hack_jack_sources jack = {0};
@@ -263,7 +283,7 @@ bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag
      * used where there is no .vm; a .vm is taken as it is, even when its .jack is newer (it may come from the
      * user's own compiler: what runs is their code, unless they delete the .vm). */
     hack_jack_sources jack = {0};
-    if (!hack_jack_sources_read(&jack, path, diags)) {
+    if (!hack_jack_sources_read(&jack, path, diags) || !add_extra(&jack, extra)) {
         hack_jack_sources_free(&jack);
         return false;
     }

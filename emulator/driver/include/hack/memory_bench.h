@@ -47,6 +47,8 @@ typedef enum {
     HACK_BENCH_NO_ROOM,        /* Sys.error(6) for a request that a run of free words could hold (freed
                                   space not found again) */
     HACK_BENCH_CORRUPTS,       /* the allocator's own code wrote into a live block (the program's data) */
+    HACK_BENCH_WRONG_VALUE,    /* a value the program reported differs from the project's OS's */
+    HACK_BENCH_WRONG_PIXELS,   /* the screen differs from the one the project's OS leaves */
     HACK_BENCH_VERDICT_COUNT
 } hack_bench_verdict;
 
@@ -62,8 +64,21 @@ typedef enum {
     HACK_BENCH_NATIVE,       /* hackemu's native Memory (a reference row: no Hack cycles in its calls) */
 } hack_bench_memory;
 
+/* What a program gives with the project's own OS (its reference run): the values it reported through
+ * Check.value and the screen it left. A program that compares either is judged against it. */
 typedef struct {
-    bool student_os;  /* the student's other OS classes too (default: only their Memory) */
+    bool ran;             /* the reference run reached its end as the program's header says it must */
+    char problem[256];    /* why not: the program itself is broken */
+    int16_t *values;
+    size_t value_count;
+    uint16_t *screen;     /* HACK_SCREEN_WORDS words */
+} hack_bench_expected;
+
+typedef struct {
+    bool student_os;  /* every OS class of the student's (default: only the class under test) */
+    const char *class_under_test; /* the student's class the program tests ("Math"; NULL: "Memory"); every
+                                     other class is the project's, native where it can be */
+    const hack_bench_expected *expected; /* the program's reference run (NULL: made when the program needs it) */
     uint64_t budget;  /* cycles for one program (0: 200 million) */
     hack_bench_memory memory;
     bool timeline;    /* record the heap over time (result.timeline) */
@@ -113,9 +128,22 @@ void hack_bench_result_free(hack_bench_result *result);
 
 /* A test program: its header lines. A course-style test (a folder with Main.jack, X.tst and X.cmp, such as
  * the course's MemoryTest) is checked by the RAM words its .cmp names, read when the program has halted. */
+/* A name the header gives one of Check's reports: "// value 3: Math.multiply(-32768, -1)". */
+typedef struct {
+    char kind; /* 'v' value, 'f' fail, 's' step */
+    int id;
+    char text[120];
+} hack_bench_label;
+
 typedef struct {
     char purpose[256];
     int expect_error;  /* "// expect: Sys.error(N)" */
+    bool expect_halt;  /* "// expect: halt": the program must halt without reporting its end (Sys.halt) */
+    bool compare_screen; /* "// compare: screen" */
+    char keys[256];    /* "// keys: TEXT", escapes decoded (\n 128, \b 129) */
+    size_t key_count;
+    hack_bench_label labels[128];
+    size_t label_count;
     bool optional;     /* "// optional: ..." */
     bool figures;      /* "// figures: ...": the program whose figures a table shows */
     char cmp[4096];    /* a course-style test's .cmp ("" for none) */
@@ -123,6 +151,12 @@ typedef struct {
 
 /* Reads a program folder's header lines. False when the folder has no readable Main.jack. */
 bool hack_bench_read_program(const char *program_folder, hack_bench_program *program);
+
+/* The program's reference run, with the project's OS (native). Fills expected (ran false, with the problem,
+ * when the program did not end as its header says); free it with hack_bench_expected_free. budget: 0 for the
+ * default. */
+void hack_bench_expect(const char *program_folder, uint64_t budget, hack_bench_expected *expected);
+void hack_bench_expected_free(hack_bench_expected *expected);
 
 /* Runs program_folder (a folder with Main.jack) with the Memory of student_folder (NULL for the reference
  * Memories of options.memory). Always fills result. */

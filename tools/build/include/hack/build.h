@@ -30,6 +30,11 @@ typedef struct {
  * a note when the .jack is newer. Notes say what was compiled on the user's behalf. */
 bool hack_build_vm_sources(const char *path, hack_vm_sources *sources, hack_diag_list *diags);
 
+/* The same with extra Jack classes (paths of files that do not exist, such as "(bench)/Check.jack") compiled as
+ * part of the program: its calls to them are checked, and their VM code is added to sources. */
+bool hack_build_vm_sources_with(const char *path, const hack_sources *extra, hack_vm_sources *sources,
+                                hack_diag_list *diags);
+
 /* Whether the sources define function name ("Sys.init"). */
 bool hack_build_defines_function(const hack_vm_sources *sources, const char *name);
 
