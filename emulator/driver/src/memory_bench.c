@@ -386,6 +386,44 @@ static hack_hook_action type_keys(void *context, hack_machine *m, const hack_hoo
     return HACK_HOOK_PROCEED;
 }
 
+/* ---- the costly functions' cycles per call ---- */
+
+const char *const hack_bench_timed_functions[HACK_BENCH_TIMED_COUNT] = {
+    "Math.multiply", "Math.divide", "Math.sqrt", "Screen.drawLine", "Screen.drawCircle", "Output.printString"};
+
+typedef struct {
+    hack_bench_timing *timing;
+    uint64_t start;
+    uint32_t depth; /* calls in progress: only the outermost is timed */
+} timer;
+
+static hack_hook_action time_call(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    timer *t = context;
+    if (e->kind == HACK_HOOK_CALL) {
+        if (t->depth++ == 0) t->start = m->cycles;
+    } else if (t->depth && --t->depth == 0) {
+        uint64_t took = m->cycles - t->start;
+        t->timing->calls++;
+        t->timing->cycles += took;
+        if (took > t->timing->max) t->timing->max = took > UINT32_MAX ? UINT32_MAX : (uint32_t)took;
+    }
+    return HACK_HOOK_PROCEED;
+}
+
+/* Times the costly functions the program has in Jack (not those native code replaces: they are hooked). */
+static void bind_timers(hack_machine *m, const hack_program *program, timer *timers, hack_bench_result *result)
+{
+    for (size_t i = 0; i < HACK_BENCH_TIMED_COUNT; i++) {
+        timers[i] = (timer){.timing = &result->timings[i]};
+        const char *name = hack_bench_timed_functions[i];
+        const hack_symbol *f = hack_symtab_find(&program->symbols, name, strlen(name));
+        if (f && f->kind == HACK_SYMBOL_FUNCTION && !hack_machine_hooked(m, (uint16_t)f->value))
+            hack_machine_add_hook(m, (uint16_t)f->value, HACK_HOOK_OBSERVE, time_call, &timers[i]);
+    }
+}
+
 /* Binds Check's functions and the keys to the loaded program. */
 static bool bind_checks(hack_machine *m, const hack_program *program, run_log *log)
 {
@@ -941,10 +979,11 @@ void hack_bench_expected_free(hack_bench_expected *expected)
     memset(expected, 0, sizeof *expected);
 }
 
-void hack_bench_expect(const char *program_folder, uint64_t budget, hack_bench_expected *expected)
+void hack_bench_expect(const char *program_folder, uint64_t budget, bool judge_screen_at_halt,
+                       hack_bench_expected *expected)
 {
     memset(expected, 0, sizeof *expected);
-    hack_bench_options options = {.budget = budget, .memory = HACK_BENCH_NATIVE};
+    hack_bench_options options = {.budget = budget, .memory = HACK_BENCH_NATIVE, .judge_screen_at_halt = judge_screen_at_halt};
     hack_bench_result result;
     bench_run(NULL, program_folder, &options, &result, expected);
     expected->ran = result.verdict == HACK_BENCH_PASS;
@@ -964,8 +1003,8 @@ void hack_bench_run(const char *student_folder, const char *program_folder, cons
     hack_bench_options with = *options;
     /* a program that reports values or compares its screen is judged against its reference run */
     if (!options->expected && hack_bench_read_program(program_folder, &info) &&
-        (info.compare_screen || label_count(&info, 'v'))) {
-        hack_bench_expect(program_folder, options->budget, &made);
+        (info.compare_screen || label_count(&info, 'v') || (options->judge_screen_at_halt && !info.cmp[0]))) {
+        hack_bench_expect(program_folder, options->budget, options->judge_screen_at_halt, &made);
         with.expected = &made;
     }
     bench_run(student_folder, program_folder, &with, result, NULL);
@@ -985,6 +1024,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         snprintf(result->detail, sizeof result->detail, "%s/Main.jack cannot be read", program_folder);
         return;
     }
+    if (options->judge_screen_at_halt && !info.cmp[0]) info.expect_halt = info.compare_screen = true;
     int expect = info.expect_error;
     result->optional = info.optional;
     const char *student = options->memory == HACK_BENCH_STUDENT ? student_folder : NULL;
@@ -1021,6 +1061,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
     if (session) log->session = session;
     hack_diag_list diags;
     hack_diag_list_init(&diags);
+    timer timers[HACK_BENCH_TIMED_COUNT];
     if (!session || !hack_session_load(session, &program, os_added, false, &diags) ||
         !bind_checks(machine, &program, log)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
@@ -1029,6 +1070,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         else
             snprintf(result->detail, sizeof result->detail, "out of memory");
     } else {
+        bind_timers(machine, &program, timers, result);
         hack_session_stop stop = hack_session_run(session, budget);
         uint64_t cycles = stop.cycles;
         bool stuck = false;

@@ -79,10 +79,22 @@ typedef struct {
     const char *class_under_test; /* the student's class the program tests ("Math"; NULL: "Memory"); every
                                      other class is the project's, native where it can be */
     const hack_bench_expected *expected; /* the program's reference run (NULL: made when the program needs it) */
+    bool judge_screen_at_halt; /* a program with no header of the project's (the course's ScreenTest): it passes
+                                  when it halts with the screen of its reference run */
     uint64_t budget;  /* cycles for one program (0: 200 million) */
     hack_bench_memory memory;
     bool timeline;    /* record the heap over time (result.timeline) */
 } hack_bench_options;
+
+/* The costly OS functions whose Hack cycles per call the bench measures (in the student's Jack code; a native
+ * function takes none): from a call's entry to its return, recursive calls inside counted in the outer one. */
+enum { HACK_BENCH_TIMED_COUNT = 6 };
+extern const char *const hack_bench_timed_functions[HACK_BENCH_TIMED_COUNT]; /* "Math.multiply", ... */
+typedef struct {
+    uint32_t calls;
+    uint64_t cycles; /* in all of them */
+    uint32_t max;
+} hack_bench_timing;
 
 /* What the run showed of the allocator (from the calls the heap check saw). */
 typedef struct {
@@ -102,6 +114,7 @@ typedef struct {
     char place[256];    /* where: "Memory.alloc (Memory.jack:41)" (empty when not known) */
     uint64_t cycles;    /* of the run */
     hack_bench_figures figures;
+    hack_bench_timing timings[HACK_BENCH_TIMED_COUNT];
     /* with options.timeline: the heap over time (hack_heap_sanitizer_timeline's columns, copied) */
     uint8_t *timeline;
     uint64_t *timeline_cycles;
@@ -155,7 +168,8 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
 /* The program's reference run, with the project's OS (native). Fills expected (ran false, with the problem,
  * when the program did not end as its header says); free it with hack_bench_expected_free. budget: 0 for the
  * default. */
-void hack_bench_expect(const char *program_folder, uint64_t budget, hack_bench_expected *expected);
+void hack_bench_expect(const char *program_folder, uint64_t budget, bool judge_screen_at_halt,
+                       hack_bench_expected *expected);
 void hack_bench_expected_free(hack_bench_expected *expected);
 
 /* Runs program_folder (a folder with Main.jack) with the Memory of student_folder (NULL for the reference
