@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048 };
+enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048, STEP_CYCLES = 16 /* steps whose cycle is kept */ };
 
 /* os/tests/Check.jack, carried in the tools (made by os/embed.cmake) */
 extern const hack_os_class hack_bench_classes[];
@@ -157,6 +157,14 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
             program->expect_halt = true;
         } else if (strncmp(p, "compare: screen", 15) == 0) {
             program->compare_screen = true;
+        } else if (strncmp(p, "wait:", 5) == 0 && program->wait_count < sizeof program->waits / sizeof program->waits[0]) {
+            int from, to, ms;
+            if (sscanf(p + 5, "%d %d %d", &from, &to, &ms) == 3 && from >= 0 && from < STEP_CYCLES && to >= 0 &&
+                to < STEP_CYCLES && ms > 0 && ms < 32768) {
+                program->waits[program->wait_count].from = from;
+                program->waits[program->wait_count].to = to;
+                program->waits[program->wait_count++].ms = ms;
+            }
         } else if (strncmp(p, "keys:", 5) == 0) {
             read_keys(p + 5, length - 5, program);
         } else if (read_label(p, length, program)) {
@@ -286,6 +294,7 @@ typedef struct {
     int16_t *value_ids;    /* the id each was given (its label) */
     size_t value_count, value_capacity;
     bool out_of_memory;
+    uint64_t step_cycles[STEP_CYCLES]; /* when Check.step(id) was called (0: not) */
 } run_log;
 
 /* ---- Check: the test program's reports, natively ---- */
@@ -349,6 +358,7 @@ static hack_hook_action check_step(void *context, hack_machine *m, const hack_ho
     *value = 0;
     int id = e->count > 0 ? (int16_t)m->ram[e->arg] : 0;
     const char *label = log->info ? label_text(log->info, 's', id) : NULL;
+    if (id >= 0 && id < STEP_CYCLES) log->step_cycles[id] = m->cycles;
     if (label)
         copy_text(log->step, sizeof log->step, label, strlen(label));
     else
@@ -969,6 +979,36 @@ static void compare_with_expected(hack_bench_result *r, const run_log *log, cons
     if (log->step[0]) snprintf(r->place, sizeof r->place, "after: %.240s", log->step);
 }
 
+/* The header's waits: each took time, in proportion to its duration. */
+static void judge_waits(hack_bench_result *r, const run_log *log, const hack_bench_program *info)
+{
+    double least = 0, most = 0;
+    int least_ms = 0, most_ms = 0;
+    for (size_t i = 0; i < info->wait_count; i++) {
+        const uint64_t from = log->step_cycles[info->waits[i].from], to = log->step_cycles[info->waits[i].to];
+        const int ms = info->waits[i].ms;
+        if (!from || !to || to < from) continue;
+        const double per_ms = (double)(to - from) / ms;
+        if (per_ms < 1000) {
+            r->verdict = HACK_BENCH_WRONG_RESULT;
+            snprintf(r->detail, sizeof r->detail,
+                     "Sys.wait(%d) took %llu cycles: it hardly waits (even a fast emulator runs a few thousand "
+                     "instructions a millisecond)",
+                     ms, (unsigned long long)(to - from));
+            return;
+        }
+        if (!least || per_ms < least) least = per_ms, least_ms = ms;
+        if (per_ms > most) most = per_ms, most_ms = ms;
+    }
+    if (least && most > 1.3 * least) {
+        r->verdict = HACK_BENCH_WRONG_RESULT;
+        snprintf(r->detail, sizeof r->detail,
+                 "Sys.wait's time is not in proportion to its duration: %.0f cycles a millisecond in Sys.wait(%d), %.0f "
+                 "in Sys.wait(%d)",
+                 least, least_ms, most, most_ms);
+    }
+}
+
 static void bench_run(const char *student_folder, const char *program_folder, const hack_bench_options *options,
                       hack_bench_result *result, hack_bench_expected *capture);
 
@@ -1118,6 +1158,9 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             result->verdict = HACK_BENCH_WRONG_RESULT;
             snprintf(result->place, sizeof result->place, "the course's test");
         }
+        const hack_symbol *wait = hack_symtab_find(&program.symbols, "Sys.wait", 8);
+        if (result->verdict == HACK_BENCH_PASS && wait && !hack_machine_replaced(machine, (uint16_t)wait->value))
+            judge_waits(result, log, &info); /* (a native Sys.wait takes no cycles: it waits in real time) */
         if (result->verdict == HACK_BENCH_PASS && options->expected && options->expected->ran)
             compare_with_expected(result, log, machine, &program, &info, options->expected);
         if (capture && result->verdict == HACK_BENCH_PASS) { /* the reference run's values and screen */

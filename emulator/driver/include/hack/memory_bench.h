@@ -157,6 +157,12 @@ typedef struct {
     size_t key_count;
     hack_bench_label labels[128];
     size_t label_count;
+    /* "// wait: A B MS": between Check.step(A) and Check.step(B) the program called Sys.wait(MS); the waits must
+     * take time (at least 1,000 cycles a millisecond) in proportion to MS (within 30% of each other) */
+    struct {
+        int from, to, ms;
+    } waits[4];
+    size_t wait_count;
     bool optional;     /* "// optional: ..." */
     bool figures;      /* "// figures: ...": the program whose figures a table shows */
     char cmp[4096];    /* a course-style test's .cmp ("" for none) */
