@@ -77,7 +77,8 @@ typedef struct {
 typedef struct {
     bool student_os;  /* every OS class of the student's (default: only the class under test) */
     const char *class_under_test; /* the student's class the program tests ("Math"; NULL: "Memory"); every
-                                     other class is the project's, native where it can be */
+                                     other class is the project's, native where it can be. "" with student_os:
+                                     the student's whole OS, no class required (the project's fill in) */
     const hack_bench_expected *expected; /* the program's reference run (NULL: made when the program needs it) */
     bool judge_screen_at_halt; /* a program with no header of the project's (the course's ScreenTest): it passes
                                   when it halts with the screen of its reference run */
