@@ -672,15 +672,18 @@ static void print_os_table(const job_list *jobs)
         fprintf(out, "%-*s", name_width, jobs->rows[r].name);
         size_t all_passed = 0, all_counted = 0;
         for (size_t g = 0; g < group_count; g++) {
-            size_t passed = 0, counted = 0;
+            size_t passed = 0, counted = 0, missing = 0;
             for (size_t p = 0; p < jobs->program_count; p++) {
                 const hack_bench_result *result = result_at(jobs, r, p);
                 if (strcmp(jobs->program_groups[p], groups[g]) != 0 || result->optional) continue;
                 counted++;
                 passed += result->verdict == HACK_BENCH_PASS;
+                missing += result->verdict == HACK_BENCH_MISSING_CLASS;
             }
             char cell[32];
-            if (passed == counted)
+            if (missing && missing == counted)
+                snprintf(cell, sizeof cell, "missing");
+            else if (passed == counted)
                 snprintf(cell, sizeof cell, "ok");
             else
                 snprintf(cell, sizeof cell, "%zu/%zu", passed, counted);
@@ -697,6 +700,11 @@ static void print_os_table(const job_list *jobs)
             if (result->verdict == HACK_BENCH_PASS) continue;
             if (!any) fputs("\n", out);
             any = true;
+            if (result->verdict == HACK_BENCH_MISSING_CLASS) { /* said once for the class */
+                if (p == 0 || strcmp(jobs->program_groups[p - 1], jobs->program_groups[p]) != 0)
+                    fprintf(out, "%s %s: %s\n", row_folder(&jobs->rows[r]), jobs->program_groups[p], result->detail);
+                continue;
+            }
             fprintf(out, "%s %s/%s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_groups[p],
                     jobs->program_names[p], hack_bench_verdict_name(result->verdict),
                     result->optional ? " (optional)" : "", result->detail, result->place[0] ? " at " : "",

@@ -30,10 +30,10 @@ static const char *const verdict_names[HACK_BENCH_VERDICT_COUNT] = {
     "pass", "build error", "wrong result", "block outside the heap", "overlapping blocks",
     "use of memory outside live blocks", "wrong Sys.error", "missing Sys.error", "0 or garbage on a full heap",
     "no merging", "stack overflow", "machine error", "no progress", "too slow", "Sys.error(6) with room left",
-    "the allocator wrote into a live block", "wrong value", "wrong pixels"};
+    "the allocator wrote into a live block", "wrong value", "wrong pixels", "no such class"};
 static const char *const verdict_marks[HACK_BENCH_VERDICT_COUNT] = {
     "ok", "BUILD", "WRONG", "OUTSIDE", "OVERLAP", "ACCESS", "ERRCODE", "NOERROR", "FULL", "NOMERGE", "STACK",
-    "FAULT", "LOOP", "SLOW", "NOROOM", "CORRUPT", "VALUE", "PIXELS"};
+    "FAULT", "LOOP", "SLOW", "NOROOM", "CORRUPT", "VALUE", "PIXELS", "MISSING"};
 
 const char *hack_bench_verdict_name(hack_bench_verdict verdict)
 {
@@ -260,6 +260,7 @@ static bool build(const char *student, const char *folder, const char *tested, b
     if (ok && !memory && tested[0]) {
         ok = false;
         snprintf(result->detail, sizeof result->detail, "%s has no %s.jack or %s.vm", student, tested, tested);
+        result->verdict = HACK_BENCH_MISSING_CLASS;
         goto out;
     }
     ok = ok && hack_build_add_os(&sources, true, os_added, &diags);
@@ -1087,7 +1088,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
     }
     unsigned os_added = 0;
     if (!build(student, program_folder, tested, options->student_os, &program, &os_added, result)) {
-        result->verdict = HACK_BENCH_BUILD_ERROR;
+        if (result->verdict != HACK_BENCH_MISSING_CLASS) result->verdict = HACK_BENCH_BUILD_ERROR;
         hack_program_free(&program);
         hack_machine_destroy(machine);
         return;

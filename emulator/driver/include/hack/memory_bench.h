@@ -49,6 +49,7 @@ typedef enum {
     HACK_BENCH_CORRUPTS,       /* the allocator's own code wrote into a live block (the program's data) */
     HACK_BENCH_WRONG_VALUE,    /* a value the program reported differs from the project's OS's */
     HACK_BENCH_WRONG_PIXELS,   /* the screen differs from the one the project's OS leaves */
+    HACK_BENCH_MISSING_CLASS,  /* the student's folder has no such class (X.jack or X.vm) */
     HACK_BENCH_VERDICT_COUNT
 } hack_bench_verdict;
 
