@@ -278,10 +278,14 @@ static void print_records(const job_list *jobs, format f)
     const size_t total = jobs->row_count * jobs->program_count;
     for (size_t i = 0; i < total; i++) {
         const row *who = &jobs->rows[i / jobs->program_count];
-        char record[4096];
-        hack_bench_record(f == FORMAT_CSV ? HACK_BENCH_CSV : HACK_BENCH_JSON, row_folder(who),
-                          jobs->program_names[i % jobs->program_count], who->reference, &jobs->results[i], record,
-                          sizeof record);
+        char record[4096], program[512];
+        const size_t p = i % jobs->program_count;
+        if (jobs->whole_os) /* "Math/Divide": the class, then the program */
+            snprintf(program, sizeof program, "%s/%s", jobs->program_groups[p], jobs->program_names[p]);
+        else
+            snprintf(program, sizeof program, "%s", jobs->program_names[p]);
+        hack_bench_record(f == FORMAT_CSV ? HACK_BENCH_CSV : HACK_BENCH_JSON, row_folder(who), program, who->reference,
+                          &jobs->results[i], record, sizeof record);
         if (f == FORMAT_CSV)
             fprintf(out, "%s\n", record);
         else
@@ -700,9 +704,8 @@ static void print_os_table(const job_list *jobs)
             if (result->verdict == HACK_BENCH_PASS) continue;
             if (!any) fputs("\n", out);
             any = true;
-            if (result->verdict == HACK_BENCH_MISSING_CLASS) { /* said once for the class */
-                if (p == 0 || strcmp(jobs->program_groups[p - 1], jobs->program_groups[p]) != 0)
-                    fprintf(out, "%s %s: %s\n", row_folder(&jobs->rows[r]), jobs->program_groups[p], result->detail);
+            if (result->verdict == HACK_BENCH_MISSING_CLASS) { /* said once for the row, below */
+                any = any || p > 0;
                 continue;
             }
             fprintf(out, "%s %s/%s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_groups[p],
@@ -710,6 +713,15 @@ static void print_os_table(const job_list *jobs)
                     result->optional ? " (optional)" : "", result->detail, result->place[0] ? " at " : "",
                     result->place);
         }
+    for (size_t r = 0; r < jobs->row_count; r++) { /* the classes a student has not written, a line each */
+        char names[256] = "";
+        for (size_t p = 0; p < jobs->program_count; p++)
+            if (result_at(jobs, r, p)->verdict == HACK_BENCH_MISSING_CLASS &&
+                (p == 0 || strcmp(jobs->program_groups[p - 1], jobs->program_groups[p]) != 0))
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "",
+                         jobs->program_groups[p]);
+        if (names[0]) fprintf(out, "%s: no %s (.jack or .vm): not graded\n", row_folder(&jobs->rows[r]), names);
+    }
     /* the figures: Hack cycles per call of the costly functions, over every program of the row */
     fprintf(out, "\n%-*s", name_width, "cycles per call");
     for (size_t t = 0; t < HACK_BENCH_TIMED_COUNT; t++) fprintf(out, " %13s", hack_bench_timed_functions[t]);

@@ -575,7 +575,6 @@ hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *p
                                    {"Math.sqrt", math_sqrt, HACK_HOOK_REPLACE}};
     static const binding output[] = {
         {"Output.printChar", output_print_char, HACK_HOOK_REPLACE},
-        {"Output.printString", output_print_string, HACK_HOOK_REPLACE},
         {"Output.printInt", output_print_int, HACK_HOOK_REPLACE},
         {"Output.println", output_println, HACK_HOOK_REPLACE},
         {"Output.backSpace", output_backspace, HACK_HOOK_REPLACE},
@@ -587,14 +586,22 @@ hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *p
         {"Screen.drawLine", screen_draw_line, HACK_HOOK_REPLACE},
         {"Screen.drawRectangle", screen_draw_rectangle, HACK_HOOK_REPLACE},
         {"Screen.drawCircle", screen_draw_circle, HACK_HOOK_REPLACE}};
+    /* (it reads a String's fields in the project's layout: with a String of the program's own, Output's Jack
+     * printString runs, calling the String's own length and charAt) */
+    static const binding print_string[] = {{"Output.printString", output_print_string, HACK_HOOK_REPLACE}};
     static const binding keyboard[] = {{"Keyboard.readChar", keyboard_read_char, HACK_HOOK_REPLACE}};
     static const binding sys[] = {{"Sys.wait", sys_wait, HACK_HOOK_REPLACE},
                                   {"Sys.error", sys_error, HACK_HOOK_OBSERVE}};
     if (options->math) bind_all(os, machine, math, sizeof math / sizeof math[0]);
-    if (options->output && os->output_row >= 0 && os->output_column >= 0)
+    if (options->output && os->output_row >= 0 && os->output_column >= 0) {
         bind_all(os, machine, output, sizeof output / sizeof output[0]);
+        if (!options->foreign_string) bind_all(os, machine, print_string, 1);
+    }
     if (options->screen && os->screen_color >= 0) bind_all(os, machine, screen, sizeof screen / sizeof screen[0]);
-    if (options->sys) bind_all(os, machine, sys, sizeof sys / sizeof sys[0]);
+    if (options->sys)
+        bind_all(os, machine, sys, sizeof sys / sizeof sys[0]);
+    else if (os->sys_error >= 0) /* the program's own Sys: its errors are still heard of */
+        hack_machine_add_hook(machine, (uint16_t)os->sys_error, HACK_HOOK_OBSERVE, sys_error, os);
     if (options->keyboard && options->output && os->output_row >= 0 && os->output_column >= 0)
         bind_all(os, machine, keyboard, sizeof keyboard / sizeof keyboard[0]);
     bind_pacer(os, machine);

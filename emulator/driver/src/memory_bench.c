@@ -153,7 +153,7 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
             have_purpose = true;
         } else if (strncmp(p, "expect: Sys.error(", 18) == 0) {
             program->expect_error = atoi(p + 18);
-        } else if (strncmp(p, "expect: halt", 12) == 0) {
+        } else if (strncmp(p, "expect: Sys.halt", 16) == 0) {
             program->expect_halt = true;
         } else if (strncmp(p, "compare: screen", 15) == 0) {
             program->compare_screen = true;
@@ -652,8 +652,8 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
             snprintf(r->detail, sizeof r->detail, "the program waits for input");
         } else if (stuck) {
             r->verdict = HACK_BENCH_NO_PROGRESS;
-            snprintf(r->detail, sizeof r->detail, "one call of Memory did not return in %llu cycles%s%s",
-                     (unsigned long long)(budget / 4), expect == 6 ? " (on a full heap)" : "",
+            snprintf(r->detail, sizeof r->detail, "one call of %.*s did not return in %llu cycles%s%s",
+                     (int)strcspn(log->prefix, "."), log->prefix, (unsigned long long)(budget / 4), expect == 6 ? " (on a full heap)" : "",
                      spot[0] ? ": it spins in " : "");
             if (spot[0])
                 snprintf(r->detail + strlen(r->detail), sizeof r->detail - strlen(r->detail), "%s", spot);
@@ -1136,6 +1136,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         uint16_t ignored;
         /* (a finding of the heap check or a failed check came first, and stands) */
         bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop && !log->heap[0] &&
+                                 !info.expect_halt &&
                                  !log->fail[0] && memory_frame(machine, &program, log->prefix, &ignored) != 0;
         result->cycles = cycles;
         hack_session_finish(session);
@@ -1150,8 +1151,8 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             const char *first = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
             first_line(where, sizeof where, first);
             snprintf(result->detail, sizeof result->detail,
-                     "a call of Memory is caught in a loop that can never end%s: it spins in %s",
-                     expect == 6 ? " (on a full heap)" : "", where);
+                     "a call of %.*s is caught in a loop that can never end%s: it spins in %s",
+                     (int)strcspn(log->prefix, "."), log->prefix, expect == 6 ? " (on a full heap)" : "", where);
             snprintf(result->place, sizeof result->place, "%s", where);
         } else {
             hack_heap_call_stats heap;

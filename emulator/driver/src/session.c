@@ -214,7 +214,9 @@ static void bind_os(hack_session *s)
     const hack_os_class *sys = hack_os_find_class("Sys"); /* a Sys.wait of the project's own is not paced */
     bool pace = !o->no_pace && !(sys && (s->os_added & (1u << (unsigned)(sys - hack_os_classes))));
     hack_native_os_options os_options = {native[0], native[1], native[2], native[3], native[4], os_message, s,
-                                         NULL, NULL, o->now_ms, o->context, pace};
+                                         NULL, NULL, o->now_ms, o->context, pace, false};
+    const hack_os_class *string = hack_os_find_class("String");
+    os_options.foreign_string = !(string && (s->os_added & (1u << (unsigned)(string - hack_os_classes))));
     if (o->mirror_output) {
         if (native[1]) {
             s->mirror = hack_output_mirror_create(output_line, s);

@@ -38,6 +38,9 @@ typedef struct {
      * hook notes when it was called, and holds its return (HACK_STOP_HOOK, WAITING_TIME) until duration
      * milliseconds have passed since, so the call takes at least the time asked whatever the speed. */
     bool pace_wait;
+    /* The program's String is not the project's (a student's, in another layout): Output.printString stays in
+     * Jack, the rest of Output native */
+    bool foreign_string;
 } hack_native_os_options;
 
 hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *program,

@@ -153,7 +153,7 @@ typedef struct {
 typedef struct {
     char purpose[256];
     int expect_error;  /* "// expect: Sys.error(N)" */
-    bool expect_halt;  /* "// expect: halt": the program must halt without reporting its end (Sys.halt) */
+    bool expect_halt;  /* "// expect: Sys.halt": the program must halt without reporting its end */
     bool compare_screen; /* "// compare: screen" */
     char keys[256];    /* "// keys: TEXT", escapes decoded (\n 128, \b 129) */
     size_t key_count;

@@ -1,0 +1,38 @@
+#!/bin/sh
+# hackemu --test-os on the test students of tests/os_bench (each a class or two with one planted bug, written as
+# students write): every failure as expected.txt states it (student class/program verdict; passes and the classes
+# a student has not written left out), the Jack line named where it matters, the table's cells, exit status 7.
+# usage: check.sh HACKEMU
+set -u
+hackemu=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(dirname "$hackemu")/../os-bench-check
+rm -rf "$work" && mkdir -p "$work" || exit 1
+trap 'rm -rf "$work"' EXIT
+out=$work/out
+fail() { echo "$1"; cat "$out"; exit 1; }
+"$hackemu" --test-os --no-reference --format=csv -j 2 "$here"/*/ > "$out"
+status=$?
+[ "$status" -eq 7 ] || fail "expected exit status 7, got $status"
+tail -n +2 "$out" | awk -F'","' '{ n = split($1, p, "/"); f = p[n] == "" ? p[n-1] : p[n]; sub(/^"/, "", f);
+    if ($3 != "pass" && $3 != "no such class") print f " " $2 " " $3 }' > "$work/got"
+diff -u "$here/expected.txt" "$work/got" || fail "verdicts differ from expected.txt"
+# the student's line: where the recursion ran away, where Sys.error came from, the write past the block
+grep -q '/divloop/","Math/DivideByZero","stack overflow","[^"]*","Math.divpos (Math.jack:50)"' "$out" ||
+    fail "divloop: the runaway recursion is not placed at Math.divpos (Math.jack:50)"
+grep -q '/nocheck/","Array/NewZero","wrong Sys.error","Sys.error(5)[^"]*(Sys.error(2) was due)","Array.new (Array.jack:4)"' "$out" ||
+    fail "nocheck: not the wrong Sys.error at Array.new (Array.jack:4)"
+grep -q '/nosign/","String/AppendPastMax","use of memory outside live blocks","[^"]*past the end of the block[^"]*","String.appendChar (String.jack:36)"' "$out" ||
+    fail "nosign: the write past the block is not placed at String.appendChar (String.jack:36)"
+grep -q '/sqrtwrap/","Math/Sqrt","wrong value","sqrt(16384) is 255, hackemu.s OS gives 128"' "$out" ||
+    fail "sqrtwrap: not the wrong sqrt named by its value line"
+grep -q '/nowait/","Sys/Wait","wrong result","Sys.wait(10) took [0-9]* cycles: it hardly waits' "$out" ||
+    fail "nowait: Sys.wait's cycles not judged"
+# the table: a class's cell, a class not written, the reference rows passing everything
+"$hackemu" --test-os -j 2 "$here/rightward" "$here/nosign" > "$out"
+grep -Eq '^rightward +missing +missing +missing +missing +[0-9]+/14 ' "$out" || fail "the table lacks rightward's Screen cell"
+grep -Eq '^hackemu native( +ok){8} ' "$out" || fail "hackemu's native OS does not pass every battery"
+grep -Eq '^hackemu OS in Jack( +ok){8} ' "$out" || fail "hackemu's Jack OS does not pass every battery"
+grep -q "^.*rightward: no Math, String, Array, Output, Keyboard, Memory, Sys (.jack or .vm): not graded" "$out" ||
+    fail "the classes not written are not named"
+echo "os bench: every verdict as expected"
