@@ -117,6 +117,10 @@ typedef struct {
     uint64_t cycles;    /* of the run */
     hack_bench_figures figures;
     hack_bench_timing timings[HACK_BENCH_TIMED_COUNT];
+    /* a wrong-pixels verdict: the first wrong pixel (its screen word and bit) and whether it is lit */
+    uint16_t pixel_word;
+    uint8_t pixel_bit;
+    bool pixel_lit;
     /* with options.timeline: the heap over time (hack_heap_sanitizer_timeline's columns, copied) */
     uint8_t *timeline;
     uint64_t *timeline_cycles;
@@ -155,6 +159,7 @@ typedef struct {
     int expect_error;  /* "// expect: Sys.error(N)" */
     bool expect_halt;  /* "// expect: Sys.halt": the program must halt without reporting its end */
     bool compare_screen; /* "// compare: screen" */
+    bool screen_tolerance; /* "// compare: screen within 1": a pixel one away from the reference's is forgiven */
     char keys[256];    /* "// keys: TEXT", escapes decoded (\n 128, \b 129) */
     size_t key_count;
     hack_bench_label labels[128];
