@@ -387,7 +387,7 @@ static hack_hook_action keyboard_read_char(void *c, hack_machine *m, const hack_
     }
     os->read_phase = 0;
     backspace(os, m);
-    if (os->read_key != 128 && os->read_key != 129) print_char(os, m, os->read_key);
+    print_char(os, m, os->read_key); /* every key, as the course's OS echoes it: 128 a new line, 129 a step back */
     *value = os->read_key;
     return HACK_HOOK_RETURN;
 }

@@ -651,8 +651,11 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
         hack_session_hot_spot(session, spot, sizeof spot);
         snprintf(r->place, sizeof r->place, "%s", spot);
         if (stop.state != HACK_SESSION_BUDGET) {
-            r->verdict = HACK_BENCH_MACHINE_ERROR;
-            snprintf(r->detail, sizeof r->detail, "the program waits for input");
+            /* every key typed (the header's) has been read, and it waits for one more */
+            const size_t keys = log->info ? log->info->key_count : 0;
+            r->verdict = expect ? HACK_BENCH_MISSING_ERROR : HACK_BENCH_WRONG_RESULT;
+            snprintf(r->detail, sizeof r->detail, "the program waits for a key after the %zu typed%s", keys,
+                     expect ? " instead of calling Sys.error" : "");
         } else if (stuck) {
             r->verdict = HACK_BENCH_NO_PROGRESS;
             snprintf(r->detail, sizeof r->detail, "one call of %.*s did not return in %llu cycles%s%s",
