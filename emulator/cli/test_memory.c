@@ -263,6 +263,26 @@ static const char *merges(const job_list *jobs, size_t r)
     return "-";
 }
 
+/* A table cell: the verdict's mark ("*" after it for an optional program's), or the policy an optional program
+ * found ("first fit"): a policy is not a fault. */
+static void cell_mark(const hack_bench_result *result, char *buf, size_t size)
+{
+    if (result->optional && result->policy[0] &&
+        (result->verdict == HACK_BENCH_PASS || result->verdict == HACK_BENCH_OTHER_POLICY))
+        snprintf(buf, size, "%s", result->policy);
+    else
+        snprintf(buf, size, "%s%s", hack_bench_verdict_mark(result->verdict),
+                 result->optional && result->verdict != HACK_BENCH_PASS ? "*" : "");
+}
+
+/* A row's note (what the heap check found that did not count), from its first program that has one, or NULL. */
+static const char *row_note(const job_list *jobs, size_t r)
+{
+    for (size_t p = 0; p < jobs->program_count; p++)
+        if (result_at(jobs, r, p)->note[0]) return result_at(jobs, r, p)->note;
+    return NULL;
+}
+
 /* ---- CSV and JSON ---- */
 
 static const char *row_folder(const row *r)
@@ -331,9 +351,8 @@ static void print_table(const job_list *jobs)
         unsigned long long cycles = 0;
         for (size_t p = 0; p < jobs->program_count; p++) {
             const hack_bench_result *result = result_at(jobs, r, p);
-            char mark[32];
-            snprintf(mark, sizeof mark, "%s%s", hack_bench_verdict_mark(result->verdict),
-                     result->optional && result->verdict != HACK_BENCH_PASS ? "*" : "");
+            char mark[40];
+            cell_mark(result, mark, sizeof mark);
             fprintf(out, " %-*s", column_width(jobs, p), mark);
             if (!result->optional) {
                 counted++;
@@ -366,15 +385,28 @@ static void print_table(const job_list *jobs)
             if (result->verdict == HACK_BENCH_PASS) continue;
             if (!any) fputs("\n", out);
             any = true;
+            char optional[64] = "";
+            if (result->optional)
+                snprintf(optional, sizeof optional, " (optional%s%s)", result->policy[0] ? "; its policy: " : "",
+                         result->policy);
             fprintf(out, "%s %s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_names[p],
-                    hack_bench_verdict_name(result->verdict), result->optional ? " (optional)" : "", result->detail,
-                    result->place[0] ? " at " : "", result->place);
+                    hack_bench_verdict_name(result->verdict), optional, result->detail, result->place[0] ? " at " : "",
+                    result->place);
         }
+    /* and what did not count, once a student */
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        const char *note = row_note(jobs, r);
+        if (!note) continue;
+        if (!any) fputs("\n", out);
+        any = true;
+        fprintf(out, "%s: note (not counted): %s\n", row_folder(&jobs->rows[r]), note);
+    }
     fputs("\nmarks: ok pass; WRONG wrong result; OUTSIDE block outside the heap; OVERLAP overlapping blocks; ACCESS "
           "memory outside live blocks;\nERRCODE wrong Sys.error; NOERROR missing Sys.error; FULL 0 or garbage on a "
           "full heap; NOMERGE no merging; STACK stack overflow;\nFAULT machine error; LOOP no progress; SLOW too slow; "
-          "BUILD does not build;\nNOROOM Sys.error(6) with room left; CORRUPT the allocator wrote into a live block; * an "
-          "optional (policy) check\n",
+          "BUILD does not build;\nNOROOM Sys.error(6) with room left; NULL returned 0/-1 with room left; CORRUPT the "
+          "allocator wrote into a live block;\n* an optional (policy) check, whose cell names the allocator's policy "
+          "when found (first fit, best fit, next fit,\nseed LIFO: a LIFO free list as the seed's, no reuse, other)\n",
           out);
     if (jobs->figures_program < jobs->program_count)
         fprintf(out,
@@ -510,7 +542,9 @@ static bool write_report(const job_list *jobs, const char *path)
             fprintf(out, "<td class=\"%s\" title=\"", ok ? "ok" : result->optional ? "opt" : "bad");
             html_text(out, hack_bench_verdict_name(result->verdict));
             fputs("\">", out);
-            html_text(out, hack_bench_verdict_mark(result->verdict));
+            char mark[40];
+            cell_mark(result, mark, sizeof mark);
+            html_text(out, mark);
             fputs("</td>", out);
             if (!result->optional) {
                 counted++;
@@ -582,6 +616,11 @@ static bool write_report(const job_list *jobs, const char *path)
             fputs("</li>\n", out);
         }
         fputs(any ? "</ul>\n" : "<p>Passes every program.</p>\n", out);
+        if (row_note(jobs, r)) {
+            fputs("<p class=\"note\">Not counted: <code>", out);
+            html_text(out, row_note(jobs, r));
+            fputs("</code></p>\n", out);
+        }
         if (jobs->figures_program < jobs->program_count) {
             fputs("<p>", out);
             html_text(out, jobs->program_names[jobs->figures_program]);
@@ -619,6 +658,47 @@ static void usage(FILE *out)
           "  --no-reference    without hackemu's own reference rows\n"
           "Exit status: 0 every student passes every program, 7 some failed, 1 bad input, 64 bad command line.\n",
           out);
+}
+
+/* The last k components of path ("a/alice/Memory/", 2: "alice/Memory"), as a start and a length; the whole path
+ * when it has fewer. */
+static const char *path_suffix(const char *path, int k, size_t *length)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') n--;
+    const char *p = path + n;
+    for (int seen = 0; p > path; p--)
+        if (p[-1] == '/' && ++seen == k) break;
+    *length = (size_t)(path + n - p);
+    return p;
+}
+
+/* Students' rows by the last component of their folders, or, where two would read the same (a/alice/Memory and
+ * b/alice/Memory), by the shortest suffix of their paths that tells them apart. */
+static void name_rows(job_list *jobs)
+{
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        const char *folder = jobs->rows[r].folder;
+        if (!folder) continue;
+        size_t length = 0;
+        const char *name = path_suffix(folder, 1, &length);
+        for (int k = 2; k < 64; k++) {
+            bool clash = false;
+            for (size_t o = 0; o < jobs->row_count && !clash; o++) {
+                size_t other_length;
+                const char *other = jobs->rows[o].folder ? path_suffix(jobs->rows[o].folder, k - 1, &other_length)
+                                                         : NULL;
+                clash = o != r && other && other_length == length && strncmp(other, name, length) == 0;
+            }
+            if (!clash) break;
+            size_t longer;
+            const char *more = path_suffix(folder, k, &longer);
+            if (longer == length) break; /* the whole path: the same folder named twice */
+            name = more;
+            length = longer;
+        }
+        snprintf(jobs->rows[r].name, sizeof jobs->rows[r].name, "%.*s", (int)length, name);
+    }
 }
 
 static void add_row(job_list *jobs, const char *folder, const char *name, hack_bench_memory memory, bool reference)
@@ -844,6 +924,7 @@ static int test_bench(int argc, char **argv, bool whole_os)
         add_row(&jobs, NULL, whole_os ? "hackemu OS in Jack" : "hackemu Memory.jack", HACK_BENCH_PROJECT_JACK, true);
         add_row(&jobs, NULL, "hackemu native", HACK_BENCH_NATIVE, true);
     }
+    name_rows(&jobs);
     if (find_programs(programs_dir, only, only_count,
                       extra, extra_count, &jobs)) {
         jobs.timeline = report != NULL;

@@ -1,6 +1,7 @@
 #include "hack/heap_check.h"
 
 #include "hack/backtrace.h"
+#include "hack/isa.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 enum {
     HEAP_BASE = 2048,
     HEAP_END = 16384,
+    LOW_WORDS = 256, /* the VM's registers (SP, LCL, ARG, THIS, THAT, temp, R13..R15) and the static variables */
     WATCH_HEADER = 1,
     WATCH_FREE = 2,
     STACK_TEXT = 1500,
@@ -40,6 +42,9 @@ struct hack_heap_sanitizer {
     int max_reports, problems;
     uint8_t watch[HACK_RAM_SIZE];
     uint8_t trusted[HACK_ROM_SIZE];
+    uint8_t memory_code[HACK_ROM_SIZE]; /* a Jack Memory's own functions (peek and poke aside) */
+    uint16_t peek_poke[2][2];          /* the ROM words [from, to) of Memory.peek and of Memory.poke */
+    bool in_init;                      /* a Jack Memory.init has not returned */
     uint16_t owner[HACK_RAM_SIZE];     /* data word -> its live block's address */
     uint16_t was_owner[HACK_RAM_SIZE]; /* data word of a freed block -> that block's address */
     block_info blocks[HACK_RAM_SIZE];  /* by block address */
@@ -343,6 +348,24 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
     const char *access = hit->write ? "write to" : "read of";
     char text[3 * STACK_TEXT + 600];
     int n;
+    if (hit->address < LOW_WORDS) { /* the allocator's own code, through a pointer: a null one, most often */
+        if (!hit->write) return;      /* a read does no harm (what it leads to is found where it does) */
+        static const char *const registers[16] = {
+            "SP, the stack pointer", "LCL, the frame pointer", "ARG, the arguments pointer", "THIS", "THAT",
+            "temp 0", "temp 1", "temp 2", "temp 3", "temp 4", "temp 5", "temp 6", "temp 7", "R13", "R14", "R15"};
+        char during[64] = "";
+        if (c->alloc_times.depth > 0)
+            snprintf(during, sizeof during, " during Memory.alloc(%d)", (int)(int16_t)c->pending_alloc_size);
+        n = snprintf(text, sizeof text,
+                     "heap check: the allocator wrote outside the heap%s: RAM[%u] (%s), through a pointer to "
+                     "no heap word (null?)\n  the write:\n",
+                     during, (unsigned)hit->address,
+                     hit->address < 16 ? registers[hit->address] : "a static variable");
+        if (n > 0 && (size_t)n < sizeof text)
+            hack_backtrace(c->machine, c->program, text + n, sizeof text - (size_t)n);
+        emit(c, text);
+        return;
+    }
     uint16_t live = c->owner[hit->address];
     if (live) { /* the allocator's own code in a live block: a write corrupts what the program keeps there */
         if (!hit->write) return;
@@ -491,8 +514,43 @@ static hack_hook_action observe_init(void *context, hack_machine *m, const hack_
 {
     (void)m;
     (void)value;
-    if (e->kind == HACK_HOOK_CALL) hack_heap_sanitizer_on_init(context);
+    hack_heap_sanitizer *c = context;
+    if (e->kind == HACK_HOOK_CALL) hack_heap_sanitizer_on_init(c);
+    c->in_init = e->kind == HACK_HOOK_CALL;
     return HACK_HOOK_PROCEED;
+}
+
+/* A finding about what a call of Memory.alloc returned: made while Memory.init runs, the heap is not set up yet,
+ * and the finding says so (the memory bench takes it as a note). */
+static void emit_call_finding(hack_heap_sanitizer *c, const char *text)
+{
+    static const char lead[] = "heap check: ", in_init[] = "in Memory.init, before the heap was set up: ";
+    size_t n = strlen(text);
+    char *marked = c->in_init && strncmp(text, lead, sizeof lead - 1) == 0 ? malloc(n + sizeof in_init) : NULL;
+    if (!marked) {
+        emit(c, text);
+        return;
+    }
+    snprintf(marked, n + sizeof in_init, "%s%s%s", lead, in_init, text + sizeof lead - 1);
+    emit(c, marked);
+    free(marked);
+}
+
+/* The call stack at the return of a Jack Memory function (its hook's RESULT: the frame is back at the caller's):
+ * first the function's own return command, at its line ("  in Memory.alloc (Memory.jack:36)", from the site the
+ * translator's shared return keeps in R13, when it is one of the function's), then the caller's stack. */
+static size_t stack_at_return(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function, char *buf,
+                              size_t size)
+{
+    uint16_t site = m->ram[13];
+    const hack_symbol *f = site > 0 && site < HACK_ROM_SIZE ? hack_program_function_at(c->program, site - 1u) : NULL;
+    if (!f || f->value != function || !size) return hack_backtrace(m, c->program, buf, size);
+    char place[256], stack[STACK_TEXT];
+    hack_backtrace_describe(c->program, site - 1u, place, sizeof place);
+    hack_backtrace(m, c->program, stack, sizeof stack);
+    const char *caller = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
+    int n = snprintf(buf, size, "  in %s\n%s%s", place, caller == stack ? "" : "  called from ", caller);
+    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
 static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
@@ -505,15 +563,16 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
         return HACK_HOOK_PROCEED;
     }
     call_ended(&c->alloc_times, m->cycles);
-    /* the result: the frame is back at the caller's, so the stack is the caller's (as with the native heap) */
+    /* the result: the frame is back at the caller's, so the stack is the caller's (as with the native heap), below
+     * the line of alloc's return */
     int16_t size = (int16_t)c->pending_alloc_size;
     char text[2 * STACK_TEXT + 400];
     if (size <= 0) { /* the course's contract: Sys.error(5), no block */
         int n = snprintf(text, sizeof text,
                          "heap check: Memory.alloc(%d) returned %d: a size of 0 or less must end in Sys.error(5)\n",
                          (int)size, (int)(int16_t)e->value);
-        if (n > 0 && (size_t)n < sizeof text) hack_backtrace(m, c->program, text + n, sizeof text - (size_t)n);
-        emit(c, text);
+        if (n > 0 && (size_t)n < sizeof text) stack_at_return(c, m, e->address, text + n, sizeof text - (size_t)n);
+        emit_call_finding(c, text);
         return HACK_HOOK_PROCEED;
     }
     uint32_t start = e->value, end = (uint32_t)e->value + (uint32_t)size; /* data words start..end-1 */
@@ -533,8 +592,8 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
                          "%u words in no live block, the longest run %u)\n",
                          (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), HEAP_BASE, HEAP_END - 1,
                          (unsigned)free_words, (unsigned)longest);
-        if (n > 0 && (size_t)n < sizeof text) hack_backtrace(m, c->program, text + n, sizeof text - (size_t)n);
-        emit(c, text);
+        if (n > 0 && (size_t)n < sizeof text) stack_at_return(c, m, e->address, text + n, sizeof text - (size_t)n);
+        emit_call_finding(c, text);
         return HACK_HOOK_PROCEED;
     }
     for (uint32_t a = start; a < end; a++)
@@ -547,12 +606,12 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
                              (unsigned)(c->owner[a] + other->words - 1));
             if (n > 0 && (size_t)n < sizeof text) {
                 size_t used = (size_t)n;
-                used += hack_backtrace(m, c->program, text + used, sizeof text - used);
+                used += stack_at_return(c, m, e->address, text + used, sizeof text - used);
                 if (used < sizeof text)
                     snprintf(text + used, sizeof text - used, "  the live block was allocated:\n%s",
                              other->allocated ? other->allocated : "");
             }
-            emit(c, text);
+            emit_call_finding(c, text);
             break; /* recorded all the same: the program will use it, and reports about it would only repeat */
         }
     hack_heap_sanitizer_on_alloc(c, e->value, (uint16_t)size);
@@ -580,6 +639,38 @@ static hack_hook_action observe_free(void *context, hack_machine *m, const hack_
     return hack_heap_sanitizer_held(c) ? HACK_HOOK_STOP : HACK_HOOK_PROCEED;
 }
 
+/* Whether the instruction at pc is the translator's own access of a fixed word below LOW_WORDS (SP, LCL, ...,
+ * temp, pointer, a static variable): an A-instruction @k (k < LOW_WORDS), or the C-instruction after one. Such
+ * an access is never a pointer's: trusted or not, it touches no heap word. */
+static bool fixed_low_access(const hack_program *p, uint32_t pc)
+{
+    if (pc >= p->count) return false;
+    const uint16_t word = p->words[pc];
+    if (!HACK_IS_C_INSTR(word)) return !(word & 0x8000u) && word < LOW_WORDS;
+    return pc > 0 && !(p->words[pc - 1] & 0x8000u) && p->words[pc - 1] < LOW_WORDS;
+}
+
+/* Trusts the code [from, to) (or not): the allocator's own, which may touch headers and free words, and whose
+ * writes into live blocks or through a pointer below LOW_WORDS are findings. */
+static void trust_code(hack_heap_sanitizer *c, uint32_t from, uint32_t to, bool trusted)
+{
+    for (uint32_t pc = from; pc < to; pc++) c->trusted[pc] = trusted && !fixed_low_access(c->program, pc);
+}
+
+/* Memory.peek or Memory.poke entered: called from Memory's own functions, it is the allocator's access (as an
+ * array access in Memory would be); called from anywhere else, the program's. */
+static hack_hook_action observe_peek_poke(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)value;
+    hack_heap_sanitizer *c = context;
+    if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
+    uint16_t lcl = m->ram[1];
+    uint16_t return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
+    bool allocator = return_address < HACK_ROM_SIZE && c->memory_code[return_address];
+    for (int i = 0; i < 2; i++) trust_code(c, c->peek_poke[i][0], c->peek_poke[i][1], allocator);
+    return HACK_HOOK_PROCEED;
+}
+
 bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
 {
     const hack_symtab *symbols = &c->program->symbols;
@@ -588,25 +679,38 @@ bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
         stop_watching(c);
         return false;
     }
-    /* Memory's own code may touch headers and free memory (but not live blocks); its peek and poke are the
-     * program's way to any word, checked as the program's own accesses (as the native ones are) */
+    /* Memory's own code may touch headers and free memory (but not live blocks, nor, through a pointer, the VM's
+     * registers and static variables below the stack); its peek and poke are the program's way to any word, checked
+     * as the program's own accesses (as the native ones are), unless Memory's own functions call them */
     for (size_t i = 0; i < symbols->count; i++) {
         const hack_symbol *s = &symbols->entries[i];
         if (s->kind != HACK_SYMBOL_FUNCTION || strncmp(s->name, "Memory.", 7) != 0) continue;
-        if (strcmp(s->name, "Memory.peek") == 0 || strcmp(s->name, "Memory.poke") == 0) continue;
         uint32_t end = HACK_ROM_SIZE;
         for (size_t j = 0; j < symbols->count; j++)
             if (symbols->entries[j].kind == HACK_SYMBOL_FUNCTION && symbols->entries[j].value > s->value &&
                 symbols->entries[j].value < end)
                 end = symbols->entries[j].value;
         if (end > c->program->count) end = (uint32_t)c->program->count;
-        memset(c->trusted + s->value, 1, end - s->value);
+        if (s->value >= end) continue;
+        int peek_poke = strcmp(s->name, "Memory.peek") == 0 ? 0 : strcmp(s->name, "Memory.poke") == 0 ? 1 : -1;
+        if (peek_poke >= 0) {
+            c->peek_poke[peek_poke][0] = (uint16_t)s->value;
+            c->peek_poke[peek_poke][1] = (uint16_t)end;
+            continue;
+        }
+        memset(c->memory_code + s->value, 1, end - s->value);
+        trust_code(c, s->value, end, true);
     }
+    for (uint32_t a = 0; a < LOW_WORDS; a++) c->watch[a] = HACK_WATCH_TRUSTED;
     static const struct {
         const char *name;
         hack_hook_fn fn;
-    } hooks[] = {{"Memory.init", observe_init}, {"Memory.alloc", observe_alloc}, {"Memory.deAlloc", observe_free}};
-    for (size_t i = 0; i < 3; i++) {
+    } hooks[] = {{"Memory.init", observe_init},
+                 {"Memory.alloc", observe_alloc},
+                 {"Memory.deAlloc", observe_free},
+                 {"Memory.peek", observe_peek_poke},
+                 {"Memory.poke", observe_peek_poke}};
+    for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
         const hack_symbol *s = hack_symtab_find(symbols, hooks[i].name, strlen(hooks[i].name));
         if (s) hack_machine_add_hook(c->machine, s->value, HACK_HOOK_OBSERVE, hooks[i].fn, c);
     }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The memory bench on the test allocators: every verdict as expected.txt states it (folder program verdict,
 # one per line, passes included, hackemu's own reference Memories last), exit status 7 (some planted bugs),
-# and 0 for the correct allocators alone; then the figures, course-style tests and the HTML report.
+# and 0 for the correct allocators alone; then where failures are placed (the student's line that did the
+# damage), the policies the SeedPolicy column names, students named apart, the figures, course-style tests and
+# the HTML report.
 # usage: check.sh HACKEMU
 set -u
 hackemu=$1
@@ -25,6 +27,47 @@ grep -q "^firstfit .*9/9" "$out" || fail "the table lacks firstfit 9/9"
 grep -q "^hackemu native .* native  *native " "$out" || fail "the native row shows no 'native' figures"
 "$hackemu" --test-memory --format=json --program SizeZero "$here/zerofull" > "$out"
 grep -q '"verdict": "pass"' "$out" || fail "json: no pass record"
+
+# Each failure at the line that did the damage, in the student's own code (CSV: folder,program,verdict,detail,place)
+at() { # FOLDER PROGRAM VERDICT PLACE [DETAIL]: the record of FOLDER's PROGRAM has them
+    grep "/$1\",\"$2\",\"$3\"," "$out" | grep -F "\"$4\"," | grep -qF "${5:-}" ||
+        fail "$1 $2: expected $3 at $4${5:+ ($5)}"
+}
+"$hackemu" --test-memory --no-reference --format=csv --program Blocks --program Stress "$here/pokeheader" \
+    "$here/arrayheader" "$here/nullprev" "$here/nullunlink" "$here/offbyone" "$here/nullroom" "$here/initarray" > "$out"
+# the allocator's own Memory.poke into a live block: at its call in alloc, as its array twin at its line
+at pokeheader Blocks "the allocator wrote into a live block" "Memory.alloc (Memory.jack:44)"
+at arrayheader Blocks "the allocator wrote into a live block" "Memory.alloc (Memory.jack:43)"
+# a write through a null pointer into RAM[1] (LCL): the write, not the return or wherever the frame breaks
+at nullprev Blocks "use of memory outside live blocks" "Memory.deAlloc (Memory.jack:61)" "RAM[1] (LCL, the frame pointer)"
+at nullunlink Stress "use of memory outside live blocks" "Memory.alloc (Memory.jack:40)" "RAM[1] (LCL"
+# what alloc returned: at alloc's return, not at the OS's Array.new that called it
+at offbyone Blocks "block outside the heap" "Memory.alloc (Memory.jack:36)"
+at nullroom Blocks "returned 0/-1 with room left" "Memory.alloc (Memory.jack:44)" "returned -1, not a block"
+# an alloc in Memory.init before the heap was set up: a note (CSV's note column), the verdicts bump's
+at initarray Blocks "pass" "" "before the heap was set up: Memory.alloc(1) returned 0, not a block"
+grep '/initarray","Blocks","pass",' "$out" | grep -qF ' at Memory.init (Memory.jack:10)",' || fail "initarray: the note's place"
+
+# The policy an optional (policy) program finds: in the table's cell instead of WRONG*, in CSV and JSON; not counted
+"$hackemu" --test-memory --no-reference --format=csv --program SeedPolicy "$here/firstfit" "$here/bestfit" \
+    "$here/nextfit" "$here/nomerge" "$here/bump" "$here/implicit" > "$out"
+for fp in "firstfit:first fit" "bestfit:best fit" "nextfit:next fit" "nomerge:seed LIFO" "bump:no reuse" \
+    "implicit:first fit"; do
+    grep "/${fp%%:*}\",\"SeedPolicy\"," "$out" | grep -qF ",yes,no,\"${fp#*:}\"," || fail "SeedPolicy: ${fp%%:*} not ${fp#*:}"
+done
+"$hackemu" --test-memory --no-reference --program SeedPolicy "$here/implicit" > "$out"
+[ $? -eq 0 ] || fail "SeedPolicy: another policy counted as a failure"
+grep -q "^implicit  *first fit  *0/0" "$out" || fail "SeedPolicy: the table's cell does not name the policy"
+"$hackemu" --test-memory --no-reference --format=json --program SeedPolicy "$here/bestfit" > "$out"
+grep -q '"policy": "best fit"' "$out" || fail "json: no policy"
+
+# Two students whose folders end alike: named by the shortest ends of their paths that differ
+mkdir -p "$work/a/alice/Memory" "$work/b/alice/Memory"
+cp "$here/firstfit/Memory.jack" "$work/a/alice/Memory/" && cp "$here/bump/Memory.jack" "$work/b/alice/Memory/"
+"$hackemu" --test-memory --no-reference --program Blocks "$work/a/alice/Memory/" "$work/b/alice/Memory" \
+    "$here/firstfit" > "$out"
+grep -q "^a/alice/Memory  *ok" "$out" && grep -q "^b/alice/Memory  *ok" "$out" && grep -q "^firstfit  *ok" "$out" ||
+    fail "two folders that end alike: rows not named apart"
 
 # Fragmentation: the largest request at Main.probe. With the bump allocator, a block of n words at `next`
 # fits while next + 1 + n <= 16384, and the program prints the address of its last 1-word block (next - 1).

@@ -8,8 +8,12 @@
  *     strings, which Jack programs make for every string constant and rarely free, are not counted).
  * It learns of blocks from the allocator: events of the native Memory, or observe hooks on a Jack Memory,
  * whose own code is trusted to touch headers and free memory but not live blocks: a write of the allocator
- * into a block it handed out is reported too ("the allocator wrote into a live block"). Memory.peek and
- * Memory.poke are the program's accesses, checked as its own. */
+ * into a block it handed out is reported too ("the allocator wrote into a live block"), as is a write of its own
+ * through a pointer into the words below the stack (SP, LCL, ..., the static variables: "the allocator wrote
+ * outside the heap"). Memory.peek and Memory.poke are the program's accesses, checked as its own, when the
+ * program calls them; called from Memory's own functions, they are the allocator's (as its array accesses are).
+ * A finding about what alloc returned names alloc's return line first; one made while Memory.init runs says
+ * "in Memory.init, before the heap was set up". */
 #ifndef HACK_HEAP_CHECK_H
 #define HACK_HEAP_CHECK_H
 

@@ -33,7 +33,8 @@ typedef enum {
     HACK_BENCH_PASS,
     HACK_BENCH_BUILD_ERROR,    /* the student's classes or the test program do not build (or no Memory) */
     HACK_BENCH_WRONG_RESULT,   /* the program reported a failed check (or ended without PASS) */
-    HACK_BENCH_OUTSIDE_HEAP,   /* alloc returned a block not inside 2048..16383 */
+    HACK_BENCH_OUTSIDE_HEAP,   /* alloc returned a block not inside 2048..16383 (0 and -1 on a heap with room:
+                                  HACK_BENCH_NULL_WITH_ROOM) */
     HACK_BENCH_OVERLAP,        /* alloc returned a block overlapping a live block */
     HACK_BENCH_BAD_ACCESS,     /* memory outside every live block was used (found by the heap check) */
     HACK_BENCH_WRONG_ERROR,    /* Sys.error with another code than due, or where none was due */
@@ -50,6 +51,10 @@ typedef enum {
     HACK_BENCH_WRONG_VALUE,    /* a value the program reported differs from the project's OS's */
     HACK_BENCH_WRONG_PIXELS,   /* the screen differs from the one the project's OS leaves */
     HACK_BENCH_MISSING_CLASS,  /* the student's folder has no such class (X.jack or X.vm) */
+    HACK_BENCH_NULL_WITH_ROOM, /* alloc returned 0 or -1 (no block) while a run of free words could hold the
+                                  request */
+    HACK_BENCH_OTHER_POLICY,   /* an optional (policy) program's check failed: the allocator follows another
+                                  policy (result.policy names the one it follows); not a fault */
     HACK_BENCH_VERDICT_COUNT
 } hack_bench_verdict;
 
@@ -114,6 +119,10 @@ typedef struct {
     bool optional;      /* the program checks policy, not correctness: its failure does not count */
     char detail[512];   /* what went wrong ("FAIL contents: ...", "Memory.alloc(5) returned 16383: ...") */
     char place[256];    /* where: "Memory.alloc (Memory.jack:41)" (empty when not known) */
+    char policy[32];    /* an optional (policy) program's: the allocator's policy, "first fit", "best fit", "next fit",
+                           "seed LIFO" (a LIFO free list, as the seed's), "no reuse", "other" ("": not found) */
+    char note[512];     /* what the heap check found that does not count (an alloc in Memory.init before the heap
+                           was set up), with where ("": nothing) */
     uint64_t cycles;    /* of the run */
     hack_bench_figures figures;
     hack_bench_timing timings[HACK_BENCH_TIMED_COUNT];
@@ -131,8 +140,8 @@ typedef struct {
  * HACK_BENCH_CSV_HEADER) or a JSON object. folder: the student as the user named them; program: the test program's
  * name; reference: a reference row (not graded). Returns the length written (cut to size). */
 #define HACK_BENCH_CSV_HEADER                                                                                   \
-    "folder,program,verdict,detail,place,cycles,optional,reference,allocs,alloc_median,alloc_max,frees,"       \
-    "free_median,free_max,peak_live_words,largest_request"
+    "folder,program,verdict,detail,place,cycles,optional,reference,policy,note,allocs,alloc_median,alloc_max,"  \
+    "frees,free_median,free_max,peak_live_words,largest_request"
 typedef enum { HACK_BENCH_CSV, HACK_BENCH_JSON } hack_bench_format;
 size_t hack_bench_record(hack_bench_format format, const char *folder, const char *program, bool reference,
                          const hack_bench_result *result, char *buf, size_t size);
