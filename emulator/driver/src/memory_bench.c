@@ -775,8 +775,10 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
         }
         if (expect) {
             r->verdict = HACK_BENCH_MISSING_ERROR;
-            snprintf(r->detail, sizeof r->detail, "the program ended without Sys.error(%d)%s%s", expect,
-                     log->last[0] ? ": " : "", log->last);
+            /* what it was doing: its last step (Check.step: "alloc(0) returned"), or its last printed line */
+            const char *doing = log->step[0] ? log->step : log->last;
+            snprintf(r->detail, sizeof r->detail, "the program ended without Sys.error(%d)%s%.400s", expect,
+                     doing[0] ? ", after: " : "", doing);
         } else if (!log->passed) {
             r->verdict = HACK_BENCH_WRONG_RESULT;
             snprintf(r->detail, sizeof r->detail, "the program ended without printing PASS%s%s",

@@ -1,19 +1,25 @@
-/* The memory-module test bench: a student's Memory (their project 12 folder, Memory.jack or Memory.vm) run
- * against one Jack test program under the heap check, with a cycle budget, to a verdict a teacher can trust.
+/* The OS test bench: a student's class (their project 12 folder's Memory.jack or .vm by default; any OS class with
+ * class_under_test) run against one Jack test program under the heap check, with a cycle budget, to a verdict a
+ * teacher can trust.
  *
- * The program is built from the test program's folder and the student's Memory (with student_os, every OS
- * class the student wrote); the rest of the OS is the project's, native where it can be. It runs with the
- * heap check (leaks not counted: they are the test program's, not the allocator's), and its stop, the heap
- * check's findings and the lines it printed become one verdict.
+ * The program is built from the test program's folder, Check (os/tests/Check.jack) and the student's class (with
+ * student_os, every OS class the student wrote); the rest of the OS is the project's, native where it can be. It
+ * runs with the heap check (leaks not counted: they are the test program's, not the allocator's), and its stop,
+ * the heap check's findings, its reports and the values and screen it leaves become one verdict.
  *
- * The test programs' convention (os/tests/Memory/NAME/Main.jack):
+ * The test programs' convention (os/tests/CLASS/NAME/Main.jack; os/tests/README.md says it for authors):
  *   - a line "// purpose: ..." says what the program checks (its first such line);
  *   - a line "// expect: Sys.error(N)" says the program must end in Sys.error(N) (a full heap: 6, a size of
- *     0 or less: 5); otherwise it must print "PASS" (a line of its own) and halt;
+ *     0 or less: 5), "// expect: Sys.halt" that it must halt; otherwise it must reach Check.pass() (or print
+ *     "PASS", a line of its own) and halt;
  *   - a line "// optional: TEXT" marks a check of policy, not of correctness (shown, not counted);
- *   - a failed check prints "FAIL <check>: <detail>" (e.g. "FAIL contents: block 3 word 2 expected 7 got 0")
- *     and ends the program; the checks "full-heap" (alloc returned 0 or garbage on a full heap) and "merge"
- *     (a large block failed after everything was freed) have verdicts of their own;
+ *   - a failed check calls Check.fail(id, ...) named by "// fail ID: TEXT" (or prints "FAIL <check>: <detail>",
+ *     e.g. "FAIL contents: block 3 word 2 expected 7 got 0") and ends the program; the checks "full-heap" (alloc
+ *     returned 0 or garbage on a full heap) and "merge" (a large block failed after everything was freed) have
+ *     verdicts of their own; Check.step(id) ("// step ID: TEXT") says what the program is doing;
+ *   - Check.value(id, v) ("// value ID: TEXT") reports values, and "// compare: screen [within 1]" the screen: both
+ *     judged against the program's reference run on the project's OS (hack_bench_expect);
+ *   - "// keys: TEXT" types keys from Main.main's start; "// wait: A B MS" judges Sys.wait's cycles;
  *   - a line "// figures: ..." marks the program whose figures a table shows; where it calls Main.probe()
  *     (an empty function), the bench measures fragmentation: it runs the program again to that call and
  *     tries requests there (by halves) for the largest that still succeeds;
