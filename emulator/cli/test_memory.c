@@ -1,13 +1,16 @@
 /* hackemu --test-memory FOLDER...: every student's Memory against every test program, in parallel, as a
  * table (or CSV, or JSON), with figures of each allocator beside reference rows (hackemu's Memory in Jack
- * and native, and any --reference folder such as the course's compiled OS), and an HTML report on request.
- * Exit status 0 when everyone passes every program (optional ones aside), 7 else. */
+ * and native, and any --reference folder such as the course's compiled OS), and an HTML report on request;
+ * a score per student (a rubric's points), a class summary, root-cause hints beside failures, and the graders'
+ * formats (Gradescope's results.json, JUnit XML) through hack/grade_report.h.
+ * Exit status 0 when everyone passes every counted program (optional and skipped ones aside), 7 else. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_numbers.h"
 #include "test_memory.h"
 
 #include "hack/textfile.h"
 #include "hack/outfile.h"
+#include "hack/grade_report.h"
 #include "hack/heap_check.h"
 #include "hack/memory_bench.h"
 #include "hack/screenshot.h"
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef HACK_MEMORY_TESTS_DIR
@@ -38,7 +42,10 @@ static const char *mode = "--test-memory"; /* or --test-os: for messages */
 
 enum { EXIT_ALL_PASS = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 64, EXIT_FAILURES = 7 };
 
-typedef enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON } format;
+typedef enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_GRADESCOPE, FORMAT_JUNIT } format;
+
+/* The group of every program --test-memory runs: the OS class they test. */
+static const char memory_group[] = "Memory";
 
 /* A row of the table: a student, or a reference Memory (not graded). */
 typedef struct {
@@ -64,6 +71,14 @@ typedef struct {
     bool timeline; /* for the report: the figures program's heap over time */
     hack_bench_result *results; /* row * program_count + program */
     atomic_size_t next;
+    atomic_size_t done;     /* runs finished (the progress line) */
+    char **known;           /* every program of the folder, those --program left out included (the rubric) */
+    size_t known_count;
+    /* the teacher's view (hack/grade_report.h): the same rows and programs */
+    hack_grade_student *students;
+    hack_grade_program *graded;
+    char **hints;
+    hack_grade grade;
 } job_list;
 
 static int compare_names(const void *a, const void *b)
@@ -99,15 +114,18 @@ static bool add_program(job_list *jobs, size_t *capacity, const char *folder, co
         if (!names || !folders || !groups) return false;
     }
     jobs->program_groups[jobs->program_count] = group;
-    size_t n = strcspn(name, "/");
-    char *copy = malloc(n + 1), *path = malloc(strlen(folder) + 1);
+    /* under --test-os a program is named with its class, "Math/Divide" (names repeat across classes) */
+    const bool qualified = jobs->whole_os && strcmp(group, WHOLE_OS) != 0;
+    size_t n = strcspn(name, "/"), g = qualified ? strlen(group) + 1 : 0;
+    char *copy = malloc(g + n + 1), *path = malloc(strlen(folder) + 1);
     if (!copy || !path) {
         free(copy);
         free(path);
         return false;
     }
-    memcpy(copy, name, n);
-    copy[n] = '\0';
+    if (qualified) snprintf(copy, g + 1, "%s/", group);
+    memcpy(copy + g, name, n);
+    copy[g + n] = '\0';
     strcpy(path, folder);
     jobs->program_names[jobs->program_count] = copy;
     jobs->programs[jobs->program_count++] = path;
@@ -138,7 +156,16 @@ static bool find_programs_in(const char *dir, const char *group, char **only, si
         }
         char main_path[4096];
         snprintf(main_path, sizeof main_path, "%s/%s/Main.jack", dir, e->d_name);
-        if (!wanted || access(main_path, R_OK) != 0) continue;
+        if (access(main_path, R_OK) != 0) continue;
+        if (!wanted) {
+            char **grown = realloc(jobs->known, (jobs->known_count + 1) * sizeof *grown);
+            if (grown) {
+                jobs->known = grown;
+                jobs->known[jobs->known_count] = malloc(strlen(e->d_name) + 1);
+                if (jobs->known[jobs->known_count]) strcpy(jobs->known[jobs->known_count++], e->d_name);
+            }
+            continue;
+        }
         if (name_count == name_capacity) {
             name_capacity = name_capacity ? 2 * name_capacity : 16;
             char **grown = realloc(names, name_capacity * sizeof *grown);
@@ -180,7 +207,7 @@ static bool find_programs(const char *dir, char **only, size_t only_count, char 
             fprintf(stderr, "hackemu: %s: %s has no Main.jack\n", mode, extra[i]);
             return false;
         }
-        ok = add_program(jobs, &capacity, extra[i], short_name(extra[i]), WHOLE_OS);
+        ok = add_program(jobs, &capacity, extra[i], short_name(extra[i]), jobs->whole_os ? WHOLE_OS : NULL);
     }
     if (jobs->program_count == 0) fprintf(stderr, "hackemu: %s: no test programs in %s\n", mode, dir);
     jobs->program_info = calloc(jobs->program_count ? jobs->program_count : 1, sizeof *jobs->program_info);
@@ -214,7 +241,34 @@ static void *worker(void *context)
         }
         if (jobs->expected) options.expected = &jobs->expected[program];
         hack_bench_run(jobs->rows[r].folder, jobs->programs[program], &options, &jobs->results[i]);
+        atomic_fetch_add(&jobs->done, 1);
     }
+}
+
+/* The progress line on a terminal: "graded N/M runs", written again as runs finish, until all are done. */
+typedef struct {
+    job_list *jobs;
+    atomic_bool stop;
+    int width; /* of the last line written */
+} progress;
+
+static void *show_progress(void *context)
+{
+    progress *shown = context;
+    const size_t total = shown->jobs->row_count * shown->jobs->program_count;
+    size_t last = SIZE_MAX;
+    while (!atomic_load(&shown->stop)) {
+        const size_t done = atomic_load(&shown->jobs->done);
+        if (done != last) {
+            int n = fprintf(stderr, "\rgraded %zu/%zu runs", done, total);
+            if (n > shown->width) shown->width = n;
+            fflush(stderr);
+            last = done;
+        }
+        const struct timespec pause = {0, 100 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    return NULL;
 }
 
 static void run_all(job_list *jobs, long threads)
@@ -228,9 +282,19 @@ static void run_all(job_list *jobs, long threads)
         if (pthread_create(&ids[t], NULL, worker, jobs) != 0) break;
         started = t;
     }
+    progress shown = {.jobs = jobs};
+    atomic_init(&shown.stop, false);
+    pthread_t progress_id;
+    const bool showing = isatty(STDERR_FILENO) && pthread_create(&progress_id, NULL, show_progress, &shown) == 0;
     worker(jobs); /* this thread works too */
     for (long t = 1; t <= started; t++) pthread_join(ids[t], NULL);
     free(ids);
+    if (showing) {
+        atomic_store(&shown.stop, true);
+        pthread_join(progress_id, NULL);
+        if (shown.width > 0) fprintf(stderr, "\r%*s\r", shown.width, ""); /* cleared */
+        fflush(stderr);
+    }
 }
 
 static const hack_bench_result *result_at(const job_list *jobs, size_t r, size_t program)
@@ -238,10 +302,35 @@ static const hack_bench_result *result_at(const job_list *jobs, size_t r, size_t
     return &jobs->results[r * jobs->program_count + program];
 }
 
+/* A failure that fails the student: of a student (not a reference row), in a program the rubric counts. */
 static bool counts(const job_list *jobs, size_t r, size_t program)
 {
     const hack_bench_result *result = result_at(jobs, r, program);
-    return !jobs->rows[r].reference && result->verdict != HACK_BENCH_PASS && !result->optional;
+    return !jobs->rows[r].reference && result->verdict != HACK_BENCH_PASS && jobs->graded[program].counted;
+}
+
+static const char *hint_at(const job_list *jobs, size_t r, size_t program)
+{
+    return jobs->hints ? jobs->hints[r * jobs->program_count + program] : NULL;
+}
+
+/* Text the library wrote, to out (false when memory ran out on the way). */
+static bool put(FILE *out, hack_strbuf *text)
+{
+    const bool ok = !text->failed;
+    if (ok) fwrite(hack_strbuf_text(text), 1, text->length, out);
+    hack_strbuf_free(text);
+    return ok;
+}
+
+/* "7/9" or, with a rubric's points, "37.5/50" */
+static void score_text(const job_list *jobs, size_t r, char *buf, size_t size)
+{
+    const hack_grade_score score = hack_grade_student_score(&jobs->grade, r);
+    char a[64], b[64];
+    hack_grade_points_text(score.score, a, sizeof a);
+    hack_grade_points_text(score.max_score, b, sizeof b);
+    snprintf(buf, size, "%s/%s", a, b);
 }
 
 /* The figures a row shows: those of its figures program. */
@@ -293,25 +382,85 @@ static const char *row_folder(const row *r)
 static void print_records(const job_list *jobs, format f)
 {
     FILE *out = stdout;
-    if (f == FORMAT_CSV) fputs(HACK_BENCH_CSV_HEADER "\n", out);
+    if (f == FORMAT_CSV) fputs(HACK_GRADE_CSV_HEADER "\n", out);
     if (f == FORMAT_JSON) fputs("[\n", out);
     const size_t total = jobs->row_count * jobs->program_count;
+    hack_strbuf record = {0};
     for (size_t i = 0; i < total; i++) {
-        const row *who = &jobs->rows[i / jobs->program_count];
-        char record[4096], program[512];
-        const size_t p = i % jobs->program_count;
-        if (jobs->whole_os) /* "Math/Divide": the class, then the program */
-            snprintf(program, sizeof program, "%s/%s", jobs->program_groups[p], jobs->program_names[p]);
-        else
-            snprintf(program, sizeof program, "%s", jobs->program_names[p]);
-        hack_bench_record(f == FORMAT_CSV ? HACK_BENCH_CSV : HACK_BENCH_JSON, row_folder(who), program, who->reference,
-                          &jobs->results[i], record, sizeof record);
+        hack_strbuf_reset(&record);
+        hack_grade_record(&jobs->grade, f == FORMAT_CSV ? HACK_GRADE_CSV : HACK_GRADE_JSON, i / jobs->program_count,
+                          i % jobs->program_count, &record);
         if (f == FORMAT_CSV)
-            fprintf(out, "%s\n", record);
+            fprintf(out, "%s\n", hack_strbuf_text(&record));
         else
-            fprintf(out, "  %s%s\n", record, i + 1 < total ? "," : "");
+            fprintf(out, "  %s%s\n", hack_strbuf_text(&record), i + 1 < total ? "," : "");
     }
+    hack_strbuf_free(&record);
     if (f == FORMAT_JSON) fputs("]\n", out);
+}
+
+/* The class summary alone (--summary), in the format asked for. */
+static bool print_summary(const job_list *jobs, format f)
+{
+    hack_strbuf text = {0};
+    hack_grade_summary(&jobs->grade, f == FORMAT_CSV ? HACK_GRADE_CSV : f == FORMAT_JSON ? HACK_GRADE_JSON : HACK_GRADE_TEXT,
+                       &text);
+    if (f == FORMAT_JSON) hack_strbuf_append_char(&text, '\n');
+    return put(stdout, &text);
+}
+
+/* ---- the graders' formats ---- */
+
+static bool print_junit(const job_list *jobs)
+{
+    hack_strbuf text = {0};
+    hack_grade_junit(&jobs->grade, &text);
+    return put(stdout, &text);
+}
+
+/* One student's results.json on stdout; several in a JSON array; with out_dir, DIR/<student>/results.json each. */
+static bool write_gradescope(const job_list *jobs, const char *out_dir)
+{
+    size_t students = 0;
+    for (size_t r = 0; r < jobs->row_count; r++) students += !jobs->rows[r].reference;
+    bool ok = true;
+    if (!out_dir && students > 1) fputs("[\n", stdout);
+    size_t written = 0;
+    for (size_t r = 0; r < jobs->row_count && ok; r++) {
+        if (jobs->rows[r].reference) continue;
+        hack_strbuf text = {0};
+        hack_grade_gradescope(&jobs->grade, r, &text);
+        hack_strbuf_append_char(&text, '\n');
+        if (text.failed) {
+            hack_strbuf_free(&text);
+            fputs("hackemu: --test-memory: out of memory\n", stderr);
+            return false;
+        }
+        if (!out_dir) {
+            if (students > 1 && written) fputs(",\n", stdout);
+            fwrite(hack_strbuf_text(&text), 1, text.length - (students > 1), stdout); /* (the array's comma follows) */
+            written++;
+            hack_strbuf_free(&text);
+            continue;
+        }
+        char dir[4096], path[4200];
+        snprintf(dir, sizeof dir, "%s/%s", out_dir, jobs->rows[r].name);
+        snprintf(path, sizeof path, "%s/results.json", dir);
+        hack_diag_list diags;
+        hack_diag_list_init(&diags);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "hackemu: --out-dir: cannot make %s: %s\n", dir, strerror(errno));
+            ok = false;
+        } else if (!hack_textfile_write(path, hack_strbuf_text(&text), text.length, &diags)) {
+            fputs("hackemu: --out-dir: ", stderr);
+            hack_diag_list_print(stderr, &diags);
+            ok = false;
+        }
+        hack_diag_list_free(&diags);
+        hack_strbuf_free(&text);
+    }
+    if (!out_dir && students > 1) fputs("\n]\n", stdout);
+    return ok;
 }
 
 /* ---- the table ---- */
@@ -339,9 +488,15 @@ static void print_table(const job_list *jobs)
         int n = (int)strlen(jobs->rows[r].name);
         if (n > name_width) name_width = n;
     }
+    int score_width = 5;
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        char score[140];
+        score_text(jobs, r, score, sizeof score);
+        if ((int)strlen(score) > score_width) score_width = (int)strlen(score);
+    }
     fprintf(out, "%-*s", name_width, "student");
     for (size_t p = 0; p < jobs->program_count; p++) fprintf(out, " %-*s", column_width(jobs, p), jobs->program_names[p]);
-    fputs("  passed  Mcycles   alloc med/max  free med/max   peak  largest  merges\n", out);
+    fprintf(out, "  passed  %*s  Mcycles   alloc med/max  free med/max   peak  largest  merges\n", score_width, "score");
     for (size_t r = 0; r < jobs->row_count; r++) {
         if (jobs->rows[r].reference && (r == 0 || !jobs->rows[r - 1].reference)) {
             fputs("(reference rows, not graded)\n", out);
@@ -353,13 +508,17 @@ static void print_table(const job_list *jobs)
             const hack_bench_result *result = result_at(jobs, r, p);
             char mark[40];
             cell_mark(result, mark, sizeof mark);
+            if (!jobs->graded[p].counted && !result->optional && result->verdict != HACK_BENCH_PASS)
+                snprintf(mark + strlen(mark), sizeof mark - strlen(mark), "*"); /* skipped by the rubric */
             fprintf(out, " %-*s", column_width(jobs, p), mark);
-            if (!result->optional) {
+            if (jobs->graded[p].counted) {
                 counted++;
                 passed += result->verdict == HACK_BENCH_PASS;
             }
             cycles += result->cycles;
         }
+        char score[140];
+        score_text(jobs, r, score, sizeof score);
         const hack_bench_figures *g = row_figures(jobs, r);
         bool native = jobs->rows[r].memory == HACK_BENCH_NATIVE;
         char alloc[32], freed[32], peak[16], largest[16];
@@ -374,39 +533,56 @@ static void print_table(const job_list *jobs)
             snprintf(largest, sizeof largest, "%d", (int)g->largest_request);
         else
             snprintf(largest, sizeof largest, "-");
-        fprintf(out, "  %2zu/%-3zu %8.1f  %14s %13s %6s %8s  %s\n", passed, counted, (double)cycles / 1e6, alloc, freed,
-                peak, largest, merges(jobs, r));
+        fprintf(out, "  %2zu/%-3zu %*s %8.1f  %14s %13s %6s %8s  %s\n", passed, counted, score_width, score,
+                (double)cycles / 1e6, alloc, freed, peak, largest, merges(jobs, r));
     }
-    /* then each failure, with its detail and place */
+    /* then each failure, with its detail and place, and [N] for a hint (the hints below, each once) */
     bool any = false;
+    const char **notes = calloc(jobs->row_count * jobs->program_count + 1, sizeof *notes);
+    size_t note_count = 0;
     for (size_t r = 0; r < jobs->row_count; r++)
         for (size_t p = 0; p < jobs->program_count; p++) {
             const hack_bench_result *result = result_at(jobs, r, p);
             if (result->verdict == HACK_BENCH_PASS) continue;
             if (!any) fputs("\n", out);
             any = true;
-            char optional[64] = "";
-            if (result->optional)
-                snprintf(optional, sizeof optional, " (optional%s%s)", result->policy[0] ? "; its policy: " : "",
+            char note[96] = "";
+            if (jobs->graded[p].skipped)
+                snprintf(note, sizeof note, " (skipped)");
+            else if (!jobs->graded[p].counted)
+                snprintf(note, sizeof note, " (optional%s%s)", result->policy[0] ? "; its policy: " : "",
                          result->policy);
-            fprintf(out, "%s %s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_names[p],
-                    hack_bench_verdict_name(result->verdict), optional, result->detail, result->place[0] ? " at " : "",
+            fprintf(out, "%s %s: %s%s: %s%s%s", row_folder(&jobs->rows[r]), jobs->program_names[p],
+                    hack_bench_verdict_name(result->verdict), note, result->detail, result->place[0] ? " at " : "",
                     result->place);
+            const char *hint = hint_at(jobs, r, p);
+            if (hint && notes) {
+                size_t n = 0;
+                while (n < note_count && strcmp(notes[n], hint) != 0) n++;
+                if (n == note_count) notes[note_count++] = hint;
+                fprintf(out, " [%zu]", n + 1);
+            }
+            fputc('\n', out);
         }
     /* and what did not count, once a student */
     for (size_t r = 0; r < jobs->row_count; r++) {
-        const char *note = row_note(jobs, r);
-        if (!note) continue;
+        const char *row_note_text = row_note(jobs, r);
+        if (!row_note_text) continue;
         if (!any) fputs("\n", out);
         any = true;
-        fprintf(out, "%s: note (not counted): %s\n", row_folder(&jobs->rows[r]), note);
+        fprintf(out, "%s: note (not counted): %s\n", row_folder(&jobs->rows[r]), row_note_text);
     }
+    if (note_count) fputs("\nhints:\n", out);
+    for (size_t n = 0; n < note_count; n++) fprintf(out, "[%zu] %s\n", n + 1, notes[n]);
+    free(notes);
     fputs("\nmarks: ok pass; WRONG wrong result; OUTSIDE block outside the heap; OVERLAP overlapping blocks; ACCESS "
           "memory outside live blocks;\nERRCODE wrong Sys.error; NOERROR missing Sys.error; FULL 0 or garbage on a "
           "full heap; NOMERGE no merging; STACK stack overflow;\nFAULT machine error; LOOP no progress; SLOW too slow; "
           "BUILD does not build;\nNOROOM Sys.error(6) with room left; NULL returned 0/-1 with room left; CORRUPT the "
           "allocator wrote into a live block;\n* an optional (policy) check, whose cell names the allocator's policy "
-          "when found (first fit, best fit, next fit,\nseed LIFO: a LIFO free list as the seed's, no reuse, other)\n",
+          "when found (first fit, best fit, next fit,\nseed LIFO: a LIFO free list as the seed's, no reuse, other), or "
+          "a program the rubric skips;\npassed: counted programs passed; score: the rubric's points (without --rubric, "
+          "a point per counted program)\n",
           out);
     if (jobs->figures_program < jobs->program_count)
         fprintf(out,
@@ -418,17 +594,12 @@ static void print_table(const job_list *jobs)
 
 /* ---- the HTML report ---- */
 
+/* (any bytes of a folder's name or a student's line as valid UTF-8: the page says it is) */
 static void html_text(FILE *out, const char *text)
 {
-    for (const char *c = text; *c; c++) {
-        switch (*c) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*c, out);
-        }
-    }
+    hack_strbuf escaped = {0};
+    hack_grade_xml_text(&escaped, text);
+    put(out, &escaped);
 }
 
 static void base64(FILE *out, const uint8_t *bytes, size_t size)
@@ -516,9 +687,14 @@ static bool write_report(const job_list *jobs, const char *path)
           "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
           "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}td.ok{background:#dfd}td.bad{background:#fcc}"
           "td.opt{background:#ffe9b3}tr.ref td{color:#555;font-style:italic}code{background:#f4f4f4}code.src{background:#eef}"
-          ".note{color:#666}figure{margin:0.5em 0}img{border:1px solid #999;image-rendering:pixelated}</style>\n"
+          ".note{color:#666}figure{margin:0.5em 0}img{border:1px solid #999;image-rendering:pixelated}"
+          ".bar{display:inline-block;height:0.8em;background:#7b7}.hint{color:#735}</style>\n"
           "</head><body>\n<h1>Memory.jack test bench</h1>\n",
           out);
+    hack_strbuf summary = {0};
+    hack_grade_summary(&jobs->grade, HACK_GRADE_HTML, &summary);
+    put(out, &summary);
+    fputs("<h2>The students</h2>\n", out);
     /* the table */
     fputs("<table><tr><th>student</th>", out);
     for (size_t p = 0; p < jobs->program_count; p++) {
@@ -528,7 +704,7 @@ static bool write_report(const job_list *jobs, const char *path)
         html_text(out, jobs->program_names[p]);
         fputs("</th>", out);
     }
-    fputs("<th>passed</th><th>alloc cycles<br>med/max</th><th>deAlloc cycles<br>med/max</th><th>peak live "
+    fputs("<th>passed</th><th>score</th><th>alloc cycles<br>med/max</th><th>deAlloc cycles<br>med/max</th><th>peak live "
           "words</th><th>largest request<br>after stress</th><th>merges</th></tr>\n",
           out);
     for (size_t r = 0; r < jobs->row_count; r++) {
@@ -539,21 +715,23 @@ static bool write_report(const job_list *jobs, const char *path)
         for (size_t p = 0; p < jobs->program_count; p++) {
             const hack_bench_result *result = result_at(jobs, r, p);
             bool ok = result->verdict == HACK_BENCH_PASS;
-            fprintf(out, "<td class=\"%s\" title=\"", ok ? "ok" : result->optional ? "opt" : "bad");
+            fprintf(out, "<td class=\"%s\" title=\"", ok ? "ok" : !jobs->graded[p].counted ? "opt" : "bad");
             html_text(out, hack_bench_verdict_name(result->verdict));
             fputs("\">", out);
             char mark[40];
             cell_mark(result, mark, sizeof mark);
             html_text(out, mark);
             fputs("</td>", out);
-            if (!result->optional) {
+            if (jobs->graded[p].counted) {
                 counted++;
                 passed += ok;
             }
         }
         const hack_bench_figures *g = row_figures(jobs, r);
         bool native = jobs->rows[r].memory == HACK_BENCH_NATIVE;
-        fprintf(out, "<td>%zu/%zu</td>", passed, counted);
+        char score[140];
+        score_text(jobs, r, score, sizeof score);
+        fprintf(out, "<td>%zu/%zu</td><td>%s</td>", passed, counted, score);
         if (g && !native)
             fprintf(out, "<td>%u/%u</td><td>%u/%u</td>", (unsigned)g->alloc_median, (unsigned)g->alloc_max,
                     (unsigned)g->free_median, (unsigned)g->free_max);
@@ -576,6 +754,13 @@ static bool write_report(const job_list *jobs, const char *path)
         fputs("</b>: ", out);
         html_text(out, jobs->program_info[p].purpose);
         if (jobs->program_info[p].optional) fputs(" (optional: a policy, not correctness)", out);
+        if (jobs->graded[p].skipped) {
+            fputs(" (skipped by the rubric)", out);
+        } else if (jobs->graded[p].counted) {
+            char points[64];
+            hack_grade_points_text(jobs->graded[p].points, points, sizeof points);
+            fprintf(out, " (%s point%s)", points, strcmp(points, "1") == 0 ? "" : "s");
+        }
         fputs("</li>\n", out);
     }
     fputs("</ul>\n", out);
@@ -597,7 +782,7 @@ static bool write_report(const job_list *jobs, const char *path)
             html_text(out, jobs->program_names[p]);
             fputs("</b>: ", out);
             html_text(out, hack_bench_verdict_name(result->verdict));
-            if (result->optional) fputs(" (optional)", out);
+            if (!jobs->graded[p].counted) fputs(jobs->graded[p].skipped ? " (skipped)" : " (optional)", out);
             fputs(": <code>", out);
             html_text(out, result->detail);
             fputs("</code>", out);
@@ -612,6 +797,12 @@ static bool write_report(const job_list *jobs, const char *path)
                     html_text(out, line);
                     fputs("</code>", out);
                 }
+            }
+            const char *hint = hint_at(jobs, r, p);
+            if (hint) {
+                fputs("<div class=\"hint\">hint: ", out);
+                html_text(out, hint);
+                fputs("</div>", out);
             }
             fputs("</li>\n", out);
         }
@@ -645,8 +836,18 @@ static void usage(FILE *out)
           "each under the heap check (leaks not counted), and prints a verdict per student and program, with\n"
           "figures of each allocator beside hackemu's own Memory (in Jack and native).\n"
           "  -j N              run N programs at a time (default: the number of cores)\n"
-          "  --format=FORMAT   table (default), csv or json (one record per student and program)\n"
-          "  --report FILE     also write an HTML report: failures with their Jack lines, the heap over time\n"
+          "  --format=FORMAT   table (default: then a class summary), csv or json (a record per student and\n"
+          "                    program, with the points and the hint), gradescope (results.json: one object for\n"
+          "                    one student, an array for several) or junit (JUnit XML: a testsuite per student,\n"
+          "                    a testcase per program); the last two run no reference rows\n"
+          "  --summary         only the class summary: per program how many pass, the most common failures and\n"
+          "                    who has them, the scores (as text, or with --format=csv|json)\n"
+          "  --rubric FILE     points per program or group (a line each: 'Blocks 10', 'Memory 40' spread over\n"
+          "                    its programs, 'default 2', 'skip SeedPolicy', '#' comments); default: a point\n"
+          "                    per program that is not optional\n"
+          "  --out-dir DIR     with --format=gradescope: DIR/<student>/results.json for each student\n"
+          "  --report FILE     also write an HTML report: the class summary, failures with their Jack lines and\n"
+          "                    hints, the heap over time\n"
           "  --student-os      the student's other OS classes too (default: only their Memory; the rest native)\n"
           "  --cycles N        the budget of one program (default 200 million)\n"
           "  --programs DIR    the test programs (default: the project's os/tests/Memory)\n"
@@ -656,7 +857,12 @@ static void usage(FILE *out)
           "  --reference DIR   one more reference row, not graded: a folder with a Memory.vm or Memory.jack,\n"
           "                    such as the course's tools/OS (its compiled Memory)\n"
           "  --no-reference    without hackemu's own reference rows\n"
-          "Exit status: 0 every student passes every program, 7 some failed, 1 bad input, 64 bad command line.\n",
+          "Hints beside failures name a pattern found: a comparison followed by arithmetic in the student's\n"
+          "Memory.jack (Jack reads `x < size + 2` as `(x < size) + 2`), an offset returned for an address, the\n"
+          "allocator's header inside a block it handed out, a block one word past the heap.\n"
+          "On a terminal, stderr shows how many runs are graded.\n"
+          "Exit status: 0 every student passes every counted program, 7 some failed, 1 bad input (a rubric's\n"
+          "errors as FILE:LINE:COLUMN), 64 bad command line.\n",
           out);
 }
 
@@ -709,6 +915,52 @@ static void add_row(job_list *jobs, const char *folder, const char *name, hack_b
     r->reference = reference;
     const char *shown = name ? name : short_name(folder);
     snprintf(r->name, sizeof r->name, "%.*s", (int)strcspn(shown, "/"), shown);
+}
+
+/* The teacher's view of the rows and programs: the rubric's points (errors: false), checked before anything runs. */
+static bool prepare_grade(job_list *jobs, const char *rubric_path)
+{
+    jobs->students = calloc(jobs->row_count, sizeof *jobs->students);
+    jobs->graded = calloc(jobs->program_count, sizeof *jobs->graded);
+    if (!jobs->students || !jobs->graded) return false;
+    for (size_t r = 0; r < jobs->row_count; r++)
+        jobs->students[r] = (hack_grade_student){jobs->rows[r].name, jobs->rows[r].folder, jobs->rows[r].reference};
+    for (size_t p = 0; p < jobs->program_count; p++)
+        jobs->graded[p] = (hack_grade_program){.name = jobs->program_names[p],
+                                               .group = jobs->program_groups[p] ? jobs->program_groups[p] : memory_group,
+                                               .optional = jobs->program_info[p].optional};
+    jobs->grade = (hack_grade){jobs->students, jobs->row_count, jobs->graded, jobs->program_count, NULL, NULL};
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_rubric rubric = {0};
+    bool ok = !rubric_path || hack_rubric_read(&rubric, rubric_path, &diags);
+    ok = ok && hack_rubric_apply(rubric_path ? &rubric : NULL, jobs->graded, jobs->program_count,
+                                 (const char *const *)jobs->known, jobs->known_count, &diags);
+    if (!ok) hack_diag_list_print(stderr, &diags);
+    hack_diag_list_free(&diags);
+    hack_rubric_free(&rubric);
+    return ok;
+}
+
+/* --out-dir names a folder per student: their names must be distinct and name no other place. */
+static bool distinct_names(const job_list *jobs)
+{
+    for (size_t r = 0; r < jobs->row_count; r++) {
+        const char *name = jobs->rows[r].name;
+        if (jobs->rows[r].reference) continue;
+        if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+            fprintf(stderr, "hackemu: --out-dir: the folder %s has no name of its own to write under\n",
+                    row_folder(&jobs->rows[r]));
+            return false;
+        }
+        for (size_t other = 0; other < r; other++)
+            if (!jobs->rows[other].reference && strcmp(jobs->rows[other].name, name) == 0) {
+                fprintf(stderr, "hackemu: --out-dir: %s and %s would both write %s/results.json\n",
+                        row_folder(&jobs->rows[other]), row_folder(&jobs->rows[r]), name);
+                return false;
+            }
+    }
+    return true;
 }
 
 /* Each program's reference run with the project's OS, for those that compare values or the screen. A program
@@ -788,8 +1040,8 @@ static void print_os_table(const job_list *jobs)
                 any = any || p > 0;
                 continue;
             }
-            fprintf(out, "%s %s/%s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_groups[p],
-                    jobs->program_names[p], hack_bench_verdict_name(result->verdict),
+            fprintf(out, "%s %s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_names[p],
+                    hack_bench_verdict_name(result->verdict),
                     result->optional ? " (optional)" : "", result->detail, result->place[0] ? " at " : "",
                     result->place);
         }
@@ -841,9 +1093,10 @@ static int test_bench(int argc, char **argv, bool whole_os)
     job_list jobs = {.whole_os = whole_os};
     mode = whole_os ? "--test-os" : "--test-memory";
     format f = FORMAT_TABLE;
-    const char *programs_dir = whole_os ? HACK_OS_TESTS_DIR : HACK_MEMORY_TESTS_DIR, *report = NULL;
+    const char *programs_dir = whole_os ? HACK_OS_TESTS_DIR : HACK_MEMORY_TESTS_DIR, *report = NULL, *rubric = NULL,
+               *out_dir = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
-    bool references = true;
+    bool references = true, summary_only = false;
     char **only = calloc((size_t)argc, sizeof *only), **extra = calloc((size_t)argc, sizeof *extra);
     char **reference_dirs = calloc((size_t)argc, sizeof *reference_dirs);
     size_t only_count = 0, extra_count = 0, reference_count = 0;
@@ -872,6 +1125,16 @@ static int test_bench(int argc, char **argv, bool whole_os)
             f = FORMAT_CSV;
         } else if (strcmp(arg, "--format=json") == 0) {
             f = FORMAT_JSON;
+        } else if (strcmp(arg, "--format=gradescope") == 0) {
+            f = FORMAT_GRADESCOPE;
+        } else if (strcmp(arg, "--format=junit") == 0) {
+            f = FORMAT_JUNIT;
+        } else if (strcmp(arg, "--summary") == 0) {
+            summary_only = true;
+        } else if (strcmp(arg, "--rubric") == 0 && next) {
+            rubric = argv[++i];
+        } else if (strcmp(arg, "--out-dir") == 0 && next) {
+            out_dir = argv[++i];
         } else if (strcmp(arg, "--student-os") == 0) {
             jobs.bench.student_os = true;
         } else if (strcmp(arg, "--cycles") == 0 && next) {
@@ -913,35 +1176,69 @@ static int test_bench(int argc, char **argv, bool whole_os)
         status = EXIT_USAGE;
         goto out;
     }
+    const bool graders = f == FORMAT_GRADESCOPE || f == FORMAT_JUNIT;
+    if (out_dir && f != FORMAT_GRADESCOPE) {
+        fputs("hackemu: --test-memory: --out-dir goes with --format=gradescope\n", stderr);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (summary_only && graders) {
+        fputs("hackemu: --test-memory: --summary is a table, CSV or JSON, not Gradescope's or JUnit's\n", stderr);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (out_dir && !distinct_names(&jobs)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (out_dir && !is_dir(out_dir) && mkdir(out_dir, 0777) != 0) {
+        fprintf(stderr, "hackemu: --out-dir: cannot make %s: %s\n", out_dir, strerror(errno));
+        goto out;
+    }
     for (size_t i = 0; i < reference_count; i++) {
         if (!is_dir(reference_dirs[i])) {
             fprintf(stderr, "hackemu: %s: --reference %s is not a folder\n", mode, reference_dirs[i]);
             goto out;
         }
-        add_row(&jobs, reference_dirs[i], NULL, HACK_BENCH_STUDENT, true);
+        if (!graders) add_row(&jobs, reference_dirs[i], NULL, HACK_BENCH_STUDENT, true);
     }
-    if (references) {
+    if (references && !graders) { /* (a grader's format shows no reference row: none is run) */
         add_row(&jobs, NULL, whole_os ? "hackemu OS in Jack" : "hackemu Memory.jack", HACK_BENCH_PROJECT_JACK, true);
         add_row(&jobs, NULL, "hackemu native", HACK_BENCH_NATIVE, true);
     }
     name_rows(&jobs);
-    if (find_programs(programs_dir, only, only_count,
-                      extra, extra_count, &jobs)) {
+    if (find_programs(programs_dir, only, only_count, extra, extra_count, &jobs) && prepare_grade(&jobs, rubric)) {
         jobs.timeline = report != NULL;
         jobs.results = calloc(jobs.row_count * jobs.program_count, sizeof *jobs.results);
         if (jobs.results && make_expected(&jobs)) {
             run_all(&jobs, threads);
-            if (f == FORMAT_TABLE && whole_os)
-                print_os_table(&jobs);
-            else if (f == FORMAT_TABLE)
-                print_table(&jobs);
-            else
-                print_records(&jobs, f);
+            jobs.grade.results = jobs.results;
+            jobs.hints = hack_grade_find_hints(&jobs.grade);
+            jobs.grade.hints = (const char *const *)jobs.hints;
             status = EXIT_ALL_PASS;
             for (size_t r = 0; r < jobs.row_count; r++)
                 for (size_t p = 0; p < jobs.program_count; p++)
                     if (counts(&jobs, r, p)) status = EXIT_FAILURES;
+            bool written = true;
+            if (summary_only) {
+                written = print_summary(&jobs, f);
+            } else if (f == FORMAT_TABLE) {
+                if (whole_os)
+                    print_os_table(&jobs);
+                else
+                    print_table(&jobs);
+                fputc('\n', stdout);
+                written = print_summary(&jobs, f);
+            } else if (f == FORMAT_GRADESCOPE) {
+                written = write_gradescope(&jobs, out_dir);
+            } else if (f == FORMAT_JUNIT) {
+                written = print_junit(&jobs);
+            } else {
+                print_records(&jobs, f);
+            }
+            if (!written) status = EXIT_BAD_INPUT;
             if (report && !write_report(&jobs, report)) status = EXIT_BAD_INPUT;
+            hack_grade_free_hints(jobs.hints, jobs.row_count * jobs.program_count);
             for (size_t i = 0; i < jobs.row_count * jobs.program_count; i++) hack_bench_result_free(&jobs.results[i]);
         }
     }
@@ -952,6 +1249,10 @@ out:
     }
     for (size_t i = 0; jobs.expected && i < jobs.program_count; i++) hack_bench_expected_free(&jobs.expected[i]);
     free(jobs.expected);
+    for (size_t i = 0; i < jobs.known_count; i++) free(jobs.known[i]);
+    free(jobs.known);
+    free(jobs.students);
+    free(jobs.graded);
     free(jobs.program_names);
     free(jobs.program_groups);
     free(jobs.programs);

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hack/textfile.h"
 #include "hack/memory_bench.h"
+#include "hack/grade_report.h"
 
 #include "hack/backtrace.h"
 #include "hack/build.h"
@@ -1620,18 +1621,10 @@ static void csv_field(hack_strbuf *out, const char *text)
     hack_strbuf_append_char(out, '"');
 }
 
+/* (bytes that are not UTF-8, in a folder's name, as U+FFFD: the record stays valid JSON) */
 static void json_string(hack_strbuf *out, const char *text)
 {
-    hack_strbuf_append_char(out, '"');
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            hack_strbuf_appendf(out, "\\%c", *c);
-        else if (*c < 0x20)
-            hack_strbuf_appendf(out, "\\u%04x", *c);
-        else
-            hack_strbuf_append_char(out, (char)*c);
-    }
-    hack_strbuf_append_char(out, '"');
+    hack_grade_json_string(out, text);
 }
 
 size_t hack_bench_record(hack_bench_format format, const char *folder, const char *program, bool reference,
