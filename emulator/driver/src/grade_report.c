@@ -9,6 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+/* A program as the summary and Gradescope name it: "Memory.Blocks" (its group, then its name), or its name alone
+ * when that names its group already ("Math/Divide", as --test-os names programs). */
+static void shown_name(const hack_grade_program *program, char *buf, size_t size)
+{
+    const size_t n = strlen(program->group);
+    if (strncmp(program->name, program->group, n) == 0 && program->name[n] == '/')
+        snprintf(buf, size, "%.400s", program->name);
+    else
+        snprintf(buf, size, "%.200s.%.200s", program->group, program->name);
+}
 /* ---- text for the formats ---- */
 
 /* The length of a whole UTF-8 sequence at p (its shortest form, no surrogate, at most U+10FFFF), or 0. */
@@ -551,13 +562,14 @@ static void summary_text(const hack_grade *g, const summary *s, hack_strbuf *out
                         g->program_count, g->program_count == 1 ? "" : "s");
     int width = 7;
     for (size_t p = 0; p < g->program_count; p++) {
-        int n = (int)strlen(g->programs[p].name) + (int)strlen(g->programs[p].group) + 1;
-        if (n > width) width = n;
+        char name[600];
+        shown_name(&g->programs[p], name, sizeof name);
+        if ((int)strlen(name) > width) width = (int)strlen(name);
     }
     for (size_t p = 0; p < g->program_count; p++) {
         const hack_grade_program *program = &g->programs[p];
         char name[600];
-        snprintf(name, sizeof name, "%.200s.%.200s", program->group, program->name);
+        shown_name(program, name, sizeof name);
         hack_grade_points_text(program->points, a, sizeof a);
         hack_strbuf_appendf(out, "  %-*s %4zu/%-4zu pass", width, name, s->passed[p], s->students);
         if (program->counted)
@@ -822,7 +834,9 @@ void hack_grade_gradescope(const hack_grade *g, size_t student, hack_strbuf *out
         if (program->skipped) continue;
         const bool ok = passes(g, student, p);
         hack_strbuf_reset(&text);
-        hack_strbuf_appendf(&text, "%s.%s", program->group, program->name);
+        char name[600];
+        shown_name(program, name, sizeof name);
+        hack_strbuf_append(&text, name, strlen(name));
         hack_strbuf_appendf(out, "%s\n  {\"name\": ", first ? "" : ",");
         first = false;
         hack_grade_json_string(out, hack_strbuf_text(&text));
