@@ -683,14 +683,17 @@ static bool write_report(const job_list *jobs, const char *path)
         return false;
     }
     FILE *out = report.file;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Memory.jack test bench</title>\n"
+    const char *title = jobs->whole_os ? "Project 12 (the OS) test bench" : "Memory.jack test bench";
+    fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>\n", title);
+    fputs(
           "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
           "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}td.ok{background:#dfd}td.bad{background:#fcc}"
           "td.opt{background:#ffe9b3}tr.ref td{color:#555;font-style:italic}code{background:#f4f4f4}code.src{background:#eef}"
           ".note{color:#666}figure{margin:0.5em 0}img{border:1px solid #999;image-rendering:pixelated}"
           ".bar{display:inline-block;height:0.8em;background:#7b7}.hint{color:#735}</style>\n"
-          "</head><body>\n<h1>Memory.jack test bench</h1>\n",
+          "</head><body>\n",
           out);
+    fprintf(out, "<h1>%s</h1>\n", title);
     hack_strbuf summary = {0};
     hack_grade_summary(&jobs->grade, HACK_GRADE_HTML, &summary);
     put(out, &summary);
@@ -831,6 +834,21 @@ static bool write_report(const job_list *jobs, const char *path)
 
 static void usage(FILE *out)
 {
+    if (strcmp(mode, "--test-os") == 0)
+        fputs("usage: hackemu --test-os FOLDER... [options]\n"
+              "Grades each student's whole project 12 (FOLDER/Math.jack ... Sys.jack, or .vm) class by class: each\n"
+              "program of os/tests/CLASS runs with the student's CLASS and the rest of the OS hackemu's (native), under\n"
+              "the heap check; its values and screen are judged against the same program on hackemu's OS. A table\n"
+              "has a column per class (programs passed, or 'missing'), then each failure with the student's line, the\n"
+              "costly functions' Hack cycles per call, and the class summary. The options are --test-memory's:\n"
+              "  --program CLASS or CLASS/NAME  only these (repeatable); a rubric names programs 'Math/Divide' and\n"
+              "                    groups 'Math'\n"
+              "  --add-program DIR one of the course's test programs (projects/12/MathTest, ScreenTest...), run on the\n"
+              "                    student's whole OS (the classes they have not written are hackemu's), judged by\n"
+              "                    its .cmp or by its screen when it halts\n"
+              "  --reference DIR   one more reference row, such as the course's compiled OS (its tools/OS)\n"
+              "  --programs DIR    the batteries (default: the project's os/tests)\n\n",
+              out);
     fputs("usage: hackemu --test-memory FOLDER... [options]\n"
           "Runs each student's Memory (FOLDER/Memory.jack or Memory.vm) against the project's test programs,\n"
           "each under the heap check (leaks not counted), and prints a verdict per student and program, with\n"
