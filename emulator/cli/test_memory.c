@@ -1019,23 +1019,27 @@ static void print_os_table(const job_list *jobs)
     }
     fprintf(out, "%-*s", name_width, "student");
     for (size_t g = 0; g < group_count; g++) fprintf(out, " %8s", groups[g]);
-    fputs("   passed\n", out);
+    fputs("   passed    score\n", out);
     for (size_t r = 0; r < jobs->row_count; r++) {
         if (jobs->rows[r].reference && (r == 0 || !jobs->rows[r - 1].reference))
             fputs("(reference rows, not graded)\n", out);
         fprintf(out, "%-*s", name_width, jobs->rows[r].name);
         size_t all_passed = 0, all_counted = 0;
         for (size_t g = 0; g < group_count; g++) {
-            size_t passed = 0, counted = 0, missing = 0;
+            size_t passed = 0, counted = 0, missing = 0, programs = 0;
             for (size_t p = 0; p < jobs->program_count; p++) {
                 const hack_bench_result *result = result_at(jobs, r, p);
-                if (strcmp(jobs->program_groups[p], groups[g]) != 0 || result->optional) continue;
+                if (strcmp(jobs->program_groups[p], groups[g]) != 0) continue;
+                programs++;
+                if (!jobs->graded[p].counted) continue; /* optional, or skipped by the rubric */
                 counted++;
                 passed += result->verdict == HACK_BENCH_PASS;
                 missing += result->verdict == HACK_BENCH_MISSING_CLASS;
             }
             char cell[32];
-            if (missing && missing == counted)
+            if (!counted && programs)
+                snprintf(cell, sizeof cell, "skipped");
+            else if (missing && missing == counted)
                 snprintf(cell, sizeof cell, "missing");
             else if (passed == counted)
                 snprintf(cell, sizeof cell, "ok");
@@ -1045,7 +1049,11 @@ static void print_os_table(const job_list *jobs)
             all_passed += passed;
             all_counted += counted;
         }
-        fprintf(out, "   %zu/%zu\n", all_passed, all_counted);
+        const hack_grade_score score = hack_grade_student_score(&jobs->grade, r);
+        char got[32], of[32];
+        hack_grade_points_text(score.score, got, sizeof got);
+        hack_grade_points_text(score.max_score, of, sizeof of);
+        fprintf(out, "   %zu/%-5zu %s/%s\n", all_passed, all_counted, got, of);
     }
     bool any = false;
     for (size_t r = 0; r < jobs->row_count; r++)
@@ -1060,8 +1068,8 @@ static void print_os_table(const job_list *jobs)
             }
             fprintf(out, "%s %s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_names[p],
                     hack_bench_verdict_name(result->verdict),
-                    result->optional ? " (optional)" : "", result->detail, result->place[0] ? " at " : "",
-                    result->place);
+                    jobs->graded[p].skipped ? " (skipped)" : !jobs->graded[p].counted ? " (optional)" : "",
+                    result->detail, result->place[0] ? " at " : "", result->place);
         }
     for (size_t r = 0; r < jobs->row_count; r++) { /* the classes a student has not written, a line each */
         char names[256] = "";

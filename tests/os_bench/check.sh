@@ -41,4 +41,14 @@ grep -Eq '^hackemu native( +ok){8} ' "$out" || fail "hackemu's native OS does no
 grep -Eq '^hackemu OS in Jack( +ok){8} ' "$out" || fail "hackemu's Jack OS does not pass every battery"
 grep -q "^.*rightward: no Math, String, Array, Output, Keyboard, Memory, Sys (.jack or .vm): not graded" "$out" ||
     fail "the classes not written are not named"
+# a rubric names a class ('Math 20': 2.5 points for each of its 8 programs), a program with its class, a skipped class
+printf 'Math 20\nskip Memory\nArray/NewZero 3\n' > "$work/rubric"
+"$hackemu" --test-os -j 2 --rubric "$work/rubric" "$here/divloop" "$here/nocheck" > "$out"
+grep -Eq '^divloop +6/8( +missing){5} +skipped +missing +6/56 +15/70$' "$out" || fail "--rubric: divloop's score is not 15/70"
+grep -Eq '^nocheck +missing +missing +2/4( +missing){3} +skipped +missing +2/56 +2/70$' "$out" ||
+    fail "--rubric: nocheck's score is not 2/70"
+# Gradescope's results.json for one student: a test per program named with its class
+"$hackemu" --test-os --format=gradescope "$here/divloop" > "$out"
+grep -q '"name": "Math/DivideByZero", "score": 0, "max_score": 1, "status": "failed"' "$out" ||
+    fail "--format=gradescope: no failed Math/DivideByZero test"
 echo "os bench: every verdict as expected"

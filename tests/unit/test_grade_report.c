@@ -471,9 +471,9 @@ START_TEST(rubric_errors_at_line_and_column)
         {"Blocks 1.", 1, 8, "'1.' is not a number of points (such as 10 or 2.5)"},
         {"  Blocks 10 extra # comment", 1, 13, "unexpected 'extra' after the entry (a '#' starts a comment)"},
         {"@Blocks 1", 1, 1, "expected a program or group name, 'default' or 'skip', not '@'"},
-        {"Blo@cks 1", 1, 4, "'@' cannot be part of a name (letters, digits, '_', '-' and '.')"},
+        {"Blo@cks 1", 1, 4, "'@' cannot be part of a name (letters, digits, '_', '-', '.' and '/')"},
         {"\n\nskip", 3, 5, "skip needs the program or group to leave out"},
-        {"skip Seed/Policy", 1, 10, "'/' cannot be part of a name (letters, digits, '_', '-' and '.')"},
+        {"skip Seed:Policy", 1, 10, "':' cannot be part of a name (letters, digits, '_', '-', '.' and '/')"},
         {"default", 1, 8, "default needs its points (a number)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
