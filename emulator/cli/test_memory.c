@@ -1026,7 +1026,7 @@ static void print_os_table(const job_list *jobs)
         fprintf(out, "%-*s", name_width, jobs->rows[r].name);
         size_t all_passed = 0, all_counted = 0;
         for (size_t g = 0; g < group_count; g++) {
-            size_t passed = 0, counted = 0, missing = 0, programs = 0;
+            size_t passed = 0, counted = 0, missing = 0, unbuilt = 0, programs = 0;
             for (size_t p = 0; p < jobs->program_count; p++) {
                 const hack_bench_result *result = result_at(jobs, r, p);
                 if (strcmp(jobs->program_groups[p], groups[g]) != 0) continue;
@@ -1035,12 +1035,15 @@ static void print_os_table(const job_list *jobs)
                 counted++;
                 passed += result->verdict == HACK_BENCH_PASS;
                 missing += result->verdict == HACK_BENCH_MISSING_CLASS;
+                unbuilt += result->verdict == HACK_BENCH_BUILD_ERROR;
             }
             char cell[32];
             if (!counted && programs)
                 snprintf(cell, sizeof cell, "skipped");
             else if (missing && missing == counted)
                 snprintf(cell, sizeof cell, "missing");
+            else if (unbuilt && unbuilt == counted)
+                snprintf(cell, sizeof cell, "BUILD");
             else if (passed == counted)
                 snprintf(cell, sizeof cell, "ok");
             else
@@ -1066,6 +1069,25 @@ static void print_os_table(const job_list *jobs)
                 any = any || p > 0;
                 continue;
             }
+            /* a class that does not build: said once, for all its programs */
+            const hack_bench_result *before = p ? result_at(jobs, r, p - 1) : NULL;
+            if (result->verdict == HACK_BENCH_BUILD_ERROR && before && before->verdict == HACK_BENCH_BUILD_ERROR &&
+                strcmp(jobs->program_groups[p - 1], jobs->program_groups[p]) == 0 &&
+                strcmp(before->detail, result->detail) == 0)
+                continue;
+            if (result->verdict == HACK_BENCH_BUILD_ERROR) {
+                size_t same = 0;
+                for (size_t q = p; q < jobs->program_count && strcmp(jobs->program_groups[q], jobs->program_groups[p]) == 0 &&
+                                   result_at(jobs, r, q)->verdict == HACK_BENCH_BUILD_ERROR &&
+                                   strcmp(result_at(jobs, r, q)->detail, result->detail) == 0;
+                     q++)
+                    same++;
+                if (same > 1) {
+                    fprintf(out, "%s %s: build error (its %zu programs): %s\n", row_folder(&jobs->rows[r]),
+                            jobs->program_groups[p], same, result->detail);
+                    continue;
+                }
+            }
             fprintf(out, "%s %s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_names[p],
                     hack_bench_verdict_name(result->verdict),
                     jobs->graded[p].skipped ? " (skipped)" : !jobs->graded[p].counted ? " (optional)" : "",
@@ -1079,6 +1101,14 @@ static void print_os_table(const job_list *jobs)
                 snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "",
                          jobs->program_groups[p]);
         if (names[0]) fprintf(out, "%s: no %s (.jack or .vm): not graded\n", row_folder(&jobs->rows[r]), names);
+        for (size_t p = 0; p < jobs->program_count; p++) { /* a folder of folders: where the classes are */
+            const char *there = strstr(result_at(jobs, r, p)->detail, " (there is one in ");
+            if (result_at(jobs, r, p)->verdict != HACK_BENCH_MISSING_CLASS || !there) continue;
+            fprintf(out, "%s:%s\n", row_folder(&jobs->rows[r]), there);
+            break;
+        }
+        const char *note = row_note(jobs, r);
+        if (note) fprintf(out, "%s: note (not counted): %s\n", row_folder(&jobs->rows[r]), note);
     }
     /* the figures: Hack cycles per call of the costly functions, over every program of the row */
     fprintf(out, "\n%-*s", name_width, "cycles per call");

@@ -14,12 +14,14 @@
 #include "hack/jack.h"
 #include "hack/strbuf.h"
 #include "hack/vm.h"
+#include "hack/os_api.h"
 
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { DEFAULT_BUDGET = 200000000, FIRST_HEAP = 2048, STEP_CYCLES = 16 /* steps whose cycle is kept */ };
@@ -226,14 +228,147 @@ static bool has_own_check(const char *folder)
     return access(path, F_OK) == 0;
 }
 
-/* Builds the program of folder with the student's class under test (every OS class of theirs with student_os)
- * and the project's OS for the rest, and Check. */
+/* Whether the project's OS serves Class.function (name "Math.multiply"): the course's API names it. */
+static bool in_os_api(const char *name, size_t length)
+{
+    for (size_t i = 0; i < hack_os_api_count; i++) {
+        const size_t c = strlen(hack_os_api[i].class_name), f = strlen(hack_os_api[i].name);
+        if (c + 1 + f == length && strncmp(name, hack_os_api[i].class_name, c) == 0 && name[c] == '.' &&
+            strncmp(name + c + 1, hack_os_api[i].name, f) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool regular_file(const char *path, struct stat *info)
+{
+    return stat(path, info) == 0 && S_ISREG(info->st_mode);
+}
+
+/* Appends text to a result's note ("; " between notes). */
+static void add_note(hack_bench_result *result, const char *text)
+{
+    size_t n = strlen(result->note);
+    snprintf(result->note + n, sizeof result->note - n, "%s%s", n ? "; " : "", text);
+}
+
+/* Where under student (three folders deep at most) a file name is, for a student who handed in a folder of
+ * folders ("projects/12/Math.jack"): its folder relative to student, or false. */
+static bool find_below(const char *student, const char *name, char *found, size_t size, int depth)
+{
+    DIR *d = depth > 0 ? opendir(student) : NULL;
+    if (!d) return false;
+    struct dirent *e;
+    bool hit = false;
+    while (!hit && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        struct stat info;
+        int n = snprintf(path, sizeof path, "%s/%s", student, e->d_name);
+        if (n < 0 || (size_t)n >= sizeof path || lstat(path, &info) != 0 || !S_ISDIR(info.st_mode))
+            continue; /* (symbolic links not followed) */
+        char inside[4096];
+        n = snprintf(inside, sizeof inside, "%s/%s", path, name);
+        if (n < 0 || (size_t)n >= sizeof inside) continue;
+        if (regular_file(inside, &info)) {
+            snprintf(found, size, "%s", e->d_name);
+            hit = true;
+        } else {
+            char deeper[1024];
+            if (find_below(path, name, deeper, sizeof deeper, depth - 1)) {
+                snprintf(found, size, "%.200s/%.700s", e->d_name, deeper);
+                hit = true;
+            }
+        }
+    }
+    closedir(d);
+    return hit;
+}
+
+/* The student's class name, compiled alone (the folder's other classes read for their declarations only, so that
+ * an error in another file is not this class's) into sources: their name.vm when they have one, taken as it is as
+ * hackemu takes it (a newer name.jack is noted), else name.jack. *missing when they have neither. */
+static bool add_student_class(const char *student, const char *name, hack_vm_sources *sources, bool *missing,
+                              hack_bench_result *result, hack_diag_list *diags)
+{
+    char vm[4096], jack[4096];
+    snprintf(vm, sizeof vm, "%s/%s.vm", student, name);
+    snprintf(jack, sizeof jack, "%s/%s.jack", student, name);
+    struct stat vm_info, jack_info;
+    const bool has_vm = regular_file(vm, &vm_info), has_jack = regular_file(jack, &jack_info);
+    *missing = !has_vm && !has_jack;
+    if (*missing) return false;
+    if (has_vm && has_jack && jack_info.st_mtime > vm_info.st_mtime) {
+        char note[256];
+        snprintf(note, sizeof note, "%s.jack is newer than %s.vm: the .vm was graded, as hackemu runs it (compile "
+                 "again, or delete the .vm)", name, name);
+        add_note(result, note);
+    }
+    hack_vm_sources one = {0};
+    bool ok = hack_build_vm_sources(has_vm ? vm : jack, &one, diags);
+    for (size_t i = 0; ok && i < one.count; i++) {
+        const hack_source *s = &one.items[i];
+        ok = hack_vm_sources_add(sources, s->path, s->text, s->length) &&
+             (!s->origin_path || /* the Jack lines it was compiled from, for the student's reports */
+              hack_sources_set_origin(sources, sources->count - 1, s->origin_path, s->origins, s->origin_count));
+    }
+    hack_vm_sources_free(&one);
+    return ok;
+}
+
+/* Whether sources have a class name. */
+static bool has_class(const hack_vm_sources *sources, const char *name)
+{
+    for (size_t i = 0; i < sources->count; i++)
+        if (source_is_class(&sources->items[i], name)) return true;
+    return false;
+}
+
+/* The student's classes their added code needs: a call to a function neither sources define nor the course's API
+ * names (their Screen calling Math.twoToThe, their Math calling MathUtil.twice) brings in the student's class of
+ * that name, which may need others in turn (sources from first on are theirs). */
+static bool add_student_helpers(const char *student, hack_vm_sources *sources, size_t first, hack_bench_result *result,
+                                hack_diag_list *diags)
+{
+    bool ok = true;
+    for (size_t i = first; ok && i < sources->count; i++) {
+        const char *text = sources->items[i].text, *end = text + sources->items[i].length;
+        for (const char *p = text; ok && p < end && (p = strstr(p, "call ")) != NULL; p += 5) {
+            if (p != text && p[-1] != '\n' && p[-1] != ' ' && p[-1] != '\t') continue;
+            const char *name = p + 5;
+            while (*name == ' ' || *name == '\t') name++;
+            size_t length = strcspn(name, " \t\r\n");
+            const char *dot = memchr(name, '.', length);
+            char function[256], class_name[128];
+            if (!dot || length >= sizeof function || (size_t)(dot - name) >= sizeof class_name) continue;
+            snprintf(function, sizeof function, "%.*s", (int)length, name);
+            snprintf(class_name, sizeof class_name, "%.*s", (int)(dot - name), name);
+            if (hack_build_defines_function(sources, function) || in_os_api(name, length) ||
+                has_class(sources, class_name) || strcmp(class_name, "Check") == 0 || strcmp(class_name, "Main") == 0)
+                continue;
+            bool missing;
+            if (!add_student_class(student, class_name, sources, &missing, result, diags) && !missing) ok = false;
+            if (ok && !missing) {
+                char note[256];
+                const char *caller = hack_path_base_name(sources->items[i].path);
+                snprintf(note, sizeof note, "with the student's %.60s too (their %.*s calls %.100s)", class_name,
+                         (int)strcspn(caller, "."), caller, function);
+                add_note(result, note);
+            }
+        }
+    }
+    return ok;
+}
+
+/* Builds the program of folder with the student's class under test (every OS class of theirs with student_os) and
+ * the classes of theirs it calls that the course's API does not name, each compiled alone; the project's OS for the
+ * rest, and Check. */
 static bool build(const char *student, const char *folder, const char *tested, bool student_os, hack_program *program,
                   unsigned *os_added, hack_bench_result *result)
 {
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    hack_vm_sources sources = {0}, theirs = {0};
+    hack_vm_sources sources = {0};
     /* Check (os/tests/Check.jack, carried in the tools) is part of every test program */
     hack_sources check = {0};
     bool ok = has_own_check(folder) || hack_sources_add(&check, "(bench)/Check.jack", hack_bench_classes[0].source,
@@ -244,31 +379,31 @@ static bool build(const char *student, const char *folder, const char *tested, b
         first_error(&diags, result->detail, sizeof result->detail);
         goto out;
     }
-    if (student && !hack_build_vm_sources(student, &theirs, &diags)) {
-        ok = false;
-        first_error(&diags, result->detail, sizeof result->detail);
-        goto out;
-    }
     /* a program folder's own copy of the class (a course test folder holding the course's skeleton) gives way;
      * with the student's whole OS, every OS class of the folder does */
     for (size_t i = sources.count; i-- > 0;)
         if (source_is_class(&sources.items[i], tested) || (student && student_os && is_os_class(&sources.items[i])))
             hack_vm_sources_remove(&sources, i);
-    bool memory = student == NULL; /* a reference row: the project's class */
-    for (size_t i = 0; ok && student && i < theirs.count; i++) {
-        const hack_source *s = &theirs.items[i];
-        if (!source_is_class(s, tested) && !(student_os && is_os_class(s))) continue;
-        memory |= source_is_class(s, tested);
-        ok = hack_vm_sources_add(&sources, s->path, s->text, s->length) &&
-             (!s->origin_path || /* the Jack lines it was compiled from, for the student's reports */
-              hack_sources_set_origin(&sources, sources.count - 1, s->origin_path, s->origins, s->origin_count));
+    const size_t theirs = sources.count;
+    if (student && tested[0]) {
+        bool missing;
+        ok = add_student_class(student, tested, &sources, &missing, result, &diags);
+        if (missing) {
+            char file[128], below[1024];
+            snprintf(file, sizeof file, "%s.jack", tested);
+            int n = snprintf(result->detail, sizeof result->detail, "%s has no %s.jack or %s.vm", student, tested, tested);
+            if (find_below(student, file, below, sizeof below, 3) && n > 0 && (size_t)n < sizeof result->detail)
+                snprintf(result->detail + n, sizeof result->detail - (size_t)n, " (there is one in %.200s/%.200s: grade that folder)",
+                         student, below);
+            result->verdict = HACK_BENCH_MISSING_CLASS;
+            goto out;
+        }
     }
-    if (ok && !memory && tested[0]) {
-        ok = false;
-        snprintf(result->detail, sizeof result->detail, "%s has no %s.jack or %s.vm", student, tested, tested);
-        result->verdict = HACK_BENCH_MISSING_CLASS;
-        goto out;
+    for (size_t c = 0; ok && student && student_os && c < hack_os_class_count; c++) {
+        bool missing; /* (a class they have not written is the project's) */
+        if (!add_student_class(student, hack_os_classes[c].name, &sources, &missing, result, &diags) && !missing) ok = false;
     }
+    ok = ok && (!student || add_student_helpers(student, &sources, theirs, result, &diags));
     ok = ok && hack_build_add_os(&sources, true, os_added, &diags);
     hack_vm_options vm_options = {.bootstrap = true, .require_functions = true};
     ok = ok && hack_vm_build(&sources, &vm_options, folder, program, &diags) &&
@@ -276,7 +411,6 @@ static bool build(const char *student, const char *folder, const char *tested, b
     if (!ok) first_error(&diags, result->detail, sizeof result->detail);
 out:
     hack_vm_sources_free(&sources);
-    hack_vm_sources_free(&theirs);
     hack_diag_list_free(&diags);
     return ok;
 }
