@@ -28,6 +28,13 @@ grep -q '/sqrtwrap/","Math/Sqrt","wrong value","sqrt(16384) is 255, hackemu.s OS
     fail "sqrtwrap: not the wrong sqrt named by its value line"
 grep -q '/nowait/","Sys/Wait","wrong result","Sys.wait(10) took [0-9]* cycles: it hardly waits' "$out" ||
     fail "nowait: Sys.wait's cycles not judged"
+# one class that does not compile fails only itself, said once; a helper class of the student's own is brought in
+"$hackemu" --test-os -j 2 --no-reference "$here/helper" > "$work/helper"
+grep -Eq '^helper +6/8 +BUILD( +missing){6} ' "$work/helper" || { cat "$work/helper"; fail "helper: not Math 6/8 and String BUILD"; }
+grep -q "helper String: build error (its 11 programs): .*helper/String.jack:8: expected ';', found 'let'" "$work/helper" ||
+    fail "helper: the build error is not said once, at String.jack:8"
+grep -q "helper: note (not counted): with the student's MathUtil too (their Math calls MathUtil.twice)" "$work/helper" ||
+    fail "helper: MathUtil brought in without a note"
 # a wrong pixel: the student's write that left it so, or the call that draws it on hackemu's OS with its source
 grep -q '/colorless/","Screen/Straight","wrong pixels","[^"]*is black where it should be white: drawn by Screen.drawPixel (Screen.jack:43), called from Main.main (Main.jack:[0-9]*)[^"]*","Screen.drawPixel (Screen.jack:43)"' "$out" ||
     fail "colorless: the pixel left black is not blamed on its drawPixel line"
