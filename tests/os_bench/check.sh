@@ -28,6 +28,9 @@ grep -q '/sqrtwrap/","Math/Sqrt","wrong value","sqrt(16384) is 255, hackemu.s OS
     fail "sqrtwrap: not the wrong sqrt named by its value line"
 grep -q '/nowait/","Sys/Wait","wrong result","Sys.wait(10) took [0-9]* cycles: it hardly waits' "$out" ||
     fail "nowait: Sys.wait's cycles not judged"
+# a Sys.init that forgets an init: named, at Sys.init
+grep -q '/noinit/","Sys/Init","wrong result","Sys.init did not call Output.init before Main.main","Sys.init (Sys.jack:5)"' "$out" ||
+    fail "noinit: the forgotten Output.init is not named"
 # one class that does not compile fails only itself, said once; a helper class of the student's own is brought in
 "$hackemu" --test-os -j 2 --no-reference "$here/helper" > "$work/helper"
 grep -Eq '^helper +6/8 +BUILD( +missing){6} ' "$work/helper" || { cat "$work/helper"; fail "helper: not Math 6/8 and String BUILD"; }
@@ -51,9 +54,9 @@ grep -q "^.*rightward: no Math, String, Array, Output, Keyboard, Memory, Sys (.j
 # a rubric names a class ('Math 20': 2.5 points for each of its 8 programs), a program with its class, a skipped class
 printf 'Math 20\nskip Memory\nArray/NewZero 3\n' > "$work/rubric"
 "$hackemu" --test-os -j 2 --rubric "$work/rubric" "$here/divloop" "$here/nocheck" > "$out"
-grep -Eq '^divloop +6/8( +missing){5} +skipped +missing +6/56 +15/70$' "$out" || fail "--rubric: divloop's score is not 15/70"
-grep -Eq '^nocheck +missing +missing +2/4( +missing){3} +skipped +missing +2/56 +2/70$' "$out" ||
-    fail "--rubric: nocheck's score is not 2/70"
+grep -Eq '^divloop +6/8( +missing){5} +skipped +missing +6/57 +15/71$' "$out" || fail "--rubric: divloop's score is not 15/71"
+grep -Eq '^nocheck +missing +missing +2/4( +missing){3} +skipped +missing +2/57 +2/71$' "$out" ||
+    fail "--rubric: nocheck's score is not 2/71"
 # Gradescope's results.json for one student: a test per program named with its class
 "$hackemu" --test-os --format=gradescope "$here/divloop" > "$out"
 grep -q '"name": "Math/DivideByZero", "score": 0, "max_score": 1, "status": "failed"' "$out" ||

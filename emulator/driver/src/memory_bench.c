@@ -177,6 +177,8 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
                 program->waits[program->wait_count].to = to;
                 program->waits[program->wait_count++].ms = ms;
             }
+        } else if (strncmp(p, "inits:", 6) == 0) {
+            program->check_inits = true;
         } else if (strncmp(p, "keys:", 5) == 0) {
             read_keys(p + 5, length - 5, program);
         } else if (read_label(p, length, program)) {
@@ -421,7 +423,13 @@ out:
 
 /* ---- the run ---- */
 
+/* An OS class's init function watched for its call ("// inits:") */
 typedef struct {
+    struct run_log_s *log;
+    int index; /* in init_functions */
+} init_watch;
+
+typedef struct run_log_s {
     char fail[512];       /* the first FAIL line */
     bool passed;          /* a PASS line */
     char step[256];       /* the last STEP line: what the program was doing */
@@ -441,6 +449,11 @@ typedef struct {
     size_t value_count, value_capacity;
     bool out_of_memory;
     uint64_t step_cycles[STEP_CYCLES]; /* when Check.step(id) was called (0: not) */
+    /* "// inits:": the OS inits called, in order, and those called before Main.main */
+    bool inits_called[5], inits_before_main[5], main_started;
+    uint8_t init_order[5];
+    int init_count;
+    init_watch init_watches[5];
 } run_log;
 
 /* ---- Check: the test program's reports, natively ---- */
@@ -526,11 +539,22 @@ static hack_hook_action check_pass(void *context, hack_machine *m, const hack_ho
  * that waits for the key to go down and then up sees each once. */
 enum { KEY_PERIOD = 100000 };
 
-static hack_hook_action type_keys(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+/* The OS classes' init functions a Sys.init must call before Main.main, Memory's first ("// inits:"). */
+static const char *const init_functions[] = {"Memory.init", "Math.init", "Screen.init", "Output.init", "Keyboard.init"};
+enum { INIT_COUNT = sizeof init_functions / sizeof init_functions[0] };
+
+static hack_hook_action note_init(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value);
+
+static hack_hook_action main_starts(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
     (void)value;
     run_log *log = context;
-    if (e->kind != HACK_HOOK_CALL || !log->info || !log->info->key_count) return HACK_HOOK_PROCEED;
+    if (e->kind != HACK_HOOK_CALL || !log->info) return HACK_HOOK_PROCEED;
+    if (!log->main_started) { /* which inits Sys.init called before it */
+        log->main_started = true;
+        memcpy(log->inits_before_main, log->inits_called, sizeof log->inits_before_main);
+    }
+    if (!log->info->key_count) return HACK_HOOK_PROCEED;
     hack_key_event events[2 * sizeof log->info->keys];
     size_t n = 0;
     for (size_t i = 0; i < log->info->key_count; i++) {
@@ -591,14 +615,56 @@ static bool bind_checks(hack_machine *m, const hack_program *program, run_log *l
                  {"Check.fail", HACK_HOOK_REPLACE, check_fail},
                  {"Check.step", HACK_HOOK_REPLACE, check_step},
                  {"Check.pass", HACK_HOOK_REPLACE, check_pass},
-                 {"Main.main", HACK_HOOK_OBSERVE, type_keys}};
+                 {"Main.main", HACK_HOOK_OBSERVE, main_starts}};
+    const bool inits = log->info && log->info->check_inits;
     for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
         const hack_symbol *f = hack_symtab_find(&program->symbols, hooks[i].name, strlen(hooks[i].name));
         if (!f || f->kind != HACK_SYMBOL_FUNCTION) continue;
-        if (hooks[i].fn == type_keys && (!log->info || !log->info->key_count)) continue;
+        if (hooks[i].fn == main_starts && (!log->info || (!log->info->key_count && !inits))) continue;
         if (!hack_machine_add_hook(m, (uint16_t)f->value, hooks[i].kind, hooks[i].fn, log)) return false;
     }
+    for (int i = 0; inits && i < INIT_COUNT; i++) {
+        const hack_symbol *f = hack_symtab_find(&program->symbols, init_functions[i], strlen(init_functions[i]));
+        log->init_watches[i] = (init_watch){log, i};
+        if (f && f->kind == HACK_SYMBOL_FUNCTION && !hack_machine_hooked(m, (uint16_t)f->value))
+            hack_machine_add_hook(m, (uint16_t)f->value, HACK_HOOK_OBSERVE, note_init, &log->init_watches[i]);
+    }
     return true;
+}
+
+static hack_hook_action note_init(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)m;
+    (void)value;
+    init_watch *w = context;
+    if (e->kind == HACK_HOOK_CALL) {
+        if (!w->log->inits_called[w->index]) w->log->init_order[w->log->init_count++] = (uint8_t)w->index;
+        w->log->inits_called[w->index] = true;
+    }
+    return HACK_HOOK_PROCEED;
+}
+
+/* "// inits:": Sys.init called every init before Main.main, Memory.init first. */
+static void judge_inits(hack_bench_result *r, const run_log *log, const hack_program *program)
+{
+    const char *wrong = NULL;
+    char why[256] = "";
+    for (int i = 0; i < INIT_COUNT && !wrong; i++)
+        if (hack_symtab_find(&program->symbols, init_functions[i], strlen(init_functions[i])) &&
+            !log->inits_before_main[i]) {
+            wrong = init_functions[i];
+            snprintf(why, sizeof why, "Sys.init did not call %s before Main.main", wrong);
+        }
+    if (!wrong && log->init_count && log->init_order[0] != 0) {
+        wrong = "Memory.init";
+        snprintf(why, sizeof why, "Sys.init called %s before Memory.init (the other classes' inits may allocate)",
+                 init_functions[log->init_order[0]]);
+    }
+    if (!wrong) return;
+    r->verdict = HACK_BENCH_WRONG_RESULT;
+    snprintf(r->detail, sizeof r->detail, "%s", why);
+    const hack_symbol *init = hack_symtab_find(&program->symbols, "Sys.init", 8);
+    if (init) hack_backtrace_describe(program, (uint16_t)init->value, r->place, sizeof r->place);
 }
 
 static void on_output(void *context, const char *text)
@@ -1647,11 +1713,13 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         log->info = &info;
         snprintf(log->prefix, sizeof log->prefix, "%s%s", tested, tested[0] ? "." : "");
     }
-    hack_session_options so = {.check_heap = true, .check_heap_no_leaks = true, .check_report_limit = INT_MAX,
+    /* (with "// inits:" no heap check: it watches Memory.init itself) */
+    hack_session_options so = {.check_heap = !info.check_inits, .check_heap_no_leaks = true, .check_report_limit = INT_MAX,
                                .mirror_output = true, .message = on_message, .heap_report = on_heap_report,
                                .output_line = on_output, .context = log, .heap_timeline = options->timeline,
                                .jack_classes = options->memory == HACK_BENCH_PROJECT_JACK ? tested : NULL,
-                               .jack_os = options->memory == HACK_BENCH_PROJECT_JACK && !tested[0]};
+                               /* (with "// inits:" the OS's inits are watched: none may be native) */
+                               .jack_os = (options->memory == HACK_BENCH_PROJECT_JACK && !tested[0]) || info.check_inits};
     hack_session *session = log ? hack_session_create(machine, &so) : NULL;
     if (session) log->session = session;
     hack_diag_list diags;
@@ -1717,6 +1785,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         const hack_symbol *wait = hack_symtab_find(&program.symbols, "Sys.wait", 8);
         if (result->verdict == HACK_BENCH_PASS && wait && !hack_machine_replaced(machine, (uint16_t)wait->value))
             judge_waits(result, log, &info); /* (a native Sys.wait takes no cycles: it waits in real time) */
+        if (result->verdict == HACK_BENCH_PASS && info.check_inits) judge_inits(result, log, &program);
         if (result->verdict == HACK_BENCH_PASS && options->expected && options->expected->ran)
             compare_with_expected(result, log, machine, &program, &info, options->expected);
         if (result->verdict == HACK_BENCH_WRONG_PIXELS)

@@ -175,6 +175,7 @@ typedef struct {
     bool expect_halt;  /* "// expect: Sys.halt": the program must halt without reporting its end */
     bool compare_screen; /* "// compare: screen" */
     bool screen_tolerance; /* "// compare: screen within 1": a pixel one away from the reference's is forgiven */
+    bool check_inits;      /* "// inits:": Sys.init calls Memory.init first, then every other OS init, before Main.main */
     bool screen_row_up;    /* "// compare: screen or a row up": the reference's screen moved up a pixel row passes too */
     char keys[256];    /* "// keys: TEXT", escapes decoded (\n 128, \b 129) */
     size_t key_count;
