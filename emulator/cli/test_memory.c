@@ -364,6 +364,13 @@ static void cell_mark(const hack_bench_result *result, char *buf, size_t size)
                  result->optional && result->verdict != HACK_BENCH_PASS ? "*" : "");
 }
 
+/* Whether a result's place needs no saying: there is none, or the detail ends with it ("it spins in X"). */
+static bool place_said(const hack_bench_result *result)
+{
+    const size_t d = strlen(result->detail), n = strlen(result->place);
+    return !n || (d >= n && strcmp(result->detail + d - n, result->place) == 0);
+}
+
 /* A row's note (what the heap check found that did not count), from its first program that has one, or NULL. */
 static const char *row_note(const job_list *jobs, size_t r)
 {
@@ -553,8 +560,8 @@ static void print_table(const job_list *jobs)
                 snprintf(note, sizeof note, " (optional%s%s)", result->policy[0] ? "; its policy: " : "",
                          result->policy);
             fprintf(out, "%s %s: %s%s: %s%s%s", row_folder(&jobs->rows[r]), jobs->program_names[p],
-                    hack_bench_verdict_name(result->verdict), note, result->detail, result->place[0] ? " at " : "",
-                    result->place);
+                    hack_bench_verdict_name(result->verdict), note, result->detail, place_said(result) ? "" : " at ",
+                    place_said(result) ? "" : result->place);
             const char *hint = hint_at(jobs, r, p);
             if (hint && notes) {
                 size_t n = 0;
@@ -1091,7 +1098,7 @@ static void print_os_table(const job_list *jobs)
             fprintf(out, "%s %s: %s%s: %s%s%s\n", row_folder(&jobs->rows[r]), jobs->program_names[p],
                     hack_bench_verdict_name(result->verdict),
                     jobs->graded[p].skipped ? " (skipped)" : !jobs->graded[p].counted ? " (optional)" : "",
-                    result->detail, result->place[0] ? " at " : "", result->place);
+                    result->detail, place_said(result) ? "" : " at ", place_said(result) ? "" : result->place);
         }
     for (size_t r = 0; r < jobs->row_count; r++) { /* the classes a student has not written, a line each */
         char names[256] = "";
@@ -1110,7 +1117,11 @@ static void print_os_table(const job_list *jobs)
         const char *note = row_note(jobs, r);
         if (note) fprintf(out, "%s: note (not counted): %s\n", row_folder(&jobs->rows[r]), note);
     }
-    /* the figures: Hack cycles per call of the costly functions, over every program of the row */
+    /* the figures: Hack cycles per call of the costly functions, each from one program (the same calls for every
+     * row), where the row passed it */
+    static const char *const figure_programs[HACK_BENCH_TIMED_COUNT] = {"Math/Multiply", "Math/Divide", "Math/Sqrt",
+                                                                        "Screen/Lines", "Screen/Circle",
+                                                                        "Output/PrintString"};
     fprintf(out, "\n%-*s", name_width, "cycles per call");
     for (size_t t = 0; t < HACK_BENCH_TIMED_COUNT; t++) fprintf(out, " %13s", hack_bench_timed_functions[t]);
     fprintf(out, " %13s %13s\n", "Memory.alloc", "deAlloc");
@@ -1120,8 +1131,11 @@ static void print_os_table(const job_list *jobs)
         for (size_t t = 0; t < HACK_BENCH_TIMED_COUNT; t++) {
             uint64_t calls = 0, cycles = 0;
             for (size_t p = 0; p < jobs->program_count; p++) {
-                calls += result_at(jobs, r, p)->timings[t].calls;
-                cycles += result_at(jobs, r, p)->timings[t].cycles;
+                const hack_bench_result *result = result_at(jobs, r, p);
+                if (strcmp(jobs->program_names[p], figure_programs[t]) != 0 || result->verdict != HACK_BENCH_PASS)
+                    continue;
+                calls += result->timings[t].calls;
+                cycles += result->timings[t].cycles;
             }
             char cell[32];
             if (calls)
@@ -1136,10 +1150,13 @@ static void print_os_table(const job_list *jobs)
         pair(freed, sizeof freed, g ? g->free_median : 0, g ? g->free_max : 0, g && !native);
         fprintf(out, " %13s %13s\n", native ? "native" : alloc, native ? "native" : freed);
     }
-    fputs("(the mean over every call the programs made, from the call to its return; Memory: median/max)\n", out);
-    fprintf(out, "\neach class's programs run with the student's class and the rest of the OS hackemu's (native);%s\n",
+    fprintf(out, "(the mean per call, from the call to its return, in %s, %s, %s, %s, %s and %s where the row "
+                 "passed them; Memory: median/max in its figures program)\n",
+            figure_programs[0], figure_programs[1], figure_programs[2], figure_programs[3], figure_programs[4],
+            figure_programs[5]);
+    fprintf(out, "\neach class's programs run with the student's class and the rest of the OS hackemu's (native)%s\n",
             group_count && strcmp(groups[group_count - 1], WHOLE_OS) == 0
-                ? " OS: the course's programs with the student's whole OS"
+                ? "; OS: the course's programs with the student's whole OS"
                 : "");
 }
 

@@ -1519,8 +1519,8 @@ static void compare_with_expected(hack_bench_result *r, const run_log *log, cons
     const size_t word = first / 16, bit = first % 16;
     const bool lit = (m->ram[HACK_SCREEN + word] >> bit) & 1;
     snprintf(r->detail, sizeof r->detail,
-             "%zu pixel%s differ from hackemu's OS's screen; the first, at x = %zu, y = %zu, is %s where it should be %s",
-             differ, differ == 1 ? "" : "s", (word % 32) * 16 + bit, word / 32, lit ? "black" : "white",
+             "%zu pixel%s from hackemu's OS's screen; the first, at x = %zu, y = %zu, is %s where it should be %s",
+             differ, differ == 1 ? " differs" : "s differ", (word % 32) * 16 + bit, word / 32, lit ? "black" : "white",
              lit ? "white" : "black");
     if (forgiven) {
         size_t n = strlen(r->detail);
