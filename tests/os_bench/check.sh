@@ -33,32 +33,35 @@ grep -q '/noinit/","Sys/Init","wrong result","Sys.init did not call Output.init 
     fail "noinit: the forgotten Output.init is not named"
 # one class that does not compile fails only itself, said once; a helper class of the student's own is brought in
 "$hackemu" --test-os -j 2 --no-reference "$here/helper" > "$work/helper"
-grep -Eq '^helper +6/8 +BUILD( +missing){6} ' "$work/helper" || { cat "$work/helper"; fail "helper: not Math 6/8 and String BUILD"; }
+grep -Eq '^helper +4/6 +BUILD( +missing){6} ' "$work/helper" || { cat "$work/helper"; fail "helper: not Math 4/6 and String BUILD"; }
 grep -q "helper String: build error (its 11 programs): .*helper/String.jack:8: expected ';', found 'let'" "$work/helper" ||
     fail "helper: the build error is not said once, at String.jack:8"
 grep -q "helper: note (not counted): with the student's MathUtil too (their Math calls MathUtil.twice)" "$work/helper" ||
     fail "helper: MathUtil brought in without a note"
 # a wrong pixel: the student's write that left it so, or the call that draws it on hackemu's OS with its source
-grep -q '/colorless/","Screen/Straight","wrong pixels","[^"]*is black where it should be white: drawn by Screen.drawPixel (Screen.jack:43), called from Main.main (Main.jack:[0-9]*)[^"]*","Screen.drawPixel (Screen.jack:43)"' "$out" ||
+grep -q '/colorless/","Screen/Color","wrong pixels","[^"]*is black where it should be white[^"]*: drawn by Screen.drawPixel (Screen.jack:43), called from Main.main (Main.jack:[0-9]*)[^"]*","Screen.drawPixel (Screen.jack:43)"' "$out" ||
     fail "colorless: the pixel left black is not blamed on its drawPixel line"
-grep -q '/rightward/","Screen/Straight","wrong pixels","[^"]*is white where it should be black: never drawn; hackemu.s OS draws it in Main.main (Main.jack:12): do Screen.drawLine(200, 50, 160, 10);","Main.main (Main.jack:12)"' "$out" ||
+grep -q '/rightward/","Screen/Diagonals","wrong pixels","[^"]*is white where it should be black[^"]*: never drawn; hackemu.s OS draws it in Main.main (Main.jack:7): do Screen.drawLine(200, 50, 160, 10);","Main.main (Main.jack:7)"' "$out" ||
     fail "rightward: the pixel never drawn is not blamed on the test's call"
 grep -q '/colorless/","Screen/Circle","pass"' "$out" || fail "colorless: a book-style circle (one pixel aside) is not forgiven"
 # the table: a class's cell, a class not written, the reference rows passing everything
 "$hackemu" --test-os -j 2 "$here/rightward" "$here/nosign" > "$out"
-grep -Eq '^rightward +missing +missing +missing +missing +11/14 ' "$out" || fail "the table lacks rightward's Screen cell"
+grep -Eq '^rightward +missing +missing +missing +missing +6/10 ' "$out" || fail "the table lacks rightward's Screen cell"
 grep -Eq '^hackemu native( +ok){8} ' "$out" || fail "hackemu's native OS does not pass every battery"
 grep -Eq '^hackemu OS in Jack( +ok){8} ' "$out" || fail "hackemu's Jack OS does not pass every battery"
 grep -q "^.*rightward: no Math, String, Array, Output, Keyboard, Memory, Sys (.jack or .vm): not graded" "$out" ||
     fail "the classes not written are not named"
-# a rubric names a class ('Math 20': 2.5 points for each of its 8 programs), a program with its class, a skipped class
-printf 'Math 20\nskip Memory\nArray/NewZero 3\n' > "$work/rubric"
+# a rubric names a class ('Math 18': 3 points for each of its 6 counted programs), a program with its class (an
+# optional one: counted then), a skipped class
+printf 'Math 18\nskip Memory\nArray/NewZero 3\n' > "$work/rubric"
 "$hackemu" --test-os -j 2 --rubric "$work/rubric" "$here/divloop" "$here/nocheck" > "$out"
-grep -Eq '^divloop +6/8( +missing){5} +skipped +missing +6/57 +15/71$' "$out" || fail "--rubric: divloop's score is not 15/71"
-grep -Eq '^nocheck +missing +missing +2/4( +missing){3} +skipped +missing +2/57 +2/71$' "$out" ||
-    fail "--rubric: nocheck's score is not 2/71"
+grep -Eq '^divloop +5/6( +missing){5} +skipped +missing +5/40 +15/54$' "$out" || fail "--rubric: divloop's score is not 15/54"
+grep -Eq '^nocheck +missing +missing +2/3( +missing){3} +skipped +missing +2/40 +2/54$' "$out" ||
+    fail "--rubric: nocheck's score is not 2/54"
 # Gradescope's results.json for one student: a test per program named with its class
 "$hackemu" --test-os --format=gradescope "$here/divloop" > "$out"
-grep -q '"name": "Math/DivideByZero", "score": 0, "max_score": 1, "status": "failed"' "$out" ||
-    fail "--format=gradescope: no failed Math/DivideByZero test"
+grep -q '"name": "Math/DivideMin", "score": 0, "max_score": 1, "status": "failed"' "$out" ||
+    fail "--format=gradescope: no failed Math/DivideMin test"
+grep -q '"name": "Math/DivideByZero", "score": 0, "max_score": 0, "status": "failed"' "$out" ||
+    fail "--format=gradescope: the optional Math/DivideByZero is not worth 0"
 echo "os bench: every verdict as expected"

@@ -184,6 +184,8 @@ bool hack_bench_read_program(const char *program_folder, hack_bench_program *pro
         } else if (read_label(p, length, program)) {
         } else if (strncmp(p, "optional:", 9) == 0) {
             program->optional = true;
+            /* a policy check (Memory's SeedPolicy): its failure is another policy, not a fault */
+            program->policy = strstr(p, "policy") != NULL;
         } else if (strncmp(p, "figures:", 8) == 0) {
             program->figures = true;
         }
@@ -301,7 +303,9 @@ static bool add_student_class(const char *student, const char *name, hack_vm_sou
     snprintf(vm, sizeof vm, "%s/%s.vm", student, name);
     snprintf(jack, sizeof jack, "%s/%s.jack", student, name);
     struct stat vm_info, jack_info;
-    const bool has_vm = regular_file(vm, &vm_info), has_jack = regular_file(jack, &jack_info);
+    /* (a file that is there but no regular file, a FIFO, is read and refused by the build, not called missing) */
+    const bool has_vm = stat(vm, &vm_info) == 0 && !S_ISDIR(vm_info.st_mode),
+               has_jack = stat(jack, &jack_info) == 0 && !S_ISDIR(jack_info.st_mode);
     *missing = !has_vm && !has_jack;
     if (*missing) return false;
     if (has_vm && has_jack && jack_info.st_mtime > vm_info.st_mtime) {
@@ -1803,7 +1807,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             snprintf(result->detail, sizeof result->detail, "finished after %llu cycles, over the budget of %llu",
                      (unsigned long long)cycles, (unsigned long long)budget);
         }
-        if (info.optional && result->verdict == HACK_BENCH_WRONG_RESULT && log->fail[0])
+        if (info.policy && result->verdict == HACK_BENCH_WRONG_RESULT && log->fail[0])
             result->verdict = HACK_BENCH_OTHER_POLICY; /* a policy, not a fault: which one, found below */
         if (log->note[0]) { /* what did not count, as a note: the finding's first line, at its call in Memory.init */
             char note[sizeof result->note], where[256];
@@ -1815,7 +1819,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         hack_session_unload(session);
         if (result->verdict == HACK_BENCH_PASS)
             result->figures.largest_request = probe_largest_request(&program, os_added, &so, options->memory == HACK_BENCH_NATIVE);
-        if (info.optional && (result->verdict == HACK_BENCH_PASS || result->verdict == HACK_BENCH_OTHER_POLICY))
+        if (info.policy && (result->verdict == HACK_BENCH_PASS || result->verdict == HACK_BENCH_OTHER_POLICY))
             probe_policy(&program, os_added, &so, options->memory == HACK_BENCH_NATIVE, result->policy,
                          sizeof result->policy);
     }

@@ -188,6 +188,7 @@ typedef struct {
     } waits[4];
     size_t wait_count;
     bool optional;     /* "// optional: ..." */
+    bool policy;       /* an optional line that names a policy: a failed check is "another policy" */
     bool figures;      /* "// figures: ...": the program whose figures a table shows */
     char cmp[4096];    /* a course-style test's .cmp ("" for none) */
 } hack_bench_program;
