@@ -309,8 +309,11 @@ function runTest(name) {
     .map((n) => ({ name: n, data: Module.FS.readFile(page.dir + '/' + n) }));
   const worker = new Worker('test_worker.js');
   page.test = { worker, name, started: performance.now() };
-  worker.onmessage = (event) => testDone(name, event.data);
+  // (a worker ended for a newer test, as when dropped files start one after another, may still report: its error
+  // must not end the newer test, nor its result stand for it)
+  worker.onmessage = (event) => { if (page.test && page.test.worker === worker) testDone(name, event.data); };
   worker.onerror = (event) => {
+    if (!page.test || page.test.worker !== worker) return;
     stopTest();
     setStatus(`${name}: the test could not run (${event.message || 'the worker failed'})`, true);
   };
