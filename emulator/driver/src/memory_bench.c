@@ -1593,12 +1593,12 @@ static void blame_wrong_pixel(hack_bench_result *r, const hack_program *program,
     size_t n = strlen(r->detail);
     const char *did = r->pixel_lit ? "drawn" : "erased", *not_done = r->pixel_lit ? "never erased" : "never drawn";
     if (written)
-        n += (size_t)snprintf(r->detail + n, sizeof r->detail - n, ": %s by %s", did, theirs);
+        n += (size_t)snprintf(r->detail + n, sizeof r->detail - n, ": %s by %.300s", did, theirs);
     else
         n += (size_t)snprintf(r->detail + n, sizeof r->detail - n, ": %s", not_done);
     if (ours[0] && n < sizeof r->detail)
-        snprintf(r->detail + n, sizeof r->detail - n, "; hackemu's OS %s it in %s", r->pixel_lit ? "clears" : "draws",
-                 ours);
+        snprintf(r->detail + n, sizeof r->detail - n, "; hackemu's OS %s it in %.300s",
+                 r->pixel_lit ? "clears" : "draws", ours);
     blame_place(r->place, sizeof r->place, written ? theirs : ours);
 }
 
