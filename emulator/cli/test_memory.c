@@ -176,7 +176,7 @@ static bool find_programs_in(const char *dir, const char *group, char **only, si
         if (names[name_count]) strcpy(names[name_count++], e->d_name);
     }
     if (d) closedir(d);
-    qsort(names, name_count, sizeof *names, compare_names);
+    if (name_count) qsort(names, name_count, sizeof *names, compare_names); /* (names is NULL when none) */
     bool ok = true;
     for (size_t i = 0; i < name_count; i++) {
         char path[4096];
