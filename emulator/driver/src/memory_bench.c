@@ -686,6 +686,16 @@ static void first_line(char *buf, size_t size, const char *text)
     copy_text(buf, size, text, strcspn(text, "\n"));
 }
 
+/* The frame a call stack's line names ("  in F (File:line)", "  called from F ..."): F's start, or NULL for
+ * another line. */
+static const char *frame_of(const char *line)
+{
+    while (*line == ' ') line++;
+    if (strncmp(line, "in ", 3) == 0) return line + 3;
+    if (strncmp(line, "called from ", 12) == 0) return line + 12;
+    return NULL;
+}
+
 /* The first frame of a call stack in text ("  in F (File:line)" or "  called from F ..." lines; other lines,
  * such as a report's first, are passed over) whose function starts with want (any, when NULL) and not with
  * skip (a class prefix such as "Sys."), into buf as "F (File:line)". False when there is none. */
@@ -693,14 +703,8 @@ static bool frame_in(const char *text, const char *want, const char *skip, char 
 {
     buf[0] = '\0';
     for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *p = line;
-        while (*p == ' ') p++;
-        if (strncmp(p, "in ", 3) == 0)
-            p += 3;
-        else if (strncmp(p, "called from ", 12) == 0)
-            p += 12;
-        else
-            continue;
+        const char *p = frame_of(line);
+        if (!p) continue;
         if ((want && strncmp(p, want, strlen(want)) != 0) || (skip && strncmp(p, skip, strlen(skip)) == 0)) continue;
         first_line(buf, size, p);
         return true;
@@ -714,16 +718,9 @@ static size_t stack_frames(const char *text, char frames[][256], size_t max)
 {
     size_t n = 0;
     for (const char *line = text; line && *line && n < max; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *p = line;
-        while (*p == ' ') p++;
-        if (strncmp(p, "in ", 3) == 0)
-            p += 3;
-        else if (strncmp(p, "called from ", 12) == 0)
-            p += 12;
-        else if (n)
-            break; /* the end of the first stack */
-        else
-            continue;
+        const char *p = frame_of(line);
+        if (!p && n) break; /* the end of the first stack */
+        if (!p) continue;
         first_line(frames[n++], 256, p);
     }
     return n;
