@@ -11,7 +11,28 @@ rm -rf "$work" && mkdir -p "$work" || exit 1
 trap 'rm -rf "$work"' EXIT
 out=$work/out
 fail() { echo "$1"; cat "$out"; exit 1; }
-"$hackemu" --test-os --no-reference --format=csv -j 2 "$here"/*/ > "$out"
+# test students made from the project's own Jack OS with one slip planted (the rest of the class as it is):
+# whitepen: Output erases with Screen.setColor(false) and leaves the color white; leakyout: an Array per
+# character never freed; shortline: readLine's line holds 50 characters; doubleline: readLine prints a newline
+# after readChar has echoed the newline key; signtoggle: intValue takes every minus sign as a sign ("5-3" is -53)
+os=$here/../../os/jack
+derived=$work/derived
+mkdir -p "$derived/whitepen" "$derived/leakyout" "$derived/shortline" "$derived/doubleline" "$derived/signtoggle"
+awk '/function void drawChar/ { inside = 1 }
+     inside && /^        return;$/ { print "        do Screen.setColor(false);"; print "        do Screen.drawPixel(0, 255);"; inside = 0 }
+     { print }' "$os/Output.jack" > "$derived/whitepen/Output.jack"
+sed -e 's/var Array map;/var Array map, copy;/' -e 's/^\( *\)let map = charMaps\[c\];$/&\n\1let copy = Array.new(11);/' \
+    "$os/Output.jack" > "$derived/leakyout/Output.jack"
+sed 's/String.new(80)/String.new(50)/' "$os/Keyboard.jack" > "$derived/shortline/Keyboard.jack"
+awk '/function String readLine/ { inside = 1 }
+     inside && /^        return line;$/ { print "        do Output.println();"; inside = 0 }
+     { print }' "$os/Keyboard.jack" > "$derived/doubleline/Keyboard.jack"
+sed '/method int intValue/,/^    }/s/^\( *\)let i = length;$/\1if (chars[i] = 45) { let negative = ~negative; let i = i + 1; } else { let i = length; }/' \
+    "$os/String.jack" > "$derived/signtoggle/String.jack"
+for d in whitepen leakyout shortline doubleline signtoggle; do
+    cmp -s "$derived/$d/"*.jack "$os/$(basename "$derived/$d/"*.jack)" && fail "$d: the slip was not planted"
+done
+"$hackemu" --test-os --no-reference --format=csv -j 2 "$here"/*/ "$derived"/*/ > "$out"
 status=$?
 [ "$status" -eq 7 ] || fail "expected exit status 7, got $status"
 tail -n +2 "$out" | awk -F'","' '{ n = split($1, p, "/"); f = p[n] == "" ? p[n-1] : p[n]; sub(/^"/, "", f);
@@ -28,6 +49,15 @@ grep -q '/sqrtwrap/","Math/Sqrt","wrong value","sqrt(16384) is 255, hackemu.s OS
     fail "sqrtwrap: not the wrong sqrt named by its value line"
 grep -q '/nowait/","Sys/Wait","wrong result","Sys.wait(10) took [0-9]* cycles: it hardly waits' "$out" ||
     fail "nowait: Sys.wait's cycles not judged"
+# a halt that loops calling Sys.wait halts all the same; Keyboard.init before Memory.init is harmless
+for p in Sys/Halt Sys/Error Sys/Init; do
+    grep -q "/busyhalt/\",\"$p\",\"pass\"" "$out" || fail "busyhalt: $p does not pass"
+done
+grep -q '/sloppysys/","Sys/Init","wrong result","Sys.init returned after Main.main: it must halt' "$out" ||
+    fail "sloppysys: the Sys.init that returns is not named"
+# heap run out by a leak in Output: the student's line that allocates, not the Sys.error it ended in
+grep -q '/leakyout/","Output/ManyPrints","machine error","Memory.alloc(11): no free block[^"]*","Output.drawChar (Output.jack:[0-9]*)"' "$out" ||
+    fail "leakyout: the leak is not placed in Output.drawChar"
 # a Sys.init that forgets an init: named, at Sys.init
 grep -q '/noinit/","Sys/Init","wrong result","Sys.init did not call Output.init before Main.main","Sys.init (Sys.jack:5)"' "$out" ||
     fail "noinit: the forgotten Output.init is not named"
@@ -55,9 +85,9 @@ grep -q "^.*rightward: no Math, String, Array, Output, Keyboard, Memory, Sys (.j
 # optional one: counted then), a skipped class
 printf 'Math 18\nskip Memory\nArray/NewZero 3\n' > "$work/rubric"
 "$hackemu" --test-os -j 2 --rubric "$work/rubric" "$here/divloop" "$here/nocheck" > "$out"
-grep -Eq '^divloop +5/6( +missing){5} +skipped +missing +5/40 +15/54$' "$out" || fail "--rubric: divloop's score is not 15/54"
-grep -Eq '^nocheck +missing +missing +2/3( +missing){3} +skipped +missing +2/40 +2/54$' "$out" ||
-    fail "--rubric: nocheck's score is not 2/54"
+grep -Eq '^divloop +5/6( +missing){5} +skipped +missing +5/45 +15/59$' "$out" || fail "--rubric: divloop's score is not 15/59"
+grep -Eq '^nocheck +missing +missing +2/3( +missing){3} +skipped +missing +2/45 +2/59$' "$out" ||
+    fail "--rubric: nocheck's score is not 2/59"
 # Gradescope's results.json for one student: a test per program named with its class
 "$hackemu" --test-os --format=gradescope "$here/divloop" > "$out"
 grep -q '"name": "Math/DivideMin", "score": 0, "max_score": 1, "status": "failed"' "$out" ||

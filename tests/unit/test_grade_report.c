@@ -637,6 +637,33 @@ START_TEST(summary_text_and_json)
 }
 END_TEST
 
+/* A class a student did not hand in: a program's passes are of the students who have its class, the others said
+ * apart (not "0/12 pass" for a class only 3 wrote) */
+START_TEST(summary_without_the_class)
+{
+    hack_grade g;
+    make_grading(&g);
+    results[1 * 4 + 0].verdict = HACK_BENCH_MISSING_CLASS; /* bob has no Memory for Blocks */
+    hack_strbuf out = {0};
+    hack_grade_summary(&g, HACK_GRADE_TEXT, &out);
+    const char *t = hack_strbuf_text(&out);
+    ck_assert_msg(strstr(t, "Memory.Blocks        1/1    pass  (1 point; 1 without the class)\n"), "%s", t);
+    ck_assert_msg(strstr(t, "Memory.Merge         1/2    pass  (1 point)\n"), "%s", t);
+    hack_strbuf_reset(&out);
+    hack_grade_summary(&g, HACK_GRADE_JSON, &out);
+    json v;
+    ck_assert_msg(parse_json(hack_strbuf_text(&out), &v), "%s", hack_strbuf_text(&out));
+    const json *p = key(&v, "programs");
+    ck_assert(key(&p->items[0], "passed")->number == 1 && key(&p->items[0], "with_class")->number == 1);
+    ck_assert(key(&p->items[2], "with_class")->number == 2);
+    json_free(&v);
+    hack_strbuf_reset(&out);
+    hack_grade_summary(&g, HACK_GRADE_HTML, &out);
+    ck_assert(strstr(hack_strbuf_text(&out), " 1/1 (1 without the class)</td>"));
+    hack_strbuf_free(&out);
+}
+END_TEST
+
 /* CSV fields, quotes doubled inside quoted fields. */
 static size_t csv_fields(const char *line)
 {
@@ -893,6 +920,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, rubric_names_checked);
     tcase_add_test(tc, scores);
     tcase_add_test(tc, summary_text_and_json);
+    tcase_add_test(tc, summary_without_the_class);
     tcase_add_test(tc, records);
     tcase_add_test(tc, gradescope_schema);
     tcase_add_test(tc, junit_xml);

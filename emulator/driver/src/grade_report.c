@@ -490,6 +490,7 @@ static int compare_doubles(const void *a, const void *b)
 typedef struct {
     size_t students;          /* graded students (not reference rows) */
     size_t *passed;           /* per program */
+    size_t *tried;            /* per program: the students who have its class (not MISSING_CLASS) */
     failure_kind kinds[HACK_BENCH_VERDICT_COUNT];
     size_t kind_count;        /* kinds with students, sorted */
     double mean, median, lowest, highest, max_score;
@@ -499,6 +500,7 @@ typedef struct {
 static void summary_free(summary *s)
 {
     free(s->passed);
+    free(s->tried);
     for (size_t k = 0; k < HACK_BENCH_VERDICT_COUNT; k++) free(s->kinds[k].students);
 }
 
@@ -506,6 +508,8 @@ static summary summarize(const hack_grade *g)
 {
     summary s = {0};
     s.passed = calloc(g->program_count ? g->program_count : 1, sizeof *s.passed);
+    s.tried = calloc(g->program_count ? g->program_count : 1, sizeof *s.tried);
+    if (!s.tried) s.passed = (free(s.passed), NULL);
     double *scores = calloc(g->student_count ? g->student_count : 1, sizeof *scores);
     for (size_t k = 0; k < HACK_BENCH_VERDICT_COUNT; k++) {
         s.kinds[k].verdict = (hack_bench_verdict)k;
@@ -521,6 +525,7 @@ static summary summarize(const hack_grade *g)
         bool has[HACK_BENCH_VERDICT_COUNT] = {0};
         for (size_t p = 0; p < g->program_count; p++) {
             const hack_bench_verdict v = result_of(g, st, p)->verdict;
+            if (v != HACK_BENCH_MISSING_CLASS) s.tried[p]++; /* (a class not handed in: said apart) */
             if (v == HACK_BENCH_PASS) s.passed[p]++;
             else if (g->programs[p].counted && v < HACK_BENCH_VERDICT_COUNT) has[v] = true;
         }
@@ -571,11 +576,14 @@ static void summary_text(const hack_grade *g, const summary *s, hack_strbuf *out
         char name[600];
         shown_name(program, name, sizeof name);
         hack_grade_points_text(program->points, a, sizeof a);
-        hack_strbuf_appendf(out, "  %-*s %4zu/%-4zu pass", width, name, s->passed[p], s->students);
+        hack_strbuf_appendf(out, "  %-*s %4zu/%-4zu pass", width, name, s->passed[p], s->tried[p]);
         if (program->counted)
-            hack_strbuf_appendf(out, "  (%s point%s)\n", a, strcmp(a, "1") == 0 ? "" : "s");
+            hack_strbuf_appendf(out, "  (%s point%s", a, strcmp(a, "1") == 0 ? "" : "s");
         else
-            hack_strbuf_appendf(out, "  (%s)\n", program_note(program));
+            hack_strbuf_appendf(out, "  (%s", program_note(program));
+        if (s->tried[p] < s->students)
+            hack_strbuf_appendf(out, "; %zu without the class", s->students - s->tried[p]);
+        hack_strbuf_appendf(out, ")\n");
     }
     if (s->kind_count) {
         hack_strbuf_appendf(out, "failures of counted programs, the most common first (students who have them):\n");
@@ -619,10 +627,11 @@ static void summary_html(const hack_grade *g, const summary *s, hack_strbuf *out
         } else {
             hack_strbuf_appendf(out, "%s", program_note(program));
         }
-        const unsigned share = s->students ? (unsigned)(100 * s->passed[p] / s->students) : 0u;
-        hack_strbuf_appendf(out,
-                            "</td><td><span class=\"bar\" style=\"width:%upx\"></span> %zu/%zu</td></tr>\n", share,
-                            s->passed[p], s->students);
+        const unsigned share = s->tried[p] ? (unsigned)(100 * s->passed[p] / s->tried[p]) : 0u;
+        hack_strbuf_appendf(out, "</td><td><span class=\"bar\" style=\"width:%upx\"></span> %zu/%zu", share,
+                            s->passed[p], s->tried[p]);
+        if (s->tried[p] < s->students) hack_strbuf_appendf(out, " (%zu without the class)", s->students - s->tried[p]);
+        hack_strbuf_appendf(out, "</td></tr>\n");
     }
     hack_strbuf_appendf(out, "</table>\n");
     if (s->kind_count) {
@@ -664,7 +673,7 @@ static void summary_json(const hack_grade *g, const summary *s, hack_strbuf *out
         hack_strbuf_appendf(out, ", \"optional\": %s, \"counted\": %s, \"points\": ", program->optional ? "true" : "false",
                             program->counted ? "true" : "false");
         append_points(out, program->points);
-        hack_strbuf_appendf(out, ", \"passed\": %zu}", s->passed[p]);
+        hack_strbuf_appendf(out, ", \"passed\": %zu, \"with_class\": %zu}", s->passed[p], s->tried[p]);
     }
     hack_strbuf_appendf(out, "],\n \"failures\": [");
     for (size_t k = 0; k < s->kind_count; k++) {
@@ -711,7 +720,7 @@ static void summary_csv(const hack_grade *g, const summary *s, hack_strbuf *out)
         csv_field(out, g->programs[p].name);
         hack_strbuf_append_char(out, ',');
         csv_field(out, g->programs[p].group);
-        hack_strbuf_appendf(out, ",%zu,%zu,\"\"\n", s->passed[p], s->students);
+        hack_strbuf_appendf(out, ",%zu,%zu,\"\"\n", s->passed[p], s->tried[p]); /* of those with the class */
     }
     for (size_t k = 0; k < s->kind_count; k++) {
         const failure_kind *kind = &s->kinds[k];

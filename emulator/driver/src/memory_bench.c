@@ -455,6 +455,7 @@ typedef struct run_log_s {
     uint64_t step_cycles[STEP_CYCLES]; /* when Check.step(id) was called (0: not) */
     /* "// inits:": the OS inits called, in order, and those called before Main.main */
     bool inits_called[5], inits_before_main[5], main_started;
+    bool init_returned; /* Sys.init returned (it must halt) */
     uint8_t init_order[5];
     int init_count;
     init_watch init_watches[5];
@@ -546,8 +547,23 @@ enum { KEY_PERIOD = 100000 };
 /* The OS classes' init functions a Sys.init must call before Main.main, Memory's first ("// inits:"). */
 static const char *const init_functions[] = {"Memory.init", "Math.init", "Screen.init", "Output.init", "Keyboard.init"};
 enum { INIT_COUNT = sizeof init_functions / sizeof init_functions[0] };
+/* whether the course's compiled OS's init of each allocates (Math.vm, Screen.vm, Output.vm call Array.new or
+ * String.new in their init): those must follow Memory.init */
+static const bool init_allocates[INIT_COUNT] = {false, true, true, true, false};
 
 static hack_hook_action note_init(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value);
+
+/* Sys.init returning (it must halt): noted, and the run stopped there, before the return runs into the code
+ * after the bootstrap */
+static hack_hook_action sys_init_returns(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
+{
+    (void)m;
+    (void)value;
+    run_log *log = context;
+    if (e->kind != HACK_HOOK_RESULT) return HACK_HOOK_PROCEED;
+    log->init_returned = true;
+    return HACK_HOOK_STOP;
+}
 
 static hack_hook_action main_starts(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
@@ -627,6 +643,9 @@ static bool bind_checks(hack_machine *m, const hack_program *program, run_log *l
         if (hooks[i].fn == main_starts && (!log->info || (!log->info->key_count && !inits))) continue;
         if (!hack_machine_add_hook(m, (uint16_t)f->value, hooks[i].kind, hooks[i].fn, log)) return false;
     }
+    const hack_symbol *sys_init = hack_symtab_find(&program->symbols, "Sys.init", 8);
+    if (inits && sys_init && sys_init->kind == HACK_SYMBOL_FUNCTION && !hack_machine_hooked(m, (uint16_t)sys_init->value))
+        hack_machine_add_hook(m, (uint16_t)sys_init->value, HACK_HOOK_OBSERVE, sys_init_returns, log);
     for (int i = 0; inits && i < INIT_COUNT; i++) {
         const hack_symbol *f = hack_symtab_find(&program->symbols, init_functions[i], strlen(init_functions[i]));
         log->init_watches[i] = (init_watch){log, i};
@@ -659,10 +678,21 @@ static void judge_inits(hack_bench_result *r, const run_log *log, const hack_pro
             wrong = init_functions[i];
             snprintf(why, sizeof why, "Sys.init did not call %s before Main.main", wrong);
         }
-    if (!wrong && log->init_count && log->init_order[0] != 0) {
-        wrong = "Memory.init";
-        snprintf(why, sizeof why, "Sys.init called %s before Memory.init (the other classes' inits may allocate)",
-                 init_functions[log->init_order[0]]);
+    /* an init before Memory.init is wrong where the course's own init of that class allocates (Math's, Screen's
+     * and Output's make arrays): with the course's classes that Sys.init would allocate on no heap. Keyboard.init
+     * allocates nothing there, so calling it first is harmless. */
+    for (int k = 0; !wrong && k < log->init_count && log->init_order[k] != 0; k++)
+        if (init_allocates[log->init_order[k]]) {
+            wrong = "Memory.init";
+            snprintf(why, sizeof why,
+                     "Sys.init called %s before Memory.init (the course's %s allocates: with it, on no heap yet)",
+                     init_functions[log->init_order[k]], init_functions[log->init_order[k]]);
+        }
+    if (!wrong && log->init_returned) {
+        wrong = "Sys.halt";
+        snprintf(why, sizeof why,
+                 "Sys.init returned after Main.main: it must halt (the course's Sys.init calls Sys.halt; a return "
+                 "runs into whatever code follows the bootstrap)");
     }
     if (!wrong) return;
     r->verdict = HACK_BENCH_WRONG_RESULT;
@@ -817,6 +847,18 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
     return 0;
 }
 
+/* Whether Sys.halt is in the call stack (the innermost frames first: a halt calls little). */
+static bool in_sys_halt(const hack_machine *m, const hack_program *program)
+{
+    char stack[2048];
+    hack_backtrace(m, program, stack, sizeof stack);
+    for (const char *line = stack; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *f = frame_of(line);
+        if (f && strncmp(f, "Sys.halt ", 9) == 0) return true;
+    }
+    return false;
+}
+
 static void classify(hack_bench_result *r, const run_log *log, hack_session *session, hack_machine *machine,
                      hack_session_stop stop, int expect, bool stuck, uint64_t budget, const hack_heap_call_stats *heap)
 {
@@ -907,7 +949,12 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
             hack_fault_describe(&machine->fault, r->detail, sizeof r->detail);
         else
             first_line(r->detail, sizeof r->detail, log->message);
-        hack_backtrace_describe(program, machine->pc, r->place, sizeof r->place);
+        char stack[2048];
+        hack_backtrace(machine, program, stack, sizeof stack);
+        /* the class under test's frame (an Output that allocates without freeing: the call in Output, not the
+         * Sys.error the native Memory ended in), else where the PC is */
+        if (!log->prefix[0] || !frame_in(stack, log->prefix, NULL, r->place, sizeof r->place))
+            hack_backtrace_describe(program, machine->pc, r->place, sizeof r->place);
         return;
     }
     case HACK_SESSION_BUDGET:
@@ -1738,6 +1785,12 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         hack_session_stop stop = hack_session_run(session, budget);
         uint64_t cycles = stop.cycles;
         bool stuck = false;
+        if (stop.state == HACK_SESSION_BUDGET && in_sys_halt(machine, &program)) {
+            /* a Sys.halt that loops doing something (counting, calling Sys.wait) has halted all the same: Sys.halt
+             * never returns, however it spends its time */
+            stop.state = log->sys_error[0] ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
+            stop.endless_loop = true;
+        }
         if (stop.state == HACK_SESSION_BUDGET && !log->heap[0] && !log->fail[0]) {
             /* inside one call of Memory for a quarter of the budget more: no progress */
             uint16_t return_before = 0, return_after = 0;
