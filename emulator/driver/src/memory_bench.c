@@ -859,6 +859,29 @@ static bool in_sys_halt(const hack_machine *m, const hack_program *program)
     return false;
 }
 
+/* Runs the program up to budget cycles, looking between slices of it whether it is in Sys.halt (*halting): a halt
+ * that loops doing something (counting, calling Sys.wait) is no fixed point the session can see, and would run to
+ * the end of the budget; a Sys.halt that returns is seen to return. */
+static hack_session_stop run_watching_halt(hack_session *session, const hack_machine *m, const hack_program *program,
+                                           uint64_t budget, bool *halting)
+{
+    const uint64_t slice = budget / 16 ? budget / 16 : budget;
+    uint64_t total = 0;
+    hack_session_stop stop;
+    *halting = false;
+    for (;;) {
+        stop = hack_session_run(session, budget - total < slice ? budget - total : slice);
+        total += stop.cycles;
+        if (stop.state != HACK_SESSION_BUDGET || total >= budget) break;
+        if (in_sys_halt(m, program)) {
+            *halting = true;
+            break;
+        }
+    }
+    stop.cycles = total;
+    return stop;
+}
+
 static void classify(hack_bench_result *r, const run_log *log, hack_session *session, hack_machine *machine,
                      hack_session_stop stop, int expect, bool stuck, uint64_t budget, const hack_heap_call_stats *heap)
 {
@@ -1782,10 +1805,11 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             snprintf(result->detail, sizeof result->detail, "out of memory");
     } else {
         bind_timers(machine, &program, timers, result);
-        hack_session_stop stop = hack_session_run(session, budget);
+        bool halting = false;
+        hack_session_stop stop = run_watching_halt(session, machine, &program, budget, &halting);
         uint64_t cycles = stop.cycles;
         bool stuck = false;
-        if (stop.state == HACK_SESSION_BUDGET && in_sys_halt(machine, &program)) {
+        if (halting) {
             /* a Sys.halt that loops doing something (counting, calling Sys.wait) has halted all the same: Sys.halt
              * never returns, however it spends its time */
             stop.state = log->sys_error[0] ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
