@@ -169,7 +169,9 @@ static void usage(FILE *out)
           "\n",
           out);
     fputs("Test scripts:\n"
-          "  --cycles N          stop the script after N ticktocks (a 'repeat {' loop never ends without it)\n"
+          "  --cycles N          stop the script after N ticktocks (default: a billion), and a 'while' or a\n"
+          "                      'repeat {' without a count after N rounds that run no instruction (a\n"
+          "                      'repeat 100 {' always ends)\n"
           "  --load-dir DIR      look for the programs that 'load' names in DIR first (to test your own\n"
           "                      Mult.asm against the course's Mult.tst without copying files)\n"
           "  --out-dir DIR       write the .out file in DIR (made when missing) instead of the script's folder\n"
@@ -618,7 +620,8 @@ static int run_script(const options *opt)
         hack_diag_list_init(&diags);
         char text[4000];
         hack_script_explain(&result, machine, opt->program_path, opt->budget, text, sizeof text);
-        const bool limit = result.status == HACK_SCRIPT_CYCLE_LIMIT || result.status == HACK_SCRIPT_COMMAND_LIMIT;
+        const bool limit = result.status == HACK_SCRIPT_CYCLE_LIMIT || result.status == HACK_SCRIPT_LOOP_LIMIT ||
+                           result.status == HACK_SCRIPT_COMMAND_LIMIT;
         if (result.status == HACK_SCRIPT_PASSED)
             fputs(text, stdout);
         else if (!(limit && opt->quiet))
@@ -627,6 +630,7 @@ static int run_script(const options *opt)
         case HACK_SCRIPT_PASSED: status = EXIT_HALTED; break;
         case HACK_SCRIPT_COMPARISON_FAILURE: status = EXIT_COMPARISON_FAILURE; break;
         case HACK_SCRIPT_CYCLE_LIMIT:
+        case HACK_SCRIPT_LOOP_LIMIT:
         case HACK_SCRIPT_COMMAND_LIMIT: status = EXIT_BUDGET_SPENT; break;
         case HACK_SCRIPT_MACHINE_FAULT:
         case HACK_SCRIPT_PROGRAM_STOPPED: status = EXIT_MACHINE_FAULT; break;

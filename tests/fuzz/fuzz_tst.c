@@ -28,10 +28,9 @@
  * 16 million instructions one tick at a time before it says so (a second natively, 20 under the sanitizers:
  * regressions/tst/vmstep-in-a-poked-rom-timeout.tst); unpoked VM code reaches a command within a few.
  *
- * Known bug, being fixed elsewhere: a `repeat` or `while` loop that does no ticktock never ends (the cycle
- * limit counts ticktocks), and neither does a loop of `vmstep`. Until the fix lands, a script is parsed but
- * not run when a loop's body does not itself hold a `tick` or `ticktock` (detour "tst-loops"; without it
- * the script runs, and libFuzzer's -timeout catches the hang); tests/fuzz/known/tst/ keeps one. */
+ * Every loop ends: a `while` or a `repeat` without a count after as many rounds that run no instruction as
+ * the cycle limit, a loop of `vmstep` at the cycle limit (its instructions count), and a `repeat` with a huge
+ * count (it ends, but may take days) at the command limit this harness sets. */
 #define _POSIX_C_SOURCE 200809L
 #include "fuzz.h"
 
@@ -387,7 +386,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool ticking, loading, steps_poked_rom;
     int loads;
     scan_loops(data, size, &ticking, &loading, &loads, &steps_poked_rom);
-    (void)ticking; /* loops without ticktock end at the command limit */
+    (void)ticking; /* loops without ticktock end at the loop bound (the cycle limit's) or the command limit */
     if (loading || loads > 4 || steps_poked_rom) {
         hack_script_free(script);
         return 0;

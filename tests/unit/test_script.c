@@ -282,6 +282,73 @@ START_TEST(while_breakpoint_limit_and_fault)
 }
 END_TEST
 
+/* A repeat with a count always ends, however many commands it runs; a while, or a repeat without a count, is
+ * bounded by the cycle limit: its rounds that run instructions spend cycles, and it stops, at its own line,
+ * after as many rounds that run none. */
+START_TEST(loops_that_may_never_end_are_bounded_by_the_cycle_limit)
+{
+    write_file("count.asm", count_asm);
+    hack_script_result result;
+    /* 80 million rounds, 160 million commands: past the 100 million that once stopped any script */
+    ck_assert_int_eq(run_script("load count.asm, repeat 80000000 { tock; }", &result, 0, NULL), HACK_SCRIPT_PASSED);
+
+    ck_assert_int_eq(run_script("load count.asm,\nwhile RAM[0] = 0 {\n  set RAM[1] 1;\n}", &result, 1000, NULL),
+                     HACK_SCRIPT_LOOP_LIMIT);
+    ck_assert_int_eq(result.script_line, 2);
+    ck_assert_uint_eq(result.limit, 1000);
+    ck_assert_uint_eq(result.cycles, 0);
+    ck_assert_int_eq(run_script("load count.asm,\n\nrepeat {\n  set RAM[1] 1;\n}", &result, 300, NULL),
+                     HACK_SCRIPT_LOOP_LIMIT);
+    ck_assert_int_eq(result.script_line, 3);
+    ck_assert_uint_eq(result.limit, 300);
+
+    /* vmsteps spend the cycles of the instructions they run */
+    write_file("spin.vm", "label LOOP\npush constant 1\npop temp 0\ngoto LOOP\n");
+    ck_assert_int_eq(run_script("load spin.vm, repeat { vmstep; }", &result, 1000, NULL), HACK_SCRIPT_CYCLE_LIMIT);
+    ck_assert_uint_eq(result.cycles, 1000);
+    ck_assert_int_eq(run_script("load spin.vm, while RAM[16000] = 0 { vmstep; }", &result, 1000, NULL),
+                     HACK_SCRIPT_CYCLE_LIMIT);
+    ck_assert_uint_eq(result.cycles, 1000);
+
+    /* the verdict names the loop's line and the option that sets the bound */
+    char text[300];
+    hack_script_result stopped = {.status = HACK_SCRIPT_LOOP_LIMIT, .script_line = 4, .limit = 1000000000};
+    hack_script_explain(&stopped, NULL, "W.tst", 0, text, sizeof text);
+    ck_assert_str_eq(text, "W.tst:4: stopped this loop after 1000000000 rounds that ran no instruction: a loop that "
+                           "never ends? (the default bound: --cycles N to change it)\n");
+    stopped.limit = 77;
+    hack_script_explain(&stopped, NULL, "W.tst", 77, text, sizeof text);
+    ck_assert_str_eq(text, "W.tst:4: stopped this loop after 77 rounds that ran no instruction: a loop that never "
+                           "ends? (the bound --cycles N sets: a larger N lifts it)\n");
+}
+END_TEST
+
+/* The options' command limit, for a caller that must bound every run's time (a fuzzer): every command and
+ * round counts, in a repeat with a count too. */
+START_TEST(command_limit_when_asked)
+{
+    static const char text[] = "set RAM[0] 1,\nrepeat 100 { tock; }";
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_script *script = hack_script_parse("t.tst", text, strlen(text), &diags);
+    ck_assert_ptr_nonnull(script);
+    hack_machine *machine = hack_machine_create();
+    hack_script_options options = {.script_dir = TEST_WORK_DIR, .command_limit = 10};
+    hack_script_result result;
+    ck_assert_int_eq(hack_script_run(script, machine, &options, &result, &diags), HACK_SCRIPT_COMMAND_LIMIT);
+    ck_assert_int_eq(result.script_line, 2);
+    ck_assert_uint_eq(result.limit, 10);
+    char verdict[200];
+    hack_script_explain(&result, machine, "t.tst", 0, verdict, sizeof verdict);
+    ck_assert_str_eq(verdict, "t.tst:2: stopped after 10 script commands (the run's command limit)\n");
+    options.command_limit = 0;
+    ck_assert_int_eq(hack_script_run(script, machine, &options, &result, &diags), HACK_SCRIPT_PASSED);
+    hack_machine_destroy(machine);
+    hack_script_free(script);
+    hack_diag_list_free(&diags);
+}
+END_TEST
+
 START_TEST(load_dir_first_and_hack_from_asm)
 {
     write_file("count.asm", count_asm);
@@ -321,6 +388,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, wrong_value_fails_at_its_line);
     tcase_add_test(tc, while_breakpoint_limit_and_fault);
     tcase_add_test(tc, breakpoints_at_full_speed_report_as_step_by_step);
+    tcase_add_test(tc, loops_that_may_never_end_are_bounded_by_the_cycle_limit);
+    tcase_add_test(tc, command_limit_when_asked);
     tcase_add_test(tc, load_dir_first_and_hack_from_asm);
     suite_add_tcase(suite, tc);
     return suite;

@@ -693,8 +693,8 @@ typedef struct {
     hack_program program; /* the loaded program, with its map when it came from VM code */
     bool has_program;
     hack_session *session; /* runs the loaded program (the options' or the runner's own) */
-    uint64_t cycle_limit, command_limit, output_limit;
-    uint64_t commands;     /* executed so far, loops included */
+    uint64_t cycle_limit, command_limit, output_limit; /* command_limit: 0, none */
+    uint64_t commands;     /* executed so far, loops included (for command_limit) */
     uint64_t output_bytes; /* written to the output file */
     uint64_t message_bytes; /* of echo text and breakpoint notes */
     /* VM code loaded as the VM emulator loads it: its sources (the goto test), and the vmstep map */
@@ -1123,6 +1123,11 @@ static void vm_step(runner *r, const command *c)
     const uint16_t *ram = r->machine->ram;
     const bool jumps = (jump & GOTO_PLAIN) || ((jump & GOTO_IF) && ram[(ram[0] - 1u) & (HACK_RAM_SIZE - 1u)] != 0);
     for (uint32_t n = 0; n < MAX_INSTRUCTIONS_PER_STEP; n++) {
+        if (r->result->cycles >= r->cycle_limit) { /* the cycles of vmsteps count as those of ticktocks */
+            r->stop = true;
+            r->status = HACK_SCRIPT_CYCLE_LIMIT;
+            return;
+        }
         uint16_t before = r->machine->pc;
         bool ends = before < r->program.count && r->program.locations[before].command_end;
         uint64_t done;
@@ -1420,12 +1425,13 @@ static uint64_t run_to_breakpoints(runner *r, const command *c, uint64_t n)
     return done;
 }
 
-/* Runs n ticktocks, exactly, within the cycle limit. */
+/* Runs n ticktocks, exactly, within the cycle limit: on the instructions run (result->cycles), as vm_step
+ * counts them too (a VM script's time counts vmsteps instead). */
 static void run_cycles(runner *r, const command *c, uint64_t n)
 {
-    const uint64_t limit = r->cycle_limit;
-    if (r->time + n > limit) {
-        n = limit - r->time;
+    const uint64_t limit = r->cycle_limit, spent = r->result->cycles;
+    if (spent + n > limit) {
+        n = limit - spent;
         r->stop = true;
         r->status = HACK_SCRIPT_CYCLE_LIMIT;
     }
@@ -1444,14 +1450,31 @@ static void run_cycles(runner *r, const command *c, uint64_t n)
 
 static void run_commands(runner *r, const command *commands, size_t count);
 
-/* Counts one more command or loop iteration against the limit; false (the script stopped) past it. */
+/* Counts one more command or loop iteration against the options' command limit, when they set one; false (the
+ * script stopped) past it. */
 static bool count_command(runner *r, const command *c)
 {
-    if (++r->commands <= r->command_limit) return true;
+    if (!r->command_limit || ++r->commands <= r->command_limit) return true;
     r->status = HACK_SCRIPT_COMMAND_LIMIT;
     r->stop = true;
     r->result->script_line = c->line;
+    r->result->limit = r->command_limit;
     return false;
+}
+
+/* One round of a loop that may never end (a while, a repeat without a count), within the budget --cycles sets:
+ * a round that ran instructions (ticktocks, vmsteps) spent cycles, which the cycle limit bounds; a round that
+ * ran none (set, echo, a vmstep over a label...) spends one of the loop's idle rounds, as many as the cycle
+ * limit (this run of the loop's: *idle counts them). When they are spent, the script stops at the loop's line. */
+static void loop_round(runner *r, const command *loop, uint64_t *idle)
+{
+    const uint64_t cycles_before = r->result->cycles;
+    run_commands(r, loop->body, loop->body_count);
+    if (r->stop || r->result->cycles != cycles_before || ++*idle < r->cycle_limit) return;
+    r->status = HACK_SCRIPT_LOOP_LIMIT;
+    r->stop = true;
+    r->result->script_line = loop->line;
+    r->result->limit = r->cycle_limit;
 }
 
 /* A loop body made only of ticktocks runs as one budget. */
@@ -1460,6 +1483,23 @@ static uint64_t ticktocks_only(const command *body, size_t count)
     for (size_t i = 0; i < count; i++)
         if (body[i].kind != CMD_TICKTOCK) return 0;
     return count;
+}
+
+/* A repeat without a count: a body of ticktocks alone runs in large steps (each round ticks, so the cycle
+ * limit ends it, exact at the limit); any other body goes round within the budget (loop_round). */
+static void repeat_forever(runner *r, const command *c, uint64_t ticks)
+{
+    if (c->body_count == 0) { /* an empty forever loop does nothing forever */
+        count_command(r, c);
+        return;
+    }
+    uint64_t idle = 0;
+    while (!r->stop && count_command(r, c)) {
+        if (ticks)
+            run_cycles(r, c, ticks * 65536);
+        else
+            loop_round(r, c, &idle);
+    }
 }
 
 static void run_command(runner *r, const command *c)
@@ -1497,19 +1537,22 @@ static void run_command(runner *r, const command *c)
             run_cycles(r, c, c->count * ticks);
             break;
         }
-        for (uint64_t i = 0; (c->forever || i < c->count) && !r->stop && count_command(r, c); i++) {
-            if (ticks)
-                run_cycles(r, c, ticks * 65536); /* forever: in large steps, still exact at the limit */
-            else
-                run_commands(r, c->body, c->body_count);
-            if (c->forever && c->body_count == 0) break; /* an empty forever loop does nothing forever */
+        if (c->forever) {
+            repeat_forever(r, c, ticks);
+            break;
         }
-        break;
-    }
-    case CMD_WHILE:
-        while (!r->stop && compare(as_signed(read_variable(r, c->var)), c->op, c->value) && count_command(r, c))
+        /* a count: it ends (count times the body), so no bound on its rounds, only the cycle limit on their
+         * ticktocks (and the options' command limit, when they set one) */
+        for (uint64_t i = 0; i < c->count && !r->stop && count_command(r, c); i++)
             run_commands(r, c->body, c->body_count);
         break;
+    }
+    case CMD_WHILE: {
+        uint64_t idle = 0;
+        while (!r->stop && compare(as_signed(read_variable(r, c->var)), c->op, c->value) && count_command(r, c))
+            loop_round(r, c, &idle);
+        break;
+    }
     }
 }
 
@@ -1529,7 +1572,7 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
     runner r = {.script = script, .machine = machine, .options = options, .result = result, .diags = diags,
                 .status = HACK_SCRIPT_PASSED, .session = options->session,
                 .cycle_limit = options->cycle_limit ? options->cycle_limit : HACK_SCRIPT_DEFAULT_CYCLES,
-                .command_limit = options->command_limit ? options->command_limit : HACK_SCRIPT_DEFAULT_COMMANDS,
+                .command_limit = options->command_limit,
                 .output_limit = options->output_limit ? options->output_limit : HACK_SCRIPT_DEFAULT_OUTPUT_BYTES};
     hack_session *own = NULL;
     if (!r.session) {

@@ -112,9 +112,16 @@ size_t hack_script_explain(const hack_script_result *result, const hack_machine 
         n = snprintf(buf, size, "%s:%d: stopped at the cycle limit (%llu cycles%s)\n", name, result->script_line, cycles,
                      cycle_limit ? "" : ", the default: --cycles N to change it");
         break;
+    case HACK_SCRIPT_LOOP_LIMIT: /* its bound is the cycle limit's: the option that lifts one lifts both */
+        n = snprintf(buf, size, "%s:%d: stopped this loop after %llu rounds that ran no instruction: a loop that never ends? "
+                     "(%s)\n", name,
+                     result->script_line, (unsigned long long)result->limit,
+                     cycle_limit ? "the bound --cycles N sets: a larger N lifts it"
+                                 : "the default bound: --cycles N to change it");
+        break;
     case HACK_SCRIPT_COMMAND_LIMIT:
-        n = snprintf(buf, size, "%s:%d: stopped after %llu script commands: a loop that never ends?\n", name,
-                     result->script_line, (unsigned long long)HACK_SCRIPT_DEFAULT_COMMANDS);
+        n = snprintf(buf, size, "%s:%d: stopped after %llu script commands (the run's command limit)\n", name,
+                     result->script_line, (unsigned long long)result->limit);
         break;
     case HACK_SCRIPT_MACHINE_FAULT:
         hack_fault_describe(&machine->fault, text, sizeof text);

@@ -1,3 +1,3 @@
-// An empty body: every iteration still counts against the command limit.
+// An empty body: every round still counts against the bound --cycles sets.
 load sum.asm,
 while RAM[0] = 0 { }

@@ -1,4 +1,4 @@
-// The condition never changes: the script stops at its command limit.
+// The condition never changes, no instruction runs: the script stops after as many rounds as --cycles says.
 load sum.asm,
 while RAM[0] = 0 {
     set RAM[1] 1,

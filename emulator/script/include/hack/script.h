@@ -52,7 +52,9 @@ typedef enum {
     HACK_SCRIPT_MACHINE_FAULT,      /* the program faulted (machine->fault) */
     HACK_SCRIPT_PROGRAM_STOPPED,    /* the native Memory stopped the program (a bad deAlloc, a corrupted heap:
                                        reported through the session's message) */
-    HACK_SCRIPT_COMMAND_LIMIT,      /* the command limit of the options was reached (a loop without end) */
+    HACK_SCRIPT_LOOP_LIMIT,         /* a while, or a repeat without a count, went round as many times as the
+                                       cycle limit without running an instruction (a loop that never ends?) */
+    HACK_SCRIPT_COMMAND_LIMIT,      /* the command limit of the options was reached (only when they set one) */
     HACK_SCRIPT_ERROR,              /* a script error at run time: missing file, bad load, ... (diagnostics) */
 } hack_script_status;
 
@@ -64,13 +66,13 @@ typedef struct {
     char expected[512];  /* on a comparison failure: the two lines (a longer line from a little before the */
     char actual[512];    /* difference, "..." where it was cut) */
     uint64_t cycles;     /* ticktocks run */
+    uint64_t limit;      /* on a loop or command limit: the limit that was reached */
     char stack[2048];    /* on a machine error in VM or Jack code: its call stack (hack_backtrace), else "" */
     int lines_compared;
 } hack_script_result;
 
 /* The limits when the options give none: a few seconds of running at full speed. */
 #define HACK_SCRIPT_DEFAULT_CYCLES 1000000000ull
-#define HACK_SCRIPT_DEFAULT_COMMANDS 100000000ull
 #define HACK_SCRIPT_DEFAULT_OUTPUT_BYTES (64ull * 1024 * 1024)
 #define HACK_SCRIPT_DEFAULT_MESSAGE_BYTES (1024ull * 1024) /* echo text and breakpoint notes */
 
@@ -78,7 +80,11 @@ typedef struct {
     const char *script_dir; /* relative file names resolve here (the script's folder); NULL = "." */
     const char *load_dir;   /* when set, `load` looks here first (to test your own programs) */
     const char *out_dir;    /* when set, output files are written here instead of script_dir */
-    uint64_t cycle_limit;   /* stop after this many ticktocks (0: HACK_SCRIPT_DEFAULT_CYCLES) */
+    /* stop after this many ticktocks (0: HACK_SCRIPT_DEFAULT_CYCLES). The same budget bounds the loops that may
+     * never end: a while, or a repeat without a count, stops after as many rounds that ran no instruction (each
+     * run of one counts from 0); its rounds that ran some spend the ticktocks. A repeat with a count always
+     * ends: the limit never stops its rounds, only its ticktocks. */
+    uint64_t cycle_limit;
     bool relaxed;           /* the machine's relaxed mode */
     /* a CPU script's `load X.asm` (or X.hack) that is not there: make it from X.asm, X.vm or the folder's VM
      * code (a note says so) instead of the error the course's CPU emulator gives */
@@ -86,10 +92,11 @@ typedef struct {
     /* the run driver that loads and runs each program the script loads (what it binds: the native Memory,
      * the heap check); NULL: a plain one of the runner's own */
     hack_session *session;
-    /* limits, so that no script runs forever or fills the disk: commands executed (every loop iteration,
-     * nested or not, counts; 0: HACK_SCRIPT_DEFAULT_COMMANDS) and bytes of output file (0:
-     * HACK_SCRIPT_DEFAULT_OUTPUT_BYTES). The cycle limit, when 0, is HACK_SCRIPT_DEFAULT_CYCLES. */
+    /* commands executed, every loop iteration counted (0: no limit). For a caller that must bound how long any
+     * script may take (a fuzzer): a repeat with a count ends, but `repeat 100000000000 { set RAM[0] 1; }` takes
+     * days; the script's users never need it (the cycle limit bounds the loops that may never end). */
     uint64_t command_limit;
+    /* bytes of output file, so that no script fills the disk (0: HACK_SCRIPT_DEFAULT_OUTPUT_BYTES) */
     uint64_t output_limit;
     /* echo text, breakpoint notes; may be NULL */
     void (*message)(void *context, const char *text);
