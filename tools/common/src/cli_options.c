@@ -78,12 +78,10 @@ static const char *option_name(const hack_cli_option *o, char *buffer, size_t si
     return buffer;
 }
 
-static void say(char *error, size_t size, const char *format, ...)
+/* The message of an error, into the caller's buffer. */
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 3, 4)))
 #endif
-    ;
-
 static void say(char *error, size_t size, const char *format, ...)
 {
     va_list args;
@@ -169,7 +167,7 @@ static bool letters_known(const hack_cli_spec *spec, const char *element, char *
 static bool letters_checked(const hack_cli_spec *spec, const char *element, int at, int *checked, char *error,
                             size_t size)
 {
-    if (element[1] == '-' || at == *checked) return true;
+    if (element[0] != '-' || element[1] == '-' || at == *checked) return true;
     *checked = at;
     return letters_known(spec, element, error, size);
 }
