@@ -5,6 +5,7 @@
 #include "hack/asm.h"
 #include "hack/backtrace.h"
 #include "hack/build.h"
+#include "hack/cli_options.h"
 #include "hack/machine.h"
 #include "hack/path.h"
 #include "hack/program.h"
@@ -23,7 +24,6 @@
 #endif
 
 #include "hack/os.h"
-#include "cli_numbers.h"
 #include "debug_cli.h"
 #include "test_memory.h"
 
@@ -48,13 +48,11 @@ enum {
     EXIT_USAGE = 64
 };
 enum { MAX_REQUESTS = 64 };
-
-typedef struct {
-    const char *text; /* as given, for resolving after the program (and its symbols) are loaded */
-} request;
+enum { CHECK_HEAP = 1, CHECK_HEAP_NO_LEAKS = 2 }; /* --check-heap, --check-heap=no-leaks */
 
 typedef struct {
     const char *program_path;
+    int program_count;
     const char *symbols_path;
     const char *load_dir, *out_dir;
     const char *screenshot_path;
@@ -62,15 +60,15 @@ typedef struct {
     const char *heap_map_path;
     const char *jack_classes; /* classes kept in Jack under --os=native, comma-separated */
     int scale;
-    bool check_heap_no_leaks;
-    bool screen_hash, jack_os, quiet_output, heap_chosen, check_heap, native_memory, continue_after_bad_free, heap_report;
-    hack_heap_policy heap_policy;
+    int jack_os;     /* --os=jack */
+    int check_heap;  /* 0, CHECK_HEAP or CHECK_HEAP_NO_LEAKS */
+    int heap_policy; /* a hack_heap_policy */
+    bool screen_hash, quiet_output, heap_chosen, native_memory, continue_after_bad_free, heap_report;
     uint64_t budget;
-    bool relaxed, headless, print_registers, print_cycles, quiet, translate;
-    request sets[MAX_REQUESTS];
-    int set_count;
-    request dumps[MAX_REQUESTS];
-    int dump_count;
+    bool relaxed, headless, print_registers, print_cycles, quiet, translate, dap;
+    /* as given, for resolving after the program (and its symbols) are loaded */
+    const char *sets[MAX_REQUESTS], *dumps[MAX_REQUESTS]; /* --set, --ram */
+    int set_count, dump_count;
     const char *keys;      /* "CYCLE:CODE,..." */
     const char *type_text; /* typed a key at a time */
     uint64_t key_cycles;   /* how long --type holds (and then releases) each key */
@@ -83,116 +81,226 @@ typedef struct {
     int break_count, watch_count;
 } options;
 
+/* --jack=CLASS,...: each a class of the OS ("--jack=Nope" was taken and did nothing) */
+static bool known_os_classes(const char *list, char *why, size_t size)
+{
+    for (const char *p = list; *p;) {
+        const size_t n = strcspn(p, ",");
+        bool known = false;
+        for (size_t i = 0; i < hack_os_class_count && !known; i++)
+            known = strlen(hack_os_classes[i].name) == n && strncmp(hack_os_classes[i].name, p, n) == 0;
+        if (!known) {
+            int used = snprintf(why, size, "'%.*s' is not a class of the OS (", (int)(n < 100 ? n : 100), p);
+            for (size_t i = 0; i < hack_os_class_count && used >= 0 && (size_t)used < size; i++)
+                used += snprintf(why + used, size - (size_t)used, "%s%s", i ? ", " : "", hack_os_classes[i].name);
+            if (used >= 0 && (size_t)used < size) snprintf(why + used, size - (size_t)used, ")");
+            return false;
+        }
+        p += n + (p[n] == ',');
+    }
+    return true;
+}
+
+#define SYNOPSIS "usage: hackemu [options] PROGRAM\n       hackemu [options] SCRIPT.tst\n"
+
+static const hack_cli_choice os_choices[] = {
+    {"native", 0, "native code where the project has it (Memory, Math, Output, Screen, Sys),\nJack for the rest (default)",
+     false},
+    {"jack", 1, "the whole OS in Jack, as any Hack emulator would run it", false},
+    {0}};
+static const hack_cli_choice heap_choices[] = {{"first-fit", HACK_HEAP_FIRST_FIT, NULL, false},
+                                               {"best-fit", HACK_HEAP_BEST_FIT, NULL, false},
+                                               {"seed", HACK_HEAP_SEED, NULL, false},
+                                               {0}};
+static const hack_cli_choice check_heap_choices[] = {
+    {NULL, CHECK_HEAP,
+     "the heap sanitizer: reads and writes outside live blocks, use\n"
+     "after free, bad frees, leaks at the end, each with its call stacks; exit 6\n"
+     "(window, headless, and test scripts: each program a script loads)", true},
+    {"no-leaks", CHECK_HEAP_NO_LEAKS, "the heap check without leak reports", false},
+    {0}};
+
+enum { OPTION_ROWS = 64 };
+typedef struct {
+    hack_cli_option rows[OPTION_ROWS];
+} option_table;
+
+/* hackemu's options: the one table the parser reads and the usage is made from, in the usage's order (opt:
+ * where the values go). A new option is a row here, its field in options, and its use. */
+static option_table option_rows(options *o)
+{
+    return (option_table){{
+        {.kind = HACK_CLI_TEXT,
+         .help = "Runs a Hack program in a window (--headless: without one): PROGRAM.hack (machine code),\n"
+                 "PROGRAM.asm, PROGRAM.vm, PROGRAM.jack, or a folder of .vm/.jack files (compiled and translated in\n"
+                 "memory, the OS classes it lacks added, with the bootstrap); or a test script of the course\n"
+                 "(.tst, with its .cmp), which always runs headless.\n"},
+        {"headless", 0, HACK_CLI_FLAG, .help = "run without a window (for scripts and tests)", .flag = &o->headless},
+        {"cycles", 0, HACK_CLI_U64, "N", "stop after N instructions (default: until the program halts)",
+         .u64 = &o->budget, .min = 1, .max = UINT64_MAX},
+        {"set", 0, HACK_CLI_LIST, "ADDR=VALUE", "put VALUE in RAM[ADDR] before the run (repeatable)",
+         .items = o->sets, .count = &o->set_count, .capacity = MAX_REQUESTS},
+        {"ram", 0, HACK_CLI_LIST, "ADDR[-ADDR]", "print RAM words after the run, one 'RAM[i]=v' a line (repeatable)",
+         .items = o->dumps, .count = &o->dump_count, .capacity = MAX_REQUESTS},
+        {"regs", 0, HACK_CLI_FLAG, .help = "print A, D and PC after the run", .flag = &o->print_registers},
+        {"count", 0, HACK_CLI_FLAG, .help = "print the number of instructions executed ('cycles=N')",
+         .flag = &o->print_cycles},
+        {"relaxed", 0, HACK_CLI_FLAG, .flag = &o->relaxed,
+         .help = "no machine errors: reads above the keyboard give -1, writes there are\n"
+                 "ignored, illegal instruction words run as C-instructions"},
+        {"symbols", 0, HACK_CLI_STRING, "FILE", "symbol file for a .hack (default: PROGRAM.sym beside it, if any)",
+         .string = &o->symbols_path},
+        {"quiet", 'q', HACK_CLI_FLAG, .help = "say nothing on stderr about why the run stopped", .flag = &o->quiet},
+        {"screenshot", 0, HACK_CLI_STRING, "FILE",
+         "after the run, write the screen as a PNG (--scale N: N x N pixels each)", .string = &o->screenshot_path},
+        {"screen-hash", 0, HACK_CLI_FLAG, .help = "after the run, print 'screen=HASH' (equal screens, equal hashes)",
+         .flag = &o->screen_hash},
+        {"no-output", 0, HACK_CLI_FLAG, .flag = &o->quiet_output,
+         .help = "do not copy what the program prints with Output to stdout (a line per\nprintln; on by default)"},
+        {"keys", 0, HACK_CLI_STRING, "C:K,...",
+         "hold key code K from cycle C on (K = 0 releases); e.g. 2000000:131,2100000:0", .string = &o->keys},
+        {"debug", 0, HACK_CLI_FLAG, .flag = &o->debug,
+         .help = "the debugger: commands from stdin, one a line (break Main.jack:12, run,\n"
+                 "step, next, finish, print i, backtrace, watch Main.count, help...)"},
+        {"break", 0, HACK_CLI_LIST, "SPEC",
+         "headless: stop at File.jack:LINE, Class.function, File.vm:LINE, *ROMADDR\n"
+         "or a label, print where and the call stack, exit 8 (repeatable)",
+         .items = o->breaks, .count = &o->break_count, .capacity = MAX_REQUESTS},
+        {"watch", 0, HACK_CLI_LIST, "EXPR",
+         "headless: stop when a program instruction changes a RAM word or a Jack\n"
+         "static (Main.count, RAM[2050], EXPR == VALUE), as --break (repeatable)",
+         .items = o->watches, .count = &o->watch_count, .capacity = MAX_REQUESTS},
+        {"dap", 0, HACK_CLI_FLAG, .flag = &o->dap,
+         .help = "the Debug Adapter Protocol on stdin and stdout, for an editor's debugger\n"
+                 "(VS Code: the README's \"Debugging in VS Code\"); the launch names the program"},
+        {"type", 0, HACK_CLI_STRING, "TEXT",
+         "type TEXT from cycle 1,000,000 on, each key held 100,000 cycles then released\n"
+         "for as long ('\\n' Enter, '\\b' backspace, '\\e' Esc); --key-cycles N changes it",
+         .string = &o->type_text},
+        {"key-cycles", 0, HACK_CLI_U64, "N", .u64 = &o->key_cycles, .min = 1, .max = UINT64_MAX}, /* (in --type's) */
+
+        {.kind = HACK_CLI_TEXT,
+         .help = "\nThe OS (for VM and Jack programs: each OS class the program lacks is added):"},
+        {"os", 0, HACK_CLI_CHOICE, "=OS", .integer = &o->jack_os, .choices = os_choices},
+        {"jack", 0, HACK_CLI_STRING, "=CLASS,...",
+         "under --os=native, keep these classes in Jack (e.g. --jack=Output,Screen)", .string = &o->jack_classes,
+         .check = known_os_classes},
+        {"heap", 0, HACK_CLI_CHOICE, "=POLICY", "the native heap's policy: first-fit (default), best-fit, seed",
+         .integer = &o->heap_policy, .choices = heap_choices, .seen = &o->heap_chosen},
+        {"native-memory", 0, HACK_CLI_FLAG, .flag = &o->native_memory,
+         .help = "the native Memory even when the program brings its own Memory class"},
+        {"continue-after-bad-free", 0, HACK_CLI_FLAG, .flag = &o->continue_after_bad_free,
+         .help = "report a bad Memory.deAlloc and go on, instead of halting"},
+        {"heap-report", 0, HACK_CLI_FLAG, .flag = &o->heap_report,
+         .help = "at the end, print the heap's status report (a program's own Memory: its live\n"
+                 "blocks, learned from its calls, and the runs of words between them)"},
+        {"check-heap", 0, HACK_CLI_CHOICE, .integer = &o->check_heap, .choices = check_heap_choices},
+        {"test-memory", 0, HACK_CLI_SEE, .arg = "FOLDER...", /* (main hands these to test_memory.c) */
+         .help = "test each student's Memory against the project's test programs\n"
+                 "(hackemu --test-memory --help says more)"},
+        {"test-os", 0, HACK_CLI_SEE, .arg = "FOLDER...",
+         .help = "grade each student's whole project 12, class by class (--test-os --help)"},
+        {"heap-map", 0, HACK_CLI_STRING, "FILE.png",
+         "after the run, a picture of the heap: a cell per word, free white, headers\n"
+         "gray, live blocks blue, the latest allocations orange (in the window: Ctrl+H);\n"
+         "a program's own Memory of another layout: its blocks, learned from its calls",
+         .string = &o->heap_map_path},
+        {"export", 0, HACK_CLI_STRING, "FILE.hack",
+         "do not run: write the program with the whole OS in Jack as a standalone\n"
+         "FILE.hack (and FILE.sym) that any Hack emulator can run",
+         .string = &o->export_path},
+
+        {.kind = HACK_CLI_TEXT, .help = "\nThe window (the default, when built with SDL2):"},
+        {"scale", 0, HACK_CLI_INT, "N", "N x N pixels for each Hack pixel (default 2; the window can be resized)",
+         .integer = &o->scale, .min = 1, .max = 8},
+        {"hz", 0, HACK_CLI_U64, "N",
+         "emulate N instructions a second (default: as fast as the host goes, or the\n"
+         "clock a program's own Sys.wait loop is tuned for)",
+         .u64 = &o->hz, .min = 1, .max = UINT64_MAX},
+        {"no-pace", 0, HACK_CLI_FLAG, .flag = &o->no_pace,
+         .help = "run a program's own Sys.wait (the course's busy loop) flat out: no real time"},
+        {"paused", 0, HACK_CLI_FLAG, .help = "start paused", .flag = &o->start_paused},
+        {"show-heap-map", 0, HACK_CLI_FLAG, .flag = &o->show_heap_map,
+         .help = "start with the heap map shown (Ctrl+H toggles it; --screenshot takes it)"},
+        {"cycles", 0, HACK_CLI_SEE, .arg = "N",
+         .help = "pause at cycle N; with --screenshot, save the window's pixels then and quit"},
+        {"stats", 0, HACK_CLI_FLAG, .help = "at the end, print frames per second, speed, and CPU time",
+         .flag = &o->stats},
+        {"debug-view", 0, HACK_CLI_FLAG, .flag = &o->debug_view,
+         .help = "the debugger in the window: --break and --watch set in it, paused at the\n"
+                 "start when there are none (every pause shows the debug view anyway)"},
+        {"print-view", 0, HACK_CLI_FLAG, .flag = &o->print_view,
+         .help = "the debugger's messages and, at each stop, the view's text on stdout (and\n"
+                 "what the window says of an error, 'window message| ...')"},
+        {"quit-after", 0, HACK_CLI_SECONDS, "S", "close by itself after S seconds", .seconds = &o->quit_after,
+         .min = 0, .max = 1000000},
+        {.kind = HACK_CLI_TEXT,
+         .help = "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R restart, Ctrl+S screenshot\n"
+                 "  (a new hackemu-N.png; Ctrl+Shift+S: the whole window), Ctrl+H the heap map (and back), Ctrl+D\n"
+                 "  the debug view (and back), Ctrl+Up/Ctrl+Down faster/slower, Ctrl+0 full speed, Ctrl+Q quit;\n"
+                 "  every other key goes to the program (RAM[24576]; a letter as its capital, as on the course's\n"
+                 "  emulator). An error that stops the program is said over the screen (Esc hides it); Ctrl+D or\n"
+                 "  Ctrl+P then show the debug view where it stopped. In the debug view: n or F10 next, s or F11\n"
+                 "  step, f or Shift+F11 finish, c or F5 continue, b or F9 a breakpoint on the cursor's line (Up,\n"
+                 "  Down, PageUp, PageDown move it), i one instruction, u and d up and down the call stack, Enter\n"
+                 "  (or :) a command as --debug takes it (print, watch, x/8, info locals, help...).\n"},
+
+        {.kind = HACK_CLI_TEXT, .help = "Test scripts:"},
+        {"cycles", 0, HACK_CLI_SEE, .arg = "N",
+         .help = "stop the script after N ticktocks (default: a billion), and a 'while' or a\n"
+                 "'repeat {' without a count after N rounds that run no instruction (a\n"
+                 "'repeat 100 {' always ends)"},
+        {"load-dir", 0, HACK_CLI_STRING, "DIR",
+         "look for the programs that 'load' names in DIR first (to test your own\n"
+         "Mult.asm against the course's Mult.tst without copying files)",
+         .string = &o->load_dir},
+        {"out-dir", 0, HACK_CLI_STRING, "DIR",
+         "write the .out file in DIR (made when missing) instead of the script's folder", .string = &o->out_dir},
+        {"translate", 0, HACK_CLI_FLAG, .flag = &o->translate,
+         .help = "a CPU script's program (X.asm, X.hack) that is not there is made by hackemu\n"
+                 "(from X.asm, X.vm or the folder's VM code) instead of being an error"},
+        {"version", 0, HACK_CLI_VERSION, .help = "print the version"},
+        {"help", 'h', HACK_CLI_HELP, .help = "show this help"},
+        {.kind = HACK_CLI_OPERANDS, .arg = "program", .items = &o->program_path, .count = &o->program_count,
+         .capacity = 1},
+        {.kind = HACK_CLI_TEXT,
+         .help = "\nADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
+                 "variable or label of the program. VALUE is a decimal number from -32768 to 65535.\n"
+                 "A program halts at the idiom (END) @END 0;JMP, or when it runs past its last instruction.\n"
+                 "Headless runs that last long enough compile the program's hot code with cc ($CC) in the background,\n"
+                 "kept in ~/.cache/hackemu, with the same results; HACK_TIER=off: interpreter only; HACK_TIER=on:\n"
+                 "say what it did, or why it did not run.\n"
+                 "\n"
+                 "Exit status: 0 halted (script: every line matched), 1 the program or script could not be\n"
+                 "loaded, 2 the cycle budget was spent before it halted, 3 machine error (illegal instruction,\n"
+                 "memory access above the keyboard, jump past ROM), 4 comparison failure, 5 the program called\n"
+                 "Sys.error (its code and call stack are shown), 6 the heap check found problems, 8 a headless\n"
+                 "run stopped at a --break or --watch, 64 bad command line."},
+        {0}}};
+}
+
+static hack_cli_spec option_spec(const option_table *table)
+{
+    return (hack_cli_spec){SYNOPSIS, table->rows, 22};
+}
+
 static void usage(FILE *out)
 {
-    fputs("usage: hackemu [options] PROGRAM\n"
-          "       hackemu [options] SCRIPT.tst\n"
-          "Runs a Hack program in a window (--headless: without one): PROGRAM.hack (machine code),\n"
-          "PROGRAM.asm, PROGRAM.vm, PROGRAM.jack, or a folder of .vm/.jack files (compiled and translated in\n"
-          "memory, the OS classes it lacks added, with the bootstrap); or a test script of the course\n"
-          "(.tst, with its .cmp), which always runs headless.\n"
-          "\n"
-          "  --headless          run without a window (for scripts and tests)\n"
-          "  --cycles N          stop after N instructions (default: until the program halts)\n"
-          "  --set ADDR=VALUE    put VALUE in RAM[ADDR] before the run (repeatable)\n"
-          "  --ram ADDR[-ADDR]   print RAM words after the run, one 'RAM[i]=v' a line (repeatable)\n"
-          "  --regs              print A, D and PC after the run\n"
-          "  --count             print the number of instructions executed ('cycles=N')\n"
-          "  --relaxed           no machine errors: reads above the keyboard give -1, writes there are\n"
-          "                      ignored, illegal instruction words run as C-instructions\n"
-          "  --symbols FILE      symbol file for a .hack (default: PROGRAM.sym beside it, if any)\n"
-          "  -q, --quiet         say nothing on stderr about why the run stopped\n"
-          "  --screenshot FILE   after the run, write the screen as a PNG (--scale N: N x N pixels each)\n"
-          "  --screen-hash       after the run, print 'screen=HASH' (equal screens, equal hashes)\n"
-          "  --no-output         do not copy what the program prints with Output to stdout (a line per\n"
-          "                      println; on by default)\n"
-          "  --keys C:K,...      hold key code K from cycle C on (K = 0 releases); e.g. 2000000:131,2100000:0\n"
-          "  --debug             the debugger: commands from stdin, one a line (break Main.jack:12, run,\n"
-          "                      step, next, finish, print i, backtrace, watch Main.count, help...)\n"
-          "  --break SPEC        headless: stop at File.jack:LINE, Class.function, File.vm:LINE, *ROMADDR\n"
-          "                      or a label, print where and the call stack, exit 8 (repeatable)\n"
-          "  --watch EXPR        headless: stop when a program instruction changes a RAM word or a Jack\n"
-          "                      static (Main.count, RAM[2050], EXPR == VALUE), as --break (repeatable)\n"
-          "  --dap               the Debug Adapter Protocol on stdin and stdout, for an editor's debugger\n"
-          "                      (VS Code: the README's \"Debugging in VS Code\"); the launch names the program\n"
-          "  --type TEXT         type TEXT from cycle 1,000,000 on, each key held 100,000 cycles then released\n"
-          "                      for as long ('\\n' Enter, '\\b' backspace, '\\e' Esc); --key-cycles N changes it\n"
-          "\n",
-          out);
-    fputs("The OS (for VM and Jack programs: each OS class the program lacks is added):\n"
-          "  --os=native         native code where the project has it (Memory, Math, Output, Screen, Sys),\n"
-          "                      Jack for the rest (default)\n"
-          "  --jack=CLASS,...    under --os=native, keep these classes in Jack (e.g. --jack=Output,Screen)\n"
-          "  --os=jack           the whole OS in Jack, as any Hack emulator would run it\n"
-          "  --heap=POLICY       the native heap's policy: first-fit (default), best-fit, seed\n"
-          "  --native-memory     the native Memory even when the program brings its own Memory class\n"
-          "  --continue-after-bad-free  report a bad Memory.deAlloc and go on, instead of halting\n"
-          "  --heap-report       at the end, print the heap's status report (a program's own Memory: its live\n"
-          "                      blocks, learned from its calls, and the runs of words between them)\n"
-          "  --check-heap        the heap sanitizer: reads and writes outside live blocks, use\n"
-          "                      after free, bad frees, leaks at the end, each with its call stacks; exit 6\n"
-          "                      (window, headless, and test scripts: each program a script loads)\n"
-          "  --check-heap=no-leaks  the heap check without leak reports\n"
-          "  --test-memory FOLDER...  test each student's Memory against the project's test programs\n"
-          "                      (hackemu --test-memory --help says more)\n"
-          "  --test-os FOLDER...  grade each student's whole project 12, class by class (--test-os --help)\n"
-          "  --heap-map FILE.png after the run, a picture of the heap: a cell per word, free white, headers\n"
-          "                      gray, live blocks blue, the latest allocations orange (in the window: Ctrl+H);\n"
-          "                      a program's own Memory of another layout: its blocks, learned from its calls\n"
-          "  --export FILE.hack  do not run: write the program with the whole OS in Jack as a standalone\n"
-          "                      FILE.hack (and FILE.sym) that any Hack emulator can run\n"
-          "\n",
-          out);
-    fputs("The window (the default, when built with SDL2):\n"
-          "  --scale N           N x N pixels for each Hack pixel (default 2; the window can be resized)\n"
-          "  --hz N              emulate N instructions a second (default: as fast as the host goes, or the\n"
-          "                      clock a program's own Sys.wait loop is tuned for)\n"
-          "  --no-pace           run a program's own Sys.wait (the course's busy loop) flat out: no real time\n"
-          "  --paused            start paused\n"
-          "  --show-heap-map     start with the heap map shown (Ctrl+H toggles it; --screenshot takes it)\n"
-          "  --cycles N          pause at cycle N; with --screenshot, save the window's pixels then and quit\n"
-          "  --stats             at the end, print frames per second, speed, and CPU time\n"
-          "  --debug-view        the debugger in the window: --break and --watch set in it, paused at the\n"
-          "                      start when there are none (every pause shows the debug view anyway)\n"
-          "  --print-view        the debugger's messages and, at each stop, the view's text on stdout (and\n"
-          "                      what the window says of an error, 'window message| ...')\n"
-          "  --quit-after S      close by itself after S seconds\n"
-          "  Keys: Ctrl+P pause/resume, Ctrl+N one instruction (paused), Ctrl+R restart, Ctrl+S screenshot\n"
-          "  (a new hackemu-N.png; Ctrl+Shift+S: the whole window), Ctrl+H the heap map (and back), Ctrl+D\n"
-          "  the debug view (and back), Ctrl+Up/Ctrl+Down faster/slower, Ctrl+0 full speed, Ctrl+Q quit;\n"
-          "  every other key goes to the program (RAM[24576]; a letter as its capital, as on the course's\n"
-          "  emulator). An error that stops the program is said over the screen (Esc hides it); Ctrl+D or\n"
-          "  Ctrl+P then show the debug view where it stopped. In the debug view: n or F10 next, s or F11\n"
-          "  step, f or Shift+F11 finish, c or F5 continue, b or F9 a breakpoint on the cursor's line (Up,\n"
-          "  Down, PageUp, PageDown move it), i one instruction, u and d up and down the call stack, Enter\n"
-          "  (or :) a command as --debug takes it (print, watch, x/8, info locals, help...).\n"
-          "\n",
-          out);
-    fputs("Test scripts:\n"
-          "  --cycles N          stop the script after N ticktocks (default: a billion), and a 'while' or a\n"
-          "                      'repeat {' without a count after N rounds that run no instruction (a\n"
-          "                      'repeat 100 {' always ends)\n"
-          "  --load-dir DIR      look for the programs that 'load' names in DIR first (to test your own\n"
-          "                      Mult.asm against the course's Mult.tst without copying files)\n"
-          "  --out-dir DIR       write the .out file in DIR (made when missing) instead of the script's folder\n"
-          "  --translate         a CPU script's program (X.asm, X.hack) that is not there is made by hackemu\n"
-          "                      (from X.asm, X.vm or the folder's VM code) instead of being an error\n"
-          "  --version           print the version\n"
-          "  -h, --help          show this help\n"
-          "\n"
-          "ADDR is a number, a predefined symbol (R0..R15, SP, LCL, ARG, THIS, THAT, SCREEN, KBD) or a\n"
-          "variable or label of the program. VALUE is a decimal number from -32768 to 65535.\n"
-          "A program halts at the idiom (END) @END 0;JMP, or when it runs past its last instruction.\n"
-          "Headless runs that last long enough compile the program's hot code with cc ($CC) in the background,\n"
-          "kept in ~/.cache/hackemu, with the same results; HACK_TIER=off: interpreter only; HACK_TIER=on:\n"
-          "say what it did, or why it did not run.\n"
-          "\n"
-          "Exit status: 0 halted (script: every line matched), 1 the program or script could not be\n"
-          "loaded, 2 the cycle budget was spent before it halted, 3 machine error (illegal instruction,\n"
-          "memory access above the keyboard, jump past ROM), 4 comparison failure, 5 the program called\n"
-          "Sys.error (its code and call stack are shown), 6 the heap check found problems, 8 a headless\n"
-          "run stopped at a --break or --watch, 64 bad command line.\n",
-          out);
+    options unused = {0};
+    const option_table table = option_rows(&unused);
+    const hack_cli_spec spec = option_spec(&table);
+    hack_cli_write_usage(&spec, out);
+}
+
+/* Reads the command line into opt; says whether to run, show the help or the version, or what was wrong. */
+static hack_cli_action parse_args(int argc, char **argv, options *opt, char *error, size_t size)
+{
+    const option_table table = option_rows(opt);
+    const hack_cli_spec spec = option_spec(&table);
+    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, size);
+    /* --debug is headless; --break and --watch are headless runs, but in the window's debugger */
+    if (opt->debug || ((opt->break_count || opt->watch_count) && !opt->debug_view)) opt->headless = true;
+    return action;
 }
 
 static int compare_events(const void *a, const void *b)
@@ -239,194 +347,6 @@ static hack_key_event *key_schedule(const options *opt, size_t *count, bool *ok)
     }
     qsort(events, *count, sizeof *events, compare_events);
     return events;
-}
-
-static bool parse_u64(const char *text, uint64_t *value)
-{
-    if (!text || !*text) return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || *end || text[0] == '-') return false;
-    *value = v;
-    return true;
-}
-
-/* --jack=CLASS,...: each a class of the OS ("--jack=Nope" was taken and did nothing) */
-static bool known_os_classes(const char *list)
-{
-    for (const char *p = list; *p;) {
-        const size_t n = strcspn(p, ",");
-        bool known = false;
-        for (size_t i = 0; i < hack_os_class_count && !known; i++)
-            known = strlen(hack_os_classes[i].name) == n && strncmp(hack_os_classes[i].name, p, n) == 0;
-        if (!known) {
-            fprintf(stderr, "hackemu: --jack: '%.*s' is not a class of the OS (", (int)n, p);
-            for (size_t i = 0; i < hack_os_class_count; i++)
-                fprintf(stderr, "%s%s", i ? ", " : "", hack_os_classes[i].name);
-            fputs(")\n", stderr);
-            return false;
-        }
-        p += n + (p[n] == ',');
-    }
-    return true;
-}
-
-static bool parse_args(int argc, char **argv, options *opt)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            usage(stdout);
-            exit(0);
-        } else if (strcmp(arg, "--version") == 0) {
-            fputs(HACK_VERSION_LINE("hackemu"), stdout);
-            exit(0);
-        } else if (strcmp(arg, "--os=native") == 0) {
-            opt->jack_os = false;
-        } else if (strcmp(arg, "--os=jack") == 0) {
-            opt->jack_os = true;
-        } else if (strncmp(arg, "--heap=", 7) == 0) {
-            opt->heap_chosen = true;
-            if (strcmp(arg + 7, "first-fit") == 0)
-                opt->heap_policy = HACK_HEAP_FIRST_FIT;
-            else if (strcmp(arg + 7, "best-fit") == 0)
-                opt->heap_policy = HACK_HEAP_BEST_FIT;
-            else if (strcmp(arg + 7, "seed") == 0)
-                opt->heap_policy = HACK_HEAP_SEED;
-            else {
-                fprintf(stderr, "hackemu: --heap takes first-fit, best-fit or seed\n");
-                return false;
-            }
-        } else if (strncmp(arg, "--jack=", 7) == 0) {
-            opt->jack_classes = arg + 7;
-            if (!known_os_classes(opt->jack_classes)) return false;
-        } else if (strcmp(arg, "--native-memory") == 0) {
-            opt->native_memory = true;
-        } else if (strcmp(arg, "--continue-after-bad-free") == 0) {
-            opt->continue_after_bad_free = true;
-        } else if (strcmp(arg, "--heap-map") == 0 && next) {
-            opt->heap_map_path = next;
-            i++;
-        } else if (strcmp(arg, "--check-heap") == 0) {
-            opt->check_heap = true;
-        } else if (strcmp(arg, "--check-heap=no-leaks") == 0) {
-            opt->check_heap = opt->check_heap_no_leaks = true;
-        } else if (strcmp(arg, "--heap-report") == 0) {
-            opt->heap_report = true;
-        } else if (strcmp(arg, "--no-output") == 0) {
-            opt->quiet_output = true;
-        } else if (strcmp(arg, "--hz") == 0) {
-            if (!parse_u64(next, &opt->hz) || opt->hz == 0) {
-                fprintf(stderr, "hackemu: --hz needs a positive whole number\n");
-                return false;
-            }
-            i++;
-        } else if (strcmp(arg, "--no-pace") == 0) {
-            opt->no_pace = true;
-        } else if (strcmp(arg, "--paused") == 0) {
-            opt->start_paused = true;
-        } else if (strcmp(arg, "--show-heap-map") == 0) {
-            opt->show_heap_map = true;
-        } else if (strcmp(arg, "--stats") == 0) {
-            opt->stats = true;
-        } else if (strcmp(arg, "--quit-after") == 0 && next) {
-            if (!cli_seconds(arg, next, 0, 1e6, &opt->quit_after)) return false;
-            i++;
-        } else if (strcmp(arg, "--export") == 0 && next) {
-            opt->export_path = next;
-            i++;
-        } else if (strcmp(arg, "--keys") == 0 && next) {
-            opt->keys = next;
-            i++;
-        } else if (strcmp(arg, "--key-cycles") == 0) {
-            if (!parse_u64(next, &opt->key_cycles) || opt->key_cycles == 0) {
-                fprintf(stderr, "hackemu: --key-cycles needs a positive whole number\n");
-                return false;
-            }
-            i++;
-        } else if (strcmp(arg, "--type") == 0 && next) {
-            opt->type_text = next;
-            i++;
-        } else if (strcmp(arg, "--screen-hash") == 0) {
-            opt->screen_hash = true;
-        } else if (strcmp(arg, "--screenshot") == 0 && next) {
-            opt->screenshot_path = next;
-            i++;
-        } else if (strcmp(arg, "--scale") == 0 && next) {
-            uint64_t scale;
-            if (!cli_whole_number(arg, next, 1, 8, &scale)) return false;
-            opt->scale = (int)scale;
-            i++;
-        } else if (strcmp(arg, "--debug") == 0) {
-            opt->debug = opt->headless = true;
-        } else if ((strcmp(arg, "--break") == 0 || strcmp(arg, "--watch") == 0) && next) {
-            bool is_break = arg[2] == 'b';
-            int *count = is_break ? &opt->break_count : &opt->watch_count;
-            if (*count == MAX_REQUESTS) {
-                fprintf(stderr, "hackemu: at most %d uses of %s\n", MAX_REQUESTS, arg);
-                return false;
-            }
-            (is_break ? opt->breaks : opt->watches)[(*count)++] = next;
-            i++;
-        } else if (strcmp(arg, "--debug-view") == 0) {
-            opt->debug_view = true;
-        } else if (strcmp(arg, "--print-view") == 0) {
-            opt->print_view = true;
-        } else if (strcmp(arg, "--translate") == 0) {
-            opt->translate = true;
-        } else if (strcmp(arg, "--headless") == 0) {
-            opt->headless = true;
-        } else if (strcmp(arg, "--relaxed") == 0) {
-            opt->relaxed = true;
-        } else if (strcmp(arg, "--regs") == 0) {
-            opt->print_registers = true;
-        } else if (strcmp(arg, "--count") == 0) {
-            opt->print_cycles = true;
-        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-            opt->quiet = true;
-        } else if (strcmp(arg, "--cycles") == 0) {
-            if (!parse_u64(next, &opt->budget) || opt->budget == 0) {
-                fprintf(stderr, "hackemu: --cycles needs a positive whole number\n");
-                return false;
-            }
-            i++;
-        } else if (strcmp(arg, "--load-dir") == 0 && next) {
-            opt->load_dir = next;
-            i++;
-        } else if (strcmp(arg, "--out-dir") == 0 && next) {
-            opt->out_dir = next;
-            i++;
-        } else if (strcmp(arg, "--symbols") == 0 && next) {
-            opt->symbols_path = next;
-            i++;
-        } else if ((strcmp(arg, "--set") == 0 || strcmp(arg, "--ram") == 0) && next) {
-            bool is_set = arg[2] == 's';
-            int *count = is_set ? &opt->set_count : &opt->dump_count;
-            if (*count == MAX_REQUESTS) {
-                fprintf(stderr, "hackemu: at most %d uses of %s\n", MAX_REQUESTS, arg);
-                return false;
-            }
-            (is_set ? opt->sets : opt->dumps)[(*count)++].text = next;
-            i++;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "hackemu: unknown option '%s' (or it lacks its value)\n", arg);
-            return false;
-        } else if (!opt->program_path) {
-            opt->program_path = arg;
-        } else {
-            fprintf(stderr, "hackemu: one program at a time ('%s' and '%s')\n", opt->program_path, arg);
-            return false;
-        }
-    }
-    if (!opt->program_path) {
-        fputs("usage: hackemu [options] PROGRAM\n       hackemu [options] SCRIPT.tst\n", stderr);
-        return false;
-    }
-    /* --break and --watch are headless runs, but in the window's debugger */
-    if ((opt->break_count || opt->watch_count) && !opt->debug_view) opt->headless = true;
-    return true;
 }
 
 static int as_signed(uint16_t word)
@@ -480,7 +400,7 @@ static void debug_reset(void *context, hack_machine *machine)
 {
     const reset_context *r = context;
     if (r->stack_at_256) machine->ram[0] = 256;
-    for (int i = 0; i < r->opt->set_count; i++) apply_set(machine, r->program, r->opt->sets[i].text);
+    for (int i = 0; i < r->opt->set_count; i++) apply_set(machine, r->program, r->opt->sets[i]);
 }
 
 /* Builds the program. VM and Jack code as the course's VM emulator takes it: a whole program gets the OS
@@ -552,9 +472,9 @@ static uint64_t window_clock(void *context)
 static hack_session_options session_options(const options *opt, bool window, bool test_script, os_message_log *log)
 {
     hack_session_options o = {.jack_os = opt->jack_os, .jack_classes = opt->jack_classes,
-                              .native_memory = opt->native_memory, .heap_policy = opt->heap_policy,
+                              .native_memory = opt->native_memory, .heap_policy = (hack_heap_policy)opt->heap_policy,
                               .heap_chosen = opt->heap_chosen, .continue_after_bad_free = opt->continue_after_bad_free,
-                              .check_heap = opt->check_heap, .check_heap_no_leaks = opt->check_heap_no_leaks,
+                              .check_heap = opt->check_heap != 0, .check_heap_no_leaks = opt->check_heap == CHECK_HEAP_NO_LEAKS,
                               .relaxed = opt->relaxed,
                               .mirror_output = !opt->quiet_output && !test_script, .test_script = test_script,
                               .track_allocations = window || opt->heap_map_path != NULL || opt->heap_report,
@@ -711,7 +631,7 @@ static void window_reset(void *context, hack_machine *machine)
     window_context *w = context;
     w->os_log->text[0] = '\0';
     if (w->stack_at_256) machine->ram[0] = 256;
-    for (int i = 0; i < w->opt->set_count; i++) apply_set(machine, hack_session_program(w->session), w->opt->sets[i].text);
+    for (int i = 0; i < w->opt->set_count; i++) apply_set(machine, hack_session_program(w->session), w->opt->sets[i]);
 }
 
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
@@ -764,7 +684,7 @@ static int print_results(const options *opt, hack_session *session, hack_machine
         printf("A=%d D=%d PC=%u\n", as_signed(machine->a), as_signed(machine->d), (unsigned)machine->pc);
     if (opt->print_cycles) printf("cycles=%" PRIu64 "\n", machine->cycles);
     for (int i = 0; i < opt->dump_count; i++)
-        if (!print_dump(machine, program, opt->dumps[i].text)) status = EXIT_USAGE;
+        if (!print_dump(machine, program, opt->dumps[i])) status = EXIT_USAGE;
     if (opt->screen_hash) printf("screen=%016llx\n", (unsigned long long)hack_screen_hash(machine->ram + HACK_SCREEN));
     if (opt->screenshot_path &&
         !hack_screenshot_write_png(machine->ram + HACK_SCREEN, opt->scale ? opt->scale : 1, opt->screenshot_path, diags)) {
@@ -836,26 +756,47 @@ static int export_program(const options *opt, const hack_program *program, hack_
     return written ? EXIT_HALTED : EXIT_BAD_INPUT;
 }
 
+/* --dap: the editor's debugger, the Debug Adapter Protocol on stdin and stdout (the launch names the program) */
+static int serve_dap(int argc)
+{
+    if (argc != 2) {
+        fputs("hackemu: --dap takes no other arguments: the editor's launch names the program\n", stderr);
+        return EXIT_USAGE;
+    }
+#ifdef HACK_WITH_DAP
+    signal(SIGPIPE, SIG_IGN); /* the editor gone: a write fails, and the server ends */
+    return hack_dap_serve(0, 1) == 0 ? EXIT_HALTED : EXIT_BAD_INPUT;
+#else
+    fputs("hackemu: this hackemu was built without --dap (its build lacked jansson: libjansson-dev)\n", stderr);
+    return EXIT_USAGE;
+#endif
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--test-memory") == 0) return hack_cli_test_memory(argc, argv);
         if (strcmp(argv[i], "--test-os") == 0) return hack_cli_test_os(argc, argv);
     }
-    if (argc == 2 && strcmp(argv[1], "--dap") == 0) {
-        /* the editor's debugger: the Debug Adapter Protocol on stdin and stdout (launch names the program) */
-#ifdef HACK_WITH_DAP
-        signal(SIGPIPE, SIG_IGN); /* the editor gone: a write fails, and the server ends */
-        return hack_dap_serve(0, 1) == 0 ? EXIT_HALTED : EXIT_BAD_INPUT;
-#else
-        fputs("hackemu: this hackemu was built without --dap (its build lacked jansson: libjansson-dev)\n", stderr);
-        return EXIT_USAGE;
-#endif
-    }
+    options opt = {.key_cycles = 100000};
+    char error[1000];
+    const hack_cli_action action = parse_args(argc, argv, &opt, error, sizeof error);
+    if (action == HACK_CLI_RUN && opt.dap) return serve_dap(argc);
     hack_outfile_check_stdout("hackemu"); /* (a program's printed lines reach a file line by line) */
     hack_outfile_clean_up_on_signals();   /* (--export and .out files: the old one kept, no half file) */
-    options opt = {.scale = 0, .key_cycles = 100000};
-    if (!parse_args(argc, argv, &opt)) {
+    if (action == HACK_CLI_SHOW_HELP) {
+        usage(stdout);
+        return EXIT_HALTED;
+    }
+    if (action == HACK_CLI_SHOW_VERSION) {
+        fputs(HACK_VERSION_LINE("hackemu"), stdout);
+        return EXIT_HALTED;
+    }
+    if (action == HACK_CLI_ERROR || !opt.program_path) {
+        if (action == HACK_CLI_ERROR)
+            fprintf(stderr, "hackemu: %s\n", error);
+        else
+            fputs(SYNOPSIS, stderr);
         fputs("Try 'hackemu --help'.\n", stderr);
         return EXIT_USAGE;
     }
@@ -917,7 +858,7 @@ int main(int argc, char **argv)
     }
     if (stack_at_256) machine->ram[0] = 256; /* as the VM emulator starts a program without Sys.init */
     for (int i = 0; i < opt.set_count; i++)
-        if (!apply_set(machine, &program, opt.sets[i].text)) {
+        if (!apply_set(machine, &program, opt.sets[i])) {
             status = EXIT_USAGE;
             goto out;
         }

@@ -5,7 +5,7 @@
  * formats (Gradescope's results.json, JUnit XML) through hack/grade_report.h.
  * Exit status 0 when everyone passes every counted program (optional and skipped ones aside), 7 else. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli_numbers.h"
+#include "hack/cli_options.h"
 #include "test_memory.h"
 
 #include "hack/textfile.h"
@@ -134,8 +134,8 @@ static bool add_program(job_list *jobs, size_t *capacity, const char *folder, co
 
 /* The test programs of one folder: its folders that hold a Main.jack, in name order (only those named in only:
  * "Blocks", or "Math/Divide" and "Math" under --test-os). */
-static bool find_programs_in(const char *dir, const char *group, char **only, size_t only_count, job_list *jobs,
-                             size_t *capacity)
+static bool find_programs_in(const char *dir, const char *group, const char *const *only, size_t only_count,
+                             job_list *jobs, size_t *capacity)
 {
     char **names = NULL;
     size_t name_count = 0, name_capacity = 0;
@@ -189,8 +189,8 @@ static bool find_programs_in(const char *dir, const char *group, char **only, si
 }
 
 /* The test programs: those of dir (under --test-os, of each class's folder in dir), then the extra folders. */
-static bool find_programs(const char *dir, char **only, size_t only_count, char **extra, size_t extra_count,
-                          job_list *jobs)
+static bool find_programs(const char *dir, const char *const *only, size_t only_count, const char *const *extra,
+                          size_t extra_count, job_list *jobs)
 {
     size_t capacity = 0;
     bool ok = true;
@@ -839,56 +839,31 @@ static bool write_report(const job_list *jobs, const char *path)
     return ok;
 }
 
-static void usage(FILE *out)
+/* --test-os's part of the usage, before --test-memory's */
+static const hack_cli_option os_usage_rows[] = {
+    {.kind = HACK_CLI_TEXT,
+     .help = "Grades each student's whole project 12 (FOLDER/Math.jack ... Sys.jack, or .vm) class by class: each\n"
+             "program of os/tests/CLASS runs with the student's CLASS and the rest of the OS hackemu's (native), under\n"
+             "the heap check; its values and screen are judged against the same program on hackemu's OS. A table\n"
+             "has a column per class (programs passed, or 'missing'), then each failure with the student's line, the\n"
+             "costly functions' Hack cycles per call, and the class summary. The options are --test-memory's:"},
+    {"program", 0, HACK_CLI_SEE, .arg = "CLASS or CLASS/NAME",
+     .help = "only these (repeatable); a rubric names programs 'Math/Divide' and\ngroups 'Math'"},
+    {"add-program", 0, HACK_CLI_SEE, .arg = "DIR",
+     .help = "one of the course's test programs (projects/12/MathTest, ScreenTest...), run on the\n"
+             "student's whole OS (the classes they have not written are hackemu's), judged by\n"
+             "its .cmp or by its screen when it halts"},
+    {"reference", 0, HACK_CLI_SEE, .arg = "DIR",
+     .help = "one more reference row, such as the course's compiled OS (its tools/OS)"},
+    {"programs", 0, HACK_CLI_SEE, .arg = "DIR", .help = "the batteries (default: the project's os/tests)"},
+    {.kind = HACK_CLI_TEXT, .help = ""},
+    {0}};
+
+static void usage(const hack_cli_spec *spec, FILE *out)
 {
     if (strcmp(mode, "--test-os") == 0)
-        fputs("usage: hackemu --test-os FOLDER... [options]\n"
-              "Grades each student's whole project 12 (FOLDER/Math.jack ... Sys.jack, or .vm) class by class: each\n"
-              "program of os/tests/CLASS runs with the student's CLASS and the rest of the OS hackemu's (native), under\n"
-              "the heap check; its values and screen are judged against the same program on hackemu's OS. A table\n"
-              "has a column per class (programs passed, or 'missing'), then each failure with the student's line, the\n"
-              "costly functions' Hack cycles per call, and the class summary. The options are --test-memory's:\n"
-              "  --program CLASS or CLASS/NAME  only these (repeatable); a rubric names programs 'Math/Divide' and\n"
-              "                    groups 'Math'\n"
-              "  --add-program DIR one of the course's test programs (projects/12/MathTest, ScreenTest...), run on the\n"
-              "                    student's whole OS (the classes they have not written are hackemu's), judged by\n"
-              "                    its .cmp or by its screen when it halts\n"
-              "  --reference DIR   one more reference row, such as the course's compiled OS (its tools/OS)\n"
-              "  --programs DIR    the batteries (default: the project's os/tests)\n\n",
-              out);
-    fputs("usage: hackemu --test-memory FOLDER... [options]\n"
-          "Runs each student's Memory (FOLDER/Memory.jack or Memory.vm) against the project's test programs,\n"
-          "each under the heap check (leaks not counted), and prints a verdict per student and program, with\n"
-          "figures of each allocator beside hackemu's own Memory (in Jack and native).\n"
-          "  -j N              run N programs at a time (default: the number of cores)\n"
-          "  --format=FORMAT   table (default: then a class summary), csv or json (a record per student and\n"
-          "                    program, with the points and the hint), gradescope (results.json: one object for\n"
-          "                    one student, an array for several) or junit (JUnit XML: a testsuite per student,\n"
-          "                    a testcase per program); the last two run no reference rows\n"
-          "  --summary         only the class summary: per program how many pass, the most common failures and\n"
-          "                    who has them, the scores (as text, or with --format=csv|json)\n"
-          "  --rubric FILE     points per program or group (a line each: 'Blocks 10', 'Memory 40' spread over\n"
-          "                    its programs, 'default 2', 'skip SeedPolicy', '#' comments); default: a point\n"
-          "                    per program that is not optional\n"
-          "  --out-dir DIR     with --format=gradescope: DIR/<student>/results.json for each student\n"
-          "  --report FILE     also write an HTML report: the class summary, failures with their Jack lines and\n"
-          "                    hints, the heap over time\n"
-          "  --student-os      the student's other OS classes too (default: only their Memory; the rest native)\n"
-          "  --cycles N        the budget of one program (default 200 million)\n"
-          "  --programs DIR    the test programs (default: the project's os/tests/Memory)\n"
-          "  --program NAME    only this program (repeatable)\n"
-          "  --add-program DIR one more test program: a folder with Main.jack, such as the course's\n"
-          "                    projects/12/MemoryTest (its .tst/.cmp: the RAM words the .cmp names are checked)\n"
-          "  --reference DIR   one more reference row, not graded: a folder with a Memory.vm or Memory.jack,\n"
-          "                    such as the course's tools/OS (its compiled Memory)\n"
-          "  --no-reference    without hackemu's own reference rows\n"
-          "Hints beside failures name a pattern found: a comparison followed by arithmetic in the student's\n"
-          "Memory.jack (Jack reads `x < size + 2` as `(x < size) + 2`), an offset returned for an address, the\n"
-          "allocator's header inside a block it handed out, a block one word past the heap.\n"
-          "On a terminal, stderr shows how many runs are graded.\n"
-          "Exit status: 0 every student passes every counted program, 7 some failed, 1 bad input (a rubric's\n"
-          "errors as FILE:LINE:COLUMN), 64 bad command line.\n",
-          out);
+        hack_cli_write_usage(&(hack_cli_spec){"usage: hackemu --test-os FOLDER... [options]\n", os_usage_rows, 20}, out);
+    hack_cli_write_usage(spec, out);
 }
 
 /* The last k components of path ("a/alice/Memory/", 2: "alice/Memory"), as a start and a length; the whole path
@@ -1165,87 +1140,93 @@ static int test_bench(int argc, char **argv, bool whole_os)
 {
     job_list jobs = {.whole_os = whole_os};
     mode = whole_os ? "--test-os" : "--test-memory";
-    format f = FORMAT_TABLE;
+    int f = FORMAT_TABLE; /* a format */
     const char *programs_dir = whole_os ? HACK_OS_TESTS_DIR : HACK_MEMORY_TESTS_DIR, *report = NULL, *rubric = NULL,
                *out_dir = NULL;
-    long threads = sysconf(_SC_NPROCESSORS_ONLN);
-    bool references = true, summary_only = false;
-    char **only = calloc((size_t)argc, sizeof *only), **extra = calloc((size_t)argc, sizeof *extra);
-    char **reference_dirs = calloc((size_t)argc, sizeof *reference_dirs);
-    size_t only_count = 0, extra_count = 0, reference_count = 0;
+    int threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    bool no_references = false, summary_only = false, mode_given = false;
+    const char **only = calloc((size_t)argc, sizeof *only), **extra = calloc((size_t)argc, sizeof *extra);
+    const char **reference_dirs = calloc((size_t)argc, sizeof *reference_dirs);
+    const char **folders = calloc((size_t)argc, sizeof *folders);
+    int only_count = 0, extra_count = 0, reference_count = 0, folder_count = 0;
     jobs.rows = calloc((size_t)argc + 2, sizeof *jobs.rows);
     int status = EXIT_BAD_INPUT;
-    if (!only || !extra || !reference_dirs || !jobs.rows) goto out;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(arg, "--test-memory") == 0 || strcmp(arg, "--test-os") == 0) continue;
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            usage(stdout);
-            status = 0;
+    if (!only || !extra || !reference_dirs || !folders || !jobs.rows) goto out;
+    static const hack_cli_choice formats[] = {{"table", FORMAT_TABLE, NULL, false}, {"csv", FORMAT_CSV, NULL, false},
+                                              {"json", FORMAT_JSON, NULL, false},
+                                              {"gradescope", FORMAT_GRADESCOPE, NULL, false},
+                                              {"junit", FORMAT_JUNIT, NULL, false}, {0}};
+    const hack_cli_option options[] = {
+        {NULL, 'j', HACK_CLI_INT, "N", "run N programs at a time (default: the number of cores)", .integer = &threads,
+         .min = 1, .max = 256},
+        {"format", 0, HACK_CLI_CHOICE, "=FORMAT", .integer = &f, .choices = formats,
+         .help = "table (default: then a class summary), csv or json (a record per student and\n"
+                 "program, with the points and the hint), gradescope (results.json: one object for\n"
+                 "one student, an array for several) or junit (JUnit XML: a testsuite per student,\n"
+                 "a testcase per program); the last two run no reference rows"},
+        {"summary", 0, HACK_CLI_FLAG, .flag = &summary_only,
+         .help = "only the class summary: per program how many pass, the most common failures and\n"
+                 "who has them, the scores (as text, or with --format=csv|json)"},
+        {"rubric", 0, HACK_CLI_STRING, "FILE", .string = &rubric,
+         .help = "points per program or group (a line each: 'Blocks 10', 'Memory 40' spread over\n"
+                 "its programs, 'default 2', 'skip SeedPolicy', '#' comments); default: a point\n"
+                 "per program that is not optional"},
+        {"out-dir", 0, HACK_CLI_STRING, "DIR", "with --format=gradescope: DIR/<student>/results.json for each student",
+         .string = &out_dir},
+        {"report", 0, HACK_CLI_STRING, "FILE", .string = &report,
+         .help = "also write an HTML report: the class summary, failures with their Jack lines and\n"
+                 "hints, the heap over time"},
+        {"student-os", 0, HACK_CLI_FLAG, .flag = &jobs.bench.student_os,
+         .help = "the student's other OS classes too (default: only their Memory; the rest native)"},
+        {"cycles", 0, HACK_CLI_U64, "N", "the budget of one program (default 200 million)", .u64 = &jobs.bench.budget,
+         .min = 1, .max = UINT64_MAX},
+        {"programs", 0, HACK_CLI_STRING, "DIR", "the test programs (default: the project's os/tests/Memory)",
+         .string = &programs_dir},
+        {"program", 0, HACK_CLI_LIST, "NAME", "only this program (repeatable)", .items = only, .count = &only_count,
+         .capacity = argc},
+        {"add-program", 0, HACK_CLI_LIST, "DIR", .items = extra, .count = &extra_count, .capacity = argc,
+         .help = "one more test program: a folder with Main.jack, such as the course's\n"
+                 "projects/12/MemoryTest (its .tst/.cmp: the RAM words the .cmp names are checked)"},
+        {"reference", 0, HACK_CLI_LIST, "DIR", .items = reference_dirs, .count = &reference_count, .capacity = argc,
+         .help = "one more reference row, not graded: a folder with a Memory.vm or Memory.jack,\n"
+                 "such as the course's tools/OS (its compiled Memory)"},
+        {"no-reference", 0, HACK_CLI_FLAG, .help = "without hackemu's own reference rows", .flag = &no_references},
+        {"test-memory", 0, HACK_CLI_FLAG, .flag = &mode_given}, /* (main's choice of this code) */
+        {"test-os", 0, HACK_CLI_FLAG, .flag = &mode_given},
+        {"help", 'h', HACK_CLI_HELP, .help = NULL}, /* (not in the usage, as before) */
+        {.kind = HACK_CLI_OPERANDS, .arg = "student folder", .items = folders, .count = &folder_count, .capacity = argc},
+        {.kind = HACK_CLI_TEXT,
+         .help = "Hints beside failures name a pattern found: a comparison followed by arithmetic in the student's\n"
+                 "Memory.jack (Jack reads `x < size + 2` as `(x < size) + 2`), an offset returned for an address, the\n"
+                 "allocator's header inside a block it handed out, a block one word past the heap.\n"
+                 "On a terminal, stderr shows how many runs are graded.\n"
+                 "Exit status: 0 every student passes every counted program, 7 some failed, 1 bad input (a rubric's\n"
+                 "errors as FILE:LINE:COLUMN), 64 bad command line."},
+        {0}};
+    const hack_cli_spec spec = {
+        "usage: hackemu --test-memory FOLDER... [options]\n"
+        "Runs each student's Memory (FOLDER/Memory.jack or Memory.vm) against the project's test programs,\n"
+        "each under the heap check (leaks not counted), and prints a verdict per student and program, with\n"
+        "figures of each allocator beside hackemu's own Memory (in Jack and native).\n",
+        options, 20};
+    char error[1000];
+    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, sizeof error);
+    if (action != HACK_CLI_RUN) {
+        if (action == HACK_CLI_ERROR) fprintf(stderr, "hackemu: %s: %s\nTry 'hackemu %s --help'.\n", mode, error, mode);
+        if (action != HACK_CLI_ERROR) usage(&spec, stdout);
+        status = action == HACK_CLI_ERROR ? EXIT_USAGE : EXIT_ALL_PASS;
+        goto out;
+    }
+    for (int i = 0; i < folder_count; i++) {
+        if (!is_dir(folders[i])) {
+            fprintf(stderr, "hackemu: %s: %s is not a folder\n", mode, folders[i]);
             goto out;
-        } else if ((strcmp(arg, "-j") == 0 && next) || (strncmp(arg, "-j", 2) == 0 && arg[2])) {
-            uint64_t n;
-            if (!cli_whole_number("-j", arg[2] ? arg + 2 : next, 1, 256, &n)) {
-                status = EXIT_USAGE;
-                goto out;
-            }
-            threads = (long)n;
-            if (!arg[2]) i++;
-        } else if (strcmp(arg, "--format=table") == 0) {
-            f = FORMAT_TABLE;
-        } else if (strcmp(arg, "--format=csv") == 0) {
-            f = FORMAT_CSV;
-        } else if (strcmp(arg, "--format=json") == 0) {
-            f = FORMAT_JSON;
-        } else if (strcmp(arg, "--format=gradescope") == 0) {
-            f = FORMAT_GRADESCOPE;
-        } else if (strcmp(arg, "--format=junit") == 0) {
-            f = FORMAT_JUNIT;
-        } else if (strcmp(arg, "--summary") == 0) {
-            summary_only = true;
-        } else if (strcmp(arg, "--rubric") == 0 && next) {
-            rubric = argv[++i];
-        } else if (strcmp(arg, "--out-dir") == 0 && next) {
-            out_dir = argv[++i];
-        } else if (strcmp(arg, "--student-os") == 0) {
-            jobs.bench.student_os = true;
-        } else if (strcmp(arg, "--cycles") == 0 && next) {
-            uint64_t budget;
-            if (!cli_whole_number(arg, next, 1, UINT64_MAX, &budget)) {
-                status = EXIT_USAGE;
-                goto out;
-            }
-            jobs.bench.budget = budget;
-            i++;
-        } else if (strcmp(arg, "--programs") == 0 && next) {
-            programs_dir = next;
-            i++;
-        } else if (strcmp(arg, "--program") == 0 && next) {
-            only[only_count++] = argv[++i];
-        } else if (strcmp(arg, "--add-program") == 0 && next) {
-            extra[extra_count++] = argv[++i];
-        } else if (strcmp(arg, "--reference") == 0 && next) {
-            reference_dirs[reference_count++] = argv[++i];
-        } else if (strcmp(arg, "--no-reference") == 0) {
-            references = false;
-        } else if (strcmp(arg, "--report") == 0 && next) {
-            report = argv[++i];
-        } else if (arg[0] == '-') {
-            fprintf(stderr, "hackemu: %s: unknown option %s\n", mode, arg);
-            usage(stderr);
-            status = EXIT_USAGE;
-            goto out;
-        } else if (!is_dir(arg)) {
-            fprintf(stderr, "hackemu: %s: %s is not a folder\n", mode, arg);
-            goto out;
-        } else {
-            add_row(&jobs, arg, NULL, HACK_BENCH_STUDENT, false);
         }
+        add_row(&jobs, folders[i], NULL, HACK_BENCH_STUDENT, false);
     }
     if (jobs.row_count == 0) {
         fprintf(stderr, "hackemu: %s: no student folders given\n", mode);
-        usage(stderr);
+        usage(&spec, stderr);
         status = EXIT_USAGE;
         goto out;
     }
@@ -1268,19 +1249,19 @@ static int test_bench(int argc, char **argv, bool whole_os)
         fprintf(stderr, "hackemu: --out-dir: cannot make %s: %s\n", out_dir, strerror(errno));
         goto out;
     }
-    for (size_t i = 0; i < reference_count; i++) {
+    for (int i = 0; i < reference_count; i++) {
         if (!is_dir(reference_dirs[i])) {
             fprintf(stderr, "hackemu: %s: --reference %s is not a folder\n", mode, reference_dirs[i]);
             goto out;
         }
         if (!graders) add_row(&jobs, reference_dirs[i], NULL, HACK_BENCH_STUDENT, true);
     }
-    if (references && !graders) { /* (a grader's format shows no reference row: none is run) */
+    if (!no_references && !graders) { /* (a grader's format shows no reference row: none is run) */
         add_row(&jobs, NULL, whole_os ? "hackemu OS in Jack" : "hackemu Memory.jack", HACK_BENCH_PROJECT_JACK, true);
         add_row(&jobs, NULL, "hackemu native", HACK_BENCH_NATIVE, true);
     }
     name_rows(&jobs);
-    if (find_programs(programs_dir, only, only_count, extra, extra_count, &jobs) && prepare_grade(&jobs, rubric)) {
+    if (find_programs(programs_dir, only, (size_t)only_count, extra, (size_t)extra_count, &jobs) && prepare_grade(&jobs, rubric)) {
         jobs.timeline = report != NULL;
         jobs.results = calloc(jobs.row_count * jobs.program_count, sizeof *jobs.results);
         if (jobs.results && make_expected(&jobs)) {
@@ -1335,6 +1316,7 @@ out:
     free(only);
     free(extra);
     free(reference_dirs);
+    free(folders);
     return status;
 }
 

@@ -1,6 +1,7 @@
 /* hackasm: assembles File.asm into File.hack beside it, as the course's assembler does. */
 #include "hack/outfile.h"
 #include "hack/asm.h"
+#include "hack/cli_options.h"
 #include "hack/path.h"
 
 #include "hack/version.h"
@@ -9,52 +10,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-    fputs("usage: hackasm [options] FILE.asm\n"
-          "Assembles FILE.asm into FILE.hack beside it.\n"
-          "  -o FILE      write the machine code to FILE instead\n"
-          "  --symbols    also write the symbol table (labels and variables) to FILE.sym,\n"
-          "               so that hackemu can name addresses when it runs the .hack\n"
-          "  --version    print the version\n"
-          "  -h, --help   show this help\n"
-          "Exit status: 0 assembled, 1 errors in the source (each reported as file:line:column), 64 bad\n"
-          "command line.\n"
-          "A symbol that looks like a misspelt label (jumped to, or never used as memory and a letter away\n"
-          "from a label) gets a warning; it is still a variable, as the course's assembler makes it.\n",
-          out);
-}
-
 int main(int argc, char **argv)
 {
     hack_outfile_check_stdout("hackasm");
     hack_outfile_clean_up_on_signals(); /* (an output half written is removed, the old one kept) */
     const char *input = NULL, *output = NULL;
     bool symbols = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            fputs(HACK_VERSION_LINE("hackasm"), stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--symbols") == 0) {
-            symbols = true;
-        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-            output = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "hackasm: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return HACK_EXIT_USAGE;
-        } else if (!input) {
-            input = argv[i];
-        } else {
-            fprintf(stderr, "hackasm: one input file at a time ('%s' and '%s')\n", input, argv[i]);
-            return HACK_EXIT_USAGE;
-        }
+    int inputs = 0;
+    const hack_cli_option options[] = {
+        {NULL, 'o', HACK_CLI_STRING, "FILE", "write the machine code to FILE instead", .string = &output},
+        {"symbols", 0, HACK_CLI_FLAG, .flag = &symbols,
+         .help = "also write the symbol table (labels and variables) to FILE.sym,\n"
+                 "so that hackemu can name addresses when it runs the .hack"},
+        {"version", 0, HACK_CLI_VERSION, .help = "print the version"},
+        {"help", 'h', HACK_CLI_HELP, .help = "show this help"},
+        {.kind = HACK_CLI_TEXT,
+         .help = "Exit status: 0 assembled, 1 errors in the source (each reported as file:line:column), 64 bad\n"
+                 "command line.\n"
+                 "A symbol that looks like a misspelt label (jumped to, or never used as memory and a letter away\n"
+                 "from a label) gets a warning; it is still a variable, as the course's assembler makes it."},
+        {.kind = HACK_CLI_OPERANDS, .arg = "input file", .items = &input, .count = &inputs, .capacity = 1},
+        {0}};
+    const hack_cli_spec spec = {"usage: hackasm [options] FILE.asm\nAssembles FILE.asm into FILE.hack beside it.\n",
+                                options, 15};
+    char error[600];
+    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, sizeof error);
+    if (action == HACK_CLI_SHOW_HELP) return hack_cli_write_usage(&spec, stdout) ? 0 : 1;
+    if (action == HACK_CLI_SHOW_VERSION) {
+        fputs(HACK_VERSION_LINE("hackasm"), stdout);
+        return 0;
     }
-    if (!input) {
-        usage(stderr);
+    if (action == HACK_CLI_ERROR || !input) { /* (no file: the usage says what is needed) */
+        if (action == HACK_CLI_ERROR) fprintf(stderr, "hackasm: %s\n", error);
+        hack_cli_write_usage(&spec, stderr);
         return HACK_EXIT_USAGE;
     }
 

@@ -1,5 +1,6 @@
 /* jackc: compiles Jack classes to VM code, one Xxx.vm beside each Xxx.jack, as the course's compiler does. */
 #include "hack/outfile.h"
+#include "hack/cli_options.h"
 #include "hack/jack.h"
 #include "hack/path.h"
 #include "hack/textfile.h"
@@ -10,54 +11,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-    fputs("usage: jackc [options] FILE.jack | FOLDER\n"
-          "Compiles each Xxx.jack into Xxx.vm beside it. The files of a folder are one program: calls\n"
-          "between them (and to the OS) are checked, and so are calls from a FILE.jack to the other classes\n"
-          "of its folder (.jack, or .vm without a .jack).\n"
-          "  --map        also write Xxx.vm.map beside each Xxx.vm: for every VM line, the Jack line and\n"
-          "               column it was compiled from (a first line \"jack-map 1 Xxx.jack\", then\n"
-          "               \"VMLINE JACKLINE JACKCOLUMN\" a line)\n"
-          "  --xml        instead, write the course's project 10 output: XxxT.xml (tokens) and Xxx.xml\n"
-          "               (parse tree)\n"
-          "  --version    print the version\n"
-          "  -h, --help   show this help\n"
-          "Exit status: 0 compiled, 1 errors (each as file:line:column; files with errors get no .vm),\n"
-          "64 bad command line.\n",
-          out);
-}
-
 int main(int argc, char **argv)
 {
     hack_outfile_check_stdout("jackc");
     hack_outfile_clean_up_on_signals(); /* (an output half written is removed, the old one kept) */
     const char *input = NULL;
     bool xml = false, map = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            fputs(HACK_VERSION_LINE("jackc"), stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--xml") == 0) {
-            xml = true;
-        } else if (strcmp(argv[i], "--map") == 0) {
-            map = true;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "jackc: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return HACK_EXIT_USAGE;
-        } else if (!input) {
-            input = argv[i];
-        } else {
-            fprintf(stderr, "jackc: one file or folder at a time\n");
-            return HACK_EXIT_USAGE;
-        }
+    int inputs = 0;
+    const hack_cli_option options[] = {
+        {"map", 0, HACK_CLI_FLAG, .flag = &map,
+         .help = "also write Xxx.vm.map beside each Xxx.vm: for every VM line, the Jack line and\n"
+                 "column it was compiled from (a first line \"jack-map 1 Xxx.jack\", then\n"
+                 "\"VMLINE JACKLINE JACKCOLUMN\" a line)"},
+        {"xml", 0, HACK_CLI_FLAG, .flag = &xml,
+         .help = "instead, write the course's project 10 output: XxxT.xml (tokens) and Xxx.xml\n(parse tree)"},
+        {"version", 0, HACK_CLI_VERSION, .help = "print the version"},
+        {"help", 'h', HACK_CLI_HELP, .help = "show this help"},
+        {.kind = HACK_CLI_TEXT,
+         .help = "Exit status: 0 compiled, 1 errors (each as file:line:column; files with errors get no .vm),\n"
+                 "64 bad command line."},
+        {.kind = HACK_CLI_OPERANDS, .arg = "file or folder", .items = &input, .count = &inputs, .capacity = 1},
+        {0}};
+    const hack_cli_spec spec = {
+        "usage: jackc [options] FILE.jack | FOLDER\n"
+        "Compiles each Xxx.jack into Xxx.vm beside it. The files of a folder are one program: calls\n"
+        "between them (and to the OS) are checked, and so are calls from a FILE.jack to the other classes\n"
+        "of its folder (.jack, or .vm without a .jack).\n",
+        options, 15};
+    char error[600];
+    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, sizeof error);
+    if (action == HACK_CLI_SHOW_HELP) return hack_cli_write_usage(&spec, stdout) ? 0 : 1;
+    if (action == HACK_CLI_SHOW_VERSION) {
+        fputs(HACK_VERSION_LINE("jackc"), stdout);
+        return 0;
     }
-    if (!input) {
-        usage(stderr);
+    if (action == HACK_CLI_ERROR || !input) { /* (no file: the usage says what is needed) */
+        if (action == HACK_CLI_ERROR) fprintf(stderr, "jackc: %s\n", error);
+        hack_cli_write_usage(&spec, stderr);
         return HACK_EXIT_USAGE;
     }
     hack_diag_list diags;
