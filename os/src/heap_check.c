@@ -13,6 +13,7 @@ enum {
     LOW_WORDS = 256, /* the VM's registers (SP, LCL, ARG, THIS, THAT, temp, R13..R15) and the static variables */
     WATCH_HEADER = 1,
     WATCH_FREE = 2,
+    WATCH_FLOOR = 4, /* the stack's floor (hack_heap_sanitizer_watch_floor) */
     STACK_TEXT = 1500,
     MAX_TIMED_CALLS = 1 << 20, /* call durations kept for the medians */
     MAX_CALL_DEPTH = 64,       /* nested calls of alloc (a recursive allocator) timed */
@@ -334,6 +335,13 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, c
     emit(c, text);
 }
 
+bool hack_heap_sanitizer_watch_floor(hack_heap_sanitizer *c, uint16_t from, uint16_t to)
+{
+    if (c->track_only || c->machine->watch != c->watch) return false;
+    for (uint32_t a = from; a < to && a < LOW_WORDS; a++) c->watch[a] |= WATCH_FLOOR;
+    return true;
+}
+
 /* The live block that ends just below address (within a few words), or 0. */
 static uint16_t block_below(const hack_heap_sanitizer *c, uint16_t address)
 {
@@ -350,6 +358,7 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
     int n;
     if (hit->address < LOW_WORDS) { /* the allocator's own code, through a pointer: a null one, most often */
         if (!hit->write) return;      /* a read does no harm (what it leads to is found where it does) */
+        if (!c->trusted[hit->pc]) return; /* the program's own, at the stack's floor: not the heap's business */
         static const char *const registers[16] = {
             "SP, the stack pointer", "LCL, the frame pointer", "ARG, the arguments pointer", "THIS", "THAT",
             "temp 0", "temp 1", "temp 2", "temp 3", "temp 4", "temp 5", "temp 6", "temp 7", "R13", "R14", "R15"};

@@ -414,7 +414,7 @@ static bool build(const char *student, const char *folder, const char *tested, b
         if (!add_student_class(student, hack_os_classes[c].name, &sources, &missing, result, &diags) && !missing) ok = false;
     }
     ok = ok && (!student || add_student_helpers(student, &sources, theirs, result, &diags));
-    ok = ok && hack_build_add_os(&sources, true, os_added, &diags);
+    ok = ok && hack_build_add_os_whole_classes(&sources, true, os_added, &diags); /* theirs is theirs, whole */
     hack_vm_options vm_options = {.bootstrap = true, .require_functions = true};
     ok = ok && hack_vm_build(&sources, &vm_options, folder, program, &diags) &&
          hack_build_mark_project_os(program, *os_added);

@@ -51,6 +51,8 @@ struct hack_session {
     uint16_t samples[SAMPLES]; /* where the latest slices ended (hack_backtrace_place) */
     size_t sample_count;
     const uint8_t *watchpoints; /* the debugger's watched words, or NULL */
+    uint16_t floor_from;        /* under the heap check: the words [floor_from, 256) are watched (0: none) */
+    uint8_t *floor_map;         /* the session's own watch map for them, when the check watches nothing */
     bool run_reported_access;  /* the last run stopped at a heap report: its access runs first */
 };
 
@@ -147,6 +149,10 @@ static bool is_native(const hack_session *s, const char *name)
 /* finish: the program's run is over (its leaks are reported); otherwise it is abandoned (a reset). */
 static void unbind(hack_session *s, bool finish)
 {
+    if (s->floor_map && s->machine->watch == s->floor_map) s->machine->watch = NULL;
+    free(s->floor_map);
+    s->floor_map = NULL;
+    s->floor_from = 0;
     if (finish) hack_session_finish(s);
     hack_output_mirror_free(s->mirror);
     hack_native_memory_free(s->memory);
@@ -269,6 +275,45 @@ static hack_hook_action restart_trap(void *context, hack_machine *m, const hack_
     return HACK_HOOK_STOP;
 }
 
+/* Under the heap check, a checked run (the interpreter's loop that looks at watched words, already), a stack
+ * underflow is seen at once: the words below the stack that no static variable uses are watched, and the first
+ * access of one with SP at or below it is the stack's, a pop's read or a push's write; the slice stops there, at
+ * the command, and stack_state names it. The plain run loop looks at nothing of the kind (a test on every write
+ * of SP would slow every program, and the native tier could not run): there SP is looked at after each slice
+ * and at a fault, and the translator warns, before the run, of a command that takes more than its function
+ * pushed. */
+static void watch_stack_floor(hack_session *s)
+{
+    uint32_t from = 16; /* above the static variables the program uses */
+    for (size_t i = 0; i < s->program->symbols.count; i++) {
+        const hack_symbol *v = &s->program->symbols.entries[i];
+        if ((v->kind == HACK_SYMBOL_STATIC || v->kind == HACK_SYMBOL_VARIABLE) && v->value >= from &&
+            v->value < STACK_BOTTOM)
+            from = (uint32_t)v->value + 1;
+    }
+    if (from >= STACK_BOTTOM) return;
+    if (hack_heap_sanitizer_watch_floor(s->check, (uint16_t)from, STACK_BOTTOM)) {
+        s->floor_from = (uint16_t)from;
+        return;
+    }
+    if (s->machine->watch || !(s->floor_map = calloc(HACK_RAM_SIZE, 1))) return;
+    memset(s->floor_map + from, HACK_WATCH_OTHERS | HACK_WATCH_TRUSTED, STACK_BOTTOM - from);
+    s->machine->watch = s->floor_map;
+    s->machine->trusted = NULL;
+    s->floor_from = (uint16_t)from;
+}
+
+/* A stop at a word of the stack's floor that is not the stack's (SP is above it): a pointer's access, which the
+ * heap check does not report (the program's own, or anyone's under the session's own map). */
+static bool floor_passing(const hack_session *s)
+{
+    const hack_machine *m = s->machine;
+    const hack_watch_hit *hit = &m->watch_hit;
+    if (!s->floor_from || hit->address < s->floor_from || hit->address >= STACK_BOTTOM || m->ram[0] <= hit->address)
+        return false;
+    return m->watch == s->floor_map || !m->trusted || !m->trusted[hit->pc];
+}
+
 /* A function with many locals pushes its whole frame in one loop: it can cross from the stack far into the heap
  * between two looks at SP, and return before the next (1,900 locals from SP = 271 zeroed RAM[2048..2123], blamed
  * later on the heap). Its entry is watched: a call whose frame would pass the top stops there, before the push. */
@@ -340,6 +385,7 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
     }
     s->run_reported_access = false;
     bind_heap(s);
+    if (s->check && s->watch_stack) watch_stack_floor(s);
     if (s->watchpoints && !s->check) {
         s->machine->watch = s->watchpoints;
         s->machine->trusted = NULL;
@@ -604,6 +650,14 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
             }
             break;
         case HACK_STOP_WATCH: /* report the access, run it, go on */
+            if (floor_passing(s)) {
+                if (!hack_machine_step(m)) {
+                    stop.state = HACK_SESSION_FAULT;
+                    return stop;
+                }
+                stop.cycles++;
+                break;
+            }
             if (s->watchpoints && m->watch == s->watchpoints) { /* the debugger's: it looks before and after */
                 s->run_reported_access = true;
                 stop.state = HACK_SESSION_DEBUG;

@@ -50,6 +50,12 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *check, uint16_t addres
 /* The run stopped with HACK_STOP_WATCH: report the access (the caller then steps over it and goes on). */
 void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *check);
 
+/* Watches, besides what the check watches, any code's access of the words [from, to) below the stack (the static
+ * variables' words no static uses: the stack's floor, which a stack underflow reaches first). Those hits are the
+ * caller's to tell apart (the stack's, or a pointer's); on_watch ignores the program's own accesses there, as
+ * always. False (nothing watched) when the check watches no word. */
+bool hack_heap_sanitizer_watch_floor(hack_heap_sanitizer *check, uint16_t from, uint16_t to);
+
 /* For a debugger: a finding made inside a hook (a native Memory function, the observe hooks of a Jack Memory)
  * holds the run at that call: the hook stops the run (HACK_HOOK_STOP) before the call goes on, and when the
  * run goes on the call is made again, without being checked or reported again. Off by default. */

@@ -281,6 +281,111 @@ static void check_shape(const vm_program *program, const hack_vm_sources *source
     }
 }
 
+/* ---- the stack of each function, followed through its code ----
+ * A function's working stack starts empty at its entry (SP = LCL + its locals); a command that takes more values
+ * than the function has pushed takes them from below that base: its locals, its caller's frame, and, from
+ * Sys.init, the words below 256. At run time hackemu sees that only where the stack pointer leaves the stack
+ * altogether (after a slice of instructions, or at a fault), far from the command and often never; here it is
+ * seen before the program runs, at the command. The depth is followed from the entry along every jump: a
+ * command reached with fewer values than it takes, on some path from the entry, is named (a warning: the
+ * course's tools run such code, and the path may be one the data never takes). A label reached further on with
+ * fewer values than before (an if whose arms push differently) is followed again with the fewer; a loop back to
+ * a label is not (hand-written code may loop with another depth each time round, as it pops what it pushed). */
+
+/* Values a command takes from the stack, and puts back. */
+static void stack_effect(const vm_command *c, int32_t *takes, int32_t *gives)
+{
+    static const struct {
+        int8_t takes, gives;
+    } effects[] = {[VM_ADD] = {2, 1},    [VM_SUB] = {2, 1},      [VM_NEG] = {1, 1},       [VM_EQ] = {2, 1},
+                   [VM_GT] = {2, 1},     [VM_LT] = {2, 1},       [VM_AND] = {2, 1},       [VM_OR] = {2, 1},
+                   [VM_NOT] = {1, 1},    [VM_PUSH] = {0, 1},     [VM_POP] = {1, 0},       [VM_LABEL] = {0, 0},
+                   [VM_GOTO] = {0, 0},   [VM_IF_GOTO] = {1, 0},  [VM_FUNCTION] = {0, 0},  [VM_CALL] = {0, 1},
+                   [VM_RETURN] = {1, 0}};
+    *takes = c->op == VM_CALL ? c->number : effects[c->op].takes;
+    *gives = effects[c->op].gives;
+}
+
+static const char *const op_names[] = {[VM_ADD] = "add",   [VM_SUB] = "sub",         [VM_NEG] = "neg",
+                                       [VM_EQ] = "eq",     [VM_GT] = "gt",           [VM_LT] = "lt",
+                                       [VM_AND] = "and",   [VM_OR] = "or",           [VM_NOT] = "not",
+                                       [VM_PUSH] = "push", [VM_POP] = "pop",         [VM_LABEL] = "label",
+                                       [VM_GOTO] = "goto", [VM_IF_GOTO] = "if-goto", [VM_FUNCTION] = "function",
+                                       [VM_CALL] = "call", [VM_RETURN] = "return"};
+
+typedef struct {
+    int32_t *depth; /* per command: values on the function's stack before it (-1: not reached) */
+    size_t *work;   /* commands to follow (each at most once at a time: queued) */
+    bool *queued;
+} stack_scratch;
+
+/* Follows the function whose command is at index f (its body: the commands after it that it encloses); warns at
+ * the first command found short. */
+static void check_function_stack(const vm_program *program, const hack_vm_sources *sources, const vm_index *index,
+                                 size_t f, const stack_scratch *x, hack_diag_list *diags)
+{
+    size_t end = f + 1;
+    while (end < program->count && program->items[end].function == (int)f && program->items[end].op != VM_FUNCTION)
+        end++;
+    for (size_t i = f + 1; i < end; i++) {
+        x->depth[i] = -1;
+        x->queued[i] = false;
+    }
+    size_t pending = 0;
+    if (f + 1 < end) {
+        x->depth[f + 1] = 0;
+        x->queued[f + 1] = true;
+        x->work[pending++] = f + 1;
+    }
+    while (pending > 0) {
+        const size_t i = x->work[--pending];
+        x->queued[i] = false;
+        const vm_command *c = &program->items[i];
+        int32_t takes, gives;
+        stack_effect(c, &takes, &gives);
+        if (x->depth[i] < takes) {
+            const vm_command *fn = &program->items[f];
+            char pushed[32];
+            snprintf(pushed, sizeof pushed, x->depth[i] == 0 ? "nothing" : "only %d", (int)x->depth[i]);
+            command_error_kind(diags, HACK_DIAG_WARNING, sources, c,
+                               "stack underflow: this %s takes %d value%s from the stack, and %.*s has pushed %s "
+                               "here, so it reaches below the function's stack base (into its locals, or its "
+                               "caller's frame)",
+                               op_names[c->op], (int)takes, takes == 1 ? "" : "s", (int)fn->name_length, fn->name,
+                               pushed);
+            return;
+        }
+        const int32_t after = x->depth[i] - takes + gives;
+        size_t next[2], count = 0;
+        if (c->op == VM_GOTO || c->op == VM_IF_GOTO) {
+            const vm_command *target = vm_index_label(index, c);
+            if (target) next[count++] = (size_t)(target - program->items);
+        }
+        if (c->op != VM_GOTO && c->op != VM_RETURN && i + 1 < end) next[count++] = i + 1; /* (followed first) */
+        for (size_t k = 0; k < count; k++) {
+            const size_t to = next[k];
+            if (to <= f || to >= end || (x->depth[to] >= 0 && (to <= i || x->depth[to] <= after))) continue;
+            x->depth[to] = after;
+            if (!x->queued[to]) {
+                x->queued[to] = true;
+                x->work[pending++] = to;
+            }
+        }
+    }
+}
+
+static void check_stack_depths(const vm_program *program, const hack_vm_sources *sources, const vm_index *index,
+                               hack_diag_list *diags)
+{
+    const size_t n = program->count ? program->count : 1;
+    stack_scratch x = {malloc(n * sizeof *x.depth), malloc(n * sizeof *x.work), malloc(n * sizeof *x.queued)};
+    for (size_t i = 0; x.depth && x.work && x.queued && i < program->count; i++)
+        if (program->items[i].op == VM_FUNCTION) check_function_stack(program, sources, index, i, &x, diags);
+    free(x.depth);
+    free(x.work);
+    free(x.queued);
+}
+
 static bool check_program(const vm_program *program, const hack_vm_sources *sources, const hack_vm_options *options,
                           hack_diag_list *diags)
 {
@@ -330,6 +435,7 @@ static bool check_program(const vm_program *program, const hack_vm_sources *sour
     }
     free_static_uses(statics_seen, sources->count);
     check_shape(program, sources, diags);
+    if (diags->error_count == before) check_stack_depths(program, sources, &index, diags);
     vm_index_free(&index);
     hack_strbuf_free(&hint);
     os_names_free(&names);

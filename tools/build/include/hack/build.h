@@ -43,10 +43,21 @@ bool hack_build_defines_function(const hack_vm_sources *sources, const char *nam
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags);
 
-/* Adds to sources the OS classes (compiled from the Jack the tools carry) that they call but do not define,
- * and those that these call in turn (with_sys: Sys too, for the bootstrap); returns false on errors. *added
- * gets a bit per class added (index in hack_os_classes); a note in diags names them. */
+/* Adds to sources the OS classes (compiled from the Jack the tools carry) of which they call a function they
+ * do not define, and those that these call in turn (with_sys: Sys too, for the bootstrap, unless the program
+ * has its own Sys.init). Decided by functions, not file names: a class is added without the functions the
+ * program defines (the program's own win, as with the course's VM emulator), and a Class.vm of the program's
+ * own does not keep the OS's Class out. Returns false on errors: also when a function of the program's own
+ * takes the place of one of the OS's that sets up what an OS function that is to run reads (the program's
+ * Math.init, the OS's Math.sqrt), an error at the program's function. *added gets a bit per class added whole
+ * (index in hack_os_classes): the project's OS, which hackemu may run natively; a note in diags names the
+ * classes added, and the program's own functions kept in their place. */
 bool hack_build_add_os(hack_vm_sources *sources, bool with_sys, unsigned *added, hack_diag_list *diags);
+
+/* The same for a grader: a class the program defines any function of (or has a file of) is its own, whole;
+ * what it lacks of it is not filled in (calls to it are errors where they are). */
+bool hack_build_add_os_whole_classes(hack_vm_sources *sources, bool with_sys, unsigned *added,
+                                     hack_diag_list *diags);
 
 /* Records in program (hack_program.project_os, kept in its .sym) which OS classes the tools added: bit i of
  * os_added is hack_os_classes[i]. False when memory ran out. */
