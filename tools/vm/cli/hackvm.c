@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hack/outfile.h"
 #include "hack/build.h"
+#include "hack/cli_options.h"
 #include "hack/path.h"
 #include "hack/textfile.h"
 #include "hack/vm.h"
@@ -13,67 +14,51 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void usage(FILE *out)
-{
-    fputs("usage: hackvm [options] FILE.vm | FOLDER\n"
-          "Translates FILE.vm into FILE.asm, or every .vm file of FOLDER into FOLDER/FOLDER.asm, as the\n"
-          "course's VM translator does (a folder gets the bootstrap: SP = 256, call Sys.init). A folder's\n"
-          ".jack files without a .vm (or newer than it) are compiled in memory first.\n"
-          "  --bootstrap        add the bootstrap code (default for a folder)\n"
-          "  --no-bootstrap     leave it out (default for a file)\n"
-          "  --hack             also assemble, writing the .hack beside the .asm\n"
-          "  --with-os          add the project's Jack OS classes the program calls but lacks (compiled from\n"
-          "                     the Jack the tools carry): a standalone program any Hack emulator can run;\n"
-          "                     a function the program defines itself is kept in place of the OS's\n"
-          "  --map              also write the program map beside it (.sym): function entries, statics and,\n"
-          "                     for every ROM word, the VM file and line it came from, and the Jack line\n"
-          "                     when the VM code was compiled from Jack (in memory, or by jackc --map)\n"
-          "  -o FILE.asm        where to write the assembly\n"
-          "  --version          print the version\n"
-          "  -h, --help         show this help\n"
-          "Exit status: 0 translated, 1 errors in the VM code (each as file:line:column), 64 bad command line.\n",
-          out);
-}
-
 int main(int argc, char **argv)
 {
     hack_outfile_check_stdout("hackvm");
     hack_outfile_clean_up_on_signals(); /* (an output half written is removed, the old one kept) */
     const char *input = NULL, *output = NULL;
-    int bootstrap = -1;
+    int bootstrap = -1; /* -1: decided by the input (a folder gets it) */
     bool write_hack = false, write_map = false, with_os = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            fputs(HACK_VERSION_LINE("hackvm"), stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--bootstrap") == 0) {
-            bootstrap = 1;
-        } else if (strcmp(argv[i], "--no-bootstrap") == 0) {
-            bootstrap = 0;
-        } else if (strcmp(argv[i], "--hack") == 0) {
-            write_hack = true;
-        } else if (strcmp(argv[i], "--with-os") == 0) {
-            with_os = true;
-        } else if (strcmp(argv[i], "--map") == 0) {
-            write_map = true;
-        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-            output = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "hackvm: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return HACK_EXIT_USAGE;
-        } else if (!input) {
-            input = argv[i];
-        } else {
-            fprintf(stderr, "hackvm: one file or folder at a time\n");
-            return HACK_EXIT_USAGE;
-        }
+    int inputs = 0;
+    const hack_cli_option rows[] = { /* (not "options": that name is the translator's, below) */
+        {"bootstrap", 0, HACK_CLI_SET, .integer = &bootstrap, .value = 1,
+         .help = "add the bootstrap code (default for a folder)"},
+        {"no-bootstrap", 0, HACK_CLI_SET, .integer = &bootstrap, .value = 0,
+         .help = "leave it out (default for a file)"},
+        {"hack", 0, HACK_CLI_FLAG, .flag = &write_hack, .help = "also assemble, writing the .hack beside the .asm"},
+        {"with-os", 0, HACK_CLI_FLAG, .flag = &with_os,
+         .help = "add the project's Jack OS classes the program calls but lacks (compiled from\n"
+                 "the Jack the tools carry): a standalone program any Hack emulator can run;\n"
+                 "a function the program defines itself is kept in place of the OS's"},
+        {"map", 0, HACK_CLI_FLAG, .flag = &write_map,
+         .help = "also write the program map beside it (.sym): function entries, statics and,\n"
+                 "for every ROM word, the VM file and line it came from, and the Jack line\n"
+                 "when the VM code was compiled from Jack (in memory, or by jackc --map)"},
+        {NULL, 'o', HACK_CLI_STRING, "FILE.asm", "where to write the assembly", .string = &output},
+        {"version", 0, HACK_CLI_VERSION, .help = "print the version"},
+        {"help", 'h', HACK_CLI_HELP, .help = "show this help"},
+        {.kind = HACK_CLI_TEXT,
+         .help = "Exit status: 0 translated, 1 errors in the VM code (each as file:line:column), 64 bad command line."},
+        {.kind = HACK_CLI_OPERANDS, .arg = "file or folder", .items = &input, .count = &inputs, .capacity = 1},
+        {0}};
+    const hack_cli_spec spec = {
+        "usage: hackvm [options] FILE.vm | FOLDER\n"
+        "Translates FILE.vm into FILE.asm, or every .vm file of FOLDER into FOLDER/FOLDER.asm, as the\n"
+        "course's VM translator does (a folder gets the bootstrap: SP = 256, call Sys.init). A folder's\n"
+        ".jack files without a .vm (or newer than it) are compiled in memory first.\n",
+        rows, 21};
+    char error[600];
+    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, sizeof error);
+    if (action == HACK_CLI_SHOW_HELP) return hack_cli_write_usage(&spec, stdout) ? 0 : 1;
+    if (action == HACK_CLI_SHOW_VERSION) {
+        fputs(HACK_VERSION_LINE("hackvm"), stdout);
+        return 0;
     }
-    if (!input) {
-        usage(stderr);
+    if (action == HACK_CLI_ERROR || !input) { /* (no file or folder: the usage says what is needed) */
+        if (action == HACK_CLI_ERROR) fprintf(stderr, "hackvm: %s\n", error);
+        hack_cli_write_usage(&spec, stderr);
         return HACK_EXIT_USAGE;
     }
     struct stat info;
