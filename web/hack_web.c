@@ -28,7 +28,6 @@ static struct {
     hack_program program;
     bool program_ready;
     hack_session *session;
-    bool stack_at_256; /* a lone .vm file: SP = 256 at the start, as the VM emulator does */
     char name[256];    /* the program as the user named it (in messages) */
     hack_strbuf text;  /* notes, messages, printed lines, the last stop's meaning: taken by hw_take_text */
     char *taken;
@@ -100,12 +99,6 @@ static void unload(void)
     page.program_ready = false;
 }
 
-static void debug_after_reset(void *context, hack_machine *machine)
-{
-    (void)context;
-    if (page.stack_at_256) machine->ram[0] = 256;
-}
-
 /* Builds PATH (a file or a folder of the in-memory file system) and binds it to the machine, as hackemu does:
  * a Jack or VM program gets the OS classes it lacks and the bootstrap, and the notes say so. 1: loaded. */
 EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
@@ -128,7 +121,10 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     bool ok = hack_build_program(path, &build, &page.program, &diags);
-    page.stack_at_256 = vm_code && !build.bootstrapped;
+    /* a lone .vm file starts with SP = 256, as the VM emulator starts it (and a reset again so) */
+    const hack_launch launch = {.program = &page.program, .os_added = build.os_added,
+                                .code = build.machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM,
+                                .bootstrapped = !vm_code || build.bootstrapped};
     const hack_session_options options = {.mirror_output = true,
                                           .check_heap = check_heap,
                                           .stop_at_heap_report = debug,
@@ -138,18 +134,17 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
                                           .heap_report = add_said,
                                           .output_line = add_line};
     if (ok) page.session = hack_session_create(page.machine, &options);
-    ok = ok && page.session && hack_session_load(page.session, &page.program, build.os_added, build.machine_code, &diags);
+    ok = ok && page.session && hack_session_load(page.session, &launch, &diags);
     add_diags(&diags);
     hack_diag_list_free(&diags);
     if (!ok) {
         unload();
         return 0;
     }
-    if (page.stack_at_256) page.machine->ram[0] = 256;
     page.last = HACK_SESSION_BUDGET;
     page.heap_problems = 0;
     if (debug) { /* the engine of hackemu --debug, its answers in the text */
-        const hack_debugger_options debugging = {.print = add_line, .after_reset = debug_after_reset};
+        const hack_debugger_options debugging = {.print = add_line};
         hack_diag_list_init(&diags);
         page.debugger = hack_debugger_create(page.session, page.machine, &debugging, &diags);
         if (page.debugger) hack_debugger_set_wait_skipper(page.debugger, skip_wait, NULL); /* (step over Sys.wait) */
@@ -372,7 +367,6 @@ EMSCRIPTEN_KEEPALIVE int hw_reset(void)
     const bool ok = hack_session_reload(page.session, &diags);
     add_diags(&diags);
     hack_diag_list_free(&diags);
-    if (ok && page.stack_at_256) page.machine->ram[0] = 256;
     page.last = HACK_SESSION_BUDGET;
     page.heap_problems = 0;
     return ok;

@@ -434,21 +434,16 @@ static int as_signed(uint16_t word)
     return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
 }
 
-static bool apply_set(hack_machine *machine, const hack_program *program, const char *text)
+/* The --set words, for the launch (writes: room for MAX_REQUESTS). */
+static bool parse_sets(const options *opt, const hack_program *program, hack_ram_write *writes)
 {
-    const char *equals = strchr(text, '=');
-    uint16_t address;
-    char *end;
-    errno = 0;
-    long value = equals ? strtol(equals + 1, &end, 10) : 0;
-    if (!equals || !hack_session_resolve_address(program, text, (size_t)(equals - text), &address) ||
-        equals[1] == '\0' || *end != '\0' || errno || value < -32768 || value > 65535) {
-        fprintf(stderr, "hackemu: --set %s: expected ADDR=VALUE (ADDR a RAM address 0..32767 or a symbol, VALUE "
-                        "-32768..65535)\n",
-                text);
-        return false;
-    }
-    machine->ram[address] = (uint16_t)value;
+    for (int i = 0; i < opt->set_count; i++)
+        if (!hack_ram_write_parse(program, opt->sets[i].text, &writes[i])) {
+            fprintf(stderr, "hackemu: --set %s: expected ADDR=VALUE (ADDR a RAM address 0..32767 or a symbol, VALUE "
+                            "-32768..65535)\n",
+                    opt->sets[i].text);
+            return false;
+        }
     return true;
 }
 
@@ -469,40 +464,24 @@ static bool print_dump(const hack_machine *machine, const hack_program *program,
     return true;
 }
 
-typedef struct {
-    const options *opt;
-    const hack_program *program;
-    bool stack_at_256;
-} reset_context;
-
-/* A reset in the debugger: SP and the --set values again, as at the start. */
-static void debug_reset(void *context, hack_machine *machine)
-{
-    const reset_context *r = context;
-    if (r->stack_at_256) machine->ram[0] = 256;
-    for (int i = 0; i < r->opt->set_count; i++) apply_set(machine, r->program, r->opt->sets[i].text);
-}
-
-/* Builds the program. VM and Jack code as the course's VM emulator takes it: a whole program gets the OS
- * classes it lacks and the bootstrap; a lone .vm without Sys.init or Main.main runs from its first command
- * with SP = 256 (*stack_at_256). *os_added: the OS classes that were added. */
-static bool load_program(const options *opt, hack_program *program, unsigned *os_added, bool *stack_at_256,
-                         bool *machine_code, hack_diag_list *diags)
+/* Builds the program, and says in *launch where it came from. VM and Jack code as the course's VM emulator
+ * takes it: a whole program gets the OS classes it lacks and the bootstrap; a lone .vm without Sys.init or
+ * Main.main runs from its first command with SP = 256 (not bootstrapped). */
+static bool load_program(const options *opt, hack_program *program, hack_launch *launch, hack_diag_list *diags)
 {
     const char *path = opt->program_path;
     bool vm_code = hack_build_is_program_folder(path) || hack_path_has_extension(path, ".vm") ||
                    hack_path_has_extension(path, ".jack");
     hack_build_options build = {.bootstrap = vm_code, .vm_emulator = vm_code};
-    *os_added = 0;
-    *stack_at_256 = false;
-    *machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
+    const bool machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
+    *launch = (hack_launch){.program = program, .code = machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM};
     if (opt->symbols_path && hack_path_has_extension(path, ".hack"))
         return hack_program_load_hack_file(program, path, diags) &&
                hack_program_read_symbols(program, opt->symbols_path, diags);
     bool ok = hack_build_program(path, &build, program, diags);
-    *os_added = build.os_added;
-    *machine_code = build.machine_code;
-    *stack_at_256 = vm_code && !build.bootstrapped;
+    launch->os_added = build.os_added;
+    launch->code = build.machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM;
+    launch->bootstrapped = !vm_code || build.bootstrapped;
     return ok;
 }
 
@@ -696,7 +675,6 @@ typedef struct {
     const options *opt;
     hack_session *session;
     hack_machine *machine;
-    bool stack_at_256;
     os_message_log *os_log;
 } window_context;
 
@@ -706,12 +684,12 @@ static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t s
     return hack_session_render_heap_map(w->session, MAP_SCALE, rgb, caption, size);
 }
 
+/* A restart (the session started the program again as it started): the last run's OS message is gone. */
 static void window_reset(void *context, hack_machine *machine)
 {
     window_context *w = context;
+    (void)machine;
     w->os_log->text[0] = '\0';
-    if (w->stack_at_256) machine->ram[0] = 256;
-    for (int i = 0; i < w->opt->set_count; i++) apply_set(machine, hack_session_program(w->session), w->opt->sets[i].text);
 }
 
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
@@ -732,8 +710,7 @@ static void window_describe_stop(void *context, hack_session_stop stop, char *te
         snprintf(text, size, "%s", w->os_log->text);
 }
 
-static int run_window(const options *opt, hack_session *session, hack_machine *machine, bool stack_at_256,
-                      os_message_log *os_log)
+static int run_window(const options *opt, hack_session *session, hack_machine *machine, os_message_log *os_log)
 {
     const char *name = strrchr(opt->program_path, '/');
     name = name && name[1] ? name + 1 : opt->program_path;
@@ -749,7 +726,7 @@ static int run_window(const options *opt, hack_session *session, hack_machine *m
     } else {
         w.budget = opt->budget;
     }
-    window_context context = {opt, session, machine, stack_at_256, os_log};
+    window_context context = {opt, session, machine, os_log};
     hack_window_callbacks callbacks = {&context, window_reset, window_report, window_heap_map, window_describe_stop};
     return hack_window_run(session, machine, &w, &callbacks);
 }
@@ -895,11 +872,10 @@ int main(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     int status = EXIT_BAD_INPUT;
-    unsigned os_added = 0;
     hack_session *session = NULL;
-    bool stack_at_256;
-    bool machine_code = false;
-    bool loaded = load_program(&opt, &program, &os_added, &stack_at_256, &machine_code, &diags);
+    hack_launch launch;
+    hack_ram_write writes[MAX_REQUESTS];
+    bool loaded = load_program(&opt, &program, &launch, &diags);
     hack_diag_list_print(stderr, &diags);
     hack_diag_list_free(&diags); /* said once: what comes later is new */
     hack_diag_list_init(&diags);
@@ -908,22 +884,22 @@ int main(int argc, char **argv)
         status = export_program(&opt, &program, &diags);
         goto out;
     }
+    if (!parse_sets(&opt, &program, writes)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    launch.writes = writes;
+    launch.write_count = (size_t)opt.set_count;
     os_message_log os_log = {""};
     hack_session_options so = session_options(&opt, window, false, window ? &os_log : NULL);
     session = hack_session_create(machine, &so);
-    if (!session || !hack_session_load(session, &program, os_added, machine_code, &diags)) {
+    if (!session || !hack_session_load(session, &launch, &diags)) {
         hack_diag_list_print(stderr, &diags);
         goto out;
     }
-    if (stack_at_256) machine->ram[0] = 256; /* as the VM emulator starts a program without Sys.init */
-    for (int i = 0; i < opt.set_count; i++)
-        if (!apply_set(machine, &program, opt.sets[i].text)) {
-            status = EXIT_USAGE;
-            goto out;
-        }
 #ifdef HACK_WITH_SDL
     if (window) {
-        int state = run_window(&opt, session, machine, stack_at_256, &os_log);
+        int state = run_window(&opt, session, machine, &os_log);
         int heap_problems = hack_session_finish(session);
         status = state < 0 ? EXIT_BAD_INPUT : exit_status((hack_session_state)state);
         if (status == EXIT_BUDGET_SPENT) status = EXIT_HALTED; /* closed while it ran: the user's choice */
@@ -932,7 +908,6 @@ int main(int argc, char **argv)
     }
 #endif
     if (opt.debug || opt.break_count || opt.watch_count) {
-        reset_context reset = {&opt, &program, stack_at_256};
         size_t key_count;
         bool keys_ok;
         hack_key_event *keys = key_schedule(&opt, &key_count, &keys_ok);
@@ -943,7 +918,7 @@ int main(int argc, char **argv)
             goto out;
         }
         hack_cli_debug_options debug = {opt.breaks, opt.break_count, opt.watches, opt.watch_count, opt.debug,
-                                        debug_reset, &reset, keys, key_count, opt.key_cycles, opt.program_path};
+                                        keys, key_count, opt.key_cycles, opt.program_path};
         status = hack_cli_debug(session, machine, &debug);
         free(keys);
         goto out;

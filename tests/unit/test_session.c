@@ -4,6 +4,7 @@
 #include "hack/asm.h"
 #include "hack/build.h"
 #include "hack/session.h"
+#include "hack/vm.h"
 #include "test_support.h"
 
 #include <string.h>
@@ -40,7 +41,9 @@ static void start(const hack_session_options *options, unsigned os_added, bool m
 {
     session = hack_session_create(machine, options);
     ck_assert_ptr_nonnull(session);
-    ck_assert(hack_session_load(session, &program, os_added, machine_code, NULL));
+    const hack_launch launch = {.program = &program, .os_added = os_added,
+                                .code = machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM, .bootstrapped = true};
+    ck_assert(hack_session_load(session, &launch, NULL));
 }
 
 /* RAM[0] = 1 + 2 + ... + 100, then the halt idiom: 8 instructions before the loop, 10 a round. */
@@ -234,6 +237,124 @@ START_TEST(addresses_stay_in_ram)
 }
 END_TEST
 
+/* VM code translated without a bootstrap, as a lone .vm file is. */
+static void translate(const char *text)
+{
+    hack_vm_sources sources = {NULL, 0};
+    ck_assert(hack_vm_sources_add(&sources, "Lone.vm", text, strlen(text)));
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    const hack_vm_options options = {.bootstrap = false};
+    ck_assert_msg(hack_vm_build(&sources, &options, "Lone", &program, &diags), "%s", hack_diag_first_error(&diags));
+    hack_diag_list_free(&diags);
+    hack_vm_sources_free(&sources);
+}
+
+/* The launch is the whole start: a lone VM file starts with SP = 256 as the course's VM emulator starts it, then
+ * the RAM writes (--set) are made; a reload makes them all again, from the session's own copy. */
+START_TEST(reload_replays_the_launch)
+{
+    translate("push constant 7\npush constant 8\nadd\npop temp 2\nlabel END\ngoto END\n");
+    hack_ram_write writes[] = {{5, 1234}, {6, 65535}, {300, 9}};
+    const hack_launch launch = {.program = &program, .code = HACK_LAUNCH_VM, .bootstrapped = false,
+                                .writes = writes, .write_count = 3};
+    hack_session_options options = {0};
+    session = hack_session_create(machine, &options);
+    ck_assert_ptr_nonnull(session);
+    ck_assert(hack_session_load(session, &launch, NULL));
+    writes[0].value = 1; /* the session keeps its own copy */
+    ck_assert_uint_eq(machine->ram[0], 256);
+    ck_assert_uint_eq(machine->ram[5], 1234);
+    ck_assert_uint_eq(machine->ram[6], 65535);
+    ck_assert_uint_eq(machine->ram[300], 9);
+    ck_assert_uint_eq(machine->pc, 0);
+
+    /* the program runs: 7 + 8 at the stack's bottom, popped into temp 2 (RAM[7]), then the halt idiom */
+    hack_session_stop stop = hack_session_run(session, 200);
+    ck_assert_int_eq(stop.state, HACK_SESSION_HALTED);
+    ck_assert_uint_eq(machine->ram[7], 15);
+    ck_assert_uint_eq(machine->ram[0], 256);
+    machine->ram[0] = 999;
+    machine->ram[5] = machine->ram[6] = machine->ram[300] = 0;
+
+    ck_assert(hack_session_reload(session, NULL));
+    ck_assert_uint_eq(machine->ram[0], 256);
+    ck_assert_uint_eq(machine->ram[5], 1234);
+    ck_assert_uint_eq(machine->ram[6], 65535);
+    ck_assert_uint_eq(machine->ram[300], 9);
+    ck_assert_uint_eq(machine->pc, 0);
+    ck_assert_uint_eq(machine->cycles, 0);
+    ck_assert_uint_eq(machine->ram[7], 15); /* the rest of the RAM is as the last run left it */
+
+    /* a write to SP is made after the start, so it is the one that counts, each time */
+    hack_ram_write sp = {0, 400};
+    const hack_launch moved = {.program = &program, .code = HACK_LAUNCH_VM, .writes = &sp, .write_count = 1};
+    ck_assert(hack_session_load(session, &moved, NULL));
+    ck_assert_uint_eq(machine->ram[0], 400);
+    machine->ram[0] = 256;
+    ck_assert(hack_session_reload(session, NULL));
+    ck_assert_uint_eq(machine->ram[0], 400);
+}
+END_TEST
+
+/* Without the bootstrap, a VM program with Sys.init starts there, entered without a frame (the VM emulator's way,
+ * a VM test script's); with it, and for machine code, the program starts at ROM 0 and SP is the program's. */
+START_TEST(a_start_follows_the_provenance)
+{
+    translate("function Main.f 0\npush constant 1\nreturn\nfunction Sys.init 0\npush constant 3\nlabel END\ngoto END\n");
+    const hack_symbol *init = hack_symtab_find(&program.symbols, "Sys.init", 8);
+    ck_assert_ptr_nonnull(init);
+    ck_assert_uint_ne(init->value, 0);
+    hack_session_options options = {0};
+    session = hack_session_create(machine, &options);
+    ck_assert_ptr_nonnull(session);
+    ck_assert(hack_session_load(session, &(hack_launch){.program = &program, .code = HACK_LAUNCH_VM}, NULL));
+    ck_assert_uint_eq(machine->pc, init->value);
+    ck_assert_uint_eq(machine->ram[0], 256);
+    hack_session_run(session, 100);
+    ck_assert_uint_ne(machine->pc, init->value);
+    ck_assert(hack_session_reload(session, NULL));
+    ck_assert_uint_eq(machine->pc, init->value);
+
+    machine->ram[0] = 7;
+    const hack_launch booted = {.program = &program, .code = HACK_LAUNCH_VM, .bootstrapped = true};
+    ck_assert(hack_session_load(session, &booted, NULL));
+    ck_assert_uint_eq(machine->pc, 0);
+    ck_assert_uint_eq(machine->ram[0], 7);
+    const hack_launch translated = {.program = &program, .code = HACK_LAUNCH_TRANSLATED};
+    ck_assert(hack_session_load(session, &translated, NULL));
+    ck_assert_uint_eq(machine->pc, 0);
+    ck_assert_uint_eq(machine->ram[0], 7);
+    const hack_launch machine_code = {.program = &program, .code = HACK_LAUNCH_MACHINE_CODE};
+    ck_assert(hack_session_load(session, &machine_code, NULL));
+    ck_assert_uint_eq(machine->pc, 0);
+    ck_assert_uint_eq(machine->ram[0], 7);
+}
+END_TEST
+
+/* --set's ADDR=VALUE: a RAM address or symbol, a value that fits a word (negative ones as two's complement). */
+START_TEST(ram_writes_parse)
+{
+    assemble("@x\nM=1\n");
+    hack_ram_write w;
+    ck_assert(hack_ram_write_parse(&program, "R1=5", &w));
+    ck_assert_uint_eq(w.address, 1);
+    ck_assert_uint_eq(w.value, 5);
+    ck_assert(hack_ram_write_parse(&program, "SP=-1", &w));
+    ck_assert_uint_eq(w.address, 0);
+    ck_assert_uint_eq(w.value, 65535);
+    ck_assert(hack_ram_write_parse(&program, "x=-32768", &w));
+    ck_assert_uint_eq(w.address, 16);
+    ck_assert_uint_eq(w.value, 32768);
+    ck_assert(hack_ram_write_parse(&program, "32767=65535", &w));
+    ck_assert_uint_eq(w.address, 32767);
+    static const char *const refused[] = {"R1", "R1=", "=5", "R1=5x", "R1=65536", "R1=-32769", "32768=1", "nowhere=1",
+                                          "R1=99999999999999999999"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        ck_assert_msg(!hack_ram_write_parse(&program, refused[i], &w), "%s", refused[i]);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("session");
@@ -246,6 +367,9 @@ Suite *make_suite(void)
     tcase_add_test(tc, native_memory_bad_free_is_a_heap_error);
     tcase_add_test(tc, endless_loops_halt);
     tcase_add_test(tc, addresses_stay_in_ram);
+    tcase_add_test(tc, reload_replays_the_launch);
+    tcase_add_test(tc, a_start_follows_the_provenance);
+    tcase_add_test(tc, ram_writes_parse);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -52,6 +52,13 @@ const char *hack_bench_verdict_mark(hack_bench_verdict verdict)
 
 /* ---- the test program's header ---- */
 
+/* A test program (VM code with its bootstrap, built here) on the session. */
+static bool load(hack_session *session, const hack_program *program, unsigned os_added, hack_diag_list *diags)
+{
+    const hack_launch launch = {.program = program, .os_added = os_added, .code = HACK_LAUNCH_VM, .bootstrapped = true};
+    return hack_session_load(session, &launch, diags);
+}
+
 static void copy_text(char *to, size_t size, const char *from, size_t length)
 {
     if (!size) return;
@@ -1226,7 +1233,7 @@ static int32_t probe_largest_request(const hack_program *program, unsigned os_ad
     p.ram = malloc(HACK_RAM_SIZE * sizeof *p.ram);
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    if (!p.session || !p.ram || !hack_session_load(p.session, program, os_added, false, &diags) ||
+    if (!p.session || !p.ram || !load(p.session, program, os_added, &diags) ||
         !run_to_probe(&p, &diags))
         goto out;
     /* the largest n that succeeds, by halves (requests that fail above one that succeeds are assumed) */
@@ -1368,7 +1375,7 @@ static void probe_policy(const hack_program *program, unsigned os_added, const h
     q.p.ram = malloc(HACK_RAM_SIZE * sizeof *q.p.ram);
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    if (!q.p.session || !q.p.ram || !hack_session_load(q.p.session, program, os_added, false, &diags)) goto out;
+    if (!q.p.session || !q.p.ram || !load(q.p.session, program, os_added, &diags)) goto out;
     /* every free word allocated: the largest request that succeeds, again, while one does */
     while (q.fill_count < POLICY_FILLS) {
         uint32_t good = 0, bad = HEAP_WORDS + 1;
@@ -1479,7 +1486,7 @@ static bool blame_pixel(const hack_program *program, unsigned os_added, const ch
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     bool found = false;
-    if (session && hack_session_load(session, program, os_added, false, &diags) && bind_checks(m, program, log)) {
+    if (session && load(session, program, os_added, &diags) && bind_checks(m, program, log)) {
         const uint16_t address = (uint16_t)(HACK_SCREEN + word), mask = (uint16_t)(1u << bit);
         map[address] = HACK_WATCH_OTHERS;
         hack_session_set_watchpoints(session, map);
@@ -1796,7 +1803,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     timer timers[HACK_BENCH_TIMED_COUNT];
-    if (!session || !hack_session_load(session, &program, os_added, false, &diags) ||
+    if (!session || !load(session, &program, os_added, &diags) ||
         !bind_checks(machine, &program, log)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
         if (session)

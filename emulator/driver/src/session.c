@@ -11,6 +11,7 @@
 #include "hack/os.h"
 #include "hack/output_mirror.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,9 @@ struct hack_session {
     hack_machine *machine;
     hack_session_options options;
     const hack_program *program;
-    unsigned os_added;
+    hack_launch launch;         /* as loaded, for a reload; its writes are the session's copy */
+    hack_ram_write *writes;
+    unsigned os_added;          /* the OS classes that may run natively */
     bool machine_code;
     hack_native_memory *memory;
     hack_native_os *native_os;
@@ -256,6 +259,7 @@ void hack_session_free(hack_session *session)
     if (!session) return;
     unbind(session, false);
     free(session->keys);
+    free(session->writes);
     free(session);
 }
 
@@ -304,14 +308,49 @@ static void watch_big_frames(hack_session *s)
     }
 }
 
-bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
-                       hack_diag_list *diags)
+/* Keeps the launch for a reload, with a copy of its writes (a reload passes the session's own launch). */
+static bool keep_launch(hack_session *s, const hack_launch *launch)
 {
-    (void)diags;
+    if (launch == &s->launch) return true;
+    hack_ram_write *writes = NULL;
+    if (launch->write_count) {
+        writes = malloc(launch->write_count * sizeof *writes);
+        if (!writes) return false;
+        memcpy(writes, launch->writes, launch->write_count * sizeof *writes);
+    }
+    free(s->writes);
+    s->writes = writes;
+    s->launch = *launch;
+    s->launch.writes = writes;
+    return true;
+}
+
+/* The program starts as its launch says: VM code without a bootstrap as the course's VM emulator starts a
+ * lone file (SP = 256, at Sys.init when there is one), then the RAM writes (--set). */
+static void start(hack_session *s)
+{
+    const hack_launch *l = &s->launch;
+    if (l->code == HACK_LAUNCH_VM && !l->bootstrapped) {
+        s->machine->ram[0] = 256;
+        const hack_symbol *init = hack_symtab_find(&l->program->symbols, "Sys.init", 8);
+        if (init && init->kind == HACK_SYMBOL_FUNCTION) s->machine->pc = init->value;
+    }
+    for (size_t i = 0; i < l->write_count; i++) s->machine->ram[l->writes[i].address] = l->writes[i].value;
+}
+
+bool hack_session_load(hack_session *session, const hack_launch *launch, hack_diag_list *diags)
+{
     hack_session *s = session;
+    const hack_program *program = launch->program;
+    const bool machine_code = launch->code == HACK_LAUNCH_MACHINE_CODE;
     unbind(s, s->options.test_script); /* a script's programs are checked one after the other */
+    if (!keep_launch(s, launch)) {
+        s->program = NULL;
+        if (diags) hack_diag_add(diags, HACK_DIAG_ERROR, NULL, 0, 0, NULL, 0, "out of memory");
+        return false;
+    }
     s->program = program;
-    s->os_added = os_added;
+    s->os_added = launch->os_added;
     s->machine_code = machine_code;
     if (machine_code && program) { /* its .sym says which OS classes the tools put in: only those are ours */
         s->os_added = 0;
@@ -356,6 +395,7 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
     s->native_peek = peek && hack_machine_replaced(s->machine, peek->value) ? peek->value : -1;
     const hack_symbol *wait = hack_symtab_find(&program->symbols, "Sys.wait", 8);
     s->native_wait = wait && !s->options.now_ms && hack_machine_replaced(s->machine, wait->value) ? wait->value : -1;
+    start(s);
     return true;
 }
 
@@ -377,7 +417,7 @@ void hack_session_unload(hack_session *session)
 bool hack_session_reload(hack_session *session, hack_diag_list *diags)
 {
     if (!session->program) return false;
-    return hack_session_load(session, session->program, session->os_added, session->machine_code, diags);
+    return hack_session_load(session, &session->launch, diags);
 }
 
 bool hack_session_set_keys(hack_session *session, const hack_key_event *events, size_t count)
@@ -804,6 +844,19 @@ bool hack_session_resolve_address(const hack_program *program, const char *text,
     const hack_symbol *symbol = program ? hack_symtab_find(&program->symbols, text, length) : NULL;
     if (!symbol || symbol->value >= HACK_RAM_SIZE) return false; /* a hostile .sym can say anything */
     *address = symbol->value;
+    return true;
+}
+
+bool hack_ram_write_parse(const hack_program *program, const char *text, hack_ram_write *write)
+{
+    const char *equals = strchr(text, '=');
+    if (!equals || equals[1] == '\0') return false;
+    char *end;
+    errno = 0;
+    const long value = strtol(equals + 1, &end, 10);
+    if (*end != '\0' || errno || value < -32768 || value > 65535) return false;
+    if (!hack_session_resolve_address(program, text, (size_t)(equals - text), &write->address)) return false;
+    write->value = (uint16_t)value;
     return true;
 }
 
