@@ -51,6 +51,12 @@ static void add_line(void *context, const char *text)
     if (!*text || text[strlen(text) - 1] != '\n') add_text("\n");
 }
 
+static void add_finding_line(void *context, const hack_heap_finding *finding, const char *text)
+{
+    (void)finding;
+    add_line(context, text);
+}
+
 /* What the OS and the heap check said during the current run (a bad deAlloc, a corrupted heap: said as it
  * happens, before the run stops), for the status line with the stop's explanation */
 static hack_strbuf run_said;
@@ -60,6 +66,12 @@ static void add_said(void *context, const char *text)
     add_line(context, text);
     hack_strbuf_append(&run_said, text, strlen(text));
     if (!*text || text[strlen(text) - 1] != '\n') hack_strbuf_append_char(&run_said, '\n');
+}
+
+static void add_finding(void *context, const hack_heap_finding *finding, const char *text)
+{
+    (void)finding;
+    add_said(context, text);
 }
 
 static void add_diags(const hack_diag_list *diags)
@@ -131,7 +143,7 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
                                           .track_allocations = (flags & HW_HEAP_MAP) != 0,
                                           .now_ms = now_ms,
                                           .message = add_said,
-                                          .heap_report = add_said,
+                                          .heap_report = add_finding,
                                           .output_line = add_line};
     if (ok) page.session = hack_session_create(page.machine, &options);
     ok = ok && page.session && hack_session_load(page.session, &launch, &diags);
@@ -167,7 +179,7 @@ EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
     const hack_session_options options = {.test_script = true,
                                           .check_heap = check_heap != 0,
                                           .message = add_line,
-                                          .heap_report = add_line};
+                                          .heap_report = add_finding_line};
     page.session = script ? hack_session_create(page.machine, &options) : NULL;
     hack_script_result result = {.status = HACK_SCRIPT_ERROR};
     char dir[1024];
@@ -186,7 +198,7 @@ EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
     add_diags(&diags);
     hack_diag_list_free(&diags);
     char verdict[4000];
-    if (hack_script_explain(&result, page.machine, path, 0, verdict, sizeof verdict)) add_text(verdict);
+    if (hack_script_explain(&result, path, 0, verdict, sizeof verdict)) add_text(verdict);
     page.heap_problems = page.session ? hack_session_heap_problems(page.session) : 0;
     hack_script_free(script);
     return result.status;

@@ -10,6 +10,7 @@
 #include "hack/program.h"
 #include "hack/script.h"
 #include "hack/session.h"
+#include "hack/stop.h"
 #include "hack/heap.h"
 #include "hack/heap_map.h"
 #include "hack/screenshot.h"
@@ -491,23 +492,17 @@ static void print_output_line(void *context, const char *text)
     printf("%s\n", text);
 }
 
-/* The OS's last message (a Sys.error with its call stack, a bad deAlloc that stopped the run), which the
- * window shows when it stopped the program. */
-typedef struct {
-    char text[4096];
-} os_message_log;
-
 static void print_os_message(void *context, const char *text)
 {
-    os_message_log *log = context;
+    (void)context;
     fprintf(stderr, "hackemu: %s", text);
     if (text[0] && text[strlen(text) - 1] != '\n') fputc('\n', stderr);
-    if (log) snprintf(log->text, sizeof log->text, "%s", text);
 }
 
-static void print_check_report(void *context, const char *text)
+static void print_check_report(void *context, const hack_heap_finding *finding, const char *text)
 {
     (void)context;
+    (void)finding;
     fputs(text, stderr);
 }
 
@@ -527,8 +522,7 @@ static uint64_t window_clock(void *context)
 #endif
 
 /* What the options ask the run driver to bind. */
-/* log: where the OS's last message is kept (the window's), or NULL. */
-static hack_session_options session_options(const options *opt, bool window, bool test_script, os_message_log *log)
+static hack_session_options session_options(const options *opt, bool window, bool test_script)
 {
     hack_session_options o = {.jack_os = opt->jack_os, .jack_classes = opt->jack_classes,
                               .native_memory = opt->native_memory, .heap_policy = opt->heap_policy,
@@ -542,7 +536,6 @@ static hack_session_options session_options(const options *opt, bool window, boo
 #ifdef HACK_WITH_SDL
     if (window) o.now_ms = window_clock;
 #endif
-    o.context = log;
     o.no_pace = opt->no_pace;
     o.stop_at_heap_report = opt->debug || opt->debug_view || opt->break_count || opt->watch_count;
     return o;
@@ -572,7 +565,7 @@ static int run_script(const options *opt)
     hack_diag_list_init(&diags);
     hack_script *script = hack_script_parse_file(opt->program_path, &diags);
     hack_machine *machine = script ? hack_machine_create() : NULL;
-    hack_session_options so = session_options(opt, false, true, NULL);
+    hack_session_options so = session_options(opt, false, true);
     hack_session *session = machine ? hack_session_create(machine, &so) : NULL;
     int status = EXIT_BAD_INPUT;
     bool script_failed = false;
@@ -598,7 +591,7 @@ static int run_script(const options *opt)
         hack_diag_list_free(&diags);
         hack_diag_list_init(&diags);
         char text[4000];
-        hack_script_explain(&result, machine, opt->program_path, opt->budget, text, sizeof text);
+        hack_script_explain(&result, opt->program_path, opt->budget, text, sizeof text);
         const bool limit = result.status == HACK_SCRIPT_CYCLE_LIMIT || result.status == HACK_SCRIPT_LOOP_LIMIT ||
                            result.status == HACK_SCRIPT_COMMAND_LIMIT;
         if (result.status == HACK_SCRIPT_PASSED)
@@ -662,12 +655,16 @@ static int exit_status(hack_session_state state)
     return EXIT_MACHINE_FAULT;
 }
 
-/* What a stop means (the driver says it, as the window and the page do), after "hackemu: ". */
+/* What a stop means (the stop's record, told as the window and the page tell it), after "hackemu: ". */
 static void report_stop(const options *opt, const hack_session *session, hack_session_stop stop)
 {
+    hack_stop_record *record = malloc(sizeof *record);
     char text[8000];
-    if (hack_session_explain_stop(session, stop, opt->program_path, text, sizeof text))
+    if (!record) return;
+    hack_session_record_stop(session, stop, record);
+    if (hack_stop_format(record, HACK_STOP_TEXT_RUN, opt->program_path, text, sizeof text))
         fprintf(stderr, "hackemu: %s", text);
+    free(record);
 }
 
 #ifdef HACK_WITH_SDL
@@ -675,21 +672,12 @@ typedef struct {
     const options *opt;
     hack_session *session;
     hack_machine *machine;
-    os_message_log *os_log;
 } window_context;
 
 static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t size)
 {
     window_context *w = context;
     return hack_session_render_heap_map(w->session, MAP_SCALE, rgb, caption, size);
-}
-
-/* A restart (the session started the program again as it started): the last run's OS message is gone. */
-static void window_reset(void *context, hack_machine *machine)
-{
-    window_context *w = context;
-    (void)machine;
-    w->os_log->text[0] = '\0';
 }
 
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
@@ -700,17 +688,21 @@ static void window_report(void *context, hack_machine *machine, hack_session_sto
 }
 
 /* What the window shows over a program an error stopped: as hackemu says it on stderr (a machine or stack
- * error explained by the driver, a Sys.error or heap error by the OS's message), with the Jack call stack. */
+ * error as the stop's record tells it, a Sys.error or heap error by the OS's message), with the Jack call stack. */
 static void window_describe_stop(void *context, hack_session_stop stop, char *text, size_t size)
 {
     window_context *w = context;
+    hack_stop_record *record = malloc(sizeof *record);
     text[0] = '\0';
-    if (hack_session_explain_stop(w->session, stop, w->opt->program_path, text, size)) return;
-    if (stop.state == HACK_SESSION_SYS_ERROR || stop.state == HACK_SESSION_HEAP_ERROR)
-        snprintf(text, size, "%s", w->os_log->text);
+    if (!record) return;
+    hack_session_record_stop(w->session, stop, record);
+    if (!hack_stop_format(record, HACK_STOP_TEXT_RUN, w->opt->program_path, text, size) &&
+        (stop.state == HACK_SESSION_SYS_ERROR || stop.state == HACK_SESSION_HEAP_ERROR))
+        snprintf(text, size, "%s", record->message);
+    free(record);
 }
 
-static int run_window(const options *opt, hack_session *session, hack_machine *machine, os_message_log *os_log)
+static int run_window(const options *opt, hack_session *session, hack_machine *machine)
 {
     const char *name = strrchr(opt->program_path, '/');
     name = name && name[1] ? name + 1 : opt->program_path;
@@ -726,8 +718,8 @@ static int run_window(const options *opt, hack_session *session, hack_machine *m
     } else {
         w.budget = opt->budget;
     }
-    window_context context = {opt, session, machine, os_log};
-    hack_window_callbacks callbacks = {&context, window_reset, window_report, window_heap_map, window_describe_stop};
+    window_context context = {opt, session, machine};
+    hack_window_callbacks callbacks = {&context, NULL, window_report, window_heap_map, window_describe_stop};
     return hack_window_run(session, machine, &w, &callbacks);
 }
 #endif
@@ -890,8 +882,7 @@ int main(int argc, char **argv)
     }
     launch.writes = writes;
     launch.write_count = (size_t)opt.set_count;
-    os_message_log os_log = {""};
-    hack_session_options so = session_options(&opt, window, false, window ? &os_log : NULL);
+    hack_session_options so = session_options(&opt, window, false);
     session = hack_session_create(machine, &so);
     if (!session || !hack_session_load(session, &launch, &diags)) {
         hack_diag_list_print(stderr, &diags);
@@ -899,7 +890,7 @@ int main(int argc, char **argv)
     }
 #ifdef HACK_WITH_SDL
     if (window) {
-        int state = run_window(&opt, session, machine, &os_log);
+        int state = run_window(&opt, session, machine);
         int heap_problems = hack_session_finish(session);
         status = state < 0 ? EXIT_BAD_INPUT : exit_status((hack_session_state)state);
         if (status == EXIT_BUDGET_SPENT) status = EXIT_HALTED; /* closed while it ran: the user's choice */

@@ -156,8 +156,9 @@ static void on_message(void *context, const char *text)
     FUZZ_CHECK(printable(text) && text[0]);
 }
 
-static void on_heap_report(void *context, const char *text)
+static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
 {
+    FUZZ_CHECK(finding->kind != HACK_HEAP_FINDING_NONE);
     ((told *)context)->reports++;
     FUZZ_CHECK(printable(text) && text[0]);
 }

@@ -33,8 +33,9 @@ static void on_message(void *context, const char *text)
     dap_output(s, "stderr", text);
 }
 
-static void on_heap_report(void *context, const char *text)
+static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
 {
+    (void)finding;
     hack_dap_server *s = context;
     keep(&s->last_heap_report, text);
     dap_output(s, "stderr", text);

@@ -1098,9 +1098,8 @@ static bool program_stopped(runner *r, const command *c, hack_session_state stat
     r->status = state == HACK_SESSION_FAULT ? HACK_SCRIPT_MACHINE_FAULT : HACK_SCRIPT_PROGRAM_STOPPED;
     r->stop = true;
     r->result->script_line = c->line;
-    const hack_program *p = &r->program;
-    if (state == HACK_SESSION_FAULT && r->has_program && (p->locations || hack_program_function_at(p, HACK_ROM_SIZE - 1)))
-        hack_backtrace(r->machine, p, r->result->stack, sizeof r->result->stack);
+    hack_session_record_stop(r->session, (hack_session_stop){.state = state}, &r->result->stop);
+    r->result->stop.cycle = r->result->cycles; /* time as the script counts it */
     return true;
 }
 

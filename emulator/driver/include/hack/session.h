@@ -40,8 +40,8 @@ typedef struct {
     bool heap_timeline;           /* the heap check (or tracking) records the heap over time */
     /* OS errors with their call stacks, bad frees: one a call, one or more lines (no "hackemu: " prefix) */
     void (*message)(void *context, const char *text);
-    /* the heap check's findings, each a finished text of several lines */
-    void (*heap_report)(void *context, const char *text);
+    /* the heap check's findings, each a finished text of several lines, and its facts */
+    void (*heap_report)(void *context, const hack_heap_finding *finding, const char *text);
     /* a line the program printed with Output, without its newline */
     void (*output_line)(void *context, const char *text);
     void *context;
@@ -179,10 +179,11 @@ bool hack_session_set_watchpoints(hack_session *session, const uint8_t *map);
  * times". Returns the length written. */
 size_t hack_session_describe_stack(const hack_session *session, char *buf, size_t size);
 
-/* What a stop means, for a person, as every front end says it: for a machine error, a broken stack, a halt in a
- * loop that can no longer change anything, a budget spent (where it was spinning) and a wait for a key that no
- * one will press, a first line "NAME: ..." (name: the program as the user named it) and the call stack on the
- * lines after it; empty for the other stops. Returns the length written. */
+/* What a stop means, for a person, as every front end says it: the stop's record (hack_session_record_stop)
+ * told by hack_stop_format as HACK_STOP_TEXT_RUN: for a machine error, a broken stack, a halt in a loop that can
+ * no longer change anything, a budget spent (where it was spinning) and a wait for a key that no one will press,
+ * a first line "NAME: ..." (name: the program as the user named it) and the call stack on the lines after it;
+ * empty for the other stops. Returns the length written. */
 size_t hack_session_explain_stop(const hack_session *session, hack_session_stop stop, const char *name, char *buf,
                                  size_t size);
 
