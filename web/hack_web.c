@@ -28,7 +28,6 @@ static struct {
     hack_program program;
     bool program_ready;
     hack_session *session;
-    bool stack_at_256; /* a lone .vm file: SP = 256 at the start, as the VM emulator does */
     char name[256];    /* the program as the user named it (in messages) */
     hack_strbuf text;  /* notes, messages, printed lines, the last stop's meaning: taken by hw_take_text */
     char *taken;
@@ -52,6 +51,12 @@ static void add_line(void *context, const char *text)
     if (!*text || text[strlen(text) - 1] != '\n') add_text("\n");
 }
 
+static void add_finding_line(void *context, const hack_heap_finding *finding, const char *text)
+{
+    (void)finding;
+    add_line(context, text);
+}
+
 /* What the OS and the heap check said during the current run (a bad deAlloc, a corrupted heap: said as it
  * happens, before the run stops), for the status line with the stop's explanation */
 static hack_strbuf run_said;
@@ -61,6 +66,12 @@ static void add_said(void *context, const char *text)
     add_line(context, text);
     hack_strbuf_append(&run_said, text, strlen(text));
     if (!*text || text[strlen(text) - 1] != '\n') hack_strbuf_append_char(&run_said, '\n');
+}
+
+static void add_finding(void *context, const hack_heap_finding *finding, const char *text)
+{
+    (void)finding;
+    add_said(context, text);
 }
 
 static void add_diags(const hack_diag_list *diags)
@@ -100,12 +111,6 @@ static void unload(void)
     page.program_ready = false;
 }
 
-static void debug_after_reset(void *context, hack_machine *machine)
-{
-    (void)context;
-    if (page.stack_at_256) machine->ram[0] = 256;
-}
-
 /* Builds PATH (a file or a folder of the in-memory file system) and binds it to the machine, as hackemu does:
  * a Jack or VM program gets the OS classes it lacks and the bootstrap, and the notes say so. 1: loaded. */
 EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
@@ -128,28 +133,30 @@ EMSCRIPTEN_KEEPALIVE int hw_load(const char *path, int flags)
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     bool ok = hack_build_program(path, &build, &page.program, &diags);
-    page.stack_at_256 = vm_code && !build.bootstrapped;
+    /* a lone .vm file starts with SP = 256, as the VM emulator starts it (and a reset again so) */
+    const hack_launch launch = {.program = &page.program, .os_added = build.os_added,
+                                .code = build.machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM,
+                                .bootstrapped = !vm_code || build.bootstrapped};
     const hack_session_options options = {.mirror_output = true,
                                           .check_heap = check_heap,
                                           .stop_at_heap_report = debug,
                                           .track_allocations = (flags & HW_HEAP_MAP) != 0,
                                           .now_ms = now_ms,
                                           .message = add_said,
-                                          .heap_report = add_said,
+                                          .heap_report = add_finding,
                                           .output_line = add_line};
     if (ok) page.session = hack_session_create(page.machine, &options);
-    ok = ok && page.session && hack_session_load(page.session, &page.program, build.os_added, build.machine_code, &diags);
+    ok = ok && page.session && hack_session_load(page.session, &launch, &diags);
     add_diags(&diags);
     hack_diag_list_free(&diags);
     if (!ok) {
         unload();
         return 0;
     }
-    if (page.stack_at_256) page.machine->ram[0] = 256;
     page.last = HACK_SESSION_BUDGET;
     page.heap_problems = 0;
     if (debug) { /* the engine of hackemu --debug, its answers in the text */
-        const hack_debugger_options debugging = {.print = add_line, .after_reset = debug_after_reset};
+        const hack_debugger_options debugging = {.print = add_line};
         hack_diag_list_init(&diags);
         page.debugger = hack_debugger_create(page.session, page.machine, &debugging, &diags);
         if (page.debugger) hack_debugger_set_wait_skipper(page.debugger, skip_wait, NULL); /* (step over Sys.wait) */
@@ -172,7 +179,7 @@ EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
     const hack_session_options options = {.test_script = true,
                                           .check_heap = check_heap != 0,
                                           .message = add_line,
-                                          .heap_report = add_line};
+                                          .heap_report = add_finding_line};
     page.session = script ? hack_session_create(page.machine, &options) : NULL;
     hack_script_result result = {.status = HACK_SCRIPT_ERROR};
     char dir[1024];
@@ -191,7 +198,7 @@ EMSCRIPTEN_KEEPALIVE int hw_test(const char *path, int check_heap)
     add_diags(&diags);
     hack_diag_list_free(&diags);
     char verdict[4000];
-    if (hack_script_explain(&result, page.machine, path, 0, verdict, sizeof verdict)) add_text(verdict);
+    if (hack_script_explain(&result, path, 0, verdict, sizeof verdict)) add_text(verdict);
     page.heap_problems = page.session ? hack_session_heap_problems(page.session) : 0;
     hack_script_free(script);
     return result.status;
@@ -372,7 +379,6 @@ EMSCRIPTEN_KEEPALIVE int hw_reset(void)
     const bool ok = hack_session_reload(page.session, &diags);
     add_diags(&diags);
     hack_diag_list_free(&diags);
-    if (ok && page.stack_at_256) page.machine->ram[0] = 256;
     page.last = HACK_SESSION_BUDGET;
     page.heap_problems = 0;
     return ok;

@@ -173,7 +173,7 @@ int hack_cli_debug(hack_session *session, hack_machine *machine, const hack_cli_
     FILE *out = options->interactive ? stdout : stderr;
     /* a line at a time, so that answers, the program's lines and stderr's reports keep their order */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    hack_debugger_options engine = {print_to, out, options->after_reset, options->context};
+    hack_debugger_options engine = {print_to, out, NULL, NULL};
     hack_debugger *debugger = hack_debugger_create(session, machine, &engine, &diags);
     hack_diag_list_print(stderr, &diags);
     hack_diag_list_free(&diags);

@@ -14,8 +14,6 @@ typedef struct {
     const char *const *watches; /* --watch EXPR */
     int watch_count;
     bool interactive; /* --debug: read commands; otherwise run to the first stop */
-    void (*after_reset)(void *context, hack_machine *machine);
-    void *context;
     const hack_key_event *keys; /* --keys and --type, in cycle order */
     size_t key_count;
     uint64_t key_cycles; /* --key-cycles: how long a typed key is held */

@@ -11,6 +11,7 @@
 #include "hack/program.h"
 #include "hack/script.h"
 #include "hack/session.h"
+#include "hack/stop.h"
 #include "hack/heap.h"
 #include "hack/heap_map.h"
 #include "hack/screenshot.h"
@@ -354,21 +355,16 @@ static int as_signed(uint16_t word)
     return word >= 0x8000u ? (int)word - 0x10000 : (int)word;
 }
 
-static bool apply_set(hack_machine *machine, const hack_program *program, const char *text)
+/* The --set words, for the launch (writes: room for MAX_REQUESTS). */
+static bool parse_sets(const options *opt, const hack_program *program, hack_ram_write *writes)
 {
-    const char *equals = strchr(text, '=');
-    uint16_t address;
-    char *end;
-    errno = 0;
-    long value = equals ? strtol(equals + 1, &end, 10) : 0;
-    if (!equals || !hack_session_resolve_address(program, text, (size_t)(equals - text), &address) ||
-        equals[1] == '\0' || *end != '\0' || errno || value < -32768 || value > 65535) {
-        fprintf(stderr, "hackemu: --set %s: expected ADDR=VALUE (ADDR a RAM address 0..32767 or a symbol, VALUE "
-                        "-32768..65535)\n",
-                text);
-        return false;
-    }
-    machine->ram[address] = (uint16_t)value;
+    for (int i = 0; i < opt->set_count; i++)
+        if (!hack_ram_write_parse(program, opt->sets[i], &writes[i])) {
+            fprintf(stderr, "hackemu: --set %s: expected ADDR=VALUE (ADDR a RAM address 0..32767 or a symbol, VALUE "
+                            "-32768..65535)\n",
+                    opt->sets[i]);
+            return false;
+        }
     return true;
 }
 
@@ -389,40 +385,24 @@ static bool print_dump(const hack_machine *machine, const hack_program *program,
     return true;
 }
 
-typedef struct {
-    const options *opt;
-    const hack_program *program;
-    bool stack_at_256;
-} reset_context;
-
-/* A reset in the debugger: SP and the --set values again, as at the start. */
-static void debug_reset(void *context, hack_machine *machine)
-{
-    const reset_context *r = context;
-    if (r->stack_at_256) machine->ram[0] = 256;
-    for (int i = 0; i < r->opt->set_count; i++) apply_set(machine, r->program, r->opt->sets[i]);
-}
-
-/* Builds the program. VM and Jack code as the course's VM emulator takes it: a whole program gets the OS
- * classes it lacks and the bootstrap; a lone .vm without Sys.init or Main.main runs from its first command
- * with SP = 256 (*stack_at_256). *os_added: the OS classes that were added. */
-static bool load_program(const options *opt, hack_program *program, unsigned *os_added, bool *stack_at_256,
-                         bool *machine_code, hack_diag_list *diags)
+/* Builds the program, and says in *launch where it came from. VM and Jack code as the course's VM emulator
+ * takes it: a whole program gets the OS classes it lacks and the bootstrap; a lone .vm without Sys.init or
+ * Main.main runs from its first command with SP = 256 (not bootstrapped). */
+static bool load_program(const options *opt, hack_program *program, hack_launch *launch, hack_diag_list *diags)
 {
     const char *path = opt->program_path;
     bool vm_code = hack_build_is_program_folder(path) || hack_path_has_extension(path, ".vm") ||
                    hack_path_has_extension(path, ".jack");
     hack_build_options build = {.bootstrap = vm_code, .vm_emulator = vm_code};
-    *os_added = 0;
-    *stack_at_256 = false;
-    *machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
+    const bool machine_code = hack_path_has_extension(path, ".hack") || hack_path_has_extension(path, ".asm");
+    *launch = (hack_launch){.program = program, .code = machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM};
     if (opt->symbols_path && hack_path_has_extension(path, ".hack"))
         return hack_program_load_hack_file(program, path, diags) &&
                hack_program_read_symbols(program, opt->symbols_path, diags);
     bool ok = hack_build_program(path, &build, program, diags);
-    *os_added = build.os_added;
-    *machine_code = build.machine_code;
-    *stack_at_256 = vm_code && !build.bootstrapped;
+    launch->os_added = build.os_added;
+    launch->code = build.machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM;
+    launch->bootstrapped = !vm_code || build.bootstrapped;
     return ok;
 }
 
@@ -432,23 +412,17 @@ static void print_output_line(void *context, const char *text)
     printf("%s\n", text);
 }
 
-/* The OS's last message (a Sys.error with its call stack, a bad deAlloc that stopped the run), which the
- * window shows when it stopped the program. */
-typedef struct {
-    char text[4096];
-} os_message_log;
-
 static void print_os_message(void *context, const char *text)
 {
-    os_message_log *log = context;
+    (void)context;
     fprintf(stderr, "hackemu: %s", text);
     if (text[0] && text[strlen(text) - 1] != '\n') fputc('\n', stderr);
-    if (log) snprintf(log->text, sizeof log->text, "%s", text);
 }
 
-static void print_check_report(void *context, const char *text)
+static void print_check_report(void *context, const hack_heap_finding *finding, const char *text)
 {
     (void)context;
+    (void)finding;
     fputs(text, stderr);
 }
 
@@ -468,8 +442,7 @@ static uint64_t window_clock(void *context)
 #endif
 
 /* What the options ask the run driver to bind. */
-/* log: where the OS's last message is kept (the window's), or NULL. */
-static hack_session_options session_options(const options *opt, bool window, bool test_script, os_message_log *log)
+static hack_session_options session_options(const options *opt, bool window, bool test_script)
 {
     hack_session_options o = {.jack_os = opt->jack_os, .jack_classes = opt->jack_classes,
                               .native_memory = opt->native_memory, .heap_policy = (hack_heap_policy)opt->heap_policy,
@@ -483,7 +456,6 @@ static hack_session_options session_options(const options *opt, bool window, boo
 #ifdef HACK_WITH_SDL
     if (window) o.now_ms = window_clock;
 #endif
-    o.context = log;
     o.no_pace = opt->no_pace;
     o.stop_at_heap_report = opt->debug || opt->debug_view || opt->break_count || opt->watch_count;
     return o;
@@ -513,7 +485,7 @@ static int run_script(const options *opt)
     hack_diag_list_init(&diags);
     hack_script *script = hack_script_parse_file(opt->program_path, &diags);
     hack_machine *machine = script ? hack_machine_create() : NULL;
-    hack_session_options so = session_options(opt, false, true, NULL);
+    hack_session_options so = session_options(opt, false, true);
     hack_session *session = machine ? hack_session_create(machine, &so) : NULL;
     int status = EXIT_BAD_INPUT;
     bool script_failed = false;
@@ -539,7 +511,7 @@ static int run_script(const options *opt)
         hack_diag_list_free(&diags);
         hack_diag_list_init(&diags);
         char text[4000];
-        hack_script_explain(&result, machine, opt->program_path, opt->budget, text, sizeof text);
+        hack_script_explain(&result, opt->program_path, opt->budget, text, sizeof text);
         const bool limit = result.status == HACK_SCRIPT_CYCLE_LIMIT || result.status == HACK_SCRIPT_LOOP_LIMIT ||
                            result.status == HACK_SCRIPT_COMMAND_LIMIT;
         if (result.status == HACK_SCRIPT_PASSED)
@@ -603,12 +575,16 @@ static int exit_status(hack_session_state state)
     return EXIT_MACHINE_FAULT;
 }
 
-/* What a stop means (the driver says it, as the window and the page do), after "hackemu: ". */
+/* What a stop means (the stop's record, told as the window and the page tell it), after "hackemu: ". */
 static void report_stop(const options *opt, const hack_session *session, hack_session_stop stop)
 {
+    hack_stop_record *record = malloc(sizeof *record);
     char text[8000];
-    if (hack_session_explain_stop(session, stop, opt->program_path, text, sizeof text))
+    if (!record) return;
+    hack_session_record_stop(session, stop, record);
+    if (hack_stop_format(record, HACK_STOP_TEXT_RUN, opt->program_path, text, sizeof text))
         fprintf(stderr, "hackemu: %s", text);
+    free(record);
 }
 
 #ifdef HACK_WITH_SDL
@@ -616,22 +592,12 @@ typedef struct {
     const options *opt;
     hack_session *session;
     hack_machine *machine;
-    bool stack_at_256;
-    os_message_log *os_log;
 } window_context;
 
 static bool window_heap_map(void *context, uint8_t *rgb, char *caption, size_t size)
 {
     window_context *w = context;
     return hack_session_render_heap_map(w->session, MAP_SCALE, rgb, caption, size);
-}
-
-static void window_reset(void *context, hack_machine *machine)
-{
-    window_context *w = context;
-    w->os_log->text[0] = '\0';
-    if (w->stack_at_256) machine->ram[0] = 256;
-    for (int i = 0; i < w->opt->set_count; i++) apply_set(machine, hack_session_program(w->session), w->opt->sets[i]);
 }
 
 static void window_report(void *context, hack_machine *machine, hack_session_stop stop)
@@ -642,18 +608,21 @@ static void window_report(void *context, hack_machine *machine, hack_session_sto
 }
 
 /* What the window shows over a program an error stopped: as hackemu says it on stderr (a machine or stack
- * error explained by the driver, a Sys.error or heap error by the OS's message), with the Jack call stack. */
+ * error as the stop's record tells it, a Sys.error or heap error by the OS's message), with the Jack call stack. */
 static void window_describe_stop(void *context, hack_session_stop stop, char *text, size_t size)
 {
     window_context *w = context;
+    hack_stop_record *record = malloc(sizeof *record);
     text[0] = '\0';
-    if (hack_session_explain_stop(w->session, stop, w->opt->program_path, text, size)) return;
-    if (stop.state == HACK_SESSION_SYS_ERROR || stop.state == HACK_SESSION_HEAP_ERROR)
-        snprintf(text, size, "%s", w->os_log->text);
+    if (!record) return;
+    hack_session_record_stop(w->session, stop, record);
+    if (!hack_stop_format(record, HACK_STOP_TEXT_RUN, w->opt->program_path, text, size) &&
+        (stop.state == HACK_SESSION_SYS_ERROR || stop.state == HACK_SESSION_HEAP_ERROR))
+        snprintf(text, size, "%s", record->message);
+    free(record);
 }
 
-static int run_window(const options *opt, hack_session *session, hack_machine *machine, bool stack_at_256,
-                      os_message_log *os_log)
+static int run_window(const options *opt, hack_session *session, hack_machine *machine)
 {
     const char *name = strrchr(opt->program_path, '/');
     name = name && name[1] ? name + 1 : opt->program_path;
@@ -669,8 +638,8 @@ static int run_window(const options *opt, hack_session *session, hack_machine *m
     } else {
         w.budget = opt->budget;
     }
-    window_context context = {opt, session, machine, stack_at_256, os_log};
-    hack_window_callbacks callbacks = {&context, window_reset, window_report, window_heap_map, window_describe_stop};
+    window_context context = {opt, session, machine};
+    hack_window_callbacks callbacks = {&context, NULL, window_report, window_heap_map, window_describe_stop};
     return hack_window_run(session, machine, &w, &callbacks);
 }
 #endif
@@ -836,11 +805,10 @@ int main(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     int status = EXIT_BAD_INPUT;
-    unsigned os_added = 0;
     hack_session *session = NULL;
-    bool stack_at_256;
-    bool machine_code = false;
-    bool loaded = load_program(&opt, &program, &os_added, &stack_at_256, &machine_code, &diags);
+    hack_launch launch;
+    hack_ram_write writes[MAX_REQUESTS];
+    bool loaded = load_program(&opt, &program, &launch, &diags);
     hack_diag_list_print(stderr, &diags);
     hack_diag_list_free(&diags); /* said once: what comes later is new */
     hack_diag_list_init(&diags);
@@ -849,22 +817,21 @@ int main(int argc, char **argv)
         status = export_program(&opt, &program, &diags);
         goto out;
     }
-    os_message_log os_log = {""};
-    hack_session_options so = session_options(&opt, window, false, window ? &os_log : NULL);
+    if (!parse_sets(&opt, &program, writes)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    launch.writes = writes;
+    launch.write_count = (size_t)opt.set_count;
+    hack_session_options so = session_options(&opt, window, false);
     session = hack_session_create(machine, &so);
-    if (!session || !hack_session_load(session, &program, os_added, machine_code, &diags)) {
+    if (!session || !hack_session_load(session, &launch, &diags)) {
         hack_diag_list_print(stderr, &diags);
         goto out;
     }
-    if (stack_at_256) machine->ram[0] = 256; /* as the VM emulator starts a program without Sys.init */
-    for (int i = 0; i < opt.set_count; i++)
-        if (!apply_set(machine, &program, opt.sets[i])) {
-            status = EXIT_USAGE;
-            goto out;
-        }
 #ifdef HACK_WITH_SDL
     if (window) {
-        int state = run_window(&opt, session, machine, stack_at_256, &os_log);
+        int state = run_window(&opt, session, machine);
         int heap_problems = hack_session_finish(session);
         status = state < 0 ? EXIT_BAD_INPUT : exit_status((hack_session_state)state);
         if (status == EXIT_BUDGET_SPENT) status = EXIT_HALTED; /* closed while it ran: the user's choice */
@@ -873,7 +840,6 @@ int main(int argc, char **argv)
     }
 #endif
     if (opt.debug || opt.break_count || opt.watch_count) {
-        reset_context reset = {&opt, &program, stack_at_256};
         size_t key_count;
         bool keys_ok;
         hack_key_event *keys = key_schedule(&opt, &key_count, &keys_ok);
@@ -884,7 +850,7 @@ int main(int argc, char **argv)
             goto out;
         }
         hack_cli_debug_options debug = {opt.breaks, opt.break_count, opt.watches, opt.watch_count, opt.debug,
-                                        debug_reset, &reset, keys, key_count, opt.key_cycles, opt.program_path};
+                                        keys, key_count, opt.key_cycles, opt.program_path};
         status = hack_cli_debug(session, machine, &debug);
         free(keys);
         goto out;

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_FRAMES = 64 };
+enum { MAX_FRAMES = 64 }; /* callers; with the innermost frame(s) and the "more" mark: HACK_BACKTRACE_FRAMES */
+_Static_assert(MAX_FRAMES + 2 == HACK_BACKTRACE_FRAMES, "room for every frame hack_backtrace writes");
 
 /* The text being written: whole lines only, and "  ...\n" once when the next line does not fit. */
 typedef struct {
@@ -110,11 +111,13 @@ static bool is_return_address(const hack_program *program, uint32_t address)
     return !(at && at->value == address);
 }
 
-size_t hack_backtrace(const hack_machine *machine, const hack_program *program, char *buf, size_t size)
+/* The frames of the call stack, innermost first, into frames (room for HACK_BACKTRACE_FRAMES); *more: the stack goes on
+ * past them. */
+static size_t walk_frames(const hack_machine *machine, const hack_program *program, hack_backtrace_frame *frames,
+                          bool *more)
 {
-    if (size == 0) return 0;
-    buf[0] = '\0';
-    text_out o = {buf, size, 0, false};
+    size_t n = 0;
+    *more = false;
     const uint16_t *ram = machine->ram;
     const hack_source_location *here = location(program, machine->pc);
     hack_routine state = here ? (hack_routine)here->routine : HACK_ROUTINE_NONE;
@@ -123,10 +126,10 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
     bool walk = true;
     switch (state) {
     case HACK_ROUTINE_NONE:
-    case HACK_ROUTINE_COUNT: describe(&o, program, machine->pc, "in"); break;
+    case HACK_ROUTINE_COUNT: frames[n++] = (hack_backtrace_frame){machine->pc, false, 0}; break;
     case HACK_ROUTINE_BOOTSTRAP:
     case HACK_ROUTINE_END:
-        describe(&o, program, machine->pc, "in");
+        frames[n++] = (hack_backtrace_frame){machine->pc, false, 0};
         walk = false;
         break;
     default: {
@@ -135,12 +138,11 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
         const hack_source_location *from = site >= 1 && site < program->count ? location(program, site - 1) : NULL;
         if (!from || (from->routine != HACK_ROUTINE_NONE && from->routine != HACK_ROUTINE_BOOTSTRAP)) {
             /* R13 was overwritten (by the program: RAM[13] is only a word of RAM to it) */
-            add_line(&o, "  in the translator's shared code (ROM %u), whose caller cannot be told: R13 = %u\n",
-                     (unsigned)machine->pc, (unsigned)ram[13]);
+            frames[n++] = (hack_backtrace_frame){machine->pc, true, ram[13]};
             walk = false;
             break;
         }
-        describe(&o, program, site - 1, "in");
+        frames[n++] = (hack_backtrace_frame){(uint16_t)(site - 1), false, 0};
         if (from->routine == HACK_ROUTINE_BOOTSTRAP) {
             walk = false;
         } else if (state == HACK_ROUTINE_CALL_PUSHED) {
@@ -150,7 +152,7 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
             first_return = ram[14];
         } else if (state == HACK_ROUTINE_RETURNED) {
             /* the returning function's frame is gone: LCL is its caller's, which R14 returns into */
-            if (is_return_address(program, ram[14])) describe(&o, program, ram[14] - 1u, "called from");
+            if (is_return_address(program, ram[14])) frames[n++] = (hack_backtrace_frame){(uint16_t)(ram[14] - 1u), false, 0};
             else walk = false;
         }
         break;
@@ -161,15 +163,71 @@ size_t hack_backtrace(const hack_machine *machine, const hack_program *program, 
         first_return = -1;
         if (!is_return_address(program, return_address)) break;
         if (depth == MAX_FRAMES) {
-            add_line(&o, "%s", ellipsis);
+            *more = true;
             break;
         }
-        describe(&o, program, return_address - 1, "called from");
+        frames[n++] = (hack_backtrace_frame){(uint16_t)(return_address - 1), false, 0};
         uint32_t caller = ram[frame - 4];
         if (caller >= frame) break; /* frames grow upwards: anything else is not a frame */
         frame = caller;
     }
+    return n;
+}
+
+/* One frame's line; how is "in" or "called from". */
+static void describe_frame(text_out *o, const hack_program *program, const hack_backtrace_frame *f, const char *how)
+{
+    if (f->lost)
+        add_line(o, "  %s the translator's shared code (ROM %u), whose caller cannot be told: R13 = %u\n", how,
+                 (unsigned)f->pc, (unsigned)f->r13);
+    else
+        describe(o, program, f->pc, how);
+}
+
+size_t hack_backtrace_write(const hack_program *program, const hack_backtrace_frame *frames, size_t count, bool more,
+                            char *buf, size_t size)
+{
+    if (size == 0) return 0;
+    buf[0] = '\0';
+    text_out o = {buf, size, 0, false};
+    for (size_t i = 0; i < count; i++) describe_frame(&o, program, &frames[i], i ? "called from" : "in");
+    if (more) add_line(&o, "%s", ellipsis);
     return o.used;
+}
+
+size_t hack_backtrace(const hack_machine *machine, const hack_program *program, char *buf, size_t size)
+{
+    hack_backtrace_frame frames[HACK_BACKTRACE_FRAMES];
+    bool more;
+    const size_t n = walk_frames(machine, program, frames, &more);
+    return hack_backtrace_write(program, frames, n, more, buf, size);
+}
+
+size_t hack_backtrace_frames(const hack_machine *machine, const hack_program *program, hack_backtrace_frame *frames,
+                             size_t max, bool *more)
+{
+    hack_backtrace_frame all[HACK_BACKTRACE_FRAMES];
+    bool beyond;
+    size_t n = walk_frames(machine, program, all, &beyond);
+    if (more) *more = beyond || n > max;
+    if (n > max) n = max;
+    memcpy(frames, all, n * sizeof *frames);
+    return n;
+}
+
+size_t hack_backtrace_frame_describe(const hack_program *program, const hack_backtrace_frame *frame, char *buf,
+                                     size_t size)
+{
+    if (size == 0) return 0;
+    buf[0] = '\0';
+    text_out o = {buf, size, 0, false};
+    describe_frame(&o, program, frame, "at"); /* "  at Name (File:line)\n": the place without its frame */
+    size_t length = o.used, start = 0;
+    if (length >= 5 && strncmp(buf, "  at ", 5) == 0) start = 5;
+    if (length > 0 && buf[length - 1] == '\n') length--;
+    memmove(buf, buf + start, length - start);
+    buf[length - start] = '\0';
+    return length - start;
 }
 
 uint16_t hack_backtrace_place(const hack_machine *machine, const hack_program *program)
@@ -186,14 +244,6 @@ uint16_t hack_backtrace_place(const hack_machine *machine, const hack_program *p
 
 size_t hack_backtrace_describe(const hack_program *program, uint16_t pc, char *buf, size_t size)
 {
-    if (size == 0) return 0;
-    buf[0] = '\0';
-    text_out o = {buf, size, 0, false};
-    describe(&o, program, pc, "at"); /* "  at Name (File:line)\n": the place without its frame */
-    size_t length = o.used, start = 0;
-    if (length >= 5 && strncmp(buf, "  at ", 5) == 0) start = 5;
-    if (length > 0 && buf[length - 1] == '\n') length--;
-    memmove(buf, buf + start, length - start);
-    buf[length - start] = '\0';
-    return length - start;
+    const hack_backtrace_frame frame = {pc, false, 0};
+    return hack_backtrace_frame_describe(program, &frame, buf, size);
 }

@@ -236,6 +236,8 @@ static void record(hack_heap *h, int kind, int32_t argument, uint16_t result, ha
 typedef struct {
     uint32_t address;
     uint16_t found, recorded;
+    hack_heap_problem_kind kind;
+    bool into_header; /* the word points at a live block's header */
     char text[280];
 } word_problem;
 
@@ -249,22 +251,24 @@ static bool listed_before(const hack_heap *h, uint32_t to, uint32_t from)
     return false;
 }
 
-/* What a link (or the head: from < 0) that says v points at. */
-static void describe_target(const hack_heap *h, uint16_t v, int32_t from, char *out, size_t size)
+/* What a link (or the head: from < 0) that says v points at. True when it is a live block's header. */
+static bool describe_target(const hack_heap *h, uint16_t v, int32_t from, char *out, size_t size)
 {
     if (v == HACK_HEAP_END_OF_LIST) {
         snprintf(out, size, "-1 (the end of the list)");
-        return;
+        return false;
     }
     if (!in_range(h, v) || v + 1u >= h->end) {
         snprintf(out, size, "%d (outside the heap)", (int)(int16_t)v);
-        return;
+        return false;
     }
     uint32_t s = segment_of(h, v), last = s + size_of(h, s) - 1;
-    if (!is_free(h, s))
+    if (!is_free(h, s)) {
         snprintf(out, size, "%u (%s the live block at %u..%u)", (unsigned)v, v < s + 2 ? "the header of" : "inside",
                  (unsigned)s + 2, (unsigned)last);
-    else if (v != s)
+        return v < s + 2;
+    }
+    if (v != s)
         snprintf(out, size, "%u (inside the free segment at %u..%u)", (unsigned)v, (unsigned)s, (unsigned)last);
     else if ((int32_t)v == from)
         snprintf(out, size, "%u (the segment itself: a cycle)", (unsigned)v);
@@ -273,6 +277,7 @@ static void describe_target(const hack_heap *h, uint16_t v, int32_t from, char *
     else
         snprintf(out, size, "%u (a free segment, but not the %s one on the list)", (unsigned)v,
                  from < 0 ? "first" : "next");
+    return false;
 }
 
 static void describe_recorded(uint16_t v, char *out, size_t size)
@@ -296,9 +301,9 @@ static bool head_disagrees(const hack_heap *h, word_problem *p)
     uint16_t found = head_word(h);
     if (found == h->head) return false;
     char what[96], recorded[48];
-    describe_target(h, found, -1, what, sizeof what);
+    const bool into_header = describe_target(h, found, -1, what, sizeof what);
     describe_recorded(h->head, recorded, sizeof recorded);
-    *p = (word_problem){(uint32_t)h->head_address, found, h->head, ""};
+    *p = (word_problem){(uint32_t)h->head_address, found, h->head, HACK_HEAP_PROBLEM_HEAD_WORD, into_header, ""};
     snprintf(p->text, sizeof p->text, "RAM[%u], the head of the free list, is %s; the heap manager recorded %s",
              (unsigned)h->head_address, what, recorded);
     return true;
@@ -315,17 +320,17 @@ static bool segment_disagrees(const hack_heap *h, uint32_t b, word_problem *p)
         snprintf(whose, sizeof whose, "the live block at %u..%u", (unsigned)b + 2, (unsigned)(b + recorded_size - 1));
     if (first != recorded_first && is_free(h, b)) {
         char what[96], recorded[48];
-        describe_target(h, first, (int32_t)b, what, sizeof what);
+        const bool into_header = describe_target(h, first, (int32_t)b, what, sizeof what);
         describe_recorded(recorded_first, recorded, sizeof recorded);
-        *p = (word_problem){b, first, recorded_first, ""};
+        *p = (word_problem){b, first, recorded_first, HACK_HEAP_PROBLEM_LINK_WORD, into_header, ""};
         snprintf(p->text, sizeof p->text, "RAM[%u], the link of %s, is %s; the heap manager recorded %s", (unsigned)b,
                  whose, what, recorded);
     } else if (first != recorded_first) {
-        *p = (word_problem){b, first, recorded_first, ""};
+        *p = (word_problem){b, first, recorded_first, HACK_HEAP_PROBLEM_FLAG_WORD, false, ""};
         snprintf(p->text, sizeof p->text, "RAM[%u], the header of %s, is %d; it must be -100 (live)", (unsigned)b,
                  whose, (int)(int16_t)first);
     } else if (size != recorded_size) {
-        *p = (word_problem){b + 1, size, recorded_size, ""};
+        *p = (word_problem){b + 1, size, recorded_size, HACK_HEAP_PROBLEM_SIZE_WORD, false, ""};
         snprintf(p->text, sizeof p->text, "RAM[%u], the size of %s, is %d%s; the heap manager recorded %u",
                  (unsigned)b + 1, whose, (int)(int16_t)size, size_remark(h, b, size), (unsigned)recorded_size);
     } else {
@@ -740,19 +745,27 @@ typedef struct {
 } problem_list;
 
 #if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 4, 5)))
 #endif
-static void problem(problem_list *list, uint32_t address, const char *format, ...)
+static void problem(problem_list *list, hack_heap_problem_kind kind, uint32_t address, const char *format, ...)
 {
     if (list->count < list->max) {
         hack_heap_problem *p = &list->items[list->count];
         p->address = address;
+        p->kind = kind;
+        p->into_header = false;
         va_list args;
         va_start(args, format);
         vsnprintf(p->text, sizeof p->text, format, args);
         va_end(args);
     }
     list->count++;
+}
+
+static void word_disagrees(problem_list *list, const word_problem *p)
+{
+    problem(list, p->kind, p->address, "%s", p->text);
+    if (list->count <= list->max) list->items[list->count - 1].into_header = p->into_header;
 }
 
 size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t max)
@@ -764,7 +777,7 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
     if (!starts || !on_list) {
         free(starts);
         free(on_list);
-        problem(&list, 0, "out of memory for the check");
+        problem(&list, HACK_HEAP_PROBLEM_NO_CHECK, 0, "out of memory for the check");
         return list.count;
     }
     /* 1. segments tile the heap */
@@ -773,23 +786,23 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
     uint32_t previous_base = 0;
     while (b < h->end) {
         if (b + 1 >= h->end) {
-            problem(&list, b, "a segment header at %u runs past the end of the heap", (unsigned)b);
+            problem(&list, HACK_HEAP_PROBLEM_HEADER_PAST_END, b, "a segment header at %u runs past the end of the heap", (unsigned)b);
             tiled = false;
             break;
         }
         uint16_t flag = load(h, b), size = load(h, b + 1);
         if (size < 2 || b + size > h->end) {
-            problem(&list, b, "segment at %u has size %u, which %s", (unsigned)b, (unsigned)size,
+            problem(&list, HACK_HEAP_PROBLEM_BAD_SIZE, b, "segment at %u has size %u, which %s", (unsigned)b, (unsigned)size,
                     size < 2 ? "is smaller than its header" : "runs past the end of the heap");
             tiled = false;
             break;
         }
         bool is_free = flag != HACK_HEAP_LIVE_FLAG;
         if (is_free && flag != HACK_HEAP_END_OF_LIST && (flag < h->base || flag >= h->end))
-            problem(&list, b, "segment at %u: word %u is %d, neither -100 (live) nor a free-list link", (unsigned)b,
+            problem(&list, HACK_HEAP_PROBLEM_BAD_FLAG, b, "segment at %u: word %u is %d, neither -100 (live) nor a free-list link", (unsigned)b,
                     (unsigned)b, (int)(int16_t)flag);
         if (is_free && previous_free && address_ordered(h))
-            problem(&list, b, "free segments at %u and %u touch but were not merged", (unsigned)previous_base,
+            problem(&list, HACK_HEAP_PROBLEM_NOT_MERGED, b, "free segments at %u and %u touch but were not merged", (unsigned)previous_base,
                     (unsigned)b);
         bit_set(starts, b - h->base);
         segments++;
@@ -798,36 +811,36 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
         previous_base = b;
         b += size;
     }
-    if (tiled && b != h->end) problem(&list, b, "segment sizes add up to %u words, not %u", (unsigned)(b - h->base), (unsigned)words);
+    if (tiled && b != h->end) problem(&list, HACK_HEAP_PROBLEM_SIZES, b, "segment sizes add up to %u words, not %u", (unsigned)(b - h->base), (unsigned)words);
     /* 2. the free list */
     uint32_t listed = 0, steps = 0;
     int32_t last = -1;
     for (uint16_t node = head_word(h); node != HACK_HEAP_END_OF_LIST; node = load(h, node)) {
         if (!in_range(h, node) || node + 1u >= h->end || !bit_test(starts, node - h->base)) {
-            problem(&list, node, "the free list reaches %u, which is not a segment", (unsigned)node);
+            problem(&list, HACK_HEAP_PROBLEM_LIST_NOT_SEGMENT, node, "the free list reaches %u, which is not a segment", (unsigned)node);
             break;
         }
         if (bit_test(on_list, node - h->base) || ++steps > segments) {
-            problem(&list, node, "the free list loops back to %u", (unsigned)node);
+            problem(&list, HACK_HEAP_PROBLEM_LIST_LOOP, node, "the free list loops back to %u", (unsigned)node);
             break;
         }
         if (load(h, node) == HACK_HEAP_LIVE_FLAG) {
-            problem(&list, node, "the free list reaches %u, a live block", (unsigned)node);
+            problem(&list, HACK_HEAP_PROBLEM_LIST_LIVE, node, "the free list reaches %u, a live block", (unsigned)node);
             break;
         }
         if (address_ordered(h) && last >= 0 && node <= last)
-            problem(&list, node, "the free list goes from %d back to %u: not in address order", (int)last, (unsigned)node);
+            problem(&list, HACK_HEAP_PROBLEM_LIST_ORDER, node, "the free list goes from %d back to %u: not in address order", (int)last, (unsigned)node);
         bit_set(on_list, node - h->base);
         last = node;
         listed++;
     }
     if (tiled && listed != free_segments)
-        problem(&list, 0, "%u free segments but %u on the free list", (unsigned)free_segments, (unsigned)listed);
+        problem(&list, HACK_HEAP_PROBLEM_LIST_COUNT, 0, "%u free segments but %u on the free list", (unsigned)free_segments, (unsigned)listed);
     /* 3. every bookkeeping word says what the heap manager recorded (if not, the program overwrote it) */
     word_problem p;
-    if (head_disagrees(h, &p)) problem(&list, p.address, "%s", p.text);
+    if (head_disagrees(h, &p)) word_disagrees(&list, &p);
     for (int32_t i = bit_next(h->starts, 0, words); i >= 0; i = bit_next(h->starts, (uint32_t)i + 1, words))
-        if (segment_disagrees(h, h->base + (uint32_t)i, &p)) problem(&list, p.address, "%s", p.text);
+        if (segment_disagrees(h, h->base + (uint32_t)i, &p)) word_disagrees(&list, &p);
     free(starts);
     free(on_list);
     return list.count;
@@ -885,6 +898,35 @@ const char *hack_heap_status_text(hack_heap_status status)
     return "?";
 }
 
+/* Which of the report's three fault checks a problem fails: the segments malformed (a header or a size wrong, a
+ * link or the head pointing into a live block's header), their sizes not adding up to the heap, the free list not
+ * the free segments (its head, its links, touching free segments). */
+static void fault_summary(const hack_heap_problem *p, bool *malformed, bool *sizes, bool *list_mismatch)
+{
+    switch (p->kind) {
+    case HACK_HEAP_PROBLEM_HEADER_PAST_END:
+    case HACK_HEAP_PROBLEM_BAD_SIZE:
+    case HACK_HEAP_PROBLEM_FLAG_WORD:
+    case HACK_HEAP_PROBLEM_SIZE_WORD: *malformed = true; break;
+    case HACK_HEAP_PROBLEM_SIZES: *malformed = *sizes = true; break;
+    case HACK_HEAP_PROBLEM_NOT_MERGED:
+    case HACK_HEAP_PROBLEM_LIST_NOT_SEGMENT:
+    case HACK_HEAP_PROBLEM_LIST_LOOP:
+    case HACK_HEAP_PROBLEM_LIST_LIVE:
+    case HACK_HEAP_PROBLEM_LIST_ORDER:
+    case HACK_HEAP_PROBLEM_LIST_COUNT: *list_mismatch = true; break;
+    case HACK_HEAP_PROBLEM_HEAD_WORD:
+        *list_mismatch = true;
+        if (p->into_header) *malformed = true;
+        break;
+    case HACK_HEAP_PROBLEM_LINK_WORD:
+        if (p->into_header) *malformed = true;
+        break;
+    case HACK_HEAP_PROBLEM_NO_CHECK:
+    case HACK_HEAP_PROBLEM_BAD_FLAG: break;
+    }
+}
+
 char *hack_heap_report(const hack_heap *h)
 {
     static const char *const policy_names[] = {"first fit", "best fit", "seed (LIFO first fit)"};
@@ -936,11 +978,7 @@ char *hack_heap_report(const hack_heap *h)
     hack_heap_problem problems[16];
     size_t count = hack_heap_check(h, problems, 16);
     bool malformed = false, sizes = false, list_mismatch = false;
-    for (size_t i = 0; i < count && i < 16; i++) {
-        if (strstr(problems[i].text, "size") || strstr(problems[i].text, "header")) malformed = true;
-        if (strstr(problems[i].text, "add up")) sizes = true;
-        if (strstr(problems[i].text, "free list") || strstr(problems[i].text, "free segments")) list_mismatch = true;
-    }
+    for (size_t i = 0; i < count && i < 16; i++) fault_summary(&problems[i], &malformed, &sizes, &list_mismatch);
     append(&t, "faults:\n  malformed segments: %s\n  sizes add up to the heap: %s\n  free list = the free segments: %s\n",
            malformed ? "YES" : "no", sizes || malformed ? "NO" : "yes", list_mismatch ? "NO" : "yes");
     for (size_t i = 0; i < count && i < 16; i++) append(&t, "  problem: %s\n", problems[i].text);

@@ -38,7 +38,7 @@ typedef struct {
 struct hack_heap_sanitizer {
     hack_machine *machine;
     const hack_program *program;
-    void (*report)(void *context, const char *text);
+    void (*report)(void *context, const hack_heap_finding *finding, const char *text);
     void *context;
     int max_reports, problems;
     uint8_t watch[HACK_RAM_SIZE];
@@ -80,12 +80,20 @@ static char *stack_text(hack_heap_sanitizer *c)
     return copy;
 }
 
-static void emit(hack_heap_sanitizer *c, const char *text)
+/* A finding of kind about address, with the call stack of now (its first stack). */
+static hack_heap_finding finding_here(const hack_heap_sanitizer *c, hack_heap_finding_kind kind, uint16_t address)
+{
+    hack_heap_finding f = {.kind = kind, .address = address};
+    f.frame_count = hack_backtrace_frames(c->machine, c->program, f.frames, HACK_HEAP_FINDING_FRAMES, NULL);
+    return f;
+}
+
+static void emit(hack_heap_sanitizer *c, const hack_heap_finding *finding, const char *text)
 {
     if (c->track_only) return;
     c->found = true;
     c->problems++;
-    if (c->problems <= c->max_reports && c->report) c->report(c->context, text);
+    if (c->problems <= c->max_reports && c->report) c->report(c->context, finding, text);
 }
 
 /* The machine no longer stops on this check's watched words (unless another watch map replaced it). */
@@ -98,7 +106,9 @@ static void stop_watching(hack_heap_sanitizer *c)
 }
 
 hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hack_program *program, int max_reports,
-                                        void (*report)(void *context, const char *text), void *context)
+                                        void (*report)(void *context, const hack_heap_finding *finding,
+                                                       const char *text),
+                                        void *context)
 {
     hack_heap_sanitizer *c = calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -319,8 +329,14 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, c
 {
     char text[3 * STACK_TEXT + 400];
     const block_info *b = address < HACK_RAM_SIZE ? &c->blocks[address] : NULL;
+    const bool double_free = b && b->allocated && !b->live;
+    hack_heap_finding f = finding_here(c, double_free ? HACK_HEAP_FINDING_DOUBLE_FREE : HACK_HEAP_FINDING_BAD_FREE, address);
+    if (double_free) {
+        f.block = address;
+        f.block_words = b->words;
+    }
     int n;
-    if (b && b->allocated && !b->live) /* this check saw it freed: say so, and where */
+    if (double_free) /* this check saw it freed: say so, and where */
         n = snprintf(text, sizeof text, "heap check: double free of the block %u..%u\n", (unsigned)address,
                      (unsigned)(address + b->words - 1));
     else
@@ -328,11 +344,11 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, c
     if (n > 0 && (size_t)n < sizeof text) {
         size_t used = (size_t)n;
         used += hack_backtrace(c->machine, c->program, text + used, sizeof text - used);
-        if (b && b->allocated && !b->live && used < sizeof text)
+        if (double_free && used < sizeof text)
             snprintf(text + used, sizeof text - used, "  the block was allocated:\n%s  and first freed:\n%s",
                      b->allocated, b->freed ? b->freed : "");
     }
-    emit(c, text);
+    emit(c, &f, text);
 }
 
 bool hack_heap_sanitizer_watch_floor(hack_heap_sanitizer *c, uint16_t from, uint16_t to)
@@ -362,6 +378,10 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
         static const char *const registers[16] = {
             "SP, the stack pointer", "LCL, the frame pointer", "ARG, the arguments pointer", "THIS", "THAT",
             "temp 0", "temp 1", "temp 2", "temp 3", "temp 4", "temp 5", "temp 6", "temp 7", "R13", "R14", "R15"};
+        hack_heap_finding f = finding_here(c, HACK_HEAP_FINDING_WROTE_OUTSIDE_HEAP, hit->address);
+        f.write = true;
+        f.during_alloc = c->alloc_times.depth > 0;
+        f.request = (int16_t)c->pending_alloc_size;
         char during[64] = "";
         if (c->alloc_times.depth > 0)
             snprintf(during, sizeof during, " during Memory.alloc(%d)", (int)(int16_t)c->pending_alloc_size);
@@ -372,13 +392,19 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
                      hit->address < 16 ? registers[hit->address] : "a static variable");
         if (n > 0 && (size_t)n < sizeof text)
             hack_backtrace(c->machine, c->program, text + n, sizeof text - (size_t)n);
-        emit(c, text);
+        emit(c, &f, text);
         return;
     }
     uint16_t live = c->owner[hit->address];
     if (live) { /* the allocator's own code in a live block: a write corrupts what the program keeps there */
         if (!hit->write) return;
         const block_info *b = &c->blocks[live];
+        hack_heap_finding f = finding_here(c, HACK_HEAP_FINDING_WROTE_INTO_BLOCK, hit->address);
+        f.write = true;
+        f.block = live;
+        f.block_words = b->words;
+        f.during_alloc = c->alloc_times.depth > 0;
+        f.request = (int16_t)c->pending_alloc_size;
         char during[64] = "";
         if (c->alloc_times.depth > 0)
             snprintf(during, sizeof during, " during Memory.alloc(%d)", (int)(int16_t)c->pending_alloc_size);
@@ -394,13 +420,18 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
                 snprintf(text + used, sizeof text - used, "  the block was allocated:\n%s",
                          b->allocated ? b->allocated : "");
         }
-        emit(c, text);
+        emit(c, &f, text);
         return;
     }
     uint16_t freed = c->was_owner[hit->address];
     uint16_t below = block_below(c, hit->address);
+    hack_heap_finding f = finding_here(c, HACK_HEAP_FINDING_NO_BLOCK, hit->address);
+    f.write = hit->write;
     if (freed && !c->blocks[freed].live) {
         const block_info *b = &c->blocks[freed];
+        f.kind = HACK_HEAP_FINDING_USE_AFTER_FREE;
+        f.block = freed;
+        f.block_words = b->words;
         n = snprintf(text, sizeof text,
                      "heap check: use after free: %s RAM[%u], word %u of the block %u..%u, which was freed\n"
                      "  the access:\n%s  the block was allocated:\n%s  and freed:\n%s",
@@ -408,6 +439,9 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
                      (unsigned)(freed + b->words - 1), "", b->allocated ? b->allocated : "", b->freed ? b->freed : "");
     } else if (below) {
         const block_info *b = &c->blocks[below];
+        f.kind = HACK_HEAP_FINDING_OUT_OF_BOUNDS;
+        f.block = below;
+        f.block_words = b->words;
         n = snprintf(text, sizeof text,
                      "heap check: out of bounds: %s RAM[%u], %u word%s past the end of the block %u..%u (%s)\n"
                      "  the access:\n%s  the block was allocated:\n%s",
@@ -435,7 +469,7 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
             }
         }
     }
-    emit(c, text);
+    emit(c, &f, text);
 }
 
 static bool is_os_class_frame(const char *line)
@@ -475,14 +509,17 @@ int hack_heap_sanitizer_finish(hack_heap_sanitizer *c)
         char text[STACK_TEXT + 200];
         snprintf(text, sizeof text, "heap check: leak: the block %u..%u (%u words) was never freed; allocated:\n%s",
                  (unsigned)a, (unsigned)(a + b->words - 1), (unsigned)b->words, b->allocated);
-        emit(c, text);
+        const hack_heap_finding f = {.kind = HACK_HEAP_FINDING_LEAK, .address = (uint16_t)a, .block = (uint16_t)a,
+                                     .block_words = b->words}; /* (its stack is the allocation's, kept as text) */
+        emit(c, &f, text);
     }
     if (c->track_only) return 0;
     char summary[200];
     snprintf(summary, sizeof summary, "heap check: %d problem%s (%d leak%s, %d words)%s\n", c->problems,
              c->problems == 1 ? "" : "s", leaks, leaks == 1 ? "" : "s", leaked_words,
              c->problems > c->max_reports ? "; only the first are shown" : "");
-    if (c->report) c->report(c->context, summary);
+    const hack_heap_finding f = {.kind = HACK_HEAP_FINDING_SUMMARY, .problems = c->problems};
+    if (c->report) c->report(c->context, &f, summary);
     return c->problems;
 }
 
@@ -531,31 +568,51 @@ static hack_hook_action observe_init(void *context, hack_machine *m, const hack_
 
 /* A finding about what a call of Memory.alloc returned: made while Memory.init runs, the heap is not set up yet,
  * and the finding says so (the memory bench takes it as a note). */
-static void emit_call_finding(hack_heap_sanitizer *c, const char *text)
+static void emit_call_finding(hack_heap_sanitizer *c, hack_heap_finding *finding, const char *text)
 {
     static const char lead[] = "heap check: ", in_init[] = "in Memory.init, before the heap was set up: ";
+    finding->in_init = c->in_init;
     size_t n = strlen(text);
-    char *marked = c->in_init && strncmp(text, lead, sizeof lead - 1) == 0 ? malloc(n + sizeof in_init) : NULL;
+    char *marked = c->in_init ? malloc(n + sizeof in_init) : NULL; /* (every call finding's text starts with lead) */
     if (!marked) {
-        emit(c, text);
+        emit(c, finding, text);
         return;
     }
     snprintf(marked, n + sizeof in_init, "%s%s%s", lead, in_init, text + sizeof lead - 1);
-    emit(c, marked);
+    emit(c, finding, marked);
     free(marked);
 }
 
 /* The call stack at the return of a Jack Memory function (its hook's RESULT: the frame is back at the caller's):
  * first the function's own return command, at its line ("  in Memory.alloc (Memory.jack:36)", from the site the
  * translator's shared return keeps in R13, when it is one of the function's), then the caller's stack. */
-static size_t stack_at_return(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function, char *buf,
-                              size_t size)
+/* The return command's place, when it is one of function's (R13 keeps the shared return's site), or -1. */
+static int32_t return_site(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function)
 {
     uint16_t site = m->ram[13];
     const hack_symbol *f = site > 0 && site < HACK_ROM_SIZE ? hack_program_function_at(c->program, site - 1u) : NULL;
-    if (!f || f->value != function || !size) return hack_backtrace(m, c->program, buf, size);
+    return f && f->value == function ? site - 1 : -1;
+}
+
+/* A finding about what alloc (at function) returned, of kind, with the stack stack_at_return writes. */
+static hack_heap_finding finding_at_return(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function,
+                                           hack_heap_finding_kind kind, uint16_t returned, int16_t request)
+{
+    hack_heap_finding f = {.kind = kind, .address = returned, .request = request};
+    const int32_t site = return_site(c, m, function);
+    if (site >= 0) f.frames[f.frame_count++] = (hack_backtrace_frame){(uint16_t)site, false, 0};
+    f.frame_count += hack_backtrace_frames(m, c->program, f.frames + f.frame_count,
+                                           HACK_HEAP_FINDING_FRAMES - f.frame_count, NULL);
+    return f;
+}
+
+static size_t stack_at_return(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function, char *buf,
+                              size_t size)
+{
+    const int32_t site = return_site(c, m, function);
+    if (site < 0 || !size) return hack_backtrace(m, c->program, buf, size);
     char place[256], stack[STACK_TEXT];
-    hack_backtrace_describe(c->program, site - 1u, place, sizeof place);
+    hack_backtrace_describe(c->program, (uint16_t)site, place, sizeof place);
     hack_backtrace(m, c->program, stack, sizeof stack);
     const char *caller = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
     int n = snprintf(buf, size, "  in %s\n%s%s", place, caller == stack ? "" : "  called from ", caller);
@@ -577,11 +634,12 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
     int16_t size = (int16_t)c->pending_alloc_size;
     char text[2 * STACK_TEXT + 400];
     if (size <= 0) { /* the course's contract: Sys.error(5), no block */
+        hack_heap_finding f = finding_at_return(c, m, e->address, HACK_HEAP_FINDING_SIZE_NOT_REFUSED, e->value, size);
         int n = snprintf(text, sizeof text,
                          "heap check: Memory.alloc(%d) returned %d: a size of 0 or less must end in Sys.error(5)\n",
                          (int)size, (int)(int16_t)e->value);
         if (n > 0 && (size_t)n < sizeof text) stack_at_return(c, m, e->address, text + n, sizeof text - (size_t)n);
-        emit_call_finding(c, text);
+        emit_call_finding(c, &f, text);
         return HACK_HOOK_PROCEED;
     }
     uint32_t start = e->value, end = (uint32_t)e->value + (uint32_t)size; /* data words start..end-1 */
@@ -589,8 +647,14 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
         /* 0, -1 or an offset: how much room there was tells a full heap from an allocator that lost its way */
         uint32_t free_words, longest;
         free_room(c, &free_words, &longest);
+        const bool none = start == 0 || start >= 0x8000u;
+        hack_heap_finding f = finding_at_return(c, m, e->address,
+                                                none ? HACK_HEAP_FINDING_NOT_A_BLOCK : HACK_HEAP_FINDING_OUTSIDE_HEAP,
+                                                e->value, size);
+        f.free_words = free_words;
+        f.longest_free = longest;
         int n;
-        if (start == 0 || start >= 0x8000u)
+        if (none)
             n = snprintf(text, sizeof text,
                          "heap check: Memory.alloc(%d) returned %d, not a block (%u words in no live block, the "
                          "longest run %u)\n",
@@ -602,12 +666,15 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
                          (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), HEAP_BASE, HEAP_END - 1,
                          (unsigned)free_words, (unsigned)longest);
         if (n > 0 && (size_t)n < sizeof text) stack_at_return(c, m, e->address, text + n, sizeof text - (size_t)n);
-        emit_call_finding(c, text);
+        emit_call_finding(c, &f, text);
         return HACK_HOOK_PROCEED;
     }
     for (uint32_t a = start; a < end; a++)
         if (c->owner[a]) {
             const block_info *other = &c->blocks[c->owner[a]];
+            hack_heap_finding f = finding_at_return(c, m, e->address, HACK_HEAP_FINDING_OVERLAP, e->value, size);
+            f.block = c->owner[a];
+            f.block_words = other->words;
             int n = snprintf(text, sizeof text,
                              "heap check: Memory.alloc(%d) returned %u: the block %u..%u overlaps the live block "
                              "%u..%u\n",
@@ -620,7 +687,7 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
                     snprintf(text + used, sizeof text - used, "  the live block was allocated:\n%s",
                              other->allocated ? other->allocated : "");
             }
-            emit_call_finding(c, text);
+            emit_call_finding(c, &f, text);
             break; /* recorded all the same: the program will use it, and reports about it would only repeat */
         }
     hack_heap_sanitizer_on_alloc(c, e->value, (uint16_t)size);

@@ -49,7 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hack_session *session = hack_session_create(machine, &session_options);
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    if (session && hack_session_load(session, &program, os_added, false, &diags)) {
+    if (session && hack_session_load(session,
+                                                 &(hack_launch){.program = &program, .os_added = os_added,
+                                                                .code = HACK_LAUNCH_VM, .bootstrapped = true},
+                                                 &diags)) {
         hack_debugger_options options = {count_answer, NULL, NULL, NULL};
         hack_debugger *debugger = hack_debugger_create(session, machine, &options, &diags);
         FUZZ_CHECK(debugger != NULL);

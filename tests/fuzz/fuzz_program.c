@@ -156,8 +156,9 @@ static void on_message(void *context, const char *text)
     FUZZ_CHECK(printable(text) && text[0]);
 }
 
-static void on_heap_report(void *context, const char *text)
+static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
 {
+    FUZZ_CHECK(finding->kind != HACK_HEAP_FINDING_NONE);
     ((told *)context)->reports++;
     FUZZ_CHECK(printable(text) && text[0]);
 }
@@ -170,7 +171,7 @@ static void on_output_line(void *context, const char *text)
 
 /* One run of the built program, as hackemu runs it headless (the native tier aside: it starts only after
  * 250,000 instructions, past this budget). */
-static void run(const hack_program *program, unsigned os_added, bool machine_code, bool stack_at_256, bool check_heap)
+static void run(const hack_program *program, unsigned os_added, bool machine_code, bool bootstrapped, bool check_heap)
 {
     hack_machine *machine = hack_machine_create();
     if (!machine) abort();
@@ -182,12 +183,14 @@ static void run(const hack_program *program, unsigned os_added, bool machine_cod
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     sandboxed = true;
-    const bool loaded = hack_session_load(session, program, os_added, machine_code, &diags);
+    const hack_launch launch = {.program = program, .os_added = os_added,
+                                .code = machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM,
+                                .bootstrapped = bootstrapped}; /* a lone file: SP = 256, as hackemu starts it */
+    const bool loaded = hack_session_load(session, &launch, &diags);
     sandboxed = false;
     fuzz_print_diags(&diags);
     FUZZ_CHECK(loaded || diags.error_count > 0);
     if (loaded) {
-        if (stack_at_256) machine->ram[0] = 256;
         FUZZ_CHECK(hack_session_set_keys(session, NULL, 0));
         sandboxed = true;
         const hack_session_stop stop = hack_session_run(session, BUDGET);
@@ -266,9 +269,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (built) {
         FUZZ_CHECK(diags.error_count == 0);
         FUZZ_CHECK(program.count > 0 && program.count <= HACK_ROM_SIZE);
-        const bool stack_at_256 = !build.bootstrapped;
         for (int check_heap = 0; check_heap < 2; check_heap++) {
-            run(&program, build.os_added, build.machine_code, stack_at_256, check_heap);
+            run(&program, build.os_added, build.machine_code, build.bootstrapped, check_heap);
             if (violation[0]) fprintf(stderr, "fuzz_program: the run opened %s\n", violation);
             FUZZ_CHECK(!violation[0]);
         }

@@ -862,6 +862,56 @@ START_TEST(heap_map_of_any_layout_from_blocks)
 }
 END_TEST
 
+/* The report's three fault checks, from the problems the integrity check finds: each overwritten word (of the
+ * native layout) fails the checks it fails, as the report has always said it (the lines were taken from it), and
+ * the problems say what they are. */
+#define FAULTS_CLEAN "faults:\n  malformed segments: no\n  sizes add up to the heap: yes\n  free list = the free segments: yes\n"
+#define FAULTS_LIST "faults:\n  malformed segments: no\n  sizes add up to the heap: yes\n  free list = the free segments: NO\n"
+#define FAULTS_ALL "faults:\n  malformed segments: YES\n  sizes add up to the heap: NO\n  free list = the free segments: NO\n"
+
+START_TEST(report_fault_summary)
+{
+    static const struct {
+        uint32_t word;
+        uint16_t value;
+        hack_heap_problem_kind kind; /* the problem about the word itself */
+        const char *faults;          /* the report's three lines */
+    } cases[] = {
+        {0, 0, HACK_HEAP_PROBLEM_NO_CHECK, FAULTS_CLEAN},
+        {HEAD, 16343, HACK_HEAP_PROBLEM_HEAD_WORD, FAULTS_ALL},   /* the head: a live block's header */
+        {HEAD, 16346, HACK_HEAP_PROBLEM_HEAD_WORD, FAULTS_LIST},   /* the head: inside a live block */
+        {BASE, 16343, HACK_HEAP_PROBLEM_LINK_WORD, FAULTS_ALL},   /* the first free segment's link: a header */
+        {BASE, 16346, HACK_HEAP_PROBLEM_LINK_WORD, FAULTS_LIST},   /* ... inside a live block */
+        {16343, 0, HACK_HEAP_PROBLEM_FLAG_WORD, FAULTS_ALL},      /* c's flag */
+        {16344, 8, HACK_HEAP_PROBLEM_SIZE_WORD, FAULTS_ALL},      /* c's size, one word too many */
+        {16344, 1, HACK_HEAP_PROBLEM_BAD_SIZE, FAULTS_ALL},       /* c's size, less than its header */
+        {BASE + 1, 20000, HACK_HEAP_PROBLEM_BAD_SIZE, FAULTS_ALL}, /* the first free segment's size, past the end */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        layout l = native_layout(HACK_HEAP_FIRST_FIT);
+        (void)l;
+        if (i) chip[cases[i].word] = cases[i].value;
+        hack_heap_problem problems[16];
+        const size_t n = hack_heap_check(heap, problems, 16);
+        bool named = i == 0 && n == 0;
+        for (size_t k = 0; k < n && k < 16; k++) named |= problems[k].kind == cases[i].kind;
+        ck_assert_msg(named, "case %zu: no problem of kind %d (%zu problems, the first: %s)", i, (int)cases[i].kind, n,
+                      n ? problems[0].text : "");
+        char *report = hack_heap_report(heap);
+        ck_assert_ptr_nonnull(report);
+        const char *faults = strstr(report, "faults:\n");
+        ck_assert_ptr_nonnull(faults);
+        char lines[300];
+        const char *end = strstr(faults, "  free list = the free segments: ");
+        ck_assert_ptr_nonnull(end);
+        end = strchr(end, '\n');
+        snprintf(lines, sizeof lines, "%.*s", (int)(end - faults + 1), faults);
+        ck_assert_str_eq(lines, cases[i].faults);
+        free(report);
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("heap");
@@ -891,6 +941,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, overwritten_live_header_found_by_its_deAlloc, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     tcase_add_loop_test(tc, the_reported_example, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     tcase_add_loop_test(tc, deAlloc_of_a_header_says_whose, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
+    tcase_add_test(tc, report_fault_summary);
     tcase_add_test(tc, create_refuses_a_head_outside_the_ram_or_inside_the_heap);
     tcase_add_loop_test(tc, random_wild_writes_never_hurt_the_host, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     suite_add_tcase(suite, tc);

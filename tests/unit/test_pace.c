@@ -56,7 +56,9 @@ static void start(const hack_session_options *options, bool machine_code)
 {
     session = hack_session_create(machine, options);
     ck_assert_ptr_nonnull(session);
-    ck_assert(hack_session_load(session, &program, os_added, machine_code, NULL));
+    const hack_launch launch = {.program = &program, .os_added = os_added,
+                                .code = machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM, .bootstrapped = true};
+    ck_assert(hack_session_load(session, &launch, NULL));
 }
 
 /* OwnWait: four times Sys.wait(300) (its own busy loop, 50 rounds a millisecond), then a black word. */

@@ -313,11 +313,11 @@ START_TEST(loops_that_may_never_end_are_bounded_by_the_cycle_limit)
     /* the verdict names the loop's line and the option that sets the bound */
     char text[300];
     hack_script_result stopped = {.status = HACK_SCRIPT_LOOP_LIMIT, .script_line = 4, .limit = 1000000000};
-    hack_script_explain(&stopped, NULL, "W.tst", 0, text, sizeof text);
+    hack_script_explain(&stopped, "W.tst", 0, text, sizeof text);
     ck_assert_str_eq(text, "W.tst:4: stopped this loop after 1000000000 rounds that ran no instruction: a loop that "
                            "never ends? (the default bound: --cycles N to change it)\n");
     stopped.limit = 77;
-    hack_script_explain(&stopped, NULL, "W.tst", 77, text, sizeof text);
+    hack_script_explain(&stopped, "W.tst", 77, text, sizeof text);
     ck_assert_str_eq(text, "W.tst:4: stopped this loop after 77 rounds that ran no instruction: a loop that never "
                            "ends? (the bound --cycles N sets: a larger N lifts it)\n");
 }
@@ -339,7 +339,7 @@ START_TEST(command_limit_when_asked)
     ck_assert_int_eq(result.script_line, 2);
     ck_assert_uint_eq(result.limit, 10);
     char verdict[200];
-    hack_script_explain(&result, machine, "t.tst", 0, verdict, sizeof verdict);
+    hack_script_explain(&result, "t.tst", 0, verdict, sizeof verdict);
     ck_assert_str_eq(verdict, "t.tst:2: stopped after 10 script commands (the run's command limit)\n");
     options.command_limit = 0;
     ck_assert_int_eq(hack_script_run(script, machine, &options, &result, &diags), HACK_SCRIPT_PASSED);

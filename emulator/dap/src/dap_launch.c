@@ -33,8 +33,9 @@ static void on_message(void *context, const char *text)
     dap_output(s, "stderr", text);
 }
 
-static void on_heap_report(void *context, const char *text)
+static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
 {
+    (void)finding;
     hack_dap_server *s = context;
     keep(&s->last_heap_report, text);
     dap_output(s, "stderr", text);
@@ -99,25 +100,25 @@ static bool set_keys(hack_dap_server *s, const char *text, char *why, size_t siz
     return set;
 }
 
-/* "set": ["ADDR=VALUE", ...] as --set. */
-static bool apply_sets(hack_dap_server *s, const json_t *sets, char *why, size_t size)
+/* "set": ["ADDR=VALUE", ...] as --set, into *writes (a new array, NULL for none). */
+static bool parse_sets(hack_dap_server *s, const json_t *sets, hack_ram_write **writes, size_t *count, char *why,
+                       size_t size)
 {
+    *writes = NULL;
+    *count = json_array_size(sets);
+    if (*count && !(*writes = malloc(*count * sizeof **writes))) {
+        snprintf(why, size, "out of memory");
+        return false;
+    }
     size_t i;
     const json_t *item;
     json_array_foreach(sets, i, item) {
         const char *text = json_string_value(item);
-        const char *equals = text ? strchr(text, '=') : NULL;
-        uint16_t address;
-        char *end = NULL;
-        errno = 0;
-        long value = equals ? strtol(equals + 1, &end, 10) : 0;
-        if (!equals || !hack_session_resolve_address(&s->program, text, (size_t)(equals - text), &address) ||
-            equals[1] == '\0' || *end != '\0' || errno || value < -32768 || value > 65535) {
+        if (!text || !hack_ram_write_parse(&s->program, text, &(*writes)[i])) {
             snprintf(why, size, "\"set\": %s: expected ADDR=VALUE (ADDR a RAM address 0..32767 or a symbol, VALUE "
                                 "-32768..65535)", text ? text : "(not a string)");
             return false;
         }
-        s->machine->ram[address] = (uint16_t)value;
     }
     return true;
 }
@@ -259,16 +260,26 @@ static bool load(hack_dap_server *s, const json_t *request, char *why, size_t si
         return false;
     }
     if (hack_path_has_extension(path, ".asm") && s->program.asm_lines) s->asm_path = absolute(path, cwd);
+    /* started as hackemu starts it: a lone VM file with SP = 256, then the "set" words; a reset again so */
+    hack_launch launch = {.program = &s->program, .os_added = build.os_added,
+                          .code = build.machine_code ? HACK_LAUNCH_MACHINE_CODE : HACK_LAUNCH_VM,
+                          .bootstrapped = !vm_code || build.bootstrapped};
+    hack_ram_write *writes;
+    if (!parse_sets(s, dap_argument(request, "set"), &writes, &launch.write_count, why, size)) {
+        free(writes);
+        hack_diag_list_free(&diags);
+        return false;
+    }
+    launch.writes = writes;
     s->session = hack_session_create(s->machine, &options);
-    ok = s->session && hack_session_load(s->session, &s->program, build.os_added, build.machine_code, &diags);
+    ok = s->session && hack_session_load(s->session, &launch, &diags);
+    free(writes);
     output_diags(s, &diags);
     hack_diag_list_free(&diags);
     if (!ok) {
         snprintf(why, size, "%s could not be loaded", path);
         return false;
     }
-    if (vm_code && !build.bootstrapped) s->machine->ram[0] = 256; /* as the VM emulator starts a lone file */
-    if (!apply_sets(s, dap_argument(request, "set"), why, size)) return false;
     const char *keys = dap_string_argument(request, "keys");
     if (keys && !set_keys(s, keys, why, size)) return false;
     if (!find_paths(s, cwd)) {

@@ -4,6 +4,7 @@
 #include "debugger_internal.h"
 
 #include "hack/backtrace.h"
+#include "hack/stop.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -292,56 +293,26 @@ static hack_session_stop run_some(hack_debugger *d, uint64_t budget)
     return stop;
 }
 
-/* The program stopped for good: what happened, where. */
+/* The program stopped for good: what happened (the stop's record, told as the debugger tells it), where, and for
+ * an error the source line it stopped at. */
 static void report_end(hack_debugger *d, hack_session_stop stop)
 {
-    hack_machine *m = d->machine;
     d->finished = true;
     d->last_state = stop.state;
     hack_session_finish(d->session); /* the rest of the printed line, the heap check's leaks */
-    char text[300];
-    switch (stop.state) {
-    case HACK_SESSION_HALTED:
-        if (stop.endless_loop) {
-            describe_here(d, text, sizeof text);
-            debug_say(d, "The program halted in %s, a loop that can no longer change anything.\n", text);
-        } else {
-            debug_say(d, "The program halted.\n");
-        }
-        break;
-    case HACK_SESSION_SYS_ERROR: debug_show_here(d, "The program called Sys.error (reported above): stopped in "); break;
-    case HACK_SESSION_HEAP_ERROR: debug_show_here(d, "Heap error (reported above): stopped in "); break;
-    case HACK_SESSION_FAULT:
-        hack_fault_describe(&m->fault, text, sizeof text);
-        debug_say(d, "Machine error: %s\n", text);
-        debug_show_here(d, "Stopped before it, in ");
-        break;
-    case HACK_SESSION_STACK_ERROR: {
-        uint16_t sp = m->ram[0];
-        if (stop.stack == HACK_STACK_OVERFLOW && sp == DEBUG_STACK_TOP) /* the stack guard: before the push */
-            debug_say(d, "Stack overflow: the stack is full (SP = %u), and a push is about to write past its top "
-                         "(2047)\n", (unsigned)sp);
-        else if (stop.stack == HACK_STACK_OVERFLOW)
-            debug_say(d, "Stack overflow: SP = %u, past the top of the stack (2047)\n", (unsigned)sp);
-        else if (stop.stack == HACK_STACK_UNDERFLOW)
-            debug_say(d, "Stack underflow: SP = %d, below the bottom of the stack (256)\n", debug_signed(sp));
-        else if (stop.stack == HACK_STACK_SP_OVERWRITTEN)
-            debug_say(d, "The stack pointer was overwritten: SP = %d, far from the frame at LCL = %u\n", debug_signed(sp),
-                      (unsigned)m->ram[1]);
-        else if (stop.stack == HACK_STACK_RESTART)
-            debug_say(d, "The program jumped back to its start (ROM 0): a return through a corrupted frame\n");
-        else
-            debug_say(d, "A return found a corrupted frame (LCL = %u)\n", (unsigned)m->ram[1]);
-        char stack[2000];
-        hack_session_describe_stack(d->session, stack, sizeof stack);
-        debug_say(d, "%s", stack);
-        break;
+    hack_stop_record *record = malloc(sizeof *record);
+    char *text = malloc(4096);
+    if (record && text) {
+        hack_session_record_stop(d->session, stop, record);
+        describe_here(d, record->place, sizeof record->place); /* (with an assembly program's line) */
+        if (hack_stop_format(record, HACK_STOP_TEXT_DEBUGGER, NULL, text, 4096)) debug_say(d, "%s", text);
     }
-    case HACK_SESSION_BUDGET:
-    case HACK_SESSION_WAITING_KEY:
-    case HACK_SESSION_WAITING_TIME:
-    case HACK_SESSION_DEBUG: break;
-    }
+    free(record);
+    free(text);
+    const hack_source_location *l = debug_location(d, d->machine->pc);
+    const bool at_error = stop.state == HACK_SESSION_SYS_ERROR || stop.state == HACK_SESSION_HEAP_ERROR ||
+                          stop.state == HACK_SESSION_FAULT;
+    if (at_error && (!l || l->routine == HACK_ROUTINE_NONE)) show_source_line(d, d->machine->pc);
 }
 
 /* Where the program stopped after a watched access, as `backtrace` shows it, and the line that made the

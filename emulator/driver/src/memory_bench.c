@@ -10,6 +10,7 @@
 #include "hack/path.h"
 #include "hack/program.h"
 #include "hack/session.h"
+#include "hack/stop.h"
 #include "hack/heap_check.h"
 #include "hack/jack.h"
 #include "hack/strbuf.h"
@@ -51,6 +52,13 @@ const char *hack_bench_verdict_mark(hack_bench_verdict verdict)
 }
 
 /* ---- the test program's header ---- */
+
+/* A test program (VM code with its bootstrap, built here) on the session. */
+static bool load(hack_session *session, const hack_program *program, unsigned os_added, hack_diag_list *diags)
+{
+    const hack_launch launch = {.program = program, .os_added = os_added, .code = HACK_LAUNCH_VM, .bootstrapped = true};
+    return hack_session_load(session, &launch, diags);
+}
 
 static void copy_text(char *to, size_t size, const char *from, size_t length)
 {
@@ -439,10 +447,9 @@ typedef struct run_log_s {
     char step[256];       /* the last STEP line: what the program was doing */
     char last[256];       /* the last line printed */
     char heap[1024];      /* the finding of the heap check that decides: the first that counts */
+    hack_heap_finding heap_finding; /* and its facts */
     char note[1024];      /* the first finding that does not count (one made before the heap was set up) */
-    char sys_error[1024]; /* the first Sys.error message */
-    int error_code;
-    char message[1024];   /* the first other message */
+    hack_heap_finding note_finding;
     char prefix[40];      /* the class under test's functions: "Memory." */
     /* Check's reports */
     const hack_bench_program *info;
@@ -742,82 +749,97 @@ static bool frame_in(const char *text, const char *want, const char *skip, char 
     return false;
 }
 
-/* The frames of a finding's first call stack ("  in F (File:line)", "  called from G ..."), each "F (File:line)",
- * up to max; returns how many. */
-static size_t stack_frames(const char *text, char frames[][256], size_t max)
+/* The function a frame is in ("Memory.alloc"), or "" for a frame in no function (the bootstrap, the halt loop
+ * after the last command, the translator's shared code whose caller is lost, code outside functions). */
+static const char *frame_function(const hack_program *program, const hack_backtrace_frame *frame)
 {
-    size_t n = 0;
-    for (const char *line = text; line && *line && n < max; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *p = frame_of(line);
-        if (!p && n) break; /* the end of the first stack */
-        if (!p) continue;
-        first_line(frames[n++], 256, p);
-    }
-    return n;
+    const hack_source_location *at = program->locations && frame->pc < program->count ? &program->locations[frame->pc] : NULL;
+    if (frame->lost || (at && (at->routine == HACK_ROUTINE_BOOTSTRAP || at->routine == HACK_ROUTINE_END))) return "";
+    const hack_symbol *f = hack_program_function_at(program, frame->pc);
+    return f ? f->name : "";
 }
 
-/* Memory.peek or Memory.poke ("Memory.poke (Memory.jack:19)") */
-static bool is_peek_poke(const char *frame)
+static bool starts_with(const char *text, const char *prefix)
 {
-    return strncmp(frame, "Memory.peek ", 12) == 0 || strncmp(frame, "Memory.poke ", 12) == 0;
+    return strncmp(text, prefix, strlen(prefix)) == 0;
 }
 
-/* Where a finding (or a message with a call stack) happened, as the student would look for it: the innermost
- * frame of its first stack that is neither the project's OS (Array.new, String.new: the student's call is further
- * out) nor, when Memory's own code called it, Memory.peek or poke (the allocator's line is its caller's), nor of a
- * class that starts with skip. The first frame when there is no such frame. False when the text has no frame. */
-static bool student_frame(const hack_program *program, const char *text, const char *skip, char *buf, size_t size)
+/* Memory.peek or Memory.poke */
+static bool is_peek_poke(const char *function)
 {
-    char frames[16][256];
-    size_t n = stack_frames(text, frames, 16);
+    return strcmp(function, "Memory.peek") == 0 || strcmp(function, "Memory.poke") == 0;
+}
+
+/* Where a finding (or a stop) happened, as the student would look for it: the innermost of its frames that is
+ * neither the project's OS (Array.new, String.new: the student's call is further out) nor, when Memory's own code
+ * called it, Memory.peek or poke (the allocator's line is its caller's), nor of a class that starts with skip.
+ * The first frame when there is no such frame. False when there are no frames. */
+static bool student_frame(const hack_program *program, const hack_backtrace_frame *frames, size_t n, const char *skip,
+                          char *buf, size_t size)
+{
     buf[0] = '\0';
     if (!n) return false;
     for (size_t i = 0; i < n; i++) {
+        const char *function = frame_function(program, &frames[i]);
         char class_name[128];
-        copy_text(class_name, sizeof class_name, frames[i], strcspn(frames[i], ". "));
-        if (program && hack_program_has_project_os(program, class_name)) continue;
-        if (skip && strncmp(frames[i], skip, strlen(skip)) == 0) continue;
-        if (is_peek_poke(frames[i]) && i + 1 < n && strncmp(frames[i + 1], "Memory.", 7) == 0) continue;
-        copy_text(buf, size, frames[i], strlen(frames[i]));
+        copy_text(class_name, sizeof class_name, function, strcspn(function, "."));
+        if (function[0] && hack_program_has_project_os(program, class_name)) continue;
+        if (skip && function[0] && starts_with(function, skip)) continue;
+        if (is_peek_poke(function) && i + 1 < n && starts_with(frame_function(program, &frames[i + 1]), "Memory."))
+            continue;
+        hack_backtrace_frame_describe(program, &frames[i], buf, size);
         return true;
     }
-    copy_text(buf, size, frames[0], strlen(frames[0]));
+    hack_backtrace_frame_describe(program, &frames[0], buf, size);
     return true;
 }
 
-static void on_heap_report(void *context, const char *text)
+/* The innermost frame of the function want ("Memory.init"), or of a class (want ends with a dot: "Memory."), or
+ * any frame (want ""), as "F (File:line)". False when there is none. */
+static bool frame_named(const hack_program *program, const hack_backtrace_frame *frames, size_t n, const char *want,
+                        char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const size_t length = strlen(want);
+    for (size_t i = 0; i < n; i++) {
+        const char *function = frame_function(program, &frames[i]);
+        const bool named = length && want[length - 1] == '.' ? function[0] && starts_with(function, want)
+                                                              : strcmp(function, want) == 0;
+        if (!want[0] || named) {
+            hack_backtrace_frame_describe(program, &frames[i], buf, size);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
 {
     run_log *log = context;
+    const hack_program *program = hack_session_program(log->session);
     /* leaks are the test program's, and the summary line says nothing new */
-    if (strncmp(text, "heap check: leak", 16) == 0) return;
-    if (strncmp(text, "heap check: ", 12) == 0 && text[12] >= '0' && text[12] <= '9') return;
+    if (finding->kind == HACK_HEAP_FINDING_LEAK || finding->kind == HACK_HEAP_FINDING_SUMMARY) return;
     /* a test program's own Memory.peek or poke of a word in no block (the course's MemoryTest pokes RAM[8000])
      * is the program's business, not the allocator's: a student's Jack peek and poke are not checked either.
      * (Called from Memory's own functions, they are the allocator's, and count.) */
-    char frames[2][256];
-    size_t n = stack_frames(text, frames, 2);
-    if (n && is_peek_poke(frames[0]) && !(n > 1 && strncmp(frames[1], "Memory.", 7) == 0)) return;
+    const size_t n = finding->frame_count;
+    const char *innermost = n ? frame_function(program, &finding->frames[0]) : "";
+    if (n && is_peek_poke(innermost) && !(n > 1 && starts_with(frame_function(program, &finding->frames[1]), "Memory.")))
+        return;
     /* what the allocator did when called before its heap was set up (Array.new in Memory.init) is a note */
-    if (strncmp(text, "heap check: in Memory.init, before", 34) == 0) {
-        if (!log->note[0]) copy_text(log->note, sizeof log->note, text, strlen(text));
+    if (finding->in_init) {
+        if (!log->note[0]) {
+            copy_text(log->note, sizeof log->note, text, strlen(text));
+            log->note_finding = *finding;
+        }
         return;
     }
     /* so are a course test's own writes of its results (ArrayTest's and MathTest's RAM[8000..] through an Array) */
-    if (n && log->info && log->info->cmp[0] && strncmp(frames[0], "Main.", 5) == 0) return;
+    if (n && log->info && log->info->cmp[0] && starts_with(innermost, "Main.")) return;
     /* every finding is seen (the bench takes them all); the first that counts decides: it came first */
-    if (!log->heap[0]) copy_text(log->heap, sizeof log->heap, text, strlen(text));
-}
-
-static void on_message(void *context, const char *text)
-{
-    run_log *log = context;
-    if (strncmp(text, "Sys.error(", 10) == 0) {
-        if (!log->sys_error[0]) {
-            copy_text(log->sys_error, sizeof log->sys_error, text, strlen(text));
-            log->error_code = atoi(text + 10);
-        }
-    } else if (!log->message[0] && strncmp(text, "note:", 5) != 0) {
-        copy_text(log->message, sizeof log->message, text, strlen(text));
+    if (!log->heap[0]) {
+        copy_text(log->heap, sizeof log->heap, text, strlen(text));
+        log->heap_finding = *finding;
     }
 }
 
@@ -831,9 +853,8 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
         const hack_symbol *f = hack_program_function_at(program, pc);
         bool in_memory = f && strncmp(f->name, prefix, strlen(prefix)) == 0;
         if (depth == 0) { /* the PC may be in the translator's shared routines: whose call or return it is */
-            char stack[256];
-            hack_backtrace(m, program, stack, sizeof stack);
-            in_memory = strncmp(stack, "  in ", 5) == 0 && strncmp(stack + 5, prefix, strlen(prefix)) == 0;
+            hack_backtrace_frame here;
+            in_memory = hack_backtrace_frames(m, program, &here, 1, NULL) && starts_with(frame_function(program, &here), prefix);
         }
         if (in_memory) {
             *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
@@ -850,13 +871,22 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
 /* Whether Sys.halt is in the call stack (the innermost frames first: a halt calls little). */
 static bool in_sys_halt(const hack_machine *m, const hack_program *program)
 {
-    char stack[2048];
-    hack_backtrace(m, program, stack, sizeof stack);
-    for (const char *line = stack; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *f = frame_of(line);
-        if (f && strncmp(f, "Sys.halt ", 9) == 0) return true;
-    }
+    hack_backtrace_frame frames[HACK_BACKTRACE_FRAMES];
+    const size_t n = hack_backtrace_frames(m, program, frames, HACK_BACKTRACE_FRAMES, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(frame_function(program, &frames[i]), "Sys.halt") == 0) return true;
     return false;
+}
+
+/* Whether the program called Sys.error (its stop's record says so). */
+static bool sys_error_called(const hack_session *session)
+{
+    hack_stop_record *record = malloc(sizeof *record);
+    if (!record) return false;
+    hack_session_record_stop(session, (hack_session_stop){.state = HACK_SESSION_HALTED}, record);
+    const bool called = record->sys_error;
+    free(record);
+    return called;
 }
 
 /* Runs the program up to budget cycles, looking between slices of it whether it is in Sys.halt (*halting): a halt
@@ -882,57 +912,80 @@ static hack_session_stop run_watching_halt(hack_session *session, const hack_mac
     return stop;
 }
 
+static void classify_stop(hack_bench_result *r, const run_log *log, const hack_stop_record *record,
+                          const hack_program *program, int expect, bool stuck, uint64_t budget,
+                          const hack_heap_call_stats *heap, bool merging);
+
+/* The verdict of the heap check's finding that decides (the first that counts), with its detail and place. */
+static void classify_finding(hack_bench_result *r, const run_log *log, const hack_program *program, bool merging)
+{
+    const hack_heap_finding *f = &log->heap_finding;
+    first_line(r->detail, sizeof r->detail, log->heap + 12); /* the finding's first line, after "heap check: " */
+    student_frame(program, f->frames, f->frame_count, NULL, r->place, sizeof r->place);
+    switch (f->kind) {
+    case HACK_HEAP_FINDING_SIZE_NOT_REFUSED: r->verdict = HACK_BENCH_MISSING_ERROR; return;
+    case HACK_HEAP_FINDING_NOT_A_BLOCK:
+    case HACK_HEAP_FINDING_OUTSIDE_HEAP: {
+        /* 0, -1 or garbage: on a heap with no room for the request, that is a full heap (or, for Merge's
+         * large block, no merging); with room left, the allocator lost its way */
+        const bool room = f->request > 0 && (uint32_t)f->request + 2 <= f->longest_free;
+        r->verdict = room && f->kind == HACK_HEAP_FINDING_NOT_A_BLOCK ? HACK_BENCH_NULL_WITH_ROOM /* 0, -1: no block */
+                     : room                                            ? HACK_BENCH_OUTSIDE_HEAP
+                     : merging                                         ? HACK_BENCH_NO_MERGING
+                                                                       : HACK_BENCH_FULL_HEAP;
+        return;
+    }
+    case HACK_HEAP_FINDING_WROTE_INTO_BLOCK: {
+        /* during an alloc of 0 or less, that is the Sys.error(5) it never called */
+        const long request = f->during_alloc ? f->request : 1;
+        if (request <= 0) {
+            r->verdict = HACK_BENCH_MISSING_ERROR;
+            char what[sizeof r->detail];
+            memcpy(what, r->detail, sizeof what);
+            snprintf(r->detail, sizeof r->detail, "Memory.alloc(%ld) did not end in Sys.error(5): %.400s", request,
+                     what);
+        } else {
+            r->verdict = HACK_BENCH_CORRUPTS; /* its name says what the finding's first words say: left out */
+            static const char said[] = "the allocator wrote into a live block";
+            const char *rest = r->detail + (strlen(r->detail) >= sizeof said - 1 ? sizeof said - 1 : 0);
+            while (*rest == ' ' || *rest == ':') rest++;
+            memmove(r->detail, rest, strlen(rest) + 1);
+        }
+        return;
+    }
+    case HACK_HEAP_FINDING_OVERLAP: r->verdict = HACK_BENCH_OVERLAP; return;
+    default: r->verdict = HACK_BENCH_BAD_ACCESS; return;
+    }
+}
+
 static void classify(hack_bench_result *r, const run_log *log, hack_session *session, hack_machine *machine,
                      hack_session_stop stop, int expect, bool stuck, uint64_t budget, const hack_heap_call_stats *heap)
 {
+    (void)machine;
     const hack_program *program = hack_session_program(session);
     bool merging = strncmp(log->step, "merge", 5) == 0; /* the Merge program's large request */
     /* the heap check's findings come first: they happened before anything the program could see */
     if (log->heap[0]) {
-        const char *h = log->heap;
-        first_line(r->detail, sizeof r->detail, h + 12);
-        student_frame(program, h, NULL, r->place, sizeof r->place);
-        if (strstr(h, "a size of 0 or less")) {
-            r->verdict = HACK_BENCH_MISSING_ERROR;
-            return;
-        }
-        if (strstr(h, "not a block") || strstr(h, "is not inside the heap")) {
-            /* 0, -1 or garbage: on a heap with no room for the request, that is a full heap (or, for Merge's
-             * large block, no merging); with room left, the allocator lost its way */
-            const char *call = strstr(h, "Memory.alloc("), *run = strstr(h, "the longest run ");
-            long request = call ? strtol(call + 13, NULL, 10) : 0;
-            long longest = run ? strtol(run + 16, NULL, 10) : 0;
-            bool room = request > 0 && request + 2 <= longest;
-            r->verdict = room && strstr(h, "not a block") ? HACK_BENCH_NULL_WITH_ROOM /* 0, -1: no block */
-                         : room                           ? HACK_BENCH_OUTSIDE_HEAP
-                         : merging                        ? HACK_BENCH_NO_MERGING
-                                                          : HACK_BENCH_FULL_HEAP;
-            return;
-        }
-        if (strstr(h, "the allocator wrote into a live block")) {
-            /* during an alloc of 0 or less, that is the Sys.error(5) it never called */
-            const char *during = strstr(h, " during Memory.alloc(");
-            long request = during ? strtol(during + 21, NULL, 10) : 1;
-            if (request <= 0) {
-                r->verdict = HACK_BENCH_MISSING_ERROR;
-                char what[sizeof r->detail];
-                memcpy(what, r->detail, sizeof what);
-                snprintf(r->detail, sizeof r->detail, "Memory.alloc(%ld) did not end in Sys.error(5): %.400s", request,
-                         what);
-            } else {
-                r->verdict = HACK_BENCH_CORRUPTS; /* its name says what the finding's first words say */
-                static const char said[] = "the allocator wrote into a live block";
-                if (strncmp(r->detail, said, sizeof said - 1) == 0) {
-                    const char *rest = r->detail + sizeof said - 1;
-                    while (*rest == ' ' || *rest == ':') rest++;
-                    memmove(r->detail, rest, strlen(rest) + 1);
-                }
-            }
-            return;
-        }
-        r->verdict = strstr(h, "overlaps the live block") ? HACK_BENCH_OVERLAP : HACK_BENCH_BAD_ACCESS;
+        classify_finding(r, log, program, merging);
         return;
     }
+    hack_stop_record *record = malloc(sizeof *record);
+    if (!record) {
+        r->verdict = HACK_BENCH_BUILD_ERROR;
+        snprintf(r->detail, sizeof r->detail, "out of memory");
+        return;
+    }
+    hack_session_record_stop(session, stop, record);
+    classify_stop(r, log, record, program, expect, stuck, budget, heap, merging);
+    free(record);
+}
+
+/* The verdict of how the run stopped (no finding of the heap check, no failed check decided it). */
+static void classify_stop(hack_bench_result *r, const run_log *log, const hack_stop_record *record,
+                          const hack_program *program, int expect, bool stuck, uint64_t budget,
+                          const hack_heap_call_stats *heap, bool merging)
+{
+    const hack_session_stop stop = record->stop;
     if (log->fail[0]) {
         copy_text(r->detail, sizeof r->detail, log->fail, strlen(log->fail));
         const char *check = log->fail + 4;
@@ -945,47 +998,31 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     }
     switch (stop.state) {
     case HACK_SESSION_STACK_ERROR: {
-        char text[2048];
-        hack_session_describe_stack(session, text, sizeof text);
         r->verdict = stop.stack == HACK_STACK_OVERFLOW ? HACK_BENCH_STACK_OVERFLOW : HACK_BENCH_MACHINE_ERROR;
-        snprintf(r->detail, sizeof r->detail, "%s",
-                 stop.stack == HACK_STACK_OVERFLOW    ? "the stack ran into the heap"
-                 : stop.stack == HACK_STACK_UNDERFLOW ? "the stack fell below 256"
-                 : stop.stack == HACK_STACK_SP_OVERWRITTEN
-                     ? "the stack pointer SP was overwritten (a write through a null pointer? RAM[0] is SP)"
-                 : stop.stack == HACK_STACK_RESTART
-                     ? "the program jumped back to its start (ROM 0): a return through a corrupted frame"
-                     : "a return found a corrupted frame");
-        if (!frame_in(text, log->prefix, NULL, r->place, sizeof r->place)) { /* the student's frame, when there */
-            first_line(r->place, sizeof r->place, text);
-            const char *p = r->place;
-            while (*p == ' ') p++;
-            if (strncmp(p, "in ", 3) == 0) p += 3;
-            memmove(r->place, p, strlen(p) + 1);
-        }
+        hack_stop_format(record, HACK_STOP_TEXT_DETAIL, NULL, r->detail, sizeof r->detail);
+        /* the student's frame, when the stack (its recursion summed up, as the bench kept 2 KB of it) has it */
+        char text[2048];
+        snprintf(text, sizeof text, "%.2047s", record->stack);
+        if (!frame_in(text, log->prefix, NULL, r->place, sizeof r->place))
+            snprintf(r->place, sizeof r->place, "%s", record->place);
         return;
     }
     case HACK_SESSION_FAULT:
     case HACK_SESSION_HEAP_ERROR: {
         r->verdict = HACK_BENCH_MACHINE_ERROR;
-        if (stop.state == HACK_SESSION_FAULT)
-            hack_fault_describe(&machine->fault, r->detail, sizeof r->detail);
-        else
-            first_line(r->detail, sizeof r->detail, log->message);
-        char stack[2048];
-        hack_backtrace(machine, program, stack, sizeof stack);
+        hack_stop_format(record, HACK_STOP_TEXT_DETAIL, NULL, r->detail, sizeof r->detail);
         /* the class under test's frame (an Output that allocates without freeing: the call in Output, not the
          * Sys.error the native Memory ended in), else where the PC is */
-        if (!log->prefix[0] || !frame_in(stack, log->prefix, NULL, r->place, sizeof r->place))
-            hack_backtrace_describe(program, machine->pc, r->place, sizeof r->place);
+        if (!log->prefix[0] ||
+            !frame_named(program, record->frames, record->frame_count, log->prefix, r->place, sizeof r->place))
+            hack_backtrace_describe(program, record->pc, r->place, sizeof r->place);
         return;
     }
     case HACK_SESSION_BUDGET:
     case HACK_SESSION_DEBUG: /* never: the bench sets no breakpoints */
     case HACK_SESSION_WAITING_KEY:
     case HACK_SESSION_WAITING_TIME: {
-        char spot[256] = "";
-        hack_session_hot_spot(session, spot, sizeof spot);
+        const char *spot = record->hot_spot;
         snprintf(r->place, sizeof r->place, "%s", spot);
         if (stop.state != HACK_SESSION_BUDGET) {
             /* every key typed (the header's) has been read, and it waits for one more */
@@ -1014,18 +1051,19 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
         }
         return;
     }
-    case HACK_SESSION_SYS_ERROR:
-        first_line(r->detail, sizeof r->detail, log->sys_error[0] ? log->sys_error : "Sys.error");
-        student_frame(program, log->sys_error, "Sys.", r->place, sizeof r->place);
+    case HACK_SESSION_SYS_ERROR: {
+        first_line(r->detail, sizeof r->detail, record->error_message[0] ? record->error_message : "Sys.error");
+        student_frame(program, record->error_frames, record->error_frame_count, "Sys.", r->place, sizeof r->place);
+        const int code = record->sys_error_code;
         bool failed_alloc = heap && heap->in_alloc && heap->request > 0; /* raised inside Memory.alloc */
         bool room = failed_alloc && (uint32_t)heap->request + 2 <= heap->longest_free;
-        if (expect && log->error_code == expect) {
+        if (expect && code == expect) {
             r->verdict = HACK_BENCH_PASS;
             r->detail[0] = r->place[0] = '\0';
         } else if (merging && failed_alloc) {
             r->verdict = HACK_BENCH_NO_MERGING;
-            snprintf(r->detail, sizeof r->detail, "Sys.error(%d) at %s", log->error_code, log->step);
-        } else if (!expect && failed_alloc && log->error_code == 6) {
+            snprintf(r->detail, sizeof r->detail, "Sys.error(%d) at %s", code, log->step);
+        } else if (!expect && failed_alloc && code == 6) {
             /* out of room where a correct allocator has plenty: freed space not found again, or not merged */
             r->verdict = room ? HACK_BENCH_NO_ROOM : HACK_BENCH_NO_MERGING;
             snprintf(r->detail, sizeof r->detail,
@@ -1047,10 +1085,11 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
             }
         }
         return;
+    }
     case HACK_SESSION_HALTED: {
-        char stack[2048], mine[256];
-        hack_backtrace(machine, program, stack, sizeof stack);
-        if (!log->passed && frame_in(stack, log->prefix, NULL, mine, sizeof mine)) { /* Memory halted it (Sys.halt) */
+        char mine[256];
+        if (!log->passed && /* Memory halted it (Sys.halt) */
+            frame_named(program, record->frames, record->frame_count, log->prefix, mine, sizeof mine)) {
             r->verdict = expect ? HACK_BENCH_MISSING_ERROR : HACK_BENCH_WRONG_RESULT;
             snprintf(r->detail, sizeof r->detail, "the program halted inside %s%s", mine,
                      expect ? " instead of calling Sys.error" : "");
@@ -1234,7 +1273,7 @@ static int32_t probe_largest_request(const hack_program *program, unsigned os_ad
     p.ram = malloc(HACK_RAM_SIZE * sizeof *p.ram);
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    if (!p.session || !p.ram || !hack_session_load(p.session, program, os_added, false, &diags) ||
+    if (!p.session || !p.ram || !load(p.session, program, os_added, &diags) ||
         !run_to_probe(&p, &diags))
         goto out;
     /* the largest n that succeeds, by halves (requests that fail above one that succeeds are assumed) */
@@ -1376,7 +1415,7 @@ static void probe_policy(const hack_program *program, unsigned os_added, const h
     q.p.ram = malloc(HACK_RAM_SIZE * sizeof *q.p.ram);
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    if (!q.p.session || !q.p.ram || !hack_session_load(q.p.session, program, os_added, false, &diags)) goto out;
+    if (!q.p.session || !q.p.ram || !load(q.p.session, program, os_added, &diags)) goto out;
     /* every free word allocated: the largest request that succeeds, again, while one does */
     while (q.fill_count < POLICY_FILLS) {
         uint32_t good = 0, bad = HEAP_WORDS + 1;
@@ -1487,7 +1526,7 @@ static bool blame_pixel(const hack_program *program, unsigned os_added, const ch
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     bool found = false;
-    if (session && hack_session_load(session, program, os_added, false, &diags) && bind_checks(m, program, log)) {
+    if (session && load(session, program, os_added, &diags) && bind_checks(m, program, log)) {
         const uint16_t address = (uint16_t)(HACK_SCREEN + word), mask = (uint16_t)(1u << bit);
         map[address] = HACK_WATCH_OTHERS;
         hack_session_set_watchpoints(session, map);
@@ -1794,7 +1833,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
     }
     /* (with "// inits:" no heap check: it watches Memory.init itself) */
     hack_session_options so = {.check_heap = !info.check_inits, .check_heap_no_leaks = true, .check_report_limit = INT_MAX,
-                               .mirror_output = true, .message = on_message, .heap_report = on_heap_report,
+                               .mirror_output = true, .heap_report = on_heap_report,
                                .output_line = on_output, .context = log, .heap_timeline = options->timeline,
                                .jack_classes = options->memory == HACK_BENCH_PROJECT_JACK ? tested : NULL,
                                /* (with "// inits:" the OS's inits are watched: none may be native) */
@@ -1804,7 +1843,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     timer timers[HACK_BENCH_TIMED_COUNT];
-    if (!session || !hack_session_load(session, &program, os_added, false, &diags) ||
+    if (!session || !load(session, &program, os_added, &diags) ||
         !bind_checks(machine, &program, log)) {
         result->verdict = HACK_BENCH_BUILD_ERROR;
         if (session)
@@ -1820,7 +1859,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         if (halting) {
             /* a Sys.halt that loops doing something (counting, calling Sys.wait) has halted all the same: Sys.halt
              * never returns, however it spends its time */
-            stop.state = log->sys_error[0] ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
+            stop.state = sys_error_called(session) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
             stop.endless_loop = true;
         }
         if (stop.state == HACK_SESSION_BUDGET && !log->heap[0] && !log->fail[0]) {
@@ -1849,10 +1888,10 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             log->passed = true; /* the program was to halt, not to report its end */
         if (endless_in_memory) { /* a loop that can never end, inside the student's Memory: no progress */
             result->verdict = HACK_BENCH_NO_PROGRESS;
-            char where[256], stack[512];
-            hack_backtrace(machine, &program, stack, sizeof stack);
-            const char *first = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
-            first_line(where, sizeof where, first);
+            char where[256] = "";
+            hack_backtrace_frame here;
+            if (hack_backtrace_frames(machine, &program, &here, 1, NULL))
+                hack_backtrace_frame_describe(&program, &here, where, sizeof where);
             snprintf(result->detail, sizeof result->detail,
                      "a call of %.*s is caught in a loop that can never end%s: it spins in %s",
                      (int)strcspn(log->prefix, "."), log->prefix, expect == 6 ? " (on a full heap)" : "", where);
@@ -1894,8 +1933,9 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         if (log->note[0]) { /* what did not count, as a note: the finding's first line, at its call in Memory.init */
             char note[sizeof result->note], where[256];
             first_line(note, sizeof note, log->note + 12);
-            if (!frame_in(log->note, "Memory.init ", NULL, where, sizeof where))
-                student_frame(&program, log->note, NULL, where, sizeof where);
+            const hack_heap_finding *f = &log->note_finding;
+            if (!frame_named(&program, f->frames, f->frame_count, "Memory.init", where, sizeof where))
+                student_frame(&program, f->frames, f->frame_count, NULL, where, sizeof where);
             snprintf(result->note, sizeof result->note, "%.300s%s%.200s", note, where[0] ? " at " : "", where);
         }
         hack_session_unload(session);

@@ -10,7 +10,9 @@
 #include "hack/native_os.h"
 #include "hack/os.h"
 #include "hack/output_mirror.h"
+#include "hack/stop.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,9 @@ struct hack_session {
     hack_machine *machine;
     hack_session_options options;
     const hack_program *program;
-    unsigned os_added;
+    hack_launch launch;         /* as loaded, for a reload; its writes are the session's copy */
+    hack_ram_write *writes;
+    unsigned os_added;          /* the OS classes that may run natively */
     bool machine_code;
     hack_native_memory *memory;
     hack_native_os *native_os;
@@ -53,24 +57,45 @@ struct hack_session {
     const uint8_t *watchpoints; /* the debugger's watched words, or NULL */
     uint16_t floor_from;        /* under the heap check: the words [floor_from, 256) are watched (0: none) */
     uint8_t *floor_map;         /* the session's own watch map for them, when the check watches nothing */
+    char last_message[4096];    /* the OS's latest message in this program, for the stop's record */
+    char heap_message[4096];    /* the native Memory's first */
+    hack_backtrace_frame error_frames[HACK_HEAP_FINDING_FRAMES]; /* where Sys.error was called first */
+    size_t error_frame_count;
+    char error_message[4096];   /* and what the OS said of it */
+    hack_heap_finding last_finding; /* the heap check's latest finding in this program */
     bool run_reported_access;  /* the last run stopped at a heap report: its access runs first */
 };
 
 
-static void message(const hack_session *s, const char *text)
+static void message(hack_session *s, const char *text)
 {
+    snprintf(s->last_message, sizeof s->last_message, "%s", text);
     if (s->options.message) s->options.message(s->options.context, text);
 }
 
 static void os_message(void *context, const char *text)
 {
-    message(context, text);
+    hack_session *s = context;
+    /* the OS tells of a Sys.error as it is called: where the program is now is where it called it */
+    if (!s->error_message[0] && hack_native_os_failed(s->native_os)) {
+        s->error_frame_count = hack_backtrace_frames(s->machine, s->program, s->error_frames, HACK_HEAP_FINDING_FRAMES, NULL);
+        snprintf(s->error_message, sizeof s->error_message, "%s", text);
+    }
+    message(s, text);
 }
 
-static void heap_report(void *context, const char *text)
+static void memory_message(void *context, const char *text)
 {
-    const hack_session *s = context;
-    if (s->options.heap_report) s->options.heap_report(s->options.context, text);
+    hack_session *s = context;
+    if (!s->heap_message[0]) snprintf(s->heap_message, sizeof s->heap_message, "%s", text);
+    os_message(s, text);
+}
+
+static void heap_report(void *context, const hack_heap_finding *finding, const char *text)
+{
+    hack_session *s = context;
+    if (finding->kind != HACK_HEAP_FINDING_SUMMARY) s->last_finding = *finding;
+    if (s->options.heap_report) s->options.heap_report(s->options.context, finding, text);
 }
 
 static void output_line(void *context, const char *text)
@@ -183,7 +208,7 @@ static void bind_heap(hack_session *s)
     if (native) {
         /* under the heap check, bad frees are its findings: reported there, and the run goes on */
         hack_native_memory_options memory_options = {o->heap_policy, o->continue_after_bad_free || s->check != NULL,
-                                                     os_message, s, memory_event, s, s->check != NULL,
+                                                     memory_message, s, memory_event, s, s->check != NULL,
                                                      s->check ? call_entered : NULL, s->check ? call_held : NULL};
         s->memory = hack_native_memory_bind(s->machine, s->program, &memory_options);
     }
@@ -262,6 +287,7 @@ void hack_session_free(hack_session *session)
     if (!session) return;
     unbind(session, false);
     free(session->keys);
+    free(session->writes);
     free(session);
 }
 
@@ -349,14 +375,49 @@ static void watch_big_frames(hack_session *s)
     }
 }
 
-bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
-                       hack_diag_list *diags)
+/* Keeps the launch for a reload, with a copy of its writes (a reload passes the session's own launch). */
+static bool keep_launch(hack_session *s, const hack_launch *launch)
 {
-    (void)diags;
+    if (launch == &s->launch) return true;
+    hack_ram_write *writes = NULL;
+    if (launch->write_count) {
+        writes = malloc(launch->write_count * sizeof *writes);
+        if (!writes) return false;
+        memcpy(writes, launch->writes, launch->write_count * sizeof *writes);
+    }
+    free(s->writes);
+    s->writes = writes;
+    s->launch = *launch;
+    s->launch.writes = writes;
+    return true;
+}
+
+/* The program starts as its launch says: VM code without a bootstrap as the course's VM emulator starts a
+ * lone file (SP = 256, at Sys.init when there is one), then the RAM writes (--set). */
+static void start(hack_session *s)
+{
+    const hack_launch *l = &s->launch;
+    if (l->code == HACK_LAUNCH_VM && !l->bootstrapped) {
+        s->machine->ram[0] = 256;
+        const hack_symbol *init = hack_symtab_find(&l->program->symbols, "Sys.init", 8);
+        if (init && init->kind == HACK_SYMBOL_FUNCTION) s->machine->pc = init->value;
+    }
+    for (size_t i = 0; i < l->write_count; i++) s->machine->ram[l->writes[i].address] = l->writes[i].value;
+}
+
+bool hack_session_load(hack_session *session, const hack_launch *launch, hack_diag_list *diags)
+{
     hack_session *s = session;
+    const hack_program *program = launch->program;
+    const bool machine_code = launch->code == HACK_LAUNCH_MACHINE_CODE;
     unbind(s, s->options.test_script); /* a script's programs are checked one after the other */
+    if (!keep_launch(s, launch)) {
+        s->program = NULL;
+        if (diags) hack_diag_add(diags, HACK_DIAG_ERROR, NULL, 0, 0, NULL, 0, "out of memory");
+        return false;
+    }
     s->program = program;
-    s->os_added = os_added;
+    s->os_added = launch->os_added;
     s->machine_code = machine_code;
     if (machine_code && program) { /* its .sym says which OS classes the tools put in: only those are ours */
         s->os_added = 0;
@@ -365,6 +426,10 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
     }
     s->recent_next = 0;
     s->key_next = 0;
+    s->last_message[0] = s->heap_message[0] = '\0';
+    s->error_frame_count = 0;
+    s->error_message[0] = '\0';
+    s->last_finding = (hack_heap_finding){.kind = HACK_HEAP_FINDING_NONE};
     hack_machine_load(s->machine, program->words, program->count);
     s->machine->relaxed = s->options.relaxed;
     s->watch_stack = program->locations != NULL && !s->options.test_script;
@@ -402,6 +467,7 @@ bool hack_session_load(hack_session *session, const hack_program *program, unsig
     s->native_peek = peek && hack_machine_replaced(s->machine, peek->value) ? peek->value : -1;
     const hack_symbol *wait = hack_symtab_find(&program->symbols, "Sys.wait", 8);
     s->native_wait = wait && !s->options.now_ms && hack_machine_replaced(s->machine, wait->value) ? wait->value : -1;
+    start(s);
     return true;
 }
 
@@ -423,7 +489,7 @@ void hack_session_unload(hack_session *session)
 bool hack_session_reload(hack_session *session, hack_diag_list *diags)
 {
     if (!session->program) return false;
-    return hack_session_load(session, session->program, session->os_added, session->machine_code, diags);
+    return hack_session_load(session, &session->launch, diags);
 }
 
 bool hack_session_set_keys(hack_session *session, const hack_key_event *events, size_t count)
@@ -861,91 +927,64 @@ bool hack_session_resolve_address(const hack_program *program, const char *text,
     return true;
 }
 
+bool hack_ram_write_parse(const hack_program *program, const char *text, hack_ram_write *write)
+{
+    const char *equals = strchr(text, '=');
+    if (!equals || equals[1] == '\0') return false;
+    char *end;
+    errno = 0;
+    const long value = strtol(equals + 1, &end, 10);
+    if (*end != '\0' || errno || value < -32768 || value > 65535) return false;
+    if (!hack_session_resolve_address(program, text, (size_t)(equals - text), &write->address)) return false;
+    write->value = (uint16_t)value;
+    return true;
+}
+
 /* ---- what a stop means ---- */
+
+void hack_session_record_stop(const hack_session *session, hack_session_stop stop, hack_stop_record *record)
+{
+    const hack_machine *m = session->machine;
+    const hack_program *program = session->program;
+    *record = (hack_stop_record){.stop = stop, .cycle = m->cycles, .pc = m->pc, .sp = m->ram[0], .lcl = m->ram[1],
+                                 .fault = m->fault};
+    if (stop.state == HACK_SESSION_STACK_ERROR && stop.stack == HACK_STACK_OVERFLOW) {
+        record->call_locals = session->overflowing_frame;
+        record->call_sp = session->overflowing_frame ? session->overflow_sp : 0;
+    }
+    record->sys_error = hack_native_os_failed(session->native_os);
+    record->sys_error_code = hack_native_os_error_code(session->native_os);
+    record->error_frame_count = session->error_frame_count;
+    snprintf(record->error_message, sizeof record->error_message, "%s", session->error_message);
+    memcpy(record->error_frames, session->error_frames, session->error_frame_count * sizeof *record->error_frames);
+    record->heap = session->last_finding;
+    snprintf(record->message, sizeof record->message, "%s", session->last_message);
+    snprintf(record->heap_message, sizeof record->heap_message, "%s", session->heap_message);
+    if (!program) return;
+    record->mapped = program->locations || hack_program_function_at(program, HACK_ROM_SIZE - 1);
+    bool more;
+    record->frame_count = hack_backtrace_frames(m, program, record->frames, HACK_BACKTRACE_FRAMES, &more);
+    hack_backtrace_write(program, record->frames, record->frame_count, more, record->backtrace, sizeof record->backtrace);
+    if (record->frame_count)
+        hack_backtrace_frame_describe(program, &record->frames[0], record->place, sizeof record->place);
+    if (stop.state == HACK_SESSION_BUDGET) hack_session_hot_spot(session, record->hot_spot, sizeof record->hot_spot);
+    if (stop.state == HACK_SESSION_STACK_ERROR)
+        hack_session_describe_stack(session, record->stack, sizeof record->stack);
+}
 
 size_t hack_session_explain_stop(const hack_session *session, hack_session_stop stop, const char *name, char *buf,
                                  size_t size)
 {
     if (!size) return 0;
-    buf[0] = '\0';
-    const hack_machine *machine = session->machine;
-    const hack_program *program = hack_session_program(session);
-    char text[200];
-    const uint16_t sp = machine->ram[0];
-    const int signed_sp = sp >= 0x8000u ? (int)sp - 0x10000 : (int)sp;
-    const unsigned long long cycles = (unsigned long long)machine->cycles;
-    size_t n = 0;
-#define EXPLAIN(...) (n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__), n = n < size ? n : size - 1)
-    switch (stop.state) {
-    case HACK_SESSION_FAULT:
-        hack_fault_describe(&machine->fault, text, sizeof text);
-        EXPLAIN("%s: machine error at cycle %llu: %s\n", name, cycles, text);
-        /* where in the Jack (or VM) code the instruction is, for a program with functions or a map */
-        if (program && (program->locations || hack_program_function_at(program, HACK_ROM_SIZE - 1)))
-            n += hack_backtrace(machine, program, buf + n, size - n);
-        break;
-    case HACK_SESSION_STACK_ERROR:
-        switch (stop.stack) {
-        case HACK_STACK_OVERFLOW:
-            if (session->overflowing_frame) /* stopped at the entry, before the frame was pushed */
-                EXPLAIN("%s: stack overflow at cycle %llu: a call's %u locals would push SP from %u past the top of "
-                        "the stack (2047), into the heap\n",
-                        name, cycles, (unsigned)session->overflowing_frame, (unsigned)session->overflow_sp);
-            else
-                EXPLAIN("%s: stack overflow at cycle %llu: SP = %u, past the top of the stack (2047)\n", name, cycles,
-                        (unsigned)sp);
-            break;
-        case HACK_STACK_UNDERFLOW:
-            EXPLAIN("%s: stack underflow at cycle %llu: SP = %d, below the bottom of the stack (256)\n", name, cycles,
-                    signed_sp);
-            break;
-        case HACK_STACK_SP_OVERWRITTEN:
-            EXPLAIN("%s: the stack pointer was overwritten at cycle %llu: SP = %d, far from the frame at LCL = %u (a "
-                    "write through a null pointer? RAM[0] is SP)\n",
-                    name, cycles, signed_sp, (unsigned)machine->ram[1]);
-            break;
-        case HACK_STACK_RESTART:
-            EXPLAIN("%s: the program jumped back to its start (ROM 0) at cycle %llu: a return through a corrupted "
-                    "frame (a write through a null pointer?)\n",
-                    name, cycles);
-            break;
-        case HACK_STACK_BAD_FRAME:
-        case HACK_STACK_OK:
-            hack_fault_describe(&machine->fault, text, sizeof text);
-            EXPLAIN("%s: return with a corrupted frame at cycle %llu (LCL = %u): %s\n", name, cycles,
-                    (unsigned)machine->ram[1], text);
-            break;
-        }
-        n += hack_session_describe_stack(session, buf + n, size - n);
-        break;
-    case HACK_SESSION_HALTED:
-    case HACK_SESSION_SYS_ERROR:
-        if (stop.endless_loop) {
-            char stack[400];
-            hack_backtrace(machine, program, stack, sizeof stack);
-            char *end = strchr(stack, '\n');
-            if (end) *end = '\0';
-            const char *where = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
-            EXPLAIN("%s: halted at cycle %llu in %s, a loop that can no longer change anything\n", name, cycles, where);
-        }
-        break;
-    case HACK_SESSION_BUDGET: {
-        char spot[200];
-        const bool known = hack_session_hot_spot(session, spot, sizeof spot) > 0;
-        EXPLAIN("%s: did not halt within %llu cycles (PC=%u)%s%s\n", name, (unsigned long long)stop.cycles,
-                (unsigned)machine->pc, known ? ": spinning in " : "", known ? spot : "");
-        break;
+    hack_stop_record *record = malloc(sizeof *record);
+    if (!record) {
+        buf[0] = '\0';
+        return 0;
     }
-    case HACK_SESSION_WAITING_KEY:
-        EXPLAIN("%s: waiting for a key, and no more are scripted (--keys, --type)\n", name);
-        break;
-    case HACK_SESSION_WAITING_TIME:
-    case HACK_SESSION_HEAP_ERROR:
-    case HACK_SESSION_DEBUG:
-        break;
-    }
-#undef EXPLAIN
-    return n < size ? n : size - 1;
+    hack_session_record_stop(session, stop, record);
+    const size_t n = hack_stop_format(record, HACK_STOP_TEXT_RUN, name, buf, size);
+    free(record);
+    return n;
 }
 
 /* ---- the heap map ---- */

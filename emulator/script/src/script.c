@@ -1060,19 +1060,20 @@ static void load_program(runner *r, const command *c)
     }
     unload_program(r);
     r->has_program = hack_program_init(&r->program);
-    unsigned os_added = 0;
-    if (r->has_program && build_program(r, path, kind, &os_added) &&
-        hack_session_load(r->session, &r->program, os_added, kind == LOAD_MACHINE_CODE, r->diags)) {
+    /* a VM program starts as the VM emulator starts it: the stack at 256, and Sys.init entered without a frame
+     * when there is one (the session does it: the build put in no bootstrap) */
+    hack_launch launch = {.program = &r->program,
+                          .code = kind == LOAD_MACHINE_CODE ? HACK_LAUNCH_MACHINE_CODE
+                                  : kind == LOAD_VM         ? HACK_LAUNCH_VM
+                                                            : HACK_LAUNCH_TRANSLATED};
+    if (r->has_program && build_program(r, path, kind, &launch.os_added) &&
+        hack_session_load(r->session, &launch, r->diags)) {
         /* As the course's emulators: no halt detection, the PC runs on through empty ROM. */
         r->machine->stop_on_halt = false;
         r->machine->stop_at_program_end = false;
         r->machine->relaxed = r->options->relaxed;
         r->pending_empty = 0;
         if (kind == LOAD_VM) {
-            /* the VM emulator: the stack at 256, and Sys.init entered without a frame when there is one */
-            r->machine->ram[0] = 256;
-            const hack_symbol *init = hack_symtab_find(&r->program.symbols, "Sys.init", 8);
-            if (init && init->kind == HACK_SYMBOL_FUNCTION) r->machine->pc = init->value;
             hack_diag_list quiet; /* the notes of this second reading were given by the first */
             hack_diag_list_init(&quiet);
             r->vm_sources = calloc(1, sizeof *r->vm_sources);
@@ -1097,9 +1098,8 @@ static bool program_stopped(runner *r, const command *c, hack_session_state stat
     r->status = state == HACK_SESSION_FAULT ? HACK_SCRIPT_MACHINE_FAULT : HACK_SCRIPT_PROGRAM_STOPPED;
     r->stop = true;
     r->result->script_line = c->line;
-    const hack_program *p = &r->program;
-    if (state == HACK_SESSION_FAULT && r->has_program && (p->locations || hack_program_function_at(p, HACK_ROM_SIZE - 1)))
-        hack_backtrace(r->machine, p, r->result->stack, sizeof r->result->stack);
+    hack_session_record_stop(r->session, (hack_session_stop){.state = state}, &r->result->stop);
+    r->result->stop.cycle = r->result->cycles; /* time as the script counts it */
     return true;
 }
 

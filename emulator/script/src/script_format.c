@@ -82,11 +82,10 @@ bool hack_script_lines_match(const char *expected, const char *actual)
     return true;
 }
 
-size_t hack_script_explain(const hack_script_result *result, const hack_machine *machine, const char *name,
-                           uint64_t cycle_limit, char *buf, size_t size)
+size_t hack_script_explain(const hack_script_result *result, const char *name, uint64_t cycle_limit, char *buf,
+                           size_t size)
 {
     if (!size) return 0;
-    char text[200];
     int n = 0;
     const unsigned long long cycles = (unsigned long long)result->cycles;
     switch (result->status) {
@@ -124,14 +123,11 @@ size_t hack_script_explain(const hack_script_result *result, const hack_machine 
                      result->script_line, (unsigned long long)result->limit);
         break;
     case HACK_SCRIPT_MACHINE_FAULT:
-        hack_fault_describe(&machine->fault, text, sizeof text);
-        n = snprintf(buf, size, "%s:%d: machine error at cycle %llu: %s\n%s", name, result->script_line, cycles, text,
-                     result->stack);
-        break;
-    case HACK_SCRIPT_PROGRAM_STOPPED:
-        n = snprintf(buf, size, "%s:%d: the program was stopped at cycle %llu (reported above)\n", name,
-                     result->script_line, cycles);
-        break;
+    case HACK_SCRIPT_PROGRAM_STOPPED: { /* the program's stop, told as every stop is */
+        char where[1100];
+        snprintf(where, sizeof where, "%.1024s:%d", name, result->script_line);
+        return hack_stop_format(&result->stop, HACK_STOP_TEXT_SCRIPT, where, buf, size);
+    }
     case HACK_SCRIPT_ERROR: buf[0] = '\0'; break;
     }
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;

@@ -616,7 +616,7 @@ static bool debug_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
 }
 
 /* Ctrl+R: the program from the start, as a fresh start would run it: RAM cleared (statics, the heap, the
- * screen), the program loaded again, the front end's settings (--set) again. */
+ * screen), the program started again as it was launched (the session replays SP and --set). */
 static void restart(app *a)
 {
     memset(a->machine->ram, 0, HACK_RAM_SIZE * sizeof a->machine->ram[0]);

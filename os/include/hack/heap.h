@@ -109,9 +109,30 @@ typedef struct {
 /* The heap manager's figures (from its record, not the emulated words). */
 void hack_heap_get_stats(const hack_heap *heap, hack_heap_stats *stats);
 
+/* What the integrity check found wrong. */
+typedef enum {
+    HACK_HEAP_PROBLEM_NO_CHECK,         /* the check could not run (out of memory) */
+    HACK_HEAP_PROBLEM_HEADER_PAST_END,  /* a segment's header runs past the end of the heap */
+    HACK_HEAP_PROBLEM_BAD_SIZE,         /* a segment's size is smaller than its header, or runs past the end */
+    HACK_HEAP_PROBLEM_BAD_FLAG,         /* a segment's first word is neither -100 (live) nor a free-list link */
+    HACK_HEAP_PROBLEM_NOT_MERGED,       /* two free segments touch (where freed neighbours are merged at once) */
+    HACK_HEAP_PROBLEM_SIZES,            /* the segments' sizes do not add up to the heap */
+    HACK_HEAP_PROBLEM_LIST_NOT_SEGMENT, /* the free list reaches a word that starts no segment */
+    HACK_HEAP_PROBLEM_LIST_LOOP,        /* the free list comes back to a segment */
+    HACK_HEAP_PROBLEM_LIST_LIVE,        /* the free list reaches a live block */
+    HACK_HEAP_PROBLEM_LIST_ORDER,       /* the free list is not in address order (where the policy wants it) */
+    HACK_HEAP_PROBLEM_LIST_COUNT,       /* the free list does not hold every free segment */
+    HACK_HEAP_PROBLEM_HEAD_WORD,        /* the free list's head word says other than the heap manager recorded */
+    HACK_HEAP_PROBLEM_LINK_WORD,        /* a free segment's link word says other than recorded */
+    HACK_HEAP_PROBLEM_FLAG_WORD,        /* a live block's first header word is not -100 */
+    HACK_HEAP_PROBLEM_SIZE_WORD,        /* a segment's size word says other than recorded */
+} hack_heap_problem_kind;
+
 /* A problem found by the integrity check. */
 typedef struct {
     uint32_t address;
+    hack_heap_problem_kind kind;
+    bool into_header; /* HEAD_WORD, LINK_WORD: the word points at a live block's header */
     char text[280];
 } hack_heap_problem;
 

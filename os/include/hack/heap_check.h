@@ -17,6 +17,7 @@
 #ifndef HACK_HEAP_CHECK_H
 #define HACK_HEAP_CHECK_H
 
+#include "hack/backtrace.h"
 #include "hack/machine.h"
 #include "hack/program.h"
 
@@ -26,9 +27,49 @@
 
 typedef struct hack_heap_sanitizer hack_heap_sanitizer;
 
-/* report: one finding (several lines). max_reports: how many are written out (the rest are counted). */
+/* What a finding is about, for a reader that decides by it (the memory bench) rather than by its words. */
+typedef enum {
+    HACK_HEAP_FINDING_NONE,
+    HACK_HEAP_FINDING_NO_BLOCK,          /* a read or write in the heap but in no live block (a header, free memory) */
+    HACK_HEAP_FINDING_OUT_OF_BOUNDS,     /* past the end of a live block (block), into a header or free memory */
+    HACK_HEAP_FINDING_USE_AFTER_FREE,    /* a word of the freed block block */
+    HACK_HEAP_FINDING_DOUBLE_FREE,       /* a free of block, which this check saw freed */
+    HACK_HEAP_FINDING_BAD_FREE,          /* a free of address, which is not a live block */
+    HACK_HEAP_FINDING_WROTE_INTO_BLOCK,  /* the allocator wrote into the live block block */
+    HACK_HEAP_FINDING_WROTE_OUTSIDE_HEAP, /* the allocator wrote through a pointer below the heap (null?) */
+    HACK_HEAP_FINDING_SIZE_NOT_REFUSED,  /* alloc(request <= 0) returned address instead of ending in Sys.error(5) */
+    HACK_HEAP_FINDING_NOT_A_BLOCK,       /* alloc(request) returned 0 or a negative address: no block */
+    HACK_HEAP_FINDING_OUTSIDE_HEAP,      /* alloc(request) returned a block that is not inside the heap */
+    HACK_HEAP_FINDING_OVERLAP,           /* alloc(request) returned a block overlapping the live block block */
+    HACK_HEAP_FINDING_LEAK,              /* at the end: block was never freed */
+    HACK_HEAP_FINDING_SUMMARY,           /* at the end: the count of problems (not a problem itself) */
+} hack_heap_finding_kind;
+
+enum { HACK_HEAP_FINDING_FRAMES = 16 };
+
+/* A finding's facts, as its text tells them. */
+typedef struct {
+    hack_heap_finding_kind kind;
+    uint16_t address;            /* the word read or written, the address freed, or what alloc returned */
+    uint16_t block, block_words; /* the live or freed block the finding is about (0 0: none) */
+    int16_t request;             /* alloc's findings, and the allocator's writes during an alloc: its size */
+    bool during_alloc;           /* an allocator's write made while a Jack Memory.alloc ran */
+    bool write;                  /* an access: a write (else a read) */
+    bool in_init;                /* made while Memory.init ran, before the heap was set up */
+    uint32_t free_words, longest_free; /* alloc gave no block in the heap: the words in no live block, longest run */
+    int problems;                /* SUMMARY: the problems found in all */
+    /* the finding's first call stack (the access's, the free's, alloc's return and its caller's), innermost
+     * first, as its text shows it */
+    hack_backtrace_frame frames[HACK_HEAP_FINDING_FRAMES];
+    size_t frame_count;
+} hack_heap_finding;
+
+/* report: one finding (several lines of text), and its facts. max_reports: how many are written out (the rest
+ * are counted). */
 hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hack_program *program, int max_reports,
-                                        void (*report)(void *context, const char *text), void *context);
+                                        void (*report)(void *context, const hack_heap_finding *finding,
+                                                       const char *text),
+                                        void *context);
 void hack_heap_sanitizer_free(hack_heap_sanitizer *check);
 
 /* For a Jack Memory (no native one): observe hooks on Memory.init, alloc and deAlloc, its code trusted.

@@ -30,7 +30,8 @@ typedef struct hack_debugger hack_debugger;
 typedef struct {
     void (*print)(void *context, const char *text); /* answers and stops: whole lines, each ending in '\n' */
     void *context;
-    /* after a reset has loaded the program again (a front end's own settings, e.g. --set); may be NULL */
+    /* after a reset has started the program again (the session replays its launch: SP, --set): the front end's
+     * own state of the last run to forget; may be NULL */
     void (*after_reset)(void *reset_context, hack_machine *machine);
     void *reset_context;
 } hack_debugger_options;

@@ -40,8 +40,8 @@ typedef struct {
     bool heap_timeline;           /* the heap check (or tracking) records the heap over time */
     /* OS errors with their call stacks, bad frees: one a call, one or more lines (no "hackemu: " prefix) */
     void (*message)(void *context, const char *text);
-    /* the heap check's findings, each a finished text of several lines */
-    void (*heap_report)(void *context, const char *text);
+    /* the heap check's findings, each a finished text of several lines, and its facts */
+    void (*heap_report)(void *context, const hack_heap_finding *finding, const char *text);
     /* a line the program printed with Output, without its newline */
     void (*output_line)(void *context, const char *text);
     void *context;
@@ -63,18 +63,48 @@ hack_session *hack_session_create(hack_machine *machine, const hack_session_opti
 /* Unbinds and frees the session (not the machine, not the program). */
 void hack_session_free(hack_session *session);
 
-/* Loads program into the machine and binds what the options ask for. os_added: the OS classes the build
- * added (hack_build_options.os_added), which are the only ones that may run natively. machine_code: the
- * program came as a .hack or .asm. The program must outlive the binding. False (with an error in diags) when
- * something could not be bound. Loading again unbinds the previous program first. */
-bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
-                       hack_diag_list *diags);
+/* A RAM word set before the program runs (hackemu's --set, a debug launch's "set"). */
+typedef struct {
+    uint16_t address, value;
+} hack_ram_write;
+
+/* Where the program came from, which decides how it starts. */
+typedef enum {
+    HACK_LAUNCH_MACHINE_CODE, /* a .hack or .asm: its .sym says which OS classes the tools put in */
+    HACK_LAUNCH_VM,           /* VM or Jack code, as the course's VM emulator takes it */
+    HACK_LAUNCH_TRANSLATED,   /* VM code translated to run as machine code from ROM 0 (a CPU script's --translate) */
+} hack_launch_code;
+
+/* What a run starts from, all of it: the program, its provenance and the RAM words set before it runs. A load
+ * starts the program so, and a reload (a reset) starts it so again. */
+typedef struct {
+    const hack_program *program; /* must outlive the binding */
+    unsigned os_added;           /* the OS classes the build added (hack_build_options.os_added), the only ones
+                                    that may run natively; for machine code its .sym says instead */
+    hack_launch_code code;
+    /* VM code: the build put in the bootstrap (SP = 256, call Sys.init). Without it the program starts as the
+     * course's VM emulator starts a lone file: SP = 256, at Sys.init (entered without a frame) when there is
+     * one, else at its first command. */
+    bool bootstrapped;
+    const hack_ram_write *writes; /* after the start, in order (copied) */
+    size_t write_count;
+} hack_launch;
+
+/* Loads the launch's program into the machine, binds what the options ask for, and starts it as the launch
+ * says (SP, the PC, the RAM writes). False (with an error in diags) when something could not be bound or
+ * memory ran out. Loading again unbinds the previous program first. */
+bool hack_session_load(hack_session *session, const hack_launch *launch, hack_diag_list *diags);
 
 /* The program's run is over: hack_session_finish, then everything is unbound (the program may be freed). */
 void hack_session_unload(hack_session *session);
 
-/* Loads the same program again, as a reset does: the machine starts over and everything is bound anew. */
+/* Starts the same launch again, as a reset does: the machine starts over, everything is bound anew, and the
+ * program starts as it did (SP = 256 for a lone VM file, the RAM writes). The rest of the RAM is left as it is. */
 bool hack_session_reload(hack_session *session, hack_diag_list *diags);
+
+/* "ADDR=VALUE" (--set): ADDR as hack_session_resolve_address takes it, VALUE -32768..65535. False for any other
+ * text. */
+bool hack_ram_write_parse(const hack_program *program, const char *text, hack_ram_write *write);
 
 /* Scripted keys for runs without a keyboard, in cycle order (copied). While the program waits for a key in
  * the native Keyboard, time jumps to the next event. */
@@ -149,10 +179,11 @@ bool hack_session_set_watchpoints(hack_session *session, const uint8_t *map);
  * times". Returns the length written. */
 size_t hack_session_describe_stack(const hack_session *session, char *buf, size_t size);
 
-/* What a stop means, for a person, as every front end says it: for a machine error, a broken stack, a halt in a
- * loop that can no longer change anything, a budget spent (where it was spinning) and a wait for a key that no
- * one will press, a first line "NAME: ..." (name: the program as the user named it) and the call stack on the
- * lines after it; empty for the other stops. Returns the length written. */
+/* What a stop means, for a person, as every front end says it: the stop's record (hack_session_record_stop)
+ * told by hack_stop_format as HACK_STOP_TEXT_RUN: for a machine error, a broken stack, a halt in a loop that can
+ * no longer change anything, a budget spent (where it was spinning) and a wait for a key that no one will press,
+ * a first line "NAME: ..." (name: the program as the user named it) and the call stack on the lines after it;
+ * empty for the other stops. Returns the length written. */
 size_t hack_session_explain_stop(const hack_session *session, hack_session_stop stop, const char *name, char *buf,
                                  size_t size);
 

@@ -12,6 +12,7 @@
 #include "hack/machine.h"
 #include "hack/program.h"
 #include "hack/session.h"
+#include "hack/stop.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,7 +68,8 @@ typedef struct {
     char actual[512];    /* difference, "..." where it was cut) */
     uint64_t cycles;     /* ticktocks run */
     uint64_t limit;      /* on a loop or command limit: the limit that was reached */
-    char stack[2048];    /* on a machine error in VM or Jack code: its call stack (hack_backtrace), else "" */
+    hack_stop_record stop; /* the program's stop that ended the script (a machine error, a heap error), its cycle
+                              the script's count */
     int lines_compared;
 } hack_script_result;
 
@@ -107,8 +109,8 @@ typedef struct {
  * lines, C cycles)", "NAME:LINE: Comparison failure at line N" with the expected and actual lines, a limit, a
  * machine error with its call stack. cycle_limit: the options' (0: the default, which the text names). Empty
  * for HACK_SCRIPT_ERROR (its diagnostics say it). Returns the length written. */
-size_t hack_script_explain(const hack_script_result *result, const hack_machine *machine, const char *name,
-                           uint64_t cycle_limit, char *buf, size_t size);
+size_t hack_script_explain(const hack_script_result *result, const char *name, uint64_t cycle_limit, char *buf,
+                           size_t size);
 
 /* Runs the script on machine. Returns the status, with details in *result and diagnostics for errors. */
 hack_script_status hack_script_run(const hack_script *script, hack_machine *machine, const hack_script_options *options,

@@ -44,7 +44,8 @@ typedef struct {
 
 typedef struct {
     void *context;
-    /* after Ctrl+R reloaded the program: set up what the front end sets before a run (--set); may be NULL */
+    /* after Ctrl+R started the program again (the session replays its launch: SP, --set): the front end's own
+     * state of the last run to forget; may be NULL */
     void (*reset)(void *context, hack_machine *machine);
     /* the program stopped for good (halt, fault, Sys.error, heap error): tell the user; may be NULL */
     void (*report_stop)(void *context, hack_machine *machine, hack_session_stop stop);
