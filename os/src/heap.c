@@ -1,5 +1,6 @@
 #include "hack/heap.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct hack_heap {
     uint32_t base, end;
     int32_t head_address;
     hack_heap_policy policy;
+    bool initialized; /* hack_heap_init has run: before it there is no layout (no segment, the head none) */
     /* The shadow (see heap.h): the layout as this file made it, indexed by word - base. The emulated words are
      * compared with it, never obeyed. */
     uint16_t head;            /* the head of the free list: a free segment's base, or -1 */
@@ -402,10 +404,20 @@ static bool free_list_intact(hack_heap *h)
     return true;
 }
 
+/* The precondition of every call that follows the shadow: before hack_heap_init its bitmaps are empty and the
+ * head is no segment, and a walk from it would index outside them. A caller's bug, so asserted; a release
+ * build refuses the call instead. */
+static bool initialized(const hack_heap *h)
+{
+    assert(h->initialized && "hack_heap_init must come first");
+    return h->initialized;
+}
+
 /* ---- life cycle ---- */
 
 hack_heap *hack_heap_create(uint16_t *ram, uint32_t base, uint32_t end, int32_t head_address, hack_heap_policy policy)
 {
+    assert(ram);
     if (end > 32768 || end < 3 || base > end - 3 || (unsigned)policy > HACK_HEAP_SEED) return NULL;
     if (head_address >= 32768 || (head_address >= 0 && (uint32_t)head_address >= base && (uint32_t)head_address < end))
         return NULL; /* the head must be a word of the RAM, and not one of the heap's */
@@ -441,6 +453,7 @@ void hack_heap_destroy(hack_heap *heap)
 
 void hack_heap_init(hack_heap *h)
 {
+    assert(h);
     memset(h->starts, 0, h->bitmap_words * sizeof *h->starts);
     memset(h->frees, 0, h->bitmap_words * sizeof *h->frees);
     memset(h->nonempty, 0, (h->bitmap_words + 63) / 64 * sizeof *h->nonempty);
@@ -451,6 +464,7 @@ void hack_heap_init(hack_heap *h)
     set_head(h, (uint16_t)h->base);
     memset(&h->counters, 0, sizeof h->counters);
     h->log_count = 0;
+    h->initialized = true;
     begin(h);
 }
 
@@ -481,12 +495,15 @@ static void relink(hack_heap *h)
 
 hack_heap_policy hack_heap_get_policy(const hack_heap *heap)
 {
+    assert(heap);
     return heap->policy;
 }
 
 hack_heap_status hack_heap_set_policy(hack_heap *h, hack_heap_policy policy)
 {
+    assert(h && (unsigned)policy <= HACK_HEAP_SEED);
     begin(h);
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     if (!free_list_intact(h)) return finish(h, HACK_HEAP_CORRUPT);
     h->policy = policy;
     relink(h); /* the list in the order the new policy keeps, with no free neighbours */
@@ -560,8 +577,10 @@ static hack_heap_status allocate(hack_heap *h, uint32_t need, uint16_t *address)
 
 hack_heap_status hack_heap_alloc(hack_heap *h, int32_t size, uint16_t *address)
 {
+    assert(h && address);
     begin(h);
     *address = 0;
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     hack_heap_status status;
     if (size <= 0)
         status = HACK_HEAP_BAD_SIZE;
@@ -654,7 +673,9 @@ static hack_heap_status push(hack_heap *h, uint32_t b)
 
 hack_heap_status hack_heap_free(hack_heap *h, uint16_t address)
 {
+    assert(h);
     begin(h);
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     hack_heap_status status = classify_free(h, address);
     if (status == HACK_HEAP_OK) status = address_ordered(h) ? insert_in_order(h, address - 2u) : push(h, address - 2u);
     if (status == HACK_HEAP_OK)
@@ -667,7 +688,9 @@ hack_heap_status hack_heap_free(hack_heap *h, uint16_t address)
 
 hack_heap_status hack_heap_defrag(hack_heap *h)
 {
+    assert(h);
     begin(h);
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     hack_heap_status status = free_list_intact(h) ? HACK_HEAP_OK : HACK_HEAP_CORRUPT;
     if (status == HACK_HEAP_OK) {
         relink(h);
@@ -681,8 +704,10 @@ hack_heap_status hack_heap_defrag(hack_heap *h)
 
 hack_heap_status hack_heap_largest_free(hack_heap *h, uint16_t *words)
 {
+    assert(h && words);
     begin(h);
     *words = 0;
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     if (!free_list_intact(h)) return finish(h, HACK_HEAP_CORRUPT);
     uint32_t largest = 0, bits = h->end - h->base;
     for (int32_t i = bit_next(h->frees, 0, bits); i >= 0; i = bit_next(h->frees, (uint32_t)i + 1, bits)) {
@@ -695,17 +720,21 @@ hack_heap_status hack_heap_largest_free(hack_heap *h, uint16_t *words)
 
 const hack_heap_error *hack_heap_last_error(const hack_heap *heap)
 {
+    assert(heap);
     return &heap->error;
 }
 
 int32_t hack_heap_free_head(const hack_heap *heap)
 {
-    return heap->head == HACK_HEAP_END_OF_LIST ? -1 : heap->head;
+    assert(heap);
+    return !heap->initialized || heap->head == HACK_HEAP_END_OF_LIST ? -1 : heap->head;
 }
 
 size_t hack_heap_free_list(const hack_heap *h, uint16_t *bases, size_t max)
 {
+    assert(h && (bases || max == 0));
     size_t n = 0;
+    if (!h->initialized) return 0; /* no list yet (and h->head is no segment) */
     for (uint32_t node = h->head; node != HACK_HEAP_END_OF_LIST && n < h->end - h->base; node = link_of(h, node)) {
         if (n < max) bases[n] = (uint16_t)node;
         n++;
@@ -715,6 +744,7 @@ size_t hack_heap_free_list(const hack_heap *h, uint16_t *bases, size_t max)
 
 void hack_heap_get_stats(const hack_heap *h, hack_heap_stats *s)
 {
+    assert(h && s);
     *s = h->counters;
     s->live_blocks = s->live_words = s->free_segments = s->free_words = s->largest_free_segment = 0;
     uint32_t bits = h->end - h->base;
@@ -757,7 +787,12 @@ static void problem(problem_list *list, uint32_t address, const char *format, ..
 
 size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t max)
 {
+    assert(h && (problems || max == 0));
     problem_list list = {problems, 0, max};
+    if (!h->initialized) { /* no layout to compare the words with */
+        problem(&list, h->base, "the heap is not initialized (hack_heap_init, Memory.init, has not run)");
+        return list.count;
+    }
     uint32_t words = h->end - h->base;
     uint64_t *starts = calloc(h->bitmap_words, sizeof *starts);
     uint64_t *on_list = calloc(h->bitmap_words, sizeof *on_list);
@@ -881,12 +916,14 @@ const char *hack_heap_status_text(hack_heap_status status)
     case HACK_HEAP_DOUBLE_FREE: return "deAlloc of a block that is already free (double free)";
     case HACK_HEAP_FREE_IN_FREE_MEMORY: return "deAlloc of an address in free memory (freed before, or never allocated)";
     case HACK_HEAP_CORRUPT: return "heap corruption: the program overwrote the heap's bookkeeping words";
+    case HACK_HEAP_NOT_INITIALIZED: return "the heap is not initialized (Memory.init has not run)";
     }
     return "?";
 }
 
 char *hack_heap_report(const hack_heap *h)
 {
+    assert(h);
     static const char *const policy_names[] = {"first fit", "best fit", "seed (LIFO first fit)"};
     text_buffer t = {0};
     uint32_t words = h->end - h->base;

@@ -53,6 +53,7 @@ typedef enum {
     HACK_HEAP_DOUBLE_FREE,       /* the block is already free */
     HACK_HEAP_FREE_IN_FREE_MEMORY, /* in free memory: freed before (and merged), or never allocated */
     HACK_HEAP_CORRUPT,           /* a bookkeeping word was overwritten: hack_heap_last_error says which */
+    HACK_HEAP_NOT_INITIALIZED,   /* a call before hack_heap_init (a caller's bug: asserted in debug builds) */
 } hack_heap_status;
 
 typedef struct hack_heap hack_heap;
@@ -63,7 +64,9 @@ typedef struct hack_heap hack_heap;
 hack_heap *hack_heap_create(uint16_t *ram, uint32_t base, uint32_t end, int32_t head_address, hack_heap_policy policy);
 void hack_heap_destroy(hack_heap *heap);
 
-/* Memory.init: one free segment over the whole heap. */
+/* Memory.init: one free segment over the whole heap. Every call below needs it first: before it, alloc,
+ * free, defrag, largest_free and set_policy change nothing and return HACK_HEAP_NOT_INITIALIZED (an
+ * assertion fails in debug builds), the free list is empty and the check reports the one problem. */
 void hack_heap_init(hack_heap *heap);
 
 hack_heap_policy hack_heap_get_policy(const hack_heap *heap);
