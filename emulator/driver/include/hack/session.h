@@ -63,10 +63,11 @@ hack_session *hack_session_create(hack_machine *machine, const hack_session_opti
 /* Unbinds and frees the session (not the machine, not the program). */
 void hack_session_free(hack_session *session);
 
-/* Loads program into the machine and binds what the options ask for. os_added: the OS classes the build
- * added (hack_build_options.os_added), which are the only ones that may run natively. machine_code: the
- * program came as a .hack or .asm. The program must outlive the binding. False (with an error in diags) when
- * something could not be bound. Loading again unbinds the previous program first. */
+/* Loads program (not NULL) into the machine and binds what the options ask for. os_added: the OS classes the
+ * build added (hack_build_options.os_added), which are the only ones that may run natively. machine_code: the
+ * program came as a .hack or .asm. The program must outlive the binding. False (with an error in diags, when
+ * diags is not NULL) when something asked for could not be bound (memory ran out). Loading again unbinds the
+ * previous program first. */
 bool hack_session_load(hack_session *session, const hack_program *program, unsigned os_added, bool machine_code,
                        hack_diag_list *diags);
 
