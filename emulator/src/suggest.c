@@ -1,5 +1,6 @@
 #include "hack/suggest.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +60,7 @@ bool hack_same_ignoring_case(const char *a, size_t a_length, const char *b, size
 
 void hack_suggest_init(hack_suggestion *suggestion, const char *word, size_t length)
 {
+    assert(suggestion && (word || length == 0));
     *suggestion = (hack_suggestion){word, length, NULL, 0, SIZE_MAX};
 }
 

@@ -3,6 +3,7 @@
 #include "hack/backtrace.h"
 #include "hack/isa.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,7 @@ static void stop_watching(hack_heap_sanitizer *c)
 hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hack_program *program, int max_reports,
                                         void (*report)(void *context, const char *text), void *context)
 {
+    assert(machine && program);
     hack_heap_sanitizer *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->machine = machine;

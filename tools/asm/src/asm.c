@@ -4,6 +4,7 @@
 #include "hack/suggest.h"
 #include "hack/textfile.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -421,6 +422,7 @@ static void resolve_symbols(assembler *as)
 bool hack_asm_assemble(const char *name, const char *text, size_t length, hack_program *program,
                        hack_diag_list *diags)
 {
+    assert((text || length == 0) && program && program->words && diags); /* program initialised */
     if (!hack_textfile_check(name, text, length, diags)) return false;
     assembler as = {.file = name, .program = program, .diags = diags};
     program->count = 0;

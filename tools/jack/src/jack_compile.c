@@ -9,6 +9,7 @@
 #include "hack/strbuf.h"
 #include "hack/suggest.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -668,6 +669,7 @@ bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outp
 bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_context *context,
                             hack_jack_outputs *outputs, hack_diag_list *diags)
 {
+    assert(sources && outputs && diags);
     size_t declared = context ? context->declarations.count : 0;
     size_t elsewhere = declared + (context ? context->compiled.count : 0);
     outputs->count = sources->count;

@@ -26,6 +26,7 @@
 #include "vm_index.h"
 #include "vm_parse.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -781,6 +782,7 @@ void hack_vm_assembly_free(hack_vm_assembly *assembly)
 bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *options, hack_vm_assembly *assembly,
                        hack_diag_list *diags)
 {
+    assert(sources && options && assembly && diags);
     memset(assembly, 0, sizeof *assembly);
     vm_program program = {0};
     if (!vm_parse(sources, &program, diags) || !check_program(&program, sources, options, diags)) {
@@ -879,6 +881,7 @@ static void relay_assembler_diags(const hack_vm_sources *sources, const hack_vm_
 bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *options, const char *name,
                    hack_program *program, hack_diag_list *diags)
 {
+    assert(program && program->words); /* initialised */
     hack_vm_assembly assembly;
     if (!hack_vm_translate(sources, options, &assembly, diags)) return false;
     hack_diag_list assembler_diags;
