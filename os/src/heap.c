@@ -1,5 +1,7 @@
 #include "hack/heap.h"
 
+#include "hack/strbuf.h"
+
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -870,39 +872,6 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
 
 /* ---- the report ---- */
 
-typedef struct {
-    char *text;
-    size_t length, capacity;
-    bool failed;
-} text_buffer;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void append(text_buffer *t, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(NULL, 0, format, args);
-    va_end(args);
-    if (n < 0 || t->failed) return;
-    if (t->length + (size_t)n + 1 > t->capacity) {
-        size_t capacity = t->capacity ? t->capacity * 2 : 4096;
-        while (capacity < t->length + (size_t)n + 1) capacity *= 2;
-        char *grown = realloc(t->text, capacity);
-        if (!grown) {
-            t->failed = true;
-            return;
-        }
-        t->text = grown;
-        t->capacity = capacity;
-    }
-    va_start(args, format);
-    vsnprintf(t->text + t->length, (size_t)n + 1, format, args);
-    va_end(args);
-    t->length += (size_t)n;
-}
-
 const char *hack_heap_status_text(hack_heap_status status)
 {
     switch (status) {
@@ -925,50 +894,52 @@ char *hack_heap_report(const hack_heap *h)
 {
     assert(h);
     static const char *const policy_names[] = {"first fit", "best fit", "seed (LIFO first fit)"};
-    text_buffer t = {0};
+    hack_strbuf t = {0};
     uint32_t words = h->end - h->base;
-    append(&t, "heap %u..%u (%u words), %s, free neighbours merged %s\n", (unsigned)h->base, (unsigned)(h->end - 1),
-           (unsigned)words, policy_names[h->policy], address_ordered(h) ? "at once" : "on defrag");
-    append(&t, "map:\n");
+    hack_strbuf_appendf(&t, "heap %u..%u (%u words), %s, free neighbours merged %s\n", (unsigned)h->base,
+                        (unsigned)(h->end - 1), (unsigned)words, policy_names[h->policy],
+                        address_ordered(h) ? "at once" : "on defrag");
+    hack_strbuf_appendf(&t, "map:\n");
     uint32_t b = h->base;
     for (int n = 0; b + 1 < h->end && n < 100000; n++) {
         uint16_t flag = load(h, b), size = load(h, b + 1);
         if (size < 2 || b + size > h->end) {
-            append(&t, "  %5u  (malformed: size %u)\n", (unsigned)b, (unsigned)size);
+            hack_strbuf_appendf(&t, "  %5u  (malformed: size %u)\n", (unsigned)b, (unsigned)size);
             break;
         }
         if (flag == HACK_HEAP_LIVE_FLAG)
-            append(&t, "  %5u..%-5u live  %5u data words at %u\n", (unsigned)b, (unsigned)(b + size - 1),
-                   (unsigned)(size - 2), (unsigned)(b + 2));
+            hack_strbuf_appendf(&t, "  %5u..%-5u live  %5u data words at %u\n", (unsigned)b,
+                                (unsigned)(b + size - 1), (unsigned)(size - 2), (unsigned)(b + 2));
         else
-            append(&t, "  %5u..%-5u free  %5u words, next %d\n", (unsigned)b, (unsigned)(b + size - 1),
-                   (unsigned)size, (int)(int16_t)flag);
+            hack_strbuf_appendf(&t, "  %5u..%-5u free  %5u words, next %d\n", (unsigned)b, (unsigned)(b + size - 1),
+                                (unsigned)size, (int)(int16_t)flag);
         b += size;
     }
     if (words <= 256) { /* a small heap: every word, as the seed printed its chip */
-        append(&t, "words:");
+        hack_strbuf_appendf(&t, "words:");
         for (uint32_t a = h->base; a < h->end; a++) {
-            if ((a - h->base) % 8 == 0) append(&t, "\n  %5u:", (unsigned)a);
-            append(&t, " %6d", (int)(int16_t)h->ram[a]);
+            if ((a - h->base) % 8 == 0) hack_strbuf_appendf(&t, "\n  %5u:", (unsigned)a);
+            hack_strbuf_appendf(&t, " %6d", (int)(int16_t)h->ram[a]);
         }
-        append(&t, "\n");
+        hack_strbuf_appendf(&t, "\n");
     }
-    append(&t, "log (newest first):\n");
+    hack_strbuf_appendf(&t, "log (newest first):\n");
     uint64_t shown = h->log_count < LOG_SIZE ? h->log_count : LOG_SIZE;
     for (uint64_t i = 0; i < shown; i++) {
         const call_record *r = &h->log[(h->log_count - 1 - i) % LOG_SIZE];
+        const char *why = hack_heap_status_text(r->status);
         if (r->kind == CALL_ALLOC && r->status == HACK_HEAP_OK)
-            append(&t, "  alloc(%d) -> %u\n", (int)r->argument, (unsigned)r->result);
+            hack_strbuf_appendf(&t, "  alloc(%d) -> %u\n", (int)r->argument, (unsigned)r->result);
         else if (r->kind == CALL_ALLOC)
-            append(&t, "  alloc(%d) failed: %s\n", (int)r->argument, hack_heap_status_text(r->status));
+            hack_strbuf_appendf(&t, "  alloc(%d) failed: %s\n", (int)r->argument, why);
         else if (r->kind == CALL_FREE && r->status == HACK_HEAP_OK)
-            append(&t, "  deAlloc(%d)\n", (int)r->argument);
+            hack_strbuf_appendf(&t, "  deAlloc(%d)\n", (int)r->argument);
         else if (r->kind == CALL_FREE)
-            append(&t, "  deAlloc(%d) refused: %s\n", (int)r->argument, hack_heap_status_text(r->status));
+            hack_strbuf_appendf(&t, "  deAlloc(%d) refused: %s\n", (int)r->argument, why);
         else if (r->status == HACK_HEAP_OK)
-            append(&t, "  defrag()\n");
+            hack_strbuf_appendf(&t, "  defrag()\n");
         else
-            append(&t, "  defrag() refused: %s\n", hack_heap_status_text(r->status));
+            hack_strbuf_appendf(&t, "  defrag() refused: %s\n", why);
     }
     hack_heap_problem problems[16];
     size_t count = hack_heap_check(h, problems, 16);
@@ -978,25 +949,30 @@ char *hack_heap_report(const hack_heap *h)
         if (strstr(problems[i].text, "add up")) sizes = true;
         if (strstr(problems[i].text, "free list") || strstr(problems[i].text, "free segments")) list_mismatch = true;
     }
-    append(&t, "faults:\n  malformed segments: %s\n  sizes add up to the heap: %s\n  free list = the free segments: %s\n",
-           malformed ? "YES" : "no", sizes || malformed ? "NO" : "yes", list_mismatch ? "NO" : "yes");
-    for (size_t i = 0; i < count && i < 16; i++) append(&t, "  problem: %s\n", problems[i].text);
-    append(&t, "free list:");
+    hack_strbuf_appendf(&t,
+                        "faults:\n  malformed segments: %s\n  sizes add up to the heap: %s\n"
+                        "  free list = the free segments: %s\n",
+                        malformed ? "YES" : "no", sizes || malformed ? "NO" : "yes", list_mismatch ? "NO" : "yes");
+    for (size_t i = 0; i < count && i < 16; i++) hack_strbuf_appendf(&t, "  problem: %s\n", problems[i].text);
+    hack_strbuf_appendf(&t, "free list:");
     uint16_t bases[64];
     size_t listed = hack_heap_free_list(h, bases, 64);
-    if (listed == 0) append(&t, " (empty)");
-    for (size_t i = 0; i < listed && i < 64; i++) append(&t, "%s%u", i ? " -> " : " ", (unsigned)bases[i]);
-    if (listed > 64) append(&t, " -> ... (%zu in all)", listed);
-    append(&t, "\n");
+    if (listed == 0) hack_strbuf_appendf(&t, " (empty)");
+    for (size_t i = 0; i < listed && i < 64; i++)
+        hack_strbuf_appendf(&t, "%s%u", i ? " -> " : " ", (unsigned)bases[i]);
+    if (listed > 64) hack_strbuf_appendf(&t, " -> ... (%zu in all)", listed);
+    hack_strbuf_appendf(&t, "\n");
     hack_heap_stats s;
     hack_heap_get_stats(h, &s);
-    append(&t, "live blocks %u (%u words with headers), free %u words in %u segments, largest free block %u words, "
-               "fragmentation %.2f\n",
-           (unsigned)s.live_blocks, (unsigned)s.live_words, (unsigned)s.free_words, (unsigned)s.free_segments,
-           (unsigned)(s.largest_free_segment >= 2 ? s.largest_free_segment - 2 : 0), s.fragmentation);
-    if (t.failed) {
-        free(t.text);
+    hack_strbuf_appendf(&t,
+                        "live blocks %u (%u words with headers), free %u words in %u segments, largest free block "
+                        "%u words, fragmentation %.2f\n",
+                        (unsigned)s.live_blocks, (unsigned)s.live_words, (unsigned)s.free_words,
+                        (unsigned)s.free_segments,
+                        (unsigned)(s.largest_free_segment >= 2 ? s.largest_free_segment - 2 : 0), s.fragmentation);
+    if (t.failed) { /* an incomplete report: none */
+        hack_strbuf_free(&t);
         return NULL;
     }
-    return t.text;
+    return hack_strbuf_take(&t, NULL);
 }
