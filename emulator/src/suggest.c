@@ -94,6 +94,16 @@ void hack_suggest_consider(hack_suggestion *suggestion, const char *candidate, s
     }
 }
 
+const char *hack_suggest_hint(const hack_suggestion *suggestion, hack_strbuf *hint)
+{
+    assert(suggestion && hint);
+    hack_strbuf_reset(hint);
+    size_t length;
+    const char *best = hack_suggest_best(suggestion, &length);
+    if (best) hack_strbuf_appendf(hint, " (did you mean '%.*s'?)", (int)length, best);
+    return hack_strbuf_text(hint);
+}
+
 const char *hack_suggest_best(const hack_suggestion *suggestion, size_t *length)
 {
     if (length) *length = suggestion->best ? suggestion->best_length : 0;

@@ -185,12 +185,8 @@ static const char *variable_hint(compiler *cc, const char *name, bool classes)
     for (int i = 0; i < cc->class_scope.count; i++)
         if (cc->class_scope.items[i].kind != VAR_FIELD || !in_function(cc))
             hack_suggest_consider(&s, cc->class_scope.items[i].name, strlen(cc->class_scope.items[i].name));
-    size_t length;
-    const char *best = hack_suggest_best(&s, &length);
-    if (!best && classes) return jack_suggest_class(cc->f, name, &cc->hint);
-    hack_strbuf_reset(&cc->hint);
-    if (best) hack_strbuf_appendf(&cc->hint, " (did you mean '%.*s'?)", (int)length, best);
-    return hack_strbuf_text(&cc->hint);
+    if (!hack_suggest_best(&s, NULL) && classes) return jack_suggest_class(cc->f, name, &cc->hint);
+    return hack_suggest_hint(&s, &cc->hint);
 }
 
 /* A variable as a term or a let target: its segment and index, after the checks. */
