@@ -2,7 +2,6 @@
  * stop with one meaning (see session.h). */
 #include "hack/session.h"
 
-#include "hack/asm.h"
 #include "hack/backtrace.h"
 #include "hack/heap_check.h"
 #include "hack/heap_map.h"
@@ -817,7 +816,7 @@ bool hack_session_resolve_address(const hack_program *program, const char *text,
         return true;
     }
     uint16_t value;
-    if (hack_asm_predefined_symbol(text, length, &value)) {
+    if (hack_predefined_symbol(text, length, &value)) {
         *address = value;
         return true;
     }
