@@ -1,5 +1,6 @@
 #include "hack/diag.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ void hack_diag_list_free(hack_diag_list *list)
 void hack_diag_addv(hack_diag_list *list, hack_diag_severity severity, const char *file, int line, int column,
                     const char *line_text, size_t line_length, const char *format, va_list args)
 {
+    assert(list && format);
     if (severity == HACK_DIAG_ERROR) list->error_count++;
     if (list->count == list->capacity) {
         size_t capacity = list->capacity ? list->capacity * 2 : 8;

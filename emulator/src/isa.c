@@ -1,5 +1,6 @@
 #include "hack/isa.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +76,28 @@ int hack_jump_lookup(const char *mnemonic, size_t len)
     for (int j = 1; j < 8; j++)
         if (strlen(jump_names[j]) == len && memcmp(jump_names[j], mnemonic, len) == 0) return j;
     return -1;
+}
+
+typedef struct {
+    const char *name;
+    uint16_t value;
+} predefined_symbol;
+
+static const predefined_symbol predefined_symbols[] = {
+#define PREDEFINED_SYMBOL(name, value) {name, value},
+    HACK_PREDEFINED_SYMBOL_TABLE(PREDEFINED_SYMBOL)
+#undef PREDEFINED_SYMBOL
+};
+
+bool hack_predefined_symbol(const char *name, size_t len, uint16_t *value)
+{
+    assert((name || len == 0) && value);
+    for (size_t i = 0; i < sizeof predefined_symbols / sizeof predefined_symbols[0]; i++)
+        if (strlen(predefined_symbols[i].name) == len && memcmp(predefined_symbols[i].name, name, len) == 0) {
+            *value = predefined_symbols[i].value;
+            return true;
+        }
+    return false;
 }
 
 int hack_disassemble(uint16_t word, char *buf, size_t size)

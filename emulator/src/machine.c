@@ -1,5 +1,6 @@
 #include "machine_private.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ void hack_machine_reset(hack_machine *machine)
 
 void hack_machine_load(hack_machine *machine, const uint16_t *words, size_t count)
 {
+    assert(machine && (words || count == 0) && count <= HACK_ROM_SIZE);
     if (count > HACK_ROM_SIZE) count = HACK_ROM_SIZE;
     hack_tier_forget(machine);
     hack_machine_clear_hooks(machine);

@@ -1,5 +1,6 @@
 #include "hack/strbuf.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ static bool reserve(hack_strbuf *buffer, size_t length)
 
 bool hack_strbuf_append(hack_strbuf *buffer, const char *bytes, size_t length)
 {
+    assert(buffer && (bytes || length == 0));
     if (!reserve(buffer, length)) return false;
     if (length) memcpy(buffer->text + buffer->length, bytes, length);
     buffer->length += length;
@@ -59,6 +61,7 @@ bool hack_strbuf_append_char(hack_strbuf *buffer, char c)
 
 bool hack_strbuf_appendv(hack_strbuf *buffer, const char *format, va_list args)
 {
+    assert(buffer && format);
     va_list copy;
     va_copy(copy, args);
     int length = vsnprintf(NULL, 0, format, copy);

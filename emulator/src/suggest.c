@@ -1,5 +1,6 @@
 #include "hack/suggest.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +60,7 @@ bool hack_same_ignoring_case(const char *a, size_t a_length, const char *b, size
 
 void hack_suggest_init(hack_suggestion *suggestion, const char *word, size_t length)
 {
+    assert(suggestion && (word || length == 0));
     *suggestion = (hack_suggestion){word, length, NULL, 0, SIZE_MAX};
 }
 
@@ -90,6 +92,16 @@ void hack_suggest_consider(hack_suggestion *suggestion, const char *candidate, s
         suggestion->best_length = length;
         suggestion->best_score = score;
     }
+}
+
+const char *hack_suggest_hint(const hack_suggestion *suggestion, hack_strbuf *hint)
+{
+    assert(suggestion && hint);
+    hack_strbuf_reset(hint);
+    size_t length;
+    const char *best = hack_suggest_best(suggestion, &length);
+    if (best) hack_strbuf_appendf(hint, " (did you mean '%.*s'?)", (int)length, best);
+    return hack_strbuf_text(hint);
 }
 
 const char *hack_suggest_best(const hack_suggestion *suggestion, size_t *length)

@@ -1,5 +1,6 @@
 #include "hack/program.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@ static bool grow_slots(hack_symtab *table)
 
 const hack_symbol *hack_symtab_find(const hack_symtab *table, const char *name, size_t len)
 {
+    assert(table && (name || len == 0));
     if (table->slot_count == 0) return NULL;
     uint32_t slot = table->slots[find_slot(table, name, len)];
     return slot ? &table->entries[slot - 1] : NULL;
@@ -60,6 +62,7 @@ const hack_symbol *hack_symtab_find(const hack_symtab *table, const char *name, 
 bool hack_symtab_add(hack_symtab *table, const char *name, size_t len, uint16_t value, hack_symbol_kind kind,
                      bool *out_of_memory)
 {
+    assert(table && (name || len == 0));
     if (out_of_memory) *out_of_memory = false;
     if (hack_symtab_find(table, name, len)) return false;
     if ((table->count + 1) * 2 > table->slot_count && !grow_slots(table)) goto no_memory;

@@ -2,6 +2,7 @@
 #include "hack/textfile.h"
 #include "hack/outfile.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -119,6 +120,7 @@ bool hack_textfile_write(const char *path, const char *text, size_t length, hack
 bool hack_textfile_next_line(const char *text, size_t length, size_t *offset, const char **line_start,
                              size_t *line_length)
 {
+    assert((text || length == 0) && offset && line_start && line_length);
     if (*offset >= length) return false;
     const char *start = text + *offset;
     const char *newline = memchr(start, '\n', length - *offset);

@@ -416,9 +416,23 @@ static void add_note(hack_tier *tier, const char *note)
 
 /* ---- the machine's side ---- */
 
+static void tier_free(hack_machine *machine);
+static void tier_forget(hack_machine *machine);
+static void tier_rom_changed(hack_machine *machine);
+static void tier_note_decode(hack_machine *machine, uint32_t pc);
+static void tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
+                         uint64_t exits);
+static uint8_t *tier_profile_map(hack_machine *machine);
+static const uint8_t *tier_entry_map(hack_machine *machine);
+static hack_tier_fn tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile);
+
+/* How the core reaches the tier (machine_private.h): set with machine->tier. */
+static const hack_tier_ops tier_ops = {tier_ready, tier_account, tier_profile_map, tier_entry_map,
+                                       tier_free, tier_forget, tier_rom_changed, tier_note_decode};
+
 bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *options)
 {
-    if (machine->tier) hack_tier_free(machine);
+    if (machine->tier) tier_free(machine);
     hack_tier *tier = calloc(1, sizeof *tier);
     if (!tier) return false;
     tier->options = options ? *options : (hack_tier_options){0};
@@ -435,15 +449,16 @@ bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *op
     tier->visited = calloc(HACK_ROM_SIZE + 2, 1); /* the run loop marks pc and pc + 1, pc up to the ROM size */
     tier->profile_done = tier->options.profile_steps == 0;
     machine->tier = tier;
+    machine->tier_ops = &tier_ops;
     if (!tier->cc || !tier->cache_dir || !tier->xdg_cache_home || !tier->home || !tier->direct ||
         !tier->compiled_exit || !tier->entries || !tier->visited) {
-        hack_tier_free(machine);
+        tier_free(machine);
         return false;
     }
     return true;
 }
 
-void hack_tier_free(hack_machine *machine)
+static void tier_free(hack_machine *machine)
 {
     hack_tier *tier = machine->tier;
     if (!tier) return;
@@ -460,7 +475,7 @@ void hack_tier_free(hack_machine *machine)
     free(tier);
 }
 
-void hack_tier_forget(hack_machine *machine)
+static void tier_forget(hack_machine *machine)
 {
     hack_tier *tier = machine->tier;
     if (!tier) return;
@@ -484,13 +499,13 @@ void hack_tier_forget(hack_machine *machine)
     tier->why[0] = tier->notes[0] = '\0';
 }
 
-void hack_tier_rom_changed(hack_machine *machine)
+static void tier_rom_changed(hack_machine *machine)
 {
     hack_tier *tier = machine->tier;
     if (tier && tier->job) tier->stale = true;
 }
 
-void hack_tier_note_decode(hack_machine *machine, uint32_t pc)
+static void tier_note_decode(hack_machine *machine, uint32_t pc)
 {
     hack_tier *tier = machine->tier;
     if (!tier || !tier->active || pc >= HACK_ROM_SIZE || !tier->direct[pc] || tier->compiled_exit[pc]) return;
@@ -511,8 +526,8 @@ void hack_tier_note_decode(hack_machine *machine, uint32_t pc)
  * accesses through A hand back. */
 enum { SHARE_WINDOW_PROFILES = 100, WHOLE_WINDOW = 10000000, EXIT_SPACING = 100, MAX_RETRANSLATIONS = 4 };
 
-void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
-                       uint64_t exits)
+static void tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
+                         uint64_t exits)
 {
     hack_tier *tier = machine->tier;
     tier->window_compiled += compiled;
@@ -523,12 +538,12 @@ void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interp
     if (tier->profiled >= tier->options.profile_steps) tier->profile_done = true;
 }
 
-uint8_t *hack_tier_profile_map(hack_machine *machine)
+static uint8_t *tier_profile_map(hack_machine *machine)
 {
     return machine->tier->visited;
 }
 
-const uint8_t *hack_tier_entry_map(hack_machine *machine)
+static const uint8_t *tier_entry_map(hack_machine *machine)
 {
     return machine->tier->entries;
 }
@@ -557,7 +572,7 @@ static void take_job_result(hack_machine *machine, hack_tier *tier, int state)
         tier->active = true;
         tier->mismatches = 0;
         for (uint32_t pc = 0; pc < HACK_ROM_SIZE; pc++) tier->direct[pc] &= 1;
-        for (uint32_t pc = 0; pc < machine->program_size; pc++) hack_tier_note_decode(machine, pc);
+        for (uint32_t pc = 0; pc < machine->program_size; pc++) tier_note_decode(machine, pc);
         return;
     }
     if (state == JOB_FAILED) {
@@ -568,7 +583,7 @@ static void take_job_result(hack_machine *machine, hack_tier *tier, int state)
     tier->job = NULL;
 }
 
-hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
+static hack_tier_fn tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
 {
     hack_tier *tier = machine->tier;
     *interpret_for = UINT64_MAX;

@@ -1,5 +1,8 @@
 #include "hack/heap.h"
 
+#include "hack/strbuf.h"
+
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@ struct hack_heap {
     uint32_t base, end;
     int32_t head_address;
     hack_heap_policy policy;
+    bool initialized; /* hack_heap_init has run: before it there is no layout (no segment, the head none) */
     /* The shadow (see heap.h): the layout as this file made it, indexed by word - base. The emulated words are
      * compared with it, never obeyed. */
     uint16_t head;            /* the head of the free list: a free segment's base, or -1 */
@@ -407,10 +411,20 @@ static bool free_list_intact(hack_heap *h)
     return true;
 }
 
+/* The precondition of every call that follows the shadow: before hack_heap_init its bitmaps are empty and the
+ * head is no segment, and a walk from it would index outside them. A caller's bug, so asserted; a release
+ * build refuses the call instead. */
+static bool initialized(const hack_heap *h)
+{
+    assert(h->initialized && "hack_heap_init must come first");
+    return h->initialized;
+}
+
 /* ---- life cycle ---- */
 
 hack_heap *hack_heap_create(uint16_t *ram, uint32_t base, uint32_t end, int32_t head_address, hack_heap_policy policy)
 {
+    assert(ram);
     if (end > 32768 || end < 3 || base > end - 3 || (unsigned)policy > HACK_HEAP_SEED) return NULL;
     if (head_address >= 32768 || (head_address >= 0 && (uint32_t)head_address >= base && (uint32_t)head_address < end))
         return NULL; /* the head must be a word of the RAM, and not one of the heap's */
@@ -446,6 +460,7 @@ void hack_heap_destroy(hack_heap *heap)
 
 void hack_heap_init(hack_heap *h)
 {
+    assert(h);
     memset(h->starts, 0, h->bitmap_words * sizeof *h->starts);
     memset(h->frees, 0, h->bitmap_words * sizeof *h->frees);
     memset(h->nonempty, 0, (h->bitmap_words + 63) / 64 * sizeof *h->nonempty);
@@ -456,6 +471,7 @@ void hack_heap_init(hack_heap *h)
     set_head(h, (uint16_t)h->base);
     memset(&h->counters, 0, sizeof h->counters);
     h->log_count = 0;
+    h->initialized = true;
     begin(h);
 }
 
@@ -486,12 +502,15 @@ static void relink(hack_heap *h)
 
 hack_heap_policy hack_heap_get_policy(const hack_heap *heap)
 {
+    assert(heap);
     return heap->policy;
 }
 
 hack_heap_status hack_heap_set_policy(hack_heap *h, hack_heap_policy policy)
 {
+    assert(h && (unsigned)policy <= HACK_HEAP_SEED);
     begin(h);
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     if (!free_list_intact(h)) return finish(h, HACK_HEAP_CORRUPT);
     h->policy = policy;
     relink(h); /* the list in the order the new policy keeps, with no free neighbours */
@@ -565,8 +584,10 @@ static hack_heap_status allocate(hack_heap *h, uint32_t need, uint16_t *address)
 
 hack_heap_status hack_heap_alloc(hack_heap *h, int32_t size, uint16_t *address)
 {
+    assert(h && address);
     begin(h);
     *address = 0;
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     hack_heap_status status;
     if (size <= 0)
         status = HACK_HEAP_BAD_SIZE;
@@ -659,7 +680,9 @@ static hack_heap_status push(hack_heap *h, uint32_t b)
 
 hack_heap_status hack_heap_free(hack_heap *h, uint16_t address)
 {
+    assert(h);
     begin(h);
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     hack_heap_status status = classify_free(h, address);
     if (status == HACK_HEAP_OK) status = address_ordered(h) ? insert_in_order(h, address - 2u) : push(h, address - 2u);
     if (status == HACK_HEAP_OK)
@@ -672,7 +695,9 @@ hack_heap_status hack_heap_free(hack_heap *h, uint16_t address)
 
 hack_heap_status hack_heap_defrag(hack_heap *h)
 {
+    assert(h);
     begin(h);
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     hack_heap_status status = free_list_intact(h) ? HACK_HEAP_OK : HACK_HEAP_CORRUPT;
     if (status == HACK_HEAP_OK) {
         relink(h);
@@ -686,8 +711,10 @@ hack_heap_status hack_heap_defrag(hack_heap *h)
 
 hack_heap_status hack_heap_largest_free(hack_heap *h, uint16_t *words)
 {
+    assert(h && words);
     begin(h);
     *words = 0;
+    if (!initialized(h)) return finish(h, HACK_HEAP_NOT_INITIALIZED);
     if (!free_list_intact(h)) return finish(h, HACK_HEAP_CORRUPT);
     uint32_t largest = 0, bits = h->end - h->base;
     for (int32_t i = bit_next(h->frees, 0, bits); i >= 0; i = bit_next(h->frees, (uint32_t)i + 1, bits)) {
@@ -700,17 +727,21 @@ hack_heap_status hack_heap_largest_free(hack_heap *h, uint16_t *words)
 
 const hack_heap_error *hack_heap_last_error(const hack_heap *heap)
 {
+    assert(heap);
     return &heap->error;
 }
 
 int32_t hack_heap_free_head(const hack_heap *heap)
 {
-    return heap->head == HACK_HEAP_END_OF_LIST ? -1 : heap->head;
+    assert(heap);
+    return !heap->initialized || heap->head == HACK_HEAP_END_OF_LIST ? -1 : heap->head;
 }
 
 size_t hack_heap_free_list(const hack_heap *h, uint16_t *bases, size_t max)
 {
+    assert(h && (bases || max == 0));
     size_t n = 0;
+    if (!h->initialized) return 0; /* no list yet (and h->head is no segment) */
     for (uint32_t node = h->head; node != HACK_HEAP_END_OF_LIST && n < h->end - h->base; node = link_of(h, node)) {
         if (n < max) bases[n] = (uint16_t)node;
         n++;
@@ -720,6 +751,7 @@ size_t hack_heap_free_list(const hack_heap *h, uint16_t *bases, size_t max)
 
 void hack_heap_get_stats(const hack_heap *h, hack_heap_stats *s)
 {
+    assert(h && s);
     *s = h->counters;
     s->live_blocks = s->live_words = s->free_segments = s->free_words = s->largest_free_segment = 0;
     uint32_t bits = h->end - h->base;
@@ -770,7 +802,12 @@ static void word_disagrees(problem_list *list, const word_problem *p)
 
 size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t max)
 {
+    assert(h && (problems || max == 0));
     problem_list list = {problems, 0, max};
+    if (!h->initialized) { /* no layout to compare the words with */
+        problem(&list, HACK_HEAP_PROBLEM_NOT_INITIALIZED, h->base, "the heap is not initialized (hack_heap_init, Memory.init, has not run)");
+        return list.count;
+    }
     uint32_t words = h->end - h->base;
     uint64_t *starts = calloc(h->bitmap_words, sizeof *starts);
     uint64_t *on_list = calloc(h->bitmap_words, sizeof *on_list);
@@ -848,39 +885,6 @@ size_t hack_heap_check(const hack_heap *h, hack_heap_problem *problems, size_t m
 
 /* ---- the report ---- */
 
-typedef struct {
-    char *text;
-    size_t length, capacity;
-    bool failed;
-} text_buffer;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void append(text_buffer *t, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(NULL, 0, format, args);
-    va_end(args);
-    if (n < 0 || t->failed) return;
-    if (t->length + (size_t)n + 1 > t->capacity) {
-        size_t capacity = t->capacity ? t->capacity * 2 : 4096;
-        while (capacity < t->length + (size_t)n + 1) capacity *= 2;
-        char *grown = realloc(t->text, capacity);
-        if (!grown) {
-            t->failed = true;
-            return;
-        }
-        t->text = grown;
-        t->capacity = capacity;
-    }
-    va_start(args, format);
-    vsnprintf(t->text + t->length, (size_t)n + 1, format, args);
-    va_end(args);
-    t->length += (size_t)n;
-}
-
 const char *hack_heap_status_text(hack_heap_status status)
 {
     switch (status) {
@@ -894,6 +898,7 @@ const char *hack_heap_status_text(hack_heap_status status)
     case HACK_HEAP_DOUBLE_FREE: return "deAlloc of a block that is already free (double free)";
     case HACK_HEAP_FREE_IN_FREE_MEMORY: return "deAlloc of an address in free memory (freed before, or never allocated)";
     case HACK_HEAP_CORRUPT: return "heap corruption: the program overwrote the heap's bookkeeping words";
+    case HACK_HEAP_NOT_INITIALIZED: return "the heap is not initialized (Memory.init has not run)";
     }
     return "?";
 }
@@ -923,81 +928,88 @@ static void fault_summary(const hack_heap_problem *p, bool *malformed, bool *siz
         if (p->into_header) *malformed = true;
         break;
     case HACK_HEAP_PROBLEM_NO_CHECK:
+    case HACK_HEAP_PROBLEM_NOT_INITIALIZED:
     case HACK_HEAP_PROBLEM_BAD_FLAG: break;
     }
 }
 
 char *hack_heap_report(const hack_heap *h)
 {
+    assert(h);
     static const char *const policy_names[] = {"first fit", "best fit", "seed (LIFO first fit)"};
-    text_buffer t = {0};
+    hack_strbuf t = {0};
     uint32_t words = h->end - h->base;
-    append(&t, "heap %u..%u (%u words), %s, free neighbours merged %s\n", (unsigned)h->base, (unsigned)(h->end - 1),
-           (unsigned)words, policy_names[h->policy], address_ordered(h) ? "at once" : "on defrag");
-    append(&t, "map:\n");
+    hack_strbuf_appendf(&t, "heap %u..%u (%u words), %s, free neighbours merged %s\n", (unsigned)h->base,
+                        (unsigned)(h->end - 1), (unsigned)words, policy_names[h->policy],
+                        address_ordered(h) ? "at once" : "on defrag");
+    hack_strbuf_appendf(&t, "map:\n");
     uint32_t b = h->base;
     for (int n = 0; b + 1 < h->end && n < 100000; n++) {
         uint16_t flag = load(h, b), size = load(h, b + 1);
         if (size < 2 || b + size > h->end) {
-            append(&t, "  %5u  (malformed: size %u)\n", (unsigned)b, (unsigned)size);
+            hack_strbuf_appendf(&t, "  %5u  (malformed: size %u)\n", (unsigned)b, (unsigned)size);
             break;
         }
         if (flag == HACK_HEAP_LIVE_FLAG)
-            append(&t, "  %5u..%-5u live  %5u data words at %u\n", (unsigned)b, (unsigned)(b + size - 1),
-                   (unsigned)(size - 2), (unsigned)(b + 2));
+            hack_strbuf_appendf(&t, "  %5u..%-5u live  %5u data words at %u\n", (unsigned)b,
+                                (unsigned)(b + size - 1), (unsigned)(size - 2), (unsigned)(b + 2));
         else
-            append(&t, "  %5u..%-5u free  %5u words, next %d\n", (unsigned)b, (unsigned)(b + size - 1),
-                   (unsigned)size, (int)(int16_t)flag);
+            hack_strbuf_appendf(&t, "  %5u..%-5u free  %5u words, next %d\n", (unsigned)b, (unsigned)(b + size - 1),
+                                (unsigned)size, (int)(int16_t)flag);
         b += size;
     }
     if (words <= 256) { /* a small heap: every word, as the seed printed its chip */
-        append(&t, "words:");
+        hack_strbuf_appendf(&t, "words:");
         for (uint32_t a = h->base; a < h->end; a++) {
-            if ((a - h->base) % 8 == 0) append(&t, "\n  %5u:", (unsigned)a);
-            append(&t, " %6d", (int)(int16_t)h->ram[a]);
+            if ((a - h->base) % 8 == 0) hack_strbuf_appendf(&t, "\n  %5u:", (unsigned)a);
+            hack_strbuf_appendf(&t, " %6d", (int)(int16_t)h->ram[a]);
         }
-        append(&t, "\n");
+        hack_strbuf_appendf(&t, "\n");
     }
-    append(&t, "log (newest first):\n");
+    hack_strbuf_appendf(&t, "log (newest first):\n");
     uint64_t shown = h->log_count < LOG_SIZE ? h->log_count : LOG_SIZE;
     for (uint64_t i = 0; i < shown; i++) {
         const call_record *r = &h->log[(h->log_count - 1 - i) % LOG_SIZE];
+        const char *why = hack_heap_status_text(r->status);
         if (r->kind == CALL_ALLOC && r->status == HACK_HEAP_OK)
-            append(&t, "  alloc(%d) -> %u\n", (int)r->argument, (unsigned)r->result);
+            hack_strbuf_appendf(&t, "  alloc(%d) -> %u\n", (int)r->argument, (unsigned)r->result);
         else if (r->kind == CALL_ALLOC)
-            append(&t, "  alloc(%d) failed: %s\n", (int)r->argument, hack_heap_status_text(r->status));
+            hack_strbuf_appendf(&t, "  alloc(%d) failed: %s\n", (int)r->argument, why);
         else if (r->kind == CALL_FREE && r->status == HACK_HEAP_OK)
-            append(&t, "  deAlloc(%d)\n", (int)r->argument);
+            hack_strbuf_appendf(&t, "  deAlloc(%d)\n", (int)r->argument);
         else if (r->kind == CALL_FREE)
-            append(&t, "  deAlloc(%d) refused: %s\n", (int)r->argument, hack_heap_status_text(r->status));
+            hack_strbuf_appendf(&t, "  deAlloc(%d) refused: %s\n", (int)r->argument, why);
         else if (r->status == HACK_HEAP_OK)
-            append(&t, "  defrag()\n");
+            hack_strbuf_appendf(&t, "  defrag()\n");
         else
-            append(&t, "  defrag() refused: %s\n", hack_heap_status_text(r->status));
+            hack_strbuf_appendf(&t, "  defrag() refused: %s\n", why);
     }
     hack_heap_problem problems[16];
     size_t count = hack_heap_check(h, problems, 16);
     bool malformed = false, sizes = false, list_mismatch = false;
     for (size_t i = 0; i < count && i < 16; i++) fault_summary(&problems[i], &malformed, &sizes, &list_mismatch);
-    append(&t, "faults:\n  malformed segments: %s\n  sizes add up to the heap: %s\n  free list = the free segments: %s\n",
+    hack_strbuf_appendf(&t, "faults:\n  malformed segments: %s\n  sizes add up to the heap: %s\n  free list = the free segments: %s\n",
            malformed ? "YES" : "no", sizes || malformed ? "NO" : "yes", list_mismatch ? "NO" : "yes");
-    for (size_t i = 0; i < count && i < 16; i++) append(&t, "  problem: %s\n", problems[i].text);
-    append(&t, "free list:");
+    for (size_t i = 0; i < count && i < 16; i++) hack_strbuf_appendf(&t, "  problem: %s\n", problems[i].text);
+    hack_strbuf_appendf(&t, "free list:");
     uint16_t bases[64];
     size_t listed = hack_heap_free_list(h, bases, 64);
-    if (listed == 0) append(&t, " (empty)");
-    for (size_t i = 0; i < listed && i < 64; i++) append(&t, "%s%u", i ? " -> " : " ", (unsigned)bases[i]);
-    if (listed > 64) append(&t, " -> ... (%zu in all)", listed);
-    append(&t, "\n");
+    if (listed == 0) hack_strbuf_appendf(&t, " (empty)");
+    for (size_t i = 0; i < listed && i < 64; i++)
+        hack_strbuf_appendf(&t, "%s%u", i ? " -> " : " ", (unsigned)bases[i]);
+    if (listed > 64) hack_strbuf_appendf(&t, " -> ... (%zu in all)", listed);
+    hack_strbuf_appendf(&t, "\n");
     hack_heap_stats s;
     hack_heap_get_stats(h, &s);
-    append(&t, "live blocks %u (%u words with headers), free %u words in %u segments, largest free block %u words, "
-               "fragmentation %.2f\n",
-           (unsigned)s.live_blocks, (unsigned)s.live_words, (unsigned)s.free_words, (unsigned)s.free_segments,
-           (unsigned)(s.largest_free_segment >= 2 ? s.largest_free_segment - 2 : 0), s.fragmentation);
-    if (t.failed) {
-        free(t.text);
+    hack_strbuf_appendf(&t,
+                        "live blocks %u (%u words with headers), free %u words in %u segments, largest free block "
+                        "%u words, fragmentation %.2f\n",
+                        (unsigned)s.live_blocks, (unsigned)s.live_words, (unsigned)s.free_words,
+                        (unsigned)s.free_segments,
+                        (unsigned)(s.largest_free_segment >= 2 ? s.largest_free_segment - 2 : 0), s.fragmentation);
+    if (t.failed) { /* an incomplete report: none */
+        hack_strbuf_free(&t);
         return NULL;
     }
-    return t.text;
+    return hack_strbuf_take(&t, NULL);
 }

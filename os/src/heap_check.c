@@ -3,6 +3,7 @@
 #include "hack/backtrace.h"
 #include "hack/isa.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,7 @@ hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hac
                                                        const char *text),
                                         void *context)
 {
+    assert(machine && program);
     hack_heap_sanitizer *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->machine = machine;

@@ -2,6 +2,7 @@
 
 #include "hack/backtrace.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,12 +256,26 @@ static bool addresses_valid(const hack_program *program, const hack_native_memor
     return true;
 }
 
+/* Where the program keeps the head of the free list: its Memory.0, else RAM[2047]. */
+static int32_t head_address_of(const hack_program *program)
+{
+    const hack_symbol *head = hack_symtab_find(&program->symbols, "Memory.0", 8);
+    return head && head->kind == HACK_SYMBOL_STATIC ? head->value : FALLBACK_HEAD;
+}
+
+bool hack_native_memory_applies(const hack_program *program)
+{
+    assert(program);
+    const hack_native_memory_options quiet = {0}; /* (no message: nothing is refused here) */
+    return function_address(program, "Memory.alloc") >= 0 && addresses_valid(program, &quiet, head_address_of(program));
+}
+
 hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_program *program,
                                             const hack_native_memory_options *options)
 {
+    assert(machine && program && options);
     if (function_address(program, "Memory.alloc") < 0) return NULL;
-    const hack_symbol *head = hack_symtab_find(&program->symbols, "Memory.0", 8);
-    int32_t head_address = head && head->kind == HACK_SYMBOL_STATIC ? head->value : FALLBACK_HEAD;
+    int32_t head_address = head_address_of(program);
     if (!addresses_valid(program, options, head_address)) return NULL;
     hack_native_memory *memory = calloc(1, sizeof *memory);
     if (!memory) return NULL;

@@ -2,6 +2,7 @@
 
 #include "hack/backtrace.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -562,6 +563,7 @@ static void bind_all(hack_native_os *os, hack_machine *m, const binding *list, s
 hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *program,
                                     const hack_native_os_options *options)
 {
+    assert(machine && program && options);
     hack_native_os *os = calloc(1, sizeof *os);
     if (!os) return NULL;
     os->program = program;
@@ -611,6 +613,7 @@ hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *p
 hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_program *program,
                                               const hack_native_os_options *options)
 {
+    assert(machine && program && options);
     hack_native_os *os = calloc(1, sizeof *os);
     if (!os) return NULL;
     os->program = program;

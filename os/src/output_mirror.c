@@ -1,5 +1,6 @@
 #include "hack/output_mirror.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,7 @@ static int32_t entry(const hack_program *program, const char *name)
 hack_output_mirror *hack_output_mirror_bind(hack_machine *machine, const hack_program *program,
                                             void (*line)(void *context, const char *text), void *context)
 {
+    assert(machine && program);
     int32_t print_char = entry(program, "Output.printChar");
     if (print_char < 0) return NULL;
     hack_output_mirror *mirror = hack_output_mirror_create(line, context);

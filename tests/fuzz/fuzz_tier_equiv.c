@@ -2,8 +2,8 @@
  * loaded in two machines, the reference (the interpreter alone) and one with the tier on, whose translation
  * (tier_translate, the same text the tier compiles) runs in-process through an evaluator of its C (c_eval.c:
  * the subset of C the translator writes, with C's promotions and conversions). The tier's run loop is the
- * real one (run.c's run_tiered, hand-offs and accounting included): the harness is linked with
- * -Wl,--wrap=hack_tier_ready,--wrap=hack_tier_entry_map, so where the tier would hand the run loop its
+ * real one (run.c's run_tiered, hand-offs and accounting included): the harness puts its own ready and
+ * entry_map in the machine's tier_ops (the rest are the tier's), so where the tier would hand the run loop its
  * compiled function it hands the evaluator, with the translation's entry table. Both run the same budget in
  * the same slices; after every slice the stop reason, the cycles run, A, D, PC, the cycle count, the fault
  * and the whole RAM must be equal. Checks too: the translation is in the subset, its st_t is the state's
@@ -46,8 +46,6 @@ static uint8_t *direct, *entries;
 static hack_tier_fn compiled;
 static void *compiled_handle;
 
-hack_tier_fn __wrap_hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile);
-const uint8_t *__wrap_hack_tier_entry_map(hack_machine *machine);
 
 static void report(const char *what, const char *why)
 {
@@ -90,7 +88,7 @@ static void run_translation(hack_tier_state *s)
     }
 }
 
-hack_tier_fn __wrap_hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
+static hack_tier_fn harness_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
 {
     (void)machine;
     *interpret_for = UINT64_MAX;
@@ -98,7 +96,7 @@ hack_tier_fn __wrap_hack_tier_ready(hack_machine *machine, uint64_t *interpret_f
     return program ? run_translation : NULL;
 }
 
-const uint8_t *__wrap_hack_tier_entry_map(hack_machine *machine)
+static const uint8_t *harness_entry_map(hack_machine *machine)
 {
     (void)machine;
     return entries;
@@ -250,8 +248,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ref = hack_machine_create();
         fast = hack_machine_create();
         if (!ref || !fast) abort();
-        hack_tier_options options = {.cache_dir = "/nonexistent"}; /* (no job ever starts: hack_tier_ready is ours) */
+        hack_tier_options options = {.cache_dir = "/nonexistent"}; /* (no job ever starts: ready is ours) */
         FUZZ_CHECK(hack_machine_enable_tier(fast, &options));
+        static hack_tier_ops ops;
+        ops = *fast->tier_ops;
+        ops.ready = harness_ready;
+        ops.entry_map = harness_entry_map;
+        fast->tier_ops = &ops;
     }
     hack_machine *both[2] = {ref, fast};
     uint16_t hooked[4];

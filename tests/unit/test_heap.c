@@ -1,7 +1,9 @@
 /* The native heap: the seed's tests and worked example (its exact addresses), scenario tables, bad calls that
  * must change nothing, and a model-based random test per policy. */
+#define _POSIX_C_SOURCE 200809L
 #include "hack/heap.h"
 #include "hack/heap_map.h"
+#include "test_abort.h"
 #include "test_support.h"
 
 #include <stdint.h>
@@ -687,6 +689,87 @@ START_TEST(create_refuses_a_head_outside_the_ram_or_inside_the_heap)
 }
 END_TEST
 
+/* Each call that needs hack_heap_init first, made before it. */
+static void alloc_uninitialized(void *h)
+{
+    uint16_t address;
+    hack_heap_alloc(h, 3, &address);
+}
+
+static void free_uninitialized(void *h)
+{
+    hack_heap_free(h, BASE + 2);
+}
+
+static void defrag_uninitialized(void *h)
+{
+    hack_heap_defrag(h);
+}
+
+static void largest_free_uninitialized(void *h)
+{
+    uint16_t words;
+    hack_heap_largest_free(h, &words);
+}
+
+static void set_policy_uninitialized(void *h)
+{
+    hack_heap_set_policy(h, HACK_HEAP_SEED);
+}
+
+/* A call before hack_heap_init is the caller's bug (the shadow has no layout yet, and following it read outside
+ * the heap manager's arrays): a debug build stops at the assertion, a release build refuses the call and changes
+ * nothing. Either way the queries see no layout, and hack_heap_init makes the heap usable. */
+START_TEST(calls_before_init_are_refused)
+{
+    for (size_t i = 0; i < sizeof chip / sizeof chip[0]; i++) chip[i] = (uint16_t)(i * 7919u);
+    static uint16_t before[32768];
+    memcpy(before, chip, sizeof chip);
+    hack_heap *h = hack_heap_create(chip, BASE, END, HEAD, HACK_HEAP_FIRST_FIT);
+    ck_assert_ptr_nonnull(h);
+    void (*const calls[])(void *) = {alloc_uninitialized, free_uninitialized, defrag_uninitialized,
+                                     largest_free_uninitialized, set_policy_uninitialized};
+#ifdef NDEBUG
+    (void)calls;
+    uint16_t address = 1, words = 1;
+    ck_assert_int_eq(hack_heap_alloc(h, 3, &address), HACK_HEAP_NOT_INITIALIZED);
+    ck_assert_uint_eq(address, 0);
+    ck_assert_int_eq(hack_heap_last_error(h)->status, HACK_HEAP_NOT_INITIALIZED);
+    ck_assert_int_eq(hack_heap_free(h, BASE + 2), HACK_HEAP_NOT_INITIALIZED);
+    ck_assert_int_eq(hack_heap_defrag(h), HACK_HEAP_NOT_INITIALIZED);
+    ck_assert_int_eq(hack_heap_largest_free(h, &words), HACK_HEAP_NOT_INITIALIZED);
+    ck_assert_uint_eq(words, 0);
+    ck_assert_int_eq(hack_heap_set_policy(h, HACK_HEAP_SEED), HACK_HEAP_NOT_INITIALIZED);
+    ck_assert_int_eq(hack_heap_get_policy(h), HACK_HEAP_FIRST_FIT);
+    ck_assert_str_eq(hack_heap_status_text(HACK_HEAP_NOT_INITIALIZED),
+                     "the heap is not initialized (Memory.init has not run)");
+#else
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+        ck_assert_msg(test_aborts(calls[i], h), "call %zu before hack_heap_init did not fail its assertion", i);
+#endif
+    ck_assert(memcmp(before, chip, sizeof chip) == 0);
+    uint16_t bases[4];
+    ck_assert_uint_eq(hack_heap_free_list(h, bases, 4), 0);
+    ck_assert_int_eq(hack_heap_free_head(h), -1);
+    hack_heap_problem problems[4];
+    ck_assert_uint_eq(hack_heap_check(h, problems, 4), 1);
+    ck_assert_ptr_nonnull(strstr(problems[0].text, "not initialized"));
+    hack_heap_stats stats;
+    hack_heap_get_stats(h, &stats);
+    ck_assert_uint_eq(stats.free_segments + stats.live_blocks + stats.allocs, 0);
+    char *report = hack_heap_report(h);
+    ck_assert_ptr_nonnull(report);
+    ck_assert_ptr_nonnull(strstr(report, "not initialized"));
+    free(report);
+
+    hack_heap_init(h);
+    uint16_t block;
+    ck_assert_int_eq(hack_heap_alloc(h, 3, &block), HACK_HEAP_OK);
+    ck_assert_uint_eq(block, END - 3);
+    hack_heap_destroy(h);
+}
+END_TEST
+
 /* A value a wild write might leave: the layout's own numbers, near misses, addresses, anything. */
 static uint16_t wild_value(uint32_t *seed, uint16_t old)
 {
@@ -943,6 +1026,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, deAlloc_of_a_header_says_whose, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     tcase_add_test(tc, report_fault_summary);
     tcase_add_test(tc, create_refuses_a_head_outside_the_ram_or_inside_the_heap);
+    tcase_add_test(tc, calls_before_init_are_refused);
     tcase_add_loop_test(tc, random_wild_writes_never_hurt_the_host, HACK_HEAP_FIRST_FIT, HACK_HEAP_SEED + 1);
     suite_add_tcase(suite, tc);
     tc = tcase_create("policies");

@@ -2,6 +2,7 @@
 #include "hack/isa.h"
 #include "test_support.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The book's comp table (figure 4.3): mnemonic, a, c1..c6 as text. */
@@ -140,6 +141,38 @@ START_TEST(jump_mnemonics_and_conditions)
 }
 END_TEST
 
+/* The book's predefined symbols (and only those, spelt exactly). */
+START_TEST(predefined_symbols)
+{
+    const struct {
+        const char *name;
+        uint16_t value;
+    } book[] = {{"SP", 0},  {"LCL", 1},   {"ARG", 2},   {"THIS", 3},  {"THAT", 4},    {"R0", 0},     {"R5", 5},
+                {"R9", 9},  {"R10", 10},  {"R13", 13},  {"R15", 15},  {"SCREEN", 16384}, {"KBD", 24576}};
+    for (size_t i = 0; i < sizeof book / sizeof book[0]; i++) {
+        uint16_t value = 65535;
+        ck_assert_msg(hack_predefined_symbol(book[i].name, strlen(book[i].name), &value), "%s", book[i].name);
+        ck_assert_uint_eq(value, book[i].value);
+    }
+    char name[16];
+    for (int r = 0; r < 16; r++) { /* R0..R15, each its own register */
+        uint16_t value = 65535;
+        snprintf(name, sizeof name, "R%d", r);
+        ck_assert(hack_predefined_symbol(name, strlen(name), &value));
+        ck_assert_uint_eq(value, (uint16_t)r);
+    }
+    const char *others[] = {"R16", "sp", "Screen", "kbd", "R", "R01", "SPX", "", "LOOP"};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        uint16_t value = 7;
+        ck_assert_msg(!hack_predefined_symbol(others[i], strlen(others[i]), &value), "%s", others[i]);
+        ck_assert_uint_eq(value, 7);
+    }
+    uint16_t value;
+    ck_assert(hack_predefined_symbol("SPX", 2, &value)); /* the length given is what counts */
+    ck_assert_uint_eq(value, 0);
+}
+END_TEST
+
 START_TEST(disassembly)
 {
     char text[40];
@@ -164,6 +197,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, dest_letters_in_any_order);
     tcase_add_test(tc, jump_mnemonics_and_conditions);
     tcase_add_test(tc, disassembly);
+    tcase_add_test(tc, predefined_symbols);
     suite_add_tcase(suite, tc);
     tc = tcase_create("alu");
     tcase_add_test(tc, documented_comps_compute_their_meaning);

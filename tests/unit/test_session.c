@@ -1,15 +1,51 @@
 /* The run driver: each stop means one thing (halt, budget, fault, a heap error, waiting for a key), cycles add
  * up across runs exactly as one run, scripted keys arrive at their cycle, a script's tick lets time pass for a
  * program that stopped, and addresses from the user stay inside RAM. */
+#define _POSIX_C_SOURCE 200809L
 #include "hack/asm.h"
 #include "hack/build.h"
 #include "hack/session.h"
 #include "hack/stop.h"
 #include "hack/vm.h"
+#include "test_abort.h"
 #include "test_support.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Allocation failures on demand: this executable is linked with --wrap=malloc,calloc,realloc (tests/CMakeLists.txt),
+ * so every allocation of the libraries comes here; fail_at counts down to the one that fails (-1: none). */
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t count, size_t size);
+void *__real_realloc(void *pointer, size_t size);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t count, size_t size);
+void *__wrap_realloc(void *pointer, size_t size);
+
+static long fail_at = -1;
+static bool failed_one;
+
+static bool fails_now(void)
+{
+    if (fail_at < 0 || fail_at-- > 0) return false;
+    failed_one = true;
+    return true;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    return fails_now() ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t count, size_t size)
+{
+    return fails_now() ? NULL : __real_calloc(count, size);
+}
+
+void *__wrap_realloc(void *pointer, size_t size)
+{
+    return fails_now() ? NULL : __real_realloc(pointer, size);
+}
 
 static hack_machine *machine;
 static hack_program program;
@@ -161,6 +197,77 @@ START_TEST(native_memory_bad_free_is_a_heap_error)
     hack_session_state state = hack_session_tick(session, 10000000, &done);
     ck_assert_int_eq(state, HACK_SESSION_HEAP_ERROR);
     ck_assert_uint_lt(done, 10000000);
+}
+END_TEST
+
+/* Every allocation of a load that asks for the heap check, the native Memory, the native OS and the Output mirror
+ * fails in turn: the load either binds all that was asked for, or says it could not (false, and why in diags). */
+START_TEST(a_failed_bind_fails_the_load)
+{
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_build_options build = {.bootstrap = true, .require_functions = true, .add_os = true};
+    ck_assert_msg(hack_build_program(SAMPLES_DIR "/bugs/DoubleFree", &build, &program, &diags), "%s",
+                  hack_diag_first_error(&diags));
+    hack_diag_list_free(&diags);
+    hack_session_options options = {.check_heap = true, .mirror_output = true};
+    size_t refused = 0;
+    for (long n = 0;; n++) {
+        session = hack_session_create(machine, &options);
+        ck_assert_ptr_nonnull(session);
+        hack_diag_list_init(&diags);
+        failed_one = false;
+        fail_at = n;
+        const bool loaded = hack_session_load(
+            session, &(hack_launch){.program = &program, .os_added = build.os_added, .code = HACK_LAUNCH_VM, .bootstrapped = true},
+            &diags);
+        fail_at = -1;
+        if (loaded) {
+            ck_assert_msg(hack_session_block_record(session) != NULL, "allocation %ld failed: no heap check", n);
+            ck_assert_msg(hack_session_heap(session) != NULL, "allocation %ld failed: no native Memory", n);
+            ck_assert_uint_eq(diags.error_count, 0);
+        } else {
+            ck_assert(failed_one);
+            ck_assert_msg(strstr(hack_diag_first_error(&diags), "out of memory"), "allocation %ld: '%s'", n,
+                          hack_diag_first_error(&diags));
+            refused++;
+        }
+        hack_diag_list_free(&diags);
+        hack_session_free(session);
+        session = NULL;
+        if (!failed_one) break; /* the load ran to its end without a failure: every allocation has failed once */
+    }
+    ck_assert_uint_ge(refused, 3); /* the heap check, the native Memory and the native OS at least */
+}
+END_TEST
+
+#ifndef NDEBUG
+static void load_nothing(void *context)
+{
+    hack_session_load(context, &(hack_launch){.program = NULL}, NULL);
+}
+#endif
+
+/* A load of no program is a caller's bug: a debug build stops at the assertion, a release build refuses it and
+ * leaves the session as it was. */
+START_TEST(a_load_of_no_program_is_refused)
+{
+    assemble(sum_asm);
+    hack_session_options options = {0};
+    start(&options, 0, true);
+#ifdef NDEBUG
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    ck_assert(!hack_session_load(session, &(hack_launch){.program = NULL}, &diags));
+    ck_assert_str_eq(hack_diag_first_error(&diags), "no program to load");
+    hack_diag_list_free(&diags);
+    ck_assert(!hack_session_load(session, &(hack_launch){.program = NULL}, NULL));
+    ck_assert_ptr_eq(hack_session_program(session), &program);
+    ck_assert_int_eq(hack_session_run(session, UINT64_MAX).state, HACK_SESSION_HALTED);
+    ck_assert_uint_eq(machine->ram[0], 5050);
+#else
+    ck_assert(test_aborts(load_nothing, session));
+#endif
 }
 END_TEST
 
@@ -588,6 +695,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, scripted_keys_arrive_at_their_cycle);
     tcase_add_test(tc, tick_lets_time_pass_after_a_halt);
     tcase_add_test(tc, native_memory_bad_free_is_a_heap_error);
+    tcase_add_test(tc, a_failed_bind_fails_the_load);
+    tcase_add_test(tc, a_load_of_no_program_is_refused);
     tcase_add_test(tc, endless_loops_halt);
     tcase_add_test(tc, addresses_stay_in_ram);
     tcase_add_test(tc, reload_replays_the_launch);

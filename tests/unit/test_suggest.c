@@ -105,6 +105,25 @@ START_TEST(near_misses)
 }
 END_TEST
 
+/* The words every tool appends to its message, kept in the caller's buffer, which is emptied each time. */
+START_TEST(hint_text)
+{
+    hack_strbuf hint = {0};
+    hack_suggestion s;
+    hack_suggest_init(&s, "pussh", 5);
+    hack_suggest_consider(&s, "pop", 3);
+    hack_suggest_consider(&s, "push", 4);
+    ck_assert_str_eq(hack_suggest_hint(&s, &hint), " (did you mean 'push'?)");
+    hack_suggest_init(&s, "Main.mian", 9);
+    hack_suggest_consider(&s, "Main.main()", 9); /* a candidate's length is what counts, not its NUL */
+    ck_assert_str_eq(hack_suggest_hint(&s, &hint), " (did you mean 'Main.main'?)");
+    hack_suggest_init(&s, "stack", 5);
+    hack_suggest_consider(&s, "static", 6);
+    ck_assert_str_eq(hack_suggest_hint(&s, &hint), ""); /* none near: nothing, not the last hint */
+    hack_strbuf_free(&hint);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("suggest");
@@ -112,6 +131,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, edit_distances);
     tcase_add_test(tc, long_names);
     tcase_add_test(tc, near_misses);
+    tcase_add_test(tc, hint_text);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -2,7 +2,6 @@
  * stop with one meaning (see session.h). */
 #include "hack/session.h"
 
-#include "hack/asm.h"
 #include "hack/backtrace.h"
 #include "hack/heap_check.h"
 #include "hack/heap_map.h"
@@ -12,6 +11,7 @@
 #include "hack/output_mirror.h"
 #include "hack/stop.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,12 +193,13 @@ static void unbind(hack_session *s, bool finish)
 }
 
 /* The heap check (check_heap), and the native Memory when it is to run; without a native Memory, the check
- * observes the program's own. */
-static void bind_heap(hack_session *s)
+ * observes the program's own. NULL, or what could not be bound (memory ran out). */
+static const char *bind_heap(hack_session *s)
 {
     const hack_session_options *o = &s->options;
     int limit = o->check_report_limit > 0 ? o->check_report_limit : DEFAULT_REPORT_LIMIT;
     s->check = o->check_heap ? hack_heap_sanitizer_create(s->machine, s->program, limit, heap_report, s) : NULL;
+    if (o->check_heap && !s->check) return "out of memory for the heap check";
     if (s->check && o->check_heap_no_leaks) hack_heap_sanitizer_report_leaks(s->check, false);
     if (s->check && o->stop_at_heap_report) hack_heap_sanitizer_hold_at_findings(s->check, true);
     bool native;
@@ -211,6 +212,8 @@ static void bind_heap(hack_session *s)
                                                      memory_message, s, memory_event, s, s->check != NULL,
                                                      s->check ? call_entered : NULL, s->check ? call_held : NULL};
         s->memory = hack_native_memory_bind(s->machine, s->program, &memory_options);
+        /* (a program without Memory.alloc, or whose symbols it refused, runs its own Memory code) */
+        if (!s->memory && hack_native_memory_applies(s->program)) return "out of memory for the native Memory";
     }
     if (s->check && !s->memory) {
         if (hack_heap_sanitizer_observe_jack_memory(s->check))
@@ -221,21 +224,22 @@ static void bind_heap(hack_session *s)
     } else if (!s->memory && o->track_allocations) {
         /* the blocks a Jack Memory hands out and takes back, for a heap map of any layout */
         s->tracker = hack_heap_sanitizer_create(s->machine, s->program, 0, NULL, NULL);
-        if (s->tracker) {
-            hack_heap_sanitizer_track_only(s->tracker);
-            if (hack_heap_sanitizer_observe_jack_memory(s->tracker)) {
-                hack_heap_sanitizer_listen_allocations(s->tracker, note_recent_allocation, s);
-            } else {
-                hack_heap_sanitizer_free(s->tracker);
-                s->tracker = NULL;
-            }
+        if (!s->tracker) return "out of memory for the tracking of allocations";
+        hack_heap_sanitizer_track_only(s->tracker);
+        if (hack_heap_sanitizer_observe_jack_memory(s->tracker)) {
+            hack_heap_sanitizer_listen_allocations(s->tracker, note_recent_allocation, s);
+        } else {
+            hack_heap_sanitizer_free(s->tracker);
+            s->tracker = NULL;
         }
     }
     hack_heap_sanitizer *record = s->check ? s->check : s->tracker;
     if (record && o->heap_timeline) hack_heap_sanitizer_record_timeline(record);
+    return NULL;
 }
 
-static void bind_os(hack_session *s)
+/* The native OS classes and the Output mirror. NULL, or what could not be bound (memory ran out). */
+static const char *bind_os(hack_session *s)
 {
     const hack_session_options *o = &s->options;
     static const char *const classes[] = {"Math", "Output", "Screen", "Sys", "Keyboard"};
@@ -256,9 +260,13 @@ static void bind_os(hack_session *s)
         } else {
             s->mirror = hack_output_mirror_bind(s->machine, s->program, output_line, s);
         }
+        /* (without an Output.printChar there is nothing to mirror) */
+        if (!s->mirror && (native[1] || hack_symtab_find(&s->program->symbols, "Output.printChar", 16)))
+            return "out of memory for the copy of Output's text";
     }
     s->native_os = any ? hack_native_os_bind(s->machine, s->program, &os_options)
                        : hack_native_os_observe_errors(s->machine, s->program, &os_options);
+    if (!s->native_os) return "out of memory for the native OS";
     if (s->machine_code && (any || s->memory)) { /* machine code runs native code only as its .sym allows */
         char names[80] = "";
         for (int i = 0; i < 5; i++)
@@ -271,6 +279,7 @@ static void bind_os(hack_session *s)
                  strchr(names, ',') ? "" : "s");
         message(s, text);
     }
+    return NULL;
 }
 
 hack_session *hack_session_create(hack_machine *machine, const hack_session_options *options)
@@ -405,8 +414,17 @@ static void start(hack_session *s)
     for (size_t i = 0; i < l->write_count; i++) s->machine->ram[l->writes[i].address] = l->writes[i].value;
 }
 
+/* hack_session_load's false, with its error in diags (when there is a list). */
+static bool load_failed(hack_diag_list *diags, const char *text)
+{
+    if (diags) hack_diag_add(diags, HACK_DIAG_ERROR, NULL, 0, 0, NULL, 0, "%s", text);
+    return false;
+}
+
 bool hack_session_load(hack_session *session, const hack_launch *launch, hack_diag_list *diags)
 {
+    assert(session && launch && launch->program);
+    if (!launch || !launch->program) return load_failed(diags, "no program to load"); /* (a caller's bug: nothing changes) */
     hack_session *s = session;
     const hack_program *program = launch->program;
     const bool machine_code = launch->code == HACK_LAUNCH_MACHINE_CODE;
@@ -419,7 +437,7 @@ bool hack_session_load(hack_session *session, const hack_launch *launch, hack_di
     s->program = program;
     s->os_added = launch->os_added;
     s->machine_code = machine_code;
-    if (machine_code && program) { /* its .sym says which OS classes the tools put in: only those are ours */
+    if (machine_code) { /* its .sym says which OS classes the tools put in: only those are ours */
         s->os_added = 0;
         for (size_t i = 0; i < hack_os_class_count; i++)
             if (hack_program_has_project_os(program, hack_os_classes[i].name)) s->os_added |= 1u << i;
@@ -449,13 +467,15 @@ bool hack_session_load(hack_session *session, const hack_launch *launch, hack_di
         }
     }
     s->run_reported_access = false;
-    bind_heap(s);
+    const char *unbound = bind_heap(s);
+    if (unbound) return load_failed(diags, unbound);
     if (s->check && s->watch_stack) watch_stack_floor(s);
     if (s->watchpoints && !s->check) {
         s->machine->watch = s->watchpoints;
         s->machine->trusted = NULL;
     }
-    bind_os(s);
+    unbound = bind_os(s);
+    if (unbound) return load_failed(diags, unbound);
     s->restarted = false;
     /* VM code never jumps to its bootstrap: a return through a corrupted frame (its return address 0) does,
      * and the program would start over and over; the word is watched from the first instruction on */
@@ -917,7 +937,7 @@ bool hack_session_resolve_address(const hack_program *program, const char *text,
         return true;
     }
     uint16_t value;
-    if (hack_asm_predefined_symbol(text, length, &value)) {
+    if (hack_predefined_symbol(text, length, &value)) {
         *address = value;
         return true;
     }

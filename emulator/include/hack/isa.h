@@ -84,6 +84,14 @@ enum {
     X(JLE, "JLE", 6)       \
     X(JMP, "JMP", 7)
 
+/* The assembly language's predefined symbols: X(name, value). The assembler resolves them, and every front
+ * end that takes an address from a user (hack_session_resolve_address) accepts them. */
+#define HACK_PREDEFINED_SYMBOL_TABLE(X)                                                                     \
+    X("SP", 0) X("LCL", 1) X("ARG", 2) X("THIS", 3) X("THAT", 4)                                            \
+    X("R0", 0) X("R1", 1) X("R2", 2) X("R3", 3) X("R4", 4) X("R5", 5) X("R6", 6) X("R7", 7)                 \
+    X("R8", 8) X("R9", 9) X("R10", 10) X("R11", 11) X("R12", 12) X("R13", 13) X("R14", 14) X("R15", 15)     \
+    X("SCREEN", HACK_SCREEN) X("KBD", HACK_KBD)
+
 /* The ALU as the hardware defines it, for any 6 control bits (c1..c6 in bits 5..0). */
 uint16_t hack_alu(unsigned control, uint16_t x, uint16_t y);
 
@@ -101,6 +109,10 @@ int hack_dest_lookup(const char *letters, size_t len);
 
 /* Jump bits for "JGT".."JMP", or -1. */
 int hack_jump_lookup(const char *mnemonic, size_t len);
+
+/* The value of the predefined symbol name (len bytes: SP, LCL, ARG, THIS, THAT, R0..R15, SCREEN, KBD, case
+ * sensitive) in *value; false when name is none of them. */
+bool hack_predefined_symbol(const char *name, size_t len, uint16_t *value);
 
 /* Writes a readable form of an instruction word ("@17", "AM=M-1", "D;JGT", "illegal 0x8000"; undocumented
  * computations as "comp(0b1101110)"). Returns what snprintf would return. */

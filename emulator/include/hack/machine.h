@@ -46,7 +46,8 @@ typedef struct {
 
 typedef struct hack_decoded_op hack_decoded_op; /* private: the ROM decoded for the run loop */
 typedef struct hack_hook_table hack_hook_table; /* private: the hooks bound to ROM addresses */
-typedef struct hack_tier hack_tier;             /* private: the native tier (tier.c) */
+typedef struct hack_tier hack_tier;             /* private: the native tier (the hacktier library, tier.c) */
+typedef struct hack_tier_ops hack_tier_ops;     /* private: how the core calls it (machine_private.h) */
 
 typedef struct {
     uint16_t pc;      /* the C-instruction about to access the word */
@@ -87,6 +88,7 @@ typedef struct {
     const uint8_t *trusted;   /* HACK_ROM_SIZE entries */
     hack_watch_hit watch_hit;
     hack_tier *tier; /* NULL: off (hack_machine_enable_tier) */
+    const hack_tier_ops *tier_ops; /* private: set with tier */
     uint8_t *breakpoints;      /* private (hack_machine_set_breakpoint): per ROM word; NULL until one is set */
     uint32_t breakpoint_count; /* breakpoints set */
 } hack_machine;
@@ -123,6 +125,10 @@ bool hack_machine_breakpoint_at(const hack_machine *machine, uint16_t address);
 void hack_machine_clear_breakpoints(hack_machine *machine);
 
 /* ---- the native tier ----
+ * A library of its own, hacktier (threads, a compiler's process, dlopen, the environment), which the front ends
+ * that use it link: the core runs without it, and reaches it only through the machine's tier. These three
+ * functions are hacktier's (in a build without the tier, HACK_WITH_TIER off, hacktier has only them: the tier
+ * is never on).
  * The program translated to C and compiled by the system's C compiler (cc, or $CC) in a background thread,
  * cached in a folder only the user can write; hack_machine_run runs it in turns with the interpreter, with the
  * same results to the instruction: cycles, budget stops, faults, hooks, halts. It is not used while memory is

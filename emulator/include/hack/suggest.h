@@ -4,6 +4,8 @@
 #ifndef HACK_SUGGEST_H
 #define HACK_SUGGEST_H
 
+#include "hack/strbuf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -32,5 +34,10 @@ void hack_suggest_init(hack_suggestion *suggestion, const char *word, size_t len
 void hack_suggest_consider(hack_suggestion *suggestion, const char *candidate, size_t length);
 /* The nearest candidate (its length in *length when length is not NULL), or NULL when none is near. */
 const char *hack_suggest_best(const hack_suggestion *suggestion, size_t *length);
+
+/* Every tool's words for it, to append to a message: " (did you mean 'X'?)" for the nearest candidate, or ""
+ * when none is near (or memory ran out). The text is kept in hint (emptied first) and valid until its next
+ * change. */
+const char *hack_suggest_hint(const hack_suggestion *suggestion, hack_strbuf *hint);
 
 #endif

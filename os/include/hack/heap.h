@@ -53,6 +53,7 @@ typedef enum {
     HACK_HEAP_DOUBLE_FREE,       /* the block is already free */
     HACK_HEAP_FREE_IN_FREE_MEMORY, /* in free memory: freed before (and merged), or never allocated */
     HACK_HEAP_CORRUPT,           /* a bookkeeping word was overwritten: hack_heap_last_error says which */
+    HACK_HEAP_NOT_INITIALIZED,   /* a call before hack_heap_init (a caller's bug: asserted in debug builds) */
 } hack_heap_status;
 
 typedef struct hack_heap hack_heap;
@@ -63,7 +64,9 @@ typedef struct hack_heap hack_heap;
 hack_heap *hack_heap_create(uint16_t *ram, uint32_t base, uint32_t end, int32_t head_address, hack_heap_policy policy);
 void hack_heap_destroy(hack_heap *heap);
 
-/* Memory.init: one free segment over the whole heap. */
+/* Memory.init: one free segment over the whole heap. Every call below needs it first: before it, alloc,
+ * free, defrag, largest_free and set_policy change nothing and return HACK_HEAP_NOT_INITIALIZED (an
+ * assertion fails in debug builds), the free list is empty and the check reports the one problem. */
 void hack_heap_init(hack_heap *heap);
 
 hack_heap_policy hack_heap_get_policy(const hack_heap *heap);
@@ -112,6 +115,7 @@ void hack_heap_get_stats(const hack_heap *heap, hack_heap_stats *stats);
 /* What the integrity check found wrong. */
 typedef enum {
     HACK_HEAP_PROBLEM_NO_CHECK,         /* the check could not run (out of memory) */
+    HACK_HEAP_PROBLEM_NOT_INITIALIZED,  /* the heap has not been set up (hack_heap_init has not run) */
     HACK_HEAP_PROBLEM_HEADER_PAST_END,  /* a segment's header runs past the end of the heap */
     HACK_HEAP_PROBLEM_BAD_SIZE,         /* a segment's size is smaller than its header, or runs past the end */
     HACK_HEAP_PROBLEM_BAD_FLAG,         /* a segment's first word is neither -100 (live) nor a free-list link */

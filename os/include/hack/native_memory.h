@@ -48,6 +48,9 @@ typedef struct hack_native_memory hack_native_memory;
  * code, if any), or when memory ran out. program must outlive the binding. */
 hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_program *program,
                                             const hack_native_memory_options *options);
+/* Whether hack_native_memory_bind binds this program (it has Memory.alloc, and its symbols put the functions and
+ * Memory.0 where they may be): when it does, a NULL from the bind means memory ran out. Nothing is said. */
+bool hack_native_memory_applies(const hack_program *program);
 void hack_native_memory_free(hack_native_memory *memory);
 
 hack_heap *hack_native_memory_heap(hack_native_memory *memory);

@@ -4,6 +4,7 @@
 #include "hack/suggest.h"
 #include "hack/textfile.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,32 +12,6 @@
 #include <string.h>
 
 enum { MAX_ERRORS = 50, FIRST_VARIABLE = 16, LAST_VARIABLE = HACK_SCREEN - 1 };
-
-typedef struct {
-    const char *name;
-    uint16_t value;
-} predefined_symbol;
-
-static const predefined_symbol predefined[] = {
-    {"SP", 0},    {"LCL", 1},   {"ARG", 2},   {"THIS", 3},  {"THAT", 4},  {"R0", 0},    {"R1", 1},
-    {"R2", 2},    {"R3", 3},    {"R4", 4},    {"R5", 5},    {"R6", 6},    {"R7", 7},    {"R8", 8},
-    {"R9", 9},    {"R10", 10},  {"R11", 11},  {"R12", 12},  {"R13", 13},  {"R14", 14},  {"R15", 15},
-    {"SCREEN", HACK_SCREEN},    {"KBD", HACK_KBD},
-};
-
-static const predefined_symbol *find_predefined(const char *name, size_t len)
-{
-    for (size_t i = 0; i < sizeof predefined / sizeof predefined[0]; i++)
-        if (strlen(predefined[i].name) == len && memcmp(predefined[i].name, name, len) == 0) return &predefined[i];
-    return NULL;
-}
-
-bool hack_asm_predefined_symbol(const char *name, size_t len, uint16_t *value)
-{
-    const predefined_symbol *symbol = find_predefined(name, len);
-    if (symbol) *value = symbol->value;
-    return symbol != NULL;
-}
 
 /* An @symbol waiting for pass 2. */
 typedef struct {
@@ -134,7 +109,8 @@ static void parse_label(assembler *as, const char *p, const char *end)
         error_at(as, close + 1, "junk after the label");
         return;
     }
-    if (find_predefined(name, n)) {
+    uint16_t predefined;
+    if (hack_predefined_symbol(name, n, &predefined)) {
         error_at(as, name, "'%.*s' is a predefined symbol and cannot be a label", (int)n, name);
         return;
     }
@@ -193,9 +169,9 @@ static void parse_a_instruction(assembler *as, const char *p, const char *end)
         error_at(as, skip_blanks(value + n, end), "junk after the symbol");
         return;
     }
-    const predefined_symbol *known = find_predefined(value, n);
-    if (known) {
-        emit(as, known->value, p);
+    uint16_t known;
+    if (hack_predefined_symbol(value, n, &known)) {
+        emit(as, known, p);
         return;
     }
     if (as->pending_count == as->pending_capacity) {
@@ -421,6 +397,7 @@ static void resolve_symbols(assembler *as)
 bool hack_asm_assemble(const char *name, const char *text, size_t length, hack_program *program,
                        hack_diag_list *diags)
 {
+    assert((text || length == 0) && program && program->words && diags); /* program initialised */
     if (!hack_textfile_check(name, text, length, diags)) return false;
     assembler as = {.file = name, .program = program, .diags = diags};
     program->count = 0;

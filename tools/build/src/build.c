@@ -7,6 +7,7 @@
 #include "hack/path.h"
 #include "hack/textfile.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -787,6 +788,7 @@ static char *folder_machine_program(const char *path, hack_diag_list *diags)
 bool hack_build_program(const char *path, hack_build_options *options, hack_program *program,
                         hack_diag_list *diags)
 {
+    assert(path && options && program && program->words && diags); /* program initialised */
     options->machine_code = false;
     if (hack_path_is_folder(path) && !hack_build_is_program_folder(path)) {
         char *only = folder_machine_program(path, diags);

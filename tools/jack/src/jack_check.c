@@ -112,15 +112,6 @@ lookup_result jack_lookup(const folder *f, const char *class_name, const char *n
 
 /* ---- near misses ---- */
 
-static const char *did_you_mean(const hack_suggestion *s, hack_strbuf *buffer)
-{
-    hack_strbuf_reset(buffer);
-    size_t length;
-    const char *best = hack_suggest_best(s, &length);
-    if (best) hack_strbuf_appendf(buffer, " (did you mean '%.*s'?)", (int)length, best);
-    return hack_strbuf_text(buffer);
-}
-
 const char *jack_suggest_class(const folder *f, const char *name, hack_strbuf *buffer)
 {
     hack_suggestion s;
@@ -132,7 +123,7 @@ const char *jack_suggest_class(const folder *f, const char *name, hack_strbuf *b
         hack_suggest_consider(&s, f->externals[i].name, f->externals[i].name_length);
     for (size_t i = 0; i < hack_os_api_count; i++)
         hack_suggest_consider(&s, hack_os_api[i].class_name, strlen(hack_os_api[i].class_name));
-    return did_you_mean(&s, buffer);
+    return hack_suggest_hint(&s, buffer);
 }
 
 static void consider_vm_function(void *context, const char *name, size_t length, size_t dot)
@@ -158,7 +149,7 @@ const char *jack_suggest_subroutine(const folder *f, const char *class_name, con
             if (strcmp(hack_os_api[i].class_name, class_name) == 0)
                 hack_suggest_consider(&s, hack_os_api[i].name, strlen(hack_os_api[i].name));
     }
-    return did_you_mean(&s, buffer);
+    return hack_suggest_hint(&s, buffer);
 }
 
 /* ---- flow: can control run past the statements? ---- */

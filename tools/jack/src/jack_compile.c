@@ -9,6 +9,7 @@
 #include "hack/strbuf.h"
 #include "hack/suggest.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,12 +185,8 @@ static const char *variable_hint(compiler *cc, const char *name, bool classes)
     for (int i = 0; i < cc->class_scope.count; i++)
         if (cc->class_scope.items[i].kind != VAR_FIELD || !in_function(cc))
             hack_suggest_consider(&s, cc->class_scope.items[i].name, strlen(cc->class_scope.items[i].name));
-    size_t length;
-    const char *best = hack_suggest_best(&s, &length);
-    if (!best && classes) return jack_suggest_class(cc->f, name, &cc->hint);
-    hack_strbuf_reset(&cc->hint);
-    if (best) hack_strbuf_appendf(&cc->hint, " (did you mean '%.*s'?)", (int)length, best);
-    return hack_strbuf_text(&cc->hint);
+    if (!hack_suggest_best(&s, NULL) && classes) return jack_suggest_class(cc->f, name, &cc->hint);
+    return hack_suggest_hint(&s, &cc->hint);
 }
 
 /* A variable as a term or a let target: its segment and index, after the checks. */
@@ -668,6 +665,7 @@ bool hack_jack_compile(const hack_jack_sources *sources, hack_jack_outputs *outp
 bool hack_jack_compile_with(const hack_jack_sources *sources, const hack_jack_context *context,
                             hack_jack_outputs *outputs, hack_diag_list *diags)
 {
+    assert(sources && outputs && diags);
     size_t declared = context ? context->declarations.count : 0;
     size_t elsewhere = declared + (context ? context->compiled.count : 0);
     outputs->count = sources->count;

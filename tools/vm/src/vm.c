@@ -26,6 +26,7 @@
 #include "vm_index.h"
 #include "vm_parse.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,16 +170,6 @@ static const vm_command *find_function(const vm_program *program, const char *na
     return NULL;
 }
 
-/* " (did you mean 'X'?)" for the nearest of the names considered, or "": the text is in hint. */
-static const char *did_you_mean(const hack_suggestion *near, hack_strbuf *hint)
-{
-    size_t length;
-    const char *best = hack_suggest_best(near, &length);
-    hack_strbuf_reset(hint);
-    if (best) hack_strbuf_appendf(hint, " (did you mean '%.*s'?)", (int)length, best);
-    return hack_strbuf_text(hint);
-}
-
 /* The OS's functions as "Class.name", for near misses of a program the OS is to be added to. */
 typedef struct {
     hack_strbuf text;
@@ -217,7 +208,7 @@ static const char *function_hint(const vm_program *program, const os_names *name
         size_t end = i + 1 < hack_os_api_count ? names->starts[i + 1] : names->text.length;
         hack_suggest_consider(&near, names->text.text + names->starts[i], end - names->starts[i]);
     }
-    return did_you_mean(&near, hint);
+    return hack_suggest_hint(&near, hint);
 }
 
 /* The label nearest to a jump's, among those of its scope. */
@@ -233,7 +224,7 @@ static const char *label_hint(const vm_program *program, const hack_vm_sources *
         if (same_name(other.name, other.length, scope.name, scope.length))
             hack_suggest_consider(&near, d->name, d->name_length);
     }
-    return did_you_mean(&near, hint);
+    return hack_suggest_hint(&near, hint);
 }
 
 /* Whether c is the first use of its static (File.i) in the program: seen holds a bit per index, per file */
@@ -887,6 +878,7 @@ void hack_vm_assembly_free(hack_vm_assembly *assembly)
 bool hack_vm_translate(const hack_vm_sources *sources, const hack_vm_options *options, hack_vm_assembly *assembly,
                        hack_diag_list *diags)
 {
+    assert(sources && options && assembly && diags);
     memset(assembly, 0, sizeof *assembly);
     vm_program program = {0};
     if (!vm_parse(sources, &program, diags) || !check_program(&program, sources, options, diags)) {
@@ -985,6 +977,7 @@ static void relay_assembler_diags(const hack_vm_sources *sources, const hack_vm_
 bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *options, const char *name,
                    hack_program *program, hack_diag_list *diags)
 {
+    assert(program && program->words); /* initialised */
     hack_vm_assembly assembly;
     if (!hack_vm_translate(sources, options, &assembly, diags)) return false;
     hack_diag_list assembler_diags;

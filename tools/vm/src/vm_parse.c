@@ -35,6 +35,25 @@ static const struct {
     {"pointer", SEG_POINTER, 1},       {"static", SEG_STATIC, 32767},
 };
 
+static const char *command_name(size_t i)
+{
+    return command_names[i].name;
+}
+
+static const char *segment_name(size_t i)
+{
+    return segment_names[i].name;
+}
+
+/* The nearest of count names to an unknown word, for its message: " (did you mean 'X'?)" or "" (in hint). */
+static const char *name_hint(word w, const char *(*name)(size_t i), size_t count, hack_strbuf *hint)
+{
+    hack_suggestion near;
+    hack_suggest_init(&near, w.start, w.length);
+    for (size_t i = 0; i < count; i++) hack_suggest_consider(&near, name(i), strlen(name(i)));
+    return hack_suggest_hint(&near, hint);
+}
+
 static bool word_is(word w, const char *text)
 {
     return strlen(text) == w.length && memcmp(w.start, text, w.length) == 0;
@@ -109,16 +128,10 @@ bool vm_parse(const hack_vm_sources *sources, vm_program *program, hack_diag_lis
             while (c < sizeof command_names / sizeof command_names[0] && !word_is(words[0], command_names[c].name))
                 c++;
             if (c == sizeof command_names / sizeof command_names[0]) {
-                hack_suggestion near;
-                hack_suggest_init(&near, words[0].start, words[0].length);
-                for (size_t k = 0; k < sizeof command_names / sizeof command_names[0]; k++)
-                    hack_suggest_consider(&near, command_names[k].name, strlen(command_names[k].name));
-                const char *best = hack_suggest_best(&near, NULL);
-                if (best)
-                    ERROR_AT(words[0], "unknown command '%.*s' (did you mean '%s'?)", (int)words[0].length,
-                             words[0].start, best);
-                else
-                    ERROR_AT(words[0], "unknown command '%.*s'", (int)words[0].length, words[0].start);
+                hack_strbuf hint = {0};
+                ERROR_AT(words[0], "unknown command '%.*s'%s", (int)words[0].length, words[0].start,
+                         name_hint(words[0], command_name, c, &hint));
+                hack_strbuf_free(&hint);
                 continue;
             }
             const int wanted = command_names[c].arguments;
@@ -142,18 +155,11 @@ bool vm_parse(const hack_vm_sources *sources, vm_program *program, hack_diag_lis
                 while (s < sizeof segment_names / sizeof segment_names[0] && !word_is(words[1], segment_names[s].name))
                     s++;
                 if (s == sizeof segment_names / sizeof segment_names[0]) {
-                    hack_suggestion near;
-                    hack_suggest_init(&near, words[1].start, words[1].length);
-                    for (size_t k = 0; k < sizeof segment_names / sizeof segment_names[0]; k++)
-                        hack_suggest_consider(&near, segment_names[k].name, strlen(segment_names[k].name));
-                    const char *best = hack_suggest_best(&near, NULL);
-                    if (best)
-                        ERROR_AT(words[1], "unknown segment '%.*s' (did you mean '%s'?)", (int)words[1].length,
-                                 words[1].start, best);
-                    else
-                        ERROR_AT(words[1],
-                                 "unknown segment '%.*s' (constant local argument this that temp pointer static)",
-                                 (int)words[1].length, words[1].start);
+                    hack_strbuf hint = {0};
+                    const char *near = name_hint(words[1], segment_name, s, &hint);
+                    ERROR_AT(words[1], "unknown segment '%.*s'%s", (int)words[1].length, words[1].start,
+                             *near ? near : " (constant local argument this that temp pointer static)");
+                    hack_strbuf_free(&hint);
                     continue;
                 }
                 command.segment = segment_names[s].segment;

@@ -90,7 +90,7 @@ typedef struct {
     size_t write_count;
 } hack_launch;
 
-/* Loads the launch's program into the machine, binds what the options ask for, and starts it as the launch
+/* Loads the launch's program (launch->program not NULL) into the machine, binds what the options ask for, and starts it as the launch
  * says (SP, the PC, the RAM writes). False (with an error in diags) when something could not be bound or
  * memory ran out. Loading again unbinds the previous program first. */
 bool hack_session_load(hack_session *session, const hack_launch *launch, hack_diag_list *diags);

@@ -16,9 +16,6 @@
 bool hack_asm_assemble(const char *name, const char *text, size_t length, hack_program *program,
                        hack_diag_list *diags);
 
-/* The value of a predefined symbol (SP, LCL, ARG, THIS, THAT, R0..R15, SCREEN, KBD); false if name is none. */
-bool hack_asm_predefined_symbol(const char *name, size_t len, uint16_t *value);
-
 bool hack_asm_assemble_file(const char *path, hack_program *program, hack_diag_list *diags);
 
 #endif
