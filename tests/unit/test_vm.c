@@ -429,6 +429,66 @@ START_TEST(rom_overflow_names_the_vm_line)
 }
 END_TEST
 
+/* The commands as the parser reads them (for a tool stepping through VM code): kinds, names, lines, the
+ * function each is in (per file: -1 before the first), comments and blank lines skipped; an error located. */
+START_TEST(commands_read_by_the_parser)
+{
+    hack_vm_sources sources = {0};
+    const char *a = "// A\nlabel START\n\nfunction A.f 0 // entry\n  label LOOP\npush constant 1\nif-goto LOOP\n"
+                    "goto END\nfunction A.g 1\nreturn\n";
+    const char *b = "label OUT\nfunction B.h 0\ncall A.f 0\nreturn\n";
+    ck_assert(hack_vm_sources_add(&sources, "A.vm", a, strlen(a)));
+    ck_assert(hack_vm_sources_add(&sources, "B.vm", b, strlen(b)));
+    hack_diag_list diags;
+    hack_diag_list_init(&diags);
+    hack_vm_commands commands;
+    ck_assert(hack_vm_read_commands(&sources, &commands, &diags));
+    ck_assert_uint_eq(diags.count, 0);
+    static const struct {
+        hack_vm_command_kind kind;
+        const char *name;
+        uint16_t file;
+        uint32_t line;
+        int function;
+    } expected[] = {
+        {HACK_VM_COMMAND_LABEL, "START", 0, 2, -1},     {HACK_VM_COMMAND_FUNCTION, "A.f", 0, 4, 1},
+        {HACK_VM_COMMAND_LABEL, "LOOP", 0, 5, 1},       {HACK_VM_COMMAND_OTHER, NULL, 0, 6, 1},
+        {HACK_VM_COMMAND_IF_GOTO, "LOOP", 0, 7, 1},     {HACK_VM_COMMAND_GOTO, "END", 0, 8, 1},
+        {HACK_VM_COMMAND_FUNCTION, "A.g", 0, 9, 6},     {HACK_VM_COMMAND_OTHER, NULL, 0, 10, 6},
+        {HACK_VM_COMMAND_LABEL, "OUT", 1, 1, -1},       {HACK_VM_COMMAND_FUNCTION, "B.h", 1, 2, 9},
+        {HACK_VM_COMMAND_OTHER, "A.f", 1, 3, 9},        {HACK_VM_COMMAND_OTHER, NULL, 1, 4, 9},
+    };
+    ck_assert_uint_eq(commands.count, sizeof expected / sizeof expected[0]);
+    for (size_t i = 0; i < commands.count; i++) {
+        const hack_vm_command *c = &commands.items[i];
+        ck_assert_int_eq(c->kind, expected[i].kind);
+        ck_assert_uint_eq(c->file, expected[i].file);
+        ck_assert_uint_eq(c->line, expected[i].line);
+        ck_assert_int_eq(c->function, expected[i].function);
+        if (expected[i].name) {
+            ck_assert_uint_eq(c->name_length, strlen(expected[i].name));
+            ck_assert(memcmp(c->name, expected[i].name, c->name_length) == 0);
+        }
+    }
+    hack_vm_commands_free(&commands);
+    ck_assert_ptr_null(commands.items);
+    hack_vm_sources_free(&sources);
+    hack_diag_list_free(&diags);
+
+    const char *bad = "push constant 1\n  frobnicate\n";
+    sources = (hack_vm_sources){0};
+    ck_assert(hack_vm_sources_add(&sources, "Bad.vm", bad, strlen(bad)));
+    hack_diag_list_init(&diags);
+    ck_assert(!hack_vm_read_commands(&sources, &commands, &diags));
+    ck_assert_uint_eq(commands.count, 0);
+    ck_assert_uint_eq(diags.error_count, 1);
+    ck_assert_int_eq(diags.items[0].line, 2);
+    ck_assert_int_eq(diags.items[0].column, 3);
+    hack_vm_sources_free(&sources);
+    hack_diag_list_free(&diags);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("vm");
@@ -451,6 +511,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, program_map_names_every_word);
     tcase_add_test(tc, errors_with_file_line_and_column);
     tcase_add_test(tc, rom_overflow_names_the_vm_line);
+    tcase_add_test(tc, commands_read_by_the_parser);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -11,7 +11,6 @@
 #include "hack/textfile.h"
 #include "hack/vm.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -214,55 +213,16 @@ static char *vm_path(runner *r, const command *c)
     return NULL;
 }
 
-/* What vmstep needs to know of a VM command: its kind and its first argument (a label or function name). */
-typedef enum { VM_LINE_NONE, VM_LINE_LABEL, VM_LINE_FUNCTION, VM_LINE_GOTO, VM_LINE_IF_GOTO, VM_LINE_OTHER } vm_line_kind;
-
-typedef struct {
-    vm_line_kind kind;
-    const char *name; /* the argument of a label, function, goto or if-goto */
-    size_t name_length;
-    size_t line_number;
-} vm_line;
-
-static bool starts_word(const char *text, size_t length, const char *word)
+/* The label that `jump` names (in its function, as the emulator scopes labels) is followed by another
+ * command of its file that is a label: the jump lands on that one, a step of its own (see map_empty_commands).
+ * commands: those of jump's file. */
+static bool label_before_label(const hack_vm_command *commands, size_t count, const hack_vm_command *jump)
 {
-    size_t n = strlen(word);
-    return length > n && strncmp(text, word, n) == 0 && (text[n] == ' ' || text[n] == '\t');
-}
-
-static vm_line read_vm_line(const char *line, size_t length, size_t line_number)
-{
-    vm_line result = {VM_LINE_NONE, NULL, 0, line_number};
-    size_t i = 0;
-    while (i < length && (line[i] == ' ' || line[i] == '\t')) i++;
-    if (i == length || line[i] == '\r' || (i + 1 < length && line[i] == '/' && line[i + 1] == '/')) return result;
-    static const struct {
-        const char *word;
-        vm_line_kind kind;
-    } named[] = {{"label", VM_LINE_LABEL}, {"function", VM_LINE_FUNCTION}, {"goto", VM_LINE_GOTO}, {"if-goto", VM_LINE_IF_GOTO}};
-    result.kind = VM_LINE_OTHER;
-    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
-        if (!starts_word(line + i, length - i, named[k].word)) continue;
-        result.kind = named[k].kind;
-        size_t at = i + strlen(named[k].word);
-        while (at < length && (line[at] == ' ' || line[at] == '\t')) at++;
-        size_t end = at;
-        while (end < length && !isspace((unsigned char)line[end]) && line[end] != '/') end++;
-        result.name = line + at;
-        result.name_length = end - at;
-        break;
-    }
-    return result;
-}
-
-/* The label that `jump` names (in the function whose commands start at function_start) is followed by another
- * label: the jump lands on that one, a step of its own (see map_empty_commands). */
-static bool label_before_label(const vm_line *lines, size_t count, size_t function_start, const vm_line *jump)
-{
-    for (size_t k = function_start; k < count && (k == function_start || lines[k].kind != VM_LINE_FUNCTION); k++)
-        if (lines[k].kind == VM_LINE_LABEL && lines[k].name_length == jump->name_length &&
-            strncmp(lines[k].name, jump->name, jump->name_length) == 0)
-            return k + 1 < count && lines[k + 1].kind == VM_LINE_LABEL;
+    for (size_t k = 0; k < count; k++)
+        if (commands[k].kind == HACK_VM_COMMAND_LABEL && commands[k].function == jump->function &&
+            commands[k].name_length == jump->name_length &&
+            memcmp(commands[k].name, jump->name, jump->name_length) == 0)
+            return k + 1 < count && commands[k + 1].kind == HACK_VM_COMMAND_LABEL;
     return false;
 }
 
@@ -278,6 +238,41 @@ static bool label_before_label(const vm_line *lines, size_t count, size_t functi
  * Labels belong to their function, as in the emulator (the name before the first function is its own). */
 enum { GOTO_PLAIN = 1, GOTO_IF = 2, GOTO_LANDS_ON_LABEL = 4 };
 
+/* The steps of one source's commands (count of them, read by the VM parser), whose ROM words the program's
+ * map names as file f. */
+static void map_file(runner *r, size_t f, const hack_vm_command *commands, size_t count)
+{
+    const hack_program *p = &r->program;
+    uint32_t lines = 0;
+    for (size_t k = 0; k < count; k++)
+        if (commands[k].line > lines) lines = commands[k].line;
+    uint32_t *first = calloc((size_t)lines + 1, sizeof *first); /* per line, its command's first ROM address + 1 */
+    if (!first) return;
+    for (size_t a = 0; a < p->count; a++) {
+        const hack_source_location *at = &p->locations[a];
+        if (at->file == f && at->command_start && at->line <= lines && !first[at->line]) first[at->line] = (uint32_t)a + 1;
+    }
+    if (p->count && p->locations[0].file == f && count && commands[0].kind == HACK_VM_COMMAND_LABEL)
+        r->starts_on_label = true;
+    size_t pending = 0;
+    for (size_t k = 0; k < count; k++) {
+        const hack_vm_command *vm = &commands[k];
+        if (vm->kind == HACK_VM_COMMAND_LABEL) continue;
+        if (vm->kind == HACK_VM_COMMAND_FUNCTION) pending = 0;
+        uint32_t word = first[vm->line];
+        if (!word) {
+            pending++;
+            continue;
+        }
+        r->empty_before[word - 1] = (uint8_t)(pending > 255 ? 255 : pending);
+        if (vm->kind == HACK_VM_COMMAND_GOTO || vm->kind == HACK_VM_COMMAND_IF_GOTO)
+            r->goto_at[word - 1] = (uint8_t)((vm->kind == HACK_VM_COMMAND_GOTO ? GOTO_PLAIN : GOTO_IF) |
+                                             (label_before_label(commands, count, vm) ? GOTO_LANDS_ON_LABEL : 0));
+        pending = 0;
+    }
+    free(first);
+}
+
 static void map_empty_commands(runner *r, const hack_vm_sources *sources)
 {
     free(r->empty_before);
@@ -287,55 +282,24 @@ static void map_empty_commands(runner *r, const hack_vm_sources *sources)
     r->goto_at = calloc(HACK_ROM_SIZE + 1, 1);
     const hack_program *p = &r->program;
     if (!r->empty_before || !r->goto_at || !p->locations) return;
+    hack_diag_list quiet; /* the code was built from these sources: the translator has read them without error */
+    hack_diag_list_init(&quiet);
+    hack_vm_commands commands;
+    bool read = hack_vm_read_commands(sources, &commands, &quiet);
+    hack_diag_list_free(&quiet);
+    if (!read) return;
     for (size_t f = 0; f < p->source_file_count; f++) {
-        const hack_vm_source *src = NULL;
-        for (size_t i = 0; i < sources->count && !src; i++)
-            if (strcmp(sources->items[i].path, p->source_files[f]) == 0) src = &sources->items[i];
-        if (!src) continue;
-        /* the first ROM word of each line's command */
-        size_t lines = 1;
-        for (size_t i = 0; i < src->length; i++) lines += src->text[i] == '\n';
-        uint32_t *first = calloc(lines + 1, sizeof *first); /* ROM address + 1; 0 = no words */
-        vm_line *commands = calloc(lines, sizeof *commands);
-        if (!first || !commands) {
-            free(first);
-            free(commands);
-            continue;
-        }
-        for (size_t a = 0; a < p->count; a++) {
-            const hack_source_location *at = &p->locations[a];
-            if (at->file == f && at->command_start && at->line <= lines && !first[at->line]) first[at->line] = (uint32_t)a + 1;
-        }
-        size_t offset = 0, line_number = 0, count = 0;
-        const char *line;
-        size_t length;
-        while (hack_textfile_next_line(src->text, src->length, &offset, &line, &length) && count < lines) {
-            vm_line read = read_vm_line(line, length, ++line_number);
-            if (read.kind != VM_LINE_NONE) commands[count++] = read;
-        }
-        if (p->count && p->locations[0].file == f && count && commands[0].kind == VM_LINE_LABEL) r->starts_on_label = true;
-        size_t pending = 0, function_start = 0;
-        for (size_t k = 0; k < count; k++) {
-            const vm_line *vm = &commands[k];
-            if (vm->kind == VM_LINE_LABEL) continue;
-            if (vm->kind == VM_LINE_FUNCTION) {
-                pending = 0;
-                function_start = k;
-            }
-            uint32_t word = vm->line_number <= lines ? first[vm->line_number] : 0;
-            if (!word) {
-                pending++;
-                continue;
-            }
-            r->empty_before[word - 1] = (uint8_t)(pending > 255 ? 255 : pending);
-            if (vm->kind == VM_LINE_GOTO || vm->kind == VM_LINE_IF_GOTO)
-                r->goto_at[word - 1] = (uint8_t)((vm->kind == VM_LINE_GOTO ? GOTO_PLAIN : GOTO_IF) |
-                                                 (label_before_label(commands, count, function_start, vm) ? GOTO_LANDS_ON_LABEL : 0));
-            pending = 0;
-        }
-        free(commands);
-        free(first);
+        size_t s = 0;
+        while (s < sources->count && strcmp(sources->items[s].path, p->source_files[f]) != 0) s++;
+        if (s == sources->count) continue;
+        /* the commands of a source are together, in the order of the sources */
+        size_t from = 0;
+        while (from < commands.count && commands.items[from].file != s) from++;
+        size_t to = from;
+        while (to < commands.count && commands.items[to].file == s) to++;
+        map_file(r, f, commands.items + from, to - from);
     }
+    hack_vm_commands_free(&commands);
 }
 
 /* How the VM command at ROM word pc jumps: 0, or GOTO_PLAIN or GOTO_IF with GOTO_LANDS_ON_LABEL. */

@@ -224,3 +224,47 @@ bool vm_parse(const hack_vm_sources *sources, vm_program *program, hack_diag_lis
     }
     return diags->error_count == errors_before;
 }
+
+static hack_vm_command_kind command_kind(vm_op op)
+{
+    switch (op) {
+    case VM_LABEL: return HACK_VM_COMMAND_LABEL;
+    case VM_FUNCTION: return HACK_VM_COMMAND_FUNCTION;
+    case VM_GOTO: return HACK_VM_COMMAND_GOTO;
+    case VM_IF_GOTO: return HACK_VM_COMMAND_IF_GOTO;
+    default: return HACK_VM_COMMAND_OTHER;
+    }
+}
+
+bool hack_vm_read_commands(const hack_vm_sources *sources, hack_vm_commands *commands, hack_diag_list *diags)
+{
+    memset(commands, 0, sizeof *commands);
+    vm_program program = {0};
+    if (!vm_parse(sources, &program, diags)) {
+        vm_program_free(&program);
+        return false;
+    }
+    if (program.count) {
+        commands->items = malloc(program.count * sizeof *commands->items);
+        if (!commands->items) {
+            hack_diag_add(diags, HACK_DIAG_ERROR, NULL, 0, 0, NULL, 0, "out of memory");
+            vm_program_free(&program);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < program.count; i++) {
+        const vm_command *c = &program.items[i];
+        commands->items[i] = (hack_vm_command){.kind = command_kind(c->op), .name = c->name,
+                                               .name_length = c->name_length, .file = c->file, .line = c->line,
+                                               .function = c->function};
+    }
+    commands->count = program.count;
+    vm_program_free(&program);
+    return true;
+}
+
+void hack_vm_commands_free(hack_vm_commands *commands)
+{
+    free(commands->items);
+    memset(commands, 0, sizeof *commands);
+}

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* VM sources: a file's base name without .vm names its statics (File.i). */
 typedef hack_source hack_vm_source;
@@ -58,5 +59,35 @@ void hack_vm_assembly_free(hack_vm_assembly *assembly);
  * and for every ROM word the VM command it came from. name is used for messages about the assembly. */
 bool hack_vm_build(const hack_vm_sources *sources, const hack_vm_options *options, const char *name,
                    hack_program *program, hack_diag_list *diags);
+
+/* The kind of a VM command, as a tool that steps through VM code needs it (the rest are OTHER). */
+typedef enum {
+    HACK_VM_COMMAND_OTHER,
+    HACK_VM_COMMAND_LABEL,
+    HACK_VM_COMMAND_FUNCTION,
+    HACK_VM_COMMAND_GOTO,
+    HACK_VM_COMMAND_IF_GOTO,
+} hack_vm_command_kind;
+
+/* One VM command as the translator's parser reads it. */
+typedef struct {
+    hack_vm_command_kind kind;
+    const char *name; /* the name a label, function, goto, if-goto or call gives: in the source's text (not ended) */
+    size_t name_length;
+    uint16_t file;    /* index into the sources */
+    uint32_t line;    /* 1-based */
+    int function;     /* index in the list of the function command it is in (a function: its own); -1 before
+                         the first function of its file */
+} hack_vm_command;
+
+typedef struct {
+    hack_vm_command *items; /* the commands in order, source after source */
+    size_t count;
+} hack_vm_commands;
+
+/* The commands of sources, read by the translator's parser (so as the translator reads them); syntax errors
+ * go to diags (false). The names point into the sources' text: the list is used while they live. */
+bool hack_vm_read_commands(const hack_vm_sources *sources, hack_vm_commands *commands, hack_diag_list *diags);
+void hack_vm_commands_free(hack_vm_commands *commands);
 
 #endif
