@@ -93,6 +93,55 @@ typedef struct {
     uint32_t breakpoint_count; /* breakpoints set */
 } hack_machine;
 
+/* ---- accessors: the machine's public face, for code outside the core (scripts, checkers, front ends) ----
+ * Static inline, so they cost what the field access did; the run loop (run*.c) uses the fields directly.
+ * Addresses must be in range: address < HACK_RAM_SIZE (RAM), < HACK_ROM_SIZE (ROM). */
+static inline uint16_t hack_machine_ram(const hack_machine *machine, uint16_t address)
+{
+    return machine->ram[address];
+}
+static inline void hack_machine_set_ram(hack_machine *machine, uint16_t address, uint16_t value)
+{
+    machine->ram[address] = value;
+}
+/* ROM is read here; it is written with hack_machine_poke_rom (which keeps the decoded ROM in step). */
+static inline uint16_t hack_machine_rom(const hack_machine *machine, uint16_t address)
+{
+    return machine->rom[address];
+}
+static inline uint16_t hack_machine_pc(const hack_machine *machine) { return machine->pc; }
+static inline void hack_machine_set_pc(hack_machine *machine, uint16_t pc) { machine->pc = pc; }
+static inline uint16_t hack_machine_a(const hack_machine *machine) { return machine->a; }
+static inline void hack_machine_set_a(hack_machine *machine, uint16_t value) { machine->a = value; }
+static inline uint16_t hack_machine_d(const hack_machine *machine) { return machine->d; }
+static inline void hack_machine_set_d(hack_machine *machine, uint16_t value) { machine->d = value; }
+/* Instructions executed since the last load or reset. */
+static inline uint64_t hack_machine_cycles(const hack_machine *machine) { return machine->cycles; }
+/* The last fault (kind HACK_FAULT_NONE when there was none since the load or reset). */
+static inline hack_fault hack_machine_fault(const hack_machine *machine) { return machine->fault; }
+
+/* The run's settings (see the fields). */
+static inline void hack_machine_set_relaxed(hack_machine *machine, bool on) { machine->relaxed = on; }
+static inline void hack_machine_set_stop_on_halt(hack_machine *machine, bool on) { machine->stop_on_halt = on; }
+static inline void hack_machine_set_stop_at_program_end(hack_machine *machine, bool on)
+{
+    machine->stop_at_program_end = on;
+}
+/* Whether any hook is bound (hack_machine_add_hook; hack_machine_clear_hooks and hack_machine_load remove them). */
+static inline bool hack_machine_has_hooks(const hack_machine *machine) { return machine->hooks != NULL; }
+
+/* Watching memory (see the watch field): watch NULL turns it off (trusted is then ignored and cleared). The
+ * maps are the caller's and must outlive their use. */
+static inline void hack_machine_set_watch(hack_machine *machine, const uint8_t *watch, const uint8_t *trusted)
+{
+    machine->watch = watch;
+    machine->trusted = watch ? trusted : NULL;
+}
+/* The watch map in use, or NULL. */
+static inline const uint8_t *hack_machine_watch(const hack_machine *machine) { return machine->watch; }
+/* What the last HACK_STOP_WATCH stopped on. */
+static inline hack_watch_hit hack_machine_watch_hit(const hack_machine *machine) { return machine->watch_hit; }
+
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
 hack_machine *hack_machine_create(void);
 void hack_machine_destroy(hack_machine *machine);
