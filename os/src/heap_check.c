@@ -100,10 +100,7 @@ static void emit(hack_heap_sanitizer *c, const hack_heap_finding *finding, const
 /* The machine no longer stops on this check's watched words (unless another watch map replaced it). */
 static void stop_watching(hack_heap_sanitizer *c)
 {
-    if (c->machine->watch == c->watch) {
-        c->machine->watch = NULL;
-        c->machine->trusted = NULL;
-    }
+    if (hack_machine_watch(c->machine) == c->watch) hack_machine_set_watch(c->machine, NULL, NULL);
 }
 
 hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hack_program *program, int max_reports,
@@ -120,8 +117,7 @@ hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hac
     c->report = report;
     c->context = context;
     hack_heap_sanitizer_on_init(c);
-    machine->watch = c->watch;
-    machine->trusted = c->trusted;
+    hack_machine_set_watch(machine, c->watch, c->trusted);
     return c;
 }
 
@@ -174,7 +170,7 @@ static void timeline_event(hack_heap_sanitizer *c)
     }
     uint8_t *column = c->timeline + c->timeline_count * HACK_HEAP_TIMELINE_BANDS;
     for (size_t b = 0; b < HACK_HEAP_TIMELINE_BANDS; b++) column[b] = (uint8_t)c->band_live[b];
-    c->timeline_cycles[c->timeline_count++] = c->machine->cycles;
+    c->timeline_cycles[c->timeline_count++] = hack_machine_cycles(c->machine);
 }
 
 void hack_heap_sanitizer_record_timeline(hack_heap_sanitizer *c)
@@ -355,7 +351,7 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, c
 
 bool hack_heap_sanitizer_watch_floor(hack_heap_sanitizer *c, uint16_t from, uint16_t to)
 {
-    if (c->track_only || c->machine->watch != c->watch) return false;
+    if (c->track_only || hack_machine_watch(c->machine) != c->watch) return false;
     for (uint32_t a = from; a < to && a < LOW_WORDS; a++) c->watch[a] |= WATCH_FLOOR;
     return true;
 }
@@ -370,7 +366,8 @@ static uint16_t block_below(const hack_heap_sanitizer *c, uint16_t address)
 
 void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
 {
-    const hack_watch_hit *hit = &c->machine->watch_hit;
+    const hack_watch_hit watch_hit = hack_machine_watch_hit(c->machine);
+    const hack_watch_hit *hit = &watch_hit;
     const char *access = hit->write ? "write to" : "read of";
     char text[3 * STACK_TEXT + 600];
     int n;
@@ -536,7 +533,8 @@ void hack_heap_sanitizer_hold_at_findings(hack_heap_sanitizer *c, bool hold)
 bool hack_heap_sanitizer_entered(hack_heap_sanitizer *c)
 {
     c->found = false;
-    if (!c->holding || c->machine->pc != c->held_pc || c->machine->cycles != c->held_cycles) return false;
+    if (!c->holding || hack_machine_pc(c->machine) != c->held_pc || hack_machine_cycles(c->machine) != c->held_cycles)
+        return false;
     c->holding = false;
     return true;
 }
@@ -546,8 +544,8 @@ bool hack_heap_sanitizer_held(hack_heap_sanitizer *c)
     if (!c->hold || !c->found) return false;
     c->found = false;
     c->holding = true;
-    c->held_pc = c->machine->pc;
-    c->held_cycles = c->machine->cycles;
+    c->held_pc = hack_machine_pc(c->machine);
+    c->held_cycles = hack_machine_cycles(c->machine);
     return true;
 }
 
@@ -591,7 +589,7 @@ static void emit_call_finding(hack_heap_sanitizer *c, hack_heap_finding *finding
 /* The return command's place, when it is one of function's (R13 keeps the shared return's site), or -1. */
 static int32_t return_site(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function)
 {
-    uint16_t site = m->ram[13];
+    uint16_t site = hack_machine_ram(m, 13);
     const hack_symbol *f = site > 0 && site < HACK_ROM_SIZE ? hack_program_function_at(c->program, site - 1u) : NULL;
     return f && f->value == function ? site - 1 : -1;
 }
@@ -626,11 +624,11 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
     (void)value;
     hack_heap_sanitizer *c = context;
     if (e->kind == HACK_HOOK_CALL) {
-        c->pending_alloc_size = e->count ? m->ram[e->arg] : 0;
-        call_started(&c->alloc_times, m->cycles);
+        c->pending_alloc_size = e->count ? hack_machine_ram(m, e->arg) : 0;
+        call_started(&c->alloc_times, hack_machine_cycles(m));
         return HACK_HOOK_PROCEED;
     }
-    call_ended(&c->alloc_times, m->cycles);
+    call_ended(&c->alloc_times, hack_machine_cycles(m));
     /* the result: the frame is back at the caller's, so the stack is the caller's (as with the native heap), below
      * the line of alloc's return */
     int16_t size = (int16_t)c->pending_alloc_size;
@@ -701,12 +699,12 @@ static hack_hook_action observe_free(void *context, hack_machine *m, const hack_
     (void)value;
     hack_heap_sanitizer *c = context;
     if (e->kind != HACK_HOOK_CALL) {
-        call_ended(&c->free_times, m->cycles);
+        call_ended(&c->free_times, hack_machine_cycles(m));
         return HACK_HOOK_PROCEED;
     }
     if (hack_heap_sanitizer_entered(c)) return HACK_HOOK_PROCEED; /* held here: told already */
-    call_started(&c->free_times, m->cycles);
-    uint16_t address = e->count ? m->ram[e->arg] : 0;
+    call_started(&c->free_times, hack_machine_cycles(m));
+    uint16_t address = e->count ? hack_machine_ram(m, e->arg) : 0;
     if (address >= HEAP_BASE && address < HEAP_END && c->blocks[address].live)
         hack_heap_sanitizer_on_free(c, address);
     else
@@ -742,8 +740,8 @@ static hack_hook_action observe_peek_poke(void *context, hack_machine *m, const 
     (void)value;
     hack_heap_sanitizer *c = context;
     if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
-    uint16_t lcl = m->ram[1];
-    uint16_t return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
+    uint16_t lcl = hack_machine_ram(m, 1);
+    uint16_t return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? hack_machine_ram(m, (uint16_t)(lcl - 5)) : 0;
     bool allocator = return_address < HACK_ROM_SIZE && c->memory_code[return_address];
     for (int i = 0; i < 2; i++) trust_code(c, c->peek_poke[i][0], c->peek_poke[i][1], allocator);
     return HACK_HOOK_PROCEED;

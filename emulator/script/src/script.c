@@ -108,31 +108,31 @@ static int32_t as_signed(uint16_t v)
 }
 
 /* RAM[RAM[base] + index]: the VM's segment[i] */
-static uint16_t *segment_word(hack_machine *m, unsigned base, uint16_t index)
+static uint16_t segment_address(const hack_machine *m, unsigned base, uint16_t index)
 {
-    return &m->ram[(uint16_t)(m->ram[base] + index) & (HACK_RAM_SIZE - 1)];
+    return (uint16_t)((hack_machine_ram(m, (uint16_t)base) + index) & (HACK_RAM_SIZE - 1));
 }
 
 static const hack_source_location *location_now(const runner *r)
 {
-    if (!r->has_program || !r->program.locations || r->machine->pc >= HACK_ROM_SIZE) return NULL;
-    return &r->program.locations[r->machine->pc];
+    if (!r->has_program || !r->program.locations || hack_machine_pc(r->machine) >= HACK_ROM_SIZE) return NULL;
+    return &r->program.locations[hack_machine_pc(r->machine)];
 }
 
 static uint16_t read_variable(const runner *r, variable var)
 {
     hack_machine *m = r->machine;
     switch (var.kind) {
-    case VAR_A: return m->a;
-    case VAR_D: return m->d;
-    case VAR_PC: return m->pc;
-    case VAR_RAM: return m->ram[var.index];
-    case VAR_ROM: return m->rom[var.index];
+    case VAR_A: return hack_machine_a(m);
+    case VAR_D: return hack_machine_d(m);
+    case VAR_PC: return hack_machine_pc(m);
+    case VAR_RAM: return hack_machine_ram(m, var.index);
+    case VAR_ROM: return hack_machine_rom(m, var.index);
     case VAR_TIME: return (uint16_t)r->time;
-    case VAR_LOCAL_I: return *segment_word(m, 1, var.index);
-    case VAR_ARGUMENT_I: return *segment_word(m, 2, var.index);
-    case VAR_THIS_I: return *segment_word(m, 3, var.index);
-    case VAR_THAT_I: return *segment_word(m, 4, var.index);
+    case VAR_LOCAL_I: return hack_machine_ram(m, segment_address(m, 1, var.index));
+    case VAR_ARGUMENT_I: return hack_machine_ram(m, segment_address(m, 2, var.index));
+    case VAR_THIS_I: return hack_machine_ram(m, segment_address(m, 3, var.index));
+    case VAR_THAT_I: return hack_machine_ram(m, segment_address(m, 4, var.index));
     case VAR_LINE: return location_now(r) ? (uint16_t)location_now(r)->line : 0;
     case VAR_CURRENT_FUNCTION: return 0;
     }
@@ -144,15 +144,15 @@ static void write_variable(runner *r, variable var, int32_t value)
     hack_machine *m = r->machine;
     uint16_t v = (uint16_t)(value & 0xFFFF);
     switch (var.kind) {
-    case VAR_A: m->a = v; break;
-    case VAR_D: m->d = v; break;
-    case VAR_PC: m->pc = v; break;
-    case VAR_RAM: m->ram[var.index] = v; break;
+    case VAR_A: hack_machine_set_a(m, v); break;
+    case VAR_D: hack_machine_set_d(m, v); break;
+    case VAR_PC: hack_machine_set_pc(m, v); break;
+    case VAR_RAM: hack_machine_set_ram(m, var.index, v); break;
     case VAR_ROM: hack_machine_poke_rom(m, var.index, v); break;
-    case VAR_LOCAL_I: *segment_word(m, 1, var.index) = v; break;
-    case VAR_ARGUMENT_I: *segment_word(m, 2, var.index) = v; break;
-    case VAR_THIS_I: *segment_word(m, 3, var.index) = v; break;
-    case VAR_THAT_I: *segment_word(m, 4, var.index) = v; break;
+    case VAR_LOCAL_I: hack_machine_set_ram(m, segment_address(m, 1, var.index), v); break;
+    case VAR_ARGUMENT_I: hack_machine_set_ram(m, segment_address(m, 2, var.index), v); break;
+    case VAR_THIS_I: hack_machine_set_ram(m, segment_address(m, 3, var.index), v); break;
+    case VAR_THAT_I: hack_machine_set_ram(m, segment_address(m, 4, var.index), v); break;
     case VAR_TIME:
     case VAR_LINE:
     case VAR_CURRENT_FUNCTION: break;
@@ -386,9 +386,9 @@ static void load_program(runner *r, const command *c)
     if (r->has_program && build_program(r, path, kind, &launch.os_added) &&
         hack_session_load(r->session, &launch, r->diags)) {
         /* As the course's emulators: no halt detection, the PC runs on through empty ROM. */
-        r->machine->stop_on_halt = false;
-        r->machine->stop_at_program_end = false;
-        r->machine->relaxed = r->options->relaxed;
+        hack_machine_set_stop_on_halt(r->machine, false);
+        hack_machine_set_stop_at_program_end(r->machine, false);
+        hack_machine_set_relaxed(r->machine, r->options->relaxed);
         r->pending_empty = 0;
         if (kind == LOAD_VM) {
             hack_diag_list quiet; /* the notes of this second reading were given by the first */
@@ -398,8 +398,8 @@ static void load_program(runner *r, const command *c)
             hack_diag_list_free(&quiet);
             if (read) {
                 map_empty_commands(r, r->vm_sources);
-                if (r->empty_before) r->pending_empty = r->empty_before[r->machine->pc];
-                if (r->machine->pc == 0 && r->starts_on_label) r->pending_empty++;
+                if (r->empty_before) r->pending_empty = r->empty_before[hack_machine_pc(r->machine)];
+                if (hack_machine_pc(r->machine) == 0 && r->starts_on_label) r->pending_empty++;
             }
         }
     } else {
@@ -434,24 +434,26 @@ static void vm_step(runner *r, const command *c)
         return;
     }
     enum { MAX_INSTRUCTIONS_PER_STEP = 1 << 24 };
-    const uint16_t start = r->machine->pc;
+    const uint16_t start = hack_machine_pc(r->machine);
     const bool starts_command = start < r->program.count && r->program.locations[start].command_start;
     const uint8_t jump = starts_command ? goto_kind(r, start) : 0;
-    const uint16_t *ram = r->machine->ram;
-    const bool jumps = (jump & GOTO_PLAIN) || ((jump & GOTO_IF) && ram[(ram[0] - 1u) & (HACK_RAM_SIZE - 1u)] != 0);
+    const hack_machine *m = r->machine;
+    const bool jumps = (jump & GOTO_PLAIN) ||
+                       ((jump & GOTO_IF) &&
+                        hack_machine_ram(m, (uint16_t)((hack_machine_ram(m, 0) - 1u) & (HACK_RAM_SIZE - 1u))) != 0);
     for (uint32_t n = 0; n < MAX_INSTRUCTIONS_PER_STEP; n++) {
         if (r->result->cycles >= r->cycle_limit) { /* the cycles of vmsteps count as those of ticktocks */
             r->stop = true;
             r->status = HACK_SCRIPT_CYCLE_LIMIT;
             return;
         }
-        uint16_t before = r->machine->pc;
+        uint16_t before = hack_machine_pc(r->machine);
         bool ends = before < r->program.count && r->program.locations[before].command_end;
         uint64_t done;
         hack_session_state state = hack_session_tick(r->session, 1, &done);
         r->result->cycles += done;
         if (program_stopped(r, c, state)) return;
-        uint16_t pc = r->machine->pc;
+        uint16_t pc = hack_machine_pc(r->machine);
         if (ends || pc >= r->program.count || r->program.locations[pc].command_start) {
             r->time++;
             /* a jump lands on the command after its label: functions before it are no steps, a label is one */
@@ -625,7 +627,8 @@ static void output_values(runner *r, const command *c)
         hack_strbuf_append_char(&r->line, '|');
         size_t n;
         if (list->items[i].var.kind == VAR_CURRENT_FUNCTION) {
-            const hack_symbol *f = r->has_program ? hack_program_function_at(&r->program, r->machine->pc) : NULL;
+            const hack_symbol *f =
+                r->has_program ? hack_program_function_at(&r->program, hack_machine_pc(r->machine)) : NULL;
             n = hack_script_format_text(list->items[i].format, f ? f->name : "", cell, sizeof cell);
         } else {
             n = hack_script_format_value(list->items[i].format, read_variable(r, list->items[i].var), cell, sizeof cell);
@@ -660,7 +663,7 @@ static void check_breakpoints(runner *r, const command *c)
         if (hit && !r->breakpoints[i].was_hit) {
             char text[2048];
             int n = snprintf(text, sizeof text, "breakpoint reached at time %llu (PC=%u)", (unsigned long long)r->time,
-                             (unsigned)r->machine->pc);
+                             (unsigned)hack_machine_pc(r->machine));
             /* in VM or Jack code, where: the call stack (its lines end in newlines: the last is dropped) */
             const hack_program *p = &r->program;
             if (n > 0 && (size_t)n + 1 < sizeof text && r->has_program &&
@@ -682,7 +685,7 @@ static void check_breakpoints(runner *r, const command *c)
 static bool set_machine_breakpoints(runner *r, bool on)
 {
     if (on) {
-        if (r->machine->hooks) return false;
+        if (hack_machine_has_hooks(r->machine)) return false;
         for (int i = 0; i < r->breakpoint_count; i++)
             if (r->breakpoints[i].var.kind != VAR_PC && r->breakpoints[i].var.kind != VAR_RAM) return false;
         if (!r->watched) r->watched = calloc(HACK_RAM_SIZE, 1);
@@ -724,7 +727,7 @@ static uint64_t run_to_breakpoints(runner *r, const command *c, uint64_t n)
         hack_session_state state;
         if (!tick_program(r, c, first ? 1 : n - done, &done, &state)) break;
         if (state == HACK_SESSION_DEBUG) {
-            uint16_t pc = r->machine->pc;
+            uint16_t pc = hack_machine_pc(r->machine);
             bool at_breakpoint = hack_machine_breakpoint_at(r->machine, pc);
             if (at_breakpoint) check_breakpoints(r, c); /* PC == value: reached */
             if (done == n) break;
@@ -901,8 +904,8 @@ hack_script_status hack_script_run(const hack_script *script, hack_machine *mach
             return HACK_SCRIPT_ERROR;
         }
     }
-    machine->stop_on_halt = false;
-    machine->stop_at_program_end = false;
+    hack_machine_set_stop_on_halt(machine, false);
+    hack_machine_set_stop_at_program_end(machine, false);
     run_commands(&r, script->commands, script->command_count);
     close_output(&r);
     free(r.compare_text);
