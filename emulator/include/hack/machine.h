@@ -65,32 +65,40 @@ static inline bool hack_watch_stops(const uint8_t *watch, const uint8_t *trusted
     return (watch[address] & (trusted && trusted[pc] ? HACK_WATCH_TRUSTED : HACK_WATCH_OTHERS)) != 0;
 }
 
+/* The machine. Its fields are the run loop's, which reads them directly for speed; outside the core (scripts,
+ * checkers, front ends) go through the functions below: the accessors (hack_machine_ram, hack_machine_pc...),
+ * load, reset, poke_rom, the breakpoint, hook and tier functions. Per field: "public" is what those functions
+ * show (read through an accessor, or set through one); "private" is the core's alone, its invariants kept by
+ * the functions that change it (hand-written changes would leave the decoded ROM, the tier or the hooks out of
+ * step). */
 typedef struct {
-    uint16_t rom[HACK_ROM_SIZE];
-    uint16_t ram[HACK_RAM_SIZE];
-    uint16_t a, d;
-    uint16_t pc;     /* 0..32767; 32768 only after running off the end of ROM */
-    uint64_t cycles; /* instructions executed since reset */
-    bool relaxed;    /* true: no faults, as the course's web IDE: reads above the keyboard give 0xFFFF, writes
-                        there are ignored, illegal words run as C-instructions (as the hardware decodes them),
-                        jump targets and the PC wrap to 15 bits */
-    bool stop_on_halt; /* true (default): run() stops at the halt idiom instead of spinning in it */
-    bool stop_at_program_end; /* true (default): run() stops when PC reaches program_size (the hardware would
-                                 go on through the zeros of empty ROM, as @0 instructions) */
-    uint32_t program_size; /* words loaded */
-    hack_fault fault;
-    hack_decoded_op *decoded; /* HACK_ROM_SIZE + 1 entries */
-    hack_hook_table *hooks;   /* NULL until a hook is bound */
+    uint16_t rom[HACK_ROM_SIZE]; /* public to read (hack_machine_rom); written only by load and poke_rom */
+    uint16_t ram[HACK_RAM_SIZE]; /* public (hack_machine_ram, hack_machine_set_ram) */
+    uint16_t a, d;               /* public (hack_machine_a, _d, _set_a, _set_d) */
+    uint16_t pc;     /* public (hack_machine_pc, _set_pc): 0..32767; 32768 only after running off the end of ROM */
+    uint64_t cycles; /* public to read (hack_machine_cycles): instructions executed since reset */
+    bool relaxed;    /* public (hack_machine_set_relaxed). true: no faults, as the course's web IDE: reads above
+                        the keyboard give 0xFFFF, writes there are ignored, illegal words run as C-instructions (as
+                        the hardware decodes them), jump targets and the PC wrap to 15 bits */
+    bool stop_on_halt; /* public (hack_machine_set_stop_on_halt). true (default): run() stops at the halt idiom
+                          instead of spinning in it */
+    bool stop_at_program_end; /* public (hack_machine_set_stop_at_program_end). true (default): run() stops when
+                                 PC reaches program_size (the hardware would go on through the zeros of empty
+                                 ROM, as @0 instructions) */
+    uint32_t program_size; /* public to read: words loaded (set by load and poke_rom) */
+    hack_fault fault;      /* public to read (hack_machine_fault) */
+    hack_decoded_op *decoded; /* private: HACK_ROM_SIZE + 1 entries */
+    hack_hook_table *hooks;   /* private (hack_machine_add_hook, hack_machine_has_hooks): NULL until one is bound */
     /* Watching memory (a checker's: the heap sanitizer): NULL = off, and the run loop does no checking at all.
      * watch[i] & HACK_WATCH_OTHERS: stop before an M access to RAM[i] by code that is not trusted (trusted[pc]
      * == 0, or trusted NULL); watch[i] & HACK_WATCH_TRUSTED: stop before one by trusted code. */
-    const uint8_t *watch;     /* HACK_RAM_SIZE entries */
-    const uint8_t *trusted;   /* HACK_ROM_SIZE entries */
-    hack_watch_hit watch_hit;
-    hack_tier *tier; /* NULL: off (hack_machine_enable_tier) */
+    const uint8_t *watch;     /* public through hack_machine_set_watch, hack_machine_watch: HACK_RAM_SIZE entries */
+    const uint8_t *trusted;   /* public through hack_machine_set_watch: HACK_ROM_SIZE entries */
+    hack_watch_hit watch_hit; /* public to read (hack_machine_watch_hit) */
+    hack_tier *tier; /* private (hack_machine_enable_tier, hack_machine_tier_status): NULL when off */
     const hack_tier_ops *tier_ops; /* private: set with tier */
     uint8_t *breakpoints;      /* private (hack_machine_set_breakpoint): per ROM word; NULL until one is set */
-    uint32_t breakpoint_count; /* breakpoints set */
+    uint32_t breakpoint_count; /* private: breakpoints set */
 } hack_machine;
 
 /* ---- accessors: the machine's public face, for code outside the core (scripts, checkers, front ends) ----
