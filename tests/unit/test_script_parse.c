@@ -12,7 +12,7 @@ static hack_script *parse(const char *text, hack_diag_list *diags)
     return hack_script_parse("T.tst", text, strlen(text), diags);
 }
 
-static void assert_at(const command *c, command_kind kind, int line, int column)
+static void assert_at(const script_command *c, script_command_kind kind, int line, int column)
 {
     ck_assert_int_eq(c->kind, kind);
     ck_assert_int_eq(c->line, line);
@@ -35,41 +35,41 @@ START_TEST(commands_with_their_locations)
     ck_assert_uint_eq(diags.count, 0);
     ck_assert_str_eq(script->name, "T.tst");
     ck_assert_uint_eq(script->command_count, 7);
-    const command *c = script->commands;
-    assert_at(&c[0], CMD_LOAD, 2, 1);
+    const script_command *c = script->commands;
+    assert_at(&c[0], SCRIPT_CMD_LOAD, 2, 1);
     ck_assert_str_eq(c[0].text, "Max.asm");
-    assert_at(&c[1], CMD_OUTPUT_FILE, 2, 15);
+    assert_at(&c[1], SCRIPT_CMD_OUTPUT_FILE, 2, 15);
     ck_assert_str_eq(c[1].text, "Max.out");
-    assert_at(&c[2], CMD_OUTPUT_LIST, 3, 3);
+    assert_at(&c[2], SCRIPT_CMD_OUTPUT_LIST, 3, 3);
     ck_assert_uint_eq(c[2].item_count, 2);
     ck_assert_str_eq(c[2].items[0].name, "RAM[2]");
-    ck_assert_int_eq(c[2].items[0].var.kind, VAR_RAM);
+    ck_assert_int_eq(c[2].items[0].var.kind, SCRIPT_VAR_RAM);
     ck_assert_int_eq(c[2].items[0].var.index, 2);
     ck_assert_int_eq(c[2].items[0].format.kind, 'D');
     ck_assert_int_eq(c[2].items[0].format.left, 2);
     ck_assert_int_eq(c[2].items[0].format.width, 6);
     ck_assert_int_eq(c[2].items[0].format.right, 2);
     ck_assert_str_eq(c[2].items[1].name, "A");
-    ck_assert_int_eq(c[2].items[1].var.kind, VAR_A);
+    ck_assert_int_eq(c[2].items[1].var.kind, SCRIPT_VAR_A);
     ck_assert_int_eq(c[2].items[1].format.kind, 'B'); /* no format given: binary */
-    assert_at(&c[3], CMD_SET, 4, 1);
-    ck_assert_int_eq(c[3].var.kind, VAR_RAM);
+    assert_at(&c[3], SCRIPT_CMD_SET, 4, 1);
+    ck_assert_int_eq(c[3].var.kind, SCRIPT_VAR_RAM);
     ck_assert_int_eq(c[3].value, 31);
-    assert_at(&c[4], CMD_ECHO, 4, 32);
+    assert_at(&c[4], SCRIPT_CMD_ECHO, 4, 32);
     ck_assert_str_eq(c[4].text, "hi there");
-    assert_at(&c[5], CMD_REPEAT, 5, 1);
+    assert_at(&c[5], SCRIPT_CMD_REPEAT, 5, 1);
     ck_assert(!c[5].forever);
     ck_assert_uint_eq(c[5].count, 3);
     ck_assert_uint_eq(c[5].body_count, 1);
-    assert_at(&c[5].body[0], CMD_TICKTOCK, 6, 3);
-    assert_at(&c[6], CMD_WHILE, 8, 1);
-    ck_assert_int_eq(c[6].var.kind, VAR_LOCAL_I);
+    assert_at(&c[5].body[0], SCRIPT_CMD_TICKTOCK, 6, 3);
+    assert_at(&c[6], SCRIPT_CMD_WHILE, 8, 1);
+    ck_assert_int_eq(c[6].var.kind, SCRIPT_VAR_LOCAL_I);
     ck_assert_int_eq(c[6].var.index, 1);
-    ck_assert_int_eq(c[6].op, OP_NE);
+    ck_assert_int_eq(c[6].op, SCRIPT_OP_NE);
     ck_assert_int_eq(c[6].value, -2);
     ck_assert_uint_eq(c[6].body_count, 2);
-    assert_at(&c[6].body[0], CMD_VMSTEP, 8, 24);
-    assert_at(&c[6].body[1], CMD_OUTPUT, 8, 32);
+    assert_at(&c[6].body[0], SCRIPT_CMD_VMSTEP, 8, 24);
+    assert_at(&c[6].body[1], SCRIPT_CMD_OUTPUT, 8, 32);
     hack_script_free(script);
     hack_diag_list_free(&diags);
 }

@@ -31,9 +31,9 @@ typedef struct {
     hack_outfile output;
     char *compare_text;
     size_t compare_length, compare_offset;
-    const command *output_list;
+    const script_command *output_list;
     struct {
-        variable var;
+        script_variable var;
         int32_t value;
         bool was_hit;
     } breakpoints[MAX_BREAKPOINTS];
@@ -59,10 +59,10 @@ typedef struct {
     hack_strbuf expected_line; /* the compare file's line it is compared with */
 } runner;
 
-static void run_error(runner *r, const command *c, const char *format, ...);
+static void run_error(runner *r, const script_command *c, const char *format, ...);
 
 /* Echo text and breakpoint notes, within the limit on what a script may print. */
-static void message(runner *r, const command *c, const char *text)
+static void message(runner *r, const script_command *c, const char *text)
 {
     r->message_bytes += strlen(text) + 1;
     if (r->message_bytes > HACK_SCRIPT_DEFAULT_MESSAGE_BYTES) {
@@ -76,7 +76,7 @@ static void message(runner *r, const command *c, const char *text)
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void run_error(runner *r, const command *c, const char *format, ...)
+static void run_error(runner *r, const script_command *c, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -119,43 +119,43 @@ static const hack_source_location *location_now(const runner *r)
     return &r->program.locations[hack_machine_pc(r->machine)];
 }
 
-static uint16_t read_variable(const runner *r, variable var)
+static uint16_t read_variable(const runner *r, script_variable var)
 {
     hack_machine *m = r->machine;
     switch (var.kind) {
-    case VAR_A: return hack_machine_a(m);
-    case VAR_D: return hack_machine_d(m);
-    case VAR_PC: return hack_machine_pc(m);
-    case VAR_RAM: return hack_machine_ram(m, var.index);
-    case VAR_ROM: return hack_machine_rom(m, var.index);
-    case VAR_TIME: return (uint16_t)r->time;
-    case VAR_LOCAL_I: return hack_machine_ram(m, segment_address(m, 1, var.index));
-    case VAR_ARGUMENT_I: return hack_machine_ram(m, segment_address(m, 2, var.index));
-    case VAR_THIS_I: return hack_machine_ram(m, segment_address(m, 3, var.index));
-    case VAR_THAT_I: return hack_machine_ram(m, segment_address(m, 4, var.index));
-    case VAR_LINE: return location_now(r) ? (uint16_t)location_now(r)->line : 0;
-    case VAR_CURRENT_FUNCTION: return 0;
+    case SCRIPT_VAR_A: return hack_machine_a(m);
+    case SCRIPT_VAR_D: return hack_machine_d(m);
+    case SCRIPT_VAR_PC: return hack_machine_pc(m);
+    case SCRIPT_VAR_RAM: return hack_machine_ram(m, var.index);
+    case SCRIPT_VAR_ROM: return hack_machine_rom(m, var.index);
+    case SCRIPT_VAR_TIME: return (uint16_t)r->time;
+    case SCRIPT_VAR_LOCAL_I: return hack_machine_ram(m, segment_address(m, 1, var.index));
+    case SCRIPT_VAR_ARGUMENT_I: return hack_machine_ram(m, segment_address(m, 2, var.index));
+    case SCRIPT_VAR_THIS_I: return hack_machine_ram(m, segment_address(m, 3, var.index));
+    case SCRIPT_VAR_THAT_I: return hack_machine_ram(m, segment_address(m, 4, var.index));
+    case SCRIPT_VAR_LINE: return location_now(r) ? (uint16_t)location_now(r)->line : 0;
+    case SCRIPT_VAR_CURRENT_FUNCTION: return 0;
     }
     return 0;
 }
 
-static void write_variable(runner *r, variable var, int32_t value)
+static void write_variable(runner *r, script_variable var, int32_t value)
 {
     hack_machine *m = r->machine;
     uint16_t v = (uint16_t)(value & 0xFFFF);
     switch (var.kind) {
-    case VAR_A: hack_machine_set_a(m, v); break;
-    case VAR_D: hack_machine_set_d(m, v); break;
-    case VAR_PC: hack_machine_set_pc(m, v); break;
-    case VAR_RAM: hack_machine_set_ram(m, var.index, v); break;
-    case VAR_ROM: hack_machine_poke_rom(m, var.index, v); break;
-    case VAR_LOCAL_I: hack_machine_set_ram(m, segment_address(m, 1, var.index), v); break;
-    case VAR_ARGUMENT_I: hack_machine_set_ram(m, segment_address(m, 2, var.index), v); break;
-    case VAR_THIS_I: hack_machine_set_ram(m, segment_address(m, 3, var.index), v); break;
-    case VAR_THAT_I: hack_machine_set_ram(m, segment_address(m, 4, var.index), v); break;
-    case VAR_TIME:
-    case VAR_LINE:
-    case VAR_CURRENT_FUNCTION: break;
+    case SCRIPT_VAR_A: hack_machine_set_a(m, v); break;
+    case SCRIPT_VAR_D: hack_machine_set_d(m, v); break;
+    case SCRIPT_VAR_PC: hack_machine_set_pc(m, v); break;
+    case SCRIPT_VAR_RAM: hack_machine_set_ram(m, var.index, v); break;
+    case SCRIPT_VAR_ROM: hack_machine_poke_rom(m, var.index, v); break;
+    case SCRIPT_VAR_LOCAL_I: hack_machine_set_ram(m, segment_address(m, 1, var.index), v); break;
+    case SCRIPT_VAR_ARGUMENT_I: hack_machine_set_ram(m, segment_address(m, 2, var.index), v); break;
+    case SCRIPT_VAR_THIS_I: hack_machine_set_ram(m, segment_address(m, 3, var.index), v); break;
+    case SCRIPT_VAR_THAT_I: hack_machine_set_ram(m, segment_address(m, 4, var.index), v); break;
+    case SCRIPT_VAR_TIME:
+    case SCRIPT_VAR_LINE:
+    case SCRIPT_VAR_CURRENT_FUNCTION: break;
     }
 }
 
@@ -204,7 +204,7 @@ static bool build_program(runner *r, const char *path, load_kind kind, unsigned 
 }
 
 /* Where VM code for a VM-emulator script is: `load,` the folder; `load X.vm` a file; `load Folder`. */
-static char *vm_path(runner *r, const command *c)
+static char *vm_path(runner *r, const script_command *c)
 {
     if (!c->text) return vm_folder(r);
     char *path = find_file(r, c->text);
@@ -333,7 +333,7 @@ static char *find_asm(runner *r, const char *hack_name)
     return path;
 }
 
-static void load_program(runner *r, const command *c)
+static void load_program(runner *r, const script_command *c)
 {
     char *path = NULL;
     load_kind kind = LOAD_MACHINE_CODE;
@@ -409,7 +409,7 @@ static void load_program(runner *r, const command *c)
 }
 
 /* What a stop of the program means for the script: a fault or a heap error ends it. */
-static bool program_stopped(runner *r, const command *c, hack_session_state state)
+static bool program_stopped(runner *r, const script_command *c, hack_session_state state)
 {
     if (state != HACK_SESSION_FAULT && state != HACK_SESSION_HEAP_ERROR) return false;
     r->status = state == HACK_SESSION_FAULT ? HACK_SCRIPT_MACHINE_FAULT : HACK_SCRIPT_PROGRAM_STOPPED;
@@ -422,7 +422,7 @@ static bool program_stopped(runner *r, const command *c, hack_session_state stat
 
 /* Runs one VM command, as the course's VM emulator steps (see map_empty_commands): to the start of the next
  * command, or through a command that makes no instructions. */
-static void vm_step(runner *r, const command *c)
+static void vm_step(runner *r, const script_command *c)
 {
     if (!r->has_program || !r->program.locations) {
         run_error(r, c, "vmstep needs VM code: load a .vm file or the folder");
@@ -480,7 +480,7 @@ static void close_output(runner *r)
 
 /* An output file is a name in the output folder, and never one of the run's inputs: not a path (../x.out,
  * /tmp/x.out), not a script, compare file or program (output-file Mult.asm would replace the program tested) */
-static bool output_name_allowed(runner *r, const command *c)
+static bool output_name_allowed(runner *r, const script_command *c)
 {
     const char *name = c->text;
     static const char *const inputs[] = {".tst", ".cmp", ".asm", ".hack", ".vm", ".jack", ".sym"};
@@ -498,7 +498,7 @@ static bool output_name_allowed(runner *r, const command *c)
     return true;
 }
 
-static void open_output(runner *r, const command *c)
+static void open_output(runner *r, const script_command *c)
 {
     close_output(r);
     if (!output_name_allowed(r, c)) return;
@@ -516,7 +516,7 @@ static void open_output(runner *r, const command *c)
     free(path);
 }
 
-static void open_compare(runner *r, const command *c)
+static void open_compare(runner *r, const script_command *c)
 {
     free(r->compare_text);
     r->compare_text = NULL;
@@ -552,7 +552,7 @@ static size_t first_difference(const char *expected, const char *actual)
 }
 
 /* Writes one line to the output file and compares it, whole, with the next compare-file line. */
-static void emit_line(runner *r, const command *c, const char *line)
+static void emit_line(runner *r, const script_command *c, const char *line)
 {
     if (!r->out) {
         run_error(r, c, "output before output-file: there is no output file to write to");
@@ -593,7 +593,7 @@ static void emit_line(runner *r, const command *c, const char *line)
 }
 
 /* Emits the line built in r->line (every cell appended, then the closing '|') */
-static void emit_built_line(runner *r, const command *c)
+static void emit_built_line(runner *r, const script_command *c)
 {
     hack_strbuf_append_char(&r->line, '|');
     if (r->line.failed) {
@@ -603,7 +603,7 @@ static void emit_built_line(runner *r, const command *c)
     emit_line(r, c, hack_strbuf_text(&r->line));
 }
 
-static void output_header(runner *r, const command *c)
+static void output_header(runner *r, const script_command *c)
 {
     char cell[MAX_CELL];
     hack_strbuf_reset(&r->line);
@@ -614,7 +614,7 @@ static void output_header(runner *r, const command *c)
     emit_built_line(r, c);
 }
 
-static void output_values(runner *r, const command *c)
+static void output_values(runner *r, const script_command *c)
 {
     if (!r->output_list) {
         run_error(r, c, "output before output-list: no variables to output");
@@ -622,11 +622,11 @@ static void output_values(runner *r, const command *c)
     }
     char cell[MAX_CELL];
     hack_strbuf_reset(&r->line);
-    const command *list = r->output_list;
+    const script_command *list = r->output_list;
     for (size_t i = 0; i < list->item_count; i++) {
         hack_strbuf_append_char(&r->line, '|');
         size_t n;
-        if (list->items[i].var.kind == VAR_CURRENT_FUNCTION) {
+        if (list->items[i].var.kind == SCRIPT_VAR_CURRENT_FUNCTION) {
             const hack_symbol *f =
                 r->has_program ? hack_program_function_at(&r->program, hack_machine_pc(r->machine)) : NULL;
             n = hack_script_format_text(list->items[i].format, f ? f->name : "", cell, sizeof cell);
@@ -638,25 +638,25 @@ static void output_values(runner *r, const command *c)
     emit_built_line(r, c);
 }
 
-static bool compare(int32_t a, comparison op, int32_t b)
+static bool compare(int32_t a, script_comparison op, int32_t b)
 {
     switch (op) {
-    case OP_EQ: return a == b;
-    case OP_NE: return a != b;
-    case OP_LT: return a < b;
-    case OP_LE: return a <= b;
-    case OP_GT: return a > b;
-    case OP_GE: return a >= b;
+    case SCRIPT_OP_EQ: return a == b;
+    case SCRIPT_OP_NE: return a != b;
+    case SCRIPT_OP_LT: return a < b;
+    case SCRIPT_OP_LE: return a <= b;
+    case SCRIPT_OP_GT: return a > b;
+    case SCRIPT_OP_GE: return a >= b;
     }
     return false;
 }
 
-static bool variable_equals(const runner *r, variable var, int32_t value)
+static bool variable_equals(const runner *r, script_variable var, int32_t value)
 {
     return read_variable(r, var) == (uint16_t)(value & 0xFFFF);
 }
 
-static void check_breakpoints(runner *r, const command *c)
+static void check_breakpoints(runner *r, const script_command *c)
 {
     for (int i = 0; i < r->breakpoint_count; i++) {
         bool hit = variable_equals(r, r->breakpoints[i].var, r->breakpoints[i].value);
@@ -687,15 +687,16 @@ static bool set_machine_breakpoints(runner *r, bool on)
     if (on) {
         if (hack_machine_has_hooks(r->machine)) return false;
         for (int i = 0; i < r->breakpoint_count; i++)
-            if (r->breakpoints[i].var.kind != VAR_PC && r->breakpoints[i].var.kind != VAR_RAM) return false;
+            if (r->breakpoints[i].var.kind != SCRIPT_VAR_PC && r->breakpoints[i].var.kind != SCRIPT_VAR_RAM)
+                return false;
         if (!r->watched) r->watched = calloc(HACK_RAM_SIZE, 1);
         if (!r->watched) return false;
     }
     for (int i = 0; i < r->breakpoint_count; i++) {
         int32_t value = r->breakpoints[i].value;
-        if (r->breakpoints[i].var.kind == VAR_PC && value >= 0 && value < HACK_ROM_SIZE)
+        if (r->breakpoints[i].var.kind == SCRIPT_VAR_PC && value >= 0 && value < HACK_ROM_SIZE)
             hack_machine_set_breakpoint(r->machine, (uint16_t)value, on);
-        else if (r->breakpoints[i].var.kind == VAR_RAM)
+        else if (r->breakpoints[i].var.kind == SCRIPT_VAR_RAM)
             r->watched[r->breakpoints[i].var.index] = on;
     }
     if (!on) return hack_session_set_watchpoints(r->session, NULL);
@@ -706,7 +707,7 @@ static bool set_machine_breakpoints(runner *r, bool on)
 
 /* n ticktocks of the program, their time counted into *done and the script's clock. False when the program
  * stopped the script (a machine error, a stopped native heap: program_stopped); *state: the session's. */
-static bool tick_program(runner *r, const command *c, uint64_t n, uint64_t *done, hack_session_state *state)
+static bool tick_program(runner *r, const script_command *c, uint64_t n, uint64_t *done, hack_session_state *state)
 {
     uint64_t ran;
     *state = hack_session_tick(r->session, n, &ran);
@@ -719,7 +720,7 @@ static bool tick_program(runner *r, const command *c, uint64_t n, uint64_t *done
 /* Runs n ticktocks with machine breakpoints (set_machine_breakpoints): the conditions are looked at after the
  * first tick (a `set` may have changed them), and where the run stops: at a PC breakpoint, and after each
  * instruction that reads or writes a watched word. Returns the ticks done. */
-static uint64_t run_to_breakpoints(runner *r, const command *c, uint64_t n)
+static uint64_t run_to_breakpoints(runner *r, const script_command *c, uint64_t n)
 {
     uint64_t done = 0;
     bool first = true;
@@ -747,7 +748,7 @@ static uint64_t run_to_breakpoints(runner *r, const command *c, uint64_t n)
 
 /* Runs n ticktocks, exactly, within the cycle limit: on the instructions run (result->cycles), as vm_step
  * counts them too (a VM script's time counts vmsteps instead). */
-static void run_cycles(runner *r, const command *c, uint64_t n)
+static void run_cycles(runner *r, const script_command *c, uint64_t n)
 {
     const uint64_t limit = r->cycle_limit, spent = r->result->cycles;
     if (spent + n > limit) {
@@ -768,11 +769,11 @@ static void run_cycles(runner *r, const command *c, uint64_t n)
     }
 }
 
-static void run_commands(runner *r, const command *commands, size_t count);
+static void run_commands(runner *r, const script_command *commands, size_t count);
 
 /* Counts one more command or loop iteration against the options' command limit, when they set one; false (the
  * script stopped) past it. */
-static bool count_command(runner *r, const command *c)
+static bool count_command(runner *r, const script_command *c)
 {
     if (!r->command_limit || ++r->commands <= r->command_limit) return true;
     r->status = HACK_SCRIPT_COMMAND_LIMIT;
@@ -786,7 +787,7 @@ static bool count_command(runner *r, const command *c)
  * a round that ran instructions (ticktocks, vmsteps) spent cycles, which the cycle limit bounds; a round that
  * ran none (set, echo, a vmstep over a label...) spends one of the loop's idle rounds, as many as the cycle
  * limit (this run of the loop's: *idle counts them). When they are spent, the script stops at the loop's line. */
-static void loop_round(runner *r, const command *loop, uint64_t *idle)
+static void loop_round(runner *r, const script_command *loop, uint64_t *idle)
 {
     const uint64_t cycles_before = r->result->cycles;
     run_commands(r, loop->body, loop->body_count);
@@ -798,16 +799,16 @@ static void loop_round(runner *r, const command *loop, uint64_t *idle)
 }
 
 /* A loop body made only of ticktocks runs as one budget. */
-static uint64_t ticktocks_only(const command *body, size_t count)
+static uint64_t ticktocks_only(const script_command *body, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        if (body[i].kind != CMD_TICKTOCK) return 0;
+        if (body[i].kind != SCRIPT_CMD_TICKTOCK) return 0;
     return count;
 }
 
 /* A repeat without a count: a body of ticktocks alone runs in large steps (each round ticks, so the cycle
  * limit ends it, exact at the limit); any other body goes round within the budget (loop_round). */
-static void repeat_forever(runner *r, const command *c, uint64_t ticks)
+static void repeat_forever(runner *r, const script_command *c, uint64_t ticks)
 {
     if (c->body_count == 0) { /* an empty forever loop does nothing forever */
         count_command(r, c);
@@ -822,25 +823,25 @@ static void repeat_forever(runner *r, const command *c, uint64_t ticks)
     }
 }
 
-static void run_command(runner *r, const command *c)
+static void run_command(runner *r, const script_command *c)
 {
     switch (c->kind) {
-    case CMD_LOAD: load_program(r, c); break;
-    case CMD_OUTPUT_FILE: open_output(r, c); break;
-    case CMD_COMPARE_TO: open_compare(r, c); break;
-    case CMD_OUTPUT_LIST:
+    case SCRIPT_CMD_LOAD: load_program(r, c); break;
+    case SCRIPT_CMD_OUTPUT_FILE: open_output(r, c); break;
+    case SCRIPT_CMD_COMPARE_TO: open_compare(r, c); break;
+    case SCRIPT_CMD_OUTPUT_LIST:
         r->output_list = c;
         output_header(r, c);
         break;
-    case CMD_OUTPUT: output_values(r, c); break;
-    case CMD_SET: write_variable(r, c->var, c->value); break;
-    case CMD_TICK: /* the instruction happens on the tick; the tock completes the time unit */
-    case CMD_TICKTOCK: run_cycles(r, c, 1); break;
-    case CMD_TOCK: break;
-    case CMD_VMSTEP: vm_step(r, c); break;
-    case CMD_ECHO: message(r, c, c->text); break;
-    case CMD_CLEAR_ECHO: break;
-    case CMD_BREAKPOINT:
+    case SCRIPT_CMD_OUTPUT: output_values(r, c); break;
+    case SCRIPT_CMD_SET: write_variable(r, c->var, c->value); break;
+    case SCRIPT_CMD_TICK: /* the instruction happens on the tick; the tock completes the time unit */
+    case SCRIPT_CMD_TICKTOCK: run_cycles(r, c, 1); break;
+    case SCRIPT_CMD_TOCK: break;
+    case SCRIPT_CMD_VMSTEP: vm_step(r, c); break;
+    case SCRIPT_CMD_ECHO: message(r, c, c->text); break;
+    case SCRIPT_CMD_CLEAR_ECHO: break;
+    case SCRIPT_CMD_BREAKPOINT:
         if (r->breakpoint_count == MAX_BREAKPOINTS) {
             run_error(r, c, "at most %d breakpoints", MAX_BREAKPOINTS);
             break;
@@ -850,8 +851,8 @@ static void run_command(runner *r, const command *c)
         r->breakpoints[r->breakpoint_count].was_hit = variable_equals(r, c->var, c->value);
         r->breakpoint_count++;
         break;
-    case CMD_CLEAR_BREAKPOINTS: r->breakpoint_count = 0; break;
-    case CMD_REPEAT: {
+    case SCRIPT_CMD_CLEAR_BREAKPOINTS: r->breakpoint_count = 0; break;
+    case SCRIPT_CMD_REPEAT: {
         uint64_t ticks = ticktocks_only(c->body, c->body_count);
         if (ticks && !c->forever) {
             run_cycles(r, c, c->count * ticks);
@@ -867,7 +868,7 @@ static void run_command(runner *r, const command *c)
             run_commands(r, c->body, c->body_count);
         break;
     }
-    case CMD_WHILE: {
+    case SCRIPT_CMD_WHILE: {
         uint64_t idle = 0;
         while (!r->stop && compare(as_signed(read_variable(r, c->var)), c->op, c->value) && count_command(r, c))
             loop_round(r, c, &idle);
@@ -876,7 +877,7 @@ static void run_command(runner *r, const command *c)
     }
 }
 
-static void run_commands(runner *r, const command *commands, size_t count)
+static void run_commands(runner *r, const script_command *commands, size_t count)
 {
     for (size_t i = 0; i < count && !r->stop; i++) {
         if (!count_command(r, &commands[i])) return;

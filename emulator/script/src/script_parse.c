@@ -164,36 +164,36 @@ static bool parse_unsigned(const char *s, size_t n, uint64_t limit, uint64_t *va
 
 /* CPU: A, D, PC, time, RAM[i], ROM[i]. VM: sp, local, argument, this, that (RAM[0..4]), local[i],
  * argument[i], this[i], that[i], temp[i], currentFunction, line. */
-static bool parse_variable(const char *s, size_t n, variable *var)
+static bool parse_variable(const char *s, size_t n, script_variable *var)
 {
     static const struct {
         const char *name;
-        variable_kind kind;
+        script_variable_kind kind;
         uint16_t index;
-    } simple[] = {{"A", VAR_A, 0},       {"D", VAR_D, 0},         {"PC", VAR_PC, 0},
-                  {"time", VAR_TIME, 0}, {"sp", VAR_RAM, 0},      {"local", VAR_RAM, 1},
-                  {"argument", VAR_RAM, 2}, {"this", VAR_RAM, 3}, {"that", VAR_RAM, 4},
-                  {"currentFunction", VAR_CURRENT_FUNCTION, 0},   {"line", VAR_LINE, 0}};
+    } simple[] = {{"A", SCRIPT_VAR_A, 0},       {"D", SCRIPT_VAR_D, 0},         {"PC", SCRIPT_VAR_PC, 0},
+                  {"time", SCRIPT_VAR_TIME, 0}, {"sp", SCRIPT_VAR_RAM, 0},      {"local", SCRIPT_VAR_RAM, 1},
+                  {"argument", SCRIPT_VAR_RAM, 2}, {"this", SCRIPT_VAR_RAM, 3}, {"that", SCRIPT_VAR_RAM, 4},
+                  {"currentFunction", SCRIPT_VAR_CURRENT_FUNCTION, 0},   {"line", SCRIPT_VAR_LINE, 0}};
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
         if (strlen(simple[i].name) == n && memcmp(simple[i].name, s, n) == 0) {
-            *var = (variable){simple[i].kind, simple[i].index};
+            *var = (script_variable){simple[i].kind, simple[i].index};
             return true;
         }
     static const struct {
         const char *prefix;
-        variable_kind kind;
+        script_variable_kind kind;
         uint64_t limit;
         uint16_t offset;
-    } indexed[] = {{"RAM[", VAR_RAM, 32767, 0},        {"ROM[", VAR_ROM, 32767, 0},
-                   {"local[", VAR_LOCAL_I, 32767, 0},  {"argument[", VAR_ARGUMENT_I, 32767, 0},
-                   {"this[", VAR_THIS_I, 32767, 0},    {"that[", VAR_THAT_I, 32767, 0},
-                   {"temp[", VAR_RAM, 7, 5}};
+    } indexed[] = {{"RAM[", SCRIPT_VAR_RAM, 32767, 0},        {"ROM[", SCRIPT_VAR_ROM, 32767, 0},
+                   {"local[", SCRIPT_VAR_LOCAL_I, 32767, 0},  {"argument[", SCRIPT_VAR_ARGUMENT_I, 32767, 0},
+                   {"this[", SCRIPT_VAR_THIS_I, 32767, 0},    {"that[", SCRIPT_VAR_THAT_I, 32767, 0},
+                   {"temp[", SCRIPT_VAR_RAM, 7, 5}};
     for (size_t i = 0; i < sizeof indexed / sizeof indexed[0]; i++) {
         size_t p = strlen(indexed[i].prefix);
         if (n > p + 1 && memcmp(s, indexed[i].prefix, p) == 0 && s[n - 1] == ']') {
             uint64_t index;
             if (!parse_unsigned(s + p, n - p - 1, indexed[i].limit, &index)) return false;
-            *var = (variable){indexed[i].kind, (uint16_t)(index + indexed[i].offset)};
+            *var = (script_variable){indexed[i].kind, (uint16_t)(index + indexed[i].offset)};
             return true;
         }
     }
@@ -264,7 +264,7 @@ static bool parse_format(const char *s, size_t n, hack_script_format *format)
     return true;
 }
 
-static void free_commands(command *commands, size_t count)
+static void free_commands(script_command *commands, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
         free(commands[i].text);
@@ -275,21 +275,21 @@ static void free_commands(command *commands, size_t count)
     free(commands);
 }
 
-static command *append_command(command **list, size_t *count, size_t *capacity)
+static script_command *append_command(script_command **list, size_t *count, size_t *capacity)
 {
     if (*count == *capacity) {
         size_t grown = *capacity ? *capacity * 2 : 16;
-        command *bigger = realloc(*list, grown * sizeof *bigger);
+        script_command *bigger = realloc(*list, grown * sizeof *bigger);
         if (!bigger) return NULL;
         *list = bigger;
         *capacity = grown;
     }
-    command *c = &(*list)[(*count)++];
+    script_command *c = &(*list)[(*count)++];
     memset(c, 0, sizeof *c);
     return c;
 }
 
-static bool expect_word(parser *ps, const command *c, const char *what)
+static bool expect_word(parser *ps, const script_command *c, const char *what)
 {
     advance(ps);
     if (ps->current.kind == T_WORD) return true;
@@ -309,32 +309,33 @@ static void expect_end(parser *ps, const char *command_name)
     parse_error(ps, &ps->current, "expected ',' ';' or '!' to end the %s command", command_name);
 }
 
-static bool parse_block(parser *ps, command **list, size_t *count, bool nested);
+static bool parse_block(parser *ps, script_command **list, size_t *count, bool nested);
 
-static comparison parse_operator(const char *s, size_t n, bool *ok)
+static script_comparison parse_operator(const char *s, size_t n, bool *ok)
 {
     static const struct {
         const char *text;
-        comparison op;
-    } ops[] = {{"=", OP_EQ}, {"<>", OP_NE}, {"<", OP_LT}, {"<=", OP_LE}, {">", OP_GT}, {">=", OP_GE}};
+        script_comparison op;
+    } ops[] = {{"=", SCRIPT_OP_EQ},  {"<>", SCRIPT_OP_NE}, {"<", SCRIPT_OP_LT},
+               {"<=", SCRIPT_OP_LE}, {">", SCRIPT_OP_GT},  {">=", SCRIPT_OP_GE}};
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (strlen(ops[i].text) == n && memcmp(ops[i].text, s, n) == 0) {
             *ok = true;
             return ops[i].op;
         }
     *ok = false;
-    return OP_EQ;
+    return SCRIPT_OP_EQ;
 }
 
 /* The loop head: repeat [N] { or while VAR OP VALUE { */
-static bool parse_loop(parser *ps, command *c, bool nested)
+static bool parse_loop(parser *ps, script_command *c, bool nested)
 {
     if (nested) {
         parse_error(ps, &ps->current, "repeat and while cannot be nested in the test-script language");
         return false;
     }
     advance(ps);
-    if (c->kind == CMD_REPEAT) {
+    if (c->kind == SCRIPT_CMD_REPEAT) {
         if (ps->current.kind == T_WORD) {
             if (!parse_unsigned(ps->current.start, ps->current.length, UINT64_MAX / 65536, &c->count) ||
                 c->count == 0) {
@@ -413,23 +414,23 @@ static bool parse_loop(parser *ps, command *c, bool nested)
     return true;
 }
 
-static bool parse_command(parser *ps, command *c, bool nested)
+static bool parse_command(parser *ps, script_command *c, bool nested)
 {
     token head = ps->current;
     c->line = head.line;
     c->column = head.column;
     static const struct {
         const char *name;
-        command_kind kind;
+        script_command_kind kind;
     } names[] = {
-        {"load", CMD_LOAD},         {"output-file", CMD_OUTPUT_FILE},
-        {"compare-to", CMD_COMPARE_TO}, {"output-list", CMD_OUTPUT_LIST},
-        {"output", CMD_OUTPUT},     {"set", CMD_SET},
-        {"tick", CMD_TICK},         {"tock", CMD_TOCK},
-        {"ticktock", CMD_TICKTOCK}, {"vmstep", CMD_VMSTEP}, {"echo", CMD_ECHO},
-        {"clear-echo", CMD_CLEAR_ECHO}, {"breakpoint", CMD_BREAKPOINT},
-        {"clear-breakpoints", CMD_CLEAR_BREAKPOINTS}, {"repeat", CMD_REPEAT},
-        {"while", CMD_WHILE},
+        {"load", SCRIPT_CMD_LOAD},         {"output-file", SCRIPT_CMD_OUTPUT_FILE},
+        {"compare-to", SCRIPT_CMD_COMPARE_TO}, {"output-list", SCRIPT_CMD_OUTPUT_LIST},
+        {"output", SCRIPT_CMD_OUTPUT},     {"set", SCRIPT_CMD_SET},
+        {"tick", SCRIPT_CMD_TICK},         {"tock", SCRIPT_CMD_TOCK},
+        {"ticktock", SCRIPT_CMD_TICKTOCK}, {"vmstep", SCRIPT_CMD_VMSTEP}, {"echo", SCRIPT_CMD_ECHO},
+        {"clear-echo", SCRIPT_CMD_CLEAR_ECHO}, {"breakpoint", SCRIPT_CMD_BREAKPOINT},
+        {"clear-breakpoints", SCRIPT_CMD_CLEAR_BREAKPOINTS}, {"repeat", SCRIPT_CMD_REPEAT},
+        {"while", SCRIPT_CMD_WHILE},
     };
     size_t i = 0;
     while (i < sizeof names / sizeof names[0] && !word_is(&head, names[i].name)) i++;
@@ -443,9 +444,9 @@ static bool parse_command(parser *ps, command *c, bool nested)
     c->kind = names[i].kind;
     const char *name = names[i].name;
     switch (c->kind) {
-    case CMD_REPEAT:
-    case CMD_WHILE: return parse_loop(ps, c, nested);
-    case CMD_LOAD:
+    case SCRIPT_CMD_REPEAT:
+    case SCRIPT_CMD_WHILE: return parse_loop(ps, c, nested);
+    case SCRIPT_CMD_LOAD:
         advance(ps);
         if (ps->current.kind == T_WORD) {
             c->text = copy_token(&ps->current);
@@ -456,12 +457,12 @@ static bool parse_command(parser *ps, command *c, bool nested)
         else if (ps->current.kind != T_CLOSE && ps->current.kind != T_EOF)
             parse_error(ps, &ps->current, "expected ',' ';' or '!' to end the load command");
         return !ps->failed;
-    case CMD_OUTPUT_FILE:
-    case CMD_COMPARE_TO:
+    case SCRIPT_CMD_OUTPUT_FILE:
+    case SCRIPT_CMD_COMPARE_TO:
         if (!expect_word(ps, c, "a file name")) return false;
         c->text = copy_token(&ps->current);
         break;
-    case CMD_ECHO:
+    case SCRIPT_CMD_ECHO:
         advance(ps);
         if (ps->current.kind != T_STRING && ps->current.kind != T_WORD) {
             parse_error(ps, &ps->current, "expected the text to echo, in double quotes");
@@ -469,15 +470,16 @@ static bool parse_command(parser *ps, command *c, bool nested)
         }
         c->text = copy_token(&ps->current);
         break;
-    case CMD_SET:
-    case CMD_BREAKPOINT:
+    case SCRIPT_CMD_SET:
+    case SCRIPT_CMD_BREAKPOINT:
         if (!expect_word(ps, c, "a variable (A, D, PC, RAM[i], ROM[i])")) return false;
         if (!parse_variable(ps->current.start, ps->current.length, &c->var)) {
             parse_error(ps, &ps->current, "unknown variable '%.*s'", (int)ps->current.length, ps->current.start);
             return false;
         }
-        if (c->kind == CMD_SET && (c->var.kind == VAR_TIME || c->var.kind == VAR_CURRENT_FUNCTION ||
-                                   c->var.kind == VAR_LINE)) {
+        if (c->kind == SCRIPT_CMD_SET &&
+            (c->var.kind == SCRIPT_VAR_TIME || c->var.kind == SCRIPT_VAR_CURRENT_FUNCTION ||
+             c->var.kind == SCRIPT_VAR_LINE)) {
             parse_error(ps, &ps->current, "%.*s is read-only", (int)ps->current.length, ps->current.start);
             return false;
         }
@@ -487,12 +489,12 @@ static bool parse_command(parser *ps, command *c, bool nested)
                         "and digits)", (int)ps->current.length, ps->current.start);
             return false;
         }
-        if (c->kind == CMD_SET && c->var.kind == VAR_PC && (c->value < 0 || c->value > 32767)) {
+        if (c->kind == SCRIPT_CMD_SET && c->var.kind == SCRIPT_VAR_PC && (c->value < 0 || c->value > 32767)) {
             parse_error(ps, &ps->current, "PC must be 0..32767");
             return false;
         }
         break;
-    case CMD_OUTPUT_LIST: {
+    case SCRIPT_CMD_OUTPUT_LIST: {
         size_t capacity = 0;
         for (;;) {
             advance(ps);
@@ -500,7 +502,7 @@ static bool parse_command(parser *ps, command *c, bool nested)
             const token *t = &ps->current;
             const char *percent = memchr(t->start, '%', t->length);
             size_t name_length = percent ? (size_t)(percent - t->start) : t->length;
-            output_item item = {.format = {'B', 1, 1, 1}};
+            script_output_item item = {.format = {'B', 1, 1, 1}};
             if (!parse_variable(t->start, name_length, &item.var)) {
                 parse_error(ps, t, "unknown variable '%.*s'", (int)name_length, t->start);
                 return false;
@@ -512,7 +514,7 @@ static bool parse_command(parser *ps, command *c, bool nested)
             }
             if (c->item_count == capacity) {
                 capacity = capacity ? capacity * 2 : 8;
-                output_item *grown = realloc(c->items, capacity * sizeof *grown);
+                script_output_item *grown = realloc(c->items, capacity * sizeof *grown);
                 if (!grown) return false;
                 c->items = grown;
             }
@@ -538,7 +540,7 @@ static bool parse_command(parser *ps, command *c, bool nested)
     return !ps->failed;
 }
 
-static bool parse_block(parser *ps, command **list, size_t *count, bool nested)
+static bool parse_block(parser *ps, script_command **list, size_t *count, bool nested)
 {
     size_t capacity = 0;
     while (!ps->failed && ps->current.kind != T_EOF && ps->current.kind != T_CLOSE) {
@@ -546,7 +548,7 @@ static bool parse_block(parser *ps, command **list, size_t *count, bool nested)
             advance(ps);
             continue;
         }
-        command *c = append_command(list, count, &capacity);
+        script_command *c = append_command(list, count, &capacity);
         if (!c) return false;
         if (!parse_command(ps, c, nested)) return false;
     }

@@ -10,56 +10,57 @@
 #include <stdint.h>
 
 typedef enum {
-    VAR_A, VAR_D, VAR_PC, VAR_RAM, VAR_ROM, VAR_TIME,
+    SCRIPT_VAR_A, SCRIPT_VAR_D, SCRIPT_VAR_PC, SCRIPT_VAR_RAM, SCRIPT_VAR_ROM, SCRIPT_VAR_TIME,
     /* the VM emulator's: segment pointers are RAM[0..4]; segment[i] go through them */
-    VAR_LOCAL_I, VAR_ARGUMENT_I, VAR_THIS_I, VAR_THAT_I, VAR_CURRENT_FUNCTION, VAR_LINE,
-} variable_kind;
+    SCRIPT_VAR_LOCAL_I, SCRIPT_VAR_ARGUMENT_I, SCRIPT_VAR_THIS_I, SCRIPT_VAR_THAT_I, SCRIPT_VAR_CURRENT_FUNCTION,
+    SCRIPT_VAR_LINE,
+} script_variable_kind;
 
 typedef struct {
-    variable_kind kind;
+    script_variable_kind kind;
     uint16_t index; /* RAM[i], ROM[i] */
-} variable;
+} script_variable;
 
 typedef struct {
-    variable var;
+    script_variable var;
     char *name; /* as written, for the header */
     hack_script_format format;
-} output_item;
+} script_output_item;
 
-typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } comparison;
+typedef enum { SCRIPT_OP_EQ, SCRIPT_OP_NE, SCRIPT_OP_LT, SCRIPT_OP_LE, SCRIPT_OP_GT, SCRIPT_OP_GE } script_comparison;
 
 typedef enum {
-    CMD_LOAD,
-    CMD_OUTPUT_FILE,
-    CMD_COMPARE_TO,
-    CMD_OUTPUT_LIST,
-    CMD_OUTPUT,
-    CMD_SET,
-    CMD_TICK,
-    CMD_TOCK,
-    CMD_TICKTOCK,
-    CMD_VMSTEP,
-    CMD_ECHO,
-    CMD_CLEAR_ECHO,
-    CMD_BREAKPOINT,
-    CMD_CLEAR_BREAKPOINTS,
-    CMD_REPEAT,
-    CMD_WHILE,
-} command_kind;
+    SCRIPT_CMD_LOAD,
+    SCRIPT_CMD_OUTPUT_FILE,
+    SCRIPT_CMD_COMPARE_TO,
+    SCRIPT_CMD_OUTPUT_LIST,
+    SCRIPT_CMD_OUTPUT,
+    SCRIPT_CMD_SET,
+    SCRIPT_CMD_TICK,
+    SCRIPT_CMD_TOCK,
+    SCRIPT_CMD_TICKTOCK,
+    SCRIPT_CMD_VMSTEP,
+    SCRIPT_CMD_ECHO,
+    SCRIPT_CMD_CLEAR_ECHO,
+    SCRIPT_CMD_BREAKPOINT,
+    SCRIPT_CMD_CLEAR_BREAKPOINTS,
+    SCRIPT_CMD_REPEAT,
+    SCRIPT_CMD_WHILE,
+} script_command_kind;
 
-typedef struct command command;
-struct command {
-    command_kind kind;
+typedef struct script_command script_command;
+struct script_command {
+    script_command_kind kind;
     int line, column;
     char *text; /* file name or echo text */
-    variable var;
+    script_variable var;
     int32_t value;
-    comparison op;
-    output_item *items;
+    script_comparison op;
+    script_output_item *items;
     size_t item_count;
     uint64_t count; /* repeat: times; 0 = forever */
     bool forever;
-    command *body;
+    script_command *body;
     size_t body_count;
 };
 
@@ -67,7 +68,7 @@ struct command {
  * location (name:line:column) */
 struct hack_script {
     char *name;
-    command *commands;
+    script_command *commands;
     size_t command_count;
 };
 
