@@ -929,7 +929,8 @@ static bool prepare_grade(job_list *jobs, const char *rubric_path)
         jobs->graded[p] = (hack_grade_program){.name = jobs->program_names[p],
                                                .group = jobs->program_groups[p] ? jobs->program_groups[p] : memory_group,
                                                .optional = jobs->program_info[p].optional};
-    jobs->grade = (hack_grade){jobs->students, jobs->row_count, jobs->graded, jobs->program_count, NULL, NULL};
+    jobs->grade = (hack_grade){.students = jobs->students, .student_count = jobs->row_count, .programs = jobs->graded,
+                               .program_count = jobs->program_count};
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_rubric rubric = {0};

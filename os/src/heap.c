@@ -307,7 +307,8 @@ static bool head_disagrees(const hack_heap *h, word_problem *p)
     char what[96], recorded[48];
     const bool into_header = describe_target(h, found, -1, what, sizeof what);
     describe_recorded(h->head, recorded, sizeof recorded);
-    *p = (word_problem){(uint32_t)h->head_address, found, h->head, HACK_HEAP_PROBLEM_HEAD_WORD, into_header, ""};
+    *p = (word_problem){.address = (uint32_t)h->head_address, .found = found, .recorded = h->head,
+                        .kind = HACK_HEAP_PROBLEM_HEAD_WORD, .into_header = into_header};
     snprintf(p->text, sizeof p->text, "RAM[%u], the head of the free list, is %s; the heap manager recorded %s",
              (unsigned)h->head_address, what, recorded);
     return true;
@@ -326,15 +327,18 @@ static bool segment_disagrees(const hack_heap *h, uint32_t b, word_problem *p)
         char what[96], recorded[48];
         const bool into_header = describe_target(h, first, (int32_t)b, what, sizeof what);
         describe_recorded(recorded_first, recorded, sizeof recorded);
-        *p = (word_problem){b, first, recorded_first, HACK_HEAP_PROBLEM_LINK_WORD, into_header, ""};
+        *p = (word_problem){.address = b, .found = first, .recorded = recorded_first,
+                            .kind = HACK_HEAP_PROBLEM_LINK_WORD, .into_header = into_header};
         snprintf(p->text, sizeof p->text, "RAM[%u], the link of %s, is %s; the heap manager recorded %s", (unsigned)b,
                  whose, what, recorded);
     } else if (first != recorded_first) {
-        *p = (word_problem){b, first, recorded_first, HACK_HEAP_PROBLEM_FLAG_WORD, false, ""};
+        *p = (word_problem){.address = b, .found = first, .recorded = recorded_first,
+                            .kind = HACK_HEAP_PROBLEM_FLAG_WORD};
         snprintf(p->text, sizeof p->text, "RAM[%u], the header of %s, is %d; it must be -100 (live)", (unsigned)b,
                  whose, (int)(int16_t)first);
     } else if (size != recorded_size) {
-        *p = (word_problem){b + 1, size, recorded_size, HACK_HEAP_PROBLEM_SIZE_WORD, false, ""};
+        *p = (word_problem){.address = b + 1, .found = size, .recorded = recorded_size,
+                            .kind = HACK_HEAP_PROBLEM_SIZE_WORD};
         snprintf(p->text, sizeof p->text, "RAM[%u], the size of %s, is %d%s; the heap manager recorded %u",
                  (unsigned)b + 1, whose, (int)(int16_t)size, size_remark(h, b, size), (unsigned)recorded_size);
     } else {

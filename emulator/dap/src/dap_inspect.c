@@ -185,11 +185,11 @@ static int open_value(hack_dap_server *s, const char *type, uint16_t value, cons
         if (!length) length = ARRAY_SHOWN;
         if ((uint32_t)value + length > HACK_RAM_SIZE) length = (uint16_t)(HACK_RAM_SIZE - value);
         *indexed = length;
-        return add_ref(s, (dap_ref){DAP_REF_ARRAY, 0, 0, NULL, value, length, NULL}, expression);
+        return add_ref(s, (dap_ref){.kind = DAP_REF_ARRAY, .address = value, .length = length}, expression);
     }
     *named = hack_debugger_fields(s->debugger, type, value, NULL, 0);
     if (!*named) return 0;
-    return add_ref(s, (dap_ref){DAP_REF_OBJECT, 0, 0, type, value, 0, NULL}, expression);
+    return add_ref(s, (dap_ref){.kind = DAP_REF_OBJECT, .type = type, .address = value}, expression);
 }
 
 static json_t *variable_json(hack_dap_server *s, const char *name, const char *type, uint16_t value,
@@ -242,14 +242,14 @@ void dap_scopes(hack_dap_server *s, const json_t *request)
     for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++) {
         size_t count = hack_debugger_variables(s->debugger, frame, scopes[i].scope, NULL, 0);
         if (!count) continue;
-        int reference = add_ref(s, (dap_ref){DAP_REF_SCOPE, frame, scopes[i].scope, NULL, 0, 0, NULL}, NULL);
+        int reference = add_ref(s, (dap_ref){.kind = DAP_REF_SCOPE, .frame = frame, .scope = scopes[i].scope}, NULL);
         json_t *scope = json_pack("{s:s, s:i, s:I, s:b}", "name", scopes[i].name, "variablesReference", reference,
                                   "namedVariables", (json_int_t)count, "expensive", false);
         if (scopes[i].hint) json_object_set_new(scope, "presentationHint", json_string(scopes[i].hint));
         json_array_append_new(list, scope);
     }
     if (frame == 0) {
-        int reference = add_ref(s, (dap_ref){DAP_REF_REGISTERS, 0, 0, NULL, 0, 0, NULL}, NULL);
+        int reference = add_ref(s, (dap_ref){.kind = DAP_REF_REGISTERS}, NULL);
         json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:b}", "name", "Registers", "variablesReference",
                                               reference, "presentationHint", "registers", "expensive", false));
     }

@@ -423,7 +423,7 @@ static bool expression(parser *ps, debug_value *out)
 
 bool debug_check_syntax(hack_debugger *d, const char *text, char *error, size_t size)
 {
-    parser ps = {d, text, error, size, false, true};
+    parser ps = {.d = d, .p = text, .error = error, .size = size, .syntax_only = true};
     debug_value out;
     if (!expression(&ps, &out)) return false;
     skip_blanks(&ps);
@@ -433,7 +433,7 @@ bool debug_check_syntax(hack_debugger *d, const char *text, char *error, size_t 
 
 bool debug_evaluate(hack_debugger *d, const char *text, debug_value *out, char *error, size_t size)
 {
-    parser ps = {d, text, error, size, false, false};
+    parser ps = {.d = d, .p = text, .error = error, .size = size};
     if (!expression(&ps, out)) return false;
     skip_blanks(&ps);
     if (*ps.p) return parse_fail(&ps, "unexpected '%.*s'", ps.p, strlen(ps.p));

@@ -118,7 +118,7 @@ void debug_read_classes(hack_debugger *d, hack_diag_list *diags)
                           "cannot read the Jack source: its variables have no names in the debugger");
             continue;
         }
-        hack_source source = {(char *)path, s->text, s->length, NULL, NULL, 0};
+        hack_source source = {.path = (char *)path, .text = s->text, .length = s->length};
         hack_diag_list quiet;
         hack_diag_list_init(&quiet);
         if (hack_jack_class_variables_read(&source, &d->classes[d->class_count], &quiet)) d->class_count++;

@@ -19,7 +19,8 @@ bool debug_is_return_address(const hack_debugger *d, uint32_t address)
 
 static debug_frame frame_at(const hack_debugger *d, uint32_t pc, uint16_t lcl, uint16_t arg, uint16_t this_address)
 {
-    return (debug_frame){(uint16_t)pc, lcl, arg, this_address, hack_program_function_at(d->program, (uint16_t)pc), false};
+    return (debug_frame){.pc = (uint16_t)pc, .lcl = lcl, .arg = arg, .this_address = this_address,
+                         .function = hack_program_function_at(d->program, (uint16_t)pc)};
 }
 
 /* The innermost frame when the PC is in the translator's shared code (call, return, comparisons): the

@@ -256,7 +256,7 @@ static hack_session_stop run_some(hack_debugger *d, uint64_t budget)
     const bool words = d->watch_by_step && any_watch(d), registers = any_register_watch(d);
     if (!words && !registers) return run_once(d, budget);
     hack_machine *m = d->machine;
-    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false, HACK_STACK_OK, HACK_DEBUG_STOP_NONE};
+    hack_session_stop stop = {.state = HACK_SESSION_BUDGET, .stack = HACK_STACK_OK, .debug = HACK_DEBUG_STOP_NONE};
     while (stop.cycles < budget) {
         const uint16_t pc = m->pc, a = m->a;
         bool reads, writes;

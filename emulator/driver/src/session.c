@@ -678,7 +678,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
 {
     hack_session *s = session;
     hack_machine *m = s->machine;
-    hack_session_stop stop = {HACK_SESSION_BUDGET, 0, 0, false, HACK_STACK_OK, HACK_DEBUG_STOP_NONE};
+    hack_session_stop stop = {.state = HACK_SESSION_BUDGET, .stack = HACK_STACK_OK, .debug = HACK_DEBUG_STOP_NONE};
     if (s->run_reported_access) { /* the access a heap report stopped before */
         s->run_reported_access = false;
         if (m->pc == m->watch_hit.pc && budget > 0) {

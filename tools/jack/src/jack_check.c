@@ -103,7 +103,8 @@ lookup_result jack_lookup(const folder *f, const char *class_name, const char *n
         if (strcmp(s->class_name, class_name) == 0 && strcmp(s->name, name) == 0) {
             static const keyword kinds[] = {[HACK_OS_FUNCTION] = KW_FUNCTION, [HACK_OS_METHOD] = KW_METHOD,
                                             [HACK_OS_CONSTRUCTOR] = KW_CONSTRUCTOR};
-            *out = (signature){class_name, name, kinds[s->kind], s->parameters, s->returns_void, true};
+            *out = (signature){.class_name = class_name, .name = name, .kind = kinds[s->kind],
+                               .parameters = s->parameters, .returns_void = s->returns_void, .from_os = true};
             return LOOKUP_FOUND;
         }
     }

@@ -86,7 +86,7 @@ static void emit(builder *b, const char *format, ...)
 
 static void begin_command(builder *b, uint16_t file, uint32_t line)
 {
-    b->origin = (hack_vm_line_origin){line, file, 0, 0, 0, HACK_ROUTINE_NONE, 0};
+    b->origin = (hack_vm_line_origin){.line = line, .file = file, .routine = HACK_ROUTINE_NONE};
     b->command_pending = true;
 }
 
