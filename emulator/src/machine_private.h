@@ -31,56 +31,21 @@ hack_hook_outcome hack_hooks_dispatch(hack_machine *machine);
  * untouched) on a fault. */
 bool hack_step_uncounted(hack_machine *machine);
 
-/* The native tier (the hacktier library, tier.c): the run loop's side. The core calls it only through the
- * functions hack_machine_enable_tier puts in machine->tier_ops beside machine->tier, so hackcore itself has no
- * threads, processes, dlopen or getenv, and a front end without the tier does not link them. */
-typedef struct {
-    uint16_t *ram;
-    const uint16_t *kinds; /* &decoded[0].kind: the tier reads kinds[pc * 4] */
-    uint16_t hook_kind, a, d;
-    uint32_t pc;
-    uint64_t left;
-} hack_tier_state;
-typedef void (*hack_tier_fn)(hack_tier_state *state);
+/* The native tier (the hacktier library): the core calls it only through the functions hack_machine_enable_tier
+ * puts in machine->tier_ops beside machine->tier, so hackcore itself has no threads, processes, dlopen or
+ * getenv, and a front end without the tier links neither them nor the tier's run loops (tier_run.c). */
 struct hack_tier_ops {
-    /* The compiled code when it may run (starts the translation when the program is hot), else NULL and in
-     * *interpret_for how many instructions the interpreter may run before asking again. */
-    hack_tier_fn (*ready)(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile);
-    /* *profile set (fn NULL): run up to *interpret_for instructions marking profile[pc] for each (the
-     * profiled run loop finds the map with profile_map), and say how many with account. It also takes the
-     * instructions the compiled code and the interpreter ran while the code was ready, and the times the code
-     * handed back but at hooks (their shares decide whether to translate again). */
-    void (*account)(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
-                    uint64_t exits);
-    uint8_t *(*profile_map)(hack_machine *machine);
-    const uint8_t *(*entry_map)(hack_machine *machine); /* the words the code can start at */
+    /* hack_machine_run's work while the tier is on (and no breakpoint set): the compiled code and the
+     * interpreter in turns, with the same results to the instruction as the interpreter alone. */
+    hack_run_result (*run)(hack_machine *machine, uint64_t budget);
     void (*free)(hack_machine *machine);
     void (*forget)(hack_machine *machine);      /* a new program: drop the translation */
     void (*rom_changed)(hack_machine *machine); /* a poke: translate again */
     void (*note_decode)(hack_machine *machine, uint32_t pc);
 };
 
-/* The run loop's calls (machine->tier set: the tiered run is taken only then). */
-static inline hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
-{
-    return machine->tier_ops->ready(machine, interpret_for, profile);
-}
-
-static inline void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted,
-                                     uint64_t profiled, uint64_t exits)
-{
-    machine->tier_ops->account(machine, compiled, interpreted, profiled, exits);
-}
-
-static inline uint8_t *hack_tier_profile_map(hack_machine *machine)
-{
-    return machine->tier_ops->profile_map(machine);
-}
-
-static inline const uint8_t *hack_tier_entry_map(hack_machine *machine)
-{
-    return machine->tier_ops->entry_map(machine);
-}
+/* run.c: the interpreter's plain loop, which the tier's turns use where its code cannot run. */
+hack_run_result hack_run_interpreted(hack_machine *machine, uint64_t budget);
 
 /* The machine's: nothing without a tier. */
 static inline void hack_tier_free(hack_machine *machine)

@@ -1,6 +1,6 @@
 /* The native tier: the ROM translated to C (tier_translate.c), compiled by the system's C compiler
  * (tier_compile.c) into a shared object kept in a cache only the user can write (tier_cache.c), loaded, and run
- * by hack_machine_run in turns with the interpreter, which stays the reference: the translated code leaves to it
+ * by hack_machine_run in turns with the interpreter (tier_run.c), which stays the reference: the translated code leaves to it
  * (at the exact instruction, with the exact count) whenever anything but plain straight-line work is due.
  *
  * The translation: one C function, a label per block start (the program's first word, each word after a jump,
@@ -15,7 +15,7 @@
  * @25 D=A) may be a return address: the dispatch enters there mid-block (with the rest of the block's budget,
  * and only when A is what the block has there). With a profile (profile_steps), only the blocks it reached are
  * translated; the others leave at their first word. After an exit, the interpreter runs on to a word the
- * code can start at (run.c). A translation that hands back too often (not at hooks) is made again without
+ * code can start at (tier_run.c). A translation that hands back too often (not at hooks) is made again without
  * the kept words (no_kept). Hooks bound after the translation on a word the code runs through, pokes to ROM
  * and loads set the translation aside (it resumes when the hook goes; a poked ROM is translated again).
  *
@@ -28,7 +28,7 @@
  * profile, and loads it. A job still working when the tier is freed is called off: its compiler killed, its
  * work folder removed, its thread joined. */
 #define _POSIX_C_SOURCE 200809L
-#include "machine_private.h"
+#include "tier_run.h"
 
 #include "hack/sha256.h"
 #include "hack/version.h"
@@ -420,15 +420,13 @@ static void tier_free(hack_machine *machine);
 static void tier_forget(hack_machine *machine);
 static void tier_rom_changed(hack_machine *machine);
 static void tier_note_decode(hack_machine *machine, uint32_t pc);
-static void tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
-                         uint64_t exits);
-static uint8_t *tier_profile_map(hack_machine *machine);
-static const uint8_t *tier_entry_map(hack_machine *machine);
-static hack_tier_fn tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile);
 
 /* How the core reaches the tier (machine_private.h): set with machine->tier. */
-static const hack_tier_ops tier_ops = {tier_ready, tier_account, tier_profile_map, tier_entry_map,
-                                       tier_free, tier_forget, tier_rom_changed, tier_note_decode};
+static const hack_tier_ops tier_ops = {.run = hack_tier_run_in_turns,
+                                       .free = tier_free,
+                                       .forget = tier_forget,
+                                       .rom_changed = tier_rom_changed,
+                                       .note_decode = tier_note_decode};
 
 bool hack_machine_enable_tier(hack_machine *machine, const hack_tier_options *options)
 {
@@ -526,8 +524,8 @@ static void tier_note_decode(hack_machine *machine, uint32_t pc)
  * accesses through A hand back. */
 enum { SHARE_WINDOW_PROFILES = 100, WHOLE_WINDOW = 10000000, EXIT_SPACING = 100, MAX_RETRANSLATIONS = 4 };
 
-static void tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
-                         uint64_t exits)
+void hack_tier_account(hack_machine *machine, uint64_t compiled, uint64_t interpreted, uint64_t profiled,
+                       uint64_t exits)
 {
     hack_tier *tier = machine->tier;
     tier->window_compiled += compiled;
@@ -538,12 +536,12 @@ static void tier_account(hack_machine *machine, uint64_t compiled, uint64_t inte
     if (tier->profiled >= tier->options.profile_steps) tier->profile_done = true;
 }
 
-static uint8_t *tier_profile_map(hack_machine *machine)
+uint8_t *hack_tier_profile_map(hack_machine *machine)
 {
     return machine->tier->visited;
 }
 
-static const uint8_t *tier_entry_map(hack_machine *machine)
+const uint8_t *hack_tier_entry_map(hack_machine *machine)
 {
     return machine->tier->entries;
 }
@@ -583,7 +581,7 @@ static void take_job_result(hack_machine *machine, hack_tier *tier, int state)
     tier->job = NULL;
 }
 
-static hack_tier_fn tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
 {
     hack_tier *tier = machine->tier;
     *interpret_for = UINT64_MAX;

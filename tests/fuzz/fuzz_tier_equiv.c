@@ -1,13 +1,14 @@
 /* The native tier against the interpreter, without a C compiler: a small Hack program made from the input is
  * loaded in two machines, the reference (the interpreter alone) and one with the tier on, whose translation
  * (tier_translate, the same text the tier compiles) runs in-process through an evaluator of its C (c_eval.c:
- * the subset of C the translator writes, with C's promotions and conversions). The tier's run loop is the
- * real one (run.c's run_tiered, hand-offs and accounting included): the harness puts its own ready and
- * entry_map in the machine's tier_ops (the rest are the tier's), so where the tier would hand the run loop its
- * compiled function it hands the evaluator, with the translation's entry table. Both run the same budget in
+ * the subset of C the translator writes, with C's promotions and conversions). The tier's run is the real one
+ * (tier_run.c: its turns, hand-offs and both of its interpreter loops), built into the harness with the
+ * translator, without the rest of the tier (tier.c: the jobs, the cache, the compiler): the harness defines the
+ * tier's side that tier_run.c calls (tier_run.h), so where the tier would hand the run its compiled function it
+ * hands the evaluator, with the translation's entry table. Both run the same budget in
  * the same slices; after every slice the stop reason, the cycles run, A, D, PC, the cycle count, the fault
  * and the whole RAM must be equal. Checks too: the translation is in the subset, its st_t is the state's
- * struct (machine_private.h's hack_tier_state, field for field), and it does nothing a compiler may take as
+ * struct (tier_run.h's hack_tier_state, field for field), and it does nothing a compiler may take as
  * undefined (a signed overflow, an index outside RAM or the decoded ROM, a variable read before it is set),
  * and it ends within its budget.
  *
@@ -31,7 +32,7 @@
 #include "c_eval.h"
 #include "hack/isa.h"
 #include "hack/machine.h"
-#include "machine_private.h"
+#include "tier_run.h"
 #include "tier_translate.h"
 
 #include <dlfcn.h>
@@ -88,7 +89,9 @@ static void run_translation(hack_tier_state *s)
     }
 }
 
-static hack_tier_fn harness_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
+/* ---- the tier's side of tier_run.c (tier_run.h), the harness's ---- */
+
+hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
 {
     (void)machine;
     *interpret_for = UINT64_MAX;
@@ -96,11 +99,41 @@ static hack_tier_fn harness_ready(hack_machine *machine, uint64_t *interpret_for
     return program ? run_translation : NULL;
 }
 
-static const uint8_t *harness_entry_map(hack_machine *machine)
+const uint8_t *hack_tier_entry_map(hack_machine *machine)
 {
     (void)machine;
     return entries;
 }
+
+void hack_tier_account(hack_machine *machine, uint64_t native, uint64_t interpreted, uint64_t profiled,
+                       uint64_t exits)
+{
+    (void)machine, (void)native, (void)interpreted, (void)profiled, (void)exits;
+}
+
+uint8_t *hack_tier_profile_map(hack_machine *machine)
+{
+    (void)machine;
+    abort(); /* (hack_tier_ready never asks for a profiled run) */
+}
+
+static void harness_tier_nothing(hack_machine *machine)
+{
+    (void)machine;
+}
+
+static void harness_tier_note_decode(hack_machine *machine, uint32_t pc)
+{
+    (void)machine, (void)pc;
+}
+
+/* The machine's tier: tier_run.c's run; nothing to free, forget or translate again. */
+static const hack_tier_ops harness_tier_ops = {.run = hack_tier_run_in_turns,
+                                               .free = harness_tier_nothing,
+                                               .forget = harness_tier_nothing,
+                                               .rom_changed = harness_tier_nothing,
+                                               .note_decode = harness_tier_note_decode};
+static char harness_tier_token; /* machine->tier must only be set: tier_run.c never looks inside it */
 
 /* ---- the compiler's twin (HACK_FUZZ_TIER_CC) ---- */
 
@@ -248,13 +281,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ref = hack_machine_create();
         fast = hack_machine_create();
         if (!ref || !fast) abort();
-        hack_tier_options options = {.cache_dir = "/nonexistent"}; /* (no job ever starts: ready is ours) */
-        FUZZ_CHECK(hack_machine_enable_tier(fast, &options));
-        static hack_tier_ops ops;
-        ops = *fast->tier_ops;
-        ops.ready = harness_ready;
-        ops.entry_map = harness_entry_map;
-        fast->tier_ops = &ops;
+        fast->tier = (hack_tier *)(void *)&harness_tier_token;
+        fast->tier_ops = &harness_tier_ops;
     }
     hack_machine *both[2] = {ref, fast};
     uint16_t hooked[4];
@@ -294,7 +322,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     program = c_eval_parse(translated, "hack_tier_run", fields, sizeof fields, why, sizeof why);
     if (!program) report("the translation is not in the C the evaluator reads", why);
     FUZZ_CHECK(program != NULL);
-    /* the struct the code is handed: machine_private.h's hack_tier_state, field for field */
+    /* the struct the code is handed: tier_run.h's hack_tier_state, field for field */
     FUZZ_CHECK(strcmp(fields, "uint16_t *ram; const uint16_t *kinds; uint16_t hook_kind; uint16_t a; uint16_t d; "
                               "uint32_t pc; uint64_t left") == 0);
     const char *cc = getenv("HACK_FUZZ_TIER_CC");
