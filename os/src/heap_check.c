@@ -2,6 +2,7 @@
 
 #include "hack/backtrace.h"
 #include "hack/isa.h"
+#include "hack/os.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -29,11 +30,20 @@ typedef struct {
     int depth;
 } call_times;
 
+/* A call stack kept for later reports: its frames, made text only when a report shows them (and looked at as
+ * frames when the check decides whose a block is). All the frames hack_backtrace writes, so the text is the
+ * one it would have written then; 6 bytes a frame, less than the text would take. */
+typedef struct {
+    uint8_t count; /* <= HACK_BACKTRACE_FRAMES */
+    bool more;     /* the stack went on past them */
+    hack_backtrace_frame frames[];
+} kept_stack;
+
 typedef struct {
     uint16_t words;
     bool live;
-    char *allocated; /* call stack at alloc */
-    char *freed;     /* call stack at free */
+    kept_stack *allocated; /* call stack at alloc */
+    kept_stack *freed;     /* call stack at free */
 } block_info;
 
 struct hack_heap_sanitizer {
@@ -72,13 +82,27 @@ struct hack_heap_sanitizer {
     uint16_t band_live[HACK_HEAP_TIMELINE_BANDS];
 };
 
-static char *stack_text(hack_heap_sanitizer *c)
+/* The call stack of now, kept (NULL when memory ran out: reports then show no stack). */
+static kept_stack *keep_stack(const hack_heap_sanitizer *c)
 {
-    char text[STACK_TEXT];
-    hack_backtrace(c->machine, c->program, text, sizeof text);
-    char *copy = malloc(strlen(text) + 1);
-    if (copy) strcpy(copy, text);
-    return copy;
+    hack_backtrace_frame frames[HACK_BACKTRACE_FRAMES];
+    bool more;
+    const size_t count = hack_backtrace_frames(c->machine, c->program, frames, HACK_BACKTRACE_FRAMES, &more);
+    kept_stack *kept = malloc(sizeof *kept + count * sizeof *frames);
+    if (!kept) return NULL;
+    kept->count = (uint8_t)count;
+    kept->more = more;
+    memcpy(kept->frames, frames, count * sizeof *frames);
+    return kept;
+}
+
+/* A kept stack as hack_backtrace wrote it when it was kept (in STACK_TEXT), or "" for none: its lines in buf
+ * (STACK_TEXT chars), which it returns. */
+static const char *stack_lines(const hack_heap_sanitizer *c, const kept_stack *kept, char buf[STACK_TEXT])
+{
+    buf[0] = '\0';
+    if (kept) hack_backtrace_write(c->program, kept->frames, kept->count, kept->more, buf, STACK_TEXT);
+    return buf;
 }
 
 /* A finding of kind about address, with the call stack of now (its first stack). */
@@ -282,7 +306,7 @@ void hack_heap_sanitizer_on_alloc(hack_heap_sanitizer *c, uint16_t address, uint
     block_info *b = &c->blocks[address];
     free(b->allocated);
     free(b->freed);
-    b->allocated = c->track_only ? NULL : stack_text(c); /* tracking keeps no stacks: it is on in the window */
+    b->allocated = c->track_only ? NULL : keep_stack(c); /* tracking keeps no stacks: it is on in the window */
     b->freed = NULL;
     b->words = words;
     b->live = true;
@@ -310,7 +334,7 @@ void hack_heap_sanitizer_on_free(hack_heap_sanitizer *c, uint16_t address)
     block_info *b = &c->blocks[address];
     b->live = false;
     free(b->freed);
-    b->freed = c->track_only ? NULL : stack_text(c);
+    b->freed = c->track_only ? NULL : keep_stack(c);
     for (uint32_t a = address; a < (uint32_t)address + b->words && a < HEAP_END; a++) {
         if (c->owner[a]) count_live_word(c, a, -1);
         c->watch[a] = WATCH_FREE;
@@ -342,9 +366,10 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, c
     if (n > 0 && (size_t)n < sizeof text) {
         size_t used = (size_t)n;
         used += hack_backtrace(c->machine, c->program, text + used, sizeof text - used);
+        char allocated[STACK_TEXT], freed[STACK_TEXT];
         if (double_free && used < sizeof text)
             snprintf(text + used, sizeof text - used, "  the block was allocated:\n%s  and first freed:\n%s",
-                     b->allocated, b->freed ? b->freed : "");
+                     stack_lines(c, b->allocated, allocated), stack_lines(c, b->freed, freed));
     }
     emit(c, &f, text);
 }
@@ -415,9 +440,10 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
         if (n > 0 && (size_t)n < sizeof text) {
             size_t used = (size_t)n;
             used += hack_backtrace(c->machine, c->program, text + used, sizeof text - used);
+            char allocated[STACK_TEXT];
             if (used < sizeof text)
                 snprintf(text + used, sizeof text - used, "  the block was allocated:\n%s",
-                         b->allocated ? b->allocated : "");
+                         stack_lines(c, b->allocated, allocated));
         }
         emit(c, &f, text);
         return;
@@ -426,70 +452,72 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
     uint16_t below = block_below(c, hit->address);
     hack_heap_finding f = finding_here(c, HACK_HEAP_FINDING_NO_BLOCK, hit->address);
     f.write = hit->write;
+    char here[STACK_TEXT], allocated[STACK_TEXT], freed_at[STACK_TEXT]; /* the access's stack, the block's */
+    hack_backtrace(c->machine, c->program, here, sizeof here);
     if (freed && !c->blocks[freed].live) {
         const block_info *b = &c->blocks[freed];
         f.kind = HACK_HEAP_FINDING_USE_AFTER_FREE;
         f.block = freed;
         f.block_words = b->words;
-        n = snprintf(text, sizeof text,
-                     "heap check: use after free: %s RAM[%u], word %u of the block %u..%u, which was freed\n"
-                     "  the access:\n%s  the block was allocated:\n%s  and freed:\n%s",
-                     access, (unsigned)hit->address, (unsigned)(hit->address - freed), (unsigned)freed,
-                     (unsigned)(freed + b->words - 1), "", b->allocated ? b->allocated : "", b->freed ? b->freed : "");
+        snprintf(text, sizeof text,
+                 "heap check: use after free: %s RAM[%u], word %u of the block %u..%u, which was freed\n"
+                 "  the access:\n%s  the block was allocated:\n%s  and freed:\n%s",
+                 access, (unsigned)hit->address, (unsigned)(hit->address - freed), (unsigned)freed,
+                 (unsigned)(freed + b->words - 1), here, stack_lines(c, b->allocated, allocated),
+                 stack_lines(c, b->freed, freed_at));
     } else if (below) {
         const block_info *b = &c->blocks[below];
         f.kind = HACK_HEAP_FINDING_OUT_OF_BOUNDS;
         f.block = below;
         f.block_words = b->words;
-        n = snprintf(text, sizeof text,
-                     "heap check: out of bounds: %s RAM[%u], %u word%s past the end of the block %u..%u (%s)\n"
-                     "  the access:\n%s  the block was allocated:\n%s",
-                     access, (unsigned)hit->address, (unsigned)(hit->address - (below + b->words) + 1),
-                     hit->address - (below + b->words) == 0 ? "" : "s", (unsigned)below,
-                     (unsigned)(below + b->words - 1),
-                     c->watch[hit->address] == WATCH_HEADER ? "into the next block's header" : "into free memory", "",
-                     b->allocated ? b->allocated : "");
+        snprintf(text, sizeof text,
+                 "heap check: out of bounds: %s RAM[%u], %u word%s past the end of the block %u..%u (%s)\n"
+                 "  the access:\n%s  the block was allocated:\n%s",
+                 access, (unsigned)hit->address, (unsigned)(hit->address - (below + b->words) + 1),
+                 hit->address - (below + b->words) == 0 ? "" : "s", (unsigned)below, (unsigned)(below + b->words - 1),
+                 c->watch[hit->address] == WATCH_HEADER ? "into the next block's header" : "into free memory", here,
+                 stack_lines(c, b->allocated, allocated));
     } else {
-        n = snprintf(text, sizeof text, "heap check: %s RAM[%u], in the heap but in no live block (%s)\n  the access:\n%s",
-                     access, (unsigned)hit->address,
-                     c->watch[hit->address] == WATCH_HEADER ? "a block header" : "free memory", "");
-    }
-    /* the access's own call stack goes where the empty "" stands: after "the access:" */
-    if (n > 0 && (size_t)n < sizeof text) {
-        char stack[STACK_TEXT];
-        hack_backtrace(c->machine, c->program, stack, sizeof stack);
-        char *mark = strstr(text, "  the access:\n");
-        if (mark) {
-            mark += strlen("  the access:\n");
-            size_t rest = strlen(mark), add = strlen(stack);
-            if ((size_t)(mark - text) + rest + add + 1 <= sizeof text) {
-                memmove(mark + add, mark, rest + 1);
-                memcpy(mark, stack, add);
-            }
-        }
+        snprintf(text, sizeof text, "heap check: %s RAM[%u], in the heap but in no live block (%s)\n  the access:\n%s",
+                 access, (unsigned)hit->address,
+                 c->watch[hit->address] == WATCH_HEADER ? "a block header" : "free memory", here);
     }
     emit(c, &f, text);
 }
 
-static bool is_os_class_frame(const char *line)
+/* The function a frame is in, as its call stack line names it, or NULL: a line in no function (machine code,
+ * the bootstrap, the halt loop after the program, shared code whose caller is lost). */
+static const hack_symbol *frame_function(const hack_program *p, const hack_backtrace_frame *frame)
 {
-    static const char *const classes[] = {"Math.", "String.", "Array.", "Output.", "Screen.", "Keyboard.",
-                                          "Memory.", "Sys."};
-    const char *name = strstr(line, "in ");
-    const char *from = strstr(line, "called from ");
-    name = from ? from + 12 : name ? name + 3 : line;
-    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
-        if (strncmp(name, classes[i], strlen(classes[i])) == 0) return true;
-    return false;
+    if (frame->lost) return NULL;
+    const hack_source_location *at = p->locations && frame->pc < p->count ? &p->locations[frame->pc] : NULL;
+    if (at && (at->routine == HACK_ROUTINE_BOOTSTRAP || at->routine == HACK_ROUTINE_END)) return NULL;
+    return hack_program_function_at(p, frame->pc);
 }
 
-/* A block is the program's when some frame of its allocation is not the OS's, and it is not a string's. */
-static bool programs_block(const char *stack)
+/* Whether function (may be NULL) is one of the OS's classes' (Memory.alloc, Sys.init...). */
+static bool os_function(const hack_symbol *function)
 {
-    if (!stack || strstr(stack, "String.new")) return false;
-    for (const char *line = stack; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-        if (*line && !is_os_class_frame(line)) return true;
-    return false;
+    const char *dot = function ? strchr(function->name, '.') : NULL;
+    char class_name[32];
+    if (!dot || (size_t)(dot - function->name) >= sizeof class_name) return false; /* (no OS class is that long) */
+    memcpy(class_name, function->name, (size_t)(dot - function->name));
+    class_name[dot - function->name] = '\0';
+    return hack_os_find_class(class_name) != NULL;
+}
+
+/* A block is the program's when some frame of its allocation is not the OS's (frames past those kept are taken
+ * for the program's), and it is not a string's (no frame is String.new). */
+static bool programs_block(const hack_heap_sanitizer *c, const kept_stack *allocated)
+{
+    if (!allocated) return false;
+    bool programs = allocated->more;
+    for (size_t i = 0; i < allocated->count; i++) {
+        const hack_symbol *function = frame_function(c->program, &allocated->frames[i]);
+        if (function && strcmp(function->name, "String.new") == 0) return false;
+        if (!os_function(function)) programs = true;
+    }
+    return programs;
 }
 
 void hack_heap_sanitizer_report_leaks(hack_heap_sanitizer *c, bool report)
@@ -502,14 +530,14 @@ int hack_heap_sanitizer_finish(hack_heap_sanitizer *c)
     int leaks = 0, leaked_words = 0;
     for (uint32_t a = HEAP_BASE; a < HEAP_END && !c->no_leaks; a++) {
         const block_info *b = &c->blocks[a];
-        if (!b->live || !programs_block(b->allocated)) continue;
+        if (!b->live || !programs_block(c, b->allocated)) continue;
         leaks++;
         leaked_words += b->words;
-        char text[STACK_TEXT + 200];
+        char text[STACK_TEXT + 200], allocated[STACK_TEXT];
         snprintf(text, sizeof text, "heap check: leak: the block %u..%u (%u words) was never freed; allocated:\n%s",
-                 (unsigned)a, (unsigned)(a + b->words - 1), (unsigned)b->words, b->allocated);
+                 (unsigned)a, (unsigned)(a + b->words - 1), (unsigned)b->words, stack_lines(c, b->allocated, allocated));
         const hack_heap_finding f = {.kind = HACK_HEAP_FINDING_LEAK, .address = (uint16_t)a, .block = (uint16_t)a,
-                                     .block_words = b->words}; /* (its stack is the allocation's, kept as text) */
+                                     .block_words = b->words}; /* (no frames: its stack is the allocation's, in the text) */
         emit(c, &f, text);
     }
     if (c->track_only) return 0;
@@ -583,9 +611,6 @@ static void emit_call_finding(hack_heap_sanitizer *c, hack_heap_finding *finding
     free(marked);
 }
 
-/* The call stack at the return of a Jack Memory function (its hook's RESULT: the frame is back at the caller's):
- * first the function's own return command, at its line ("  in Memory.alloc (Memory.jack:36)", from the site the
- * translator's shared return keeps in R13, when it is one of the function's), then the caller's stack. */
 /* The return command's place, when it is one of function's (R13 keeps the shared return's site), or -1. */
 static int32_t return_site(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function)
 {
@@ -594,29 +619,37 @@ static int32_t return_site(const hack_heap_sanitizer *c, const hack_machine *m, 
     return f && f->value == function ? site - 1 : -1;
 }
 
+/* The call stack at the return of a Jack Memory function (its hook's RESULT: the frame is back at the caller's):
+ * first the function's own return command, at its line ("  in Memory.alloc (Memory.jack:36)", from the site the
+ * translator's shared return keeps in R13, when it is one of the function's), then the caller's frames. Up to
+ * max (> 0) of them; *more (may be NULL): the stack goes on past them. */
+static size_t frames_at_return(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function,
+                               hack_backtrace_frame *frames, size_t max, bool *more)
+{
+    size_t count = 0;
+    const int32_t site = return_site(c, m, function);
+    if (site >= 0) frames[count++] = (hack_backtrace_frame){(uint16_t)site, false, 0};
+    return count + hack_backtrace_frames(m, c->program, frames + count, max - count, more);
+}
+
 /* A finding about what alloc (at function) returned, of kind, with the stack stack_at_return writes. */
 static hack_heap_finding finding_at_return(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function,
                                            hack_heap_finding_kind kind, uint16_t returned, int16_t request)
 {
     hack_heap_finding f = {.kind = kind, .address = returned, .request = request};
-    const int32_t site = return_site(c, m, function);
-    if (site >= 0) f.frames[f.frame_count++] = (hack_backtrace_frame){(uint16_t)site, false, 0};
-    f.frame_count += hack_backtrace_frames(m, c->program, f.frames + f.frame_count,
-                                           HACK_HEAP_FINDING_FRAMES - f.frame_count, NULL);
+    f.frame_count = frames_at_return(c, m, function, f.frames, HACK_HEAP_FINDING_FRAMES, NULL);
     return f;
 }
 
+/* The stack at the return as lines, in STACK_TEXT at most (as every stack of a report: the report's other parts
+ * keep their room). Returns the length written. */
 static size_t stack_at_return(const hack_heap_sanitizer *c, const hack_machine *m, uint16_t function, char *buf,
                               size_t size)
 {
-    const int32_t site = return_site(c, m, function);
-    if (site < 0 || !size) return hack_backtrace(m, c->program, buf, size);
-    char place[256], stack[STACK_TEXT];
-    hack_backtrace_describe(c->program, (uint16_t)site, place, sizeof place);
-    hack_backtrace(m, c->program, stack, sizeof stack);
-    const char *caller = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
-    int n = snprintf(buf, size, "  in %s\n%s%s", place, caller == stack ? "" : "  called from ", caller);
-    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+    hack_backtrace_frame frames[HACK_BACKTRACE_FRAMES + 1];
+    bool more;
+    const size_t count = frames_at_return(c, m, function, frames, sizeof frames / sizeof frames[0], &more);
+    return hack_backtrace_write(c->program, frames, count, more, buf, size < STACK_TEXT ? size : STACK_TEXT);
 }
 
 static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
@@ -683,9 +716,10 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
             if (n > 0 && (size_t)n < sizeof text) {
                 size_t used = (size_t)n;
                 used += stack_at_return(c, m, e->address, text + used, sizeof text - used);
+                char allocated[STACK_TEXT];
                 if (used < sizeof text)
                     snprintf(text + used, sizeof text - used, "  the live block was allocated:\n%s",
-                             other->allocated ? other->allocated : "");
+                             stack_lines(c, other->allocated, allocated));
             }
             emit_call_finding(c, &f, text);
             break; /* recorded all the same: the program will use it, and reports about it would only repeat */

@@ -99,7 +99,6 @@ struct hack_dap_server {
     /* texts that came through callbacks */
     hack_strbuf engine_text;   /* what the engine said while capture is set (a REPL command) */
     bool capture;
-    char *last_message;        /* the OS's last error report (Sys.error's, a bad free's) */
     char *last_heap_report;    /* the heap check's last finding */
 };
 

@@ -28,9 +28,7 @@ static void keep(char **slot, const char *text)
 
 static void on_message(void *context, const char *text)
 {
-    hack_dap_server *s = context;
-    keep(&s->last_message, text);
-    dap_output(s, "stderr", text);
+    dap_output(context, "stderr", text); /* (the stop's record keeps the latest, for the stop's explanation) */
 }
 
 static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
@@ -212,9 +210,8 @@ void dap_unload(hack_dap_server *s)
     free(s->asm_path);
     free(s->jack_classes);
     free(s->exception_text);
-    free(s->last_message);
     free(s->last_heap_report);
-    s->program_path = s->asm_path = s->jack_classes = s->exception_text = s->last_message = s->last_heap_report = NULL;
+    s->program_path = s->asm_path = s->jack_classes = s->exception_text = s->last_heap_report = NULL;
 }
 
 /* Builds and binds the program; false with why. */

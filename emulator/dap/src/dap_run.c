@@ -4,6 +4,7 @@
 #include "dap_internal.h"
 
 #include "hack/backtrace.h"
+#include "hack/stop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,55 +90,67 @@ static void stop_on_error(hack_dap_server *s, const char *id, const char *text)
     stop(s, "exception", first, text, NULL);
 }
 
-/* What the driver says a stop means ("NAME: machine error ...", with the Jack call stack), or else text. */
-static char *explanation(hack_dap_server *s, hack_session_stop run, const char *otherwise)
+enum { TEXT_SIZE = 8000 };
+
+/* What a stop means, from its record (hack_session_record_stop) told by the one formatter, as hackemu and the
+ * window tell it: "NAME: machine error at cycle N: ..." with the Jack call stack, or, for a Sys.error or a heap
+ * error, what the OS said (the record's message). NULL when memory ran out. */
+static char *explanation(hack_dap_server *s, const hack_stop_record *record)
 {
-    char *text = malloc(8000);
+    char *text = malloc(TEXT_SIZE);
     if (!text) return NULL;
-    if (!hack_session_explain_stop(s->session, run, s->program_path, text, 8000))
-        snprintf(text, 8000, "%s", otherwise && *otherwise ? otherwise : "The program stopped.");
+    const hack_session_state state = record->stop.state;
+    if (!hack_stop_format(record, HACK_STOP_TEXT_RUN, s->program_path, text, TEXT_SIZE) &&
+        (state == HACK_SESSION_SYS_ERROR || state == HACK_SESSION_HEAP_ERROR))
+        snprintf(text, TEXT_SIZE, "%s", record->message);
+    if (!text[0]) snprintf(text, TEXT_SIZE, "The program stopped."); /* (a stop nothing was said of) */
     return text;
 }
 
-/* The program stopped for good. A halt ends the session; an error stops where it happened. */
+/* The stop the last run ended in, recorded (NULL when memory ran out). */
+static hack_stop_record *record_stop(hack_dap_server *s, hack_session_stop run)
+{
+    hack_stop_record *record = malloc(sizeof *record);
+    if (record) hack_session_record_stop(s->session, run, record);
+    return record;
+}
+
+/* The program stopped for good. A halt ends the session, told as the debugger tells it ("The program halted.",
+ * or where it halted in an endless loop); an error stops where it happened. */
 static void program_over(hack_dap_server *s, hack_session_stop run)
 {
     s->finished = true;
     s->exit_code = exit_code(run.state);
-    int problems = hack_session_finish(s->session); /* the rest of the printed line, leaks */
+    int problems = hack_session_finish(s->session); /* the rest of the printed line, leaks (reported above) */
+    hack_stop_record *record = record_stop(s, run);
     if (run.state == HACK_SESSION_HALTED) {
         if (problems && s->exit_code == 0) s->exit_code = 6;
-        if (run.endless_loop) {
-            char *text = explanation(s, run, NULL);
-            if (text) dap_output(s, "console", text);
-            free(text);
-        }
-        dap_output(s, "console", problems ? "The program halted; the heap check found problems (above)."
-                                          : "The program halted.");
+        char text[TEXT_SIZE];
+        if (record && hack_stop_format(record, HACK_STOP_TEXT_DEBUGGER, NULL, text, sizeof text))
+            dap_output(s, "console", text);
+        free(record);
         dap_end(s);
         return;
     }
     const char *id = "error";
-    const char *said = NULL; /* what the OS reported through its message */
     switch (run.state) {
-    case HACK_SESSION_SYS_ERROR:
-        id = "Sys.error";
-        said = s->last_message;
-        break;
-    case HACK_SESSION_HEAP_ERROR:
-        id = "heap error";
-        said = s->last_message;
-        break;
+    case HACK_SESSION_SYS_ERROR: id = "Sys.error"; break;
+    case HACK_SESSION_HEAP_ERROR: id = "heap error"; break;
     case HACK_SESSION_FAULT: id = "machine error"; break;
     case HACK_SESSION_STACK_ERROR: id = "stack error"; break;
     case HACK_SESSION_BUDGET: id = "cycle budget spent"; break;
     default: break;
     }
-    char *text = explanation(s, run, said);
-    if (!text) return;
-    if (!said) dap_output(s, "stderr", text); /* (what the OS said was written when it said it) */
-    stop_on_error(s, id, text);
+    char *text = record ? explanation(s, record) : NULL;
+    /* what the OS said of a Sys.error or a heap error was written when it said it */
+    const bool said = (run.state == HACK_SESSION_SYS_ERROR || run.state == HACK_SESSION_HEAP_ERROR) && record &&
+                      record->message[0];
+    if (text) {
+        if (!said) dap_output(s, "stderr", text);
+        stop_on_error(s, id, text);
+    }
     free(text);
+    free(record);
 }
 
 /* After a run of the engine: whether the operation is over (the client was told why). */
@@ -180,9 +193,11 @@ static bool after_run(hack_dap_server *s, hack_session_stop run, bool stopped)
     case HACK_SESSION_WAITING_TIME:
     case HACK_SESSION_DEBUG: return false; /* a breakpoint of the operation's own: it looks */
     case HACK_SESSION_WAITING_KEY: {
-        char *text = explanation(s, run, "The program waits for a key, and none is scripted");
+        hack_stop_record *record = record_stop(s, run);
+        char *text = record ? explanation(s, record) : NULL;
         stop(s, "pause", "Waiting for a key (launch.json: \"keys\" scripts them)", text, NULL);
         free(text);
+        free(record);
         return true;
     }
     case HACK_SESSION_HALTED:

@@ -132,8 +132,10 @@ static void memory_event(void *context, hack_native_memory_event kind, uint16_t 
     case HACK_MEMORY_SYS_ERROR: break;
     case HACK_MEMORY_PEEK:
     case HACK_MEMORY_POKE: /* a watched word, reached through the native peek or poke: the check reports it */
-        if (s->machine->watch && hack_watch_stops(s->machine->watch, NULL, 0, address)) { /* native code: untrusted */
-            s->machine->watch_hit = (hack_watch_hit){s->machine->pc, address, kind == HACK_MEMORY_POKE};
+        if (hack_machine_watch(s->machine) && hack_watch_stops(hack_machine_watch(s->machine), NULL, 0, address)) {
+            /* native code: untrusted */
+            hack_machine_note_watch_hit(s->machine,
+                                        (hack_watch_hit){hack_machine_pc(s->machine), address, kind == HACK_MEMORY_POKE});
             hack_heap_sanitizer_on_watch(s->check);
         }
         break;
@@ -174,7 +176,7 @@ static bool is_native(const hack_session *s, const char *name)
 /* finish: the program's run is over (its leaks are reported); otherwise it is abandoned (a reset). */
 static void unbind(hack_session *s, bool finish)
 {
-    if (s->floor_map && s->machine->watch == s->floor_map) s->machine->watch = NULL;
+    if (s->floor_map && hack_machine_watch(s->machine) == s->floor_map) hack_machine_set_watch(s->machine, NULL, NULL);
     free(s->floor_map);
     s->floor_map = NULL;
     s->floor_from = 0;
@@ -305,7 +307,7 @@ static hack_hook_action restart_trap(void *context, hack_machine *m, const hack_
 {
     (void)value;
     hack_session *s = context;
-    if (e->kind != HACK_HOOK_CALL || m->cycles == 0) return HACK_HOOK_PROCEED;
+    if (e->kind != HACK_HOOK_CALL || hack_machine_cycles(m) == 0) return HACK_HOOK_PROCEED;
     s->restarted = true;
     return HACK_HOOK_STOP;
 }
@@ -331,10 +333,9 @@ static void watch_stack_floor(hack_session *s)
         s->floor_from = (uint16_t)from;
         return;
     }
-    if (s->machine->watch || !(s->floor_map = calloc(HACK_RAM_SIZE, 1))) return;
+    if (hack_machine_watch(s->machine) || !(s->floor_map = calloc(HACK_RAM_SIZE, 1))) return;
     memset(s->floor_map + from, HACK_WATCH_OTHERS | HACK_WATCH_TRUSTED, STACK_BOTTOM - from);
-    s->machine->watch = s->floor_map;
-    s->machine->trusted = NULL;
+    hack_machine_set_watch(s->machine, s->floor_map, NULL);
     s->floor_from = (uint16_t)from;
 }
 
@@ -343,10 +344,11 @@ static void watch_stack_floor(hack_session *s)
 static bool floor_passing(const hack_session *s)
 {
     const hack_machine *m = s->machine;
-    const hack_watch_hit *hit = &m->watch_hit;
-    if (!s->floor_from || hit->address < s->floor_from || hit->address >= STACK_BOTTOM || m->ram[0] <= hit->address)
+    const hack_watch_hit hit = hack_machine_watch_hit(m);
+    if (!s->floor_from || hit.address < s->floor_from || hit.address >= STACK_BOTTOM || hack_machine_ram(m, 0) <= hit.address)
         return false;
-    return m->watch == s->floor_map || !m->trusted || !m->trusted[hit->pc];
+    const uint8_t *trusted = hack_machine_trusted(m);
+    return hack_machine_watch(m) == s->floor_map || !trusted || !trusted[hit.pc];
 }
 
 /* A function with many locals pushes its whole frame in one loop: it can cross from the stack far into the heap
@@ -359,7 +361,7 @@ static hack_hook_action big_frame(void *context, hack_machine *m, const hack_hoo
     (void)value;
     hack_session *s = context;
     if (e->kind != HACK_HOOK_CALL) return HACK_HOOK_PROCEED;
-    const uint16_t locals = m->rom[e->address] & 0x7FFFu, sp = m->ram[0];
+    const uint16_t locals = hack_machine_rom(m, e->address) & 0x7FFFu, sp = hack_machine_ram(m, 0);
     if ((uint32_t)sp + locals <= STACK_TOP) return HACK_HOOK_PROCEED;
     s->overflowing_frame = locals;
     s->overflow_sp = sp;
@@ -374,7 +376,7 @@ static void watch_big_frames(hack_session *s)
     for (size_t i = 0; i < p->symbols.count; i++) {
         const hack_symbol *f = &p->symbols.entries[i];
         if (f->kind != HACK_SYMBOL_FUNCTION || (size_t)f->value + 1 >= p->count) continue;
-        const uint16_t first = m->rom[f->value];
+        const uint16_t first = hack_machine_rom(m, f->value);
         if (!HACK_IS_A_INSTR(first) || first < BIG_FRAME) continue;
         char loop[300]; /* the translator's label of the loop that pushes the locals, two words on */
         const int n = snprintf(loop, sizeof loop, "%s$$locals", f->name);
@@ -407,11 +409,11 @@ static void start(hack_session *s)
 {
     const hack_launch *l = &s->launch;
     if (l->code == HACK_LAUNCH_VM && !l->bootstrapped) {
-        s->machine->ram[0] = 256;
+        hack_machine_set_ram(s->machine, 0, 256);
         const hack_symbol *init = hack_symtab_find(&l->program->symbols, "Sys.init", 8);
-        if (init && init->kind == HACK_SYMBOL_FUNCTION) s->machine->pc = init->value;
+        if (init && init->kind == HACK_SYMBOL_FUNCTION) hack_machine_set_pc(s->machine, init->value);
     }
-    for (size_t i = 0; i < l->write_count; i++) s->machine->ram[l->writes[i].address] = l->writes[i].value;
+    for (size_t i = 0; i < l->write_count; i++) hack_machine_set_ram(s->machine, l->writes[i].address, l->writes[i].value);
 }
 
 /* hack_session_load's false, with its error in diags (when there is a list). */
@@ -449,7 +451,7 @@ bool hack_session_load(hack_session *session, const hack_launch *launch, hack_di
     s->error_message[0] = '\0';
     s->last_finding = (hack_heap_finding){.kind = HACK_HEAP_FINDING_NONE};
     hack_machine_load(s->machine, program->words, program->count);
-    s->machine->relaxed = s->options.relaxed;
+    hack_machine_set_relaxed(s->machine, s->options.relaxed);
     s->watch_stack = program->locations != NULL && !s->options.test_script;
     s->sample_count = 0;
     s->stack_started = false;
@@ -471,8 +473,7 @@ bool hack_session_load(hack_session *session, const hack_launch *launch, hack_di
     if (unbound) return load_failed(diags, unbound);
     if (s->check && s->watch_stack) watch_stack_floor(s);
     if (s->watchpoints && !s->check) {
-        s->machine->watch = s->watchpoints;
-        s->machine->trusted = NULL;
+        hack_machine_set_watch(s->machine, s->watchpoints, NULL);
     }
     unbound = bind_os(s);
     if (unbound) return load_failed(diags, unbound);
@@ -495,7 +496,7 @@ bool hack_session_set_watchpoints(hack_session *session, const uint8_t *map)
 {
     hack_machine *m = session->machine;
     if (session->check) return map == NULL;
-    if (m->watch == session->watchpoints) m->watch = map;
+    if (hack_machine_watch(m) == session->watchpoints) hack_machine_set_watch(m, map, NULL);
     session->watchpoints = map;
     return true;
 }
@@ -529,10 +530,11 @@ bool hack_session_set_keys(hack_session *session, const hack_key_event *events, 
 static hack_stack_error stack_state(hack_session *s, hack_stop_reason reason)
 {
     const hack_machine *m = s->machine;
-    uint16_t sp = m->ram[0];
+    uint16_t sp = hack_machine_ram(m, 0);
     /* while the bootstrap sets SP (a debugger's first steps), there is no stack to look at yet */
     if (!s->stack_started) {
-        const hack_source_location *at = m->pc < s->program->count ? &s->program->locations[m->pc] : NULL;
+        const uint16_t pc = hack_machine_pc(m);
+        const hack_source_location *at = pc < s->program->count ? &s->program->locations[pc] : NULL;
         if ((sp < STACK_BOTTOM || sp > STACK_TOP) && at && at->routine == HACK_ROUTINE_BOOTSTRAP)
             return HACK_STACK_OK;
         s->stack_started = true;
@@ -541,18 +543,20 @@ static hack_stack_error stack_state(hack_session *s, hack_stop_reason reason)
      * as the machine error it leads to */
     /* a stack that grew is close above the innermost frame (LCL); an SP far from it was written there, by a
      * write through a null pointer (RAM[0] is SP) or a wild one */
-    uint16_t lcl = m->ram[1];
+    uint16_t lcl = hack_machine_ram(m, 1);
     if (sp > STACK_TOP && sp <= HACK_SCREEN)
         return lcl >= STACK_BOTTOM && lcl <= sp && sp - lcl < FRAME_SPAN ? HACK_STACK_OVERFLOW
                                                                          : HACK_STACK_SP_OVERWRITTEN;
     if (sp >= HACK_RAM_SIZE) return HACK_STACK_UNDERFLOW; /* SP went below 0 */
     if (sp < STACK_BOTTOM) return lcl >= STACK_BOTTOM && lcl - sp > 64 ? HACK_STACK_SP_OVERWRITTEN : HACK_STACK_UNDERFLOW;
     /* a push about to write the first heap word (the heap check stops before it): SP is still 2048 */
-    if (reason == HACK_STOP_WATCH && sp == STACK_TOP && m->watch_hit.write && m->watch_hit.address == STACK_TOP)
+    const hack_watch_hit hit = hack_machine_watch_hit(m);
+    if (reason == HACK_STOP_WATCH && sp == STACK_TOP && hit.write && hit.address == STACK_TOP)
         return HACK_STACK_OVERFLOW;
+    const hack_fault fault = hack_machine_fault(m);
     if (reason == HACK_STOP_FAULT &&
-        (m->fault.kind == HACK_FAULT_BAD_FRAME || /* a native function's return */
-         (s->return_routine >= 0 && m->fault.pc >= s->return_routine && m->fault.pc < s->return_routine_end)))
+        (fault.kind == HACK_FAULT_BAD_FRAME || /* a native function's return */
+         (s->return_routine >= 0 && fault.pc >= s->return_routine && fault.pc < s->return_routine_end)))
         return HACK_STACK_BAD_FRAME;
     return HACK_STACK_OK;
 }
@@ -593,6 +597,14 @@ static hack_session_stop stopped_in_hook(hack_session *s, hack_session_stop stop
     return stop;
 }
 
+/* Whether the words written in a round of a loop hold what they held before it. */
+static bool ram_as_before(const hack_machine *m, const uint16_t *written, const uint16_t *before, int writes)
+{
+    for (int i = 0; i < writes; i++)
+        if (hack_machine_ram(m, written[i]) != before[i]) return false;
+    return true;
+}
+
 /* Follows one round of the loop the PC is in, instruction by instruction (each one counted in *ran, as
  * the program really runs it), and tells whether the machine came back to where it was with nothing changed:
  * a fixed point it can never leave. Anything that could bring change (the keyboard, a hook, a watched word,
@@ -604,72 +616,66 @@ static bool at_fixed_point(hack_session *s, uint64_t budget, uint64_t *ran, bool
      * reads it and changes nothing else waits for a key that never comes (the Jack OS's keyPressed loop) */
     const bool keys_to_come = s->key_next < s->key_count;
     *reads_keyboard = false;
-    const uint16_t pc0 = m->pc, a0 = m->a, d0 = m->d;
+    const uint16_t pc0 = hack_machine_pc(m), a0 = hack_machine_a(m), d0 = hack_machine_d(m);
     uint16_t written[LOOP_WRITES_MAX], before[LOOP_WRITES_MAX];
     int writes = 0;
-    const uint8_t *const breakpoints = m->breakpoints;
+    /* (nothing in the round changes the watch: stepping and a VM return leave it) */
+    const uint8_t *const watch = hack_machine_watch(m), *const trusted = hack_machine_trusted(m);
     *ran = 0;
     for (uint64_t n = 0; n < LOOP_ROUND_MAX && *ran < budget; n++) {
-        const uint16_t pc = m->pc;
+        const uint16_t pc = hack_machine_pc(m);
         const bool peek = (int32_t)pc == s->native_peek, wait = (int32_t)pc == s->native_wait;
-        if (pc < HACK_ROM_SIZE && breakpoints && breakpoints[pc]) return false; /* the run stops there */
+        if (hack_machine_breakpoint_at(m, pc)) return false; /* the run stops there */
         if (pc < HACK_ROM_SIZE && (peek || wait)) {
             /* the native Memory.peek (which the Jack OS's keyPressed calls) or a Sys.wait that takes no time: its
              * read, and its return's writes (the result at ARG, SP, LCL, ARG, THIS, THAT), looked at as the
              * loop's own */
-            const uint16_t arg = m->ram[2], address = peek ? m->ram[arg & (HACK_RAM_SIZE - 1)] : 0;
-            if (wait && (int16_t)m->ram[arg & (HACK_RAM_SIZE - 1)] < 0) return false; /* (its error: the run's) */
+            const uint16_t arg = hack_machine_ram(m, 2);
+            const uint16_t argument = hack_machine_ram(m, arg & (HACK_RAM_SIZE - 1)), address = peek ? argument : 0;
+            if (wait && (int16_t)argument < 0) return false; /* (its error: the run's) */
             if (address > HACK_KBD || (address == HACK_KBD && keys_to_come)) return false;
             if (peek && address == HACK_KBD) *reads_keyboard = true;
             const uint16_t touched[] = {0, 1, 2, 3, 4, arg};
             /* a word the debugger or the heap check watches: the run reports the access (native code: untrusted) */
-            if (m->watch && peek && hack_watch_stops(m->watch, NULL, 0, address)) return false;
+            if (watch && peek && hack_watch_stops(watch, NULL, 0, address)) return false;
             for (size_t k = 0; k < sizeof touched / sizeof touched[0]; k++)
-                if (m->watch && touched[k] < HACK_RAM_SIZE && hack_watch_stops(m->watch, NULL, 0, touched[k])) return false;
+                if (watch && touched[k] < HACK_RAM_SIZE && hack_watch_stops(watch, NULL, 0, touched[k])) return false;
             for (size_t k = 0; k < sizeof touched / sizeof touched[0]; k++) {
                 int i = 0;
                 while (i < writes && written[i] != touched[k]) i++;
                 if (i < writes) continue;
                 if (writes == LOOP_WRITES_MAX || touched[k] >= HACK_RAM_SIZE) return false;
                 written[writes] = touched[k];
-                before[writes++] = m->ram[touched[k]];
+                before[writes++] = hack_machine_ram(m, touched[k]);
             }
-            if (!hack_machine_vm_return(m, peek ? m->ram[address] : 0)) return false;
+            if (!hack_machine_vm_return(m, peek ? hack_machine_ram(m, address) : 0)) return false;
             ++*ran;
-            if (m->pc == pc0 && m->a == a0 && m->d == d0) {
-                for (int i = 0; i < writes; i++)
-                    if (m->ram[written[i]] != before[i]) return false;
-                return true;
-            }
+            if (hack_machine_pc(m) == pc0 && hack_machine_a(m) == a0 && hack_machine_d(m) == d0)
+                return ram_as_before(m, written, before, writes);
             continue;
         }
         if (pc >= HACK_ROM_SIZE || hack_machine_hooked(m, pc)) return false;
-        if (breakpoints && breakpoints[pc]) return false; /* the run stops there */
-        const uint16_t word = m->rom[pc];
+        const uint16_t word = hack_machine_rom(m, pc), a = hack_machine_a(m);
         if (HACK_IS_C_INSTR(word)) {
             const bool reads = HACK_COMP_USES_M(HACK_COMP(word)), writes_m = (HACK_DEST(word) & HACK_DEST_M) != 0;
-            if (reads && !writes_m && m->a == HACK_KBD && !keys_to_come && !(m->watch && hack_watch_stops(m->watch, m->trusted, pc, m->a)))
+            if (reads && !writes_m && a == HACK_KBD && !keys_to_come && !(watch && hack_watch_stops(watch, trusted, pc, a)))
                 *reads_keyboard = true;
-            else if ((reads || writes_m) &&
-                     (m->a >= HACK_KBD || (m->watch && hack_watch_stops(m->watch, m->trusted, pc, m->a))))
+            else if ((reads || writes_m) && (a >= HACK_KBD || (watch && hack_watch_stops(watch, trusted, pc, a))))
                 return false;
             if (writes_m) {
                 int i = 0;
-                while (i < writes && written[i] != m->a) i++;
+                while (i < writes && written[i] != a) i++;
                 if (i == writes) {
                     if (writes == LOOP_WRITES_MAX) return false;
-                    written[writes] = m->a;
-                    before[writes++] = m->ram[m->a];
+                    written[writes] = a;
+                    before[writes++] = hack_machine_ram(m, a);
                 }
             }
         }
         if (!hack_machine_step(m)) return false; /* the fault happens again in the normal run */
         ++*ran;
-        if (m->pc == pc0 && m->a == a0 && m->d == d0) {
-            for (int i = 0; i < writes; i++)
-                if (m->ram[written[i]] != before[i]) return false;
-            return true;
-        }
+        if (hack_machine_pc(m) == pc0 && hack_machine_a(m) == a0 && hack_machine_d(m) == d0)
+            return ram_as_before(m, written, before, writes);
     }
     return false;
 }
@@ -681,7 +687,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
     hack_session_stop stop = {.state = HACK_SESSION_BUDGET, .stack = HACK_STACK_OK, .debug = HACK_DEBUG_STOP_NONE};
     if (s->run_reported_access) { /* the access a heap report stopped before */
         s->run_reported_access = false;
-        if (m->pc == m->watch_hit.pc && budget > 0) {
+        if (hack_machine_pc(m) == hack_machine_watch_hit(m).pc && budget > 0) {
             if (!hack_machine_step(m)) {
                 stop.state = HACK_SESSION_FAULT;
                 return stop;
@@ -690,12 +696,12 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
         }
     }
     for (;;) {
-        while (s->key_next < s->key_count && s->keys[s->key_next].cycle <= m->cycles)
-            m->ram[HACK_KBD] = s->keys[s->key_next++].key;
+        while (s->key_next < s->key_count && s->keys[s->key_next].cycle <= hack_machine_cycles(m))
+            hack_machine_set_ram(m, HACK_KBD, s->keys[s->key_next++].key);
         if (stop.cycles >= budget) return stop;
         uint64_t slice = budget - stop.cycles;
-        if (s->key_next < s->key_count && s->keys[s->key_next].cycle - m->cycles < slice)
-            slice = s->keys[s->key_next].cycle - m->cycles;
+        if (s->key_next < s->key_count && s->keys[s->key_next].cycle - hack_machine_cycles(m) < slice)
+            slice = s->keys[s->key_next].cycle - hack_machine_cycles(m);
         if (!s->options.test_script && s->since_loop_check < LOOP_CHECK_INTERVAL &&
             LOOP_CHECK_INTERVAL - s->since_loop_check < slice)
             slice = LOOP_CHECK_INTERVAL - s->since_loop_check; /* a look for an endless loop is due then */
@@ -729,7 +735,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
                     stop.endless_loop = true;
                     return stop;
                 }
-                if (m->fault.kind != HACK_FAULT_NONE) {
+                if (hack_machine_fault(m).kind != HACK_FAULT_NONE) {
                     stop.state = HACK_SESSION_FAULT;
                     return stop;
                 }
@@ -744,7 +750,7 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
                 stop.cycles++;
                 break;
             }
-            if (s->watchpoints && m->watch == s->watchpoints) { /* the debugger's: it looks before and after */
+            if (s->watchpoints && hack_machine_watch(m) == s->watchpoints) { /* the debugger's: it looks before and after */
                 s->run_reported_access = true;
                 stop.state = HACK_SESSION_DEBUG;
                 stop.debug = HACK_DEBUG_STOP_WATCHPOINT;
@@ -775,7 +781,9 @@ hack_session_stop hack_session_run(hack_session *session, uint64_t budget)
         case HACK_STOP_HOOK:
             stop = stopped_in_hook(s, stop);
             if (stop.state == HACK_SESSION_WAITING_KEY && s->key_next < s->key_count) {
-                m->cycles = s->keys[s->key_next].cycle; /* nothing happens until the next key event */
+                /* nothing happens until the next key event (the slice ended at it at the latest) */
+                const uint64_t now = hack_machine_cycles(m), next = s->keys[s->key_next].cycle;
+                if (next > now) hack_machine_add_idle_cycles(m, next - now);
                 stop.state = HACK_SESSION_BUDGET;
                 break;
             }
@@ -803,7 +811,7 @@ hack_session_state hack_session_tick(hack_session *session, uint64_t n, uint64_t
         case HACK_SESSION_WAITING_KEY:
         case HACK_SESSION_WAITING_TIME:
             /* the program spins where it is: its time passes */
-            session->machine->cycles += n - *done;
+            hack_machine_add_idle_cycles(session->machine, n - *done);
             *done = n;
             return stop.state;
         }
@@ -884,12 +892,12 @@ size_t hack_session_describe_stack(const hack_session *session, char *buf, size_
     char *end = strchr(where, '\n');
     if (end) end[1] = '\0';
     used += (size_t)snprintf(buf + used, size - used, "%s", where);
-    uint16_t frame = m->ram[1];
+    uint16_t frame = hack_machine_ram(m, 1);
     unsigned long repeats = 0;
     int lines = 0;
     /* frames are a chain through the saved LCL; a recursion is told once, with its count */
     for (unsigned long depth = 0; depth < HACK_RAM_SIZE && frame >= 5 && frame < HACK_RAM_SIZE && used < size; depth++) {
-        uint16_t return_address = m->ram[frame - 5];
+        uint16_t return_address = hack_machine_ram(m, (uint16_t)(frame - 5));
         if (return_address >= program->count) break;
         const hack_symbol *at = hack_program_function_at(program, return_address);
         if (at && at->value == return_address) break; /* the bootstrap */
@@ -905,7 +913,7 @@ size_t hack_session_describe_stack(const hack_session *session, char *buf, size_
             snprintf(previous, sizeof previous, "%s", name);
             if (lines++ < 40 && used < size) used += (size_t)snprintf(buf + used, size - used, "  called from %s\n", where);
         }
-        uint16_t caller = m->ram[frame - 4];
+        uint16_t caller = hack_machine_ram(m, (uint16_t)(frame - 4));
         if (caller >= frame) break; /* frames grow upwards: anything else is not a frame */
         frame = caller;
     }
@@ -966,8 +974,12 @@ void hack_session_record_stop(const hack_session *session, hack_session_stop sto
 {
     const hack_machine *m = session->machine;
     const hack_program *program = session->program;
-    *record = (hack_stop_record){.stop = stop, .cycle = m->cycles, .pc = m->pc, .sp = m->ram[0], .lcl = m->ram[1],
-                                 .fault = m->fault};
+    *record = (hack_stop_record){.stop = stop,
+                                 .cycle = hack_machine_cycles(m),
+                                 .pc = hack_machine_pc(m),
+                                 .sp = hack_machine_ram(m, 0),
+                                 .lcl = hack_machine_ram(m, 1),
+                                 .fault = hack_machine_fault(m)};
     if (stop.state == HACK_SESSION_STACK_ERROR && stop.stack == HACK_STACK_OVERFLOW) {
         record->call_locals = session->overflowing_frame;
         record->call_sp = session->overflowing_frame ? session->overflow_sp : 0;
@@ -1014,7 +1026,16 @@ bool hack_session_render_heap_map(const hack_session *session, int scale, uint8_
     hack_heap_map_stats stats;
     uint16_t recent[8];
     size_t recent_count = hack_session_recent_allocations(session, recent, 8);
-    hack_heap_map_render(session->machine->ram, recent, recent_count, scale, rgb, &stats);
+    /* the picture is drawn from a copy of the RAM, read through the machine's accessor */
+    uint16_t *ram = malloc(HACK_RAM_SIZE * sizeof *ram);
+    if (!ram) {
+        snprintf(caption, size, "heap: out of memory");
+        return false;
+    }
+    for (uint32_t address = 0; address < HACK_RAM_SIZE; address++)
+        ram[address] = hack_machine_ram(session->machine, (uint16_t)address);
+    hack_heap_map_render(ram, recent, recent_count, scale, rgb, &stats);
+    free(ram);
     const hack_heap_sanitizer *record = hack_session_block_record(session);
     if (stats.malformed && record) {
         /* an allocator of its own: drawn from the blocks it handed out */

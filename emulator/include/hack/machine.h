@@ -150,6 +150,24 @@ static inline const uint8_t *hack_machine_watch(const hack_machine *machine) { r
 /* What the last HACK_STOP_WATCH stopped on. */
 static inline hack_watch_hit hack_machine_watch_hit(const hack_machine *machine) { return machine->watch_hit; }
 
+/* ---- for the run driver (session.c): what it does to the machine beside running it ----
+ * Time and watch hits are the run loop's to keep; these are the two ways a driver takes part in them, each
+ * with its contract, so that no one outside the core writes the fields. */
+/* The trusted code in use with the watch map (hack_machine_set_watch), or NULL: with it, hack_watch_stops says
+ * what the run loop would do at an access. */
+static inline const uint8_t *hack_machine_trusted(const hack_machine *machine) { return machine->trusted; }
+/* The clock moves on while the machine waits for input (a native Keyboard's wait, a program spinning in its
+ * halt loop while its front end lets time pass): as if it ran n instructions of a wait loop. Nothing else
+ * changes: not the PC, the registers or the RAM. */
+static inline void hack_machine_add_idle_cycles(hack_machine *machine, uint64_t n) { machine->cycles += n; }
+/* A native hook's access to a watched word (a native Memory.peek or poke), reported as the run loop reports
+ * its own: hack_machine_watch_hit gives hit until the run's next watch stop. hit.pc is where the program is
+ * (the hooked function's entry), hit.address the word, hit.write whether it was written. */
+static inline void hack_machine_note_watch_hit(hack_machine *machine, hack_watch_hit hit)
+{
+    machine->watch_hit = hit;
+}
+
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
 hack_machine *hack_machine_create(void);
 void hack_machine_destroy(hack_machine *machine);

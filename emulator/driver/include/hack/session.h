@@ -113,7 +113,7 @@ bool hack_session_set_keys(hack_session *session, const hack_key_event *events, 
 typedef enum {
     HACK_SESSION_BUDGET,       /* the budget is spent; the program can go on */
     HACK_SESSION_HALTED,       /* it halted (the halt idiom, or it ran past its last instruction) */
-    HACK_SESSION_FAULT,        /* machine error: machine->fault */
+    HACK_SESSION_FAULT,        /* machine error: hack_machine_fault */
     HACK_SESSION_SYS_ERROR,    /* the program called Sys.error and halted (reported to message) */
     HACK_SESSION_HEAP_ERROR,   /* the native Memory stopped it: a bad deAlloc, a corrupted heap (reported) */
     HACK_SESSION_WAITING_KEY,  /* the native Keyboard waits for a key to go down or up, and none is scripted */
@@ -127,8 +127,8 @@ typedef enum {
     HACK_DEBUG_STOP_NONE,
     HACK_DEBUG_STOP_BREAKPOINT,  /* PC is at a breakpoint (hack_machine_set_breakpoint); nothing there has run */
     HACK_DEBUG_STOP_WATCHPOINT,  /* an instruction is about to read or write a word of the watchpoints
-                                    (machine->watch_hit): PC is at it, and running again runs it first */
-    HACK_DEBUG_STOP_HEAP_REPORT, /* the heap check reported the access machine->watch_hit; PC is at the
+                                    (hack_machine_watch_hit): PC is at it, and running again runs it first */
+    HACK_DEBUG_STOP_HEAP_REPORT, /* the heap check reported the access hack_machine_watch_hit; PC is at the
                                     instruction, which has not run: running again runs it. Or it reported a
                                     call to a hooked Memory function (a bad free, a native peek or poke):
                                     PC is at the function's entry, and running again makes the call */

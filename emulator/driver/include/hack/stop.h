@@ -54,7 +54,8 @@ typedef enum {
      * stack on the lines after; nothing for the other stops */
     HACK_STOP_TEXT_RUN,
     /* the debugger's end of a run: "The program halted.", "Machine error: ...\nStopped before it, in PLACE",
-     * "Stack overflow: ...", with the stack; nothing for a budget, a wait or a debugger's stop */
+     * "Stack overflow: ...", with the stack; nothing for a budget, a wait or a debugger's stop. The debug
+     * adapter ends a halted program's session with its halt line */
     HACK_STOP_TEXT_DEBUGGER,
     /* a test script whose program stopped it: "NAME: machine error at cycle N: ..." with the call stack of a
      * program with functions, "NAME: the program was stopped at cycle N (reported above)" (name: "X.tst:LINE") */
