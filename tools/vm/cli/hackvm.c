@@ -14,6 +14,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether list holds a diagnostic that says what d says, at the same place. */
+static bool said_before(const hack_diag_list *list, const hack_diag *d)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        const hack_diag *e = &list->items[i];
+        if (e->severity == d->severity && e->line == d->line && e->column == d->column && same_text(e->file, d->file) &&
+            same_text(e->message, d->message))
+            return true;
+    }
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     hack_outfile_check_stdout("hackvm");
@@ -92,9 +109,13 @@ int main(int argc, char **argv)
               (!with_os || hack_build_add_os(&sources, options.bootstrap, &os_added, &diags)) &&
               hack_vm_translate(&sources, &options, &assembly, &diags) &&
               hack_textfile_write(asm_path, assembly.text, assembly.length, &diags);
+    /* The assembled program and its map come from a second translation of the same sources: what it says that
+     * the first one said (its warnings) is said once; the rest (the assembler's errors and notes) is added. */
+    hack_diag_list again;
+    hack_diag_list_init(&again);
     if (ok && (write_hack || write_map)) {
         hack_program program;
-        ok = hack_program_init(&program) && hack_vm_build(&sources, &options, asm_path, &program, &diags) &&
+        ok = hack_program_init(&program) && hack_vm_build(&sources, &options, asm_path, &program, &again) &&
              hack_build_mark_project_os(&program, os_added);
         if (ok && program.count > 0 && write_hack)
             fprintf(stderr, "hackvm: %zu words of ROM (%.0f%% of 32K)\n", program.count, 100.0 * (double)program.count / 32768);
@@ -107,6 +128,9 @@ int main(int argc, char **argv)
         hack_program_free(&program);
     }
     hack_diag_list_print(stderr, &diags);
+    for (size_t i = 0; i < again.count; i++)
+        if (!said_before(&diags, &again.items[i])) hack_diag_print(stderr, &again.items[i]);
+    hack_diag_list_free(&again);
     hack_diag_list_free(&diags);
     hack_vm_assembly_free(&assembly);
     hack_vm_sources_free(&sources);
