@@ -331,25 +331,6 @@ bool hack_build_vm_sources_with(const char *path, const hack_jack_sources *extra
     return ok;
 }
 
-/* Whether some source has a "function NAME" command (name NULL: any function) */
-static bool defines(const hack_vm_sources *sources, const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-    for (size_t i = 0; i < sources->count; i++) {
-        const char *text = sources->items[i].text, *end = text + sources->items[i].length;
-        for (const char *p = text; p < end && (p = strstr(p, "function")) != NULL; p += 8) {
-            if (p != text && p[-1] != '\n' && p[-1] != ' ' && p[-1] != '\t') continue;
-            const char *q = p + 8;
-            if (*q != ' ' && *q != '\t') continue;
-            while (*q == ' ' || *q == '\t') q++;
-            if (!name) return true;
-            if (strncmp(q, name, n) == 0 && (q[n] == ' ' || q[n] == '\t' || q[n] == '\r' || q[n] == '\n' || !q[n]))
-                return true;
-        }
-    }
-    return false;
-}
-
 /* ---- the OS functions a program lacks ----
  * Decided by the functions the program defines and calls, not by its file names: a Main.vm may define a
  * Math.multiply of its own, and a Sys.vm of the program's own may lack Sys.error, which the OS's classes call. */
@@ -378,6 +359,23 @@ static int line_words(const char *line, size_t length, vm_word *words, int max)
 static bool word_is(vm_word w, const char *text)
 {
     return w.length == strlen(text) && memcmp(w.start, text, w.length) == 0;
+}
+
+/* Whether some source has a "function NAME" command (name NULL: any function): a command, not a comment that
+ * names one. */
+static bool defines(const hack_vm_sources *sources, const char *name)
+{
+    for (size_t i = 0; i < sources->count; i++) {
+        const hack_source *source = &sources->items[i];
+        const char *line;
+        size_t offset = 0, line_length;
+        while (hack_textfile_next_line(source->text, source->length, &offset, &line, &line_length)) {
+            vm_word w[2];
+            if (line_words(line, line_length, w, 2) == 2 && word_is(w[0], "function") && (!name || word_is(w[1], name)))
+                return true;
+        }
+    }
+    return false;
 }
 
 /* The base name of a source path without .vm: the prefix of its statics, as the translator names them. */
