@@ -489,10 +489,10 @@ static hack_hook_action check_value(void *context, hack_machine *m, const hack_h
         }
         log->value_capacity = capacity;
     }
-    log->values[log->value_count] = (int16_t)m->ram[(uint16_t)(e->arg + 1)];
-    log->value_ids[log->value_count] = (int16_t)m->ram[e->arg];
+    log->values[log->value_count] = (int16_t)hack_machine_ram(m, (uint16_t)(e->arg + 1));
+    log->value_ids[log->value_count] = (int16_t)hack_machine_ram(m, e->arg);
     /* the call pushed its return address after the arguments */
-    log->value_sites[log->value_count++] = m->ram[(uint16_t)(e->arg + e->count)];
+    log->value_sites[log->value_count++] = hack_machine_ram(m, (uint16_t)(e->arg + e->count));
     return HACK_HOOK_RETURN;
 }
 
@@ -501,8 +501,8 @@ static hack_hook_action check_fail(void *context, hack_machine *m, const hack_ho
 {
     run_log *log = context;
     *value = 0;
-    int id = e->count > 0 ? (int16_t)m->ram[e->arg] : 0, numbers[4] = {0};
-    for (int i = 0; i < 4 && i + 1 < e->count; i++) numbers[i] = (int16_t)m->ram[(uint16_t)(e->arg + 1 + i)];
+    int id = e->count > 0 ? (int16_t)hack_machine_ram(m, e->arg) : 0, numbers[4] = {0};
+    for (int i = 0; i < 4 && i + 1 < e->count; i++) numbers[i] = (int16_t)hack_machine_ram(m, (uint16_t)(e->arg + 1 + i));
     if (log->fail[0]) return HACK_HOOK_STOP;
     const char *label = log->info ? label_text(log->info, 'f', id) : NULL;
     hack_strbuf text;
@@ -527,9 +527,9 @@ static hack_hook_action check_step(void *context, hack_machine *m, const hack_ho
 {
     run_log *log = context;
     *value = 0;
-    int id = e->count > 0 ? (int16_t)m->ram[e->arg] : 0;
+    int id = e->count > 0 ? (int16_t)hack_machine_ram(m, e->arg) : 0;
     const char *label = log->info ? label_text(log->info, 's', id) : NULL;
-    if (id >= 0 && id < STEP_CYCLES) log->step_cycles[id] = m->cycles;
+    if (id >= 0 && id < STEP_CYCLES) log->step_cycles[id] = hack_machine_cycles(m);
     if (label)
         copy_text(log->step, sizeof log->step, label, strlen(label));
     else
@@ -585,7 +585,7 @@ static hack_hook_action main_starts(void *context, hack_machine *m, const hack_h
     hack_key_event events[2 * sizeof log->info->keys];
     size_t n = 0;
     for (size_t i = 0; i < log->info->key_count; i++) {
-        uint64_t at = m->cycles + (uint64_t)(i + 1) * KEY_PERIOD;
+        uint64_t at = hack_machine_cycles(m) + (uint64_t)(i + 1) * KEY_PERIOD;
         events[n++] = (hack_key_event){at, (uint8_t)log->info->keys[i]};
         events[n++] = (hack_key_event){at + KEY_PERIOD / 2, 0};
     }
@@ -609,9 +609,9 @@ static hack_hook_action time_call(void *context, hack_machine *m, const hack_hoo
     (void)value;
     timer *t = context;
     if (e->kind == HACK_HOOK_CALL) {
-        if (t->depth++ == 0) t->start = m->cycles;
+        if (t->depth++ == 0) t->start = hack_machine_cycles(m);
     } else if (t->depth && --t->depth == 0) {
-        uint64_t took = m->cycles - t->start;
+        uint64_t took = hack_machine_cycles(m) - t->start;
         t->timing->calls++;
         t->timing->cycles += took;
         if (took > t->timing->max) t->timing->max = took > UINT32_MAX ? UINT32_MAX : (uint32_t)took;
@@ -848,7 +848,7 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
                              uint16_t *return_address)
 {
     if (!prefix[0]) return 0; /* the student's whole OS: no one class to be stuck in */
-    uint16_t pc = m->pc, lcl = m->ram[1];
+    uint16_t pc = hack_machine_pc(m), lcl = hack_machine_ram(m, 1);
     for (int depth = 0; depth < 400; depth++) {
         const hack_symbol *f = hack_program_function_at(program, pc);
         bool in_memory = f && strncmp(f->name, prefix, strlen(prefix)) == 0;
@@ -857,12 +857,12 @@ static uint32_t memory_frame(const hack_machine *m, const hack_program *program,
             in_memory = hack_backtrace_frames(m, program, &here, 1, NULL) && starts_with(frame_function(program, &here), prefix);
         }
         if (in_memory) {
-            *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
+            *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? hack_machine_ram(m, (uint16_t)(lcl - 5)) : 0;
             return lcl;
         }
         if (lcl < 5 || lcl >= HACK_RAM_SIZE) return 0;
-        pc = m->ram[lcl - 5];
-        lcl = m->ram[lcl - 4];
+        pc = hack_machine_ram(m, (uint16_t)(lcl - 5));
+        lcl = hack_machine_ram(m, (uint16_t)(lcl - 4));
         if (pc >= HACK_ROM_SIZE) return 0;
     }
     return 0;
@@ -1164,7 +1164,7 @@ static bool check_cmp(const char *cmp_path, const hack_machine *m, char *detail,
         if (sscanf(names[i], "RAM[%u", &address) != 1 || address >= HACK_RAM_SIZE) continue;
         if (strchr(values[i], '*')) continue;
         long expected = strtol(values[i], NULL, 10);
-        long got = (int16_t)m->ram[address];
+        long got = (int16_t)hack_machine_ram(m, (uint16_t)address);
         if (got != expected) {
             snprintf(detail, size, "FAIL RAM[%u] is %ld, %.300s expects %ld", address, got, file, expected);
             return false;
@@ -1200,22 +1200,20 @@ typedef struct {
 static bool call_function(probe_state *p, uint16_t function, uint16_t argument, uint16_t *result)
 {
     hack_machine *m = p->machine;
-    uint16_t sp = m->ram[0];
+    const uint16_t sp = hack_machine_ram(m, 0);
     if (sp + 6u >= FIRST_HEAP) return false;
-    m->ram[sp] = argument;
-    m->ram[sp + 1] = p->probe; /* the return address */
-    m->ram[sp + 2] = m->ram[1];
-    m->ram[sp + 3] = m->ram[2];
-    m->ram[sp + 4] = m->ram[3];
-    m->ram[sp + 5] = m->ram[4];
-    m->ram[0] = (uint16_t)(sp + 6);
-    m->ram[1] = (uint16_t)(sp + 6);
-    m->ram[2] = sp;
-    m->pc = function;
+    hack_machine_set_ram(m, sp, argument);
+    hack_machine_set_ram(m, (uint16_t)(sp + 1), p->probe); /* the return address */
+    for (uint16_t i = 1; i <= 4; i++) /* the caller's LCL, ARG, THIS, THAT */
+        hack_machine_set_ram(m, (uint16_t)(sp + 1 + i), hack_machine_ram(m, i));
+    hack_machine_set_ram(m, 0, (uint16_t)(sp + 6));
+    hack_machine_set_ram(m, 1, (uint16_t)(sp + 6));
+    hack_machine_set_ram(m, 2, sp);
+    hack_machine_set_pc(m, function);
     hack_session_run(p->session, PROBE_BUDGET);
-    if (m->pc != p->probe || m->ram[0] != sp + 1) return false;
-    *result = m->ram[sp];
-    m->ram[0] = sp; /* the result popped: the next call starts where this one did */
+    if (hack_machine_pc(m) != p->probe || hack_machine_ram(m, 0) != sp + 1) return false;
+    *result = hack_machine_ram(m, sp);
+    hack_machine_set_ram(m, 0, sp); /* the result popped: the next call starts where this one did */
     return true;
 }
 
@@ -1224,7 +1222,7 @@ static bool call_function(probe_state *p, uint16_t function, uint16_t argument, 
 static bool request_succeeds(probe_state *p, uint16_t n)
 {
     hack_machine *m = p->machine;
-    memcpy(m->ram, p->ram, HACK_RAM_SIZE * sizeof *m->ram);
+    hack_machine_restore_ram(m, p->ram);
     uint16_t block;
     if (!call_function(p, p->alloc, n, &block)) return false;
     uint32_t start = block, end = start + n;
@@ -1243,13 +1241,13 @@ static bool run_to_probe(probe_state *p, hack_diag_list *diags)
         return false;
     hack_session_run(p->session, DEFAULT_BUDGET);
     const hack_heap_sanitizer *record = hack_session_block_record(p->session);
-    if (p->machine->pc != p->probe || !record) return false;
+    if (hack_machine_pc(p->machine) != p->probe || !record) return false;
     size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
     hack_heap_live_block *blocks = realloc(p->blocks, (count ? count : 1) * sizeof *blocks);
     if (!blocks) return false;
     p->blocks = blocks;
     p->block_count = hack_heap_sanitizer_live_blocks(record, p->blocks, count);
-    memcpy(p->ram, p->machine->ram, HACK_RAM_SIZE * sizeof *p->ram);
+    memcpy(p->ram, hack_machine_ram_view(p->machine), HACK_RAM_SIZE * sizeof *p->ram);
     return true;
 }
 
@@ -1336,18 +1334,18 @@ static bool policy_start(policy_probe *q, hack_diag_list *diags)
 {
     hack_machine *m = q->p.machine;
     if (q->saved && !q->native) {
-        memcpy(m->ram, q->p.ram, HACK_RAM_SIZE * sizeof *m->ram);
+        hack_machine_restore_ram(m, q->p.ram);
     } else {
         if (q->started && !hack_session_reload(q->p.session, diags)) return false;
         q->started = true;
         if (!hack_machine_hooked(m, q->p.probe) && !hack_machine_add_hook(m, q->p.probe, HACK_HOOK_REPLACE, stop_here, NULL))
             return false;
         hack_session_run(q->p.session, DEFAULT_BUDGET);
-        if (m->pc != q->p.probe) return false;
+        if (hack_machine_pc(m) != q->p.probe) return false;
         uint16_t block;
         for (int i = 0; i < POLICY_HOLES; i++)
             if (!policy_alloc(q, hole_words[i], &q->holes[i]) || !policy_alloc(q, 1, &block)) return false;
-        memcpy(q->p.ram, m->ram, HACK_RAM_SIZE * sizeof *m->ram);
+        memcpy(q->p.ram, hack_machine_ram_view(m), HACK_RAM_SIZE * sizeof *q->p.ram);
         q->saved = true;
     }
     uint16_t block;
@@ -1531,16 +1529,16 @@ static bool blame_pixel(const hack_program *program, unsigned os_added, const ch
         map[address] = HACK_WATCH_OTHERS;
         hack_session_set_watchpoints(session, map);
         char pending[512] = "", last[512] = "";
-        bool before = m->ram[address] & mask;
+        bool before = hack_machine_ram(m, address) & mask;
         for (uint64_t spent = 0; spent < budget;) {
             hack_session_stop stop = hack_session_run(session, budget - spent);
             spent += stop.cycles;
-            const bool now = m->ram[address] & mask;
+            const bool now = hack_machine_ram(m, address) & mask;
             if (now != before && pending[0]) memcpy(last, pending, sizeof last); /* that write changed it */
             before = now;
             pending[0] = '\0';
             if (stop.state != HACK_SESSION_DEBUG || stop.debug != HACK_DEBUG_STOP_WATCHPOINT) break;
-            if (m->watch_hit.write) {
+            if (hack_machine_watch_hit(m).write) {
                 char stack[2048];
                 hack_backtrace(m, program, stack, sizeof stack);
                 blame_text(stack, prefix, pending, sizeof pending);
@@ -1610,20 +1608,21 @@ static void compare_with_expected(hack_bench_result *r, const run_log *log, cons
         return;
     }
     if (!info->compare_screen || !expected->screen) return;
-    if (info->screen_row_up && moved_up_a_row(m->ram + HACK_SCREEN, expected->screen)) {
+    const uint16_t *screen = hack_machine_ram_view(m) + HACK_SCREEN;
+    if (info->screen_row_up && moved_up_a_row(screen, expected->screen)) {
         add_note(r, "the text is one pixel row higher than the course's compiled OS draws it (as the course's "
                     "Output.jack skeleton's map places it): accepted");
         return;
     }
     size_t differ = 0, forgiven = 0, first = 0;
     for (size_t w = 0; w < HACK_SCREEN_WORDS; w++) {
-        uint16_t x = m->ram[HACK_SCREEN + w] ^ expected->screen[w];
+        uint16_t x = screen[w] ^ expected->screen[w];
         for (unsigned bit = 0; x; bit++) {
             if (!(x & (1u << bit))) continue;
             x &= (uint16_t)~(1u << bit);
             const size_t pixel = w * 16 + bit;
             /* lit here and not there: forgiven where the other screen lights a neighbour */
-            const uint16_t *other = (m->ram[HACK_SCREEN + w] >> bit) & 1 ? expected->screen : m->ram + HACK_SCREEN;
+            const uint16_t *other = (screen[w] >> bit) & 1 ? expected->screen : screen;
             if (info->screen_tolerance && neighbour_lit(other, pixel)) {
                 forgiven++;
                 continue;
@@ -1635,7 +1634,7 @@ static void compare_with_expected(hack_bench_result *r, const run_log *log, cons
     if (!differ) return;
     r->verdict = HACK_BENCH_WRONG_PIXELS;
     const size_t word = first / 16, bit = first % 16;
-    const bool lit = (m->ram[HACK_SCREEN + word] >> bit) & 1;
+    const bool lit = (screen[word] >> bit) & 1;
     snprintf(r->detail, sizeof r->detail,
              "%zu pixel%s from hackemu's OS's screen; the first, at x = %zu, y = %zu, is %s where it should be %s",
              differ, differ == 1 ? " differs" : "s differ", (word % 32) * 16 + bit, word / 32, lit ? "black" : "white",
@@ -1921,7 +1920,8 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             log->values = NULL;
             capture->screen = malloc(HACK_SCREEN_WORDS * sizeof *capture->screen);
             if (capture->screen)
-                memcpy(capture->screen, machine->ram + HACK_SCREEN, HACK_SCREEN_WORDS * sizeof *capture->screen);
+                memcpy(capture->screen, hack_machine_ram_view(machine) + HACK_SCREEN,
+                       HACK_SCREEN_WORDS * sizeof *capture->screen);
         }
         if (result->verdict == HACK_BENCH_PASS && cycles > budget) {
             result->verdict = HACK_BENCH_TOO_SLOW;
