@@ -81,6 +81,11 @@ grep -Eq '^hackemu native( +ok){8} ' "$out" || fail "hackemu's native OS does no
 grep -Eq '^hackemu OS in Jack( +ok){8} ' "$out" || fail "hackemu's Jack OS does not pass every battery"
 grep -q "^.*rightward: no Math, String, Array, Output, Keyboard, Memory, Sys (.jack or .vm): not graded" "$out" ||
     fail "the classes not written are not named"
+# a folder of folders: where the classes are, a folder further down
+mkdir -p "$work/outer/deep/p12" && cp "$os/Math.jack" "$work/outer/deep/p12/" || exit 1
+"$hackemu" --test-os -j 2 "$work/outer" > "$out"
+grep -qxF "$work/outer: (there is one in $work/outer/deep/p12: grade that folder)" "$out" ||
+    fail "a folder of folders: the folder that has the classes is not named"
 # a rubric names a class ('Math 18': 3 points for each of its 6 counted programs), a program with its class (an
 # optional one: counted then), a skipped class
 printf 'Math 18\nskip Memory\nArray/NewZero 3\n' > "$work/rubric"

@@ -410,9 +410,12 @@ static bool build(const char *student, const char *folder, const char *tested, b
             char file[128], below[1024];
             snprintf(file, sizeof file, "%s.jack", tested);
             int n = snprintf(result->detail, sizeof result->detail, "%s has no %s.jack or %s.vm", student, tested, tested);
-            if (find_below(student, file, below, sizeof below, 3) && n > 0 && (size_t)n < sizeof result->detail)
-                snprintf(result->detail + n, sizeof result->detail - (size_t)n, " (there is one in %.200s/%.200s: grade that folder)",
-                         student, below);
+            if (find_below(student, file, below, sizeof below, 3)) {
+                snprintf(result->found_in, sizeof result->found_in, "%.200s/%.200s", student, below);
+                if (n > 0 && (size_t)n < sizeof result->detail)
+                    snprintf(result->detail + n, sizeof result->detail - (size_t)n, " (there is one in %.401s: grade that folder)",
+                             result->found_in);
+            }
             result->verdict = HACK_BENCH_MISSING_CLASS;
             goto out;
         }
@@ -916,6 +919,15 @@ static void classify_stop(hack_bench_result *r, const run_log *log, const hack_s
                           const hack_program *program, int expect, bool stuck, uint64_t budget,
                           const hack_heap_call_stats *heap, bool merging);
 
+/* The block a verdict is about, for the readers that decide by it (hack_bench_result's block_known). */
+static void set_block(hack_bench_result *r, uint16_t address, uint32_t first, uint32_t last)
+{
+    r->block_known = true;
+    r->address = address;
+    r->block_first = first;
+    r->block_last = last;
+}
+
 /* The verdict of the heap check's finding that decides (the first that counts), with its detail and place. */
 static void classify_finding(hack_bench_result *r, const run_log *log, const hack_program *program, bool merging)
 {
@@ -933,6 +945,8 @@ static void classify_finding(hack_bench_result *r, const run_log *log, const hac
                      : room                                            ? HACK_BENCH_OUTSIDE_HEAP
                      : merging                                         ? HACK_BENCH_NO_MERGING
                                                                        : HACK_BENCH_FULL_HEAP;
+        if (r->verdict == HACK_BENCH_OUTSIDE_HEAP) /* (room: the request is more than 0) */
+            set_block(r, f->address, f->address, (uint32_t)f->address + (uint32_t)f->request - 1);
         return;
     }
     case HACK_HEAP_FINDING_WROTE_INTO_BLOCK: {
@@ -946,6 +960,7 @@ static void classify_finding(hack_bench_result *r, const run_log *log, const hac
                      what);
         } else {
             r->verdict = HACK_BENCH_CORRUPTS; /* its name says what the finding's first words say: left out */
+            set_block(r, f->address, f->block, (uint32_t)f->block + f->block_words - 1);
             static const char said[] = "the allocator wrote into a live block";
             const char *rest = r->detail + (strlen(r->detail) >= sizeof said - 1 ? sizeof said - 1 : 0);
             while (*rest == ' ' || *rest == ':') rest++;
