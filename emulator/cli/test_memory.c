@@ -1085,9 +1085,9 @@ static void print_os_table(const job_list *jobs)
                          jobs->program_groups[p]);
         if (names[0]) fprintf(out, "%s: no %s (.jack or .vm): not graded\n", row_folder(&jobs->rows[r]), names);
         for (size_t p = 0; p < jobs->program_count; p++) { /* a folder of folders: where the classes are */
-            const char *there = strstr(result_at(jobs, r, p)->detail, " (there is one in ");
-            if (result_at(jobs, r, p)->verdict != HACK_BENCH_MISSING_CLASS || !there) continue;
-            fprintf(out, "%s:%s\n", row_folder(&jobs->rows[r]), there);
+            const hack_bench_result *missing = result_at(jobs, r, p);
+            if (missing->verdict != HACK_BENCH_MISSING_CLASS || !missing->found_in[0]) continue;
+            fprintf(out, "%s: (there is one in %s: grade that folder)\n", row_folder(&jobs->rows[r]), missing->found_in);
             break;
         }
         const char *note = row_note(jobs, r);

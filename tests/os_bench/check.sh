@@ -41,6 +41,14 @@ diff -u "$here/expected.txt" "$work/got" || fail "verdicts differ from expected.
 # the student's line: where the recursion ran away, where Sys.error came from, the write past the block
 grep -q '/divloop/","Math/DivideByZero","stack overflow","[^"]*","Math.divpos (Math.jack:50)"' "$out" ||
     fail "divloop: the runaway recursion is not placed at Math.divpos (Math.jack:50)"
+# a recursion in a helper of the student's own, deeper than a call stack's frames: placed at the class's call into it
+mkdir -p "$work/deep" || exit 1
+sed 's/^        var int sum, i;$/&\n        do MathDeep.down(0);/' "$os/Math.jack" > "$work/deep/Math.jack"
+printf 'class MathDeep {\n    function void down(int n) {\n        do MathDeep.down(n + 1);\n        return;\n    }\n}\n' \
+    > "$work/deep/MathDeep.jack"
+"$hackemu" --test-os --no-reference --format=csv --program Math/Multiply "$work/deep" > "$work/deep.csv"
+grep -q '/deep","Math/Multiply","stack overflow","[^"]*","Math.multiply (Math.jack:28)"' "$work/deep.csv" ||
+    { cat "$work/deep.csv"; fail "deep: the runaway recursion in a helper is not placed at Math.multiply's call (Math.jack:28)"; }
 grep -q '/nocheck/","Array/NewZero","wrong Sys.error","Sys.error(5)[^"]*(Sys.error(2) was due)","Array.new (Array.jack:4)"' "$out" ||
     fail "nocheck: not the wrong Sys.error at Array.new (Array.jack:4)"
 grep -q '/nosign/","String/AppendPastMax","use of memory outside live blocks","[^"]*past the end of the block[^"]*","String.appendChar (String.jack:36)"' "$out" ||
@@ -81,6 +89,11 @@ grep -Eq '^hackemu native( +ok){8} ' "$out" || fail "hackemu's native OS does no
 grep -Eq '^hackemu OS in Jack( +ok){8} ' "$out" || fail "hackemu's Jack OS does not pass every battery"
 grep -q "^.*rightward: no Math, String, Array, Output, Keyboard, Memory, Sys (.jack or .vm): not graded" "$out" ||
     fail "the classes not written are not named"
+# a folder of folders: where the classes are, a folder further down
+mkdir -p "$work/outer/deep/p12" && cp "$os/Math.jack" "$work/outer/deep/p12/" || exit 1
+"$hackemu" --test-os -j 2 "$work/outer" > "$out"
+grep -qxF "$work/outer: (there is one in $work/outer/deep/p12: grade that folder)" "$out" ||
+    fail "a folder of folders: the folder that has the classes is not named"
 # a rubric names a class ('Math 18': 3 points for each of its 6 counted programs), a program with its class (an
 # optional one: counted then), a skipped class
 printf 'Math 18\nskip Memory\nArray/NewZero 3\n' > "$work/rubric"

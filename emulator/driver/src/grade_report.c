@@ -953,22 +953,19 @@ enum { HEAP_BASE = 2048, HEAP_END = 16384, OFFSET_LIMIT = 1024 };
 
 bool hack_grade_result_hint(const hack_bench_result *r, hack_strbuf *out)
 {
-    const char *d = r->detail;
+    /* (from the block's numbers the bench kept, never from the detail's words) */
+    if (!r->block_known) return false;
     if (r->verdict == HACK_BENCH_OUTSIDE_HEAP) {
-        /* "Memory.alloc(16) returned 1: the block 1..16 is not inside the heap (...)" */
-        const char *returned = strstr(d, ") returned "), *block = strstr(d, ": the block ");
-        const char *dots = block ? strstr(block, "..") : NULL;
-        if (!returned || !block || !dots) return false;
-        const long address = strtol(returned + 11, NULL, 10), end = strtol(dots + 2, NULL, 10);
+        const long address = r->address, last = (long)r->block_last;
         /* a small number, the block far below the heap (one that reaches into it is a pointer gone astray) */
-        if (address > 0 && address < OFFSET_LIMIT && end < HEAP_BASE) {
+        if (address > 0 && address < OFFSET_LIMIT && last < HEAP_BASE) {
             hack_strbuf_appendf(out,
                                 "alloc returned %ld, far below the heap (%d..%d): an offset into the heap rather "
                                 "than an address? Return the heap's base plus the offset",
                                 address, HEAP_BASE, HEAP_END - 1);
             return true;
         }
-        if (end == HEAP_END) {
+        if (last == HEAP_END) {
             hack_strbuf_appendf(out,
                                 "the block ends at %d, one word past the heap's last word (%d): an off-by-one? A "
                                 "header word left out when a segment is split, or a heap set up one word too large",
@@ -977,10 +974,7 @@ bool hack_grade_result_hint(const hack_bench_result *r, hack_strbuf *out)
         }
         return false;
     }
-    if (r->verdict == HACK_BENCH_CORRUPTS) {
-        /* "during Memory.alloc(17): RAM[16368], word 0 of the block 16368..16383, which the program owns" */
-        const char *word = strstr(d, "], word 0 of the block ");
-        if (!word) return false;
+    if (r->verdict == HACK_BENCH_CORRUPTS && r->address == r->block_first) { /* word 0 of the block */
         hack_strbuf_appendf(out, "the allocator wrote into word 0 of a block it had handed out: is its own header (a "
                                  "size or a link) kept in the block's first word? The header goes before the block: "
                                  "return the address after it, and leave a block's words alone until deAlloc");

@@ -410,9 +410,12 @@ static bool build(const char *student, const char *folder, const char *tested, b
             char file[128], below[1024];
             snprintf(file, sizeof file, "%s.jack", tested);
             int n = snprintf(result->detail, sizeof result->detail, "%s has no %s.jack or %s.vm", student, tested, tested);
-            if (find_below(student, file, below, sizeof below, 3) && n > 0 && (size_t)n < sizeof result->detail)
-                snprintf(result->detail + n, sizeof result->detail - (size_t)n, " (there is one in %.200s/%.200s: grade that folder)",
-                         student, below);
+            if (find_below(student, file, below, sizeof below, 3)) {
+                snprintf(result->found_in, sizeof result->found_in, "%.200s/%.200s", student, below);
+                if (n > 0 && (size_t)n < sizeof result->detail)
+                    snprintf(result->detail + n, sizeof result->detail - (size_t)n, " (there is one in %.401s: grade that folder)",
+                             result->found_in);
+            }
             result->verdict = HACK_BENCH_MISSING_CLASS;
             goto out;
         }
@@ -489,10 +492,10 @@ static hack_hook_action check_value(void *context, hack_machine *m, const hack_h
         }
         log->value_capacity = capacity;
     }
-    log->values[log->value_count] = (int16_t)m->ram[(uint16_t)(e->arg + 1)];
-    log->value_ids[log->value_count] = (int16_t)m->ram[e->arg];
+    log->values[log->value_count] = (int16_t)hack_machine_ram(m, (uint16_t)(e->arg + 1));
+    log->value_ids[log->value_count] = (int16_t)hack_machine_ram(m, e->arg);
     /* the call pushed its return address after the arguments */
-    log->value_sites[log->value_count++] = m->ram[(uint16_t)(e->arg + e->count)];
+    log->value_sites[log->value_count++] = hack_machine_ram(m, (uint16_t)(e->arg + e->count));
     return HACK_HOOK_RETURN;
 }
 
@@ -501,8 +504,8 @@ static hack_hook_action check_fail(void *context, hack_machine *m, const hack_ho
 {
     run_log *log = context;
     *value = 0;
-    int id = e->count > 0 ? (int16_t)m->ram[e->arg] : 0, numbers[4] = {0};
-    for (int i = 0; i < 4 && i + 1 < e->count; i++) numbers[i] = (int16_t)m->ram[(uint16_t)(e->arg + 1 + i)];
+    int id = e->count > 0 ? (int16_t)hack_machine_ram(m, e->arg) : 0, numbers[4] = {0};
+    for (int i = 0; i < 4 && i + 1 < e->count; i++) numbers[i] = (int16_t)hack_machine_ram(m, (uint16_t)(e->arg + 1 + i));
     if (log->fail[0]) return HACK_HOOK_STOP;
     const char *label = log->info ? label_text(log->info, 'f', id) : NULL;
     hack_strbuf text;
@@ -527,9 +530,9 @@ static hack_hook_action check_step(void *context, hack_machine *m, const hack_ho
 {
     run_log *log = context;
     *value = 0;
-    int id = e->count > 0 ? (int16_t)m->ram[e->arg] : 0;
+    int id = e->count > 0 ? (int16_t)hack_machine_ram(m, e->arg) : 0;
     const char *label = log->info ? label_text(log->info, 's', id) : NULL;
-    if (id >= 0 && id < STEP_CYCLES) log->step_cycles[id] = m->cycles;
+    if (id >= 0 && id < STEP_CYCLES) log->step_cycles[id] = hack_machine_cycles(m);
     if (label)
         copy_text(log->step, sizeof log->step, label, strlen(label));
     else
@@ -585,7 +588,7 @@ static hack_hook_action main_starts(void *context, hack_machine *m, const hack_h
     hack_key_event events[2 * sizeof log->info->keys];
     size_t n = 0;
     for (size_t i = 0; i < log->info->key_count; i++) {
-        uint64_t at = m->cycles + (uint64_t)(i + 1) * KEY_PERIOD;
+        uint64_t at = hack_machine_cycles(m) + (uint64_t)(i + 1) * KEY_PERIOD;
         events[n++] = (hack_key_event){at, (uint8_t)log->info->keys[i]};
         events[n++] = (hack_key_event){at + KEY_PERIOD / 2, 0};
     }
@@ -609,9 +612,9 @@ static hack_hook_action time_call(void *context, hack_machine *m, const hack_hoo
     (void)value;
     timer *t = context;
     if (e->kind == HACK_HOOK_CALL) {
-        if (t->depth++ == 0) t->start = m->cycles;
+        if (t->depth++ == 0) t->start = hack_machine_cycles(m);
     } else if (t->depth && --t->depth == 0) {
-        uint64_t took = m->cycles - t->start;
+        uint64_t took = hack_machine_cycles(m) - t->start;
         t->timing->calls++;
         t->timing->cycles += took;
         if (took > t->timing->max) t->timing->max = took > UINT32_MAX ? UINT32_MAX : (uint32_t)took;
@@ -723,32 +726,6 @@ static void first_line(char *buf, size_t size, const char *text)
     copy_text(buf, size, text, strcspn(text, "\n"));
 }
 
-/* The frame a call stack's line names ("  in F (File:line)", "  called from F ..."): F's start, or NULL for
- * another line. */
-static const char *frame_of(const char *line)
-{
-    while (*line == ' ') line++;
-    if (strncmp(line, "in ", 3) == 0) return line + 3;
-    if (strncmp(line, "called from ", 12) == 0) return line + 12;
-    return NULL;
-}
-
-/* The first frame of a call stack in text ("  in F (File:line)" or "  called from F ..." lines; other lines,
- * such as a report's first, are passed over) whose function starts with want (any, when NULL) and not with
- * skip (a class prefix such as "Sys."), into buf as "F (File:line)". False when there is none. */
-static bool frame_in(const char *text, const char *want, const char *skip, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *p = frame_of(line);
-        if (!p) continue;
-        if ((want && strncmp(p, want, strlen(want)) != 0) || (skip && strncmp(p, skip, strlen(skip)) == 0)) continue;
-        first_line(buf, size, p);
-        return true;
-    }
-    return false;
-}
-
 /* The function a frame is in ("Memory.alloc"), or "" for a frame in no function (the bootstrap, the halt loop
  * after the last command, the translator's shared code whose caller is lost, code outside functions). */
 static const char *frame_function(const hack_program *program, const hack_backtrace_frame *frame)
@@ -794,23 +771,29 @@ static bool student_frame(const hack_program *program, const hack_backtrace_fram
     return true;
 }
 
-/* The innermost frame of the function want ("Memory.init"), or of a class (want ends with a dot: "Memory."), or
- * any frame (want ""), as "F (File:line)". False when there is none. */
-static bool frame_named(const hack_program *program, const hack_backtrace_frame *frames, size_t n, const char *want,
-                        char *buf, size_t size)
+/* The index of the innermost frame of the function want ("Memory.init"), or of a class (want ends with a dot:
+ * "Memory."), or of any frame (want ""): n when there is none. */
+static size_t frame_index(const hack_program *program, const hack_backtrace_frame *frames, size_t n, const char *want)
 {
-    buf[0] = '\0';
     const size_t length = strlen(want);
     for (size_t i = 0; i < n; i++) {
         const char *function = frame_function(program, &frames[i]);
         const bool named = length && want[length - 1] == '.' ? function[0] && starts_with(function, want)
                                                               : strcmp(function, want) == 0;
-        if (!want[0] || named) {
-            hack_backtrace_frame_describe(program, &frames[i], buf, size);
-            return true;
-        }
+        if (!want[0] || named) return i;
     }
-    return false;
+    return n;
+}
+
+/* That frame (frame_index) as "F (File:line)". False when there is none. */
+static bool frame_named(const hack_program *program, const hack_backtrace_frame *frames, size_t n, const char *want,
+                        char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const size_t i = frame_index(program, frames, n, want);
+    if (i == n) return false;
+    hack_backtrace_frame_describe(program, &frames[i], buf, size);
+    return true;
 }
 
 static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
@@ -843,27 +826,30 @@ static void on_heap_report(void *context, const hack_heap_finding *finding, cons
     }
 }
 
-/* The frame (LCL) of the innermost call of a function of the class under test (prefix "Memory."), 0 when none. */
+/* The frame (LCL) of the innermost call of a function of the class under test (prefix "Memory."), 0 when none;
+ * *return_address: where it returns to; *place (may be NULL): where it is, as call stacks name it (the PC, or the
+ * call it made). The whole call stack is searched, through the saved LCLs: a recursion deeper than the frames
+ * hack_backtrace_frames keeps does not hide the class's call (a stack overflow's). */
 static uint32_t memory_frame(const hack_machine *m, const hack_program *program, const char *prefix,
-                             uint16_t *return_address)
+                             uint16_t *return_address, hack_backtrace_frame *place)
 {
     if (!prefix[0]) return 0; /* the student's whole OS: no one class to be stuck in */
-    uint16_t pc = m->pc, lcl = m->ram[1];
-    for (int depth = 0; depth < 400; depth++) {
+    uint16_t pc = hack_machine_pc(m), lcl = hack_machine_ram(m, 1);
+    for (int depth = 0; depth < HACK_RAM_SIZE / 5; depth++) { /* (a frame takes 5 words at least) */
         const hack_symbol *f = hack_program_function_at(program, pc);
         bool in_memory = f && strncmp(f->name, prefix, strlen(prefix)) == 0;
-        if (depth == 0) { /* the PC may be in the translator's shared routines: whose call or return it is */
-            hack_backtrace_frame here;
-            in_memory = hack_backtrace_frames(m, program, &here, 1, NULL) && starts_with(frame_function(program, &here), prefix);
-        }
+        hack_backtrace_frame at = {(uint16_t)(pc - 1), false, 0}; /* (deeper than the PC: the call made there) */
+        if (depth == 0) /* the PC may be in the translator's shared routines: whose call or return it is */
+            in_memory = hack_backtrace_frames(m, program, &at, 1, NULL) && starts_with(frame_function(program, &at), prefix);
         if (in_memory) {
-            *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? m->ram[lcl - 5] : 0;
+            *return_address = lcl >= 5 && lcl < HACK_RAM_SIZE ? hack_machine_ram(m, (uint16_t)(lcl - 5)) : 0;
+            if (place) *place = at;
             return lcl;
         }
         if (lcl < 5 || lcl >= HACK_RAM_SIZE) return 0;
-        pc = m->ram[lcl - 5];
-        lcl = m->ram[lcl - 4];
-        if (pc >= HACK_ROM_SIZE) return 0;
+        pc = hack_machine_ram(m, (uint16_t)(lcl - 5));
+        lcl = hack_machine_ram(m, (uint16_t)(lcl - 4));
+        if (pc == 0 || pc >= HACK_ROM_SIZE) return 0; /* (0: no return address; the bootstrap is at 0) */
     }
     return 0;
 }
@@ -913,8 +899,17 @@ static hack_session_stop run_watching_halt(hack_session *session, const hack_mac
 }
 
 static void classify_stop(hack_bench_result *r, const run_log *log, const hack_stop_record *record,
-                          const hack_program *program, int expect, bool stuck, uint64_t budget,
-                          const hack_heap_call_stats *heap, bool merging);
+                          const hack_machine *machine, const hack_program *program, int expect, bool stuck,
+                          uint64_t budget, const hack_heap_call_stats *heap, bool merging);
+
+/* The block a verdict is about, for the readers that decide by it (hack_bench_result's block_known). */
+static void set_block(hack_bench_result *r, uint16_t address, uint32_t first, uint32_t last)
+{
+    r->block_known = true;
+    r->address = address;
+    r->block_first = first;
+    r->block_last = last;
+}
 
 /* The verdict of the heap check's finding that decides (the first that counts), with its detail and place. */
 static void classify_finding(hack_bench_result *r, const run_log *log, const hack_program *program, bool merging)
@@ -933,6 +928,8 @@ static void classify_finding(hack_bench_result *r, const run_log *log, const hac
                      : room                                            ? HACK_BENCH_OUTSIDE_HEAP
                      : merging                                         ? HACK_BENCH_NO_MERGING
                                                                        : HACK_BENCH_FULL_HEAP;
+        if (r->verdict == HACK_BENCH_OUTSIDE_HEAP) /* (room: the request is more than 0) */
+            set_block(r, f->address, f->address, (uint32_t)f->address + (uint32_t)f->request - 1);
         return;
     }
     case HACK_HEAP_FINDING_WROTE_INTO_BLOCK: {
@@ -946,6 +943,7 @@ static void classify_finding(hack_bench_result *r, const run_log *log, const hac
                      what);
         } else {
             r->verdict = HACK_BENCH_CORRUPTS; /* its name says what the finding's first words say: left out */
+            set_block(r, f->address, f->block, (uint32_t)f->block + f->block_words - 1);
             static const char said[] = "the allocator wrote into a live block";
             const char *rest = r->detail + (strlen(r->detail) >= sizeof said - 1 ? sizeof said - 1 : 0);
             while (*rest == ' ' || *rest == ':') rest++;
@@ -961,7 +959,6 @@ static void classify_finding(hack_bench_result *r, const run_log *log, const hac
 static void classify(hack_bench_result *r, const run_log *log, hack_session *session, hack_machine *machine,
                      hack_session_stop stop, int expect, bool stuck, uint64_t budget, const hack_heap_call_stats *heap)
 {
-    (void)machine;
     const hack_program *program = hack_session_program(session);
     bool merging = strncmp(log->step, "merge", 5) == 0; /* the Merge program's large request */
     /* the heap check's findings come first: they happened before anything the program could see */
@@ -976,14 +973,14 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
         return;
     }
     hack_session_record_stop(session, stop, record);
-    classify_stop(r, log, record, program, expect, stuck, budget, heap, merging);
+    classify_stop(r, log, record, machine, program, expect, stuck, budget, heap, merging);
     free(record);
 }
 
 /* The verdict of how the run stopped (no finding of the heap check, no failed check decided it). */
 static void classify_stop(hack_bench_result *r, const run_log *log, const hack_stop_record *record,
-                          const hack_program *program, int expect, bool stuck, uint64_t budget,
-                          const hack_heap_call_stats *heap, bool merging)
+                          const hack_machine *machine, const hack_program *program, int expect, bool stuck,
+                          uint64_t budget, const hack_heap_call_stats *heap, bool merging)
 {
     const hack_session_stop stop = record->stop;
     if (log->fail[0]) {
@@ -1000,10 +997,13 @@ static void classify_stop(hack_bench_result *r, const run_log *log, const hack_s
     case HACK_SESSION_STACK_ERROR: {
         r->verdict = stop.stack == HACK_STACK_OVERFLOW ? HACK_BENCH_STACK_OVERFLOW : HACK_BENCH_MACHINE_ERROR;
         hack_stop_format(record, HACK_STOP_TEXT_DETAIL, NULL, r->detail, sizeof r->detail);
-        /* the student's frame, when the stack (its recursion summed up, as the bench kept 2 KB of it) has it */
-        char text[2048];
-        snprintf(text, sizeof text, "%.2047s", record->stack);
-        if (!frame_in(text, log->prefix, NULL, r->place, sizeof r->place))
+        /* the class under test's innermost frame, however deep the recursion above it, else where the PC is (the
+         * machine is as the record found it: nothing ran since) */
+        hack_backtrace_frame mine;
+        uint16_t returns;
+        if (memory_frame(machine, program, log->prefix, &returns, &mine))
+            hack_backtrace_frame_describe(program, &mine, r->place, sizeof r->place);
+        else
             snprintf(r->place, sizeof r->place, "%s", record->place);
         return;
     }
@@ -1164,7 +1164,7 @@ static bool check_cmp(const char *cmp_path, const hack_machine *m, char *detail,
         if (sscanf(names[i], "RAM[%u", &address) != 1 || address >= HACK_RAM_SIZE) continue;
         if (strchr(values[i], '*')) continue;
         long expected = strtol(values[i], NULL, 10);
-        long got = (int16_t)m->ram[address];
+        long got = (int16_t)hack_machine_ram(m, (uint16_t)address);
         if (got != expected) {
             snprintf(detail, size, "FAIL RAM[%u] is %ld, %.300s expects %ld", address, got, file, expected);
             return false;
@@ -1200,22 +1200,20 @@ typedef struct {
 static bool call_function(probe_state *p, uint16_t function, uint16_t argument, uint16_t *result)
 {
     hack_machine *m = p->machine;
-    uint16_t sp = m->ram[0];
+    const uint16_t sp = hack_machine_ram(m, 0);
     if (sp + 6u >= FIRST_HEAP) return false;
-    m->ram[sp] = argument;
-    m->ram[sp + 1] = p->probe; /* the return address */
-    m->ram[sp + 2] = m->ram[1];
-    m->ram[sp + 3] = m->ram[2];
-    m->ram[sp + 4] = m->ram[3];
-    m->ram[sp + 5] = m->ram[4];
-    m->ram[0] = (uint16_t)(sp + 6);
-    m->ram[1] = (uint16_t)(sp + 6);
-    m->ram[2] = sp;
-    m->pc = function;
+    hack_machine_set_ram(m, sp, argument);
+    hack_machine_set_ram(m, (uint16_t)(sp + 1), p->probe); /* the return address */
+    for (uint16_t i = 1; i <= 4; i++) /* the caller's LCL, ARG, THIS, THAT */
+        hack_machine_set_ram(m, (uint16_t)(sp + 1 + i), hack_machine_ram(m, i));
+    hack_machine_set_ram(m, 0, (uint16_t)(sp + 6));
+    hack_machine_set_ram(m, 1, (uint16_t)(sp + 6));
+    hack_machine_set_ram(m, 2, sp);
+    hack_machine_set_pc(m, function);
     hack_session_run(p->session, PROBE_BUDGET);
-    if (m->pc != p->probe || m->ram[0] != sp + 1) return false;
-    *result = m->ram[sp];
-    m->ram[0] = sp; /* the result popped: the next call starts where this one did */
+    if (hack_machine_pc(m) != p->probe || hack_machine_ram(m, 0) != sp + 1) return false;
+    *result = hack_machine_ram(m, sp);
+    hack_machine_set_ram(m, 0, sp); /* the result popped: the next call starts where this one did */
     return true;
 }
 
@@ -1224,7 +1222,7 @@ static bool call_function(probe_state *p, uint16_t function, uint16_t argument, 
 static bool request_succeeds(probe_state *p, uint16_t n)
 {
     hack_machine *m = p->machine;
-    memcpy(m->ram, p->ram, HACK_RAM_SIZE * sizeof *m->ram);
+    hack_machine_restore_ram(m, p->ram);
     uint16_t block;
     if (!call_function(p, p->alloc, n, &block)) return false;
     uint32_t start = block, end = start + n;
@@ -1243,13 +1241,13 @@ static bool run_to_probe(probe_state *p, hack_diag_list *diags)
         return false;
     hack_session_run(p->session, DEFAULT_BUDGET);
     const hack_heap_sanitizer *record = hack_session_block_record(p->session);
-    if (p->machine->pc != p->probe || !record) return false;
+    if (hack_machine_pc(p->machine) != p->probe || !record) return false;
     size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
     hack_heap_live_block *blocks = realloc(p->blocks, (count ? count : 1) * sizeof *blocks);
     if (!blocks) return false;
     p->blocks = blocks;
     p->block_count = hack_heap_sanitizer_live_blocks(record, p->blocks, count);
-    memcpy(p->ram, p->machine->ram, HACK_RAM_SIZE * sizeof *p->ram);
+    memcpy(p->ram, hack_machine_ram_view(p->machine), HACK_RAM_SIZE * sizeof *p->ram);
     return true;
 }
 
@@ -1336,18 +1334,18 @@ static bool policy_start(policy_probe *q, hack_diag_list *diags)
 {
     hack_machine *m = q->p.machine;
     if (q->saved && !q->native) {
-        memcpy(m->ram, q->p.ram, HACK_RAM_SIZE * sizeof *m->ram);
+        hack_machine_restore_ram(m, q->p.ram);
     } else {
         if (q->started && !hack_session_reload(q->p.session, diags)) return false;
         q->started = true;
         if (!hack_machine_hooked(m, q->p.probe) && !hack_machine_add_hook(m, q->p.probe, HACK_HOOK_REPLACE, stop_here, NULL))
             return false;
         hack_session_run(q->p.session, DEFAULT_BUDGET);
-        if (m->pc != q->p.probe) return false;
+        if (hack_machine_pc(m) != q->p.probe) return false;
         uint16_t block;
         for (int i = 0; i < POLICY_HOLES; i++)
             if (!policy_alloc(q, hole_words[i], &q->holes[i]) || !policy_alloc(q, 1, &block)) return false;
-        memcpy(q->p.ram, m->ram, HACK_RAM_SIZE * sizeof *m->ram);
+        memcpy(q->p.ram, hack_machine_ram_view(m), HACK_RAM_SIZE * sizeof *q->p.ram);
         q->saved = true;
     }
     uint16_t block;
@@ -1498,25 +1496,47 @@ static void take_figures(hack_bench_result *result, const hack_session *session,
 
 /* ---- which code drew a pixel ---- */
 
-/* "Screen.drawLine (Screen.jack:52), called from Main.main (Main.jack:14)": the innermost frame of a call stack
- * (hack_backtrace's text) and the test program's frame under it. */
-static void blame_text(const char *stack, const char *prefix, char *buf, size_t size)
+/* Who made a write, from its call stack's frames: the code to name first, and the test program's call under it. */
+typedef struct {
+    hack_backtrace_frame inner; /* the class under test's innermost frame (not Memory.poke's, through which it
+                                   wrote), else the innermost */
+    hack_backtrace_frame test;  /* the test program's innermost frame (a function of Main) */
+    bool has_test;              /* there is one, and it is not inner */
+} blame;
+
+/* The blame of the write the machine stands at (a watchpoint's stop); false when there are no frames. prefix:
+ * the class under test's functions ("Screen."; "": none). */
+static bool blame_here(const hack_machine *m, const hack_program *program, const char *prefix, blame *out)
 {
-    char inner[256] = "", test[256] = "";
-    /* the class under test's innermost frame (not Memory.poke's, through which it wrote), else the innermost */
-    if (!prefix[0] || !frame_in(stack, prefix, NULL, inner, sizeof inner)) frame_in(stack, NULL, NULL, inner, sizeof inner);
-    frame_in(stack, "Main.", NULL, test, sizeof test);
-    if (test[0] && strcmp(test, inner) != 0)
-        snprintf(buf, size, "%.200s, called from %.200s", inner, test);
-    else
+    hack_backtrace_frame frames[HACK_BACKTRACE_FRAMES];
+    const size_t n = hack_backtrace_frames(m, program, frames, HACK_BACKTRACE_FRAMES, NULL);
+    if (!n) return false;
+    size_t inner = prefix[0] ? frame_index(program, frames, n, prefix) : n;
+    if (inner == n) inner = 0;
+    const size_t test = frame_index(program, frames, n, "Main.");
+    *out = (blame){.inner = frames[inner], .has_test = test < n && test != inner};
+    if (test < n) out->test = frames[test];
+    return true;
+}
+
+/* "Screen.drawLine (Screen.jack:52), called from Main.main (Main.jack:14)": the blame as the detail names it. */
+static void blame_text(const hack_program *program, const blame *b, char *buf, size_t size)
+{
+    char inner[256], test[256];
+    hack_backtrace_frame_describe(program, &b->inner, inner, sizeof inner);
+    if (!b->has_test) {
         snprintf(buf, size, "%.250s", inner);
+        return;
+    }
+    hack_backtrace_frame_describe(program, &b->test, test, sizeof test);
+    snprintf(buf, size, "%.200s, called from %.200s", inner, test);
 }
 
 /* Runs program again with the screen word watched, and finds the last write that left the pixel's bit at the
  * value it has at the end. The project's OS classes run in Jack, so that every write is an instruction (a native
  * Memory.poke writes unseen). False when no instruction wrote it so (it was never drawn). */
 static bool blame_pixel(const hack_program *program, unsigned os_added, const char *prefix, size_t word,
-                        unsigned bit, uint64_t budget, char *place, size_t size)
+                        unsigned bit, uint64_t budget, blame *found)
 {
     hack_machine *m = hack_machine_create();
     uint8_t *map = calloc(HACK_RAM_SIZE, 1);
@@ -1525,29 +1545,27 @@ static bool blame_pixel(const hack_program *program, unsigned os_added, const ch
     hack_session *session = m && map && log ? hack_session_create(m, &so) : NULL;
     hack_diag_list diags;
     hack_diag_list_init(&diags);
-    bool found = false;
+    bool written = false;
     if (session && load(session, program, os_added, &diags) && bind_checks(m, program, log)) {
         const uint16_t address = (uint16_t)(HACK_SCREEN + word), mask = (uint16_t)(1u << bit);
         map[address] = HACK_WATCH_OTHERS;
         hack_session_set_watchpoints(session, map);
-        char pending[512] = "", last[512] = "";
-        bool before = m->ram[address] & mask;
+        blame pending;
+        bool is_pending = false;
+        bool before = hack_machine_ram(m, address) & mask;
         for (uint64_t spent = 0; spent < budget;) {
             hack_session_stop stop = hack_session_run(session, budget - spent);
             spent += stop.cycles;
-            const bool now = m->ram[address] & mask;
-            if (now != before && pending[0]) memcpy(last, pending, sizeof last); /* that write changed it */
-            before = now;
-            pending[0] = '\0';
-            if (stop.state != HACK_SESSION_DEBUG || stop.debug != HACK_DEBUG_STOP_WATCHPOINT) break;
-            if (m->watch_hit.write) {
-                char stack[2048];
-                hack_backtrace(m, program, stack, sizeof stack);
-                blame_text(stack, prefix, pending, sizeof pending);
+            const bool now = hack_machine_ram(m, address) & mask;
+            if (now != before && is_pending) { /* that write changed it */
+                *found = pending;
+                written = true;
             }
+            before = now;
+            is_pending = false;
+            if (stop.state != HACK_SESSION_DEBUG || stop.debug != HACK_DEBUG_STOP_WATCHPOINT) break;
+            if (hack_machine_watch_hit(m).write) is_pending = blame_here(m, program, prefix, &pending);
         }
-        found = last[0] != '\0';
-        if (found) snprintf(place, size, "%s", last);
         hack_session_set_watchpoints(session, NULL);
         hack_session_unload(session);
     }
@@ -1556,7 +1574,7 @@ static bool blame_pixel(const hack_program *program, unsigned os_added, const ch
     hack_machine_destroy(m);
     free(map);
     free(log);
-    return found;
+    return written;
 }
 
 /* Whether screen is expected moved up one pixel row (its first row dropped, an empty row at the bottom). */
@@ -1610,20 +1628,21 @@ static void compare_with_expected(hack_bench_result *r, const run_log *log, cons
         return;
     }
     if (!info->compare_screen || !expected->screen) return;
-    if (info->screen_row_up && moved_up_a_row(m->ram + HACK_SCREEN, expected->screen)) {
+    const uint16_t *screen = hack_machine_ram_view(m) + HACK_SCREEN;
+    if (info->screen_row_up && moved_up_a_row(screen, expected->screen)) {
         add_note(r, "the text is one pixel row higher than the course's compiled OS draws it (as the course's "
                     "Output.jack skeleton's map places it): accepted");
         return;
     }
     size_t differ = 0, forgiven = 0, first = 0;
     for (size_t w = 0; w < HACK_SCREEN_WORDS; w++) {
-        uint16_t x = m->ram[HACK_SCREEN + w] ^ expected->screen[w];
+        uint16_t x = screen[w] ^ expected->screen[w];
         for (unsigned bit = 0; x; bit++) {
             if (!(x & (1u << bit))) continue;
             x &= (uint16_t)~(1u << bit);
             const size_t pixel = w * 16 + bit;
             /* lit here and not there: forgiven where the other screen lights a neighbour */
-            const uint16_t *other = (m->ram[HACK_SCREEN + w] >> bit) & 1 ? expected->screen : m->ram + HACK_SCREEN;
+            const uint16_t *other = (screen[w] >> bit) & 1 ? expected->screen : screen;
             if (info->screen_tolerance && neighbour_lit(other, pixel)) {
                 forgiven++;
                 continue;
@@ -1635,7 +1654,7 @@ static void compare_with_expected(hack_bench_result *r, const run_log *log, cons
     if (!differ) return;
     r->verdict = HACK_BENCH_WRONG_PIXELS;
     const size_t word = first / 16, bit = first % 16;
-    const bool lit = (m->ram[HACK_SCREEN + word] >> bit) & 1;
+    const bool lit = (screen[word] >> bit) & 1;
     snprintf(r->detail, sizeof r->detail,
              "%zu pixel%s from hackemu's OS's screen; the first, at x = %zu, y = %zu, is %s where it should be %s",
              differ, differ == 1 ? " differs" : "s differ", (word % 32) * 16 + bit, word / 32, lit ? "black" : "white",
@@ -1667,53 +1686,59 @@ static void test_line(const char *program_folder, long n, char *buf, size_t size
     if (f) fclose(f);
 }
 
-/* The first frame of a blame, for the place: "Screen.drawPixel (Screen.jack:43)". */
-static void blame_place(char *place, size_t size, const char *blame)
+/* The Main.jack line of a frame of the test program (0: none: the frame is not Main's, or has no Jack line). */
+static long main_jack_line(const hack_program *program, const hack_backtrace_frame *frame)
 {
-    first_line(place, size, blame);
-    char *cut = strstr(place, ", called from ");
-    if (cut) *cut = '\0';
-    cut = strstr(place, "): "); /* the source line after the frame */
-    if (cut) cut[1] = '\0';
+    const hack_source_location *at = program->locations && frame->pc < program->count ? &program->locations[frame->pc] : NULL;
+    if (!at || !at->jack_line || at->jack_file >= program->source_file_count) return 0;
+    if (!starts_with(frame_function(program, frame), "Main.") ||
+        strcmp(hack_path_base_name(program->source_files[at->jack_file]), "Main.jack") != 0)
+        return 0;
+    return (long)at->jack_line;
 }
 
 /* Names the code behind the first wrong pixel: the student's write that left it wrong ("drawn by
  * Screen.drawPixel (Screen.jack:43), called from Main.main (Main.jack:8)"), and the call of the test program after
- * which hackemu's OS leaves it right, with its source line. */
+ * which hackemu's OS leaves it right, with its source line. The place: the first frame named. */
 static void blame_wrong_pixel(hack_bench_result *r, const hack_program *program, unsigned os_added, uint64_t budget,
                               const char *program_folder, const char *prefix)
 {
-    char theirs[512] = "", ours[512] = "";
-    bool written = blame_pixel(program, os_added, prefix, r->pixel_word, r->pixel_bit, budget, theirs, sizeof theirs);
-    /* the right value's last write on hackemu's OS (in Jack, so that its writes are seen) */
+    blame theirs;
+    const bool written = blame_pixel(program, os_added, prefix, r->pixel_word, r->pixel_bit, budget, &theirs);
+    /* the right value's last write on hackemu's OS (in Jack, so that its writes are seen): the test program's
+     * frame, "Main.main (Main.jack:12)", with its source line */
+    char ours[512] = "", frame[256] = "";
     hack_program reference;
     hack_bench_result scratch;
     memset(&scratch, 0, sizeof scratch);
     unsigned added = 0;
     if (hack_program_init(&reference)) {
+        blame right;
         if (build(NULL, program_folder, "", false, &reference, &added, &scratch) &&
-            blame_pixel(&reference, added, "", r->pixel_word, r->pixel_bit, budget, ours, sizeof ours)) {
-            /* the test program's frame: "Main.main (Main.jack:12)", with its source line */
-            const char *test = strstr(ours, "called from ");
-            test = test ? test + 12 : ours;
-            const char *colon = strrchr(test, ':');
-            char source[256], frame[256];
-            copy_text(frame, sizeof frame, test, strlen(test));
-            test_line(program_folder, colon ? strtol(colon + 1, NULL, 10) : 0, source, sizeof source);
+            blame_pixel(&reference, added, "", r->pixel_word, r->pixel_bit, budget, &right)) {
+            const hack_backtrace_frame *call = right.has_test ? &right.test : &right.inner;
+            char source[256] = "";
+            hack_backtrace_frame_describe(&reference, call, frame, sizeof frame);
+            const long line = main_jack_line(&reference, call);
+            if (line) test_line(program_folder, line, source, sizeof source);
             snprintf(ours, sizeof ours, "%.250s%s%.200s", frame, source[0] ? ": " : "", source);
         }
         hack_program_free(&reference);
     }
     size_t n = strlen(r->detail);
     const char *did = r->pixel_lit ? "drawn" : "erased", *not_done = r->pixel_lit ? "never erased" : "never drawn";
-    if (written)
-        n += (size_t)snprintf(r->detail + n, sizeof r->detail - n, ": %s by %.300s", did, theirs);
-    else
+    if (written) {
+        char by[512];
+        blame_text(program, &theirs, by, sizeof by);
+        n += (size_t)snprintf(r->detail + n, sizeof r->detail - n, ": %s by %.300s", did, by);
+        hack_backtrace_frame_describe(program, &theirs.inner, r->place, sizeof r->place);
+    } else {
         n += (size_t)snprintf(r->detail + n, sizeof r->detail - n, ": %s", not_done);
+        snprintf(r->place, sizeof r->place, "%s", frame);
+    }
     if (ours[0] && n < sizeof r->detail)
         snprintf(r->detail + n, sizeof r->detail - n, "; hackemu's OS %s it in %.300s",
                  r->pixel_lit ? "clears" : "draws", ours);
-    blame_place(r->place, sizeof r->place, written ? theirs : ours);
 }
 
 /* The header's waits: each took time, in proportion to its duration. */
@@ -1865,12 +1890,13 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         if (stop.state == HACK_SESSION_BUDGET && !log->heap[0] && !log->fail[0]) {
             /* inside one call of Memory for a quarter of the budget more: no progress */
             uint16_t return_before = 0, return_after = 0;
-            uint32_t frame = memory_frame(machine, &program, log->prefix, &return_before);
+            uint32_t frame = memory_frame(machine, &program, log->prefix, &return_before, NULL);
             if (frame) {
                 hack_session_stop probe = hack_session_run(session, budget / 4);
                 cycles += probe.cycles;
                 if (probe.state == HACK_SESSION_BUDGET)
-                    stuck = memory_frame(machine, &program, log->prefix, &return_after) == frame && return_after == return_before;
+                    stuck = memory_frame(machine, &program, log->prefix, &return_after, NULL) == frame &&
+                            return_after == return_before;
                 else
                     stop = probe; /* it finished after all: judged on that, though slow */
             }
@@ -1879,7 +1905,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         /* (a finding of the heap check or a failed check came first, and stands) */
         bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop && !log->heap[0] &&
                                  !info.expect_halt &&
-                                 !log->fail[0] && memory_frame(machine, &program, log->prefix, &ignored) != 0;
+                                 !log->fail[0] && memory_frame(machine, &program, log->prefix, &ignored, NULL) != 0;
         result->cycles = cycles;
         hack_session_finish(session);
         take_figures(result, session, options->timeline);
@@ -1921,7 +1947,8 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             log->values = NULL;
             capture->screen = malloc(HACK_SCREEN_WORDS * sizeof *capture->screen);
             if (capture->screen)
-                memcpy(capture->screen, machine->ram + HACK_SCREEN, HACK_SCREEN_WORDS * sizeof *capture->screen);
+                memcpy(capture->screen, hack_machine_ram_view(machine) + HACK_SCREEN,
+                       HACK_SCREEN_WORDS * sizeof *capture->screen);
         }
         if (result->verdict == HACK_BENCH_PASS && cycles > budget) {
             result->verdict = HACK_BENCH_TOO_SLOW;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef enum {
     HACK_FAULT_NONE,
@@ -166,6 +167,18 @@ static inline void hack_machine_add_idle_cycles(hack_machine *machine, uint64_t 
 static inline void hack_machine_note_watch_hit(hack_machine *machine, hack_watch_hit hit)
 {
     machine->watch_hit = hit;
+}
+
+/* ---- all of RAM at once (snapshots, screens): the memory bench's ----
+ * A read-only view of RAM's HACK_RAM_SIZE words (the screen's at HACK_SCREEN), for copying a snapshot or
+ * comparing the screen without a call per word. It is the machine's own memory: it changes as the machine runs,
+ * and lives as long as the machine. */
+static inline const uint16_t *hack_machine_ram_view(const hack_machine *machine) { return machine->ram; }
+/* Puts a snapshot back: all HACK_RAM_SIZE words of RAM from words (taken through hack_machine_ram_view). Only
+ * RAM changes: registers, PC, cycles and ROM are left as they are. */
+static inline void hack_machine_restore_ram(hack_machine *machine, const uint16_t *words)
+{
+    memcpy(machine->ram, words, sizeof machine->ram);
 }
 
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */

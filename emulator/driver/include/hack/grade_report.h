@@ -132,9 +132,10 @@ void hack_grade_junit(const hack_grade *grade, hack_strbuf *out);
 
 /* ---- hints ---- */
 
-/* Hints from the result alone (its verdict and detail): an address below the heap (an offset returned, not an
- * address), a write into word 0 of a live block (the allocator's header inside the block it handed out), a
- * block that ends one word past the heap (an off-by-one). Appends the hint and returns true when one applies. */
+/* Hints from the result alone (its verdict and the block it names, block_known: never the detail's words): an
+ * address below the heap (an offset returned, not an address), a write into word 0 of a live block (the
+ * allocator's header inside the block it handed out), a block that ends one word past the heap (an off-by-one).
+ * Appends the hint and returns true when one applies. */
 bool hack_grade_result_hint(const hack_bench_result *result, hack_strbuf *out);
 
 /* Jack's operators have no precedence (left to right): a comparison followed by arithmetic at the same level

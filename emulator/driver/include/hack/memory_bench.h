@@ -129,6 +129,8 @@ typedef struct {
                            "seed LIFO" (a LIFO free list, as the seed's), "no reuse", "other" ("": not found) */
     char note[512];     /* what the heap check found that does not count (an alloc in Memory.init before the heap
                            was set up), with where ("": nothing) */
+    char found_in[512]; /* a missing class (HACK_BENCH_MISSING_CLASS): the folder below the student's that has it,
+                           as "STUDENT/SUB" (a folder of folders: grade that one), "" when none was found */
     uint64_t cycles;    /* of the run */
     hack_bench_figures figures;
     hack_bench_timing timings[HACK_BENCH_TIMED_COUNT];
@@ -136,6 +138,13 @@ typedef struct {
     uint16_t pixel_word;
     uint8_t pixel_bit;
     bool pixel_lit;
+    /* the block a heap verdict is about, as numbers (the detail says them in words), for readers that decide by
+     * them (the graders' hints): block outside the heap: address is what alloc returned, block_first..block_last
+     * the words it hands out (block_last may pass the RAM's end); the allocator wrote into a live block: address
+     * is the word written, in the live block block_first..block_last. block_known false: none (other verdicts) */
+    bool block_known;
+    uint16_t address;
+    uint32_t block_first, block_last;
     /* with options.timeline: the heap over time (hack_heap_sanitizer_timeline's columns, copied) */
     uint8_t *timeline;
     uint64_t *timeline_cycles;
