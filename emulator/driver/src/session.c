@@ -1026,16 +1026,7 @@ bool hack_session_render_heap_map(const hack_session *session, int scale, uint8_
     hack_heap_map_stats stats;
     uint16_t recent[8];
     size_t recent_count = hack_session_recent_allocations(session, recent, 8);
-    /* the picture is drawn from a copy of the RAM, read through the machine's accessor */
-    uint16_t *ram = malloc(HACK_RAM_SIZE * sizeof *ram);
-    if (!ram) {
-        snprintf(caption, size, "heap: out of memory");
-        return false;
-    }
-    for (uint32_t address = 0; address < HACK_RAM_SIZE; address++)
-        ram[address] = hack_machine_ram(session->machine, (uint16_t)address);
-    hack_heap_map_render(ram, recent, recent_count, scale, rgb, &stats);
-    free(ram);
+    hack_heap_map_render(hack_machine_ram_view(session->machine), recent, recent_count, scale, rgb, &stats);
     const hack_heap_sanitizer *record = hack_session_block_record(session);
     if (stats.malformed && record) {
         /* an allocator of its own: drawn from the blocks it handed out */
