@@ -71,15 +71,15 @@ static hack_hook_action raise_error(hack_native_memory *memory, hack_machine *ma
 {
     memory->failed = true;
     if (memory->sys_error < 0 || event->count != 1) return HACK_HOOK_STOP;
-    machine->ram[argument_address(event, 0)] = (uint16_t)code;
-    machine->pc = (uint16_t)memory->sys_error;
+    hack_machine_set_ram(machine, argument_address(event, 0), (uint16_t)code);
+    hack_machine_set_pc(machine, (uint16_t)memory->sys_error);
     tell(memory, HACK_MEMORY_SYS_ERROR, (uint16_t)code, 0, NULL);
     return HACK_HOOK_JUMP;
 }
 
 static int16_t argument(const hack_machine *machine, const hack_hook_event *event, int i)
 {
-    uint16_t v = event->count > i ? machine->ram[argument_address(event, i)] : 0;
+    uint16_t v = event->count > i ? hack_machine_ram(machine, argument_address(event, i)) : 0;
     return (int16_t)(v >= 0x8000u ? (int)v - 0x10000 : (int)v);
 }
 
@@ -189,7 +189,7 @@ static hack_hook_action memory_peek(void *context, hack_machine *machine, const 
         tell(context, HACK_MEMORY_PEEK, address, 0, NULL);
         if (held(context)) return HACK_HOOK_STOP;
     }
-    *value = machine->ram[address];
+    *value = hack_machine_ram(machine, address);
     return HACK_HOOK_RETURN;
 }
 
@@ -201,7 +201,7 @@ static hack_hook_action memory_poke(void *context, hack_machine *machine, const 
         tell(context, HACK_MEMORY_POKE, address, (uint16_t)argument(machine, event, 1), NULL);
         if (held(context)) return HACK_HOOK_STOP;
     }
-    machine->ram[address] = (uint16_t)argument(machine, event, 1);
+    hack_machine_set_ram(machine, address, (uint16_t)argument(machine, event, 1));
     *value = 0;
     return HACK_HOOK_RETURN;
 }
@@ -282,7 +282,8 @@ hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_pr
     memory->program = program;
     memory->options = *options;
     memory->sys_error = function_address(program, "Sys.error");
-    memory->heap = hack_heap_create(machine->ram, HEAP_BASE, HEAP_END, head_address, options->policy);
+    memory->heap =
+        hack_heap_create(hack_machine_ram_in_place(machine), HEAP_BASE, HEAP_END, head_address, options->policy);
     if (!memory->heap) {
         free(memory);
         return NULL;

@@ -51,7 +51,7 @@ static int32_t symbol(const hack_program *program, const char *name)
 
 static int arg(const hack_machine *m, const hack_hook_event *event, int i)
 {
-    uint16_t v = event->count > i ? m->ram[(event->arg + i) & (HACK_RAM_SIZE - 1)] : 0;
+    uint16_t v = event->count > i ? hack_machine_ram(m, (event->arg + i) & (HACK_RAM_SIZE - 1)) : 0;
     return v >= 0x8000u ? (int)v - 0x10000 : (int)v;
 }
 
@@ -63,8 +63,8 @@ static hack_hook_action raise_error(hack_native_os *os, hack_machine *m, const h
         os->has_error = true;
         return HACK_HOOK_STOP;
     }
-    m->ram[event->arg] = (uint16_t)code;
-    m->pc = (uint16_t)os->sys_error;
+    hack_machine_set_ram(m, event->arg, (uint16_t)code);
+    hack_machine_set_pc(m, (uint16_t)os->sys_error);
     os->raised = code;
     return HACK_HOOK_JUMP;
 }
@@ -103,12 +103,12 @@ static hack_hook_action math_sqrt(void *c, hack_machine *m, const hack_hook_even
 static void draw_char(hack_native_os *os, hack_machine *m, int c)
 {
     if (c < 32 || c > 126) c = 0;
-    int row = m->ram[os->output_row], column = m->ram[os->output_column];
+    int row = hack_machine_ram(m, os->output_row), column = hack_machine_ram(m, os->output_column);
     uint32_t address = SCREEN + 32 + (uint32_t)(row * 352 + column / 2);
     for (int i = 0; i < 11 && address < SCREEN_END; i++, address += 32) {
-        uint16_t word = m->ram[address], bits = hack_os_font[c][i];
-        m->ram[address] = (column & 1) ? (uint16_t)((word & 0x00FFu) | (uint16_t)(bits << 8))
-                                       : (uint16_t)((word & 0xFF00u) | bits);
+        uint16_t word = hack_machine_ram(m, address), bits = hack_os_font[c][i];
+        hack_machine_set_ram(m, (uint16_t)address, (column & 1) ? (uint16_t)((word & 0x00FFu) | (uint16_t)(bits << 8))
+                                                                : (uint16_t)((word & 0xFF00u) | bits));
     }
 }
 
@@ -120,20 +120,20 @@ static void echo(hack_native_os *os, int c)
 static void println(hack_native_os *os, hack_machine *m)
 {
     echo(os, 128);
-    m->ram[os->output_column] = 0;
-    uint16_t row = (uint16_t)(m->ram[os->output_row] + 1);
-    m->ram[os->output_row] = row == 23 ? 0 : row;
+    hack_machine_set_ram(m, os->output_column, 0);
+    uint16_t row = (uint16_t)(hack_machine_ram(m, os->output_row) + 1);
+    hack_machine_set_ram(m, os->output_row, row == 23 ? 0 : row);
 }
 
 static void backspace(hack_native_os *os, hack_machine *m)
 {
     echo(os, 129);
-    uint16_t *row = &m->ram[os->output_row], *column = &m->ram[os->output_column];
-    if (*column == 0) { /* to the end of the row above; from the top left corner, to the bottom right one */
-        *column = 63;
-        *row = *row == 0 ? 22 : (uint16_t)(*row - 1);
+    const uint16_t row = hack_machine_ram(m, os->output_row), column = hack_machine_ram(m, os->output_column);
+    if (column == 0) { /* to the end of the row above; from the top left corner, to the bottom right one */
+        hack_machine_set_ram(m, os->output_column, 63);
+        hack_machine_set_ram(m, os->output_row, row == 0 ? 22 : (uint16_t)(row - 1));
     } else {
-        (*column)--;
+        hack_machine_set_ram(m, os->output_column, (uint16_t)(column - 1));
     }
     draw_char(os, m, 32);
 }
@@ -150,8 +150,9 @@ static void print_char(hack_native_os *os, hack_machine *m, int c)
     }
     draw_char(os, m, c);
     echo(os, c);
-    m->ram[os->output_column]++;
-    if (m->ram[os->output_column] == 64) println(os, m);
+    const uint16_t column = (uint16_t)(hack_machine_ram(m, os->output_column) + 1);
+    hack_machine_set_ram(m, os->output_column, column);
+    if (column == 64) println(os, m);
 }
 
 static hack_hook_action output_print_char(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
@@ -164,8 +165,8 @@ static hack_hook_action output_print_char(void *c, hack_machine *m, const hack_h
 static hack_hook_action output_print_string(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
     uint16_t s = (uint16_t)arg(m, e, 0); /* String: chars, length, capacity */
-    uint16_t chars = m->ram[s & 0x7FFF], length = m->ram[(s + 1) & 0x7FFF];
-    for (uint16_t i = 0; i < length; i++) print_char(c, m, m->ram[(uint16_t)(chars + i) & 0x7FFF]);
+    uint16_t chars = hack_machine_ram(m, s & 0x7FFF), length = hack_machine_ram(m, (s + 1) & 0x7FFF);
+    for (uint16_t i = 0; i < length; i++) print_char(c, m, hack_machine_ram(m, (uint16_t)(chars + i) & 0x7FFF));
     *value = 0;
     return HACK_HOOK_RETURN;
 }
@@ -200,8 +201,8 @@ static hack_hook_action output_move_cursor(void *c, hack_machine *m, const hack_
     hack_native_os *os = c;
     int i = arg(m, e, 0), j = arg(m, e, 1);
     if (i < 0 || i > 22 || j < 0 || j > 63) return raise_error(os, m, e, 20);
-    m->ram[os->output_row] = (uint16_t)i;
-    m->ram[os->output_column] = (uint16_t)j;
+    hack_machine_set_ram(m, os->output_row, (uint16_t)i);
+    hack_machine_set_ram(m, os->output_column, (uint16_t)j);
     draw_char(os, m, 32); /* erases the character there */
     *value = 0;
     return HACK_HOOK_RETURN;
@@ -211,10 +212,9 @@ static hack_hook_action output_move_cursor(void *c, hack_machine *m, const hack_
 
 static void paint(hack_native_os *os, hack_machine *m, uint32_t address, uint16_t mask)
 {
-    if (m->ram[os->screen_color])
-        m->ram[address] |= mask;
-    else
-        m->ram[address] &= (uint16_t)~mask;
+    const uint16_t word = hack_machine_ram(m, (uint16_t)address);
+    hack_machine_set_ram(m, (uint16_t)address,
+                         hack_machine_ram(m, os->screen_color) ? (uint16_t)(word | mask) : (uint16_t)(word & ~mask));
 }
 
 static void draw_run(hack_native_os *os, hack_machine *m, int x1, int x2, int y)
@@ -227,7 +227,8 @@ static void draw_run(hack_native_os *os, hack_machine *m, int x1, int x2, int y)
         return;
     }
     paint(os, m, row + (uint32_t)first, first_mask);
-    for (int w = first + 1; w < last; w++) m->ram[row + (uint32_t)w] = m->ram[os->screen_color] ? 0xFFFFu : 0;
+    const uint16_t fill = hack_machine_ram(m, os->screen_color) ? 0xFFFFu : 0;
+    for (int w = first + 1; w < last; w++) hack_machine_set_ram(m, (uint16_t)(row + (uint32_t)w), fill);
     paint(os, m, row + (uint32_t)last, last_mask);
 }
 
@@ -240,7 +241,8 @@ static hack_hook_action screen_clear(void *c, hack_machine *m, const hack_hook_e
 {
     (void)c;
     (void)e;
-    memset(m->ram + SCREEN, 0, (SCREEN_END - SCREEN) * sizeof m->ram[0]);
+    for (uint32_t address = SCREEN; address < SCREEN_END; address++)
+        hack_machine_set_ram(m, (uint16_t)address, 0);
     *value = 0;
     return HACK_HOOK_RETURN;
 }
@@ -248,7 +250,7 @@ static hack_hook_action screen_clear(void *c, hack_machine *m, const hack_hook_e
 static hack_hook_action screen_set_color(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
     hack_native_os *os = c;
-    m->ram[os->screen_color] = (uint16_t)arg(m, e, 0);
+    hack_machine_set_ram(m, os->screen_color, (uint16_t)arg(m, e, 0));
     *value = 0;
     return HACK_HOOK_RETURN;
 }
@@ -375,14 +377,14 @@ static hack_hook_action keyboard_read_char(void *c, hack_machine *m, const hack_
         os->read_phase = 1;
     }
     if (os->read_phase == 1) {
-        if (m->ram[HACK_KBD] == 0) {
+        if (hack_machine_ram(m, HACK_KBD) == 0) {
             os->waiting_key = true;
             return HACK_HOOK_STOP;
         }
-        os->read_key = m->ram[HACK_KBD];
+        os->read_key = hack_machine_ram(m, HACK_KBD);
         os->read_phase = 2;
     }
-    if (m->ram[HACK_KBD] != 0) {
+    if (hack_machine_ram(m, HACK_KBD) != 0) {
         os->waiting_key = true;
         return HACK_HOOK_STOP;
     }
@@ -464,16 +466,17 @@ enum { CALIBRATION_BUDGET = 4000000 };
  * first word past the program, where the run stops), or 0 when it does not get there. */
 static uint64_t wait_cycles(hack_machine *m, uint16_t entry, int duration, uint16_t end)
 {
-    uint16_t *ram = m->ram;
-    memset(ram, 0, 512 * sizeof *ram);
-    ram[256] = (uint16_t)duration; /* argument 0, then the caller's frame: return address, LCL, ARG, THIS, THAT */
-    ram[257] = end;
-    ram[0] = ram[1] = 262; /* SP, LCL */
-    ram[2] = 256;          /* ARG */
+    for (uint16_t address = 0; address < 512; address++) hack_machine_set_ram(m, address, 0);
+    hack_machine_set_ram(m, 256, (uint16_t)duration); /* argument 0, then the caller's frame: return address, LCL,
+                                                       * ARG, THIS, THAT */
+    hack_machine_set_ram(m, 257, end);
+    hack_machine_set_ram(m, 0, 262); /* SP */
+    hack_machine_set_ram(m, 1, 262); /* LCL */
+    hack_machine_set_ram(m, 2, 256); /* ARG */
     hack_machine_reset(m);
-    m->pc = entry;
+    hack_machine_set_pc(m, entry);
     hack_run_result r = hack_machine_run(m, CALIBRATION_BUDGET);
-    return r.reason == HACK_STOP_PROGRAM_END && m->pc == end ? r.cycles : 0;
+    return r.reason == HACK_STOP_PROGRAM_END && hack_machine_pc(m) == end ? r.cycles : 0;
 }
 
 uint64_t hack_native_os_wait_clock(const hack_program *program, uint16_t entry)
@@ -524,8 +527,8 @@ static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_even
         /* The course's meaning of a code belongs to the OS function that raises it ("Sys.wait duration
          * negative"): shown when that function called Sys.error; from anywhere else, the caller is named. */
         const char *meaning = code > 0 && code <= 20 ? error_meanings[code] : NULL;
-        uint16_t frame = m->ram[1];
-        uint16_t return_address = frame >= 5 && frame < HACK_RAM_SIZE ? m->ram[frame - 5] : 0xFFFFu;
+        uint16_t frame = hack_machine_ram(m, 1);
+        uint16_t return_address = frame >= 5 && frame < HACK_RAM_SIZE ? hack_machine_ram(m, frame - 5) : 0xFFFFu;
         const hack_symbol *caller = return_address < HACK_ROM_SIZE ? hack_program_function_at(os->program, return_address) : NULL;
         size_t owner_length = meaning ? strcspn(meaning, " :") : 0;
         bool from_owner = (meaning && caller && strlen(caller->name) == owner_length &&

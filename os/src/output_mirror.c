@@ -50,7 +50,7 @@ static hack_hook_action on_print_char(void *context, hack_machine *machine, cons
         return HACK_HOOK_PROCEED;
     }
     if (mirror->depth++ > 0) return HACK_HOOK_PROCEED;
-    hack_output_mirror_put(mirror, machine->ram[event->arg]);
+    hack_output_mirror_put(mirror, hack_machine_ram(machine, event->arg));
     return HACK_HOOK_PROCEED;
 }
 

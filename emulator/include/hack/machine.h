@@ -181,6 +181,12 @@ static inline void hack_machine_restore_ram(hack_machine *machine, const uint16_
     memcpy(machine->ram, words, sizeof machine->ram);
 }
 
+/* ---- RAM in place: the native OS's heap ----
+ * The native Memory (hack_heap_create) keeps this pointer and works on the heap's words through it, as
+ * Memory.jack's code would: its writes take effect at once, no watch map sees them, and the pointer lives as long
+ * as the machine. Everything else reads and writes RAM through hack_machine_ram and hack_machine_set_ram. */
+static inline uint16_t *hack_machine_ram_in_place(hack_machine *machine) { return machine->ram; }
+
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
 hack_machine *hack_machine_create(void);
 void hack_machine_destroy(hack_machine *machine);
