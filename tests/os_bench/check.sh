@@ -76,6 +76,14 @@ grep -q "helper String: build error (its 11 programs): .*helper/String.jack:8: e
     fail "helper: the build error is not said once, at String.jack:8"
 grep -q "helper: note (not counted): with the student's MathUtil too (their Math calls MathUtil.twice)" "$work/helper" ||
     fail "helper: MathUtil brought in without a note"
+# a class handed in as VM code: a comment that names a call is not one (no class of theirs brought in for it)
+mkdir -p "$work/vmcomment" && cp "$os/Math.jack" "$here/helper/MathUtil.jack" "$work/vmcomment/" || exit 1
+"$(dirname "$hackemu")/jackc" "$work/vmcomment/Math.jack" > /dev/null && rm "$work/vmcomment/Math.jack" || exit 1
+{ echo "// call MathUtil.twice 1 (an older version)"; cat "$work/vmcomment/Math.vm"; } > "$work/vmcomment.vm" &&
+    mv "$work/vmcomment.vm" "$work/vmcomment/Math.vm" || exit 1
+"$hackemu" --test-os --no-reference --program Math/Multiply "$work/vmcomment" > "$work/vmcomment.out"
+grep -Eq '^vmcomment +ok +1/1' "$work/vmcomment.out" || { cat "$work/vmcomment.out"; fail "vmcomment: Math.vm does not pass"; }
+! grep -q "MathUtil" "$work/vmcomment.out" || { cat "$work/vmcomment.out"; fail "vmcomment: a call in a comment brought in MathUtil"; }
 # a wrong pixel: the student's write that left it so, or the call that draws it on hackemu's OS with its source
 grep -q '/colorless/","Screen/Color","wrong pixels","[^"]*is black where it should be white[^"]*: drawn by Screen.drawPixel (Screen.jack:43), called from Main.main (Main.jack:[0-9]*)[^"]*","Screen.drawPixel (Screen.jack:43)"' "$out" ||
     fail "colorless: the pixel left black is not blamed on its drawPixel line"

@@ -350,10 +350,16 @@ static bool add_student_helpers(const char *student, hack_vm_sources *sources, s
 {
     bool ok = true;
     for (size_t i = first; ok && i < sources->count; i++) {
-        const char *text = sources->items[i].text, *end = text + sources->items[i].length;
-        for (const char *p = text; ok && p < end && (p = strstr(p, "call ")) != NULL; p += 5) {
-            if (p != text && p[-1] != '\n' && p[-1] != ' ' && p[-1] != '\t') continue;
-            const char *name = p + 5;
+        /* (the text, not the source: adding a class may move the sources) */
+        const char *text = sources->items[i].text, *line;
+        const size_t text_length = sources->items[i].length;
+        size_t offset = 0, line_length;
+        while (ok && hack_textfile_next_line(text, text_length, &offset, &line, &line_length)) {
+            size_t at = 0; /* a call command (not a comment that names one) */
+            while (at < line_length && (line[at] == ' ' || line[at] == '\t')) at++;
+            if (line_length - at < 5 || memcmp(line + at, "call", 4) != 0 || (line[at + 4] != ' ' && line[at + 4] != '\t'))
+                continue;
+            const char *name = line + at + 4;
             while (*name == ' ' || *name == '\t') name++;
             size_t length = strcspn(name, " \t\r\n");
             const char *dot = memchr(name, '.', length);
