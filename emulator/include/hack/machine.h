@@ -168,6 +168,17 @@ static inline void hack_machine_note_watch_hit(hack_machine *machine, hack_watch
     machine->watch_hit = hit;
 }
 
+/* ---- the screen and all of RAM at once: the front ends' (drawing a frame, a reset) ----
+ * (A block of its own: a whole-RAM view, hack_machine_ram_view, comes with the memory bench's branch.) */
+/* The screen's HACK_SCREEN_WORDS words (RAM[HACK_SCREEN..]), read-only, to draw a frame without a call per
+ * word. It is the machine's own memory: it changes as the machine runs, and lives as long as the machine. */
+static inline const uint16_t *hack_machine_screen(const hack_machine *machine) { return machine->ram + HACK_SCREEN; }
+/* All of RAM to zeros (a front end's fresh start); registers, PC, cycles and ROM are left as they are. */
+static inline void hack_machine_clear_ram(hack_machine *machine)
+{
+    for (size_t i = 0; i < HACK_RAM_SIZE; i++) machine->ram[i] = 0;
+}
+
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
 hack_machine *hack_machine_create(void);
 void hack_machine_destroy(hack_machine *machine);
