@@ -455,6 +455,7 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
         if (stop.debug == HACK_DEBUG_STOP_NONE) return register_stop(d, result);
         if (stop.debug == HACK_DEBUG_STOP_WATCHPOINT) {
             const hack_watch_hit hit = d->has_step_hit ? d->step_hit : hack_machine_watch_hit(m);
+            d->has_step_hit = false; /* told now: a later watch stop is another's */
             uint16_t before = hack_machine_ram(m, hit.address);
             bool reads, writes;
             accesses(m, hit.pc, &reads, &writes);
