@@ -454,10 +454,11 @@ EMSCRIPTEN_KEEPALIVE int hw_heap_problems(void)
 
 EMSCRIPTEN_KEEPALIVE double hw_cycles(void)
 {
-    return page.machine ? (double)page.machine->cycles : 0;
+    return page.machine ? (double)hack_machine_cycles(page.machine) : 0;
 }
 
-/* The RAM (32K words): the screen at 16384, the keyboard at 24576. */
+/* The RAM (32K words): the screen at 16384, the keyboard at 24576. The page reads and edits it in place (its
+ * RAM table), so this is the machine's own array, not a read-only view. */
 EMSCRIPTEN_KEEPALIVE uint16_t *hw_ram(void)
 {
     if (!page.machine) page.machine = hack_machine_create();
@@ -466,7 +467,7 @@ EMSCRIPTEN_KEEPALIVE uint16_t *hw_ram(void)
 
 EMSCRIPTEN_KEEPALIVE void hw_key(int code)
 {
-    if (page.machine) page.machine->ram[HACK_KBD] = (uint16_t)code;
+    if (page.machine) hack_machine_set_ram(page.machine, HACK_KBD, (uint16_t)code);
 }
 
 /* Keys held down from given cycles on, as hackemu's --keys: "CYCLE:CODE,CYCLE:CODE,..." (0 releases); while the

@@ -381,7 +381,7 @@ static bool print_dump(const hack_machine *machine, const hack_program *program,
     }
     if (!dash) last = first;
     for (uint32_t address = first; address <= last; address++)
-        printf("RAM[%" PRIu32 "]=%d\n", address, as_signed(machine->ram[address]));
+        printf("RAM[%" PRIu32 "]=%d\n", address, as_signed(hack_machine_ram(machine, (uint16_t)address)));
     return true;
 }
 
@@ -650,13 +650,16 @@ static int print_results(const options *opt, hack_session *session, hack_machine
 {
     const hack_program *program = hack_session_program(session);
     if (opt->print_registers)
-        printf("A=%d D=%d PC=%u\n", as_signed(machine->a), as_signed(machine->d), (unsigned)machine->pc);
-    if (opt->print_cycles) printf("cycles=%" PRIu64 "\n", machine->cycles);
+        printf("A=%d D=%d PC=%u\n", as_signed(hack_machine_a(machine)), as_signed(hack_machine_d(machine)),
+               (unsigned)hack_machine_pc(machine));
+    if (opt->print_cycles) printf("cycles=%" PRIu64 "\n", hack_machine_cycles(machine));
     for (int i = 0; i < opt->dump_count; i++)
         if (!print_dump(machine, program, opt->dumps[i])) status = EXIT_USAGE;
-    if (opt->screen_hash) printf("screen=%016llx\n", (unsigned long long)hack_screen_hash(machine->ram + HACK_SCREEN));
+    if (opt->screen_hash)
+        printf("screen=%016llx\n", (unsigned long long)hack_screen_hash(hack_machine_screen(machine)));
     if (opt->screenshot_path &&
-        !hack_screenshot_write_png(machine->ram + HACK_SCREEN, opt->scale ? opt->scale : 1, opt->screenshot_path, diags)) {
+        !hack_screenshot_write_png(hack_machine_screen(machine), opt->scale ? opt->scale : 1, opt->screenshot_path,
+                                   diags)) {
         hack_diag_list_print(stderr, diags);
         status = EXIT_BAD_INPUT;
     }

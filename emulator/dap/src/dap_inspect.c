@@ -156,10 +156,11 @@ static uint16_t block_words(hack_dap_server *s, uint16_t address)
     const hack_heap_sanitizer *record = hack_session_block_record(s->session);
     if (!record) {
         /* the project's native heap: the block's segment header (hack/heap.h), read for a length to show only */
-        const uint16_t *ram = s->machine->ram;
+        const hack_machine *m = s->machine;
         if (!hack_session_heap(s->session) || address < HEAP_FIRST_BLOCK || address >= HEAP_END) return 0;
-        uint16_t size = ram[address - 1];
-        if (ram[address - 2] != HACK_HEAP_LIVE_FLAG || size < 3 || (uint32_t)address - 2 + size > HEAP_END) return 0;
+        uint16_t size = hack_machine_ram(m, address - 1);
+        const uint16_t flag = hack_machine_ram(m, address - 2);
+        if (flag != HACK_HEAP_LIVE_FLAG || size < 3 || (uint32_t)address - 2 + size > HEAP_END) return 0;
         return (uint16_t)(size - 2);
     }
     size_t count = hack_heap_sanitizer_live_blocks(record, NULL, 0);
@@ -263,7 +264,10 @@ static const char *const registers[] = {"A", "D", "PC", "SP", "LCL", "ARG", "THI
 /* The registers' values (A, D, PC, then RAM[0..4]). */
 static uint16_t register_value(const hack_machine *m, size_t i)
 {
-    return i == 0 ? m->a : i == 1 ? m->d : i == 2 ? m->pc : m->ram[i - 3];
+    return i == 0   ? hack_machine_a(m)
+           : i == 1 ? hack_machine_d(m)
+           : i == 2 ? hack_machine_pc(m)
+                    : hack_machine_ram(m, (uint16_t)(i - 3));
 }
 
 /* The name under which print finds a variable of ref. */
@@ -319,12 +323,13 @@ void dap_variables(hack_dap_server *s, const json_t *request)
             char name[16];
             snprintf(name, sizeof name, "[%lld]", i);
             expression_of(s, &copy, name, (size_t)i, expression, sizeof expression);
-            json_array_append_new(list, variable_json(s, name, NULL, s->machine->ram[copy.address + i], expression));
+            uint16_t word = hack_machine_ram(s->machine, (uint16_t)(copy.address + i));
+            json_array_append_new(list, variable_json(s, name, NULL, word, expression));
         }
     } else if (copy.kind == DAP_REF_REGISTERS) {
         for (size_t i = 0; i < sizeof registers / sizeof registers[0]; i++) {
             json_t *v = variable_json(s, registers[i], NULL, register_value(s->machine, i), registers[i]);
-            if (i == 2) json_object_set_new(v, "value", json_sprintf("%u", (unsigned)s->machine->pc));
+            if (i == 2) json_object_set_new(v, "value", json_sprintf("%u", (unsigned)hack_machine_pc(s->machine)));
             json_array_append_new(list, v);
         }
     } else if (!(filter && strcmp(filter, "indexed") == 0)) {
@@ -386,16 +391,16 @@ void dap_set_variable(hack_dap_server *s, const json_t *request)
                 dap_fail(s, request, "setVariable: PC cannot be set here");
                 return;
             }
-            if (i == 0) m->a = word;
-            else if (i == 1) m->d = word;
-            else m->ram[i - 3] = word;
+            if (i == 0) hack_machine_set_a(m, word);
+            else if (i == 1) hack_machine_set_d(m, word);
+            else hack_machine_set_ram(m, (uint16_t)(i - 3), word);
             found = true;
         }
     } else if (copy.kind == DAP_REF_ARRAY) {
         unsigned long index;
         char end;
         if (sscanf(name, "[%lu%c", &index, &end) == 2 && end == ']' && index < copy.length) {
-            m->ram[copy.address + index] = word;
+            hack_machine_set_ram(m, copy.address + index, word);
             found = true;
         }
     } else {
@@ -403,7 +408,7 @@ void dap_set_variable(hack_dap_server *s, const json_t *request)
         size_t count = named_variables(s, &copy, variables, MAX_VARIABLES);
         for (size_t i = 0; i < count && i < MAX_VARIABLES && !found; i++)
             if (strcmp(variables[i].name, name) == 0) {
-                m->ram[variables[i].address] = word;
+                hack_machine_set_ram(m, variables[i].address, word);
                 type = variables[i].type;
                 found = true;
             }

@@ -185,7 +185,7 @@ static bool after_run(hack_dap_server *s, hack_session_stop run, bool stopped)
     }
     switch (run.state) {
     case HACK_SESSION_BUDGET:
-        if (s->cycle_limit && s->machine->cycles >= s->cycle_limit) {
+        if (s->cycle_limit && hack_machine_cycles(s->machine) >= s->cycle_limit) {
             program_over(s, run);
             return true;
         }
@@ -213,7 +213,8 @@ static bool after_run(hack_dap_server *s, hack_session_stop run, bool stopped)
 static hack_session_stop run(hack_dap_server *s, uint64_t budget, bool *stopped)
 {
     if (s->cycle_limit) {
-        uint64_t left = s->cycle_limit > s->machine->cycles ? s->cycle_limit - s->machine->cycles : 0;
+        const uint64_t now = hack_machine_cycles(s->machine);
+        uint64_t left = s->cycle_limit > now ? s->cycle_limit - now : 0;
         if (left == 0) {
             *stopped = false;
             return (hack_session_stop){.state = HACK_SESSION_BUDGET};
@@ -235,7 +236,7 @@ static void run_to_return(hack_dap_server *s, uint16_t address, uint16_t below)
 
 static bool returned(const hack_dap_server *s)
 {
-    return s->machine->pc == s->return_address && s->machine->ram[1] < s->return_below;
+    return hack_machine_pc(s->machine) == s->return_address && hack_machine_ram(s->machine, 1) < s->return_below;
 }
 
 /* Whether the code at pc is the project's OS (not the student's: a step in goes over it, "justMyCode"). */
@@ -275,12 +276,14 @@ static void step(hack_dap_server *s, uint64_t budget)
             stop(s, "step", NULL, NULL, NULL);
             return;
         }
-        const uint16_t pc = m->pc, lcl = m->ram[1];
+        const uint16_t pc = hack_machine_pc(m), lcl = hack_machine_ram(m, 1);
         const hack_symbol *function = hack_program_function_at(&s->program, pc);
         const bool entry = function && function->value == pc && lcl > s->start_lcl && lcl >= 5;
         if (entry && (s->op == DAP_OP_STEP_OVER || (s->just_my_code && project_os(s, pc)))) {
             /* a call's entry: on to its return, to the frame that made it (its saved LCL) */
-            run_to_return(s, m->ram[lcl - 5], (uint16_t)(m->ram[lcl - 4] + 1u));
+            const uint16_t back = hack_machine_ram(m, (uint16_t)(lcl - 5));
+            const uint16_t caller_lcl = hack_machine_ram(m, (uint16_t)(lcl - 4));
+            run_to_return(s, back, (uint16_t)(caller_lcl + 1u));
             continue;
         }
         if (!hack_debugger_statement_at(s->debugger, pc)) continue;
@@ -295,8 +298,8 @@ static void step(hack_dap_server *s, uint64_t budget)
 static void pause_here(hack_dap_server *s)
 {
     const hack_program *p = &s->program;
-    for (int i = 0; i < 10000 && p->locations && s->machine->pc < p->count &&
-                    p->locations[s->machine->pc].routine != HACK_ROUTINE_NONE;
+    for (int i = 0; i < 10000 && p->locations && hack_machine_pc(s->machine) < p->count &&
+                    p->locations[hack_machine_pc(s->machine)].routine != HACK_ROUTINE_NONE;
          i++) {
         bool stopped;
         hack_session_stop r = run(s, 1, &stopped);
@@ -345,13 +348,13 @@ void dap_resume(hack_dap_server *s, const json_t *request, dap_op op)
                                            : "stepOut: in the translator's call or return code: step first");
             return;
         }
-        run_to_return(s, (uint16_t)(frames[1].pc + 1u), m->ram[1]);
+        run_to_return(s, (uint16_t)(frames[1].pc + 1u), hack_machine_ram(m, 1));
     }
     dap_respond(s, request, op == DAP_OP_CONTINUE ? json_pack("{s:b}", "allThreadsContinued", true) : NULL);
     s->op = op;
     s->stopped = false;
     dap_clear_refs(s);
-    s->start_lcl = m->ram[1];
+    s->start_lcl = hack_machine_ram(m, 1);
     s->start_place = dap_place_of(s, hack_backtrace_place(m, &s->program));
 }
 

@@ -15,9 +15,10 @@
 static void registers_command(hack_debugger *d)
 {
     const hack_machine *m = d->machine;
-    debug_say(d, "A=%d D=%d PC=%u SP=%u LCL=%u ARG=%u THIS=%u THAT=%u cycles=%" PRIu64 "\n", debug_signed(m->a),
-              debug_signed(m->d), (unsigned)m->pc, (unsigned)m->ram[0], (unsigned)m->ram[1], (unsigned)m->ram[2],
-              (unsigned)m->ram[3], (unsigned)m->ram[4], m->cycles);
+    debug_say(d, "A=%d D=%d PC=%u SP=%u LCL=%u ARG=%u THIS=%u THAT=%u cycles=%" PRIu64 "\n",
+              debug_signed(hack_machine_a(m)), debug_signed(hack_machine_d(m)), (unsigned)hack_machine_pc(m),
+              (unsigned)hack_machine_ram(m, 0), (unsigned)hack_machine_ram(m, 1), (unsigned)hack_machine_ram(m, 2),
+              (unsigned)hack_machine_ram(m, 3), (unsigned)hack_machine_ram(m, 4), hack_machine_cycles(m));
 }
 
 static void heap_command(hack_debugger *d)
@@ -33,7 +34,7 @@ static void heap_command(hack_debugger *d)
 
 static void screen_command(hack_debugger *d, const char *path)
 {
-    const uint16_t *screen = d->machine->ram + HACK_SCREEN;
+    const uint16_t *screen = hack_machine_screen(d->machine);
     if (!*path) {
         unsigned long black = 0;
         for (size_t i = 0; i < HACK_SCREEN_WORDS; i++)
@@ -114,7 +115,7 @@ static void continue_command(hack_debugger *d, const char *args)
         }
         for (size_t i = 0; i < d->point_count; i++)
             for (size_t k = 0; !d->points[i].watch && k < d->points[i].address_count; k++)
-                if (d->points[i].addresses[k] == d->machine->pc && n > 1) {
+                if (d->points[i].addresses[k] == hack_machine_pc(d->machine) && n > 1) {
                     d->points[i].ignore_count = (unsigned)(n - 1);
                     debug_say(d, "Will ignore the next %ld crossings of %d.\n", n - 1, d->points[i].number);
                 }

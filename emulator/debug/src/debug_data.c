@@ -103,7 +103,7 @@ static bool show_fields(hack_debugger *d, const char *text, const debug_value *v
     for (size_t i = 0; i < c->count && used < sizeof line; i++) {
         const hack_jack_variable *field = &c->variables[i];
         if (field->kind != HACK_JACK_FIELD || (uint32_t)v->value + field->index >= HACK_RAM_SIZE) continue;
-        format_word(d, field->type, d->machine->ram[v->value + field->index], format, shown, sizeof shown);
+        format_word(d, field->type, hack_machine_ram(d->machine, v->value + field->index), format, shown, sizeof shown);
         used += (size_t)snprintf(line + used, sizeof line - used, "%s%s = %s", first ? "" : ", ", field->name, shown);
         first = false;
     }
@@ -182,8 +182,8 @@ void debug_examine_command(hack_debugger *d, const char *args)
         size_t used = (size_t)snprintf(line, sizeof line, "%5lu:", address + i);
         for (unsigned long k = i; k < count && k < i + per_line && address + k < HACK_RAM_SIZE; k++) {
             char shown[60];
-            if (format) format_word(d, NULL, d->machine->ram[address + k], format, shown, sizeof shown);
-            else snprintf(shown, sizeof shown, "%6d", debug_signed(d->machine->ram[address + k]));
+            if (format) format_word(d, NULL, hack_machine_ram(d->machine, address + k), format, shown, sizeof shown);
+            else snprintf(shown, sizeof shown, "%6d", debug_signed(hack_machine_ram(d->machine, address + k)));
             used += (size_t)snprintf(line + used, sizeof line - used, " %s", shown);
         }
         debug_say(d, "%s\n", line);
@@ -332,7 +332,9 @@ void debug_set_command(hack_debugger *d, const char *args)
             debug_say(d, "set var: PC takes a ROM address (0..32767)\n");
             return;
         }
-        *(target[0] == 'A' ? &m->a : target[0] == 'D' ? &m->d : &m->pc) = value.value;
+        if (target[0] == 'A') hack_machine_set_a(m, value.value);
+        else if (target[0] == 'D') hack_machine_set_d(m, value.value);
+        else hack_machine_set_pc(m, value.value);
         d->selected_frame = 0;
         return;
     }
@@ -344,5 +346,5 @@ void debug_set_command(hack_debugger *d, const char *args)
         debug_say(d, "set var: %s is not a word of RAM or a register\n", target);
         return;
     }
-    m->ram[to.address] = value.value;
+    hack_machine_set_ram(m, to.address, value.value);
 }

@@ -55,7 +55,8 @@ static debug_value plain(uint16_t value, const char *type)
 
 static bool word_value(hack_debugger *d, uint16_t address, const char *type, debug_value *out)
 {
-    *out = (debug_value){.has_address = true, .address = address, .value = d->machine->ram[address], .type = type};
+    *out = (debug_value){
+        .has_address = true, .address = address, .value = hack_machine_ram(d->machine, address), .type = type};
     return true;
 }
 
@@ -113,7 +114,7 @@ static bool name_value(parser *ps, const char *name, size_t length, debug_value 
         return word_value(d, f->this_address, c->name, out);
     v = c ? debug_find_variable(c->variables, c->count, name, length, HACK_JACK_FIELD) : NULL;
     if (v && sub && sub->kind != HACK_JACK_FUNCTION) {
-        uint16_t object = d->machine->ram[f->this_address];
+        uint16_t object = hack_machine_ram(d->machine, f->this_address);
         if (!object) return parse_fail(ps, "'%.*s': a field, and `this` is null here", name, length);
         return word_value(d, (uint16_t)(object + v->index), v->type, out);
     }
@@ -124,11 +125,11 @@ static bool name_value(parser *ps, const char *name, size_t length, debug_value 
         return true;
     }
     if (length == 1 && (name[0] == 'A' || name[0] == 'D')) {
-        *out = plain(name[0] == 'A' ? d->machine->a : d->machine->d, NULL);
+        *out = plain(name[0] == 'A' ? hack_machine_a(d->machine) : hack_machine_d(d->machine), NULL);
         return true;
     }
     if (length == 2 && strncmp(name, "PC", 2) == 0) {
-        *out = plain(d->machine->pc, NULL);
+        *out = plain(hack_machine_pc(d->machine), NULL);
         return true;
     }
     const hack_symbol *s = hack_symtab_find(&d->program->symbols, name, length);
@@ -167,7 +168,7 @@ static int segment_of(const char *name, size_t length)
 static bool segment_value(parser *ps, int segment, debug_value *out)
 {
     hack_debugger *d = ps->d;
-    const uint16_t *ram = d->machine->ram;
+    const hack_machine *m = d->machine;
     debug_value index;
     if (!index_of(ps, &index)) return false;
     if (ps->syntax_only) {
@@ -183,7 +184,8 @@ static bool segment_value(parser *ps, int segment, debug_value *out)
         out->frame_word = true;
         return true;
     case 2: /* this and that: the frame's pointers (a caller's are saved in its callee's frame) */
-    case 3: return word_value(d, (uint16_t)(ram[(uint16_t)(f.this_address + segment - 2)] + i), NULL, out);
+    case 3:
+        return word_value(d, (uint16_t)(hack_machine_ram(m, (uint16_t)(f.this_address + segment - 2)) + i), NULL, out);
     case 4:
         if (i > 1) return parse_fail(ps, "pointer has words 0 and 1 (THIS and THAT)%.*s", "", 0);
         return word_value(d, (uint16_t)(f.this_address + i), NULL, out);
@@ -457,12 +459,12 @@ static bool string_text(hack_debugger *d, uint16_t object, char *buf, size_t siz
     const hack_jack_variable *length = debug_find_variable(c->variables, c->count, "length", 6, HACK_JACK_FIELD);
     if (!chars || !length || (uint32_t)object + chars->index >= HACK_RAM_SIZE || (uint32_t)object + length->index >= HACK_RAM_SIZE)
         return false;
-    const uint16_t *ram = d->machine->ram;
-    uint16_t array = ram[object + chars->index], n = ram[object + length->index];
+    const hack_machine *m = d->machine;
+    uint16_t array = hack_machine_ram(m, object + chars->index), n = hack_machine_ram(m, object + length->index);
     if (n > 200 || (uint32_t)array + n > HACK_RAM_SIZE) return false;
     size_t used = 0;
     for (uint16_t i = 0; i < n && used + 5 < size; i++) {
-        uint16_t ch = ram[array + i];
+        uint16_t ch = hack_machine_ram(m, array + i);
         if (ch >= 32 && ch < 127 && ch != '"' && ch != '\\')
             buf[used++] = (char)ch;
         else

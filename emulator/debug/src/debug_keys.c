@@ -29,7 +29,7 @@ static int compare_events(const void *a, const void *b)
 /* The session's schedule: the events not yet due (the earlier ones have been pressed) and the new ones. */
 static bool schedule(hack_debugger *d, const hack_key_event *added, size_t count)
 {
-    const uint64_t now = d->machine->cycles;
+    const uint64_t now = hack_machine_cycles(d->machine);
     hack_key_event *merged = malloc((d->pending_key_count + count + 1) * sizeof *merged);
     if (!merged) return false;
     size_t n = 0;
@@ -120,7 +120,7 @@ void debug_key_command(hack_debugger *d, const char *rest)
                      "releases it\n");
         return;
     }
-    hack_key_event press = {d->machine->cycles, code};
+    hack_key_event press = {hack_machine_cycles(d->machine), code};
     if (!schedule(d, &press, 1)) {
         debug_say(d, "key: out of memory\n");
         return;
@@ -145,7 +145,7 @@ void debug_type_command(hack_debugger *d, const char *text)
         debug_say(d, "type: out of memory\n");
         return;
     }
-    uint64_t at = d->machine->cycles;
+    uint64_t at = hack_machine_cycles(d->machine);
     size_t count = 0;
     for (const char *p = text; *p; p++) {
         uint16_t key = (uint16_t)(unsigned char)*p;

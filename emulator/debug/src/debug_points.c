@@ -255,14 +255,15 @@ static char register_named(const char *text)
 
 uint16_t debug_register_value(const hack_debugger *d, char reg)
 {
-    return reg == 'A' ? d->machine->a : reg == 'D' ? d->machine->d : d->machine->pc;
+    const hack_machine *m = d->machine;
+    return reg == 'A' ? hack_machine_a(m) : reg == 'D' ? hack_machine_d(m) : hack_machine_pc(m);
 }
 
 /* A watch on a word of the selected frame ends with the frame: it stops at the frame's return address. */
 static void scope_to_frame(hack_debugger *d, debug_point *p)
 {
     const debug_frame f = debug_selected(d);
-    uint16_t back = f.lcl >= 261 && f.lcl < HACK_SCREEN ? d->machine->ram[f.lcl - 5] : 0;
+    uint16_t back = f.lcl >= 261 && f.lcl < HACK_SCREEN ? hack_machine_ram(d->machine, f.lcl - 5) : 0;
     if (!debug_is_return_address(d, back)) return; /* the outermost frame: it never returns */
     uint16_t *address = malloc(sizeof *address);
     if (!address) return;
@@ -308,7 +309,7 @@ int hack_debugger_add_watch(hack_debugger *d, const char *spec, hack_debugger_wa
     p->address = v.address;
     p->has_value = equals != NULL;
     p->value = (uint16_t)value;
-    p->old = reg ? debug_register_value(d, reg) : d->machine->ram[v.address];
+    p->old = reg ? debug_register_value(d, reg) : hack_machine_ram(d->machine, v.address);
     if (!set_condition(d, p, condition, why, sizeof why)) {
         p->watch = false; /* not in the watch map yet */
         debug_point_remove(d, p->number);

@@ -84,10 +84,12 @@ bool hack_debugger_select_frame(hack_debugger *d, size_t frame)
 }
 
 static size_t add_variable(size_t count, hack_debugger_variable *out, size_t max, const hack_jack_variable *v,
-                           uint32_t address, const uint16_t *ram)
+                           uint32_t address, const hack_machine *m)
 {
     if (address >= HACK_RAM_SIZE) return count;
-    if (count < max) out[count] = (hack_debugger_variable){v->name, v->type, true, (uint16_t)address, ram[address]};
+    if (count < max)
+        out[count] = (hack_debugger_variable){v->name, v->type, true, (uint16_t)address,
+                                              hack_machine_ram(m, (uint16_t)address)};
     return count + 1;
 }
 
@@ -98,7 +100,8 @@ static size_t fields_of(const hack_debugger *d, const hack_jack_class_variables 
     size_t count = 0;
     for (size_t i = 0; c && object && i < c->count; i++)
         if (c->variables[i].kind == HACK_JACK_FIELD)
-            count = add_variable(count, out, max, &c->variables[i], (uint32_t)object + c->variables[i].index, d->machine->ram);
+            count =
+                add_variable(count, out, max, &c->variables[i], (uint32_t)object + c->variables[i].index, d->machine);
     return count;
 }
 
@@ -109,7 +112,7 @@ size_t hack_debugger_variables(hack_debugger *d, size_t frame, hack_debugger_sco
     if (!frame_at(d, frame, &f)) return 0;
     const hack_jack_class_variables *c;
     const hack_jack_subroutine_variables *sub = debug_subroutine(d, f.function, &c);
-    const uint16_t *ram = d->machine->ram;
+    const hack_machine *m = d->machine;
     size_t count = 0;
     switch (scope) {
     case HACK_DEBUGGER_ARGUMENTS:
@@ -118,12 +121,12 @@ size_t hack_debugger_variables(hack_debugger *d, size_t frame, hack_debugger_sco
         uint16_t base = kind == HACK_JACK_ARGUMENT ? f.arg : f.lcl;
         for (size_t i = 0; sub && i < sub->count; i++)
             if (sub->variables[i].kind == kind)
-                count = add_variable(count, out, max, &sub->variables[i], (uint32_t)base + sub->variables[i].index, ram);
+                count = add_variable(count, out, max, &sub->variables[i], (uint32_t)base + sub->variables[i].index, m);
         return count;
     }
     case HACK_DEBUGGER_FIELDS:
         if (!sub || sub->kind == HACK_JACK_FUNCTION) return 0;
-        return fields_of(d, c, ram[f.this_address], out, max);
+        return fields_of(d, c, hack_machine_ram(m, f.this_address), out, max);
     case HACK_DEBUGGER_STATICS:
         for (size_t i = 0; c && i < c->count; i++) {
             const hack_jack_variable *v = &c->variables[i];
@@ -132,7 +135,7 @@ size_t hack_debugger_variables(hack_debugger *d, size_t frame, hack_debugger_sco
             char symbol[300];
             snprintf(symbol, sizeof symbol, "%s.%u", c->name, (unsigned)v->index);
             const hack_symbol *s = hack_symtab_find(&d->program->symbols, symbol, strlen(symbol));
-            if (s) count = add_variable(count, out, max, v, s->value, ram);
+            if (s) count = add_variable(count, out, max, v, s->value, m);
         }
         return count;
     }
@@ -172,7 +175,7 @@ bool hack_debugger_breakpoint_place(hack_debugger *d, int number, hack_debugger_
 
 size_t hack_debugger_breakpoints_here(const hack_debugger *d, int *numbers, size_t max)
 {
-    const uint16_t pc = d->machine->pc;
+    const uint16_t pc = hack_machine_pc(d->machine);
     size_t count = 0;
     for (size_t i = 0; i < d->point_count; i++) {
         const debug_point *p = &d->points[i];

@@ -144,7 +144,7 @@ void debug_disassemble_command(hack_debugger *d)
     uint32_t first = f->pc > 6 ? f->pc - 6u : 0, last = f->pc + 6u;
     for (uint32_t pc = first; pc <= last && pc < HACK_ROM_SIZE && pc < d->program->count; pc++) {
         char text[40], name[200] = "";
-        hack_disassemble(d->machine->rom[pc], text, sizeof text);
+        hack_disassemble(hack_machine_rom(d->machine, pc), text, sizeof text);
         const hack_symbol *best = NULL;
         for (size_t i = 0; i < d->program->symbols.count; i++) {
             const hack_symbol *s = &d->program->symbols.entries[i];
@@ -176,10 +176,10 @@ void debug_disassemble_command(hack_debugger *d)
 void debug_line_command(hack_debugger *d)
 {
     const debug_frame frame = debug_selected(d);
-    const uint16_t pc = d->selected_frame == 0 ? d->machine->pc : frame.pc;
+    const uint16_t pc = d->selected_frame == 0 ? hack_machine_pc(d->machine) : frame.pc;
     const hack_source_location *l = debug_location(d, frame.pc);
     char text[40];
-    hack_disassemble(d->machine->rom[pc], text, sizeof text);
+    hack_disassemble(hack_machine_rom(d->machine, pc), text, sizeof text);
     if (debug_in_shared_code(d, pc)) {
         const hack_symbol *label = debug_label_before(d, pc);
         char where[200] = "its caller cannot be told (R13 overwritten)";

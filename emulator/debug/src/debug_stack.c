@@ -30,35 +30,36 @@ static debug_frame frame_at(const hack_debugger *d, uint32_t pc, uint16_t lcl, u
  * overwritten by the program): only the PC is a frame then. */
 static bool routine_frame(const hack_debugger *d, hack_routine state, debug_frame *top, debug_frame_walk *w)
 {
-    const uint16_t *ram = d->machine->ram;
-    uint16_t place = hack_backtrace_place(d->machine, d->program);
-    if (place == d->machine->pc) return false;
-    *top = frame_at(d, place, ram[1], ram[2], 3);
+    const hack_machine *m = d->machine;
+    uint16_t place = hack_backtrace_place(m, d->program);
+    if (place == hack_machine_pc(m)) return false;
+    *top = frame_at(d, place, hack_machine_ram(m, 1), hack_machine_ram(m, 2), 3);
     if (state == HACK_ROUTINE_CALL_PUSHED) { /* LCL is the callee's new frame; the caller's pointers are in it */
-        *top = frame_at(d, place, ram[w->frame - 4], ram[w->frame - 3], (uint16_t)(w->frame - 2));
-        w->frame = ram[w->frame - 4];
+        *top = frame_at(d, place, hack_machine_ram(m, w->frame - 4), hack_machine_ram(m, w->frame - 3),
+                        (uint16_t)(w->frame - 2));
+        w->frame = hack_machine_ram(m, w->frame - 4);
     } else if (state >= HACK_ROUTINE_RETURN_LCL0 && state <= HACK_ROUTINE_RETURN_LCL3) {
         /* LCL walks down the returning frame, ARG is the caller's before the end: its variables are gone */
         w->frame += (uint32_t)(state - HACK_ROUTINE_RETURN_LCL0);
-        w->first_return = ram[14];
+        w->first_return = hack_machine_ram(m, 14);
         top->lcl = (uint16_t)w->frame;
         top->in_flux = true;
     } else if (state == HACK_ROUTINE_RETURNED) {
         /* the returning frame is gone: LCL, ARG, THIS and THAT are its caller's, R14 the address into it */
         top->in_flux = true;
-        w->returned_to = ram[14];
+        w->returned_to = hack_machine_ram(m, 14);
     }
     return true;
 }
 
 void debug_walk_start(const hack_debugger *d, debug_frame_walk *w)
 {
-    const uint16_t *ram = d->machine->ram;
-    const uint16_t pc = d->machine->pc;
+    const hack_machine *m = d->machine;
+    const uint16_t pc = hack_machine_pc(d->machine);
     const hack_source_location *here = debug_location(d, pc);
     const hack_routine state = here ? (hack_routine)here->routine : HACK_ROUTINE_NONE;
-    *w = (debug_frame_walk){.frame = ram[1], .first_return = -1, .returned_to = -1};
-    w->top = frame_at(d, pc, ram[1], ram[2], 3);
+    *w = (debug_frame_walk){.frame = hack_machine_ram(m, 1), .first_return = -1, .returned_to = -1};
+    w->top = frame_at(d, pc, hack_machine_ram(m, 1), hack_machine_ram(m, 2), 3);
     switch (state) {
     case HACK_ROUTINE_NONE:
     case HACK_ROUTINE_COUNT: break;
@@ -76,7 +77,7 @@ void debug_walk_start(const hack_debugger *d, debug_frame_walk *w)
 
 bool debug_walk_next(const hack_debugger *d, debug_frame_walk *w, debug_frame *out)
 {
-    const uint16_t *ram = d->machine->ram;
+    const hack_machine *m = d->machine;
     if (!w->started) {
         w->started = true;
         *out = w->top;
@@ -88,16 +89,16 @@ bool debug_walk_next(const hack_debugger *d, debug_frame_walk *w, debug_frame *o
         w->returned_to = -1;
         w->done = !debug_is_return_address(d, back);
         if (w->done) return false;
-        *out = frame_at(d, back - 1, ram[1], ram[2], 3);
+        *out = frame_at(d, back - 1, hack_machine_ram(m, 1), hack_machine_ram(m, 2), 3);
         return true;
     }
     uint32_t frame = w->frame;
     if (frame < 261 || frame >= HACK_SCREEN) return w->done = true, false;
-    uint32_t return_address = w->first_return >= 0 ? (uint32_t)w->first_return : ram[frame - 5];
+    uint32_t return_address = w->first_return >= 0 ? (uint32_t)w->first_return : hack_machine_ram(m, frame - 5);
     w->first_return = -1;
     if (!debug_is_return_address(d, return_address)) return w->done = true, false;
-    uint16_t caller_lcl = ram[frame - 4];
-    *out = frame_at(d, return_address - 1, caller_lcl, ram[frame - 3], (uint16_t)(frame - 2));
+    uint16_t caller_lcl = hack_machine_ram(m, frame - 4);
+    *out = frame_at(d, return_address - 1, caller_lcl, hack_machine_ram(m, frame - 3), (uint16_t)(frame - 2));
     if (caller_lcl >= frame) w->done = true; /* frames grow upwards: anything else is not a frame */
     w->frame = caller_lcl;
     return true;
@@ -154,7 +155,8 @@ static void frame_arguments(hack_debugger *d, const debug_frame *f, char *buf, s
         const hack_jack_variable *v = &sub->variables[i];
         if (v->kind != HACK_JACK_ARGUMENT) continue;
         char shown[300];
-        debug_format_value(d, v->type, d->machine->ram[(uint16_t)(f->arg + v->index)], shown, sizeof shown);
+        uint16_t word = hack_machine_ram(d->machine, (uint16_t)(f->arg + v->index));
+        debug_format_value(d, v->type, word, shown, sizeof shown);
         used += (size_t)snprintf(buf + used, size - used, "%s%s=%s", used ? ", " : " ", v->name, shown);
     }
 }
@@ -166,7 +168,7 @@ void debug_frame_text(hack_debugger *d, const debug_frame *f, size_t number, cha
     debug_describe(d, f->pc, where, sizeof where);
     if (debug_in_shared_code(d, f->pc)) /* only when the caller is not known */
         snprintf(where + strlen(where), sizeof where - strlen(where), ", whose caller cannot be told: R13 = %u",
-                 (unsigned)d->machine->ram[13]);
+                 (unsigned)hack_machine_ram(d->machine, 13));
     frame_arguments(d, f, args, sizeof args);
     snprintf(buf, size, "#%zu  %s%s", number, where, args);
 }
@@ -182,7 +184,7 @@ static bool show_variables(hack_debugger *d, const debug_frame *f, hack_jack_var
         if (v->kind != kind) continue;
         char shown[300];
         uint16_t base = kind == HACK_JACK_ARGUMENT ? f->arg : f->lcl;
-        debug_format_value(d, v->type, d->machine->ram[(uint16_t)(base + v->index)], shown, sizeof shown);
+        debug_format_value(d, v->type, hack_machine_ram(d->machine, (uint16_t)(base + v->index)), shown, sizeof shown);
         debug_say(d, "%s%s %s = %s\n", indent, v->type, v->name, shown);
         any = true;
     }
@@ -325,10 +327,11 @@ static bool working_stack(hack_debugger *d, uint16_t *first, uint16_t *end)
     debug_frame f = debug_selected(d), inner;
     if (f.in_flux) return false;
     *first = (uint16_t)(f.lcl + local_count(d, &f));
-    if (d->selected_frame == 0) *end = d->machine->ram[0];
+    if (d->selected_frame == 0) *end = hack_machine_ram(d->machine, 0);
     else if (debug_frame_number(d, (size_t)d->selected_frame - 1, &inner, NULL) && inner.lcl >= 5) *end = (uint16_t)(inner.lcl - 5u);
     else return false;
-    if (debug_in_shared_code(d, d->machine->pc) && d->selected_frame <= 1) return false; /* a call or return under way */
+    if (debug_in_shared_code(d, hack_machine_pc(d->machine)) && d->selected_frame <= 1)
+        return false; /* a call or return under way */
     return *end >= *first && *end - *first < 2048;
 }
 
@@ -348,7 +351,8 @@ void debug_info_stack_command(hack_debugger *d)
     }
     debug_say(d, "Working stack of frame #%d, RAM[%u..%u], its top last:\n", d->selected_frame, (unsigned)first,
               (unsigned)(end - 1));
-    for (uint16_t a = first; a < end; a++) debug_say(d, "%7u: %d\n", (unsigned)a, debug_signed(d->machine->ram[a]));
+    for (uint16_t a = first; a < end; a++)
+        debug_say(d, "%7u: %d\n", (unsigned)a, debug_signed(hack_machine_ram(d->machine, a)));
 }
 
 /* " LCL = 276: 1 local at RAM[276]", "...: 2 locals at RAM[276..277]", "...: no locals" */
@@ -366,14 +370,16 @@ static void say_words(hack_debugger *d, const char *what, uint16_t first, unsign
 /* info frame: the selected frame's place, caller, return address, segments and saved words. */
 void debug_info_frame_command(hack_debugger *d)
 {
-    const uint16_t *ram = d->machine->ram;
+    const hack_machine *m = d->machine;
     debug_frame f = debug_selected(d), other;
     const size_t k = (size_t)d->selected_frame;
     char line[900];
     debug_frame_text(d, &f, k, line, sizeof line);
     debug_say(d, "Stack level %zu: %s\n", k, line + strcspn(line, " ") + 2);
     debug_say(d, " pc = ROM %u%s%s\n", (unsigned)f.pc, k ? " (its call)" : "",
-              debug_in_shared_code(d, d->machine->pc) && k == 0 ? " (the PC is in the translator's shared code)" : "");
+              debug_in_shared_code(d, hack_machine_pc(d->machine)) && k == 0
+                  ? " (the PC is in the translator's shared code)"
+                  : "");
     bool has_caller = debug_frame_number(d, k + 1, &other, NULL);
     if (has_caller) debug_say(d, " called by frame #%zu (%s)", k + 1, other.function ? other.function->name : "?");
     else debug_say(d, " the outermost frame");
@@ -387,16 +393,17 @@ void debug_info_frame_command(hack_debugger *d)
     if (f.lcl >= 261 && f.lcl < HACK_SCREEN && has_caller) {
         uint16_t record = (uint16_t)(f.lcl - 5u);
         debug_say(d, " saved by its call at RAM[%u..%u]: return address %u, LCL %u, ARG %u, THIS %u, THAT %u\n",
-                  (unsigned)record, (unsigned)(f.lcl - 1u), (unsigned)ram[record], (unsigned)ram[record + 1],
-                  (unsigned)ram[record + 2], (unsigned)ram[record + 3], (unsigned)ram[record + 4]);
+                  (unsigned)record, (unsigned)(f.lcl - 1u), (unsigned)hack_machine_ram(m, record),
+                  (unsigned)hack_machine_ram(m, record + 1), (unsigned)hack_machine_ram(m, record + 2),
+                  (unsigned)hack_machine_ram(m, record + 3), (unsigned)hack_machine_ram(m, record + 4));
         unsigned args = f.lcl - 5u >= f.arg ? (unsigned)(f.lcl - 5u - f.arg) : 0;
         say_words(d, " ARG =", f.arg, args, "argument");
     } else {
         debug_say(d, " ARG = %u\n", (unsigned)f.arg);
     }
     say_words(d, " LCL =", f.lcl, local_count(d, &f), "local");
-    debug_say(d, " THIS = %u, THAT = %u%s\n", (unsigned)ram[f.this_address], (unsigned)ram[(uint16_t)(f.this_address + 1u)],
-              k ? " (saved by the call it made)" : "");
+    debug_say(d, " THIS = %u, THAT = %u%s\n", (unsigned)hack_machine_ram(m, f.this_address),
+              (unsigned)hack_machine_ram(m, (uint16_t)(f.this_address + 1u)), k ? " (saved by the call it made)" : "");
     uint16_t first, end;
     if (working_stack(d, &first, &end)) say_words(d, " working stack from", first, (unsigned)(end - first), "word");
 }

@@ -60,7 +60,7 @@ bool hack_debugger_place_text(hack_debugger *d, hack_debugger_place place, char 
     if (place.file < 0 || (size_t)place.file >= d->program->source_file_count) {
         if (place.line >= d->program->count) return false;
         char code[40];
-        hack_disassemble(d->machine->rom[place.line], code, sizeof code);
+        hack_disassemble(hack_machine_rom(d->machine, place.line), code, sizeof code);
         const hack_symbol *label = NULL;
         for (size_t i = 0; i < d->program->symbols.count; i++) {
             const hack_symbol *s = &d->program->symbols.entries[i];

@@ -115,7 +115,7 @@ static void describe_here(const hack_debugger *d, char *buf, size_t size)
     if (n >= size) n = size - 1; /* cut short: a name of hundreds of characters */
     memcpy(buf, text, n);
     buf[n] = '\0';
-    uint16_t pc = d->machine->pc;
+    uint16_t pc = hack_machine_pc(d->machine);
     if (debug_asm_line(d, pc)) /* an assembly program: where in its file */
         snprintf(buf + n, size - n, ", %s:%" PRIu32, debug_source_name(d, d->asm_file), debug_asm_line(d, pc));
 }
@@ -180,8 +180,8 @@ void debug_show_here(hack_debugger *d, const char *prefix)
     char where[200];
     describe_here(d, where, sizeof where);
     debug_say(d, "%s%s\n", prefix, where);
-    const hack_source_location *l = debug_location(d, d->machine->pc);
-    if (!l || l->routine == HACK_ROUTINE_NONE) show_source_line(d, d->machine->pc);
+    const hack_source_location *l = debug_location(d, hack_machine_pc(d->machine));
+    if (!l || l->routine == HACK_ROUTINE_NONE) show_source_line(d, hack_machine_pc(d->machine));
 }
 
 /* ---- running ---- */
@@ -190,7 +190,7 @@ static void refresh_watches(hack_debugger *d)
 {
     for (size_t i = 0; i < d->point_count; i++) {
         debug_point *p = &d->points[i];
-        if (p->watch) p->old = p->reg ? debug_register_value(d, p->reg) : d->machine->ram[p->address];
+        if (p->watch) p->old = p->reg ? debug_register_value(d, p->reg) : hack_machine_ram(d->machine, p->address);
     }
 }
 
@@ -219,12 +219,13 @@ static hack_session_stop run_once(hack_debugger *d, uint64_t budget)
 {
     hack_machine *m = d->machine;
     hack_session_stop stop;
-    if (hack_machine_breakpoint_at(m, m->pc)) {
-        uint16_t pc = m->pc;
+    d->has_step_hit = false; /* a watch stop of this run is the machine's */
+    if (hack_machine_breakpoint_at(m, hack_machine_pc(m))) {
+        uint16_t pc = hack_machine_pc(m);
         hack_machine_set_breakpoint(m, pc, false);
         stop = hack_session_run(d->session, 1);
         hack_machine_set_breakpoint(m, pc, true);
-        if (stop.state == HACK_SESSION_BUDGET && budget > 1 && !hack_machine_breakpoint_at(m, m->pc)) {
+        if (stop.state == HACK_SESSION_BUDGET && budget > 1 && !hack_machine_breakpoint_at(m, hack_machine_pc(m))) {
             hack_session_stop rest = hack_session_run(d->session, budget - 1);
             rest.cycles += stop.cycles;
             stop = rest;
@@ -232,7 +233,7 @@ static hack_session_stop run_once(hack_debugger *d, uint64_t budget)
     } else {
         stop = hack_session_run(d->session, budget);
     }
-    if (stop.state == HACK_SESSION_BUDGET && stop.cycles && hack_machine_breakpoint_at(m, m->pc)) {
+    if (stop.state == HACK_SESSION_BUDGET && stop.cycles && hack_machine_breakpoint_at(m, hack_machine_pc(m))) {
         stop.state = HACK_SESSION_DEBUG;
         stop.debug = HACK_DEBUG_STOP_BREAKPOINT;
     }
@@ -242,7 +243,7 @@ static hack_session_stop run_once(hack_debugger *d, uint64_t budget)
 /* Whether the instruction at pc (with A as it is before it runs) reads or writes RAM[A]. */
 static void accesses(const hack_machine *m, uint16_t pc, bool *reads, bool *writes)
 {
-    uint16_t word = m->rom[pc];
+    uint16_t word = hack_machine_rom(m, pc);
     *reads = HACK_IS_C_INSTR(word) && HACK_COMP_USES_M(HACK_COMP(word));
     *writes = HACK_IS_C_INSTR(word) && (HACK_DEST(word) & HACK_DEST_M) != 0;
 }
@@ -258,7 +259,7 @@ static hack_session_stop run_some(hack_debugger *d, uint64_t budget)
     hack_machine *m = d->machine;
     hack_session_stop stop = {.state = HACK_SESSION_BUDGET, .stack = HACK_STACK_OK, .debug = HACK_DEBUG_STOP_NONE};
     while (stop.cycles < budget) {
-        const uint16_t pc = m->pc, a = m->a;
+        const uint16_t pc = hack_machine_pc(m), a = hack_machine_a(m);
         bool reads, writes;
         accesses(m, pc, &reads, &writes);
         hack_session_stop one = run_once(d, 1);
@@ -282,8 +283,9 @@ static hack_session_stop run_some(hack_debugger *d, uint64_t budget)
                 return stop;
             }
             bool accessed = p->address == a && (reads || writes);
-            if (words && (m->ram[p->address] != p->old || (accessed && p->access != 'w'))) {
-                m->watch_hit = (hack_watch_hit){pc, p->address, writes && p->address == a};
+            if (words && (hack_machine_ram(m, p->address) != p->old || (accessed && p->access != 'w'))) {
+                d->step_hit = (hack_watch_hit){pc, p->address, writes && p->address == a};
+                d->has_step_hit = true;
                 stop.state = HACK_SESSION_DEBUG;
                 stop.debug = HACK_DEBUG_STOP_WATCHPOINT;
                 return stop;
@@ -309,10 +311,10 @@ static void report_end(hack_debugger *d, hack_session_stop stop)
     }
     free(record);
     free(text);
-    const hack_source_location *l = debug_location(d, d->machine->pc);
+    const hack_source_location *l = debug_location(d, hack_machine_pc(d->machine));
     const bool at_error = stop.state == HACK_SESSION_SYS_ERROR || stop.state == HACK_SESSION_HEAP_ERROR ||
                           stop.state == HACK_SESSION_FAULT;
-    if (at_error && (!l || l->routine == HACK_ROUTINE_NONE)) show_source_line(d, d->machine->pc);
+    if (at_error && (!l || l->routine == HACK_ROUTINE_NONE)) show_source_line(d, hack_machine_pc(d->machine));
 }
 
 /* Where the program stopped after a watched access, as `backtrace` shows it, and the line that made the
@@ -331,8 +333,8 @@ static void show_after_access(hack_debugger *d, uint16_t pc, const char *verb)
         debug_say(d, "%s, after %.*s %s it\n", here, (int)(strlen(paren_by) - 2), paren_by + 1, verb);
     else
         debug_say(d, "%s, after %s %s it\n", here, by, verb);
-    const hack_source_location *l = debug_location(d, d->machine->pc);
-    if (!l || l->routine == HACK_ROUTINE_NONE) show_source_line(d, d->machine->pc);
+    const hack_source_location *l = debug_location(d, hack_machine_pc(d->machine));
+    if (!l || l->routine == HACK_ROUTINE_NONE) show_source_line(d, hack_machine_pc(d->machine));
 }
 
 /* A watched word was accessed by the instruction at hit->pc, which has run: before is the word before it; the
@@ -344,7 +346,7 @@ static bool report_watch(hack_debugger *d, const hack_watch_hit *hit, uint16_t b
     for (size_t i = 0; i < d->point_count; i++) {
         debug_point *p = &d->points[i];
         if (!p->watch || !p->enabled || p->address != hit->address) continue;
-        uint16_t now = d->machine->ram[p->address];
+        uint16_t now = hack_machine_ram(d->machine, p->address);
         p->old = now;
         bool changed = now != before;
         bool fires = p->access == 'r' ? reads : p->access == 'a' ? reads || writes : changed;
@@ -372,7 +374,7 @@ static bool scope_ended(hack_debugger *d, hack_debugger_stop *result)
     bool ended = false;
     for (size_t i = 0; i < d->point_count;) {
         const debug_point *p = &d->points[i];
-        if (!p->scoped || p->addresses[0] != m->pc || m->ram[1] >= p->scope_lcl) {
+        if (!p->scoped || p->addresses[0] != hack_machine_pc(m) || hack_machine_ram(m, 1) >= p->scope_lcl) {
             i++;
             continue;
         }
@@ -395,7 +397,7 @@ static bool breakpoint_stop(hack_debugger *d, hack_debugger_stop *result)
 {
     hack_machine *m = d->machine;
     if (scope_ended(d, result)) return true;
-    const uint16_t at = m->pc;
+    const uint16_t at = hack_machine_pc(m);
     uint16_t body = 0;
     bool any = false;
     for (size_t i = 0; i < d->point_count; i++)
@@ -405,9 +407,9 @@ static bool breakpoint_stop(hack_debugger *d, hack_debugger_stop *result)
                 if (d->points[i].body) body = d->points[i].body;
             }
     if (!any) return false; /* a word of finish's own, or of a disabled breakpoint */
-    if (body && m->pc != body) {
+    if (body && hack_machine_pc(m) != body) {
         /* a function's entry: through its prologue (its locals pushed) to its first statement */
-        for (int i = 0; i < 1000000 && m->pc != body; i++) {
+        for (int i = 0; i < 1000000 && hack_machine_pc(m) != body; i++) {
             hack_session_stop next = run_once(d, 1);
             if (next.state != HACK_SESSION_BUDGET) return handle_stop(d, next, result);
         }
@@ -452,11 +454,12 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
         if (stop.debug == HACK_DEBUG_STOP_BREAKPOINT) return breakpoint_stop(d, result);
         if (stop.debug == HACK_DEBUG_STOP_NONE) return register_stop(d, result);
         if (stop.debug == HACK_DEBUG_STOP_WATCHPOINT) {
-            const hack_watch_hit hit = m->watch_hit;
-            uint16_t before = m->ram[hit.address];
+            const hack_watch_hit hit = d->has_step_hit ? d->step_hit : hack_machine_watch_hit(m);
+            d->has_step_hit = false; /* told now: a later watch stop is another's */
+            uint16_t before = hack_machine_ram(m, hit.address);
             bool reads, writes;
             accesses(m, hit.pc, &reads, &writes);
-            if (hit.pc == m->pc) { /* the access has not run: run it, and look */
+            if (hit.pc == hack_machine_pc(m)) { /* the access has not run: run it, and look */
                 hack_session_stop after = hack_session_run(d->session, 1);
                 if (after.state != HACK_SESSION_BUDGET) return handle_stop(d, after, result);
             } else { /* looked at by step (run_some): it has run, and the value before is the one kept */
@@ -467,7 +470,7 @@ static bool handle_stop(hack_debugger *d, hack_session_stop stop, hack_debugger_
             *result = HACK_DEBUGGER_STOPPED_WATCHPOINT;
             return true;
         }
-        if (hack_machine_hooked(m, m->pc)) /* a call the check reported (a bad free): made when the run goes on */
+        if (hack_machine_hooked(m, hack_machine_pc(m))) /* a call the check reported (a bad free): made on going on */
             debug_show_here(d, "Heap check: stopped at the call reported above, in ");
         else
             debug_show_here(d, "Heap check: stopped before the access reported above, in ");
@@ -571,8 +574,8 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
     refresh_watches(d);
     forget_interrupt(d);
     hack_machine *m = d->machine;
-    const hack_source_location *start = debug_location(d, m->pc);
-    const uint16_t start_lcl = m->ram[1];
+    const hack_source_location *start = debug_location(d, hack_machine_pc(m));
+    const uint16_t start_lcl = hack_machine_ram(m, 1);
     const uint32_t start_line = start ? (start->jack_line ? start->jack_line : start->line) : 0;
     const uint16_t start_file = start ? (start->jack_line ? start->jack_file : start->file) : 0;
     hack_debugger_stop result;
@@ -580,12 +583,12 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
         hack_session_stop stop = run_some(d, 1);
         if (handle_stop(d, stop, &result) || interrupted(d, &result)) return result;
         if (how == 'i') break;
-        uint16_t pc = m->pc;
+        uint16_t pc = hack_machine_pc(m);
         if (!step_ends_at(d, how, pc)) continue;
         if (how == 'v') break;
         const hack_source_location *l = debug_location(d, pc);
         if (!l) break;
-        uint16_t lcl = m->ram[1];
+        uint16_t lcl = hack_machine_ram(m, 1);
         if ((how == 'n' || how == 'u') && lcl > start_lcl) continue; /* inside a call the line makes */
         uint32_t line = l->jack_line ? l->jack_line : l->line;
         uint16_t file = l->jack_line ? l->jack_file : l->file;
@@ -597,8 +600,8 @@ hack_debugger_stop debug_step(hack_debugger *d, char how)
     debug_show_here(d, "");
     if (how == 'i' || how == 'v') {
         char text[40];
-        hack_disassemble(m->rom[m->pc], text, sizeof text);
-        debug_say(d, "=> ROM %u: %s\n", (unsigned)m->pc, text);
+        hack_disassemble(hack_machine_rom(m, hack_machine_pc(m)), text, sizeof text);
+        debug_say(d, "=> ROM %u: %s\n", (unsigned)hack_machine_pc(m), text);
     }
     return HACK_DEBUGGER_STOPPED_STEP;
 }
@@ -639,13 +642,15 @@ static hack_debugger_stop run_to(hack_debugger *d, const uint16_t *targets, size
     for (;;) {
         hack_session_stop stop = run_some(d, SLICE);
         if (stop.state == HACK_SESSION_DEBUG && stop.debug == HACK_DEBUG_STOP_BREAKPOINT) {
-            bool returned = has_caller && m->pc == back && m->ram[1] <= caller.lcl, reached = false;
+            const uint16_t pc = hack_machine_pc(m), lcl = hack_machine_ram(m, 1);
+            bool returned = has_caller && pc == back && lcl <= caller.lcl, reached = false;
             for (size_t i = 0; i < count; i++)
-                reached |= targets[i] == m->pc && (any_frame || m->ram[1] <= frame.lcl);
+                reached |= targets[i] == pc && (any_frame || lcl <= frame.lcl);
             if (returned || reached) {
                 debug_show_here(d, "");
                 if (returned && !reached && !targets)
-                    debug_say(d, "Value returned: %d\n", debug_signed(m->ram[(uint16_t)(m->ram[0] - 1u)]));
+                    debug_say(d, "Value returned: %d\n",
+                              debug_signed(hack_machine_ram(m, (uint16_t)(hack_machine_ram(m, 0) - 1u))));
                 break;
             }
         }
@@ -681,10 +686,11 @@ hack_debugger_stop debug_advance(hack_debugger *d, const char *spec, bool any_fr
 
 hack_debugger_stop debug_run_from_start(hack_debugger *d)
 {
-    if (d->finished || d->machine->cycles) debug_reset(d);
+    if (d->finished || hack_machine_cycles(d->machine)) debug_reset(d);
     hack_debugger_stop result;
     /* a breakpoint on the first instruction (break *0) stops before it, as a breakpoint anywhere does */
-    if (hack_machine_breakpoint_at(d->machine, d->machine->pc) && breakpoint_stop(d, &result)) return result;
+    if (hack_machine_breakpoint_at(d->machine, hack_machine_pc(d->machine)) && breakpoint_stop(d, &result))
+        return result;
     return debug_go(d, UINT64_MAX);
 }
 
@@ -692,7 +698,7 @@ void debug_reset(hack_debugger *d)
 {
     /* as a fresh start: statics, the heap and the screen of the last run are gone (a load keeps RAM, as the
      * course's emulators do when a program is loaded again) */
-    memset(d->machine->ram, 0, sizeof d->machine->ram);
+    hack_machine_clear_ram(d->machine);
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_session_reload(d->session, &diags); /* the same program: it loaded before */

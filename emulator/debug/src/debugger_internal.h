@@ -106,6 +106,10 @@ struct hack_debugger {
     uint32_t list_first, list_last;
     bool list_valid;
     int register_hit;     /* the register watchpoint whose register changed (run_some) */
+    /* the watched word's access run_some found by stepping (its pc: the instruction, which has run), told by the
+     * stop that follows; the machine's own hit (hack_machine_watch_hit) is the run loop's and the session's */
+    hack_watch_hit step_hit;
+    bool has_step_hit;
     debug_value *history; /* the values print showed: $1, $2... */
     char **history_texts; /* the expressions they came from */
     size_t history_count;

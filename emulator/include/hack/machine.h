@@ -187,6 +187,16 @@ static inline void hack_machine_restore_ram(hack_machine *machine, const uint16_
  * as the machine. Everything else reads and writes RAM through hack_machine_ram and hack_machine_set_ram. */
 static inline uint16_t *hack_machine_ram_in_place(hack_machine *machine) { return machine->ram; }
 
+/* ---- the screen and all of RAM at once: the front ends' (drawing a frame, a reset) ---- */
+/* The screen's HACK_SCREEN_WORDS words (RAM[HACK_SCREEN..]), read-only, to draw a frame without a call per
+ * word. It is the machine's own memory: it changes as the machine runs, and lives as long as the machine. */
+static inline const uint16_t *hack_machine_screen(const hack_machine *machine) { return machine->ram + HACK_SCREEN; }
+/* All of RAM to zeros (a front end's fresh start); registers, PC, cycles and ROM are left as they are. */
+static inline void hack_machine_clear_ram(hack_machine *machine)
+{
+    for (size_t i = 0; i < HACK_RAM_SIZE; i++) machine->ram[i] = 0;
+}
+
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */
 hack_machine *hack_machine_create(void);
 void hack_machine_destroy(hack_machine *machine);

@@ -265,7 +265,7 @@ static void build_memory(debug_panel *panel)
 {
     pane *memory = &panel->panes[PANE_MEMORY];
     memory->count = 0;
-    uint16_t sp = panel->machine->ram[0];
+    uint16_t sp = hack_machine_ram(panel->machine, 0);
     snprintf(memory->title, sizeof memory->title, "RAM: the stack's top words, the heap");
     if (sp >= 16 && sp < HACK_SCREEN) {
         char command[40];

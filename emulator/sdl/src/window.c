@@ -88,7 +88,7 @@ static void update_title(app *a, const hack_speed_sample *sample)
         snprintf(title, sizeof title, "%s - hackemu - %s", a->options->name, speed);
     } else
         snprintf(title, sizeof title, "%s - hackemu - %s (cycle %llu)", a->options->name, states[a->state],
-                 (unsigned long long)a->machine->cycles);
+                 (unsigned long long)hack_machine_cycles(a->machine));
     SDL_SetWindowTitle(a->window, title);
 }
 
@@ -236,7 +236,7 @@ static void draw_panel(app *a)
 {
     canvas c;
     if (!window_canvas(a, &c)) return;
-    debug_panel_render(a->panel, a->machine->ram + HACK_SCREEN, &c);
+    debug_panel_render(a->panel, hack_machine_screen(a->machine), &c);
     if (a->options->print_view) { /* the view's pixels, for tests to compare with a picture checked by eye */
         uint64_t hash = 14695981039346656037u;
         for (int y = 0; y < c.h; y++)
@@ -301,7 +301,7 @@ static void present_with_stop_text(app *a)
     int hack_rows = band_h * HACK_SCREEN_HEIGHT / (screen.h > 0 ? screen.h : 1) + 1;
     if (hack_rows > HACK_SCREEN_HEIGHT) hack_rows = HACK_SCREEN_HEIGHT;
     long top_ink = 0, bottom_ink = 0;
-    const uint16_t *ram = a->machine->ram + HACK_SCREEN;
+    const uint16_t *ram = hack_machine_screen(a->machine);
     for (int y = 0; y < hack_rows; y++)
         for (int w = 0; w < 32; w++) {
             for (uint16_t v = ram[y * 32 + w]; v; v &= (uint16_t)(v - 1)) top_ink++;
@@ -335,7 +335,7 @@ static void draw(app *a)
         a->must_draw = true; /* the screen again when the map goes */
         return;
     }
-    const uint16_t *screen = a->machine->ram + HACK_SCREEN;
+    const uint16_t *screen = hack_machine_screen(a->machine);
     if (a->must_draw || memcmp(screen, a->shown, sizeof a->shown) != 0) {
         void *pixels;
         int pitch;
@@ -465,9 +465,10 @@ static void run_slice(app *a, double slice)
     }
     while (a->state == STATE_RUNNING && owed > 0) {
         uint64_t chunk = owed < 250000 ? owed : 250000;
-        if (o->budget && a->machine->cycles + chunk > o->budget) chunk = o->budget - a->machine->cycles;
-        if (o->screenshot_at && a->machine->cycles < o->screenshot_at && a->machine->cycles + chunk > o->screenshot_at)
-            chunk = o->screenshot_at - a->machine->cycles;
+        const uint64_t ran = hack_machine_cycles(a->machine);
+        if (o->budget && ran + chunk > o->budget) chunk = o->budget - ran;
+        if (o->screenshot_at && ran < o->screenshot_at && ran + chunk > o->screenshot_at)
+            chunk = o->screenshot_at - ran;
         double run_start = seconds();
         bool at_breakpoint = false;
         hack_session_stop stop = !chunk     ? (hack_session_stop){0}
@@ -507,7 +508,7 @@ static void run_slice(app *a, double slice)
             }
             break;
         }
-        if (o->screenshot_at && a->machine->cycles == o->screenshot_at) {
+        if (o->screenshot_at && hack_machine_cycles(a->machine) == o->screenshot_at) {
             save_screenshot(a, o->screenshot_path, false);
             if (o->quit_after_screenshot) {
                 a->state = STATE_PAUSED;
@@ -516,7 +517,7 @@ static void run_slice(app *a, double slice)
                 break;
             }
         }
-        if (o->budget && a->machine->cycles >= o->budget) {
+        if (o->budget && hack_machine_cycles(a->machine) >= o->budget) {
             a->state = STATE_PAUSED;
             break;
         }
@@ -619,7 +620,7 @@ static bool debug_key(app *a, const SDL_KeyboardEvent *key, bool *quit)
  * screen), the program started again as it was launched (the session replays SP and --set). */
 static void restart(app *a)
 {
-    memset(a->machine->ram, 0, HACK_RAM_SIZE * sizeof a->machine->ram[0]);
+    hack_machine_clear_ram(a->machine);
     a->held = 0;
     a->stop_text[0] = '\0';
     if (a->panel) {
@@ -819,7 +820,7 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
                 {
                     uint16_t code = hack_keymap_code(e.key.keysym.sym, e.key.keysym.mod);
                     if (code) {
-                        machine->ram[HACK_KBD] = code;
+                        hack_machine_set_ram(machine, HACK_KBD, code);
                         a->held = e.key.keysym.sym;
                         a->waiting_key = false;
                     }
@@ -827,7 +828,7 @@ int hack_window_run(hack_session *session, hack_machine *machine, const hack_win
                 break;
             case SDL_KEYUP:
                 if (e.key.keysym.sym == a->held) {
-                    machine->ram[HACK_KBD] = 0;
+                    hack_machine_set_ram(machine, HACK_KBD, 0);
                     a->held = 0;
                     a->waiting_key = false;
                 }
