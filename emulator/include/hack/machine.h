@@ -30,12 +30,12 @@ typedef struct {
 typedef enum {
     HACK_STOP_BUDGET, /* the cycle budget is spent */
     HACK_STOP_HALT,   /* reached the halt idiom (L) @L 0;JMP: PC is at the @L */
-    HACK_STOP_FAULT,  /* machine error: see machine->fault; PC is at the faulting instruction */
+    HACK_STOP_FAULT,  /* machine error: see hack_machine_fault; PC is at the faulting instruction */
     HACK_STOP_PROGRAM_END, /* PC reached the first word after the loaded program (a program with no halt loop) */
     HACK_STOP_HOOK,   /* a native hook asked to stop (halt, error, or wait for input): PC is at the hooked
                          function's entry (or, for an observe hook's result, at the return address), so
                          running again calls the hook again */
-    HACK_STOP_WATCH,  /* an instruction is about to read or write a watched word (machine->watch_hit); PC is at
+    HACK_STOP_WATCH,  /* an instruction is about to read or write a watched word (hack_machine_watch_hit); PC is at
                          it: hack_machine_step runs it without looking, and the run can go on */
     HACK_STOP_BREAK,  /* PC is at a breakpoint (hack_machine_set_breakpoint): nothing there has run yet */
 } hack_stop_reason;
@@ -56,7 +56,7 @@ typedef struct {
     bool write;
 } hack_watch_hit;
 
-/* The bits of a watch map's byte (machine->watch): which code an access must come from to stop the run. */
+/* The bits of a watch map's byte (hack_machine_set_watch): which code an access must come from to stop the run. */
 enum { HACK_WATCH_OTHERS = 0x7F, HACK_WATCH_TRUSTED = 0x80 };
 
 /* Whether an M access to RAM[address] by the instruction at pc stops the run, with the watch map watch (not

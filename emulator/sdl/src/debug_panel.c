@@ -161,7 +161,7 @@ debug_panel *debug_panel_create(hack_session *session, hack_machine *machine,
     panel->log = calloc(LOG_MAX, sizeof *panel->log);
     panel->machine = machine;
     panel->echo = echo;
-    hack_debugger_options options = {on_print, panel, reset, context};
+    hack_debugger_options options = {.print = on_print, .context = panel, .after_reset = reset, .reset_context = context};
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     panel->debugger = hack_debugger_create(session, machine, &options, &diags);
@@ -239,22 +239,24 @@ static void build_stack(debug_panel *panel)
     snprintf(stack->title, sizeof stack->title, "Registers and call stack");
     add_lines(stack, ask(panel, "info registers"), "", false);
     int selected = hack_debugger_selected_frame(d);
-    const char *bt = ask(panel, "backtrace");
-    int frames = 0;
-    for (const char *c = bt; *c; c++) frames += *c == '\n';
-    for (int i = 0; i < frames && i < MAX_FRAMES; i++) {
+    size_t frames = 0;
+    hack_debugger_frames(d, 0, NULL, 0, &frames);
+    /* each frame as `frame N` shows it, its locals as `info locals`, its object as `print *this` */
+    for (int i = 0; (size_t)i < frames && i < MAX_FRAMES; i++) {
         char command[32];
         snprintf(command, sizeof command, "frame %d", i);
         const char *line = ask(panel, command);
-        if (strncmp(line, "frame:", 6) == 0) break;
+        if (hack_debugger_selected_frame(d) != i) break; /* (not a frame the commands have: said in line) */
         size_t first = stack->count;
         add_lines(stack, line, "", false);
         if (i == selected)
             for (size_t k = first; k < stack->count; k++) stack->lines[k].selected = true;
         add_lines(stack, ask(panel, "info locals"), "  ", true);
         if (hack_debugger_frame_is_function(d, i)) continue; /* a function has no `this` */
-        const char *this = ask(panel, "print *this");
-        if (strncmp(this, "*this = ", 8) == 0 && !strstr(this, ") null")) add_lines(stack, this + 1, "  ", false);
+        hack_debugger_variable self;
+        char error[200];
+        if (!hack_debugger_evaluate(d, "this", &self, error, sizeof error) || self.value == 0) continue; /* null */
+        add_lines(stack, ask(panel, "print *this") + 1, "  ", false); /* ("this = ...": "*" left out) */
     }
     char command[32];
     snprintf(command, sizeof command, "frame %d", selected); /* as the user left it */

@@ -50,7 +50,7 @@ typedef enum {
     HACK_SCRIPT_PASSED,             /* ran to the end; every output line matched */
     HACK_SCRIPT_COMPARISON_FAILURE, /* an output line differed from the compare file */
     HACK_SCRIPT_CYCLE_LIMIT,        /* the cycle limit of the options was reached */
-    HACK_SCRIPT_MACHINE_FAULT,      /* the program faulted (machine->fault) */
+    HACK_SCRIPT_MACHINE_FAULT,      /* the program faulted (hack_machine_fault) */
     HACK_SCRIPT_PROGRAM_STOPPED,    /* the native Memory stopped the program (a bad deAlloc, a corrupted heap:
                                        reported through the session's message) */
     HACK_SCRIPT_LOOP_LIMIT,         /* a while, or a repeat without a count, went round as many times as the
