@@ -113,6 +113,28 @@ static hack_heap_finding finding_here(const hack_heap_sanitizer *c, hack_heap_fi
     return f;
 }
 
+/* Every report's first line starts so; the rest of that line is the finding's headline. */
+static const char lead[] = "heap check: ";
+
+/* The finding's headline: the words that name its kind, with what parts them from the facts ("out of bounds: "),
+ * then the facts (facts_at marks where they start). */
+static void set_headline(hack_heap_finding *f, const char *words, const char *facts)
+{
+    const size_t at = strlen(words);
+    assert(at < sizeof f->headline); /* (the words are a few) */
+    memcpy(f->headline, words, at);
+    snprintf(f->headline + at, sizeof f->headline - at, "%.*s", (int)(sizeof f->headline - 1 - at), facts);
+    f->facts_at = (uint8_t)at;
+}
+
+/* A report's first line in text (size chars): the lead, the finding's headline, a newline. Returns its length
+ * (0 when it does not fit), after which the report's call stacks go. */
+static size_t start_text(char *text, size_t size, const hack_heap_finding *f)
+{
+    const int n = snprintf(text, size, "%s%s\n", lead, f->headline);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
 static void emit(hack_heap_sanitizer *c, const hack_heap_finding *finding, const char *text)
 {
     if (c->track_only) return;
@@ -357,14 +379,17 @@ void hack_heap_sanitizer_on_bad_free(hack_heap_sanitizer *c, uint16_t address, c
         f.block = address;
         f.block_words = b->words;
     }
-    int n;
-    if (double_free) /* this check saw it freed: say so, and where */
-        n = snprintf(text, sizeof text, "heap check: double free of the block %u..%u\n", (unsigned)address,
-                     (unsigned)(address + b->words - 1));
-    else
-        n = snprintf(text, sizeof text, "heap check: bad free of %u: %s\n", (unsigned)address, why);
-    if (n > 0 && (size_t)n < sizeof text) {
-        size_t used = (size_t)n;
+    char facts[HACK_HEAP_HEADLINE];
+    if (double_free) { /* this check saw it freed: say so, and where */
+        snprintf(facts, sizeof facts, "the block %u..%u", (unsigned)address, (unsigned)(address + b->words - 1));
+        set_headline(&f, "double free of ", facts);
+    } else {
+        snprintf(facts, sizeof facts, "%u: %s", (unsigned)address, why);
+        set_headline(&f, "bad free of ", facts);
+    }
+    const size_t n = start_text(text, sizeof text, &f);
+    if (n) {
+        size_t used = n;
         used += hack_backtrace(c->machine, c->program, text + used, sizeof text - used);
         char allocated[STACK_TEXT], freed[STACK_TEXT];
         if (double_free && used < sizeof text)
@@ -406,14 +431,15 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
         f.write = true;
         f.during_alloc = c->alloc_times.depth > 0;
         f.request = (int16_t)c->pending_alloc_size;
-        char during[64] = "";
+        char during[64] = "", facts[HACK_HEAP_HEADLINE];
         if (c->alloc_times.depth > 0)
-            snprintf(during, sizeof during, " during Memory.alloc(%d)", (int)(int16_t)c->pending_alloc_size);
-        n = snprintf(text, sizeof text,
-                     "heap check: the allocator wrote outside the heap%s: RAM[%u] (%s), through a pointer to "
-                     "no heap word (null?)\n  the write:\n",
-                     during, (unsigned)hit->address,
-                     hit->address < 16 ? registers[hit->address] : "a static variable");
+            snprintf(during, sizeof during, "during Memory.alloc(%d): ", (int)(int16_t)c->pending_alloc_size);
+        snprintf(facts, sizeof facts, "%sRAM[%u] (%s), through a pointer to no heap word (null?)", during,
+                 (unsigned)hit->address, hit->address < 16 ? registers[hit->address] : "a static variable");
+        set_headline(&f, during[0] ? "the allocator wrote outside the heap " : "the allocator wrote outside the heap: ",
+                     facts);
+        n = (int)start_text(text, sizeof text, &f);
+        if (n > 0) n += snprintf(text + n, sizeof text - (size_t)n, "  the write:\n");
         if (n > 0 && (size_t)n < sizeof text)
             hack_backtrace(c->machine, c->program, text + n, sizeof text - (size_t)n);
         emit(c, &f, text);
@@ -429,14 +455,17 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
         f.block_words = b->words;
         f.during_alloc = c->alloc_times.depth > 0;
         f.request = (int16_t)c->pending_alloc_size;
-        char during[64] = "";
+        char during[64] = "", facts[HACK_HEAP_HEADLINE];
         if (c->alloc_times.depth > 0)
-            snprintf(during, sizeof during, " during Memory.alloc(%d)", (int)(int16_t)c->pending_alloc_size);
-        n = snprintf(text, sizeof text,
-                     "heap check: the allocator wrote into a live block%s: RAM[%u], word %u of the block %u..%u, "
-                     "which the program owns\n  the write:\n",
-                     during, (unsigned)hit->address, (unsigned)(hit->address - live), (unsigned)live,
-                     (unsigned)(live + b->words - 1));
+            snprintf(during, sizeof during, "during Memory.alloc(%d): ", (int)(int16_t)c->pending_alloc_size);
+        snprintf(facts, sizeof facts, "%sRAM[%u], word %u of the block %u..%u, which the program owns", during,
+                 (unsigned)hit->address, (unsigned)(hit->address - live), (unsigned)live,
+                 (unsigned)(live + b->words - 1));
+        set_headline(&f,
+                     during[0] ? "the allocator wrote into a live block " : "the allocator wrote into a live block: ",
+                     facts);
+        n = (int)start_text(text, sizeof text, &f);
+        if (n > 0) n += snprintf(text + n, sizeof text - (size_t)n, "  the write:\n");
         if (n > 0 && (size_t)n < sizeof text) {
             size_t used = (size_t)n;
             used += hack_backtrace(c->machine, c->program, text + used, sizeof text - used);
@@ -453,34 +482,38 @@ void hack_heap_sanitizer_on_watch(hack_heap_sanitizer *c)
     hack_heap_finding f = finding_here(c, HACK_HEAP_FINDING_NO_BLOCK, hit->address);
     f.write = hit->write;
     char here[STACK_TEXT], allocated[STACK_TEXT], freed_at[STACK_TEXT]; /* the access's stack, the block's */
+    char facts[HACK_HEAP_HEADLINE];
     hack_backtrace(c->machine, c->program, here, sizeof here);
     if (freed && !c->blocks[freed].live) {
         const block_info *b = &c->blocks[freed];
         f.kind = HACK_HEAP_FINDING_USE_AFTER_FREE;
         f.block = freed;
         f.block_words = b->words;
-        snprintf(text, sizeof text,
-                 "heap check: use after free: %s RAM[%u], word %u of the block %u..%u, which was freed\n"
-                 "  the access:\n%s  the block was allocated:\n%s  and freed:\n%s",
-                 access, (unsigned)hit->address, (unsigned)(hit->address - freed), (unsigned)freed,
-                 (unsigned)(freed + b->words - 1), here, stack_lines(c, b->allocated, allocated),
-                 stack_lines(c, b->freed, freed_at));
+        snprintf(facts, sizeof facts, "%s RAM[%u], word %u of the block %u..%u, which was freed", access,
+                 (unsigned)hit->address, (unsigned)(hit->address - freed), (unsigned)freed,
+                 (unsigned)(freed + b->words - 1));
+        set_headline(&f, "use after free: ", facts);
+        const size_t used = start_text(text, sizeof text, &f);
+        snprintf(text + used, sizeof text - used, "  the access:\n%s  the block was allocated:\n%s  and freed:\n%s",
+                 here, stack_lines(c, b->allocated, allocated), stack_lines(c, b->freed, freed_at));
     } else if (below) {
         const block_info *b = &c->blocks[below];
         f.kind = HACK_HEAP_FINDING_OUT_OF_BOUNDS;
         f.block = below;
         f.block_words = b->words;
-        snprintf(text, sizeof text,
-                 "heap check: out of bounds: %s RAM[%u], %u word%s past the end of the block %u..%u (%s)\n"
-                 "  the access:\n%s  the block was allocated:\n%s",
-                 access, (unsigned)hit->address, (unsigned)(hit->address - (below + b->words) + 1),
+        snprintf(facts, sizeof facts, "%s RAM[%u], %u word%s past the end of the block %u..%u (%s)", access,
+                 (unsigned)hit->address, (unsigned)(hit->address - (below + b->words) + 1),
                  hit->address - (below + b->words) == 0 ? "" : "s", (unsigned)below, (unsigned)(below + b->words - 1),
-                 c->watch[hit->address] == WATCH_HEADER ? "into the next block's header" : "into free memory", here,
+                 c->watch[hit->address] == WATCH_HEADER ? "into the next block's header" : "into free memory");
+        set_headline(&f, "out of bounds: ", facts);
+        const size_t used = start_text(text, sizeof text, &f);
+        snprintf(text + used, sizeof text - used, "  the access:\n%s  the block was allocated:\n%s", here,
                  stack_lines(c, b->allocated, allocated));
     } else {
-        snprintf(text, sizeof text, "heap check: %s RAM[%u], in the heap but in no live block (%s)\n  the access:\n%s",
-                 access, (unsigned)hit->address,
-                 c->watch[hit->address] == WATCH_HEADER ? "a block header" : "free memory", here);
+        snprintf(f.headline, sizeof f.headline, "%s RAM[%u], in the heap but in no live block (%s)", access,
+                 (unsigned)hit->address, c->watch[hit->address] == WATCH_HEADER ? "a block header" : "free memory");
+        const size_t used = start_text(text, sizeof text, &f);
+        snprintf(text + used, sizeof text - used, "  the access:\n%s", here);
     }
     emit(c, &f, text);
 }
@@ -533,19 +566,23 @@ int hack_heap_sanitizer_finish(hack_heap_sanitizer *c)
         if (!b->live || !programs_block(c, b->allocated)) continue;
         leaks++;
         leaked_words += b->words;
-        char text[STACK_TEXT + 200], allocated[STACK_TEXT];
-        snprintf(text, sizeof text, "heap check: leak: the block %u..%u (%u words) was never freed; allocated:\n%s",
-                 (unsigned)a, (unsigned)(a + b->words - 1), (unsigned)b->words, stack_lines(c, b->allocated, allocated));
-        const hack_heap_finding f = {.kind = HACK_HEAP_FINDING_LEAK, .address = (uint16_t)a, .block = (uint16_t)a,
-                                     .block_words = b->words}; /* (no frames: its stack is the allocation's, in the text) */
+        hack_heap_finding f = {.kind = HACK_HEAP_FINDING_LEAK, .address = (uint16_t)a, .block = (uint16_t)a,
+                               .block_words = b->words}; /* (no frames: its stack is the allocation's, in the text) */
+        char text[STACK_TEXT + 200], allocated[STACK_TEXT], facts[HACK_HEAP_HEADLINE];
+        snprintf(facts, sizeof facts, "the block %u..%u (%u words) was never freed; allocated:", (unsigned)a,
+                 (unsigned)(a + b->words - 1), (unsigned)b->words);
+        set_headline(&f, "leak: ", facts);
+        const size_t used = start_text(text, sizeof text, &f);
+        snprintf(text + used, sizeof text - used, "%s", stack_lines(c, b->allocated, allocated));
         emit(c, &f, text);
     }
     if (c->track_only) return 0;
-    char summary[200];
-    snprintf(summary, sizeof summary, "heap check: %d problem%s (%d leak%s, %d words)%s\n", c->problems,
+    hack_heap_finding f = {.kind = HACK_HEAP_FINDING_SUMMARY, .problems = c->problems};
+    snprintf(f.headline, sizeof f.headline, "%d problem%s (%d leak%s, %d words)%s", c->problems,
              c->problems == 1 ? "" : "s", leaks, leaks == 1 ? "" : "s", leaked_words,
              c->problems > c->max_reports ? "; only the first are shown" : "");
-    const hack_heap_finding f = {.kind = HACK_HEAP_FINDING_SUMMARY, .problems = c->problems};
+    char summary[sizeof lead + sizeof f.headline];
+    start_text(summary, sizeof summary, &f);
     if (c->report) c->report(c->context, &f, summary);
     return c->problems;
 }
@@ -594,21 +631,17 @@ static hack_hook_action observe_init(void *context, hack_machine *m, const hack_
     return HACK_HOOK_PROCEED;
 }
 
-/* A finding about what a call of Memory.alloc returned: made while Memory.init runs, the heap is not set up yet,
- * and the finding says so (the memory bench takes it as a note). */
-static void emit_call_finding(hack_heap_sanitizer *c, hack_heap_finding *finding, const char *text)
+/* A finding about what a call of Memory.alloc returned (its headline made, its text not yet): made while
+ * Memory.init runs, the heap is not set up yet, and its headline says so first (the memory bench takes it as a
+ * note). Its headline is all facts, the mark with them. */
+static void mark_call_finding(const hack_heap_sanitizer *c, hack_heap_finding *f)
 {
-    static const char lead[] = "heap check: ", in_init[] = "in Memory.init, before the heap was set up: ";
-    finding->in_init = c->in_init;
-    size_t n = strlen(text);
-    char *marked = c->in_init ? malloc(n + sizeof in_init) : NULL; /* (every call finding's text starts with lead) */
-    if (!marked) {
-        emit(c, finding, text);
-        return;
-    }
-    snprintf(marked, n + sizeof in_init, "%s%s%s", lead, in_init, text + sizeof lead - 1);
-    emit(c, finding, marked);
-    free(marked);
+    static const char in_init[] = "in Memory.init, before the heap was set up: ";
+    f->in_init = c->in_init;
+    if (!c->in_init) return;
+    char headline[sizeof f->headline];
+    snprintf(headline, sizeof headline, "%s%.*s", in_init, (int)(sizeof headline - sizeof in_init), f->headline);
+    memcpy(f->headline, headline, sizeof headline);
 }
 
 /* The return command's place, when it is one of function's (R13 keeps the shared return's site), or -1. */
@@ -668,11 +701,13 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
     char text[2 * STACK_TEXT + 400];
     if (size <= 0) { /* the course's contract: Sys.error(5), no block */
         hack_heap_finding f = finding_at_return(c, m, e->address, HACK_HEAP_FINDING_SIZE_NOT_REFUSED, e->value, size);
-        int n = snprintf(text, sizeof text,
-                         "heap check: Memory.alloc(%d) returned %d: a size of 0 or less must end in Sys.error(5)\n",
-                         (int)size, (int)(int16_t)e->value);
-        if (n > 0 && (size_t)n < sizeof text) stack_at_return(c, m, e->address, text + n, sizeof text - (size_t)n);
-        emit_call_finding(c, &f, text);
+        snprintf(f.headline, sizeof f.headline,
+                 "Memory.alloc(%d) returned %d: a size of 0 or less must end in Sys.error(5)", (int)size,
+                 (int)(int16_t)e->value);
+        mark_call_finding(c, &f);
+        const size_t n = start_text(text, sizeof text, &f);
+        if (n) stack_at_return(c, m, e->address, text + n, sizeof text - n);
+        emit(c, &f, text);
         return HACK_HOOK_PROCEED;
     }
     uint32_t start = e->value, end = (uint32_t)e->value + (uint32_t)size; /* data words start..end-1 */
@@ -686,20 +721,20 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
                                                 e->value, size);
         f.free_words = free_words;
         f.longest_free = longest;
-        int n;
         if (none)
-            n = snprintf(text, sizeof text,
-                         "heap check: Memory.alloc(%d) returned %d, not a block (%u words in no live block, the "
-                         "longest run %u)\n",
-                         (int)size, (int)(int16_t)start, (unsigned)free_words, (unsigned)longest);
+            snprintf(f.headline, sizeof f.headline,
+                     "Memory.alloc(%d) returned %d, not a block (%u words in no live block, the longest run %u)",
+                     (int)size, (int)(int16_t)start, (unsigned)free_words, (unsigned)longest);
         else
-            n = snprintf(text, sizeof text,
-                         "heap check: Memory.alloc(%d) returned %u: the block %u..%u is not inside the heap (%d..%d; "
-                         "%u words in no live block, the longest run %u)\n",
-                         (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), HEAP_BASE, HEAP_END - 1,
-                         (unsigned)free_words, (unsigned)longest);
-        if (n > 0 && (size_t)n < sizeof text) stack_at_return(c, m, e->address, text + n, sizeof text - (size_t)n);
-        emit_call_finding(c, &f, text);
+            snprintf(f.headline, sizeof f.headline,
+                     "Memory.alloc(%d) returned %u: the block %u..%u is not inside the heap (%d..%d; %u words in no "
+                     "live block, the longest run %u)",
+                     (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), HEAP_BASE, HEAP_END - 1,
+                     (unsigned)free_words, (unsigned)longest);
+        mark_call_finding(c, &f);
+        const size_t n = start_text(text, sizeof text, &f);
+        if (n) stack_at_return(c, m, e->address, text + n, sizeof text - n);
+        emit(c, &f, text);
         return HACK_HOOK_PROCEED;
     }
     for (uint32_t a = start; a < end; a++)
@@ -708,20 +743,21 @@ static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack
             hack_heap_finding f = finding_at_return(c, m, e->address, HACK_HEAP_FINDING_OVERLAP, e->value, size);
             f.block = c->owner[a];
             f.block_words = other->words;
-            int n = snprintf(text, sizeof text,
-                             "heap check: Memory.alloc(%d) returned %u: the block %u..%u overlaps the live block "
-                             "%u..%u\n",
-                             (int)size, (unsigned)start, (unsigned)start, (unsigned)(end - 1), (unsigned)c->owner[a],
-                             (unsigned)(c->owner[a] + other->words - 1));
-            if (n > 0 && (size_t)n < sizeof text) {
-                size_t used = (size_t)n;
+            snprintf(f.headline, sizeof f.headline,
+                     "Memory.alloc(%d) returned %u: the block %u..%u overlaps the live block %u..%u", (int)size,
+                     (unsigned)start, (unsigned)start, (unsigned)(end - 1), (unsigned)c->owner[a],
+                     (unsigned)(c->owner[a] + other->words - 1));
+            mark_call_finding(c, &f);
+            const size_t n = start_text(text, sizeof text, &f);
+            if (n) {
+                size_t used = n;
                 used += stack_at_return(c, m, e->address, text + used, sizeof text - used);
                 char allocated[STACK_TEXT];
                 if (used < sizeof text)
                     snprintf(text + used, sizeof text - used, "  the live block was allocated:\n%s",
                              stack_lines(c, other->allocated, allocated));
             }
-            emit_call_finding(c, &f, text);
+            emit(c, &f, text);
             break; /* recorded all the same: the program will use it, and reports about it would only repeat */
         }
     hack_heap_sanitizer_on_alloc(c, e->value, (uint16_t)size);

@@ -926,6 +926,28 @@ START_TEST(hints_of_a_grading)
 }
 END_TEST
 
+/* The bench shows a heap finding's facts, as the heap check put them in its headline (the finding's own words,
+ * which the verdict's name says, left out), and a finding that does not count as a note, its headline whole. */
+START_TEST(the_bench_shows_a_findings_facts)
+{
+    const hack_bench_options options = {.memory = HACK_BENCH_STUDENT};
+    hack_bench_result r = {0};
+    hack_bench_run(MEMORY_BENCH_DIR "/clobber", OS_TESTS_DIR "/Memory/Blocks", &options, &r);
+    ck_assert_int_eq(r.verdict, HACK_BENCH_CORRUPTS);
+    ck_assert_str_eq(r.detail, "during Memory.alloc(17): RAM[16368], word 0 of the block 16368..16383, which the "
+                               "program owns");
+    ck_assert_str_eq(r.place, "Memory.alloc (Memory.jack:29)");
+    hack_bench_result_free(&r);
+
+    r = (hack_bench_result){0};
+    hack_bench_run(MEMORY_BENCH_DIR "/initarray", OS_TESTS_DIR "/Memory/Blocks", &options, &r);
+    ck_assert_int_eq(r.verdict, HACK_BENCH_PASS);
+    ck_assert_str_eq(r.note, "in Memory.init, before the heap was set up: Memory.alloc(1) returned 0, not a block "
+                             "(14336 words in no live block, the longest run 14336) at Memory.init (Memory.jack:10)");
+    hack_bench_result_free(&r);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("grade_report");
@@ -945,6 +967,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, junit_xml);
     tcase_add_test(tc, hints_from_results);
     tcase_add_test(tc, hints_ignore_the_details_words);
+    tcase_add_test(tc, the_bench_shows_a_findings_facts);
     tcase_add_test(tc, precedence_found);
     tcase_add_test(tc, precedence_not_found);
     tcase_add_test(tc, hints_of_a_grading);

@@ -664,6 +664,52 @@ START_TEST(heap_findings_carry_their_facts)
 }
 END_TEST
 
+/* A finding's headline is its text's first line, less "heap check: ", and its facts what follow the words that
+ * name its kind: readers show them without reading the text (the memory bench shows the facts). */
+static void expect_headline(size_t i, const char *headline, const char *facts)
+{
+    ck_assert_str_eq(findings[i].headline, headline);
+    ck_assert_uint_lt(findings[i].facts_at, strlen(findings[i].headline) + 1);
+    ck_assert_str_eq(findings[i].headline + findings[i].facts_at, facts);
+    char line[sizeof findings[i].headline + 20];
+    snprintf(line, sizeof line, "heap check: %s\n", headline);
+    ck_assert_msg(strncmp(finding_texts[i], line, strlen(line)) == 0, "%s", finding_texts[i]);
+}
+
+START_TEST(heap_findings_carry_their_headline)
+{
+    check_sample("OffByOne");
+    expect_headline(0, "out of bounds: write to RAM[14970], 1 word past the end of the block 14960..14969 (into the "
+                    "next block's header)",
+                    "write to RAM[14970], 1 word past the end of the block 14960..14969 (into the next block's "
+                    "header)");
+    expect_headline(1, "1 problem (0 leaks, 0 words)", "1 problem (0 leaks, 0 words)");
+    teardown();
+    setup();
+
+    check_sample("UseAfterFree");
+    expect_headline(0, "use after free: read of RAM[14967], word 2 of the block 14965..14969, which was freed",
+                    "read of RAM[14967], word 2 of the block 14965..14969, which was freed");
+    teardown();
+    setup();
+
+    check_sample("DoubleFree");
+    expect_headline(0, "double free of the block 14965..14969", "the block 14965..14969");
+    teardown();
+    setup();
+
+    check_sample("Leak");
+    expect_headline(0, "leak: the block 14962..14969 (8 words) was never freed; allocated:",
+                    "the block 14962..14969 (8 words) was never freed; allocated:");
+    teardown();
+    setup();
+
+    check_sample("BrokenAllocator"); /* alloc's findings: all facts */
+    expect_headline(0, "Memory.alloc(17) returned 2063: the block 2063..2079 overlaps the live block 2048..2063",
+                    "Memory.alloc(17) returned 2063: the block 2063..2079 overlaps the live block 2048..2063");
+}
+END_TEST
+
 /* A heap error of the native Memory: its message is the record's, for the readers that tell it. */
 START_TEST(a_heap_error_keeps_the_native_memorys_message)
 {
@@ -706,6 +752,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, a_sys_error_is_recorded_with_its_code_and_caller);
     tcase_add_test(tc, a_stack_overflow_is_recorded_and_told);
     tcase_add_test(tc, heap_findings_carry_their_facts);
+    tcase_add_test(tc, heap_findings_carry_their_headline);
     tcase_add_test(tc, a_heap_error_keeps_the_native_memorys_message);
     suite_add_tcase(s, tc);
     return s;

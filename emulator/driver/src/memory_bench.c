@@ -455,9 +455,9 @@ typedef struct run_log_s {
     bool passed;          /* a PASS line */
     char step[256];       /* the last STEP line: what the program was doing */
     char last[256];       /* the last line printed */
-    char heap[1024];      /* the finding of the heap check that decides: the first that counts */
-    hack_heap_finding heap_finding; /* and its facts */
-    char note[1024];      /* the first finding that does not count (one made before the heap was set up) */
+    bool heap_found;      /* the heap check found what decides: the first finding that counts, */
+    hack_heap_finding heap_finding; /* this one */
+    bool noted;           /* the first finding that does not count (one made before the heap was set up) */
     hack_heap_finding note_finding;
     char prefix[40];      /* the class under test's functions: "Memory." */
     /* Check's reports */
@@ -804,6 +804,7 @@ static bool frame_named(const hack_program *program, const hack_backtrace_frame 
 
 static void on_heap_report(void *context, const hack_heap_finding *finding, const char *text)
 {
+    (void)text; /* (the finding tells what the bench shows: its headline, its facts) */
     run_log *log = context;
     const hack_program *program = hack_session_program(log->session);
     /* leaks are the test program's, and the summary line says nothing new */
@@ -817,8 +818,8 @@ static void on_heap_report(void *context, const hack_heap_finding *finding, cons
         return;
     /* what the allocator did when called before its heap was set up (Array.new in Memory.init) is a note */
     if (finding->in_init) {
-        if (!log->note[0]) {
-            copy_text(log->note, sizeof log->note, text, strlen(text));
+        if (!log->noted) {
+            log->noted = true;
             log->note_finding = *finding;
         }
         return;
@@ -826,8 +827,8 @@ static void on_heap_report(void *context, const hack_heap_finding *finding, cons
     /* so are a course test's own writes of its results (ArrayTest's and MathTest's RAM[8000..] through an Array) */
     if (n && log->info && log->info->cmp[0] && starts_with(innermost, "Main.")) return;
     /* every finding is seen (the bench takes them all); the first that counts decides: it came first */
-    if (!log->heap[0]) {
-        copy_text(log->heap, sizeof log->heap, text, strlen(text));
+    if (!log->heap_found) {
+        log->heap_found = true;
         log->heap_finding = *finding;
     }
 }
@@ -921,7 +922,7 @@ static void set_block(hack_bench_result *r, uint16_t address, uint32_t first, ui
 static void classify_finding(hack_bench_result *r, const run_log *log, const hack_program *program, bool merging)
 {
     const hack_heap_finding *f = &log->heap_finding;
-    first_line(r->detail, sizeof r->detail, log->heap + 12); /* the finding's first line, after "heap check: " */
+    snprintf(r->detail, sizeof r->detail, "%s", f->headline);
     student_frame(program, f->frames, f->frame_count, NULL, r->place, sizeof r->place);
     switch (f->kind) {
     case HACK_HEAP_FINDING_SIZE_NOT_REFUSED: r->verdict = HACK_BENCH_MISSING_ERROR; return;
@@ -943,17 +944,12 @@ static void classify_finding(hack_bench_result *r, const run_log *log, const hac
         const long request = f->during_alloc ? f->request : 1;
         if (request <= 0) {
             r->verdict = HACK_BENCH_MISSING_ERROR;
-            char what[sizeof r->detail];
-            memcpy(what, r->detail, sizeof what);
             snprintf(r->detail, sizeof r->detail, "Memory.alloc(%ld) did not end in Sys.error(5): %.400s", request,
-                     what);
+                     f->headline);
         } else {
-            r->verdict = HACK_BENCH_CORRUPTS; /* its name says what the finding's first words say: left out */
+            r->verdict = HACK_BENCH_CORRUPTS; /* its name says what the finding's own words say: its facts alone */
             set_block(r, f->address, f->block, (uint32_t)f->block + f->block_words - 1);
-            static const char said[] = "the allocator wrote into a live block";
-            const char *rest = r->detail + (strlen(r->detail) >= sizeof said - 1 ? sizeof said - 1 : 0);
-            while (*rest == ' ' || *rest == ':') rest++;
-            memmove(r->detail, rest, strlen(rest) + 1);
+            snprintf(r->detail, sizeof r->detail, "%s", f->headline + f->facts_at);
         }
         return;
     }
@@ -968,7 +964,7 @@ static void classify(hack_bench_result *r, const run_log *log, hack_session *ses
     const hack_program *program = hack_session_program(session);
     bool merging = strncmp(log->step, "merge", 5) == 0; /* the Merge program's large request */
     /* the heap check's findings come first: they happened before anything the program could see */
-    if (log->heap[0]) {
+    if (log->heap_found) {
         classify_finding(r, log, program, merging);
         return;
     }
@@ -1893,7 +1889,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
             stop.state = sys_error_called(session) ? HACK_SESSION_SYS_ERROR : HACK_SESSION_HALTED;
             stop.endless_loop = true;
         }
-        if (stop.state == HACK_SESSION_BUDGET && !log->heap[0] && !log->fail[0]) {
+        if (stop.state == HACK_SESSION_BUDGET && !log->heap_found && !log->fail[0]) {
             /* inside one call of Memory for a quarter of the budget more: no progress */
             uint16_t return_before = 0, return_after = 0;
             uint32_t frame = memory_frame(machine, &program, log->prefix, &return_before, NULL);
@@ -1909,7 +1905,7 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         }
         uint16_t ignored;
         /* (a finding of the heap check or a failed check came first, and stands) */
-        bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop && !log->heap[0] &&
+        bool endless_in_memory = stop.state == HACK_SESSION_HALTED && stop.endless_loop && !log->heap_found &&
                                  !info.expect_halt &&
                                  !log->fail[0] && memory_frame(machine, &program, log->prefix, &ignored, NULL) != 0;
         result->cycles = cycles;
@@ -1963,13 +1959,12 @@ static void bench_run(const char *student_folder, const char *program_folder, co
         }
         if (info.policy && result->verdict == HACK_BENCH_WRONG_RESULT && log->fail[0])
             result->verdict = HACK_BENCH_OTHER_POLICY; /* a policy, not a fault: which one, found below */
-        if (log->note[0]) { /* what did not count, as a note: the finding's first line, at its call in Memory.init */
-            char note[sizeof result->note], where[256];
-            first_line(note, sizeof note, log->note + 12);
+        if (log->noted) { /* what did not count, as a note: the finding's headline, at its call in Memory.init */
+            char where[256];
             const hack_heap_finding *f = &log->note_finding;
             if (!frame_named(&program, f->frames, f->frame_count, "Memory.init", where, sizeof where))
                 student_frame(&program, f->frames, f->frame_count, NULL, where, sizeof where);
-            snprintf(result->note, sizeof result->note, "%.300s%s%.200s", note, where[0] ? " at " : "", where);
+            snprintf(result->note, sizeof result->note, "%.300s%s%.200s", f->headline, where[0] ? " at " : "", where);
         }
         hack_session_unload(session);
         if (result->verdict == HACK_BENCH_PASS)

@@ -45,11 +45,23 @@ typedef enum {
     HACK_HEAP_FINDING_SUMMARY,           /* at the end: the count of problems (not a problem itself) */
 } hack_heap_finding_kind;
 
-enum { HACK_HEAP_FINDING_FRAMES = 16 };
+enum { HACK_HEAP_FINDING_FRAMES = 16, HACK_HEAP_HEADLINE = 240 };
 
 /* A finding's facts, as its text tells them. */
 typedef struct {
     hack_heap_finding_kind kind;
+    /* the text's first line without its lead "heap check: " and its newline, for readers that show it (the text
+     * is made from it: "heap check: " + headline + "\n" + the call stacks; at most HACK_HEAP_HEADLINE - 1 chars):
+     * "out of bounds: write to RAM[14970], 1 word past the end of the block 14960..14969 (into free memory)". A
+     * finding made while Memory.init runs has "in Memory.init, before the heap was set up: " first. */
+    char headline[HACK_HEAP_HEADLINE];
+    /* where the facts start in headline: after the words that name the kind and what parts them from the facts,
+     * for the kinds whose headline opens with such words: "use after free: ", "out of bounds: ", "double free of ",
+     * "bad free of ", "leak: ", "the allocator wrote into a live block" and "the allocator wrote outside the heap"
+     * (then " during Memory.alloc(17): RAM[...]..." or ": RAM[...]...", the facts "during Memory.alloc(17):
+     * RAM[...]..." or "RAM[...]..."). 0 for the others, whose headline is all facts (an access in no live block,
+     * what alloc returned, the summary). headline + facts_at: the facts. */
+    uint8_t facts_at;
     uint16_t address;            /* the word read or written, the address freed, or what alloc returned */
     uint16_t block, block_words; /* the live or freed block the finding is about (0 0: none) */
     int16_t request;             /* alloc's findings, and the allocator's writes during an alloc: its size */
