@@ -224,6 +224,39 @@ START_TEST(wrong_value_fails_at_its_line)
 }
 END_TEST
 
+/* A line too long to show whole (70 columns, 631 characters): shown around its first difference, and the
+ * explanation says at which column the lines part (the compare file made from the output, one character changed
+ * at column 600). */
+START_TEST(long_lines_say_where_they_differ)
+{
+    write_file("count.asm", count_asm);
+    char script[2000] = "load count.asm, output-file long.out, output-list";
+    for (int i = 0; i < 70; i++) strcat(script, " RAM[0]%D1.6.1");
+    strcat(script, "; output;");
+    hack_script_result result;
+    ck_assert_int_eq(run_script(script, &result, 0, NULL), HACK_SCRIPT_PASSED);
+    FILE *out = fopen(work_path("long.out"), "r");
+    ck_assert_ptr_nonnull(out);
+    char header[1000];
+    ck_assert_ptr_nonnull(fgets(header, sizeof header, out));
+    fclose(out);
+    ck_assert_uint_eq(strlen(header), 632); /* 70 columns of 9 characters, the first '|', the newline */
+    header[599] = header[599] == 'X' ? 'Y' : 'X';
+    write_file("long.cmp", header);
+    header[strcspn(header, "\n")] = '\0';
+    char *compare = strstr(script, "output-list");
+    memmove(compare + 24, compare, strlen(compare) + 1);
+    memcpy(compare, "compare-to long.cmp,    ", 24);
+    ck_assert_int_eq(run_script(script, &result, 0, NULL), HACK_SCRIPT_COMPARISON_FAILURE);
+    ck_assert_int_eq(result.compare_column, 600);
+    ck_assert(result.lines_cut);
+    ck_assert_str_eq(result.expected + 3 + 40, header + 599); /* "..." then from 40 characters before */
+    char text[2000];
+    hack_script_explain(&result, "t.tst", 0, text, sizeof text);
+    ck_assert_ptr_nonnull(strstr(text, "(long lines: they differ first at column 600)"));
+}
+END_TEST
+
 /* Breakpoints on PC and RAM run to where a condition can change (machine breakpoints, watched words); with a
  * breakpoint on A among them, the runner goes an instruction at a time. Both report the same, as counted by
  * hand: count.asm reaches PC 2 on every 4th instruction from the 2nd, and R0 is 3 after the 10th. */
@@ -386,6 +419,7 @@ Suite *make_suite(void)
     tc = tcase_create("run");
     tcase_add_test(tc, script_passes_and_writes_out_file);
     tcase_add_test(tc, wrong_value_fails_at_its_line);
+    tcase_add_test(tc, long_lines_say_where_they_differ);
     tcase_add_test(tc, while_breakpoint_limit_and_fault);
     tcase_add_test(tc, breakpoints_at_full_speed_report_as_step_by_step);
     tcase_add_test(tc, loops_that_may_never_end_are_bounded_by_the_cycle_limit);

@@ -106,15 +106,12 @@ void hack_debugger_free(hack_debugger *d)
  * routines stands for the command that jumped there). */
 static void describe_here(const hack_debugger *d, char *buf, size_t size)
 {
-    char stack[400];
-    hack_backtrace(d->machine, d->program, stack, sizeof stack);
-    char *end = strchr(stack, '\n');
-    if (end) *end = '\0';
-    const char *text = strncmp(stack, "  in ", 5) == 0 ? stack + 5 : stack;
-    size_t n = strlen(text);
-    if (n >= size) n = size - 1; /* cut short: a name of hundreds of characters */
-    memcpy(buf, text, n);
-    buf[n] = '\0';
+    hack_backtrace_frame frame;
+    size_t n = 0;
+    if (size) buf[0] = '\0';
+    if (hack_backtrace_frames(d->machine, d->program, &frame, 1, NULL) == 1)
+        n = hack_backtrace_frame_describe(d->program, &frame, buf, size); /* (cut short: a name of hundreds) */
+    if (n >= size) n = size ? size - 1 : 0;
     uint16_t pc = hack_machine_pc(d->machine);
     if (debug_asm_line(d, pc)) /* an assembly program: where in its file */
         snprintf(buf + n, size - n, ", %s:%" PRIu32, debug_source_name(d, d->asm_file), debug_asm_line(d, pc));

@@ -529,8 +529,9 @@ static void open_compare(runner *r, const script_command *c)
 }
 
 /* Copies a line that failed to compare into a result's field, which holds 511 characters: a longer line is shown
- * from a little before its first difference (at column `from`), marked with "..." where it was cut. */
-static void copy_around(char *to, size_t size, const char *from_text, size_t from)
+ * from a little before its first difference (at column `from`), marked with "..." where it was cut. Returns
+ * whether it was cut. */
+static bool copy_around(char *to, size_t size, const char *from_text, size_t from)
 {
     size_t n = strlen(from_text), start = 0;
     if (n >= size && from > 40) start = from - 40;
@@ -539,8 +540,9 @@ static void copy_around(char *to, size_t size, const char *from_text, size_t fro
     } else {
         snprintf(to, size, "%s", from_text);
     }
-    n = strlen(to);
-    if (n == size - 1 && n > 3) memcpy(to + n - 3, "...", 3);
+    const bool cut_end = strlen(to) == size - 1 && size - 1 > 3;
+    if (cut_end) memcpy(to + size - 4, "...", 3);
+    return start > 0 || cut_end;
 }
 
 /* Where two lines first differ ('*' in the expected line matches anything), 0-based */
@@ -587,8 +589,8 @@ static void emit_line(runner *r, const script_command *c, const char *line)
         r->result->compare_line = r->result->lines_compared;
         const size_t at = first_difference(expected_text, line);
         r->result->compare_column = (int)at + 1;
-        copy_around(r->result->expected, sizeof r->result->expected, expected_text, at);
-        copy_around(r->result->actual, sizeof r->result->actual, line, at);
+        const bool cut = copy_around(r->result->expected, sizeof r->result->expected, expected_text, at);
+        r->result->lines_cut = copy_around(r->result->actual, sizeof r->result->actual, line, at) || cut;
     }
 }
 

@@ -99,8 +99,7 @@ size_t hack_script_explain(const hack_script_result *result, const char *name, u
     case HACK_SCRIPT_COMPARISON_FAILURE:
         n = snprintf(buf, size, "%s:%d: Comparison failure at line %d\n  expected: %s\n  actual:   %s\n", name,
                      result->script_line, result->compare_line, result->expected, result->actual);
-        if (strlen(result->expected) + 1 >= sizeof result->expected || strlen(result->actual) + 1 >= sizeof result->actual ||
-            strncmp(result->actual, "...", 3) == 0) { /* long lines, shown in part: say where they part */
+        if (result->lines_cut) { /* long lines, shown in part: say where they part */
             const size_t at = n < 0 ? size : (size_t)n;
             if (at < size)
                 n += snprintf(buf + at, size - at, "  (long lines: they differ first at column %d)\n",

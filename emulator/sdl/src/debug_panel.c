@@ -74,11 +74,11 @@ static void add_line(pane *p, const char *text, size_t length)
     l->text[used] = '\0';
 }
 
-static void add_lines(pane *p, const char *text, const char *indent, bool skip_none)
+static void add_lines(pane *p, const char *text, const char *indent)
 {
     while (*text) {
         size_t n = strcspn(text, "\n");
-        if (n && !(skip_none && strncmp(text, "No ", 3) == 0)) {
+        if (n) {
             char line[TEXT_MAX];
             snprintf(line, sizeof line, "%s%.*s", indent, (int)n, text);
             add_line(p, line, strlen(line));
@@ -237,7 +237,7 @@ static void build_stack(debug_panel *panel)
     pane *stack = &panel->panes[PANE_STACK];
     stack->count = 0;
     snprintf(stack->title, sizeof stack->title, "Registers and call stack");
-    add_lines(stack, ask(panel, "info registers"), "", false);
+    add_lines(stack, ask(panel, "info registers"), "");
     int selected = hack_debugger_selected_frame(d);
     size_t frames = 0;
     hack_debugger_frames(d, 0, NULL, 0, &frames);
@@ -248,15 +248,17 @@ static void build_stack(debug_panel *panel)
         const char *line = ask(panel, command);
         if (hack_debugger_selected_frame(d) != i) break; /* (not a frame the commands have: said in line) */
         size_t first = stack->count;
-        add_lines(stack, line, "", false);
+        add_lines(stack, line, "");
         if (i == selected)
             for (size_t k = first; k < stack->count; k++) stack->lines[k].selected = true;
-        add_lines(stack, ask(panel, "info locals"), "  ", true);
+        if (hack_debugger_variables(d, (size_t)i, HACK_DEBUGGER_LOCALS, NULL, 0) > 0) /* ("No locals." left out) */
+            add_lines(stack, ask(panel, "info locals"), "  ");
         if (hack_debugger_frame_is_function(d, i)) continue; /* a function has no `this` */
         hack_debugger_variable self;
         char error[200];
         if (!hack_debugger_evaluate(d, "this", &self, error, sizeof error) || self.value == 0) continue; /* null */
-        add_lines(stack, ask(panel, "print *this") + 1, "  ", false); /* ("this = ...": "*" left out) */
+        const char *object = ask(panel, "print *this"); /* "*this = (Game) 2048 {...}", shown as "this = ..." */
+        add_lines(stack, object + (*object == '*'), "  ");
     }
     char command[32];
     snprintf(command, sizeof command, "frame %d", selected); /* as the user left it */
@@ -272,9 +274,9 @@ static void build_memory(debug_panel *panel)
     if (sp >= 16 && sp < HACK_SCREEN) {
         char command[40];
         snprintf(command, sizeof command, "x/16 %u", (unsigned)(sp - 16));
-        add_lines(memory, ask(panel, command), "", false);
+        add_lines(memory, ask(panel, command), "");
     }
-    add_lines(memory, ask(panel, "info heap"), "", false);
+    add_lines(memory, ask(panel, "info heap"), "");
 }
 
 static void echo_view(debug_panel *panel)

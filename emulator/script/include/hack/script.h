@@ -66,6 +66,7 @@ typedef struct {
     int compare_column;  /* and the first column (1-based) where the two lines differ; lines are compared whole */
     char expected[512];  /* on a comparison failure: the two lines (a longer line from a little before the */
     char actual[512];    /* difference, "..." where it was cut) */
+    bool lines_cut;      /* either line was too long for its field: shown in part */
     uint64_t cycles;     /* ticktocks run */
     uint64_t limit;      /* on a loop or command limit: the limit that was reached */
     hack_stop_record stop; /* the program's stop that ended the script (a machine error, a heap error), its cycle
