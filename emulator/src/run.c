@@ -105,13 +105,6 @@ uint16_t hack_decoded_hook_kind(void)
 #define BEFORE_OP(pc) ((void)0)
 #define SLOW_MARK(pc) ((void)0)
 #include "run_loop.inc"
-#undef RUN_LOOP_NAME
-#undef WATCHED
-#undef WATCHED_WORD
-#undef PROFILED
-#undef TO_ENTRY
-#undef BEFORE_OP
-#undef SLOW_MARK
 #define RUN_LOOP_NAME run_watched
 #define WATCHED 1
 #define WATCHED_WORD(address) hack_watch_stops(watch, trusted, pc, address)
@@ -120,13 +113,6 @@ uint16_t hack_decoded_hook_kind(void)
 #define BEFORE_OP(pc) ((void)0)
 #define SLOW_MARK(pc) ((void)0)
 #include "run_loop.inc"
-#undef RUN_LOOP_NAME
-#undef WATCHED
-#undef WATCHED_WORD
-#undef PROFILED
-#undef TO_ENTRY
-#undef BEFORE_OP
-#undef SLOW_MARK
 #if THREADED_DISPATCH
 #pragma GCC diagnostic pop
 #endif

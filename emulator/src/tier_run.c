@@ -18,13 +18,6 @@
 #define BEFORE_OP(pc) (profile[pc] = profile[(pc) + 1u] = 1)
 #define SLOW_MARK(pc) (profile[pc] = 1)
 #include "run_loop.inc"
-#undef RUN_LOOP_NAME
-#undef WATCHED
-#undef WATCHED_WORD
-#undef PROFILED
-#undef TO_ENTRY
-#undef BEFORE_OP
-#undef SLOW_MARK
 #define RUN_LOOP_NAME run_to_entry
 #define WATCHED 0
 #define WATCHED_WORD(address) 0
@@ -37,13 +30,6 @@
     } while (0)
 #define SLOW_MARK(pc) ((void)0)
 #include "run_loop.inc"
-#undef RUN_LOOP_NAME
-#undef WATCHED
-#undef WATCHED_WORD
-#undef PROFILED
-#undef TO_ENTRY
-#undef BEFORE_OP
-#undef SLOW_MARK
 #if THREADED_DISPATCH
 #pragma GCC diagnostic pop
 #endif
