@@ -122,9 +122,16 @@ hack_run_result hack_run_interpreted(hack_machine *machine, uint64_t budget)
     return run_plain(machine, budget);
 }
 
+/* The loops, plain and watched, called through this table so that each stays a function of its own: the
+ * WebAssembly build's optimizer (binaryen) inlines a function called from one place, and the plain loop inlined
+ * beside the watched one in hack_machine_run ran at half the speed in browsers (W1 in chromium at 0.18 of the
+ * native interpreter, where it runs at 0.56-0.80 on its own). */
+static hack_run_result (*const interpreter_loops[2])(hack_machine *machine, uint64_t budget) = {run_plain,
+                                                                                               run_watched};
+
 hack_run_result hack_machine_run(hack_machine *machine, uint64_t budget)
 {
-    if (machine->watch) return run_watched(machine, budget);
-    return machine->tier && !machine->breakpoint_count ? machine->tier_ops->run(machine, budget)
-                                                       : run_plain(machine, budget);
+    const bool watched = machine->watch != NULL;
+    if (!watched && machine->tier && !machine->breakpoint_count) return machine->tier_ops->run(machine, budget);
+    return interpreter_loops[watched](machine, budget);
 }
