@@ -167,6 +167,12 @@ hack_hook_outcome hack_hooks_dispatch(hack_machine *machine)
     return HACK_HOOK_OUTCOME_EXECUTE;
 }
 
+bool hack_machine_bind_hook(hack_machine *machine, uint16_t address, hack_hook_kind kind, hack_hook_fn fn,
+                            void *context)
+{
+    return hack_machine_add_hook(machine, address, kind, fn, context) || hack_machine_hooked(machine, address);
+}
+
 bool hack_machine_hooked(const hack_machine *machine, uint16_t address)
 {
     return machine->hooks && hack_hooks_at(machine, address);

@@ -292,8 +292,11 @@ hack_native_memory *hack_native_memory_bind(hack_machine *machine, const hack_pr
     hack_heap_init(memory->heap);
     for (size_t i = 0; i < sizeof hooked_functions / sizeof hooked_functions[0]; i++) {
         int32_t address = function_address(program, hooked_functions[i].name);
-        if (address >= 0)
-            hack_machine_add_hook(machine, (uint16_t)address, HACK_HOOK_REPLACE, hooked_functions[i].fn, memory);
+        if (address >= 0 &&
+            !hack_machine_bind_hook(machine, (uint16_t)address, HACK_HOOK_REPLACE, hooked_functions[i].fn, memory)) {
+            hack_native_memory_free(memory); /* all or none: the caller clears the hooks bound so far */
+            return NULL;
+        }
     }
     return memory;
 }

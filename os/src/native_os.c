@@ -494,13 +494,16 @@ uint64_t hack_native_os_wait_clock(const hack_program *program, uint16_t entry)
     return per_ms * 1000;
 }
 
-static void bind_pacer(hack_native_os *os, hack_machine *m)
+/* False only when memory ran out. */
+static bool bind_pacer(hack_native_os *os, hack_machine *m)
 {
-    if (os->options.sys || !os->options.pace_wait || !os->options.now_ms) return;
+    if (os->options.sys || !os->options.pace_wait || !os->options.now_ms) return true;
     int32_t entry = find_wait(os->program);
-    if (entry < 0 || !hack_machine_add_hook(m, (uint16_t)entry, HACK_HOOK_OBSERVE, pace_wait, os)) return;
+    if (entry < 0 || hack_machine_hooked(m, (uint16_t)entry)) return true;
+    if (!hack_machine_add_hook(m, (uint16_t)entry, HACK_HOOK_OBSERVE, pace_wait, os)) return false;
     os->pacing = true;
     os->wait_clock = hack_native_os_wait_clock(os->program, (uint16_t)entry);
+    return true;
 }
 
 static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_event *e, uint16_t *value)
@@ -555,12 +558,14 @@ typedef struct {
     hack_hook_kind kind;
 } binding;
 
-static void bind_all(hack_native_os *os, hack_machine *m, const binding *list, size_t count)
+/* False only when memory ran out. */
+static bool bind_all(hack_native_os *os, hack_machine *m, const binding *list, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
         int32_t address = symbol(os->program, list[i].name);
-        if (address >= 0) hack_machine_add_hook(m, (uint16_t)address, list[i].kind, list[i].fn, os);
+        if (address >= 0 && !hack_machine_bind_hook(m, (uint16_t)address, list[i].kind, list[i].fn, os)) return false;
     }
+    return true;
 }
 
 hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *program,
@@ -597,19 +602,25 @@ hack_native_os *hack_native_os_bind(hack_machine *machine, const hack_program *p
     static const binding keyboard[] = {{"Keyboard.readChar", keyboard_read_char, HACK_HOOK_REPLACE}};
     static const binding sys[] = {{"Sys.wait", sys_wait, HACK_HOOK_REPLACE},
                                   {"Sys.error", sys_error, HACK_HOOK_OBSERVE}};
-    if (options->math) bind_all(os, machine, math, sizeof math / sizeof math[0]);
-    if (options->output && os->output_row >= 0 && os->output_column >= 0) {
-        bind_all(os, machine, output, sizeof output / sizeof output[0]);
-        if (!options->foreign_string) bind_all(os, machine, print_string, 1);
+    /* all or none (the caller clears the hooks bound so far when one could not be) */
+    bool bound = true;
+    if (options->math) bound = bind_all(os, machine, math, sizeof math / sizeof math[0]);
+    if (bound && options->output && os->output_row >= 0 && os->output_column >= 0) {
+        bound = bind_all(os, machine, output, sizeof output / sizeof output[0]) &&
+                (options->foreign_string || bind_all(os, machine, print_string, 1));
     }
-    if (options->screen && os->screen_color >= 0) bind_all(os, machine, screen, sizeof screen / sizeof screen[0]);
-    if (options->sys)
-        bind_all(os, machine, sys, sizeof sys / sizeof sys[0]);
-    else if (os->sys_error >= 0) /* the program's own Sys: its errors are still heard of */
-        hack_machine_add_hook(machine, (uint16_t)os->sys_error, HACK_HOOK_OBSERVE, sys_error, os);
-    if (options->keyboard && options->output && os->output_row >= 0 && os->output_column >= 0)
-        bind_all(os, machine, keyboard, sizeof keyboard / sizeof keyboard[0]);
-    bind_pacer(os, machine);
+    if (bound && options->screen && os->screen_color >= 0)
+        bound = bind_all(os, machine, screen, sizeof screen / sizeof screen[0]);
+    if (bound && options->sys)
+        bound = bind_all(os, machine, sys, sizeof sys / sizeof sys[0]);
+    else if (bound && os->sys_error >= 0) /* the program's own Sys: its errors are still heard of */
+        bound = hack_machine_bind_hook(machine, (uint16_t)os->sys_error, HACK_HOOK_OBSERVE, sys_error, os);
+    if (bound && options->keyboard && options->output && os->output_row >= 0 && os->output_column >= 0)
+        bound = bind_all(os, machine, keyboard, sizeof keyboard / sizeof keyboard[0]);
+    if (!bound || !bind_pacer(os, machine)) {
+        hack_native_os_free(os);
+        return NULL;
+    }
     return os;
 }
 
@@ -622,8 +633,11 @@ hack_native_os *hack_native_os_observe_errors(hack_machine *machine, const hack_
     os->program = program;
     os->options = *options;
     int32_t address = symbol(program, "Sys.error");
-    if (address >= 0) hack_machine_add_hook(machine, (uint16_t)address, HACK_HOOK_OBSERVE, sys_error, os);
-    bind_pacer(os, machine);
+    if ((address >= 0 && !hack_machine_bind_hook(machine, (uint16_t)address, HACK_HOOK_OBSERVE, sys_error, os)) ||
+        !bind_pacer(os, machine)) {
+        hack_native_os_free(os);
+        return NULL;
+    }
     return os;
 }
 

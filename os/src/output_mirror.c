@@ -92,11 +92,15 @@ hack_output_mirror *hack_output_mirror_bind(hack_machine *machine, const hack_pr
     if (print_char < 0) return NULL;
     hack_output_mirror *mirror = hack_output_mirror_create(line, context);
     if (!mirror) return NULL;
-    hack_machine_add_hook(machine, (uint16_t)print_char, HACK_HOOK_OBSERVE, on_print_char, mirror);
-    int32_t println = entry(program, "Output.println");
-    if (println >= 0) hack_machine_add_hook(machine, (uint16_t)println, HACK_HOOK_OBSERVE, on_println, mirror);
-    int32_t backspace = entry(program, "Output.backSpace");
-    if (backspace >= 0) hack_machine_add_hook(machine, (uint16_t)backspace, HACK_HOOK_OBSERVE, on_backspace, mirror);
+    const int32_t println = entry(program, "Output.println"), backspace = entry(program, "Output.backSpace");
+    /* all or none (the caller clears the hooks bound so far when one could not be) */
+    if (!hack_machine_bind_hook(machine, (uint16_t)print_char, HACK_HOOK_OBSERVE, on_print_char, mirror) ||
+        (println >= 0 && !hack_machine_bind_hook(machine, (uint16_t)println, HACK_HOOK_OBSERVE, on_println, mirror)) ||
+        (backspace >= 0 &&
+         !hack_machine_bind_hook(machine, (uint16_t)backspace, HACK_HOOK_OBSERVE, on_backspace, mirror))) {
+        hack_output_mirror_free(mirror);
+        return NULL;
+    }
     return mirror;
 }
 

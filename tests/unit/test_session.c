@@ -226,10 +226,26 @@ START_TEST(a_failed_bind_fails_the_load)
             ck_assert_msg(hack_session_block_record(session) != NULL, "allocation %ld failed: no heap check", n);
             ck_assert_msg(hack_session_heap(session) != NULL, "allocation %ld failed: no native Memory", n);
             ck_assert_uint_eq(diags.error_count, 0);
+            /* ... all of it: a native alloc beside the Jack deAlloc would corrupt the heap */
+            static const char *const natives[] = {
+                "Memory.init",        "Memory.alloc",          "Memory.deAlloc",     "Memory.peek",
+                "Memory.poke",        "Math.multiply",         "Math.divide",        "Math.sqrt",
+                "Output.printChar",   "Output.printString",    "Output.println",     "Output.moveCursor",
+                "Screen.clearScreen", "Screen.setColor",       "Screen.drawPixel",   "Screen.drawLine",
+                "Screen.drawRectangle", "Screen.drawCircle",   "Keyboard.readChar",  "Sys.wait",
+                "Sys.error"};
+            for (size_t i = 0; i < sizeof natives / sizeof natives[0]; i++) {
+                const hack_symbol *f = hack_symtab_find(&program.symbols, natives[i], strlen(natives[i]));
+                ck_assert_ptr_nonnull(f);
+                ck_assert_msg(hack_machine_hooked(machine, f->value), "allocation %ld failed: %s not bound", n,
+                              natives[i]);
+            }
         } else {
             ck_assert(failed_one);
             ck_assert_msg(strstr(hack_diag_first_error(&diags), "out of memory"), "allocation %ld: '%s'", n,
                           hack_diag_first_error(&diags));
+            /* no hook left bound with the context of a binder that gave up */
+            ck_assert_msg(!hack_machine_has_hooks(machine), "allocation %ld: hooks left bound", n);
             refused++;
         }
         hack_diag_list_free(&diags);

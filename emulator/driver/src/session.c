@@ -423,6 +423,15 @@ static bool load_failed(hack_diag_list *diags, const char *text)
     return false;
 }
 
+/* A bind that could not be made (memory ran out): nothing of this load stays bound, so no hook is left with the
+ * context of a binder that gave up (the program's own code is all there is to run). */
+static bool load_refused(hack_session *s, hack_diag_list *diags, const char *text)
+{
+    unbind(s, false);
+    hack_machine_clear_hooks(s->machine);
+    return load_failed(diags, text);
+}
+
 bool hack_session_load(hack_session *session, const hack_launch *launch, hack_diag_list *diags)
 {
     assert(session && launch && launch->program);
@@ -470,13 +479,13 @@ bool hack_session_load(hack_session *session, const hack_launch *launch, hack_di
     }
     s->run_reported_access = false;
     const char *unbound = bind_heap(s);
-    if (unbound) return load_failed(diags, unbound);
+    if (unbound) return load_refused(s, diags, unbound);
     if (s->check && s->watch_stack) watch_stack_floor(s);
     if (s->watchpoints && !s->check) {
         hack_machine_set_watch(s->machine, s->watchpoints, NULL);
     }
     unbound = bind_os(s);
-    if (unbound) return load_failed(diags, unbound);
+    if (unbound) return load_refused(s, diags, unbound);
     s->restarted = false;
     /* VM code never jumps to its bootstrap: a return through a corrupted frame (its return address 0) does,
      * and the program would start over and over; the word is watched from the first instruction on */

@@ -311,6 +311,11 @@ typedef hack_hook_action (*hack_hook_fn)(void *context, hack_machine *machine, c
 /* Binds fn to a ROM address. Returns false if the address already has a hook or memory ran out. */
 bool hack_machine_add_hook(hack_machine *machine, uint16_t address, hack_hook_kind kind, hack_hook_fn fn,
                            void *context);
+/* A binder's call (the native OS, the native Memory, the Output copy): binds fn unless address already has a hook,
+ * which is kept. False only when memory ran out, and then the binder must give up as a whole (a native alloc
+ * beside the Jack deAlloc would corrupt the heap). */
+bool hack_machine_bind_hook(hack_machine *machine, uint16_t address, hack_hook_kind kind, hack_hook_fn fn,
+                            void *context);
 /* Removes every hook. */
 void hack_machine_clear_hooks(hack_machine *machine);
 /* Whether a hook (or a return an observe hook waits for) is bound at address. */
