@@ -817,13 +817,13 @@ static hack_hook_action observe_peek_poke(void *context, hack_machine *m, const 
     return HACK_HOOK_PROCEED;
 }
 
-bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
+hack_heap_observing hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
 {
     const hack_symtab *symbols = &c->program->symbols;
     const hack_symbol *alloc = hack_symtab_find(symbols, "Memory.alloc", 12);
     if (!alloc) {
         stop_watching(c);
-        return false;
+        return HACK_HEAP_NO_ALLOCATOR;
     }
     /* Memory's own code may touch headers and free memory (but not live blocks, nor, through a pointer, the VM's
      * registers and static variables below the stack); its peek and poke are the program's way to any word, checked
@@ -858,7 +858,10 @@ bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *c)
                  {"Memory.poke", observe_peek_poke}};
     for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
         const hack_symbol *s = hack_symtab_find(symbols, hooks[i].name, strlen(hooks[i].name));
-        if (s) hack_machine_add_hook(c->machine, s->value, HACK_HOOK_OBSERVE, hooks[i].fn, c);
+        if (s && !hack_machine_bind_hook(c->machine, s->value, HACK_HOOK_OBSERVE, hooks[i].fn, c)) {
+            stop_watching(c);
+            return HACK_HEAP_OBSERVE_NO_MEMORY;
+        }
     }
-    return true;
+    return HACK_HEAP_OBSERVING;
 }

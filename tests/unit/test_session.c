@@ -254,6 +254,40 @@ START_TEST(a_failed_bind_fails_the_load)
         if (!failed_one) break; /* the load ran to its end without a failure: every allocation has failed once */
     }
     ck_assert_uint_ge(refused, 3); /* the heap check, the native Memory and the native OS at least */
+
+    /* the heap check on the program's own Memory (the Jack OS): its observers all bound, or the load refused */
+    hack_session_options jack = {.check_heap = true, .jack_os = true};
+    refused = 0;
+    for (long n = 0;; n++) {
+        session = hack_session_create(machine, &jack);
+        ck_assert_ptr_nonnull(session);
+        hack_diag_list_init(&diags);
+        failed_one = false;
+        fail_at = n;
+        const bool loaded = hack_session_load(
+            session, &(hack_launch){.program = &program, .os_added = build.os_added, .code = HACK_LAUNCH_VM, .bootstrapped = true},
+            &diags);
+        fail_at = -1;
+        if (loaded) {
+            static const char *const observed[] = {"Memory.init", "Memory.alloc", "Memory.deAlloc", "Memory.peek",
+                                                   "Memory.poke"};
+            for (size_t i = 0; i < sizeof observed / sizeof observed[0]; i++) {
+                const hack_symbol *f = hack_symtab_find(&program.symbols, observed[i], strlen(observed[i]));
+                ck_assert_ptr_nonnull(f);
+                ck_assert_msg(hack_machine_hooked(machine, f->value), "allocation %ld failed: %s not observed", n,
+                              observed[i]);
+            }
+        } else {
+            ck_assert(failed_one);
+            ck_assert_msg(!hack_machine_has_hooks(machine), "allocation %ld: hooks left bound", n);
+            refused++;
+        }
+        hack_diag_list_free(&diags);
+        hack_session_free(session);
+        session = NULL;
+        if (!failed_one) break;
+    }
+    ck_assert_uint_ge(refused, 1);
 }
 END_TEST
 

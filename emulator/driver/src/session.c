@@ -218,7 +218,9 @@ static const char *bind_heap(hack_session *s)
         if (!s->memory && hack_native_memory_applies(s->program)) return "out of memory for the native Memory";
     }
     if (s->check && !s->memory) {
-        if (hack_heap_sanitizer_observe_jack_memory(s->check))
+        const hack_heap_observing observing = hack_heap_sanitizer_observe_jack_memory(s->check);
+        if (observing == HACK_HEAP_OBSERVE_NO_MEMORY) return "out of memory for the heap check";
+        if (observing == HACK_HEAP_OBSERVING)
             hack_heap_sanitizer_listen_allocations(s->check, note_recent_allocation, s);
         else
             message(s, "--check-heap: the program has no Memory.alloc function (a .hack needs its .sym beside it), "
@@ -228,7 +230,9 @@ static const char *bind_heap(hack_session *s)
         s->tracker = hack_heap_sanitizer_create(s->machine, s->program, 0, NULL, NULL);
         if (!s->tracker) return "out of memory for the tracking of allocations";
         hack_heap_sanitizer_track_only(s->tracker);
-        if (hack_heap_sanitizer_observe_jack_memory(s->tracker)) {
+        const hack_heap_observing observing = hack_heap_sanitizer_observe_jack_memory(s->tracker);
+        if (observing == HACK_HEAP_OBSERVE_NO_MEMORY) return "out of memory for the tracking of allocations";
+        if (observing == HACK_HEAP_OBSERVING) {
             hack_heap_sanitizer_listen_allocations(s->tracker, note_recent_allocation, s);
         } else {
             hack_heap_sanitizer_free(s->tracker);

@@ -84,10 +84,15 @@ hack_heap_sanitizer *hack_heap_sanitizer_create(hack_machine *machine, const hac
                                         void *context);
 void hack_heap_sanitizer_free(hack_heap_sanitizer *check);
 
-/* For a Jack Memory (no native one): observe hooks on Memory.init, alloc and deAlloc, its code trusted.
- * False when the program has no Memory.alloc function (no allocator to learn blocks from: a program that
- * does not use the heap, or a .hack without its .sym); the check is then of no use, and watches nothing. */
-bool hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *check);
+/* For a Jack Memory (no native one): observe hooks on Memory.init, alloc and deAlloc, its code trusted. */
+typedef enum {
+    HACK_HEAP_OBSERVING,        /* all the hooks are bound */
+    HACK_HEAP_NO_ALLOCATOR,     /* the program has no Memory.alloc function (no allocator to learn blocks from: a
+                                   program that does not use the heap, or a .hack without its .sym); the check is
+                                   then of no use, and watches nothing */
+    HACK_HEAP_OBSERVE_NO_MEMORY, /* memory ran out binding a hook: the check would miss calls (the caller gives up) */
+} hack_heap_observing;
+hack_heap_observing hack_heap_sanitizer_observe_jack_memory(hack_heap_sanitizer *check);
 
 /* Tells fn of every block the sanitizer learns of (the heap map's latest allocations, with a Jack Memory). */
 void hack_heap_sanitizer_listen_allocations(hack_heap_sanitizer *check,
