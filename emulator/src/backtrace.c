@@ -60,16 +60,20 @@ static const hack_symbol *label_at(const hack_program *program, uint32_t pc)
 }
 
 /* One line for the code at pc: "  in Main.main (Main.jack:12)" when it came from Jack, "(Main.vm:40)" from VM
- * code with no Jack source, "(ROM 1234)" from machine code; how is "in" or "called from". */
+ * code with no Jack source, "(ROM 1234)" from machine code; how is "in" or "called from", or NULL for the place
+ * alone, with no lead and no newline ("Main.main (Main.jack:12)"). */
 static void describe(text_out *o, const hack_program *program, uint32_t pc, const char *how)
 {
+    char lead[32] = "";
+    if (how) snprintf(lead, sizeof lead, "  %s ", how);
+    const char *end = how ? "\n" : "";
     const hack_source_location *where = location(program, pc);
     if (where && where->routine == HACK_ROUTINE_BOOTSTRAP) {
-        add_line(o, "  %s the bootstrap (SP = 256, call Sys.init)\n", how);
+        add_line(o, "%sthe bootstrap (SP = 256, call Sys.init)%s", lead, end);
         return;
     }
     if (where && where->routine == HACK_ROUTINE_END) {
-        add_line(o, "  %s the halt loop after the program's last command\n", how);
+        add_line(o, "%sthe halt loop after the program's last command%s", lead, end);
         return;
     }
     const hack_symbol *function = hack_program_function_at(program, (uint16_t)pc);
@@ -83,19 +87,19 @@ static void describe(text_out *o, const hack_program *program, uint32_t pc, cons
         line = (unsigned)where->line;
     }
     if (function && file)
-        add_line(o, "  %s %s (%s:%u)\n", how, function->name, hack_path_base_name(file), line);
+        add_line(o, "%s%s (%s:%u)%s", lead, function->name, hack_path_base_name(file), line, end);
     else if (file) /* VM code outside any function (a project 7 test) */
-        add_line(o, "  %s %s:%u\n", how, hack_path_base_name(file), line);
+        add_line(o, "%s%s:%u%s", lead, hack_path_base_name(file), line, end);
     else if (function)
-        add_line(o, "  %s %s (ROM %u)\n", how, function->name, (unsigned)pc);
+        add_line(o, "%s%s (ROM %u)%s", lead, function->name, (unsigned)pc, end);
     else {
         const hack_symbol *label = label_at(program, pc);
         if (label && label->value == pc)
-            add_line(o, "  %s ROM %u (%s)\n", how, (unsigned)pc, label->name);
+            add_line(o, "%sROM %u (%s)%s", lead, (unsigned)pc, label->name, end);
         else if (label)
-            add_line(o, "  %s ROM %u (%s+%u)\n", how, (unsigned)pc, label->name, (unsigned)(pc - label->value));
+            add_line(o, "%sROM %u (%s+%u)%s", lead, (unsigned)pc, label->name, (unsigned)(pc - label->value), end);
         else
-            add_line(o, "  %s ROM %u\n", how, (unsigned)pc);
+            add_line(o, "%sROM %u%s", lead, (unsigned)pc, end);
     }
 }
 
@@ -174,14 +178,17 @@ static size_t walk_frames(const hack_machine *machine, const hack_program *progr
     return n;
 }
 
-/* One frame's line; how is "in" or "called from". */
+/* One frame's line; how is "in" or "called from", or NULL for the place alone (see describe). */
 static void describe_frame(text_out *o, const hack_program *program, const hack_backtrace_frame *f, const char *how)
 {
-    if (f->lost)
-        add_line(o, "  %s the translator's shared code (ROM %u), whose caller cannot be told: R13 = %u\n", how,
-                 (unsigned)f->pc, (unsigned)f->r13);
-    else
+    if (f->lost) {
+        char lead[32] = "";
+        if (how) snprintf(lead, sizeof lead, "  %s ", how);
+        add_line(o, "%sthe translator's shared code (ROM %u), whose caller cannot be told: R13 = %u%s", lead,
+                 (unsigned)f->pc, (unsigned)f->r13, how ? "\n" : "");
+    } else {
         describe(o, program, f->pc, how);
+    }
 }
 
 size_t hack_backtrace_write(const hack_program *program, const hack_backtrace_frame *frames, size_t count, bool more,
@@ -219,15 +226,15 @@ size_t hack_backtrace_frame_describe(const hack_program *program, const hack_bac
                                      size_t size)
 {
     if (size == 0) return 0;
-    buf[0] = '\0';
-    text_out o = {buf, size, 0, false};
-    describe_frame(&o, program, frame, "at"); /* "  at Name (File:line)\n": the place without its frame */
-    size_t length = o.used, start = 0;
-    if (length >= 5 && strncmp(buf, "  at ", 5) == 0) start = 5;
-    if (length > 0 && buf[length - 1] == '\n') length--;
-    memmove(buf, buf + start, length - start);
-    buf[length - start] = '\0';
-    return length - start;
+    /* written whole into room enough for any name, then cut to size (a place is cut, not left out) */
+    char place[2048];
+    text_out o = {place, sizeof place, 0, false};
+    place[0] = '\0';
+    describe_frame(&o, program, frame, NULL);
+    const size_t length = o.used < size ? o.used : size - 1;
+    memcpy(buf, place, length);
+    buf[length] = '\0';
+    return length;
 }
 
 uint16_t hack_backtrace_place(const hack_machine *machine, const hack_program *program)

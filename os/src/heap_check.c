@@ -682,7 +682,9 @@ static size_t stack_at_return(const hack_heap_sanitizer *c, const hack_machine *
     hack_backtrace_frame frames[HACK_BACKTRACE_FRAMES + 1];
     bool more;
     const size_t count = frames_at_return(c, m, function, frames, sizeof frames / sizeof frames[0], &more);
-    return hack_backtrace_write(c->program, frames, count, more, buf, size < STACK_TEXT ? size : STACK_TEXT);
+    /* room for the return's own line (a place of up to 256 characters) above the callers' STACK_TEXT */
+    const size_t room = STACK_TEXT + 256;
+    return hack_backtrace_write(c->program, frames, count, more, buf, size < room ? size : room);
 }
 
 static hack_hook_action observe_alloc(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)

@@ -239,6 +239,33 @@ START_TEST(an_overwritten_r13_is_said_not_guessed)
 }
 END_TEST
 
+/* A place is described alone ("Main.leaf (Main.jack:32)", no lead, no newline), and one too long for its buffer is
+ * cut there, not left out: a function of 300 characters in machine code (no program map). */
+START_TEST(a_place_is_described_alone_and_cut_to_fit)
+{
+    build();
+    hack_machine_load(machine, program.words, program.count);
+    const uint16_t leaf = function_entry("Main.leaf");
+    char place[200];
+    hack_backtrace_describe(&program, leaf, place, sizeof place);
+    ck_assert_str_eq(place, "Main.leaf (Main.jack:32)"); /* (its entry: at its first statement, line 32) */
+    hack_program bare;
+    ck_assert(hack_program_init(&bare));
+    char name[301];
+    memset(name, 'x', 300);
+    memcpy(name, "Long.", 5);
+    name[300] = '\0';
+    ck_assert(hack_symtab_add(&bare.symbols, name, 300, 0, HACK_SYMBOL_FUNCTION, 0));
+    ck_assert_uint_eq(hack_backtrace_describe(&bare, 3, place, 40), 39);
+    ck_assert_str_eq(place, "Long.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    char whole[400];
+    hack_backtrace_describe(&bare, 3, whole, sizeof whole);
+    ck_assert_uint_eq(strlen(whole), 300 + strlen(" (ROM 3)"));
+    ck_assert_str_eq(whole + 300, " (ROM 3)");
+    hack_program_free(&bare);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("backtrace");
@@ -247,6 +274,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, jackc_records_a_place_for_every_vm_line);
     tcase_add_test(tc, backtrace_at_every_instruction);
     tcase_add_test(tc, an_overwritten_r13_is_said_not_guessed);
+    tcase_add_test(tc, a_place_is_described_alone_and_cut_to_fit);
     suite_add_tcase(suite, tc);
     return suite;
 }
