@@ -462,7 +462,7 @@ EMSCRIPTEN_KEEPALIVE double hw_cycles(void)
 EMSCRIPTEN_KEEPALIVE uint16_t *hw_ram(void)
 {
     if (!page.machine) page.machine = hack_machine_create();
-    return page.machine ? page.machine->ram : NULL;
+    return page.machine ? hack_machine_ram_in_place(page.machine) : NULL;
 }
 
 EMSCRIPTEN_KEEPALIVE void hw_key(int code)

@@ -31,16 +31,28 @@ struct hack_native_os {
     uint64_t wait_clock;  /* the clock rate its busy loop is tuned for (0: unknown) */
 };
 
-static const char *const error_meanings[21] = {
-    [1] = "Sys.wait duration negative",          [2] = "Array.new size <= 0",
-    [3] = "Math.divide by zero",                 [4] = "Math.sqrt of a negative number",
-    [5] = "Memory.alloc size <= 0",              [6] = "Memory.alloc: heap overflow",
-    [7] = "Screen.drawPixel illegal coordinates", [8] = "Screen.drawLine illegal coordinates",
-    [9] = "Screen.drawRectangle illegal coordinates", [12] = "Screen.drawCircle illegal center",
-    [13] = "Screen.drawCircle: the circle leaves the screen", [14] = "String.new negative length",
-    [15] = "String.charAt index out of bounds",  [16] = "String.setCharAt index out of bounds",
-    [17] = "String.appendChar: string full",     [18] = "String.eraseLastChar: string empty",
-    [19] = "String.setInt: insufficient capacity", [20] = "Output.moveCursor illegal position",
+/* The course's error codes: the OS function that raises each, and what it means. */
+static const struct {
+    const char *owner, *meaning;
+} error_meanings[21] = {
+    [1] = {"Sys.wait", "Sys.wait duration negative"},
+    [2] = {"Array.new", "Array.new size <= 0"},
+    [3] = {"Math.divide", "Math.divide by zero"},
+    [4] = {"Math.sqrt", "Math.sqrt of a negative number"},
+    [5] = {"Memory.alloc", "Memory.alloc size <= 0"},
+    [6] = {"Memory.alloc", "Memory.alloc: heap overflow"},
+    [7] = {"Screen.drawPixel", "Screen.drawPixel illegal coordinates"},
+    [8] = {"Screen.drawLine", "Screen.drawLine illegal coordinates"},
+    [9] = {"Screen.drawRectangle", "Screen.drawRectangle illegal coordinates"},
+    [12] = {"Screen.drawCircle", "Screen.drawCircle illegal center"},
+    [13] = {"Screen.drawCircle", "Screen.drawCircle: the circle leaves the screen"},
+    [14] = {"String.new", "String.new negative length"},
+    [15] = {"String.charAt", "String.charAt index out of bounds"},
+    [16] = {"String.setCharAt", "String.setCharAt index out of bounds"},
+    [17] = {"String.appendChar", "String.appendChar: string full"},
+    [18] = {"String.eraseLastChar", "String.eraseLastChar: string empty"},
+    [19] = {"String.setInt", "String.setInt: insufficient capacity"},
+    [20] = {"Output.moveCursor", "Output.moveCursor illegal position"},
 };
 
 static int32_t symbol(const hack_program *program, const char *name)
@@ -529,13 +541,11 @@ static hack_hook_action sys_error(void *c, hack_machine *m, const hack_hook_even
         int code = os->error_code;
         /* The course's meaning of a code belongs to the OS function that raises it ("Sys.wait duration
          * negative"): shown when that function called Sys.error; from anywhere else, the caller is named. */
-        const char *meaning = code > 0 && code <= 20 ? error_meanings[code] : NULL;
+        const char *meaning = code > 0 && code <= 20 ? error_meanings[code].meaning : NULL;
         uint16_t frame = hack_machine_ram(m, 1);
         uint16_t return_address = frame >= 5 && frame < HACK_RAM_SIZE ? hack_machine_ram(m, frame - 5) : 0xFFFFu;
         const hack_symbol *caller = return_address < HACK_ROM_SIZE ? hack_program_function_at(os->program, return_address) : NULL;
-        size_t owner_length = meaning ? strcspn(meaning, " :") : 0;
-        bool from_owner = (meaning && caller && strlen(caller->name) == owner_length &&
-                           strncmp(caller->name, meaning, owner_length) == 0) ||
+        bool from_owner = (meaning && caller && strcmp(caller->name, error_meanings[code].owner) == 0) ||
                           (meaning && os->raised == code); /* the owner's native code raised it */
         os->raised = 0;
         int n;

@@ -103,10 +103,10 @@ void hack_debugger_free(hack_debugger *d)
 }
 
 /* "Main.fact (Main.jack:4)": the innermost frame as call stacks show it (a PC in the translator's shared
- * routines stands for the command that jumped there). */
-static void describe_here(const hack_debugger *d, char *buf, size_t size)
+ * routines stands for the command that jumped there). Returns the ROM word that stands for it. */
+static uint16_t describe_here(const hack_debugger *d, char *buf, size_t size)
 {
-    hack_backtrace_frame frame;
+    hack_backtrace_frame frame = {.pc = hack_machine_pc(d->machine)};
     size_t n = 0;
     if (size) buf[0] = '\0';
     if (hack_backtrace_frames(d->machine, d->program, &frame, 1, NULL) == 1)
@@ -115,6 +115,7 @@ static void describe_here(const hack_debugger *d, char *buf, size_t size)
     uint16_t pc = hack_machine_pc(d->machine);
     if (debug_asm_line(d, pc)) /* an assembly program: where in its file */
         snprintf(buf + n, size - n, ", %s:%" PRIu32, debug_source_name(d, d->asm_file), debug_asm_line(d, pc));
+    return frame.pc;
 }
 
 /* The Jack (or VM, or assembly) source line of pc, as "12\t<text>". */
@@ -319,14 +320,19 @@ static void report_end(hack_debugger *d, hack_session_stop stop)
 static void show_after_access(hack_debugger *d, uint16_t pc, const char *verb)
 {
     char here[200], by[200];
-    describe_here(d, here, sizeof here);
+    const uint16_t here_pc = describe_here(d, here, sizeof here);
     debug_describe(d, pc, by, sizeof by);
-    if (debug_asm_line(d, pc)) /* an assembly program: its line says it */
+    const bool assembly = debug_asm_line(d, pc) != 0;
+    if (assembly) /* an assembly program: its line says it */
         snprintf(by, sizeof by, "%s:%" PRIu32, debug_source_name(d, d->asm_file), debug_asm_line(d, pc));
-    const char *paren_here = strchr(here, '('), *paren_by = strchr(by, '(');
+    const hack_symbol *function = hack_program_function_at(d->program, here_pc);
+    /* in the same function, the access's place is its file and line alone ("Main.fact (Main.jack:4)": Main.jack:4) */
+    const char *paren_by = strchr(by, '(');
+    const bool same_function = !assembly && function && function == hack_program_function_at(d->program, pc) &&
+                               paren_by && by[strlen(by) - 1] == ')';
     if (strcmp(here, by) == 0)
         debug_say(d, "%s\n", here);
-    else if (paren_here && paren_by && paren_here - here == paren_by - by && strncmp(here, by, (size_t)(paren_here - here)) == 0)
+    else if (same_function)
         debug_say(d, "%s, after %.*s %s it\n", here, (int)(strlen(paren_by) - 2), paren_by + 1, verb);
     else
         debug_say(d, "%s, after %s %s it\n", here, by, verb);

@@ -181,10 +181,11 @@ static inline void hack_machine_restore_ram(hack_machine *machine, const uint16_
     memcpy(machine->ram, words, sizeof machine->ram);
 }
 
-/* ---- RAM in place: the native OS's heap ----
+/* ---- RAM in place: the native OS's heap, the web page's RAM table ----
  * The native Memory (hack_heap_create) keeps this pointer and works on the heap's words through it, as
- * Memory.jack's code would: its writes take effect at once, no watch map sees them, and the pointer lives as long
- * as the machine. Everything else reads and writes RAM through hack_machine_ram and hack_machine_set_ram. */
+ * Memory.jack's code would, and the web page's script reads and edits RAM through it (a typed array over the
+ * words, between runs): writes take effect at once, no watch map sees them, and the pointer lives as long as the
+ * machine. Everything else reads and writes RAM through hack_machine_ram and hack_machine_set_ram. */
 static inline uint16_t *hack_machine_ram_in_place(hack_machine *machine) { return machine->ram; }
 
 /* ---- the screen and all of RAM at once: the front ends' (drawing a frame, a reset) ---- */
@@ -194,7 +195,7 @@ static inline const uint16_t *hack_machine_screen(const hack_machine *machine) {
 /* All of RAM to zeros (a front end's fresh start); registers, PC, cycles and ROM are left as they are. */
 static inline void hack_machine_clear_ram(hack_machine *machine)
 {
-    for (size_t i = 0; i < HACK_RAM_SIZE; i++) machine->ram[i] = 0;
+    memset(machine->ram, 0, sizeof machine->ram);
 }
 
 /* A new machine with ROM, RAM and registers cleared, or NULL when memory ran out. */

@@ -251,7 +251,10 @@ static void build_stack(debug_panel *panel)
         add_lines(stack, line, "");
         if (i == selected)
             for (size_t k = first; k < stack->count; k++) stack->lines[k].selected = true;
-        if (hack_debugger_variables(d, (size_t)i, HACK_DEBUGGER_LOCALS, NULL, 0) > 0) /* ("No locals." left out) */
+        /* its locals ("No locals." left out), or why they cannot be told (a frame in the middle of its return) */
+        hack_debugger_frame frame;
+        const bool in_flux = hack_debugger_frames(d, (size_t)i, &frame, 1, NULL) == 1 && frame.in_flux;
+        if (in_flux || hack_debugger_variables(d, (size_t)i, HACK_DEBUGGER_LOCALS, NULL, 0) > 0)
             add_lines(stack, ask(panel, "info locals"), "  ");
         if (hack_debugger_frame_is_function(d, i)) continue; /* a function has no `this` */
         hack_debugger_variable self;
