@@ -452,6 +452,7 @@ typedef struct {
 
 typedef struct run_log_s {
     char fail[512];       /* the first FAIL line */
+    hack_bench_verdict fail_verdict; /* what its check's label says it is (full-heap, merge), else a wrong result */
     bool passed;          /* a PASS line */
     char step[256];       /* the last STEP line: what the program was doing */
     char last[256];       /* the last line printed */
@@ -506,6 +507,17 @@ static hack_hook_action check_value(void *context, hack_machine *m, const hack_h
 }
 
 /* "FAIL " and the label's text with %1..%4 replaced by the numbers (or the numbers alone, with no label). */
+/* The verdict a failed check stands for, by its label's first word (the test program's header names them:
+ * "full-heap ...", "merge ..."); anything else is a wrong result. */
+static hack_bench_verdict verdict_of_check(const char *label)
+{
+    while (label && *label == ' ') label++;
+    if (!label) return HACK_BENCH_WRONG_RESULT;
+    return strncmp(label, "full-heap", 9) == 0 ? HACK_BENCH_FULL_HEAP
+           : strncmp(label, "merge", 5) == 0   ? HACK_BENCH_NO_MERGING
+                                               : HACK_BENCH_WRONG_RESULT;
+}
+
 static hack_hook_action check_fail(void *context, hack_machine *m, const hack_hook_event *e, uint16_t *value)
 {
     run_log *log = context;
@@ -514,6 +526,7 @@ static hack_hook_action check_fail(void *context, hack_machine *m, const hack_ho
     for (int i = 0; i < 4 && i + 1 < e->count; i++) numbers[i] = (int16_t)hack_machine_ram(m, (uint16_t)(e->arg + 1 + i));
     if (log->fail[0]) return HACK_HOOK_STOP;
     const char *label = log->info ? label_text(log->info, 'f', id) : NULL;
+    log->fail_verdict = verdict_of_check(label);
     hack_strbuf text;
     hack_strbuf_init(&text);
     hack_strbuf_append(&text, "FAIL ", 5);
@@ -720,7 +733,10 @@ static void judge_inits(hack_bench_result *r, const run_log *log, const hack_pro
 static void on_output(void *context, const char *text)
 {
     run_log *log = context;
-    if (strncmp(text, "FAIL", 4) == 0 && !log->fail[0]) copy_text(log->fail, sizeof log->fail, text, strlen(text));
+    if (strncmp(text, "FAIL", 4) == 0 && !log->fail[0]) { /* a check the program printed: "FAIL <label>" */
+        copy_text(log->fail, sizeof log->fail, text, strlen(text));
+        log->fail_verdict = verdict_of_check(text + 4);
+    }
     if (strcmp(text, "PASS") == 0) log->passed = true;
     if (strncmp(text, "STEP ", 5) == 0) copy_text(log->step, sizeof log->step, text + 5, strlen(text + 5));
     copy_text(log->last, sizeof log->last, text, strlen(text));
@@ -987,11 +1003,7 @@ static void classify_stop(hack_bench_result *r, const run_log *log, const hack_s
     const hack_session_stop stop = record->stop;
     if (log->fail[0]) {
         copy_text(r->detail, sizeof r->detail, log->fail, strlen(log->fail));
-        const char *check = log->fail + 4;
-        while (*check == ' ') check++;
-        r->verdict = strncmp(check, "full-heap", 9) == 0 ? HACK_BENCH_FULL_HEAP
-                     : strncmp(check, "merge", 5) == 0   ? HACK_BENCH_NO_MERGING
-                                                         : HACK_BENCH_WRONG_RESULT;
+        r->verdict = log->fail_verdict;
         snprintf(r->place, sizeof r->place, "%s", "the test program's check");
         return;
     }
