@@ -13,7 +13,7 @@
  * and it ends within its budget.
  *
  * The input: byte 0 flags: 1 relaxed mode, 2 R0..R15 not kept in locals (no_kept), 4 a profile (only the
- * blocks it reached translated), 8 hooks bound (a native function that skips a word), 16 and 32 the slices
+ * blocks it reached translated; and the run starts with profiling turns), 8 hooks bound (a native function that skips a word), 16 and 32 the slices
  * (the whole budget, 1..64, 1..4, 1..1024 instructions), 64 A, D and PC from the input, 128 the machine runs
  * on through halts and the program's end (as test scripts run it). Bytes 1 and 2: the budget, 1..16384
  * instructions; byte 3: a seed for the slices, the hooks and the profile; bytes 4..19: R0..R15 (a byte below
@@ -91,11 +91,23 @@ static void run_translation(hack_tier_state *s)
 
 /* ---- the tier's side of tier_run.c (tier_run.h), the harness's ---- */
 
+/* With flag 4, the first asks (1 to 4) hand the run a profiling turn of 1 to 200 instructions instead of the code,
+ * as the tier does while a program is hot but not yet translated: tier_run.c's profiled loop, and its hand-over
+ * to the code, are compared with the interpreter too. */
+static unsigned profile_turns;
+static uint64_t profile_turn_length[4];
+static uint8_t profile_marks[HACK_ROM_SIZE + 2];
+
 hack_tier_fn hack_tier_ready(hack_machine *machine, uint64_t *interpret_for, uint8_t **profile)
 {
     (void)machine;
     *interpret_for = UINT64_MAX;
     *profile = NULL;
+    if (profile_turns > 0) {
+        *interpret_for = profile_turn_length[--profile_turns];
+        *profile = profile_marks;
+        return NULL;
+    }
     return program ? run_translation : NULL;
 }
 
@@ -114,7 +126,7 @@ void hack_tier_account(hack_machine *machine, uint64_t native, uint64_t interpre
 uint8_t *hack_tier_profile_map(hack_machine *machine)
 {
     (void)machine;
-    abort(); /* (hack_tier_ready never asks for a profiled run) */
+    return profile_marks;
 }
 
 static void harness_tier_nothing(hack_machine *machine)
@@ -327,6 +339,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               "uint32_t pc; uint64_t left") == 0);
     const char *cc = getenv("HACK_FUZZ_TIER_CC");
     if (cc && *cc) compile_twin(cc);
+    profile_turns = flags & 4 ? 1 + next_random() % 4 : 0;
+    for (unsigned i = 0; i < profile_turns; i++) profile_turn_length[i] = 1 + next_random() % 200;
 
     /* the same budget in the same slices, compared after each */
     static const uint32_t max_slices[4] = {MAX_BUDGET, 64, 4, 1024};
