@@ -200,8 +200,47 @@ START_TEST(native_memory_bad_free_is_a_heap_error)
 }
 END_TEST
 
+/* A session with options loading the program with its allocation n failing (n from 0: each in turn). */
+static bool load_failing_at(const hack_session_options *options, unsigned os_added, long n, hack_diag_list *diags)
+{
+    session = hack_session_create(machine, options);
+    ck_assert_ptr_nonnull(session);
+    hack_diag_list_init(diags);
+    failed_one = false;
+    fail_at = n;
+    const hack_launch launch = {
+        .program = &program, .os_added = os_added, .code = HACK_LAUNCH_VM, .bootstrapped = true};
+    const bool loaded = hack_session_load(session, &launch, diags);
+    fail_at = -1;
+    return loaded;
+}
+
+/* After a load with allocation n failing: loaded, every function of names is hooked; refused, no hook is left
+ * bound with the context of a binder that gave up. */
+static void assert_all_or_none(bool loaded, long n, const char *const *names, size_t count)
+{
+    if (!loaded) {
+        ck_assert(failed_one);
+        ck_assert_msg(!hack_machine_has_hooks(machine), "allocation %ld: hooks left bound", n);
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const hack_symbol *f = hack_symtab_find(&program.symbols, names[i], strlen(names[i]));
+        ck_assert_ptr_nonnull(f);
+        ck_assert_msg(hack_machine_hooked(machine, f->value), "allocation %ld failed: %s not bound", n, names[i]);
+    }
+}
+
+static void end_load(hack_diag_list *diags)
+{
+    hack_diag_list_free(diags);
+    hack_session_free(session);
+    session = NULL;
+}
+
 /* Every allocation of a load that asks for the heap check, the native Memory, the native OS and the Output mirror
- * fails in turn: the load either binds all that was asked for, or says it could not (false, and why in diags). */
+ * fails in turn: the load either binds all that was asked for, or says it could not (false, and why in diags), and
+ * leaves nothing bound. */
 START_TEST(a_failed_bind_fails_the_load)
 {
     hack_diag_list diags;
@@ -210,81 +249,43 @@ START_TEST(a_failed_bind_fails_the_load)
     ck_assert_msg(hack_build_program(SAMPLES_DIR "/bugs/DoubleFree", &build, &program, &diags), "%s",
                   hack_diag_first_error(&diags));
     hack_diag_list_free(&diags);
-    hack_session_options options = {.check_heap = true, .mirror_output = true};
+    /* all of the native OS and Memory: a native alloc beside the Jack deAlloc would corrupt the heap */
+    static const char *const natives[] = {
+        "Memory.init",        "Memory.alloc",          "Memory.deAlloc",     "Memory.peek",
+        "Memory.poke",        "Math.multiply",         "Math.divide",        "Math.sqrt",
+        "Output.printChar",   "Output.printString",    "Output.println",     "Output.moveCursor",
+        "Screen.clearScreen", "Screen.setColor",       "Screen.drawPixel",   "Screen.drawLine",
+        "Screen.drawRectangle", "Screen.drawCircle",   "Keyboard.readChar",  "Sys.wait",
+        "Sys.error"};
+    const hack_session_options options = {.check_heap = true, .mirror_output = true};
     size_t refused = 0;
     for (long n = 0;; n++) {
-        session = hack_session_create(machine, &options);
-        ck_assert_ptr_nonnull(session);
-        hack_diag_list_init(&diags);
-        failed_one = false;
-        fail_at = n;
-        const bool loaded = hack_session_load(
-            session, &(hack_launch){.program = &program, .os_added = build.os_added, .code = HACK_LAUNCH_VM, .bootstrapped = true},
-            &diags);
-        fail_at = -1;
+        const bool loaded = load_failing_at(&options, build.os_added, n, &diags);
+        assert_all_or_none(loaded, n, natives, sizeof natives / sizeof natives[0]);
         if (loaded) {
             ck_assert_msg(hack_session_block_record(session) != NULL, "allocation %ld failed: no heap check", n);
             ck_assert_msg(hack_session_heap(session) != NULL, "allocation %ld failed: no native Memory", n);
             ck_assert_uint_eq(diags.error_count, 0);
-            /* ... all of it: a native alloc beside the Jack deAlloc would corrupt the heap */
-            static const char *const natives[] = {
-                "Memory.init",        "Memory.alloc",          "Memory.deAlloc",     "Memory.peek",
-                "Memory.poke",        "Math.multiply",         "Math.divide",        "Math.sqrt",
-                "Output.printChar",   "Output.printString",    "Output.println",     "Output.moveCursor",
-                "Screen.clearScreen", "Screen.setColor",       "Screen.drawPixel",   "Screen.drawLine",
-                "Screen.drawRectangle", "Screen.drawCircle",   "Keyboard.readChar",  "Sys.wait",
-                "Sys.error"};
-            for (size_t i = 0; i < sizeof natives / sizeof natives[0]; i++) {
-                const hack_symbol *f = hack_symtab_find(&program.symbols, natives[i], strlen(natives[i]));
-                ck_assert_ptr_nonnull(f);
-                ck_assert_msg(hack_machine_hooked(machine, f->value), "allocation %ld failed: %s not bound", n,
-                              natives[i]);
-            }
         } else {
-            ck_assert(failed_one);
             ck_assert_msg(strstr(hack_diag_first_error(&diags), "out of memory"), "allocation %ld: '%s'", n,
                           hack_diag_first_error(&diags));
-            /* no hook left bound with the context of a binder that gave up */
-            ck_assert_msg(!hack_machine_has_hooks(machine), "allocation %ld: hooks left bound", n);
             refused++;
         }
-        hack_diag_list_free(&diags);
-        hack_session_free(session);
-        session = NULL;
+        end_load(&diags);
         if (!failed_one) break; /* the load ran to its end without a failure: every allocation has failed once */
     }
     ck_assert_uint_ge(refused, 3); /* the heap check, the native Memory and the native OS at least */
 
     /* the heap check on the program's own Memory (the Jack OS): its observers all bound, or the load refused */
-    hack_session_options jack = {.check_heap = true, .jack_os = true};
+    static const char *const observed[] = {"Memory.init", "Memory.alloc", "Memory.deAlloc", "Memory.peek",
+                                           "Memory.poke"};
+    const hack_session_options jack = {.check_heap = true, .jack_os = true};
     refused = 0;
     for (long n = 0;; n++) {
-        session = hack_session_create(machine, &jack);
-        ck_assert_ptr_nonnull(session);
-        hack_diag_list_init(&diags);
-        failed_one = false;
-        fail_at = n;
-        const bool loaded = hack_session_load(
-            session, &(hack_launch){.program = &program, .os_added = build.os_added, .code = HACK_LAUNCH_VM, .bootstrapped = true},
-            &diags);
-        fail_at = -1;
-        if (loaded) {
-            static const char *const observed[] = {"Memory.init", "Memory.alloc", "Memory.deAlloc", "Memory.peek",
-                                                   "Memory.poke"};
-            for (size_t i = 0; i < sizeof observed / sizeof observed[0]; i++) {
-                const hack_symbol *f = hack_symtab_find(&program.symbols, observed[i], strlen(observed[i]));
-                ck_assert_ptr_nonnull(f);
-                ck_assert_msg(hack_machine_hooked(machine, f->value), "allocation %ld failed: %s not observed", n,
-                              observed[i]);
-            }
-        } else {
-            ck_assert(failed_one);
-            ck_assert_msg(!hack_machine_has_hooks(machine), "allocation %ld: hooks left bound", n);
-            refused++;
-        }
-        hack_diag_list_free(&diags);
-        hack_session_free(session);
-        session = NULL;
+        const bool loaded = load_failing_at(&jack, build.os_added, n, &diags);
+        assert_all_or_none(loaded, n, observed, sizeof observed / sizeof observed[0]);
+        refused += !loaded;
+        end_load(&diags);
         if (!failed_one) break;
     }
     ck_assert_uint_ge(refused, 1);
