@@ -4,7 +4,6 @@
 #include "hack/cli_options.h"
 #include "hack/path.h"
 
-#include "hack/version.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +32,8 @@ int main(int argc, char **argv)
         {0}};
     const hack_cli_spec spec = {"usage: hackasm [options] FILE.asm\nAssembles FILE.asm into FILE.hack beside it.\n",
                                 options, 15};
-    char error[600];
-    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, sizeof error);
-    if (action == HACK_CLI_SHOW_HELP) return hack_cli_write_usage(&spec, stdout) ? 0 : 1;
-    if (action == HACK_CLI_SHOW_VERSION) {
-        fputs(HACK_VERSION_LINE("hackasm"), stdout);
-        return 0;
-    }
-    if (action == HACK_CLI_ERROR || !input) { /* (no file: the usage says what is needed) */
-        if (action == HACK_CLI_ERROR) fprintf(stderr, "hackasm: %s\n", error);
-        hack_cli_write_usage(&spec, stderr);
-        return HACK_EXIT_USAGE;
-    }
+    const int status = hack_cli_parse_tool(&spec, argc, argv, "hackasm", &input);
+    if (status >= 0) return status;
 
     hack_program program;
     hack_diag_list diags;

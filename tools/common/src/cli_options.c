@@ -1,6 +1,7 @@
 /* Command lines read from one table of options (hack/cli_options.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "hack/cli_options.h"
+#include "hack/version.h"
 
 #include "hack/strbuf.h"
 #include "hack/suggest.h"
@@ -446,4 +447,22 @@ bool hack_cli_write_usage(const hack_cli_spec *spec, FILE *out)
     fputs(made ? text : "out of memory\n", out);
     free(text);
     return made;
+}
+
+int hack_cli_parse_tool(const hack_cli_spec *spec, int argc, char **argv, const char *tool,
+                        const char *const *operand)
+{
+    char error[600];
+    const hack_cli_action action = hack_cli_parse(spec, argc, argv, error, sizeof error);
+    if (action == HACK_CLI_SHOW_HELP) return hack_cli_write_usage(spec, stdout) ? 0 : 1;
+    if (action == HACK_CLI_SHOW_VERSION) {
+        printf("%s %s (hack-computer)\n", tool, HACK_VERSION); /* (HACK_VERSION_LINE's words) */
+        return 0;
+    }
+    if (action == HACK_CLI_ERROR || !*operand) { /* (no operand: the usage says what is needed) */
+        if (action == HACK_CLI_ERROR) fprintf(stderr, "%s: %s\n", tool, error);
+        hack_cli_write_usage(spec, stderr);
+        return HACK_EXIT_USAGE;
+    }
+    return -1;
 }

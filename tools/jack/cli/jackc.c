@@ -5,7 +5,6 @@
 #include "hack/path.h"
 #include "hack/textfile.h"
 
-#include "hack/version.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,18 +37,8 @@ int main(int argc, char **argv)
         "between them (and to the OS) are checked, and so are calls from a FILE.jack to the other classes\n"
         "of its folder (.jack, or .vm without a .jack).\n",
         options, 15};
-    char error[600];
-    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, sizeof error);
-    if (action == HACK_CLI_SHOW_HELP) return hack_cli_write_usage(&spec, stdout) ? 0 : 1;
-    if (action == HACK_CLI_SHOW_VERSION) {
-        fputs(HACK_VERSION_LINE("jackc"), stdout);
-        return 0;
-    }
-    if (action == HACK_CLI_ERROR || !input) { /* (no file: the usage says what is needed) */
-        if (action == HACK_CLI_ERROR) fprintf(stderr, "jackc: %s\n", error);
-        hack_cli_write_usage(&spec, stderr);
-        return HACK_EXIT_USAGE;
-    }
+    const int status = hack_cli_parse_tool(&spec, argc, argv, "jackc", &input);
+    if (status >= 0) return status;
     hack_diag_list diags;
     hack_diag_list_init(&diags);
     hack_jack_sources sources = {0};

@@ -7,7 +7,6 @@
 #include "hack/textfile.h"
 #include "hack/vm.h"
 
-#include "hack/version.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,18 +65,8 @@ int main(int argc, char **argv)
         "course's VM translator does (a folder gets the bootstrap: SP = 256, call Sys.init). A folder's\n"
         ".jack files without a .vm (or newer than it) are compiled in memory first.\n",
         rows, 21};
-    char error[600];
-    const hack_cli_action action = hack_cli_parse(&spec, argc, argv, error, sizeof error);
-    if (action == HACK_CLI_SHOW_HELP) return hack_cli_write_usage(&spec, stdout) ? 0 : 1;
-    if (action == HACK_CLI_SHOW_VERSION) {
-        fputs(HACK_VERSION_LINE("hackvm"), stdout);
-        return 0;
-    }
-    if (action == HACK_CLI_ERROR || !input) { /* (no file or folder: the usage says what is needed) */
-        if (action == HACK_CLI_ERROR) fprintf(stderr, "hackvm: %s\n", error);
-        hack_cli_write_usage(&spec, stderr);
-        return HACK_EXIT_USAGE;
-    }
+    const int status = hack_cli_parse_tool(&spec, argc, argv, "hackvm", &input);
+    if (status >= 0) return status;
     struct stat info;
     bool folder = stat(input, &info) == 0 && S_ISDIR(info.st_mode);
     if (bootstrap < 0) bootstrap = folder;

@@ -85,6 +85,13 @@ char *hack_cli_usage(const hack_cli_spec *spec);
 /* Writes the usage to out (as hack_diag_list_print writes diagnostics); false when memory ran out. */
 bool hack_cli_write_usage(const hack_cli_spec *spec, FILE *out);
 
+/* A tool's command line as hackasm, jackc and hackvm answer it: parsed; --help writes the usage to stdout,
+ * --version the tool's version line; an error (named after the tool) or a missing operand (*operand still NULL
+ * after the parse) writes the usage to stderr. Returns -1 when the tool is to go on, else its exit status (0, 1
+ * when the usage could not be written, HACK_EXIT_USAGE). */
+int hack_cli_parse_tool(const hack_cli_spec *spec, int argc, char **argv, const char *tool,
+                        const char *const *operand);
+
 /* A whole number in min..max, written in decimal digits only (no sign, no blanks, nothing after): "12abc",
  * "-5", "" and numbers past 2^64 - 1 are refused. */
 bool hack_cli_whole_number(const char *text, uint64_t min, uint64_t max, uint64_t *value);
