@@ -7,7 +7,6 @@
 #include "hack/textfile.h"
 #include "hack/vm.h"
 
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
