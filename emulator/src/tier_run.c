@@ -47,16 +47,11 @@ hack_run_result hack_tier_run_in_turns(hack_machine *machine, uint64_t budget)
         uint64_t interpret_for;
         uint8_t *profile = NULL;
         hack_tier_fn fn = hack_tier_ready(machine, &interpret_for, &profile);
-        if (!fn && profile) { /* the interpreter noting the words it runs */
-            hack_run_result r = run_profiled(machine, left < interpret_for ? left : interpret_for);
+        if (!fn) { /* the interpreter's turn, noting the words it runs when a profile is asked for */
+            const uint64_t turn = left < interpret_for ? left : interpret_for;
+            hack_run_result r = profile ? run_profiled(machine, turn) : hack_run_interpreted(machine, turn);
             left -= r.cycles;
-            hack_tier_account(machine, 0, 0, r.cycles ? r.cycles : 1, 0);
-            if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
-            continue;
-        }
-        if (!fn) {
-            hack_run_result r = hack_run_interpreted(machine, left < interpret_for ? left : interpret_for);
-            left -= r.cycles;
+            if (profile) hack_tier_account(machine, 0, 0, r.cycles ? r.cycles : 1, 0);
             if (r.reason != HACK_STOP_BUDGET || left == 0) return (hack_run_result){r.reason, budget - left};
             continue;
         }
